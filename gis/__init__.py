@@ -1,0 +1,1 @@
+"""Generic spatial toolkit: CRS handling, vector I/O, GeoPackage encoding, spatial analysis, maps."""

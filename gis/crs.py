@@ -1,0 +1,91 @@
+"""Coordinate reference systems: the ones safewalk uses, parsing user input, and transforms."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Final
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from shapely.geometry.base import BaseGeometry
+
+from gis.errors import UnknownCRSError
+
+SWEREF99_TM: Final = "EPSG:3006"
+"""SWEREF 99 TM: every stored geometry and every metric computation."""
+WGS84: Final = "EPSG:4326"
+"""WGS 84 longitude/latitude: GPS positions and web maps."""
+SWEREF99_18_00: Final = "EPSG:3011"
+"""SWEREF 99 18 00: the City of Stockholm's own data."""
+
+STORAGE_EPSG: Final = 3006
+
+
+@lru_cache(maxsize=64)
+def crs_from_user_input(value: str | int) -> CRS:
+    """Return the CRS for an EPSG code, ``EPSG:nnnn`` string, WKT or PROJ string.
+
+    Raises
+    ------
+    UnknownCRSError
+        If pyproj cannot identify ``value``.
+    """
+    text = str(value).strip()
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        return CRS.from_user_input(text)
+    except CRSError:
+        raise UnknownCRSError(crs=str(value)) from None
+
+
+@lru_cache(maxsize=64)
+def _transformer(source: CRS, target: CRS) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def transform_geometry(geometry: BaseGeometry, source: CRS | str, target: CRS | str) -> BaseGeometry:
+    """Return ``geometry`` transformed from ``source`` to ``target`` (x/lon first in both)."""
+    source_crs = crs_from_user_input(source) if isinstance(source, str) else source
+    target_crs = crs_from_user_input(target) if isinstance(target, str) else target
+    if source_crs == target_crs:
+        return geometry
+    transformer = _transformer(source_crs, target_crs)
+    return shapely.transform(
+        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+def to_storage_crs(geometry: BaseGeometry, source: CRS | str) -> BaseGeometry:
+    """Return ``geometry`` in SWEREF 99 TM, the CRS every store keeps geometries in."""
+    return transform_geometry(geometry, source, SWEREF99_TM)
+
+
+def to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
+    """Return a SWEREF 99 TM ``geometry`` in WGS 84 longitude/latitude."""
+    return transform_geometry(geometry, SWEREF99_TM, WGS84)
+
+
+def infer_crs(
+    bounds: tuple[float, float, float, float],
+    *,
+    expected_extent: BaseGeometry,
+    candidates: tuple[str, ...] = (WGS84, SWEREF99_TM, SWEREF99_18_00),
+) -> str | None:
+    """Return the one candidate CRS that puts ``bounds`` inside ``expected_extent``, else None.
+
+    ``expected_extent`` is a SWEREF 99 TM polygon (e.g. the workspace's areas, buffered).
+    Returns None when no candidate, or more than one, fits: the caller must then ask the user.
+    """
+    box = shapely.box(*bounds)
+    fitting = []
+    for candidate in candidates:
+        try:
+            projected = to_storage_crs(box, candidate)
+        except Exception:  # noqa: BLE001 - out-of-domain coordinates simply do not fit
+            continue
+        if shapely.is_valid(projected) and expected_extent.contains(projected):
+            fitting.append(candidate)
+    return fitting[0] if len(fitting) == 1 else None

@@ -1,0 +1,91 @@
+"""Reading vector files into GeoDataFrames in SWEREF 99 TM, with clear errors for bad files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gis.crs import SWEREF99_TM, crs_from_user_input, infer_crs
+from gis.errors import MissingCRSError, VectorFileError
+from gis.i18n import Text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+log = logging.getLogger(__name__)
+
+MAX_VECTOR_FILE_BYTES = 200 * 1024 * 1024
+
+
+def read_vector_file(
+    path: Path,
+    *,
+    crs: str | None = None,
+    expected_extent: BaseGeometry | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a vector file (GeoPackage, GeoJSON, Shapefile, …) and return it in EPSG:3006.
+
+    Parameters
+    ----------
+    path
+        The file to read; the format is taken from its content by GDAL.
+    crs
+        The CRS of the coordinates when the file does not state one (overrides nothing
+        the file states itself).
+    expected_extent
+        A SWEREF 99 TM polygon where the data should lie; used to infer a missing CRS
+        among WGS 84, SWEREF 99 TM and SWEREF 99 18 00.
+    layer
+        Layer name for multi-layer files; the first layer otherwise.
+
+    Raises
+    ------
+    VectorFileError
+        The file is missing, too large, unreadable, or has no geometry.
+    MissingCRSError
+        The file has no CRS, none was given and it cannot be inferred.
+    UnknownCRSError
+        ``crs`` is not a CRS pyproj knows.
+    """
+    import pyogrio
+
+    if not path.is_file():
+        raise VectorFileError(
+            Text(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
+        )
+    size = path.stat().st_size
+    if size > MAX_VECTOR_FILE_BYTES:
+        raise VectorFileError(
+            Text(
+                sv=f"Filen {path} är för stor ({size // 1_000_000} MB; högst "
+                f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
+                en=f"The file {path} is too large ({size // 1_000_000} MB; at most "
+                f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
+            )
+        )
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise VectorFileError(
+            Text(
+                sv=f"Filen {path} kunde inte läsas som vektordata: {error}",
+                en=f"The file {path} could not be read as vector data: {error}",
+            )
+        ) from None
+    if "geometry" not in frame or frame.geometry.isna().all():
+        raise VectorFileError(
+            Text(sv=f"Filen {path} har ingen geometri.", en=f"The file {path} has no geometry.")
+        )
+    if frame.crs is None:
+        source = crs_from_user_input(crs).to_string() if crs else None
+        if source is None and expected_extent is not None:
+            source = infer_crs(tuple(frame.total_bounds), expected_extent=expected_extent)
+            if source is not None:
+                log.info("inferred CRS %s for %s from its coordinates", source, path)
+        if source is None:
+            raise MissingCRSError(path=str(path))
+        frame = frame.set_crs(source)
+    return frame.to_crs(SWEREF99_TM)

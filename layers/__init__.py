@@ -1,0 +1,1 @@
+"""Which layers exist (the catalog), how their features are validated, and where they are stored."""

@@ -1,0 +1,105 @@
+"""QGIS styles (QML) for the catalog's layers, stored in a GeoPackage's ``layer_styles`` table."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from layers.catalog import LayerSpec
+
+_HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+
+
+def _rgba(colour: str) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"{red},{green},{blue},255"
+
+
+def _options(**values: str) -> str:
+    return "".join(
+        f'<Option type="QString" name="{name}" value={quoteattr(value)}/>'
+        for name, value in values.items()
+    )
+
+
+def _symbol_layer(kind: str, **values: str) -> str:
+    props = "".join(f"<prop k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in values.items())
+    return (
+        f'<layer class="{kind}" enabled="1" pass="0" locked="0">'
+        f'<Option type="Map">{_options(**values)}</Option>{props}</layer>'
+    )
+
+
+def _document(symbol_type: str, symbol_layer: str, labels: str = "") -> str:
+    return (
+        f'{_HEADER}<qgis version="3.22.0" styleCategories="Symbology|Labeling" '
+        f'labelsEnabled="{1 if labels else 0}">'
+        '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">'
+        f'<symbols><symbol type="{symbol_type}" name="0" alpha="1" clip_to_extent="1" '
+        f'force_rhr="0">{symbol_layer}</symbol></symbols></renderer-v2>{labels}</qgis>'
+    )
+
+
+_NUMBER_LABELS = (
+    '<labeling type="simple"><settings calloutType="simple">'
+    '<text-style fieldName="number" isExpression="0" fontSize="8" fontSizeUnit="Point" '
+    'textColor="0,0,0,255" fontWeight="75" namedStyle="Bold">'
+    '<text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" '
+    'bufferColor="255,255,255,255"/></text-style>'
+    '<placement placement="0" dist="1.2" distUnits="MM"/>'
+    "</settings></labeling>"
+)
+
+
+def category_qml(spec: LayerSpec) -> str:
+    """Return a QML style for a category layer: its marker, colour and numbered labels."""
+    if spec.geometry == "Point":
+        symbol = _symbol_layer(
+            "SimpleMarker",
+            name=spec.style.marker,
+            color=_rgba(spec.style.colour),
+            outline_color="0,0,0,255",
+            outline_style="solid",
+            outline_width="0.4",
+            outline_width_unit="MM",
+            size="4",
+            size_unit="MM",
+            angle="0",
+            joinstyle="miter",
+            scale_method="diameter",
+            horizontal_anchor_point="1",
+            vertical_anchor_point="1",
+        )
+        return _document("marker", symbol, _NUMBER_LABELS)
+    if spec.geometry == "LineString":
+        return line_qml(spec.style.colour, width_mm=1.2)
+    return polygon_qml(spec.style.colour, fill_alpha=80)
+
+
+def line_qml(colour: str, *, width_mm: float, dashed: bool = False) -> str:
+    """Return a QML style for a line layer."""
+    symbol = _symbol_layer(
+        "SimpleLine",
+        line_color=_rgba(colour),
+        line_width=str(width_mm),
+        line_width_unit="MM",
+        line_style="dash" if dashed else "solid",
+        capstyle="round",
+        joinstyle="round",
+    )
+    return _document("line", symbol)
+
+
+def polygon_qml(colour: str, *, fill_alpha: int = 0, outline_width_mm: float = 0.8) -> str:
+    """Return a QML style for a polygon layer (``fill_alpha`` 0 draws the outline only)."""
+    red_green_blue = _rgba(colour).rsplit(",", 1)[0]
+    symbol = _symbol_layer(
+        "SimpleFill",
+        color=f"{red_green_blue},{fill_alpha}",
+        style="solid" if fill_alpha else "no",
+        outline_color=_rgba(colour),
+        outline_style="solid",
+        outline_width=str(outline_width_mm),
+        outline_width_unit="MM",
+        joinstyle="round",
+    )
+    return _document("fill", symbol)

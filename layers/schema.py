@@ -1,0 +1,332 @@
+"""Physical table layouts of an area's layers and the checks that values fit them.
+
+Every category layer holds the fields every observation has (``OBSERVATION_FIELDS``)
+followed by the category's own fields from the catalog. The system layers (area
+boundary, walks, measures, change log) have fixed layouts defined here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Final
+
+from gis.i18n import Text
+from layers.catalog import (
+    DEFAULT_CATALOG_PATH,
+    AllowedValue,
+    Catalog,
+    FieldSpec,
+    GeometryType,
+    LayerSpec,
+    load_catalog,
+)
+from layers.errors import FeatureValidationError
+
+AREA_LAYER: Final = "area"
+WALKS_LAYER: Final = "walks"
+MEASURES_LAYER: Final = "measures"
+CHANGE_LOG_LAYER: Final = "change_log"
+SYSTEM_LAYERS: Final = frozenset({AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER})
+
+OBSERVATION_SEQUENCE: Final = "observation"
+
+
+def _t(sv: str, en: str) -> Text:
+    return Text(sv=sv, en=en)
+
+
+def _values(*items: tuple[str, str, str]) -> tuple[AllowedValue, ...]:
+    return tuple(AllowedValue(value, Text(sv=sv, en=en)) for value, sv, en in items)
+
+
+OBSERVATION_STATUSES: Final = _values(
+    ("new", "Ny", "New"),
+    ("assessed", "Bedömd", "Assessed"),
+    ("planned", "Åtgärd planerad", "Measure planned"),
+    ("resolved", "Åtgärdad", "Resolved"),
+    ("dismissed", "Avskriven", "Dismissed"),
+)
+LIGHT_CONDITIONS: Final = _values(
+    ("daylight", "Dagsljus", "Daylight"),
+    ("dusk", "Skymning", "Dusk"),
+    ("dark", "Mörker", "Dark"),
+)
+_RECORD_FIELDS: Final = (
+    FieldSpec("created_at", _t("Skapad", "Created"), "datetime", required=True),
+    FieldSpec("updated_at", _t("Ändrad", "Updated"), "datetime", required=True),
+    FieldSpec("created_by", _t("Registrerad av", "Registered by"), "text", required=True),
+    FieldSpec("is_demo", _t("Demodata", "Demo data"), "boolean", required=True),
+)
+OBSERVATION_FIELDS: Final = (
+    FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+    FieldSpec("number", _t("Nummer", "Number"), "integer", required=True, minimum=1),
+    FieldSpec(
+        "status", _t("Status", "Status"), "text", required=True, values=OBSERVATION_STATUSES
+    ),
+    FieldSpec("severity", _t("Allvarlighet", "Severity"), "integer"),
+    FieldSpec("description", _t("Beskrivning", "Description"), "text"),
+    FieldSpec("walk_uuid", _t("Trygghetsvandring", "Safety walk"), "text"),
+    FieldSpec("observed_at", _t("Iakttagen", "Observed"), "datetime", required=True),
+    FieldSpec("light_condition", _t("Ljusförhållande", "Light"), "text", values=LIGHT_CONDITIONS),
+    *_RECORD_FIELDS,
+)
+RESERVED_FIELD_NAMES: Final = frozenset(f.name for f in OBSERVATION_FIELDS) | {"fid", "geom"}
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """The physical layout of one layer (table) in an area's GeoPackage."""
+
+    name: str
+    title: Text
+    geometry: GeometryType | None
+    fields: tuple[FieldSpec, ...]
+    sequence: str | None = None
+    """Name of the per-area number sequence for the ``number`` field, if the layer has one."""
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The attribute names in table order."""
+        return tuple(f.name for f in self.fields)
+
+
+AREA_TABLE: Final = TableSpec(
+    AREA_LAYER,
+    _t("Områdesgräns", "Area boundary"),
+    "MultiPolygon",
+    (
+        FieldSpec("slug", _t("Id", "Id"), "text", required=True),
+        FieldSpec("name", _t("Namn", "Name"), "text", required=True),
+        FieldSpec("source", _t("Källa", "Source"), "text"),
+        FieldSpec("is_demo", _t("Demodata", "Demo data"), "boolean", required=True),
+        FieldSpec("created_at", _t("Skapad", "Created"), "datetime", required=True),
+    ),
+)
+WALKS_TABLE: Final = TableSpec(
+    WALKS_LAYER,
+    _t("Trygghetsvandringar", "Safety walks"),
+    "LineString",
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("number", _t("Nummer", "Number"), "integer", required=True, minimum=1),
+        FieldSpec("title", _t("Rubrik", "Title"), "text", required=True),
+        FieldSpec("starts_at", _t("Start", "Start"), "datetime", required=True),
+        FieldSpec(
+            "kind",
+            _t("Typ", "Kind"),
+            "text",
+            required=True,
+            values=_values(
+                ("regular", "Trygghetsvandring", "Safety walk"),
+                ("youth", "Vandring med unga", "Walk with young people"),
+                ("inventory", "Trygghetsinventering", "Safety inventory"),
+            ),
+        ),
+        FieldSpec("organisations", _t("Organisationer", "Organisations"), "text"),
+        FieldSpec("participants", _t("Deltagare per grupp", "Participants by group"), "text"),
+        FieldSpec("notes", _t("Anteckningar", "Notes"), "text"),
+        *_RECORD_FIELDS,
+    ),
+    sequence="walk",
+)
+MEASURES_TABLE: Final = TableSpec(
+    MEASURES_LAYER,
+    _t("Åtgärder", "Measures"),
+    None,
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("number", _t("Nummer", "Number"), "integer", required=True, minimum=1),
+        FieldSpec("title", _t("Åtgärd", "Measure"), "text", required=True),
+        FieldSpec("description", _t("Beskrivning", "Description"), "text"),
+        FieldSpec("responsible", _t("Ansvarig", "Responsible party"), "text"),
+        FieldSpec("priority", _t("Prioritet", "Priority"), "integer", minimum=1, maximum=3),
+        FieldSpec("deadline", _t("Klart senast", "Deadline"), "date"),
+        FieldSpec(
+            "status",
+            _t("Status", "Status"),
+            "text",
+            required=True,
+            values=_values(
+                ("proposed", "Föreslagen", "Proposed"),
+                ("decided", "Beslutad", "Decided"),
+                ("in_progress", "Pågår", "In progress"),
+                ("done", "Genomförd", "Done"),
+                ("cancelled", "Avbruten", "Cancelled"),
+            ),
+        ),
+        FieldSpec("observation_uuids", _t("Iakttagelser", "Observations"), "text"),
+        *_RECORD_FIELDS,
+    ),
+    sequence="measure",
+)
+CHANGE_LOG_TABLE: Final = TableSpec(
+    CHANGE_LOG_LAYER,
+    _t("Ändringslogg", "Change log"),
+    None,
+    (
+        FieldSpec("at", _t("Tid", "Time"), "datetime", required=True),
+        FieldSpec("actor", _t("Vem", "Who"), "text", required=True),
+        FieldSpec("action", _t("Vad", "What"), "text", required=True),
+        FieldSpec("layer", _t("Lager", "Layer"), "text", required=True),
+        FieldSpec("feature_uuid", _t("Objekt", "Feature"), "text"),
+        FieldSpec("before", _t("Före", "Before"), "text"),
+        FieldSpec("after", _t("Efter", "After"), "text"),
+    ),
+)
+SYSTEM_TABLES: Final = (AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE)
+
+
+def table_for_category(spec: LayerSpec) -> TableSpec:
+    """Return the physical layout of a category layer: common fields, then its own."""
+    severity = FieldSpec(
+        "severity",
+        _t("Allvarlighet", "Severity"),
+        "integer",
+        values=spec.severity.levels if spec.severity else (),
+    )
+    common = tuple(severity if f.name == "severity" else f for f in OBSERVATION_FIELDS)
+    return TableSpec(
+        spec.name, spec.title, spec.geometry, common + spec.fields, sequence=OBSERVATION_SEQUENCE
+    )
+
+
+def load_layer_catalog(path: Path = DEFAULT_CATALOG_PATH) -> Catalog:
+    """Load a catalog file, refusing categories that clash with the system layers or fields."""
+    return load_catalog(path, reserved_fields=RESERVED_FIELD_NAMES, reserved_layers=SYSTEM_LAYERS)
+
+
+def tables_for_catalog(catalog: Catalog) -> tuple[TableSpec, ...]:
+    """Return every table an area's GeoPackage holds for ``catalog``."""
+    return SYSTEM_TABLES + tuple(table_for_category(spec) for spec in catalog.categories)
+
+
+_TRUE: Final = frozenset({"true", "yes", "ja", "1", "sant", "y", "j"})
+_FALSE: Final = frozenset({"false", "no", "nej", "0", "falskt", "n"})
+
+SqlValue = str | int | float | None
+
+
+def _invalid(field: FieldSpec, value: object, sv: str, en: str) -> FeatureValidationError:
+    return FeatureValidationError(
+        Text(
+            sv=f"Fältet {field.name!r} ({field.title.sv}): värdet {value!r} {sv}",
+            en=f"Field {field.name!r} ({field.title.en}): value {value!r} {en}",
+        )
+    )
+
+
+def coerce_value(field: FieldSpec, value: object) -> SqlValue:  # noqa: C901, PLR0912
+    """Return ``value`` as the SQLite value stored for ``field``.
+
+    Accepts typed Python values or text as typed on a command line (``"3"``, ``"ja"``,
+    ``"2026-11-26"``). ``None`` and empty text mean "no value".
+
+    Raises
+    ------
+    FeatureValidationError
+        Naming the field, the value and what is allowed.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if field.required:
+            raise FeatureValidationError(
+                Text(
+                    sv=f"Fältet {field.name!r} ({field.title.sv}) måste fyllas i.",
+                    en=f"Field {field.name!r} ({field.title.en}) is required.",
+                )
+            )
+        return None
+    result: SqlValue
+    match field.type:
+        case "text":
+            if not isinstance(value, str):
+                raise _invalid(field, value, "ska vara text", "must be text")
+            result = value.strip()
+        case "integer":
+            try:
+                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                    raise ValueError
+                result = int(value) if isinstance(value, int | float | str) else int(str(value))
+            except ValueError:
+                raise _invalid(field, value, "ska vara ett heltal", "must be a whole number") from None
+        case "real":
+            try:
+                if isinstance(value, bool):
+                    raise ValueError
+                text = value.replace(",", ".") if isinstance(value, str) else value
+                result = float(text) if isinstance(text, int | float | str) else float(str(text))
+            except ValueError:
+                raise _invalid(field, value, "ska vara ett tal", "must be a number") from None
+            if not math.isfinite(result):
+                raise _invalid(field, value, "ska vara ett ändligt tal", "must be a finite number")
+        case "boolean":
+            if isinstance(value, bool):
+                result = int(value)
+            elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+                result = int(value.strip().lower() in _TRUE)
+            else:
+                raise _invalid(field, value, "ska vara ja eller nej", "must be yes or no")
+        case "date":
+            result = _date_text(field, value)
+        case "datetime":
+            result = _datetime_text(field, value)
+    if field.values and result not in field.allowed:
+        allowed = ", ".join(str(v) for v in field.allowed)
+        raise _invalid(field, value, f"är inte tillåtet; välj bland: {allowed}.",
+                       f"is not allowed; choose one of: {allowed}.")
+    if isinstance(result, int | float) and not isinstance(result, bool):
+        if field.minimum is not None and result < field.minimum:
+            raise _invalid(field, value, f"är mindre än {field.minimum}", f"is below {field.minimum}")
+        if field.maximum is not None and result > field.maximum:
+            raise _invalid(field, value, f"är större än {field.maximum}", f"is above {field.maximum}")
+    return result
+
+
+def _date_text(field: FieldSpec, value: object) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise _invalid(field, value, "ska vara ett datum ÅÅÅÅ-MM-DD",
+                       "must be a date YYYY-MM-DD") from None
+
+
+def datetime_to_text(moment: datetime) -> str:
+    """Return a timezone-aware datetime as GeoPackage DATETIME text (UTC, milliseconds, Z)."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _datetime_text(field: FieldSpec, value: object) -> str:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _invalid(field, value, "ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM+01:00",
+                           "must be a time YYYY-MM-DDTHH:MM+01:00") from None
+    if not isinstance(value, datetime):
+        raise _invalid(field, value, "ska vara en tidpunkt", "must be a point in time")
+    if value.tzinfo is None:
+        raise _invalid(field, value, "saknar tidszon; ange t.ex. +01:00 eller Z",
+                       "has no time zone; add e.g. +01:00 or Z")
+    return datetime_to_text(value)
+
+
+def coerce_record(table: TableSpec, values: Mapping[str, object]) -> dict[str, SqlValue]:
+    """Return every field of ``table`` coerced from ``values``; unknown keys are an error."""
+    unknown = sorted(set(values) - set(table.field_names))
+    if unknown:
+        own = ", ".join(table.field_names)
+        raise FeatureValidationError(
+            Text(
+                sv=f"Lagret {table.name!r} har inga fält {', '.join(unknown)}. Fält: {own}.",
+                en=f"Layer {table.name!r} has no field {', '.join(unknown)}. Fields: {own}.",
+            )
+        )
+    return {f.name: coerce_value(f, values.get(f.name)) for f in table.fields}

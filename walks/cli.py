@@ -1,0 +1,333 @@
+"""The ``safewalk`` command line: areas, registration, listing, demo data and checks.
+
+Exit status: 0 on success, 1 on a user error (one line on stderr), 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Final, NoReturn
+from zoneinfo import ZoneInfo
+
+from gis.i18n import LANGUAGES, LocalizedError, Text
+from walks.areas import add_area_from_file, area_summaries, find_area
+from walks.config import settings_from_env
+from walks.demo import load_demo
+from walks.errors import WalkError
+from walks.model import Observation, ObservationDraft, Position
+from walks.recording import list_observations, record_observation
+from walks.workspace import Workspace, open_workspace
+
+LOCAL_TIME: Final = ZoneInfo("Europe/Stockholm")
+
+T: Final = {
+    "area": Text(sv="Område", en="Area"),
+    "id": Text(sv="Id", en="Id"),
+    "observations": Text(sv="Iakttagelser", en="Observations"),
+    "walks": Text(sv="Vandringar", en="Walks"),
+    "measures": Text(sv="Åtgärder", en="Measures"),
+    "demo": Text(sv="demo", en="demo"),
+    "number": Text(sv="Nr", en="No"),
+    "category": Text(sv="Kategori", en="Category"),
+    "severity": Text(sv="Allv.", en="Sev."),
+    "status": Text(sv="Status", en="Status"),
+    "observed": Text(sv="Iakttagen", en="Observed"),
+    "description": Text(sv="Beskrivning", en="Description"),
+    "none": Text(sv="Inga iakttagelser.", en="No observations."),
+    "added": Text(
+        sv="Registrerade iakttagelse nr {number} i {area} ({category}).",
+        en="Registered observation no. {number} in {area} ({category}).",
+    ),
+    "area_added": Text(sv="Lade till området {name} (id {slug}).", en="Added the area {name} (id {slug})."),
+    "demo_loaded": Text(
+        sv="Demodata laddad: {walks} vandringar och {observations} iakttagelser "
+        "({removed} gamla demoposter borttagna, {areas} nya demoområden).",
+        en="Demo data loaded: {walks} walks and {observations} observations "
+        "({removed} old demo records removed, {areas} new demo areas).",
+    ),
+    "check_ok": Text(
+        sv="Arbetsytan {path} är hel: {areas} områden kontrollerade, inga fel.",
+        en="The workspace {path} is sound: {areas} areas checked, no problems.",
+    ),
+    "check_bad": Text(
+        sv="{count} fel i arbetsytan {path}:", en="{count} problems in the workspace {path}:"
+    ),
+    "check_repair": Text(
+        sv="Kör 'safewalk check --repair' för att rätta de fel som är markerade (kan rättas).",
+        en="Run 'safewalk check --repair' to fix the problems marked (repairable).",
+    ),
+    "repairable": Text(sv="kan rättas", en="repairable"),
+    "repaired": Text(sv="rättat", en="repaired"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of exiting, so ``main`` can return 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"safewalk: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--workspace", type=Path, default=argparse.SUPPRESS,
+        help="workspace folder (default: $SAFEWALK_WORKSPACE or ~/.local/share/safewalk/workspace)",
+    )  # fmt: skip
+    common.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+        help="language of messages: sv (default, or $SAFEWALK_LANG) or en",
+    )  # fmt: skip
+    common.add_argument(
+        "--user", default=argparse.SUPPRESS,
+        help="who registers (stored as created_by; default: $SAFEWALK_USER or the login name)",
+    )  # fmt: skip
+
+    parser = _Parser(prog="safewalk", description=__doc__, parents=[common])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    areas = commands.add_parser("areas", parents=[common], help="list areas with counts per layer")
+    areas.add_argument("--json", action="store_true", help="print JSON")
+
+    area = commands.add_parser("area", parents=[common], help="manage areas")
+    area_commands = area.add_subparsers(dest="area_command", required=True, parser_class=_Parser)
+    area_add = area_commands.add_parser("add", parents=[common], help="add an area from a polygon file")
+    area_add.add_argument("name", help="the area's name, e.g. Smedshagen")
+    area_add.add_argument("--from", dest="source", type=Path, required=True, help="polygon file")
+    area_add.add_argument("--crs", help="CRS of the file when it does not say, e.g. EPSG:3011")
+    area_add.add_argument("--dissolve", action="store_true", help="merge several polygons")
+    area_add.add_argument("--json", action="store_true", help="print JSON")
+
+    add = commands.add_parser("add", parents=[common], help="register one observation")
+    add.add_argument("--area", help="area name or id (default: the area the position lies in)")
+    add.add_argument("--category", required=True, help="category layer, e.g. lighting")
+    add.add_argument("--lon", type=float, required=True, help="longitude, or easting with --crs")
+    add.add_argument("--lat", type=float, required=True, help="latitude, or northing with --crs")
+    add.add_argument("--crs", default="EPSG:4326", help="CRS of --lon/--lat (default EPSG:4326)")
+    add.add_argument("--severity", type=int, help="severity level, e.g. 1–3")
+    add.add_argument("--description", default="", help="free text")
+    add.add_argument("--walk", help="the walk's number or UUID in the area")
+    add.add_argument(
+        "--field", action="append", default=[], metavar="NAME=VALUE",
+        help="a category field, e.g. --field problem=broken (repeatable)",
+    )  # fmt: skip
+    add.add_argument("--json", action="store_true", help="print JSON")
+
+    listing = commands.add_parser("list", parents=[common], help="list an area's observations")
+    listing.add_argument("--area", required=True, help="area name or id")
+    listing.add_argument("--category", help="only this category")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    commands.add_parser("demo", parents=[common], help="(re)load the demo data set")
+
+    check = commands.add_parser("check", parents=[common], help="verify the workspace")
+    check.add_argument("--repair", action="store_true", help="fix stale counts and indexes")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _fields(pairs: Sequence[str]) -> dict[str, str]:
+    fields = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or not name.strip():
+            raise WalkError(
+                Text(
+                    sv=f"--field {pair!r} ska skrivas NAMN=VÄRDE, t.ex. --field problem=broken.",
+                    en=f"--field {pair!r} must be written NAME=VALUE, e.g. --field problem=broken.",
+                )
+            )
+        fields[name.strip()] = value
+    return fields
+
+
+def _observation_json(observation: Observation) -> dict[str, Any]:
+    data = asdict(observation)
+    data["observed_at"] = observation.observed_at.isoformat()
+    data["fields"] = dict(observation.fields)
+    return data
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _cmd_areas(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+    summaries = area_summaries(workspace)
+    if args.json:
+        _print_json([asdict(s) | {"counts": dict(s.counts)} for s in summaries])
+        return 0
+    categories = workspace.catalog.categories
+    head = [T["area"].in_language(lang), T["id"].in_language(lang),
+            T["observations"].in_language(lang), T["walks"].in_language(lang),
+            T["measures"].in_language(lang)] + [c.title.in_language(lang) for c in categories]  # fmt: skip
+    rows = [head]
+    for s in summaries:
+        demo = T["demo"].in_language(lang)
+        name = f"{s.name} ({demo})" if s.is_demo and demo not in s.name.casefold() else s.name
+        rows.append(
+            [name, s.slug, str(s.observations), str(s.counts.get("walks", 0)),
+             str(s.counts.get("measures", 0))] + [str(s.counts.get(c.name, 0)) for c in categories]
+        )  # fmt: skip
+    print(_table(rows))
+    return 0
+
+
+def _cmd_area_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    area = add_area_from_file(
+        workspace, args.name, args.source, crs=args.crs, dissolve=args.dissolve, actor=user
+    )
+    if args.json:
+        _print_json({"slug": area.slug, "name": area.name, "area_m2": round(area.boundary.area)})
+    else:
+        print(T["area_added"].format(name=area.name, slug=area.slug).in_language(lang))
+    return 0
+
+
+def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    draft = ObservationDraft(
+        category=args.category,
+        position=Position(args.lon, args.lat, args.crs),
+        created_by=user,
+        severity=args.severity,
+        description=args.description,
+        fields=_fields(args.field),
+    )
+    observation = record_observation(workspace, draft, area=args.area, walk=args.walk)
+    if args.json:
+        _print_json(_observation_json(observation))
+        return 0
+    area = find_area(workspace, observation.area)
+    category = workspace.catalog.category(observation.category).title.in_language(lang)
+    text = T["added"].format(number=observation.number, area=area.name, category=category)
+    print(text.in_language(lang))
+    return 0
+
+
+def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+    observations = list_observations(workspace, args.area, category=args.category)
+    if args.json:
+        _print_json([_observation_json(o) for o in observations])
+        return 0
+    if not observations:
+        print(T["none"].in_language(lang))
+        return 0
+    rows = [[T[k].in_language(lang) for k in
+             ("number", "category", "severity", "status", "observed", "description")]]  # fmt: skip
+    for o in observations:
+        title = workspace.catalog.category(o.category).title.in_language(lang)
+        when = o.observed_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+        text = o.description if len(o.description) <= 60 else o.description[:59] + "…"
+        rows.append([str(o.number), title, "" if o.severity is None else str(o.severity),
+                     o.status, when, text])  # fmt: skip
+    print(_table(rows))
+    return 0
+
+
+def _cmd_demo(workspace: Workspace, lang: str) -> int:
+    summary = load_demo(workspace)
+    print(
+        T["demo_loaded"]
+        .format(walks=summary.walks, observations=summary.observations,
+                removed=summary.removed, areas=summary.areas_added)  # fmt: skip
+        .in_language(lang)
+    )
+    return 0
+
+
+def _cmd_check(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+    problems = workspace.store.check(repair=args.repair)
+    areas = len(workspace.areas())
+    if args.json:
+        _print_json(
+            {
+                "ok": not problems,
+                "areas": areas,
+                "problems": [
+                    {"area": p.area, "layer": p.layer, "problem": p.text.in_language(lang),
+                     "repairable": p.repairable}  # fmt: skip
+                    for p in problems
+                ],
+            }
+        )
+        return 0 if not problems or (args.repair and all(p.repairable for p in problems)) else 1
+    if not problems:
+        print(T["check_ok"].format(path=workspace.store.location, areas=areas).in_language(lang))
+        return 0
+    print(T["check_bad"].format(count=len(problems), path=workspace.store.location).in_language(lang))
+    for p in problems:
+        mark = ""
+        if p.repairable:
+            mark = f" [{(T['repaired'] if args.repair else T['repairable']).in_language(lang)}]"
+        where = "/".join(part for part in (p.area, p.layer) if part)
+        print(f"  {where}: {p.text.in_language(lang)}{mark}")
+    if args.repair and all(p.repairable for p in problems):
+        return 0
+    if any(p.repairable for p in problems) and not args.repair:
+        print(T["check_repair"].in_language(lang))
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    lang = "sv"
+    try:
+        settings = settings_from_env(
+            workspace=getattr(args, "workspace", None), language=getattr(args, "lang", None)
+        )
+        lang = settings.language
+        user = getattr(args, "user", None) or os.environ.get("SAFEWALK_USER") or _login()
+        workspace = open_workspace(settings)
+        match args.command:
+            case "areas":
+                return _cmd_areas(workspace, args, lang)
+            case "area":
+                return _cmd_area_add(workspace, args, lang, user)
+            case "add":
+                return _cmd_add(workspace, args, lang, user)
+            case "list":
+                return _cmd_list(workspace, args, lang)
+            case "demo":
+                return _cmd_demo(workspace, lang)
+            case "check":
+                return _cmd_check(workspace, args, lang)
+    except LocalizedError as error:
+        print(f"safewalk: {error.message(lang)}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # settings from the environment, e.g. SAFEWALK_LANG=fr
+        print(f"safewalk: {error}", file=sys.stderr)
+        return 1
+    return 2  # pragma: no cover - argparse requires a command
+
+
+def _login() -> str:
+    try:
+        return f"cli:{os.getlogin()}"
+    except OSError:
+        return "cli"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

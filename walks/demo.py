@@ -1,0 +1,127 @@
+"""The demo data set: walks and observations marked as demo, reloadable without touching real data."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from shapely.geometry import shape
+
+from gis.crs import WGS84, to_storage_crs
+from layers.schema import WALKS_LAYER
+from layers.store import Area
+from walks.model import ObservationDraft, ObservationStatus, Position
+from walks.recording import record_observation
+from walks.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+DEMO_ACTOR: Final = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What ``load_demo`` did."""
+
+    removed: int
+    walks: int
+    observations: int
+    areas_added: int
+
+
+def _features(path: Path) -> list[dict[str, Any]]:
+    features: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return features
+
+
+def load_demo(workspace: Workspace, *, now: datetime | None = None) -> DemoSummary:
+    """(Re)load the demo data: remove every demo record, then add the demo set again.
+
+    Records not marked as demo are never touched. The demo area (Smedshagen, an
+    illustrative boundary) is added if it is missing. Demo observations get new
+    numbers: numbers are never reused.
+    """
+    demo_dir = workspace.settings.data_dir / "demo"
+    moment = now or datetime.now(UTC)
+    existing = {area.slug for area in workspace.areas()}
+    areas_added = 0
+    for feature in _features(demo_dir / "areas.geojson"):
+        props = feature["properties"]
+        if props["slug"] not in existing:
+            workspace.store.add_area(
+                Area(
+                    slug=props["slug"],
+                    name=props["name"],
+                    boundary=to_storage_crs(shape(feature["geometry"]), WGS84),
+                    source=props["source"],
+                    is_demo=True,
+                ),
+                actor=DEMO_ACTOR,
+            )
+            areas_added += 1
+    slugs = {area.slug for area in workspace.areas()}
+    removed = sum(_remove_demo_records(workspace, slug) for slug in sorted(slugs))
+
+    walk_uuids: dict[str, str] = {}
+    for feature in _features(demo_dir / "walks.geojson"):
+        props = feature["properties"]
+        if props["area"] not in slugs:
+            log.warning("demo walk %s: area %s is not in the workspace", props["key"], props["area"])
+            continue
+        stored = workspace.store.append(
+            props["area"],
+            WALKS_LAYER,
+            {
+                "title": props["title"],
+                "starts_at": datetime.fromisoformat(props["starts_at"]),
+                "kind": props["kind"],
+                "organisations": json.dumps(props["organisations"], ensure_ascii=False),
+                "participants": json.dumps(props["participants"]),
+                "created_at": moment,
+                "updated_at": moment,
+                "created_by": DEMO_ACTOR,
+                "is_demo": True,
+            },
+            to_storage_crs(shape(feature["geometry"]), WGS84),
+            actor=DEMO_ACTOR,
+        )
+        walk_uuids[props["key"]] = stored["uuid"]
+
+    observations = 0
+    for feature in _features(demo_dir / "observations.geojson"):
+        props = feature["properties"]
+        if props["area"] not in slugs:
+            continue
+        lon, lat = feature["geometry"]["coordinates"]
+        record_observation(
+            workspace,
+            ObservationDraft(
+                category=props["category"],
+                position=Position(lon, lat, WGS84),
+                created_by=DEMO_ACTOR,
+                severity=props["severity"],
+                description=props["description"],
+                walk_uuid=walk_uuids.get(props["walk"]) if props["walk"] else None,
+                fields=props["fields"],
+                observed_at=datetime.fromisoformat(props["observed_at"]),
+                status=ObservationStatus(props["status"]),
+                is_demo=True,
+            ),
+            area=props["area"],
+            now=moment,
+        )
+        observations += 1
+    return DemoSummary(removed, len(walk_uuids), observations, areas_added)
+
+
+def _remove_demo_records(workspace: Workspace, slug: str) -> int:
+    removed = 0
+    for layer in (*workspace.catalog.names, WALKS_LAYER):
+        frame = workspace.store.read_layer(slug, layer)
+        uuids = frame.loc[frame["is_demo"].astype(bool), "uuid"].tolist()
+        removed += workspace.store.delete(slug, layer, uuids, actor=DEMO_ACTOR)
+    return removed

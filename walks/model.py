@@ -1,0 +1,94 @@
+"""The domain model: statuses and records of observations and areas (no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ObservationStatus(StrEnum):
+    """Where an observation is in its life: new → assessed → planned → resolved (or dismissed)."""
+
+    NEW = "new"
+    ASSESSED = "assessed"
+    PLANNED = "planned"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class LightCondition(StrEnum):
+    """The light when an observation was made."""
+
+    DAYLIGHT = "daylight"
+    DUSK = "dusk"
+    DARK = "dark"
+
+
+class WalkKind(StrEnum):
+    """What kind of walk a walk is."""
+
+    REGULAR = "regular"
+    YOUTH = "youth"
+    INVENTORY = "inventory"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A position as the user gave it: x/longitude, y/latitude and their CRS."""
+
+    x: float
+    y: float
+    crs: str = "EPSG:4326"
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationDraft:
+    """What a user registers; the workspace turns it into a stored ``Observation``."""
+
+    category: str
+    position: Position
+    created_by: str
+    severity: int | None = None
+    description: str = ""
+    walk_uuid: str | None = None
+    fields: Mapping[str, object] = field(default_factory=dict)
+    observed_at: datetime | None = None
+    status: ObservationStatus = ObservationStatus.NEW
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A stored observation: one feature in its area's category layer."""
+
+    uuid: str
+    number: int
+    area: str
+    category: str
+    x: float
+    """Easting in SWEREF 99 TM (m)."""
+    y: float
+    """Northing in SWEREF 99 TM (m)."""
+    lon: float
+    lat: float
+    status: str
+    severity: int | None
+    description: str
+    walk_uuid: str | None
+    observed_at: datetime
+    created_by: str
+    is_demo: bool
+    fields: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSummary:
+    """An area with the number of features in each of its layers."""
+
+    slug: str
+    name: str
+    is_demo: bool
+    counts: Mapping[str, int]
+    observations: int

@@ -1,0 +1,277 @@
+"""Registering observations: where a position lies, validation, storing; and listing them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from gis.analysis import containing_keys, nearest_key
+from gis.crs import crs_from_user_input, to_storage_crs, to_wgs84
+from gis.i18n import Text
+from layers.errors import FeatureValidationError
+from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
+from layers.store import Area
+from walks.areas import find_area
+from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
+from walks.model import Observation, ObservationDraft, Position
+from walks.workspace import Workspace
+
+_COMMON = frozenset(f.name for f in OBSERVATION_FIELDS)
+
+
+def distance_text(metres: float) -> Text:
+    """Return a distance for people: ``"430 m"`` or ``"2,3 km"`` / ``"2.3 km"``."""
+    if metres < 1000:  # noqa: PLR2004
+        text = f"{metres:.0f} m"
+        return Text(sv=text, en=text)
+    km = f"{metres / 1000:.1f}"
+    return Text(sv=f"{km.replace('.', ',')} km", en=f"{km} km")
+
+
+def position_to_point(position: Position) -> Point:
+    """Return ``position`` as a point in SWEREF 99 TM.
+
+    Raises
+    ------
+    PositionError
+        Coordinates that are not numbers, or not a longitude/latitude when the CRS is
+        geographic.
+    gis.errors.UnknownCRSError
+        An unknown CRS.
+    """
+    crs = crs_from_user_input(position.crs)
+    x, y = position.x, position.y
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise PositionError(
+            Text(sv=f"Ogiltiga koordinater ({x}, {y}).", en=f"Invalid coordinates ({x}, {y}).")
+        )
+    if crs.is_geographic and not (abs(x) <= 180 and abs(y) <= 90):  # noqa: PLR2004
+        raise PositionError(
+            Text(
+                sv=f"({x}, {y}) är ingen longitud/latitud: longitud ligger mellan -180 och 180, "
+                "latitud mellan -90 och 90 (Stockholm: longitud 17.8–18.2, latitud 59.2–59.4).",
+                en=f"({x}, {y}) is not a longitude/latitude: longitude lies between -180 and 180, "
+                "latitude between -90 and 90 (Stockholm: longitude 17.8–18.2, latitude 59.2–59.4).",
+            )
+        )
+    point = to_storage_crs(Point(x, y), crs)
+    if not (math.isfinite(point.x) and math.isfinite(point.y)):
+        raise PositionError(
+            Text(
+                sv=f"({x}, {y}) går inte att räkna om från {position.crs} till SWEREF 99 TM.",
+                en=f"({x}, {y}) cannot be transformed from {position.crs} to SWEREF 99 TM.",
+            )
+        )
+    return point
+
+
+def locate(workspace: Workspace, position: Position, *, area: str | None = None) -> tuple[Area, Point]:
+    """Return the area a position lies in (the smallest, if areas overlap) and the point.
+
+    With ``area`` the position must lie in that area, or within the configured tolerance
+    of its boundary.
+
+    Raises
+    ------
+    PositionError
+        Outside every area (naming the nearest and the distance), outside the named area,
+        or with latitude and longitude swapped.
+    """
+    point = position_to_point(position)
+    areas = {a.slug: a for a in workspace.areas()}
+    boundaries: dict[str, BaseGeometry] = {slug: a.boundary for slug, a in areas.items()}
+    tolerance = workspace.settings.area_tolerance_m
+    if area is not None:
+        wanted = find_area(workspace, area)
+        distance = wanted.boundary.distance(point)
+        if distance <= tolerance:
+            return wanted, point
+        containing = containing_keys(point, boundaries)
+        hint = (
+            Text(sv=f" Den ligger i {areas[containing[0]].name}.",
+                 en=f" It lies in {areas[containing[0]].name}.")
+            if containing else Text(sv="", en="")
+        )  # fmt: skip
+        far = distance_text(distance)
+        raise PositionError(
+            Text(
+                sv=f"Positionen ligger {far.sv} utanför {wanted.name}.{hint.sv}",
+                en=f"The position lies {far.en} outside {wanted.name}.{hint.en}",
+            )
+        )
+    containing = containing_keys(point, boundaries)
+    if containing:
+        return areas[containing[0]], point
+    nearest = nearest_key(point, boundaries)
+    if nearest is not None and nearest.distance_m <= tolerance:
+        return areas[nearest.key], point
+    _raise_if_swapped(position, boundaries, areas)
+    if nearest is None:
+        raise PositionError(
+            Text(sv="Arbetsytan har inga områden ännu.", en="The workspace has no areas yet.")
+        )
+    far = distance_text(nearest.distance_m)
+    raise OutsideAreasError(
+        Text(
+            sv=OutsideAreasError.template.sv.format(
+                x=position.x, y=position.y, area=areas[nearest.key].name, distance=far.sv
+            ),
+            en=OutsideAreasError.template.en.format(
+                x=position.x, y=position.y, area=areas[nearest.key].name, distance=far.en
+            ),
+        )
+    )
+
+
+def _raise_if_swapped(
+    position: Position, boundaries: Mapping[str, BaseGeometry], areas: Mapping[str, Area]
+) -> None:
+    swapped = Position(position.y, position.x, position.crs)
+    try:
+        point = position_to_point(swapped)
+    except PositionError:
+        return
+    containing = containing_keys(point, boundaries)
+    if containing:
+        raise LatLonSwappedError(x=position.x, y=position.y, area=areas[containing[0]].name)
+
+
+def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
+    """Return the UUID of walk ``walk`` (its number or UUID) in area ``slug``."""
+    if walk is None or not walk.strip():
+        return None
+    walks = workspace.store.read_layer(slug, WALKS_LAYER)
+    text = walk.strip()
+    match = walks[(walks["uuid"] == text) | (walks["number"].astype(str) == text)]
+    if match.empty:
+        listed = ", ".join(f"{n} ({t})" for n, t in zip(walks["number"], walks["title"], strict=True))
+        raise FeatureValidationError(
+            Text(
+                sv=f"Området har ingen trygghetsvandring {text!r}. Vandringar: {listed or '-'}.",
+                en=f"The area has no safety walk {text!r}. Walks: {listed or '-'}.",
+            )
+        )
+    return str(match["uuid"].iloc[0])
+
+
+def record_observation(
+    workspace: Workspace,
+    draft: ObservationDraft,
+    *,
+    area: str | None = None,
+    walk: str | None = None,
+    now: datetime | None = None,
+) -> Observation:
+    """Validate ``draft``, store it in its area's category layer and return it with its number.
+
+    Parameters
+    ----------
+    area
+        Area id or name; None finds the area from the position.
+    walk
+        The walk's number or UUID in that area (``draft.walk_uuid`` is used otherwise).
+    now
+        The registration time (UTC), for tests and imports.
+
+    Raises
+    ------
+    layers.errors.LayerError
+        Unknown category, missing or invalid field values.
+    PositionError
+        A position outside every area, outside ``area``, or swapped.
+    """
+    spec = workspace.catalog.category(draft.category)
+    own = {f.name for f in spec.fields}
+    unknown = sorted(set(draft.fields) - own)
+    if unknown:
+        raise FeatureValidationError(
+            Text(
+                sv=f"Kategorin {spec.name!r} har inga fält {', '.join(unknown)}. "
+                f"Dess fält: {', '.join(sorted(own)) or '-'}.",
+                en=f"Category {spec.name!r} has no field {', '.join(unknown)}. "
+                f"Its fields: {', '.join(sorted(own)) or '-'}.",
+            )
+        )
+    if spec.severity is None and draft.severity is not None:
+        raise FeatureValidationError(
+            Text(
+                sv=f"Kategorin {spec.name!r} har ingen allvarlighetsgrad; utelämna den.",
+                en=f"Category {spec.name!r} has no severity; leave it out.",
+            )
+        )
+    target, point = locate(workspace, draft.position, area=area)
+    moment = now or datetime.now(UTC)
+    walk_uuid = _walk_uuid(workspace, target.slug, walk) if walk else draft.walk_uuid
+    values: dict[str, object] = {
+        "status": str(draft.status),
+        "severity": draft.severity,
+        "description": draft.description,
+        "walk_uuid": walk_uuid,
+        "observed_at": draft.observed_at or moment,
+        "created_at": moment,
+        "updated_at": moment,
+        "created_by": draft.created_by,
+        "is_demo": draft.is_demo,
+        **draft.fields,
+    }
+    stored = workspace.store.append(target.slug, spec.name, values, point, actor=draft.created_by)
+    return _observation(target.slug, spec.name, stored, point)
+
+
+def _observation(slug: str, category: str, row: Mapping[str, Any], point: BaseGeometry) -> Observation:
+    wgs = to_wgs84(point)
+    observed = row["observed_at"]
+    if isinstance(observed, str):
+        observed = datetime.fromisoformat(observed)
+    elif isinstance(observed, pd.Timestamp):
+        observed = observed.to_pydatetime()
+    severity = row.get("severity")
+    return Observation(
+        uuid=str(row["uuid"]),
+        number=int(row["number"]),
+        area=slug,
+        category=category,
+        x=point.x,
+        y=point.y,
+        lon=round(wgs.x, 7),
+        lat=round(wgs.y, 7),
+        status=str(row["status"]),
+        severity=None if severity is None or pd.isna(severity) else int(severity),
+        description=_text_or_empty(row.get("description")),
+        walk_uuid=None if pd.isna(row.get("walk_uuid")) else str(row.get("walk_uuid")),
+        observed_at=observed,
+        created_by=str(row["created_by"]),
+        is_demo=bool(row["is_demo"]),
+        fields={k: _plain(v) for k, v in row.items() if k not in _COMMON and k not in ("fid", "geometry")},
+    )
+
+
+def _text_or_empty(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _plain(value: object) -> object:
+    """Return pandas/numpy scalars as plain Python values, missing values as None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def list_observations(workspace: Workspace, area: str, *, category: str | None = None) -> list[Observation]:
+    """Return the observations of an area (optionally one category), by number."""
+    target = find_area(workspace, area)
+    names = [workspace.catalog.category(category).name] if category else workspace.catalog.names
+    observations = []
+    for name in names:
+        frame = workspace.store.read_layer(target.slug, name)
+        for row in frame.to_dict("records"):
+            observations.append(_observation(target.slug, name, row, row["geometry"]))
+    return sorted(observations, key=lambda o: o.number)
