@@ -27,7 +27,12 @@ from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG, SWEREF99_TM
-from gis.gpkg import geometry_to_gpkg, gpkg_to_geometry, register_gpkg_functions
+from gis.gpkg import (
+    geometry_to_gpkg,
+    gpkg_blobs_to_geometries,
+    gpkg_to_geometry,
+    register_gpkg_functions,
+)
 from gis.i18n import Text
 from layers.catalog import Catalog
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
@@ -306,6 +311,7 @@ class GeoPackageStore:
             connection.execute(
                 f"DELETE FROM {_quote(table.name)} WHERE uuid IN ({marks})", list(uuids)
             )
+            _guard_feature_count(connection, table.name)
             for record in old:
                 _log_change(
                     connection, actor, "delete", table.name, str(record["uuid"]),
@@ -314,13 +320,19 @@ class GeoPackageStore:
         return len(old)
 
     def read_layer(self, slug: str, layer: str) -> gpd.GeoDataFrame:
-        """Return a layer read by GDAL, index = fid, geometry in EPSG:3006."""
-        import pyogrio
+        """Return every feature of a layer, index = fid, geometry in EPSG:3006.
 
+        Read with this process's own SQLite rather than GDAL's: two SQLite libraries
+        on one file in one process release each other's POSIX locks (and, in WAL mode,
+        remove each other's shared memory), which can corrupt a file being written.
+        """
         path = self._existing_path(slug)
         table = self._table(layer)
-        _repair_feature_count(path, table.name)
-        return pyogrio.read_dataframe(path, layer=table.name, fid_as_index=True, use_arrow=True)
+        with _connect(path) as connection:
+            cursor = connection.execute(f"SELECT * FROM {_quote(table.name)} ORDER BY fid")
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        return _frame(table, columns, rows)
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of rows per layer (counted, not taken from metadata)."""
@@ -477,6 +489,7 @@ def _insert(
         _log_change(connection, actor, "insert", table.name, row.get("uuid"), before=None, after=after)
     if geometry is not None:
         _extend_contents(connection, table.name, geometry.bounds)
+    _guard_feature_count(connection, table.name)
     return stored
 
 
@@ -535,25 +548,52 @@ def _feature_count_problem(connection: sqlite3.Connection, table: str) -> tuple[
     return None if row[0] == actual else (row[0], actual)
 
 
-def _repair_feature_count(path: Path, table: str) -> None:
-    """Correct a stale cached count before GDAL reads, so no reader silently gets too few rows.
+def _guard_feature_count(connection: sqlite3.Connection, table: str) -> None:
+    """Keep GDAL's cached feature count from going stale when its triggers are gone.
 
-    GDAL (e.g. QGIS editing the file) drops the count triggers while it has a layer open
-    for writing and writes its own count on close; a write from another process in
-    between leaves ``gpkg_ogr_contents.feature_count`` wrong.
+    GDAL drops the count triggers while it has a layer open for writing (QGIS editing)
+    and writes its own count on close. Rows written meanwhile would make the cached
+    count too small, and GDAL readers then silently return too few rows. NULL makes
+    GDAL count the rows itself.
     """
-    with _connect(path) as connection:
-        if _feature_count_problem(connection, table) is None:
-            return
-    with _transaction(path) as connection:
-        stale = _feature_count_problem(connection, table)
-        if stale is not None:
-            log.warning("%s: cached feature count of %s was %s, is %s; corrected",
-                        path, table, *stale)  # fmt: skip
-            connection.execute(
-                "UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(?)",
-                (stale[1], table),
-            )
+    trigger = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        (f"trigger_insert_feature_count_{table}",),
+    ).fetchone()
+    if trigger is None:
+        connection.execute(
+            "UPDATE gpkg_ogr_contents SET feature_count = NULL WHERE lower(table_name) = lower(?)",
+            (table,),
+        )
+
+
+def _frame(table: TableSpec, columns: list[str], rows: list[tuple[Any, ...]]) -> gpd.GeoDataFrame:
+    """Return rows of ``table`` as a (Geo)DataFrame with one dtype per field type."""
+    import geopandas as gpd
+    import pandas as pd
+
+    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    fids = data.pop("fid")
+    blobs = data.pop("geom", None)
+    specs = {f.name: f for f in table.fields}
+    frame = pd.DataFrame(index=pd.Index(fids, name="fid", dtype="int64"))
+    for name, values in data.items():
+        spec = specs.get(name)
+        kind = spec.type if spec else None
+        series = pd.Series(values, index=frame.index, dtype=object)
+        if kind == "datetime":
+            series = pd.to_datetime(series, utc=True, format="ISO8601").dt.as_unit("ms")
+        elif kind == "integer":
+            series = series.astype("int64" if spec and spec.required else "Int64")
+        elif kind == "real":
+            series = series.astype("float64")
+        elif kind == "boolean":
+            series = series.astype("bool" if spec and spec.required else "boolean")
+        frame[name] = series
+    if table.geometry is None:
+        return frame
+    geometries = gpkg_blobs_to_geometries(blobs or [])
+    return gpd.GeoDataFrame(frame, geometry=geometries, crs=SWEREF99_TM)
 
 
 def _arrow_schema(table: TableSpec) -> pa.Schema:

@@ -1,0 +1,212 @@
+"""The GeoPackage store on real files: numbering, transactions, metadata QGIS/GDAL rely on."""
+
+from __future__ import annotations
+
+import sqlite3
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from gis.gpkg import register_gpkg_functions
+from layers.catalog import Catalog
+from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
+from layers.gpkg import GeoPackageStore
+from layers.schema import load_layer_catalog
+from layers.store import Area, open_store
+
+NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
+INSIDE = Point(662_000, 6_581_000)
+
+
+def lighting(**extra: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "status": "new", "problem": "broken", "observed_at": NOW, "created_at": NOW,
+        "updated_at": NOW, "created_by": "tests", "is_demo": False,
+    }  # fmt: skip
+    values.update(extra)
+    return values
+
+
+def sql(store: GeoPackageStore, query: str, *params: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(store.path("test")) as connection:
+        return connection.execute(query, params).fetchall()
+
+
+def test_numbers_increase_across_categories_and_are_never_reused(store: GeoPackageStore) -> None:
+    first = store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    litter = {k: v for k, v in lighting(litter_type="glass").items() if k != "problem"}
+    second = store.append("test", "litter", litter, INSIDE, actor="tests")
+    assert (first["number"], second["number"]) == (1, 2)
+    assert store.delete("test", "litter", [second["uuid"]], actor="tests") == 1
+    third = store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert third["number"] == 3
+
+
+def test_every_write_has_a_change_log_entry(store: GeoPackageStore) -> None:
+    stored = store.append("test", "lighting", lighting(description="<b>dark</b>"), INSIDE, actor="anna")
+    store.delete("test", "lighting", [stored["uuid"]], actor="bo")
+    log = store.read_layer("test", "change_log")
+    rows = log[log["feature_uuid"] == stored["uuid"]]
+    assert list(rows["action"]) == ["insert", "delete"]
+    assert list(rows["actor"]) == ["anna", "bo"]
+    assert "<b>dark</b>" in rows["after"].iloc[0]
+    assert "<b>dark</b>" in rows["before"].iloc[1]
+    assert str(rows["at"].dtype) == "datetime64[ms, UTC]"
+
+
+def test_stored_values_come_back_typed_through_gdal(store: GeoPackageStore) -> None:
+    store.append("test", "lighting", lighting(severity=2, lamp_count="3"), INSIDE, actor="tests")
+    frame = store.read_layer("test", "lighting")
+    row = frame.iloc[0]
+    assert frame.crs.to_epsg() == 3006
+    assert row.geometry.equals(INSIDE)
+    assert row["observed_at"] == NOW
+    assert row["severity"] == 2
+    assert row["lamp_count"] == 3
+    assert bool(row["is_demo"]) is False
+
+
+def test_invalid_feature_changes_nothing(store: GeoPackageStore) -> None:
+    before = store.feature_counts("test")
+    with pytest.raises(FeatureValidationError, match="'problem'.*'flicker' is not allowed"):
+        store.append("test", "lighting", lighting(problem="flicker"), INSIDE, actor="tests")
+    with pytest.raises(FeatureValidationError, match="takes Point geometry, not LineString"):
+        store.append(
+            "test", "lighting", lighting(), shapely.LineString([(0, 0), (1, 1)]), actor="tests"
+        )
+    with pytest.raises(FeatureValidationError, match="needs a position"):
+        store.append("test", "lighting", lighting(), None, actor="tests")
+    assert store.feature_counts("test") == before
+    assert store.append("test", "lighting", lighting(), INSIDE, actor="tests")["number"] == 1
+
+
+def test_unknown_area_and_layer_name_the_valid_ones(store: GeoPackageStore) -> None:
+    with pytest.raises(UnknownAreaError, match="Unknown area 'nowhere'.*test"):
+        store.append("nowhere", "lighting", lighting(), INSIDE, actor="tests")
+    with pytest.raises(UnknownLayerError, match="Unknown category 'lamps'.*lighting"):
+        store.append("test", "lamps", lighting(), INSIDE, actor="tests")
+
+
+def test_appending_one_feature_does_not_rewrite_the_layer(store: GeoPackageStore) -> None:
+    for _ in range(400):
+        store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    path = store.path("test")
+    reader = sqlite3.connect(path)  # keeps the WAL file from being removed
+    try:
+        reader.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = reader.execute("PRAGMA page_size").fetchone()[0]
+        store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+        written_pages = Path(f"{path}-wal").stat().st_size // (page_size + 24)
+    finally:
+        reader.close()
+    total_pages = path.stat().st_size // page_size
+    assert written_pages < 25
+    assert written_pages < total_pages / 4
+
+
+def test_files_are_geopackage_1_2_with_styles_qgis_reads(store: GeoPackageStore, catalog: Catalog) -> None:
+    assert sql(store, "PRAGMA application_id")[0][0] == 0x47504B47
+    assert sql(store, "PRAGMA user_version")[0][0] == 10200
+    layers = {name for name, _ in pyogrio.list_layers(store.path("test"))}
+    assert set(catalog.names) | {"area", "walks", "measures", "change_log", "layer_styles"} <= layers
+    info = pyogrio.read_info(store.path("test"), layer="lighting")
+    assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Point")
+    styles = dict(sql(store, "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"))
+    assert set(catalog.names) <= set(styles)
+    for spec in catalog.categories:
+        document = ET.fromstring(styles[spec.name].split("\n", 1)[1])
+        marker = document.find(".//layer[@class='SimpleMarker']/Option/Option[@name='name']")
+        assert marker is not None
+        assert marker.get("value") == spec.style.marker
+
+
+def test_gdal_readers_get_every_row_while_gdal_has_dropped_the_count_triggers(
+    store: GeoPackageStore,
+) -> None:
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    # What GDAL does while it has the layer open for writing (e.g. QGIS editing it).
+    with sqlite3.connect(store.path("test")) as connection:
+        connection.execute("DROP TRIGGER trigger_insert_feature_count_lighting")
+        connection.execute("DROP TRIGGER trigger_delete_feature_count_lighting")
+    for _ in range(4):
+        store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert len(pyogrio.read_dataframe(store.path("test"), layer="lighting")) == 5
+    assert pyogrio.read_info(store.path("test"), layer="lighting")["features"] == 5
+    assert len(store.read_layer("test", "lighting")) == 5
+
+
+def test_check_reports_and_repairs_stale_counts_and_spatial_index(store: GeoPackageStore) -> None:
+    for _ in range(3):
+        store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    with sqlite3.connect(store.path("test")) as connection:
+        connection.execute("UPDATE gpkg_ogr_contents SET feature_count = 1 WHERE table_name = 'lighting'")
+        connection.execute("DELETE FROM rtree_lighting_geom")
+    problems = store.check()
+    texts = [p.text.en for p in problems]
+    assert any("cached feature count is 1 but the layer has 3" in t for t in texts)
+    assert any("spatial index holds 0 entries for 3 features" in t for t in texts)
+    assert all(p.repairable for p in problems)
+    store.check(repair=True)
+    assert store.check() == []
+
+
+def test_check_reports_values_the_catalog_does_not_allow(store: GeoPackageStore) -> None:
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    with sqlite3.connect(store.path("test")) as connection:
+        register_gpkg_functions(connection)
+        connection.execute("UPDATE lighting SET problem = 'flicker', status = NULL")
+    texts = [p.text.en for p in store.check()]
+    assert any("'problem' holds the value 'flicker'" in t for t in texts)
+    assert any("lack the required field 'status'" in t for t in texts)
+
+
+def test_a_category_added_to_the_catalog_appears_in_existing_areas(
+    store: GeoPackageStore, tmp_path: Path
+) -> None:
+    text = Path(load_layer_catalog().source).read_text(encoding="utf-8")
+    text += (
+        '\n[[layer]]\nname = "dark_path"\ntitle = { sv = "Mörk stig", en = "Dark path" }\n'
+        'geometry = "Point"\nseverity = "default"\nstyle = { colour = "#000000", marker = "circle" }\n'
+        '[[layer.field]]\nname = "surface"\ntitle = { sv = "Underlag", en = "Surface" }\ntype = "text"\n'
+    )
+    path = tmp_path / "catalog.toml"
+    path.write_text(text, encoding="utf-8")
+    bigger = open_store(store.root, load_layer_catalog(path))
+    assert "dark_path" in bigger.feature_counts("test")
+    stored = bigger.append(
+        "test", "dark_path", {**{k: v for k, v in lighting().items() if k != "problem"},
+                              "surface": "gravel"}, INSIDE, actor="tests",
+    )  # fmt: skip
+    assert stored["number"] == 1
+    assert bigger.check() == []
+
+
+def test_a_folder_that_is_not_a_workspace_is_refused(tmp_path: Path, catalog: Catalog) -> None:
+    (tmp_path / "notes.txt").write_text("private", encoding="utf-8")
+    with pytest.raises(StoreError, match="is not a safewalk workspace and is not empty"):
+        GeoPackageStore(tmp_path, catalog)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "private"
+
+
+def test_an_unwritable_workspace_path_is_refused(tmp_path: Path, catalog: Catalog) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(StoreError, match="is not writable"):
+        GeoPackageStore(blocker / "workspace", catalog)
+
+
+def test_an_existing_area_is_never_replaced(store: GeoPackageStore) -> None:
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    with pytest.raises(StoreError, match="already exists"):
+        store.add_area(Area("test", "Test again", shapely.box(0, 0, 1, 1)), actor="tests")
+    assert store.feature_counts("test")["lighting"] == 1
+
+
+def test_postgis_urls_are_refused_with_a_clear_message(catalog: Catalog) -> None:
+    with pytest.raises(StoreError, match="PostGIS storage is not available yet"):
+        open_store("postgresql://localhost/safewalk", catalog)

@@ -1,0 +1,61 @@
+"""Each page renders through Streamlit's AppTest on a real workspace, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
+    from ui import cache
+
+    cache.workspace.clear()
+    cache.overview.clear()
+    cache.summaries.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_map_page_shows_areas_and_counts_in_swedish(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Områden och iakttagelser"
+    svg = next(m.value for m in app.markdown if "<svg" in m.value)
+    assert "Hässelby gård" in svg
+    assert "Grimsta" in svg
+    assert "OpenStreetMap" in svg
+    table = app.dataframe[0].value
+    counts = dict(zip(table["Område"], table["Iakttagelser"], strict=True))
+    assert counts["Hässelby gård"] == 8
+    assert counts["Grimsta"] == 4
+
+
+def test_switching_to_english_translates_the_page(app: AppTest) -> None:
+    app.run()
+    app.sidebar.radio[0].set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Areas and observations"
+    assert "Area" in app.dataframe[0].value.columns
+
+
+def _help_script() -> None:
+    from ui import help_page
+
+    help_page.render()
+
+
+def test_help_page_explains_the_command_line_in_both_languages() -> None:
+    app = AppTest.from_function(_help_script, default_timeout=30)
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Hjälp"
+    assert "safewalk add" in app.markdown[0].value
+    app.session_state["language"] = "en"
+    app.run()
+    assert app.title[0].value == "Help"
+    assert "command line" in app.markdown[0].value

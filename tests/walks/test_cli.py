@@ -1,0 +1,302 @@
+"""The ``safewalk`` command line, run through ``main([...])`` on real workspaces."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import Polygon
+
+from gis.crs import to_wgs84, transform_geometry
+from walks.cli import main
+
+# Hässelby gård metro station area (WGS 84).
+LON, LAT = 17.8445, 59.3668
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def ws(workspace_path: Path) -> list[str]:
+    return ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+
+
+def counts(capsys: pytest.CaptureFixture[str], ws: list[str]) -> dict[str, int]:
+    code, out, _ = run(capsys, "areas", "--json", *ws)
+    assert code == 0
+    return {a["slug"]: a["observations"] for a in json.loads(out)}
+
+
+def test_areas_lists_the_shipped_areas_and_the_demo_area(capsys, ws) -> None:
+    code, out, _ = run(capsys, "areas", "--json", *ws)
+    areas = {a["slug"]: a for a in json.loads(out)}
+    assert code == 0
+    assert len(areas) == 10
+    assert areas["hasselby-gard"]["name"] == "Hässelby gård"
+    assert areas["hasselby-gard"]["counts"]["lighting"] == 2
+    assert areas["smedshagen-demo"]["is_demo"] is True
+    code, out, _ = run(capsys, "areas", *ws)
+    assert code == 0
+    assert "Hässelby gård" in out
+    assert "Lighting" in out
+
+
+def test_add_prints_the_area_number_and_stores_the_point_in_the_area_file(
+    capsys, ws, workspace_path
+) -> None:
+    code, out, err = run(
+        capsys, "add", "--category", "lighting", "--lon", str(LON), "--lat", str(LAT),
+        "--severity", "3", "--description", "Lampan är trasig", "--field", "problem=broken",
+        "--field", "lamp_count=2", *ws,
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.strip() == "Registered observation no. 9 in Hässelby gård (Lighting)."
+    frame = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="lighting")
+    added = frame[frame["number"] == 9].iloc[0]
+    assert added["created_by"] == "tester"
+    assert added["lamp_count"] == 2
+    back = to_wgs84(added.geometry)
+    assert back.x == pytest.approx(LON, abs=1e-7)
+    assert back.y == pytest.approx(LAT, abs=1e-7)
+
+
+def test_add_json_then_list_json_shows_the_observation(capsys, ws) -> None:
+    code, out, _ = run(
+        capsys, "add", "--category", "graffiti", "--lon", str(LON), "--lat", str(LAT),
+        "--field", "surface=wall", "--field", "offensive=ja", "--json", *ws,
+    )  # fmt: skip
+    added = json.loads(out)
+    assert code == 0
+    assert added["area"] == "hasselby-gard"
+    assert added["fields"]["offensive"] == 1
+    code, out, _ = run(capsys, "list", "--area", "Hässelby gård", "--category", "graffiti", "--json", *ws)
+    listed = json.loads(out)
+    assert code == 0
+    assert [o["number"] for o in listed] == [4, added["number"]]
+    assert listed[-1]["uuid"] == added["uuid"]
+
+
+def test_add_accepts_sweref_coordinates_with_crs(capsys, ws) -> None:
+    point = transform_geometry(shapely.Point(LON, LAT), "EPSG:4326", "EPSG:3011")
+    code, out, _ = run(
+        capsys, "add", "--category", "litter", "--lon", str(point.x), "--lat", str(point.y),
+        "--crs", "EPSG:3011", "--field", "litter_type=glass", "--json", *ws,
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["lon"] == pytest.approx(LON, abs=1e-6)
+
+
+def test_an_explicit_area_wins_over_a_larger_overlapping_one(capsys, ws) -> None:
+    code, out, _ = run(capsys, "list", "--area", "smedshagen-demo", "--json", *ws)
+    demo_point = json.loads(out)[0]
+    code, out, _ = run(
+        capsys, "add", "--category", "other", "--lon", str(demo_point["lon"]),
+        "--lat", str(demo_point["lat"]), "--json", *ws,
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["area"] == "smedshagen-demo"  # the smaller of two areas
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--category", "lamps", "--field", "problem=broken"],
+         r"Unknown category 'lamps'\. Valid categories: lighting, vegetation, graffiti"),
+        ([], r"Field 'problem' \(Problem\) is required\."),
+        (["--field", "problem=flicker"],
+         r"value 'flicker' is not allowed; choose one of: broken, dim, missing, glare\."),
+        (["--field", "problem=dim", "--field", "colour=red"],
+         r"Category 'lighting' has no field colour\. Its fields: lamp_count, light_source, problem"),
+        (["--field", "problem=dim", "--severity", "7"],
+         r"Field 'severity' .* value 7 is not allowed; choose one of: 1, 2, 3\."),
+        (["--field", "problem"], r"--field 'problem' must be written NAME=VALUE"),
+        (["--field", "problem=dim", "--crs", "EPSG:99999"],
+         r"Unknown coordinate reference system 'EPSG:99999'.*EPSG:3006"),
+        (["--field", "problem=dim", "--walk", "42"],
+         r"The area has no safety walk '42'\. Walks: 1 \(DEMO: Kvällsvandring"),
+        (["--field", "problem=dim", "--area", "Atlantis"],
+         r"Unknown area 'Atlantis'\. Areas in the workspace: Grimsta, Hässelby gård"),
+        (["--field", "problem=dim", "--area", "Grimsta"],
+         r"The position lies \d+ m outside Grimsta\. It lies in Hässelby gård\."),
+    ],
+)
+def test_bad_input_gives_one_line_and_changes_nothing(capsys, ws, workspace_path, args, message) -> None:
+    before = counts(capsys, ws)
+    sizes = {p.name: p.read_bytes() for p in workspace_path.glob("*.gpkg")}
+    code, out, err = run(
+        capsys, "add", "--category", "lighting", "--lon", str(LON), "--lat", str(LAT),
+        *args, *ws,
+    )  # fmt: skip
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("safewalk: ")
+    assert re.search(message, err), err
+    assert counts(capsys, ws) == before
+    assert {p.name: p.read_bytes() for p in workspace_path.glob("*.gpkg")} == sizes
+
+
+def test_a_position_in_the_sea_names_the_nearest_area_and_distance(capsys, ws) -> None:
+    code, _, err = run(
+        capsys, "add", "--category", "lighting", "--lon", "18.3", "--lat", "59.30",
+        "--field", "problem=dim", *ws,
+    )  # fmt: skip
+    assert code == 1
+    assert "is outside every area; the nearest is Råcksta, 2" in err
+    assert " km away." in err
+
+
+def test_swapped_latitude_and_longitude_are_recognised(capsys, ws) -> None:
+    code, _, err = run(
+        capsys, "add", "--category", "lighting", "--lon", str(LAT), "--lat", str(LON),
+        "--field", "problem=dim", *ws,
+    )  # fmt: skip
+    assert code == 1
+    assert "Latitude and longitude look swapped" in err
+    assert "falls in Hässelby gård" in err
+
+
+def test_messages_are_swedish_by_default(capsys, workspace_path) -> None:
+    code, _, err = run(
+        capsys, "add", "--workspace", str(workspace_path), "--category", "lampor",
+        "--lon", str(LON), "--lat", str(LAT),
+    )  # fmt: skip
+    assert code == 1
+    assert "Okänd kategori 'lampor'. Giltiga kategorier: lighting" in err
+
+
+def test_bad_usage_exits_with_2(capsys, ws) -> None:
+    assert run(capsys, "add", "--lon", "1", *ws)[0] == 2
+    assert run(capsys, "fly", *ws)[0] == 2
+    assert run(capsys)[0] == 2
+
+
+def test_workspace_comes_from_the_environment(capsys, workspace_path, monkeypatch) -> None:
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
+    code, out, _ = run(capsys, "areas", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 10
+
+
+def test_an_unwritable_workspace_is_a_user_error(capsys, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = run(capsys, "areas", "--workspace", str(blocker / "ws"), "--lang", "en")
+    assert code == 1
+    assert "is not writable" in err
+
+
+def write_geojson(path: Path, *polygons: Polygon, crs: str = "EPSG:4326") -> Path:
+    frame = gpd.GeoDataFrame({"name": [f"p{i}" for i in range(len(polygons))]},
+                             geometry=list(polygons), crs=crs)  # fmt: skip
+    frame.to_file(path)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SMEDSHAGEN = shapely.box(17.825, 59.357, 17.832, 59.360)
+
+
+def test_area_add_from_a_polygon_file(capsys, ws, tmp_path, workspace_path) -> None:
+    path = write_geojson(tmp_path / "smedshagen.geojson", SMEDSHAGEN)
+    code, out, err = run(capsys, "area", "add", "Smedshagen", "--from", str(path), *ws)
+    assert (code, err) == (0, "")
+    assert "Added the area Smedshagen (id smedshagen)" in out
+    assert counts(capsys, ws)["smedshagen"] == 0
+    info = pyogrio.read_info(workspace_path / "smedshagen.gpkg", layer="area")
+    assert info["crs"] == "EPSG:3006"
+    code, out, _ = run(capsys, "check", *ws)
+    assert code == 0
+
+
+def test_area_add_infers_sweref_18_00_for_a_file_without_crs(capsys, ws, tmp_path) -> None:
+    polygon = transform_geometry(SMEDSHAGEN, "EPSG:4326", "EPSG:3011")
+    path = tmp_path / "no_crs.shp"
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        pyogrio.write_dataframe(gpd.GeoDataFrame({"id": [1]}, geometry=[polygon]), path)
+    assert not path.with_suffix(".prj").exists()
+    code, out, err = run(capsys, "area", "add", "Smedshagen", "--from", str(path), "--json", *ws)
+    assert (code, err) == (0, "")
+    area_m2 = json.loads(out)["area_m2"]
+    assert area_m2 == pytest.approx(transform_geometry(SMEDSHAGEN, "EPSG:4326", "EPSG:3006").area, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: write_geojson(d / "two.geojson", SMEDSHAGEN, SMEDSHAGEN.buffer(0.01)),
+         "has 2 polygons. Add --dissolve"),
+        (lambda d: write_geojson(d / "bow.geojson",
+                                 Polygon([(17.82, 59.35), (17.83, 59.36), (17.83, 59.35), (17.82, 59.36)])),
+         "is invalid (Self-intersection"),
+        (lambda d: write_text(d / "text.geojson", "not a map"), "could not be read as vector data"),
+        (lambda d: d / "missing.geojson", "does not exist"),
+        (lambda d: write_geojson(d / "far.geojson", shapely.box(11.9, 57.7, 12.0, 57.8)),
+         "lies far from the workspace's areas"),
+    ],
+)
+def test_area_add_refuses_unusable_files(capsys, ws, tmp_path, make, message) -> None:
+    path = make(tmp_path)
+    code, _, err = run(capsys, "area", "add", "Smedshagen", "--from", str(path), *ws)
+    assert code == 1
+    assert message in err
+    assert "smedshagen" not in counts(capsys, ws)
+
+
+def test_area_add_refuses_a_taken_name(capsys, ws, tmp_path) -> None:
+    path = write_geojson(tmp_path / "g.geojson", SMEDSHAGEN)
+    code, _, err = run(capsys, "area", "add", "GRIMSTA", "--from", str(path), *ws)
+    assert code == 1
+    assert "There is already an area called 'GRIMSTA'" in err
+
+
+def test_demo_reload_keeps_user_records_and_replaces_demo_ones(capsys, ws) -> None:
+    run(capsys, "add", "--category", "lighting", "--lon", str(LON), "--lat", str(LAT),
+        "--field", "problem=dim", *ws)  # fmt: skip
+    before = counts(capsys, ws)
+    code, out, _ = run(capsys, "demo", *ws)
+    assert code == 0
+    assert "Demo data loaded: 3 walks and 15 observations (18 old demo records removed" in out
+    assert counts(capsys, ws) == before
+    _, out, _ = run(capsys, "list", "--area", "hasselby-gard", "--json", *ws)
+    listed = json.loads(out)
+    mine = [o for o in listed if not o["is_demo"]]
+    assert [o["number"] for o in mine] == [9]
+    assert min(o["number"] for o in listed if o["is_demo"]) == 10  # numbers are never reused
+
+
+def test_check_reports_problems_and_repair_fixes_them(capsys, ws, workspace_path) -> None:
+    assert run(capsys, "check", *ws)[0] == 0
+    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
+        connection.execute("UPDATE gpkg_ogr_contents SET feature_count = 0 WHERE table_name = 'lighting'")
+    code, out, _ = run(capsys, "check", *ws)
+    assert code == 1
+    assert "grimsta/lighting: GDAL's cached feature count is 0 but the layer has 1 [repairable]" in out
+    code, out, _ = run(capsys, "check", "--json", *ws)
+    assert json.loads(out)["ok"] is False
+    assert run(capsys, "check", "--repair", *ws)[0] == 0
+    assert run(capsys, "check", *ws)[0] == 0
+
+
+def test_check_reports_a_damaged_file(capsys, ws, workspace_path) -> None:
+    path = workspace_path / "vinsta.gpkg"
+    data = bytearray(path.read_bytes())
+    data[5000:9000] = b"\x00" * 4000
+    path.write_bytes(bytes(data))
+    code, out, _ = run(capsys, "check", *ws)
+    assert code == 1
+    assert "vinsta" in out

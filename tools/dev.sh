@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Set up safewalk on a fresh Debian machine (Python 3.11+) and start the app or run the tests.
+#   bash tools/dev.sh app    install, then start the app on the default workspace
+#   bash tools/dev.sh test   install, then run linters, type checks and the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+venv=.venv
+
+ensure_python() {
+  if ! command -v "$python" >/dev/null 2>&1 \
+      || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "safewalk needs Python 3.11 or newer as '$python' (set PYTHON=... to choose one)." >&2
+    exit 1
+  fi
+}
+
+ensure_venv() {
+  if [ ! -x "$venv/bin/python" ]; then
+    if ! "$python" -m venv "$venv" 2>/dev/null; then
+      # Debian ships venv separately; we are root on a fresh machine.
+      rm -rf "$venv"
+      apt-get update -qq
+      apt-get install -y -qq python3-venv >/dev/null
+      "$python" -m venv "$venv"
+    fi
+  fi
+  # Reinstall only when the dependency list changed.
+  stamp="$venv/.safewalk-installed"
+  wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    "$venv/bin/python" -m pip install --quiet --upgrade pip
+    "$venv/bin/python" -m pip install --quiet -e '.[test]'
+    echo "$wanted" > "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  app)
+    ensure_python
+    ensure_venv
+    shift
+    exec "$venv/bin/streamlit" run app.py --server.headless true --browser.gatherUsageStats false "$@"
+    ;;
+  test)
+    ensure_python
+    ensure_venv
+    shift
+    "$venv/bin/ruff" check .
+    "$venv/bin/ruff" format --check .
+    "$venv/bin/mypy"
+    exec "$venv/bin/pytest" "$@"
+    ;;
+  *)
+    echo "usage: bash tools/dev.sh app|test [extra arguments]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,1 @@
+"""Streamlit pages: layout, widgets and messages; the work happens in ``walks``."""

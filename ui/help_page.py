@@ -1,0 +1,15 @@
+"""The help page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.i18n import t
+
+
+def render() -> None:
+    """Draw the page."""
+    lang = state.language()
+    st.title(t("help_title", lang))
+    st.markdown(t("help_body", lang))

@@ -1,0 +1,47 @@
+"""The district overview: every area's boundary and observations on one static map."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from gis.crs import WGS84, to_storage_crs
+from gis.svgmap import SvgPoint, SvgPolygon, map_svg
+from walks.recording import list_observations
+from walks.workspace import Workspace
+
+ATTRIBUTION = (
+    "Områdesgränser och vatten: Stockholms stad (CC0). "
+    "Demodata delvis från © OpenStreetMap contributors (ODbL)."
+)
+ATTRIBUTION_EN = (
+    "Area boundaries and water: City of Stockholm (CC0). "
+    "Demo data partly from © OpenStreetMap contributors (ODbL)."
+)
+
+
+@lru_cache(maxsize=4)
+def _water(data_dir: Path) -> tuple[BaseGeometry, ...]:
+    document = json.loads((data_dir / "vatten_bbox.geojson").read_text(encoding="utf-8"))
+    return tuple(to_storage_crs(shape(f["geometry"]), WGS84) for f in document["features"])
+
+
+def overview_svg(workspace: Workspace, *, language: str) -> str:
+    """Return an SVG map of every area (labelled) and its observations (category colours)."""
+    catalog = workspace.catalog
+    polygons = []
+    points = []
+    for area in workspace.areas():
+        polygons.append(SvgPolygon(area.boundary, label=area.name, fill="#ffffff"))
+        for observation in list_observations(workspace, area.slug):
+            spec = catalog.category(observation.category)
+            title = f"{observation.number}. {spec.title.in_language(language)}"
+            if observation.description:
+                title += f": {observation.description}"
+            points.append(SvgPoint(observation.x, observation.y, spec.style.colour, title))
+    caption = ATTRIBUTION if language == "sv" else ATTRIBUTION_EN
+    return map_svg(polygons, points, background=_water(workspace.settings.data_dir), caption=caption)
