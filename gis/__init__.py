@@ -1,1 +1,1 @@
-"""Generic spatial toolkit: CRS handling, vector I/O, GeoPackage encoding, spatial analysis, maps."""
+"""Generic spatial toolkit: CRS handling, vector I/O, GeoPackage encoding, analysis, maps."""

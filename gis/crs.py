@@ -46,7 +46,9 @@ def _transformer(source: CRS, target: CRS) -> Transformer:
     return Transformer.from_crs(source, target, always_xy=True)
 
 
-def transform_geometry(geometry: BaseGeometry, source: CRS | str, target: CRS | str) -> BaseGeometry:
+def transform_geometry(
+    geometry: BaseGeometry, source: CRS | str, target: CRS | str
+) -> BaseGeometry:
     """Return ``geometry`` transformed from ``source`` to ``target`` (x/lon first in both)."""
     source_crs = crs_from_user_input(source) if isinstance(source, str) else source
     target_crs = crs_from_user_input(target) if isinstance(target, str) else target
@@ -84,7 +86,7 @@ def infer_crs(
     for candidate in candidates:
         try:
             projected = to_storage_crs(box, candidate)
-        except Exception:  # noqa: BLE001 - out-of-domain coordinates simply do not fit
+        except ValueError:  # coordinates outside the candidate's domain simply do not fit
             continue
         if shapely.is_valid(projected) and expected_extent.contains(projected):
             fitting.append(candidate)

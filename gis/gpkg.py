@@ -78,6 +78,8 @@ def register_gpkg_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
     for name, index in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
         connection.create_function(
-            name, 1, lambda blob, i=index: (b[i] if (b := _bounds(blob)) else None),
+            name,
+            1,
+            lambda blob, i=index: b[i] if (b := _bounds(blob)) else None,
             deterministic=True,
         )

@@ -73,7 +73,9 @@ def map_svg(
     for geometry in background:
         clipped = geometry.intersection(frame)
         if not clipped.is_empty:
-            body.append(f'<path d="{paths(clipped)}" fill="#cfe5f5" stroke="none" fill-rule="evenodd"/>')
+            body.append(
+                f'<path d="{paths(clipped)}" fill="#cfe5f5" stroke="none" fill-rule="evenodd"/>'
+            )
     for polygon in polygons:
         body.append(
             f'<path d="{paths(polygon.geometry)}" fill={quoteattr(polygon.fill)} '

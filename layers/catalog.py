@@ -22,9 +22,19 @@ FIELD_TYPES: Final[tuple[str, ...]] = ("text", "integer", "real", "boolean", "da
 GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon"]
 CATEGORY_GEOMETRIES: Final[tuple[str, ...]] = ("Point", "LineString", "Polygon")
 MARKERS: Final[tuple[str, ...]] = (
-    "circle", "square", "triangle", "diamond", "star", "pentagon", "hexagon", "octagon",
-    "cross_fill", "semi_circle", "half_square", "equilateral_triangle",
-)  # fmt: skip
+    "circle",
+    "square",
+    "triangle",
+    "diamond",
+    "star",
+    "pentagon",
+    "hexagon",
+    "octagon",
+    "cross_fill",
+    "semi_circle",
+    "half_square",
+    "equilateral_triangle",
+)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -151,7 +161,9 @@ def load_catalog(
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CatalogError(
-            Text(sv=f"Katalogfilen {path} finns inte.", en=f"The catalog file {path} does not exist.")
+            Text(
+                sv=f"Katalogfilen {path} finns inte.", en=f"The catalog file {path} does not exist."
+            )
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(
@@ -193,14 +205,18 @@ def _catalog_from_document(
     return Catalog(categories=tuple(categories), source=path)
 
 
-def _text(path: Path, where: str, entry: dict[str, Any], key: str, *, required: bool = True) -> Text:
+def _text(
+    path: Path, where: str, entry: dict[str, Any], key: str, *, required: bool = True
+) -> Text:
     value = entry.get(key)
     if value is None and not required:
         return Text(sv="", en="")
     if not isinstance(value, dict) or not all(isinstance(value.get(k), str) for k in ("sv", "en")):
         raise _problem(
-            path, where, f"{key} måste vara {{ sv = \"…\", en = \"…\" }}",
-            f"{key} must be {{ sv = \"…\", en = \"…\" }}",
+            path,
+            where,
+            f'{key} måste vara {{ sv = "…", en = "…" }}',
+            f'{key} must be {{ sv = "…", en = "…" }}',
         )
     return Text(sv=value["sv"], en=value["en"])
 
@@ -208,14 +224,15 @@ def _text(path: Path, where: str, entry: dict[str, Any], key: str, *, required: 
 def _name(path: Path, where: str, value: object) -> str:
     if not isinstance(value, str) or not _NAME.match(value):
         raise _problem(
-            path, where,
+            path,
+            where,
             f"namnet {value!r} måste vara små bokstäver a–z, siffror och _ (t.ex. dark_passage)",
             f"name {value!r} must be lower-case a–z, digits and _ (e.g. dark_passage)",
         )
     return value
 
 
-def _layer_from_entry(  # noqa: PLR0913
+def _layer_from_entry(
     path: Path,
     index: int,
     entry: object,
@@ -232,13 +249,17 @@ def _layer_from_entry(  # noqa: PLR0913
     geometry = entry.get("geometry", "Point")
     if geometry not in CATEGORY_GEOMETRIES:
         raise _problem(
-            path, where, f"geometry {geometry!r} ska vara en av {', '.join(CATEGORY_GEOMETRIES)}",
+            path,
+            where,
+            f"geometry {geometry!r} ska vara en av {', '.join(CATEGORY_GEOMETRIES)}",
             f"geometry {geometry!r} must be one of {', '.join(CATEGORY_GEOMETRIES)}",
         )
     severity_name = entry.get("severity")
     if severity_name is not None and severity_name not in scales:
         raise _problem(
-            path, where, f"okänd allvarlighetsskala {severity_name!r}",
+            path,
+            where,
+            f"okänd allvarlighetsskala {severity_name!r}",
             f"unknown severity scale {severity_name!r}; define it as [severity.{severity_name}]",
         )
     fields = tuple(
@@ -262,18 +283,24 @@ def _layer_from_entry(  # noqa: PLR0913
 def _style(path: Path, where: str, style: object) -> Style:
     if not isinstance(style, dict):
         raise _problem(
-            path, where, "style saknas: { colour = \"#RRGGBB\", marker = \"circle\" }",
-            "style is missing: { colour = \"#RRGGBB\", marker = \"circle\" }",
+            path,
+            where,
+            'style saknas: { colour = "#RRGGBB", marker = "circle" }',
+            'style is missing: { colour = "#RRGGBB", marker = "circle" }',
         )
     colour, marker = style.get("colour"), style.get("marker")
     if not isinstance(colour, str) or not _COLOUR.match(colour):
         raise _problem(
-            path, where, f"färgen {colour!r} ska skrivas #RRGGBB",
+            path,
+            where,
+            f"färgen {colour!r} ska skrivas #RRGGBB",
             f"colour {colour!r} must be written #RRGGBB",
         )
     if marker not in MARKERS:
         raise _problem(
-            path, where, f"symbolen {marker!r} ska vara en av {', '.join(MARKERS)}",
+            path,
+            where,
+            f"symbolen {marker!r} ska vara en av {', '.join(MARKERS)}",
             f"marker {marker!r} must be one of {', '.join(MARKERS)}",
         )
     return Style(colour=colour.upper(), marker=cast(str, marker))
@@ -286,13 +313,17 @@ def _field_from_entry(path: Path, where: str, entry: object, reserved: frozenset
     where = f"{where.rsplit(',', 1)[0]}, field {name!r}"
     if name in reserved:
         raise _problem(
-            path, where, "namnet är reserverat för gemensamma fält",
+            path,
+            where,
+            "namnet är reserverat för gemensamma fält",
             "the name is reserved for the fields every observation has",
         )
     field_type = entry.get("type")
     if field_type not in FIELD_TYPES:
         raise _problem(
-            path, where, f"typen {field_type!r} ska vara en av {', '.join(FIELD_TYPES)}",
+            path,
+            where,
+            f"typen {field_type!r} ska vara en av {', '.join(FIELD_TYPES)}",
             f"type {field_type!r} must be one of {', '.join(FIELD_TYPES)}",
         )
     values = _allowed_values(path, where, entry["values"]) if "values" in entry else ()
@@ -315,14 +346,18 @@ def _field_from_entry(path: Path, where: str, entry: object, reserved: frozenset
 def _allowed_values(path: Path, where: str, raw: object) -> tuple[AllowedValue, ...]:
     if not isinstance(raw, list) or not raw:
         raise _problem(
-            path, where, "values/levels ska vara en lista av { value, sv, en }",
+            path,
+            where,
+            "values/levels ska vara en lista av { value, sv, en }",
             "values/levels must be a list of { value, sv, en }",
         )
     values = []
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("value"), str | int):
             raise _problem(
-                path, where, f"ogiltigt värde {item!r}; skriv {{ value, sv, en }}",
+                path,
+                where,
+                f"ogiltigt värde {item!r}; skriv {{ value, sv, en }}",
                 f"invalid value {item!r}; write {{ value, sv, en }}",
             )
         values.append(AllowedValue(item["value"], _text(path, where, {"t": item}, "t")))

@@ -61,9 +61,13 @@ WORKSPACE_MARKER: Final = "safewalk-workspace.toml"
 _LOCK_FILE: Final = ".safewalk.lock"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _SQL_TYPES: Final = {
-    "text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "BOOLEAN",
-    "date": "DATE", "datetime": "DATETIME",
-}  # fmt: skip
+    "text": "TEXT",
+    "integer": "INTEGER",
+    "real": "REAL",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "DATETIME",
+}
 _BUSY_TIMEOUT_S: Final = 60.0
 SCHEMA_VERSION: Final = 1
 
@@ -119,7 +123,8 @@ class GeoPackageStore:
         except OSError as error:
             raise StoreError(
                 Text(
-                    sv=f"Arbetsytan {self.root} går inte att skriva till ({error.strerror or error})."
+                    sv=f"Arbetsytan {self.root} går inte att skriva till "
+                    f"({error.strerror or error})."
                     " Välj en annan mapp med --workspace eller SAFEWALK_WORKSPACE.",
                     en=f"The workspace {self.root} is not writable ({error.strerror or error}). "
                     "Choose another folder with --workspace or SAFEWALK_WORKSPACE.",
@@ -159,20 +164,19 @@ class GeoPackageStore:
                             f"{_SQL_TYPES[field.type]}"
                         )
 
-    def _missing_schema(
-        self, path: Path
-    ) -> tuple[list[str], list[tuple[str, Any]]]:
+    def _missing_schema(self, path: Path) -> tuple[list[str], list[tuple[str, Any]]]:
         with _connect(path) as connection:
             existing = {
-                row[0]
-                for row in connection.execute("SELECT table_name FROM gpkg_contents")
+                row[0] for row in connection.execute("SELECT table_name FROM gpkg_contents")
             }
             missing_tables = [name for name in self._tables if name not in existing]
             missing_columns = []
             for name, table in self._tables.items():
                 if name not in existing:
                     continue
-                columns = {row[1] for row in connection.execute(f"PRAGMA table_info({_quote(name)})")}
+                columns = {
+                    row[1] for row in connection.execute(f"PRAGMA table_info({_quote(name)})")
+                }
                 missing_columns += [(name, f) for f in table.fields if f.name not in columns]
         if missing_tables or missing_columns:
             return missing_tables, missing_columns
@@ -250,7 +254,8 @@ class GeoPackageStore:
                 connection.execute("PRAGMA journal_mode=WAL")
             with _transaction(partial) as connection:
                 connection.execute(
-                    "CREATE TABLE safewalk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
+                    "CREATE TABLE safewalk_meta "
+                    "(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
                 )
                 connection.execute(
                     "INSERT INTO safewalk_meta VALUES ('schema_version', ?), ('area', ?)",
@@ -314,9 +319,14 @@ class GeoPackageStore:
             _guard_feature_count(connection, table.name)
             for record in old:
                 _log_change(
-                    connection, actor, "delete", table.name, str(record["uuid"]),
-                    before=_record_for_log(record), after=None,
-                )  # fmt: skip
+                    connection,
+                    actor,
+                    "delete",
+                    table.name,
+                    str(record["uuid"]),
+                    before=_record_for_log(record),
+                    after=None,
+                )
         return len(old)
 
     def read_layer(self, slug: str, layer: str) -> gpd.GeoDataFrame:
@@ -486,7 +496,9 @@ def _insert(
         after = _record_for_log(stored)
         if geometry is not None:
             after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
-        _log_change(connection, actor, "insert", table.name, row.get("uuid"), before=None, after=after)
+        _log_change(
+            connection, actor, "insert", table.name, row.get("uuid"), before=None, after=after
+        )
     if geometry is not None:
         _extend_contents(connection, table.name, geometry.bounds)
     _guard_feature_count(connection, table.name)
@@ -497,7 +509,7 @@ def _record_for_log(record: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "geom" and not isinstance(v, bytes)}
 
 
-def _log_change(  # noqa: PLR0913
+def _log_change(
     connection: sqlite3.Connection,
     actor: str,
     action: str,
@@ -600,9 +612,13 @@ def _arrow_schema(table: TableSpec) -> pa.Schema:
     import pyarrow as pa
 
     types = {
-        "text": pa.string(), "integer": pa.int64(), "real": pa.float64(),
-        "boolean": pa.bool_(), "date": pa.date32(), "datetime": pa.timestamp("ms", tz="UTC"),
-    }  # fmt: skip
+        "text": pa.string(),
+        "integer": pa.int64(),
+        "real": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("ms", tz="UTC"),
+    }
     fields = [pa.field(f.name, types[f.type]) for f in table.fields]
     if table.geometry is not None:
         fields.insert(0, pa.field("geom", pa.binary()))
@@ -646,17 +662,29 @@ def _create_styles_table(path: Path) -> None:
     import pyogrio
 
     schema = pa.schema(
-        [pa.field(name, pa.string()) for name in (
-            "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
-            "styleName", "styleQML", "styleSLD")]
+        [
+            pa.field(name, pa.string())
+            for name in (
+                "f_table_catalog",
+                "f_table_schema",
+                "f_table_name",
+                "f_geometry_column",
+                "styleName",
+                "styleQML",
+                "styleSLD",
+            )
+        ]
         + [pa.field("useAsDefault", pa.bool_())]
         + [pa.field(name, pa.string()) for name in ("description", "owner", "ui")]
         + [pa.field("update_time", pa.timestamp("ms", tz="UTC"))]
-    )  # fmt: skip
+    )
     pyogrio.write_arrow(
-        pa.Table.from_batches([], schema=schema), path, layer="layer_styles", driver="GPKG",
+        pa.Table.from_batches([], schema=schema),
+        path,
+        layer="layer_styles",
+        driver="GPKG",
         layer_options={"FID": "id"},
-    )  # fmt: skip
+    )
 
 
 def _write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Sequence[str]) -> None:
@@ -688,7 +716,7 @@ def _create_indexes(connection: sqlite3.Connection, tables: Sequence[TableSpec])
                 )
 
 
-def _check_area(  # noqa: C901, PLR0912
+def _check_area(
     path: Path, slug: str, tables: Mapping[str, TableSpec], *, repair: bool
 ) -> list[Problem]:
     problems: list[Problem] = []
@@ -701,14 +729,20 @@ def _check_area(  # noqa: C901, PLR0912
             integrity = [r[0] for r in connection.execute("PRAGMA integrity_check")]
             if integrity != ["ok"]:
                 detail = "; ".join(integrity[:5])
-                problem("", f"SQLite-integriteten är skadad: {detail}",
-                        f"SQLite integrity check failed: {detail}")  # fmt: skip
+                problem(
+                    "",
+                    f"SQLite-integriteten är skadad: {detail}",
+                    f"SQLite integrity check failed: {detail}",
+                )
                 return problems
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if app_id != 0x47504B47 or version < 10200:  # noqa: PLR2004 - 'GPKG', 1.2
-                problem("", "filen är inte en GeoPackage 1.2 eller senare",
-                        "the file is not a GeoPackage 1.2 or later")  # fmt: skip
+            if app_id != 0x47504B47 or version < 10200:
+                problem(
+                    "",
+                    "filen är inte en GeoPackage 1.2 eller senare",
+                    "the file is not a GeoPackage 1.2 or later",
+                )
             contents = {
                 row[0]: row[1]
                 for row in connection.execute(
@@ -722,8 +756,11 @@ def _check_area(  # noqa: C901, PLR0912
                     problem(name, "lagret saknas", "the layer is missing")
                     continue
                 if table.geometry is not None and contents[name] != STORAGE_EPSG:
-                    problem(name, f"geometrin är i srs_id {contents[name]}, inte 3006",
-                            f"geometry is in srs_id {contents[name]}, not 3006")  # fmt: skip
+                    problem(
+                        name,
+                        f"geometrin är i srs_id {contents[name]}, inte 3006",
+                        f"geometry is in srs_id {contents[name]}, not 3006",
+                    )
                 stale = _feature_count_problem(connection, name)
                 if stale is not None:
                     problem(
@@ -735,30 +772,40 @@ def _check_area(  # noqa: C901, PLR0912
                     if repair:
                         connection.execute(
                             "UPDATE gpkg_ogr_contents SET feature_count = ? "
-                            "WHERE lower(table_name) = lower(?)", (stale[1], name),
-                        )  # fmt: skip
+                            "WHERE lower(table_name) = lower(?)",
+                            (stale[1], name),
+                        )
                 if table.geometry is not None:
                     problems += _check_spatial_index(connection, path, slug, name, repair=repair)
                 columns = {r[1] for r in connection.execute(f"PRAGMA table_info({_quote(name)})")}
                 for field in table.fields:
                     if field.name not in columns:
-                        problem(name, f"fältet {field.name!r} saknas",
-                                f"field {field.name!r} is missing")  # fmt: skip
+                        problem(
+                            name,
+                            f"fältet {field.name!r} saknas",
+                            f"field {field.name!r} is missing",
+                        )
                         continue
                     problems += _check_values(connection, slug, name, field)
                 if table.sequence == "observation":
                     for (number,) in connection.execute(f"SELECT number FROM {_quote(name)}"):
                         if number in numbers:
-                            problem(name, f"nummer {number} finns också i {numbers[number]}",
-                                    f"number {number} is also used in {numbers[number]}")  # fmt: skip
+                            problem(
+                                name,
+                                f"nummer {number} finns också i {numbers[number]}",
+                                f"number {number} is also used in {numbers[number]}",
+                            )
                         numbers[number] = name
             counter = connection.execute(
                 "SELECT CAST(value AS INTEGER) FROM safewalk_meta WHERE key = ?",
                 ("sequence:observation",),
             ).fetchone()
             if numbers and (counter is None or counter[0] < max(numbers)):
-                problem("", "löpnumret ligger efter det högsta använda numret",
-                        "the number sequence is behind the highest number in use")  # fmt: skip
+                problem(
+                    "",
+                    "löpnumret ligger efter det högsta använda numret",
+                    "the number sequence is behind the highest number in use",
+                )
     except StoreError as error:
         problem("", error.message("sv"), error.message("en"))
     except sqlite3.DatabaseError as error:  # pragma: no cover - reported, not raised
@@ -770,11 +817,11 @@ def _check_spatial_index(
     connection: sqlite3.Connection, path: Path, slug: str, name: str, *, repair: bool
 ) -> list[Problem]:
     rtree = f"rtree_{name}_geom"
-    exists = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)
-    ).fetchone()
+    exists = connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone()
     if exists is None:
-        return [Problem(slug, name, Text(sv="rumsligt index saknas", en="spatial index is missing"))]
+        return [
+            Problem(slug, name, Text(sv="rumsligt index saknas", en="spatial index is missing"))
+        ]
     indexed = connection.execute(f"SELECT count(*) FROM {_quote(rtree)}").fetchone()[0]
     features = connection.execute(
         f"SELECT count(*) FROM {_quote(name)} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)"
@@ -814,10 +861,16 @@ def _check_values(
             f"SELECT count(*) FROM {_quote(layer)} WHERE {column} IS NULL"
         ).fetchone()
         if missing:
-            problems.append(Problem(slug, layer, Text(
-                sv=f"{missing} objekt saknar det obligatoriska fältet {field.name!r}",
-                en=f"{missing} features lack the required field {field.name!r}",
-            )))  # fmt: skip
+            problems.append(
+                Problem(
+                    slug,
+                    layer,
+                    Text(
+                        sv=f"{missing} objekt saknar det obligatoriska fältet {field.name!r}",
+                        en=f"{missing} features lack the required field {field.name!r}",
+                    ),
+                )
+            )
     if field.values:
         for (value,) in connection.execute(
             f"SELECT DISTINCT {column} FROM {_quote(layer)} WHERE {column} IS NOT NULL"
@@ -825,8 +878,14 @@ def _check_values(
             with suppress(FeatureValidationError):
                 coerce_value(field, value)
                 continue
-            problems.append(Problem(slug, layer, Text(
-                sv=f"fältet {field.name!r} har det otillåtna värdet {value!r}",
-                en=f"field {field.name!r} holds the value {value!r}, which is not allowed",
-            )))  # fmt: skip
+            problems.append(
+                Problem(
+                    slug,
+                    layer,
+                    Text(
+                        sv=f"fältet {field.name!r} har det otillåtna värdet {value!r}",
+                        en=f"field {field.name!r} holds the value {value!r}, which is not allowed",
+                    ),
+                )
+            )
     return problems

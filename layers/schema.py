@@ -64,9 +64,7 @@ _RECORD_FIELDS: Final = (
 OBSERVATION_FIELDS: Final = (
     FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
     FieldSpec("number", _t("Nummer", "Number"), "integer", required=True, minimum=1),
-    FieldSpec(
-        "status", _t("Status", "Status"), "text", required=True, values=OBSERVATION_STATUSES
-    ),
+    FieldSpec("status", _t("Status", "Status"), "text", required=True, values=OBSERVATION_STATUSES),
     FieldSpec("severity", _t("Allvarlighet", "Severity"), "integer"),
     FieldSpec("description", _t("Beskrivning", "Description"), "text"),
     FieldSpec("walk_uuid", _t("Trygghetsvandring", "Safety walk"), "text"),
@@ -219,7 +217,7 @@ def _invalid(field: FieldSpec, value: object, sv: str, en: str) -> FeatureValida
     )
 
 
-def coerce_value(field: FieldSpec, value: object) -> SqlValue:  # noqa: C901, PLR0912
+def coerce_value(field: FieldSpec, value: object) -> SqlValue:
     """Return ``value`` as the SQLite value stored for ``field``.
 
     Accepts typed Python values or text as typed on a command line (``"3"``, ``"ja"``,
@@ -251,7 +249,9 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:  # noqa: C901, PL
                     raise ValueError
                 result = int(value) if isinstance(value, int | float | str) else int(str(value))
             except ValueError:
-                raise _invalid(field, value, "ska vara ett heltal", "must be a whole number") from None
+                raise _invalid(
+                    field, value, "ska vara ett heltal", "must be a whole number"
+                ) from None
         case "real":
             try:
                 if isinstance(value, bool):
@@ -275,13 +275,21 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:  # noqa: C901, PL
             result = _datetime_text(field, value)
     if field.values and result not in field.allowed:
         allowed = ", ".join(str(v) for v in field.allowed)
-        raise _invalid(field, value, f"är inte tillåtet; välj bland: {allowed}.",
-                       f"is not allowed; choose one of: {allowed}.")
+        raise _invalid(
+            field,
+            value,
+            f"är inte tillåtet; välj bland: {allowed}.",
+            f"is not allowed; choose one of: {allowed}.",
+        )
     if isinstance(result, int | float) and not isinstance(result, bool):
         if field.minimum is not None and result < field.minimum:
-            raise _invalid(field, value, f"är mindre än {field.minimum}", f"is below {field.minimum}")
+            raise _invalid(
+                field, value, f"är mindre än {field.minimum}", f"is below {field.minimum}"
+            )
         if field.maximum is not None and result > field.maximum:
-            raise _invalid(field, value, f"är större än {field.maximum}", f"is above {field.maximum}")
+            raise _invalid(
+                field, value, f"är större än {field.maximum}", f"is above {field.maximum}"
+            )
     return result
 
 
@@ -293,8 +301,9 @@ def _date_text(field: FieldSpec, value: object) -> str:
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise _invalid(field, value, "ska vara ett datum ÅÅÅÅ-MM-DD",
-                       "must be a date YYYY-MM-DD") from None
+        raise _invalid(
+            field, value, "ska vara ett datum ÅÅÅÅ-MM-DD", "must be a date YYYY-MM-DD"
+        ) from None
 
 
 def datetime_to_text(moment: datetime) -> str:
@@ -308,13 +317,21 @@ def _datetime_text(field: FieldSpec, value: object) -> str:
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise _invalid(field, value, "ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM+01:00",
-                           "must be a time YYYY-MM-DDTHH:MM+01:00") from None
+            raise _invalid(
+                field,
+                value,
+                "ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM+01:00",
+                "must be a time YYYY-MM-DDTHH:MM+01:00",
+            ) from None
     if not isinstance(value, datetime):
         raise _invalid(field, value, "ska vara en tidpunkt", "must be a point in time")
     if value.tzinfo is None:
-        raise _invalid(field, value, "saknar tidszon; ange t.ex. +01:00 eller Z",
-                       "has no time zone; add e.g. +01:00 or Z")
+        raise _invalid(
+            field,
+            value,
+            "saknar tidszon; ange t.ex. +01:00 eller Z",
+            "has no time zone; add e.g. +01:00 or Z",
+        )
     return datetime_to_text(value)
 
 

@@ -69,13 +69,12 @@ def add_area_from_file(
     """
     slug = slug_from_name(name)
     if not slug:
-        raise AreaInputError(
-            Text(sv="Ange ett namn på området.", en="Give the area a name.")
-        )
+        raise AreaInputError(Text(sv="Ange ett namn på området.", en="Give the area a name."))
     if slug in SYSTEM_LAYERS or any(a.slug == slug for a in workspace.areas()):
         raise AreaInputError(
             Text(
-                sv=f"Det finns redan ett område som heter {name!r} (id {slug}). Välj ett annat namn.",
+                sv=f"Det finns redan ett område som heter {name!r} (id {slug}). "
+                "Välj ett annat namn.",
                 en=f"There is already an area called {name!r} (id {slug}). Choose another name.",
             )
         )
@@ -87,17 +86,18 @@ def add_area_from_file(
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     kinds = set(frame.geom_type)
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        found = ", ".join(sorted(kinds))
         raise AreaInputError(
             Text(
-                sv=f"Filen {path} ska innehålla en polygon, men har {', '.join(sorted(kinds)) or 'ingen geometri'}.",
-                en=f"The file {path} must hold a polygon, but has {', '.join(sorted(kinds)) or 'no geometry'}.",
+                sv=f"Filen {path} ska innehålla en polygon, men har {found or 'ingen geometri'}.",
+                en=f"The file {path} must hold a polygon, but has {found or 'no geometry'}.",
             )
         )
     if len(frame) > 1 and not dissolve:
         raise AreaInputError(
             Text(
-                sv=f"Filen {path} har {len(frame)} polygoner. Lägg till --dissolve för att slå ihop "
-                "dem till ett område, eller spara bara den polygon du vill ha.",
+                sv=f"Filen {path} har {len(frame)} polygoner. Lägg till --dissolve för att slå "
+                "ihop dem till ett område, eller spara bara den polygon du vill ha.",
                 en=f"The file {path} has {len(frame)} polygons. Add --dissolve to merge them into "
                 "one area, or save only the polygon you want.",
             )

@@ -45,7 +45,9 @@ T: Final = {
         sv="Registrerade iakttagelse nr {number} i {area} ({category}).",
         en="Registered observation no. {number} in {area} ({category}).",
     ),
-    "area_added": Text(sv="Lade till området {name} (id {slug}).", en="Added the area {name} (id {slug})."),
+    "area_added": Text(
+        sv="Lade till området {name} (id {slug}).", en="Added the area {name} (id {slug})."
+    ),
     "demo_loaded": Text(
         sv="Demodata laddad: {walks} vandringar och {observations} iakttagelser "
         "({removed} gamla demoposter borttagna, {areas} nya demoområden).",
@@ -78,19 +80,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
-        "--workspace", type=Path, default=argparse.SUPPRESS,
+        "--workspace",
+        type=Path,
+        default=argparse.SUPPRESS,
         help="workspace folder (default: $SAFEWALK_WORKSPACE or ~/.local/share/safewalk/workspace)",
-    )  # fmt: skip
+    )
     common.add_argument(
-        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
         help="language of messages: sv (default, or $SAFEWALK_LANG) or en",
-    )  # fmt: skip
+    )
     common.add_argument(
-        "--user", default=argparse.SUPPRESS,
+        "--user",
+        default=argparse.SUPPRESS,
         help="who registers (stored as created_by; default: $SAFEWALK_USER or the login name)",
-    )  # fmt: skip
+    )
 
     parser = _Parser(prog="safewalk", description=__doc__, parents=[common])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -100,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
 
     area = commands.add_parser("area", parents=[common], help="manage areas")
     area_commands = area.add_subparsers(dest="area_command", required=True, parser_class=_Parser)
-    area_add = area_commands.add_parser("add", parents=[common], help="add an area from a polygon file")
+    area_add = area_commands.add_parser(
+        "add", parents=[common], help="add an area from a polygon file"
+    )
     area_add.add_argument("name", help="the area's name, e.g. Smedshagen")
     area_add.add_argument("--from", dest="source", type=Path, required=True, help="polygon file")
     area_add.add_argument("--crs", help="CRS of the file when it does not say, e.g. EPSG:3011")
@@ -117,9 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--description", default="", help="free text")
     add.add_argument("--walk", help="the walk's number or UUID in the area")
     add.add_argument(
-        "--field", action="append", default=[], metavar="NAME=VALUE",
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="a category field, e.g. --field problem=broken (repeatable)",
-    )  # fmt: skip
+    )
     add.add_argument("--json", action="store_true", help="print JSON")
 
     listing = commands.add_parser("list", parents=[common], help="list an area's observations")
@@ -175,17 +187,27 @@ def _cmd_areas(workspace: Workspace, args: argparse.Namespace, lang: str) -> int
         _print_json([asdict(s) | {"counts": dict(s.counts)} for s in summaries])
         return 0
     categories = workspace.catalog.categories
-    head = [T["area"].in_language(lang), T["id"].in_language(lang),
-            T["observations"].in_language(lang), T["walks"].in_language(lang),
-            T["measures"].in_language(lang)] + [c.title.in_language(lang) for c in categories]  # fmt: skip
+    head = [
+        T["area"].in_language(lang),
+        T["id"].in_language(lang),
+        T["observations"].in_language(lang),
+        T["walks"].in_language(lang),
+        T["measures"].in_language(lang),
+    ] + [c.title.in_language(lang) for c in categories]
     rows = [head]
     for s in summaries:
         demo = T["demo"].in_language(lang)
         name = f"{s.name} ({demo})" if s.is_demo and demo not in s.name.casefold() else s.name
         rows.append(
-            [name, s.slug, str(s.observations), str(s.counts.get("walks", 0)),
-             str(s.counts.get("measures", 0))] + [str(s.counts.get(c.name, 0)) for c in categories]
-        )  # fmt: skip
+            [
+                name,
+                s.slug,
+                str(s.observations),
+                str(s.counts.get("walks", 0)),
+                str(s.counts.get("measures", 0)),
+            ]
+            + [str(s.counts.get(c.name, 0)) for c in categories]
+        )
     print(_table(rows))
     return 0
 
@@ -229,14 +251,26 @@ def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     if not observations:
         print(T["none"].in_language(lang))
         return 0
-    rows = [[T[k].in_language(lang) for k in
-             ("number", "category", "severity", "status", "observed", "description")]]  # fmt: skip
+    rows = [
+        [
+            T[k].in_language(lang)
+            for k in ("number", "category", "severity", "status", "observed", "description")
+        ]
+    ]
     for o in observations:
         title = workspace.catalog.category(o.category).title.in_language(lang)
         when = o.observed_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
         text = o.description if len(o.description) <= 60 else o.description[:59] + "…"
-        rows.append([str(o.number), title, "" if o.severity is None else str(o.severity),
-                     o.status, when, text])  # fmt: skip
+        rows.append(
+            [
+                str(o.number),
+                title,
+                "" if o.severity is None else str(o.severity),
+                o.status,
+                when,
+                text,
+            ]
+        )
     print(_table(rows))
     return 0
 
@@ -245,8 +279,12 @@ def _cmd_demo(workspace: Workspace, lang: str) -> int:
     summary = load_demo(workspace)
     print(
         T["demo_loaded"]
-        .format(walks=summary.walks, observations=summary.observations,
-                removed=summary.removed, areas=summary.areas_added)  # fmt: skip
+        .format(
+            walks=summary.walks,
+            observations=summary.observations,
+            removed=summary.removed,
+            areas=summary.areas_added,
+        )
         .in_language(lang)
     )
     return 0
@@ -261,8 +299,12 @@ def _cmd_check(workspace: Workspace, args: argparse.Namespace, lang: str) -> int
                 "ok": not problems,
                 "areas": areas,
                 "problems": [
-                    {"area": p.area, "layer": p.layer, "problem": p.text.in_language(lang),
-                     "repairable": p.repairable}  # fmt: skip
+                    {
+                        "area": p.area,
+                        "layer": p.layer,
+                        "problem": p.text.in_language(lang),
+                        "repairable": p.repairable,
+                    }
                     for p in problems
                 ],
             }
@@ -271,7 +313,9 @@ def _cmd_check(workspace: Workspace, args: argparse.Namespace, lang: str) -> int
     if not problems:
         print(T["check_ok"].format(path=workspace.store.location, areas=areas).in_language(lang))
         return 0
-    print(T["check_bad"].format(count=len(problems), path=workspace.store.location).in_language(lang))
+    print(
+        T["check_bad"].format(count=len(problems), path=workspace.store.location).in_language(lang)
+    )
     for p in problems:
         mark = ""
         if p.repairable:

@@ -1,4 +1,4 @@
-"""The demo data set: walks and observations marked as demo, reloadable without touching real data."""
+"""The demo data set: walks and observations marked as demo, reloadable apart from real data."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def load_demo(workspace: Workspace, *, now: datetime | None = None) -> DemoSumma
     for feature in _features(demo_dir / "walks.geojson"):
         props = feature["properties"]
         if props["area"] not in slugs:
-            log.warning("demo walk %s: area %s is not in the workspace", props["key"], props["area"])
+            log.warning(
+                "demo walk %s: area %s is not in the workspace", props["key"], props["area"]
+            )
             continue
         stored = workspace.store.append(
             props["area"],

@@ -44,4 +44,6 @@ def overview_svg(workspace: Workspace, *, language: str) -> str:
                 title += f": {observation.description}"
             points.append(SvgPoint(observation.x, observation.y, spec.style.colour, title))
     caption = ATTRIBUTION if language == "sv" else ATTRIBUTION_EN
-    return map_svg(polygons, points, background=_water(workspace.settings.data_dir), caption=caption)
+    return map_svg(
+        polygons, points, background=_water(workspace.settings.data_dir), caption=caption
+    )

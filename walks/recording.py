@@ -27,7 +27,7 @@ _COMMON = frozenset(f.name for f in OBSERVATION_FIELDS)
 
 def distance_text(metres: float) -> Text:
     """Return a distance for people: ``"430 m"`` or ``"2,3 km"`` / ``"2.3 km"``."""
-    if metres < 1000:  # noqa: PLR2004
+    if metres < 1000:
         text = f"{metres:.0f} m"
         return Text(sv=text, en=text)
     km = f"{metres / 1000:.1f}"
@@ -51,7 +51,7 @@ def position_to_point(position: Position) -> Point:
         raise PositionError(
             Text(sv=f"Ogiltiga koordinater ({x}, {y}).", en=f"Invalid coordinates ({x}, {y}).")
         )
-    if crs.is_geographic and not (abs(x) <= 180 and abs(y) <= 90):  # noqa: PLR2004
+    if crs.is_geographic and not (abs(x) <= 180 and abs(y) <= 90):
         raise PositionError(
             Text(
                 sv=f"({x}, {y}) är ingen longitud/latitud: longitud ligger mellan -180 och 180, "
@@ -71,7 +71,9 @@ def position_to_point(position: Position) -> Point:
     return point
 
 
-def locate(workspace: Workspace, position: Position, *, area: str | None = None) -> tuple[Area, Point]:
+def locate(
+    workspace: Workspace, position: Position, *, area: str | None = None
+) -> tuple[Area, Point]:
     """Return the area a position lies in (the smallest, if areas overlap) and the point.
 
     With ``area`` the position must lie in that area, or within the configured tolerance
@@ -94,10 +96,13 @@ def locate(workspace: Workspace, position: Position, *, area: str | None = None)
             return wanted, point
         containing = containing_keys(point, boundaries)
         hint = (
-            Text(sv=f" Den ligger i {areas[containing[0]].name}.",
-                 en=f" It lies in {areas[containing[0]].name}.")
-            if containing else Text(sv="", en="")
-        )  # fmt: skip
+            Text(
+                sv=f" Den ligger i {areas[containing[0]].name}.",
+                en=f" It lies in {areas[containing[0]].name}.",
+            )
+            if containing
+            else Text(sv="", en="")
+        )
         far = distance_text(distance)
         raise PositionError(
             Text(
@@ -150,7 +155,9 @@ def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
     text = walk.strip()
     match = walks[(walks["uuid"] == text) | (walks["number"].astype(str) == text)]
     if match.empty:
-        listed = ", ".join(f"{n} ({t})" for n, t in zip(walks["number"], walks["title"], strict=True))
+        listed = ", ".join(
+            f"{n} ({t})" for n, t in zip(walks["number"], walks["title"], strict=True)
+        )
         raise FeatureValidationError(
             Text(
                 sv=f"Området har ingen trygghetsvandring {text!r}. Vandringar: {listed or '-'}.",
@@ -224,7 +231,9 @@ def record_observation(
     return _observation(target.slug, spec.name, stored, point)
 
 
-def _observation(slug: str, category: str, row: Mapping[str, Any], point: BaseGeometry) -> Observation:
+def _observation(
+    slug: str, category: str, row: Mapping[str, Any], point: BaseGeometry
+) -> Observation:
     wgs = to_wgs84(point)
     observed = row["observed_at"]
     if isinstance(observed, str):
@@ -248,7 +257,11 @@ def _observation(slug: str, category: str, row: Mapping[str, Any], point: BaseGe
         observed_at=observed,
         created_by=str(row["created_by"]),
         is_demo=bool(row["is_demo"]),
-        fields={k: _plain(v) for k, v in row.items() if k not in _COMMON and k not in ("fid", "geometry")},
+        fields={
+            k: _plain(v)
+            for k, v in row.items()
+            if k not in _COMMON and k not in ("fid", "geometry")
+        },
     )
 
 
@@ -265,7 +278,9 @@ def _plain(value: object) -> object:
     return value
 
 
-def list_observations(workspace: Workspace, area: str, *, category: str | None = None) -> list[Observation]:
+def list_observations(
+    workspace: Workspace, area: str, *, category: str | None = None
+) -> list[Observation]:
     """Return the observations of an area (optionally one category), by number."""
     target = find_area(workspace, area)
     names = [workspace.catalog.category(category).name] if category else workspace.catalog.names

@@ -49,12 +49,17 @@ WRITER = textwrap.dedent(
 )
 
 
-def start_writer(root: Path, count: int, mode: str = "normal", name: str = "0") -> subprocess.Popen[str]:
+def start_writer(
+    root: Path, count: int, mode: str = "normal", name: str = "0"
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(root), str(count), mode, name],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def gdal_count(path: Path) -> int:
@@ -76,14 +81,18 @@ def test_four_processes_adding_fifty_each_leave_two_hundred_rows(store: GeoPacka
         assert writer.returncode == 0, err
     path = store.path("test")
     with sqlite3.connect(path) as connection:
-        rows = connection.execute("SELECT count(*), count(DISTINCT number), max(number) FROM lighting").fetchone()
+        rows = connection.execute(
+            "SELECT count(*), count(DISTINCT number), max(number) FROM lighting"
+        ).fetchone()
         cached = connection.execute(
             "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'lighting'"
         ).fetchone()[0]
         logged = connection.execute(
             "SELECT count(*) FROM change_log WHERE layer = 'lighting'"
         ).fetchone()[0]
-        writers_seen = connection.execute("SELECT count(DISTINCT created_by) FROM lighting").fetchone()[0]
+        writers_seen = connection.execute(
+            "SELECT count(DISTINCT created_by) FROM lighting"
+        ).fetchone()[0]
     assert rows == (200, 200, 200)
     assert cached == 200
     assert logged == 200
@@ -119,7 +128,9 @@ def test_a_writer_killed_at_any_moment_leaves_a_consistent_file(
     path = store.path("test")
     with sqlite3.connect(path) as connection:
         rows = connection.execute("SELECT count(*) FROM lighting").fetchone()[0]
-        logged = connection.execute("SELECT count(*) FROM change_log WHERE layer = 'lighting'").fetchone()[0]
+        logged = connection.execute(
+            "SELECT count(*) FROM change_log WHERE layer = 'lighting'"
+        ).fetchone()[0]
         sequence = connection.execute(
             "SELECT CAST(value AS INTEGER) FROM safewalk_meta WHERE key = 'sequence:observation'"
         ).fetchone()

@@ -25,9 +25,14 @@ INSIDE = Point(662_000, 6_581_000)
 
 def lighting(**extra: object) -> dict[str, object]:
     values: dict[str, object] = {
-        "status": "new", "problem": "broken", "observed_at": NOW, "created_at": NOW,
-        "updated_at": NOW, "created_by": "tests", "is_demo": False,
-    }  # fmt: skip
+        "status": "new",
+        "problem": "broken",
+        "observed_at": NOW,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "created_by": "tests",
+        "is_demo": False,
+    }
     values.update(extra)
     return values
 
@@ -48,7 +53,9 @@ def test_numbers_increase_across_categories_and_are_never_reused(store: GeoPacka
 
 
 def test_every_write_has_a_change_log_entry(store: GeoPackageStore) -> None:
-    stored = store.append("test", "lighting", lighting(description="<b>dark</b>"), INSIDE, actor="anna")
+    stored = store.append(
+        "test", "lighting", lighting(description="<b>dark</b>"), INSIDE, actor="anna"
+    )
     store.delete("test", "lighting", [stored["uuid"]], actor="bo")
     log = store.read_layer("test", "change_log")
     rows = log[log["feature_uuid"] == stored["uuid"]]
@@ -73,7 +80,7 @@ def test_stored_values_come_back_typed_through_gdal(store: GeoPackageStore) -> N
 
 def test_invalid_feature_changes_nothing(store: GeoPackageStore) -> None:
     before = store.feature_counts("test")
-    with pytest.raises(FeatureValidationError, match="'problem'.*'flicker' is not allowed"):
+    with pytest.raises(FeatureValidationError, match=r"'problem'.*'flicker' is not allowed"):
         store.append("test", "lighting", lighting(problem="flicker"), INSIDE, actor="tests")
     with pytest.raises(FeatureValidationError, match="takes Point geometry, not LineString"):
         store.append(
@@ -86,9 +93,9 @@ def test_invalid_feature_changes_nothing(store: GeoPackageStore) -> None:
 
 
 def test_unknown_area_and_layer_name_the_valid_ones(store: GeoPackageStore) -> None:
-    with pytest.raises(UnknownAreaError, match="Unknown area 'nowhere'.*test"):
+    with pytest.raises(UnknownAreaError, match=r"Unknown area 'nowhere'.*test"):
         store.append("nowhere", "lighting", lighting(), INSIDE, actor="tests")
-    with pytest.raises(UnknownLayerError, match="Unknown category 'lamps'.*lighting"):
+    with pytest.raises(UnknownLayerError, match=r"Unknown category 'lamps'.*lighting"):
         store.append("test", "lamps", lighting(), INSIDE, actor="tests")
 
 
@@ -109,17 +116,22 @@ def test_appending_one_feature_does_not_rewrite_the_layer(store: GeoPackageStore
     assert written_pages < total_pages / 4
 
 
-def test_files_are_geopackage_1_2_with_styles_qgis_reads(store: GeoPackageStore, catalog: Catalog) -> None:
+def test_files_are_geopackage_1_2_with_styles_qgis_reads(
+    store: GeoPackageStore, catalog: Catalog
+) -> None:
     assert sql(store, "PRAGMA application_id")[0][0] == 0x47504B47
     assert sql(store, "PRAGMA user_version")[0][0] == 10200
     layers = {name for name, _ in pyogrio.list_layers(store.path("test"))}
-    assert set(catalog.names) | {"area", "walks", "measures", "change_log", "layer_styles"} <= layers
+    assert (
+        set(catalog.names) | {"area", "walks", "measures", "change_log", "layer_styles"} <= layers
+    )
     info = pyogrio.read_info(store.path("test"), layer="lighting")
     assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Point")
     styles = dict(sql(store, "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"))
     assert set(catalog.names) <= set(styles)
     for spec in catalog.categories:
-        document = ET.fromstring(styles[spec.name].split("\n", 1)[1])
+        qml = styles[spec.name].split("\n", 1)[1]
+        document = ET.fromstring(qml)  # noqa: S314 - our own generated QML
         marker = document.find(".//layer[@class='SimpleMarker']/Option/Option[@name='name']")
         assert marker is not None
         assert marker.get("value") == spec.style.marker
@@ -144,7 +156,9 @@ def test_check_reports_and_repairs_stale_counts_and_spatial_index(store: GeoPack
     for _ in range(3):
         store.append("test", "lighting", lighting(), INSIDE, actor="tests")
     with sqlite3.connect(store.path("test")) as connection:
-        connection.execute("UPDATE gpkg_ogr_contents SET feature_count = 1 WHERE table_name = 'lighting'")
+        connection.execute(
+            "UPDATE gpkg_ogr_contents SET feature_count = 1 WHERE table_name = 'lighting'"
+        )
         connection.execute("DELETE FROM rtree_lighting_geom")
     problems = store.check()
     texts = [p.text.en for p in problems]
@@ -171,17 +185,22 @@ def test_a_category_added_to_the_catalog_appears_in_existing_areas(
     text = Path(load_layer_catalog().source).read_text(encoding="utf-8")
     text += (
         '\n[[layer]]\nname = "dark_path"\ntitle = { sv = "Mörk stig", en = "Dark path" }\n'
-        'geometry = "Point"\nseverity = "default"\nstyle = { colour = "#000000", marker = "circle" }\n'
-        '[[layer.field]]\nname = "surface"\ntitle = { sv = "Underlag", en = "Surface" }\ntype = "text"\n'
+        'geometry = "Point"\nseverity = "default"\n'
+        'style = { colour = "#000000", marker = "circle" }\n'
+        '[[layer.field]]\nname = "surface"\ntitle = { sv = "Underlag", en = "Surface" }\n'
+        'type = "text"\n'
     )
     path = tmp_path / "catalog.toml"
     path.write_text(text, encoding="utf-8")
     bigger = open_store(store.root, load_layer_catalog(path))
     assert "dark_path" in bigger.feature_counts("test")
     stored = bigger.append(
-        "test", "dark_path", {**{k: v for k, v in lighting().items() if k != "problem"},
-                              "surface": "gravel"}, INSIDE, actor="tests",
-    )  # fmt: skip
+        "test",
+        "dark_path",
+        {**{k: v for k, v in lighting().items() if k != "problem"}, "surface": "gravel"},
+        INSIDE,
+        actor="tests",
+    )
     assert stored["number"] == 1
     assert bigger.check() == []
 

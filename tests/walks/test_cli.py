@@ -55,10 +55,24 @@ def test_add_prints_the_area_number_and_stores_the_point_in_the_area_file(
     capsys, ws, workspace_path
 ) -> None:
     code, out, err = run(
-        capsys, "add", "--category", "lighting", "--lon", str(LON), "--lat", str(LAT),
-        "--severity", "3", "--description", "Lampan är trasig", "--field", "problem=broken",
-        "--field", "lamp_count=2", *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "lighting",
+        "--lon",
+        str(LON),
+        "--lat",
+        str(LAT),
+        "--severity",
+        "3",
+        "--description",
+        "Lampan är trasig",
+        "--field",
+        "problem=broken",
+        "--field",
+        "lamp_count=2",
+        *ws,
+    )
     assert (code, err) == (0, "")
     assert out.strip() == "Registered observation no. 9 in Hässelby gård (Lighting)."
     frame = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="lighting")
@@ -72,14 +86,28 @@ def test_add_prints_the_area_number_and_stores_the_point_in_the_area_file(
 
 def test_add_json_then_list_json_shows_the_observation(capsys, ws) -> None:
     code, out, _ = run(
-        capsys, "add", "--category", "graffiti", "--lon", str(LON), "--lat", str(LAT),
-        "--field", "surface=wall", "--field", "offensive=ja", "--json", *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "graffiti",
+        "--lon",
+        str(LON),
+        "--lat",
+        str(LAT),
+        "--field",
+        "surface=wall",
+        "--field",
+        "offensive=ja",
+        "--json",
+        *ws,
+    )
     added = json.loads(out)
     assert code == 0
     assert added["area"] == "hasselby-gard"
     assert added["fields"]["offensive"] == 1
-    code, out, _ = run(capsys, "list", "--area", "Hässelby gård", "--category", "graffiti", "--json", *ws)
+    code, out, _ = run(
+        capsys, "list", "--area", "Hässelby gård", "--category", "graffiti", "--json", *ws
+    )
     listed = json.loads(out)
     assert code == 0
     assert [o["number"] for o in listed] == [4, added["number"]]
@@ -89,9 +117,21 @@ def test_add_json_then_list_json_shows_the_observation(capsys, ws) -> None:
 def test_add_accepts_sweref_coordinates_with_crs(capsys, ws) -> None:
     point = transform_geometry(shapely.Point(LON, LAT), "EPSG:4326", "EPSG:3011")
     code, out, _ = run(
-        capsys, "add", "--category", "litter", "--lon", str(point.x), "--lat", str(point.y),
-        "--crs", "EPSG:3011", "--field", "litter_type=glass", "--json", *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "litter",
+        "--lon",
+        str(point.x),
+        "--lat",
+        str(point.y),
+        "--crs",
+        "EPSG:3011",
+        "--field",
+        "litter_type=glass",
+        "--json",
+        *ws,
+    )
     assert code == 0
     assert json.loads(out)["lon"] == pytest.approx(LON, abs=1e-6)
 
@@ -100,9 +140,17 @@ def test_an_explicit_area_wins_over_a_larger_overlapping_one(capsys, ws) -> None
     code, out, _ = run(capsys, "list", "--area", "smedshagen-demo", "--json", *ws)
     demo_point = json.loads(out)[0]
     code, out, _ = run(
-        capsys, "add", "--category", "other", "--lon", str(demo_point["lon"]),
-        "--lat", str(demo_point["lat"]), "--json", *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "other",
+        "--lon",
+        str(demo_point["lon"]),
+        "--lat",
+        str(demo_point["lat"]),
+        "--json",
+        *ws,
+    )
     assert code == 0
     assert json.loads(out)["area"] == "smedshagen-demo"  # the smaller of two areas
 
@@ -110,33 +158,60 @@ def test_an_explicit_area_wins_over_a_larger_overlapping_one(capsys, ws) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--category", "lamps", "--field", "problem=broken"],
-         r"Unknown category 'lamps'\. Valid categories: lighting, vegetation, graffiti"),
+        (
+            ["--category", "lamps", "--field", "problem=broken"],
+            r"Unknown category 'lamps'\. Valid categories: lighting, vegetation, graffiti",
+        ),
         ([], r"Field 'problem' \(Problem\) is required\."),
-        (["--field", "problem=flicker"],
-         r"value 'flicker' is not allowed; choose one of: broken, dim, missing, glare\."),
-        (["--field", "problem=dim", "--field", "colour=red"],
-         r"Category 'lighting' has no field colour\. Its fields: lamp_count, light_source, problem"),
-        (["--field", "problem=dim", "--severity", "7"],
-         r"Field 'severity' .* value 7 is not allowed; choose one of: 1, 2, 3\."),
+        (
+            ["--field", "problem=flicker"],
+            r"value 'flicker' is not allowed; choose one of: broken, dim, missing, glare\.",
+        ),
+        (
+            ["--field", "problem=dim", "--field", "colour=red"],
+            r"Category 'lighting' has no field colour\. "
+            r"Its fields: lamp_count, light_source, problem",
+        ),
+        (
+            ["--field", "problem=dim", "--severity", "7"],
+            r"Field 'severity' .* value 7 is not allowed; choose one of: 1, 2, 3\.",
+        ),
         (["--field", "problem"], r"--field 'problem' must be written NAME=VALUE"),
-        (["--field", "problem=dim", "--crs", "EPSG:99999"],
-         r"Unknown coordinate reference system 'EPSG:99999'.*EPSG:3006"),
-        (["--field", "problem=dim", "--walk", "42"],
-         r"The area has no safety walk '42'\. Walks: 1 \(DEMO: Kvällsvandring"),
-        (["--field", "problem=dim", "--area", "Atlantis"],
-         r"Unknown area 'Atlantis'\. Areas in the workspace: Grimsta, Hässelby gård"),
-        (["--field", "problem=dim", "--area", "Grimsta"],
-         r"The position lies \d+ m outside Grimsta\. It lies in Hässelby gård\."),
+        (
+            ["--field", "problem=dim", "--crs", "EPSG:99999"],
+            r"Unknown coordinate reference system 'EPSG:99999'.*EPSG:3006",
+        ),
+        (
+            ["--field", "problem=dim", "--walk", "42"],
+            r"The area has no safety walk '42'\. Walks: 1 \(DEMO: Kvällsvandring",
+        ),
+        (
+            ["--field", "problem=dim", "--area", "Atlantis"],
+            r"Unknown area 'Atlantis'\. Areas in the workspace: Grimsta, Hässelby gård",
+        ),
+        (
+            ["--field", "problem=dim", "--area", "Grimsta"],
+            r"The position lies \d+ m outside Grimsta\. It lies in Hässelby gård\.",
+        ),
     ],
 )
-def test_bad_input_gives_one_line_and_changes_nothing(capsys, ws, workspace_path, args, message) -> None:
+def test_bad_input_gives_one_line_and_changes_nothing(
+    capsys, ws, workspace_path, args, message
+) -> None:
     before = counts(capsys, ws)
     sizes = {p.name: p.read_bytes() for p in workspace_path.glob("*.gpkg")}
     code, out, err = run(
-        capsys, "add", "--category", "lighting", "--lon", str(LON), "--lat", str(LAT),
-        *args, *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "lighting",
+        "--lon",
+        str(LON),
+        "--lat",
+        str(LAT),
+        *args,
+        *ws,
+    )
     assert code == 1
     assert out == ""
     assert err.count("\n") == 1
@@ -148,9 +223,18 @@ def test_bad_input_gives_one_line_and_changes_nothing(capsys, ws, workspace_path
 
 def test_a_position_in_the_sea_names_the_nearest_area_and_distance(capsys, ws) -> None:
     code, _, err = run(
-        capsys, "add", "--category", "lighting", "--lon", "18.3", "--lat", "59.30",
-        "--field", "problem=dim", *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "lighting",
+        "--lon",
+        "18.3",
+        "--lat",
+        "59.30",
+        "--field",
+        "problem=dim",
+        *ws,
+    )
     assert code == 1
     assert "is outside every area; the nearest is Råcksta, 2" in err
     assert " km away." in err
@@ -158,9 +242,18 @@ def test_a_position_in_the_sea_names_the_nearest_area_and_distance(capsys, ws) -
 
 def test_swapped_latitude_and_longitude_are_recognised(capsys, ws) -> None:
     code, _, err = run(
-        capsys, "add", "--category", "lighting", "--lon", str(LAT), "--lat", str(LON),
-        "--field", "problem=dim", *ws,
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--category",
+        "lighting",
+        "--lon",
+        str(LAT),
+        "--lat",
+        str(LON),
+        "--field",
+        "problem=dim",
+        *ws,
+    )
     assert code == 1
     assert "Latitude and longitude look swapped" in err
     assert "falls in Hässelby gård" in err
@@ -168,9 +261,17 @@ def test_swapped_latitude_and_longitude_are_recognised(capsys, ws) -> None:
 
 def test_messages_are_swedish_by_default(capsys, workspace_path) -> None:
     code, _, err = run(
-        capsys, "add", "--workspace", str(workspace_path), "--category", "lampor",
-        "--lon", str(LON), "--lat", str(LAT),
-    )  # fmt: skip
+        capsys,
+        "add",
+        "--workspace",
+        str(workspace_path),
+        "--category",
+        "lampor",
+        "--lon",
+        str(LON),
+        "--lat",
+        str(LAT),
+    )
     assert code == 1
     assert "Okänd kategori 'lampor'. Giltiga kategorier: lighting" in err
 
@@ -197,8 +298,9 @@ def test_an_unwritable_workspace_is_a_user_error(capsys, tmp_path) -> None:
 
 
 def write_geojson(path: Path, *polygons: Polygon, crs: str = "EPSG:4326") -> Path:
-    frame = gpd.GeoDataFrame({"name": [f"p{i}" for i in range(len(polygons))]},
-                             geometry=list(polygons), crs=crs)  # fmt: skip
+    frame = gpd.GeoDataFrame(
+        {"name": [f"p{i}" for i in range(len(polygons))]}, geometry=list(polygons), crs=crs
+    )
     frame.to_file(path)
     return path
 
@@ -232,21 +334,31 @@ def test_area_add_infers_sweref_18_00_for_a_file_without_crs(capsys, ws, tmp_pat
     code, out, err = run(capsys, "area", "add", "Smedshagen", "--from", str(path), "--json", *ws)
     assert (code, err) == (0, "")
     area_m2 = json.loads(out)["area_m2"]
-    assert area_m2 == pytest.approx(transform_geometry(SMEDSHAGEN, "EPSG:4326", "EPSG:3006").area, rel=1e-3)
+    assert area_m2 == pytest.approx(
+        transform_geometry(SMEDSHAGEN, "EPSG:4326", "EPSG:3006").area, rel=1e-3
+    )
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda d: write_geojson(d / "two.geojson", SMEDSHAGEN, SMEDSHAGEN.buffer(0.01)),
-         "has 2 polygons. Add --dissolve"),
-        (lambda d: write_geojson(d / "bow.geojson",
-                                 Polygon([(17.82, 59.35), (17.83, 59.36), (17.83, 59.35), (17.82, 59.36)])),
-         "is invalid (Self-intersection"),
+        (
+            lambda d: write_geojson(d / "two.geojson", SMEDSHAGEN, SMEDSHAGEN.buffer(0.01)),
+            "has 2 polygons. Add --dissolve",
+        ),
+        (
+            lambda d: write_geojson(
+                d / "bow.geojson",
+                Polygon([(17.82, 59.35), (17.83, 59.36), (17.83, 59.35), (17.82, 59.36)]),
+            ),
+            "is invalid (Self-intersection",
+        ),
         (lambda d: write_text(d / "text.geojson", "not a map"), "could not be read as vector data"),
         (lambda d: d / "missing.geojson", "does not exist"),
-        (lambda d: write_geojson(d / "far.geojson", shapely.box(11.9, 57.7, 12.0, 57.8)),
-         "lies far from the workspace's areas"),
+        (
+            lambda d: write_geojson(d / "far.geojson", shapely.box(11.9, 57.7, 12.0, 57.8)),
+            "lies far from the workspace's areas",
+        ),
     ],
 )
 def test_area_add_refuses_unusable_files(capsys, ws, tmp_path, make, message) -> None:
@@ -265,8 +377,19 @@ def test_area_add_refuses_a_taken_name(capsys, ws, tmp_path) -> None:
 
 
 def test_demo_reload_keeps_user_records_and_replaces_demo_ones(capsys, ws) -> None:
-    run(capsys, "add", "--category", "lighting", "--lon", str(LON), "--lat", str(LAT),
-        "--field", "problem=dim", *ws)  # fmt: skip
+    run(
+        capsys,
+        "add",
+        "--category",
+        "lighting",
+        "--lon",
+        str(LON),
+        "--lat",
+        str(LAT),
+        "--field",
+        "problem=dim",
+        *ws,
+    )
     before = counts(capsys, ws)
     code, out, _ = run(capsys, "demo", *ws)
     assert code == 0
@@ -282,10 +405,14 @@ def test_demo_reload_keeps_user_records_and_replaces_demo_ones(capsys, ws) -> No
 def test_check_reports_problems_and_repair_fixes_them(capsys, ws, workspace_path) -> None:
     assert run(capsys, "check", *ws)[0] == 0
     with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
-        connection.execute("UPDATE gpkg_ogr_contents SET feature_count = 0 WHERE table_name = 'lighting'")
+        connection.execute(
+            "UPDATE gpkg_ogr_contents SET feature_count = 0 WHERE table_name = 'lighting'"
+        )
     code, out, _ = run(capsys, "check", *ws)
     assert code == 1
-    assert "grimsta/lighting: GDAL's cached feature count is 0 but the layer has 1 [repairable]" in out
+    assert (
+        "grimsta/lighting: GDAL's cached feature count is 0 but the layer has 1 [repairable]" in out
+    )
     code, out, _ = run(capsys, "check", "--json", *ws)
     assert json.loads(out)["ok"] is False
     assert run(capsys, "check", "--repair", *ws)[0] == 0

@@ -1,0 +1,99 @@
+"""Registering observations through the domain API, and what the domain promises."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from layers.errors import FeatureValidationError
+from layers.schema import OBSERVATION_STATUSES, WALKS_LAYER
+from walks.errors import PositionError
+from walks.model import LightCondition, ObservationDraft, ObservationStatus, Position
+from walks.overview import overview_svg
+from walks.recording import distance_text, list_observations, locate, record_observation
+from walks.workspace import Workspace, slug_from_name
+
+LON, LAT = 17.8445, 59.3668
+
+
+def draft(**changes: object) -> ObservationDraft:
+    values: dict[str, object] = {
+        "category": "lighting",
+        "position": Position(LON, LAT),
+        "created_by": "tests",
+        "fields": {"problem": "dim"},
+    }
+    values.update(changes)
+    return ObservationDraft(**values)  # type: ignore[arg-type]
+
+
+def test_statuses_of_the_domain_match_the_stored_field() -> None:
+    assert [s.value for s in ObservationStatus] == [v.value for v in OBSERVATION_STATUSES]
+    assert {c.value for c in LightCondition} == {"daylight", "dusk", "dark"}
+
+
+def test_slugs_are_ascii_and_stable() -> None:
+    assert slug_from_name("Hässelby gård") == "hasselby-gard"
+    assert slug_from_name("  Råcksta/Vällingby ") == "racksta-vallingby"
+
+
+@pytest.mark.parametrize(
+    ("metres", "sv", "en"), [(430.2, "430 m", "430 m"), (2345, "2,3 km", "2.3 km")]
+)
+def test_distances_read_naturally(metres: float, sv: str, en: str) -> None:
+    assert (distance_text(metres).sv, distance_text(metres).en) == (sv, en)
+
+
+def test_a_point_just_outside_the_boundary_is_accepted_within_tolerance(
+    workspace: Workspace,
+) -> None:
+    area = next(a for a in workspace.areas() if a.slug == "grimsta")
+    edge = (
+        area.boundary.exterior.coords[0]
+        if area.boundary.geom_type == "Polygon"
+        else (area.boundary.geoms[0].exterior.coords[0])
+    )
+    from shapely.geometry import Point
+
+    from gis.crs import to_wgs84
+
+    # 20 m west of a boundary vertex: inside the 50 m tolerance.
+    outside = to_wgs84(Point(edge[0] - 20, edge[1]))
+    found, _ = locate(workspace, Position(outside.x, outside.y), area="grimsta")
+    assert found.slug == "grimsta"
+    far = to_wgs84(Point(edge[0] - 400, edge[1] - 400))
+    with pytest.raises(PositionError):
+        locate(workspace, Position(far.x, far.y), area="grimsta")
+
+
+def test_observations_link_to_a_walk_by_its_number(workspace: Workspace) -> None:
+    observation = record_observation(
+        workspace, draft(), walk="1", now=datetime(2026, 11, 26, tzinfo=UTC)
+    )
+    walks = workspace.store.read_layer("hasselby-gard", WALKS_LAYER)
+    assert observation.walk_uuid == walks["uuid"].iloc[0]
+    assert observation.observed_at == datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def test_positive_places_take_no_severity(workspace: Workspace) -> None:
+    with pytest.raises(FeatureValidationError, match="Category 'positive' has no severity"):
+        record_observation(
+            workspace, draft(category="positive", severity=2, fields={"quality": "lively"})
+        )
+
+
+def test_html_in_text_is_stored_as_typed_and_escaped_on_the_map(workspace: Workspace) -> None:
+    text = '<script>alert("x")</script> & <b>mörkt</b>'
+    record_observation(workspace, draft(description=text))
+    stored = [o for o in list_observations(workspace, "hasselby-gard") if o.description == text]
+    assert len(stored) == 1
+    svg = overview_svg(workspace, language="sv")
+    assert "<script>" not in svg
+    assert '&lt;script&gt;alert("x")&lt;/script&gt; &amp; &lt;b&gt;mörkt&lt;/b&gt;' in svg
+
+
+def test_demo_records_are_marked_as_demo(workspace: Workspace) -> None:
+    observations = list_observations(workspace, "grimsta")
+    assert observations
+    assert all(o.is_demo and o.description.startswith("DEMO:") for o in observations)
