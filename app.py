@@ -26,7 +26,7 @@ with st.sidebar:
 language = state.language()
 navigation = st.navigation(
     [
-        st.Page(map_page.render, title=t("page_map", language), url_path="map", default=True),
+        st.Page(map_page.render, title=t("page_map", language), default=True),
         st.Page(help_page.render, title=t("page_help", language), url_path="help"),
     ]
 )

@@ -36,6 +36,20 @@ ensure_venv() {
   fi
 }
 
+ensure_test_tools() {
+  # Debian's GDAL (3.6 on bookworm) and its GeoPackage validator check that the area files
+  # open in the district's older GIS tools.
+  if ! command -v ogrinfo >/dev/null 2>&1 \
+      || [ ! -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin python3-gdal >/dev/null
+    else
+      echo "note: gdal-bin/python3-gdal missing and not root; their tests will be skipped" >&2
+    fi
+  fi
+}
+
 case "${1:-}" in
   app)
     ensure_python
@@ -46,6 +60,7 @@ case "${1:-}" in
   test)
     ensure_python
     ensure_venv
+    ensure_test_tools
     shift
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .

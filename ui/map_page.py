@@ -7,6 +7,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
+from walks.overview import legend_html
 
 
 def render() -> None:
@@ -23,11 +24,7 @@ def render() -> None:
         return
     st.markdown(f'<div class="safewalk-map">{svg}</div>', unsafe_allow_html=True)
     with st.expander(t("legend", lang)):
-        for spec in workspace.catalog.categories:
-            st.markdown(
-                f'<span style="color:{spec.style.colour}">●</span> ', unsafe_allow_html=True
-            )
-            st.write(spec.title.in_language(lang))
+        st.markdown(legend_html(workspace.catalog, lang), unsafe_allow_html=True)
     st.subheader(t("counts_title", lang))
     st.dataframe(
         [

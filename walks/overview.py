@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 from shapely.geometry import shape
@@ -11,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.crs import WGS84, to_storage_crs
 from gis.svgmap import SvgPoint, SvgPolygon, map_svg
+from layers.catalog import Catalog
 from walks.recording import list_observations
 from walks.workspace import Workspace
 
@@ -28,6 +30,15 @@ ATTRIBUTION_EN = (
 def _water(data_dir: Path) -> tuple[BaseGeometry, ...]:
     document = json.loads((data_dir / "vatten_bbox.geojson").read_text(encoding="utf-8"))
     return tuple(to_storage_crs(shape(f["geometry"]), WGS84) for f in document["features"])
+
+
+def legend_html(catalog: Catalog, language: str) -> str:
+    """Return the category legend as HTML: a coloured dot and the (escaped) title per line."""
+    return "<br>".join(
+        f'<span style="color:{spec.style.colour};-webkit-text-stroke:1px #000">●</span> '
+        f"{escape(spec.title.in_language(language))}"
+        for spec in catalog.categories
+    )
 
 
 def overview_svg(workspace: Workspace, *, language: str) -> str:

@@ -1,0 +1,60 @@
+"""Area files as the district's GIS tools see them: Debian's GDAL 3.6 and its GeoPackage validator.
+
+QGIS 3.22 reads GeoPackages through GDAL; GDAL 3.6 is the oldest GDAL the files must open in.
+The test command installs Debian's ``gdal-bin`` and ``python3-gdal`` (GDAL 3.6 on bookworm);
+with ``CI=true`` these tests must run, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from walks.cli import main
+
+VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+if not (shutil.which("ogrinfo") and VALIDATOR.is_file() and SYSTEM_PYTHON.is_file()):
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI needs Debian's gdal-bin and python3-gdal", pytrace=False)
+    pytest.skip("Debian's gdal-bin/python3-gdal are not installed", allow_module_level=True)
+
+
+def ogr_feature_counts(path: Path) -> dict[str, int]:
+    out = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    names = re.findall(r"^Layer name: (\S+)$", out, flags=re.MULTILINE)
+    counts = re.findall(r"^Feature Count: (\d+)$", out, flags=re.MULTILINE)
+    return dict(zip(names, map(int, counts), strict=True))
+
+
+def test_area_files_pass_the_geopackage_validator_with_extra_checks(workspace_path: Path) -> None:
+    args = ["--workspace", str(workspace_path), "--category", "lighting", "--field", "problem=dim"]
+    assert main(["add", *args, "--lon", "17.8445", "--lat", "59.3668"]) == 0
+    for path in sorted(workspace_path.glob("*.gpkg")):
+        result = subprocess.run(
+            [str(SYSTEM_PYTHON), str(VALIDATOR), "-k", "--extra", "--warning-as-error", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"{path.name}: {result.stdout}{result.stderr}"
+
+
+def test_gdal_3_6_sees_every_layer_with_the_right_counts(workspace_path: Path) -> None:
+    from layers.schema import load_layer_catalog
+    from layers.store import open_store
+
+    store = open_store(workspace_path, load_layer_catalog())
+    counts = store.feature_counts("hasselby-gard")
+    seen = ogr_feature_counts(workspace_path / "hasselby-gard.gpkg")
+    assert {name: seen[name] for name in counts} == counts
+    assert seen["lighting"] == 2
+    assert "layer_styles" in seen
