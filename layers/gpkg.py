@@ -132,8 +132,8 @@ class GeoPackageStore:
             ) from None
 
     @contextmanager
-    def _workspace_lock(self) -> Iterator[None]:
-        """Serialise schema changes (new layers, new columns) between processes."""
+    def exclusive(self) -> Iterator[None]:
+        """Hold the workspace lock: schema changes and first-run set-up, one process at a time."""
         with (self.root / _LOCK_FILE).open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
@@ -146,7 +146,7 @@ class GeoPackageStore:
         stale = [slug for slug in self.slugs() if self._missing_schema(self.path(slug))]
         if not stale:
             return
-        with self._workspace_lock():
+        with self.exclusive():
             for slug in stale:
                 path = self.path(slug)
                 missing_tables, missing_columns = self._missing_schema(path)

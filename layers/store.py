@@ -8,6 +8,7 @@ in SWEREF 99 TM (EPSG:3006). Backends: ``gpkg`` (a folder of GeoPackages, one pe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -51,6 +52,9 @@ class Store(Protocol):
     @property
     def location(self) -> str:
         """Where the data lives, for messages (a folder, a database URL without password)."""
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Hold a lock on the whole store against other processes, for one-time set-up."""
 
     def areas(self) -> list[Area]:
         """Return every area, sorted by name."""

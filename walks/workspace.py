@@ -67,9 +67,13 @@ def open_workspace(settings: Settings) -> Workspace:
     if settings.seed_new_workspace and not workspace.store.areas():
         from walks.demo import load_demo
 
-        log.info("new workspace %s: adding the shipped areas and the demo data", settings.workspace)
-        add_shipped_areas(workspace)
-        load_demo(workspace)
+        with workspace.store.exclusive():  # another process may be seeding right now
+            if not workspace.store.areas():
+                log.info(
+                    "new workspace %s: adding the shipped areas and demo data", settings.workspace
+                )
+                add_shipped_areas(workspace)
+                load_demo(workspace)
     return workspace
 
 

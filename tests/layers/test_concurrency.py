@@ -15,6 +15,7 @@ import pyogrio
 import pytest
 
 from layers.gpkg import GeoPackageStore
+from layers.schema import load_layer_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -139,3 +140,23 @@ def test_a_writer_killed_at_any_moment_leaves_a_consistent_file(
     assert sequence[0] == rows
     assert store.check() == []
     assert gdal_count(path) == rows
+
+
+def test_two_processes_starting_on_a_new_workspace_seed_it_once(tmp_path: Path) -> None:
+    workspace = tmp_path / "new"
+    code = "import sys; from walks.cli import main; raise SystemExit(main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, "areas", "--json", "--workspace", str(workspace)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    for process in starts:
+        _, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+    store = GeoPackageStore(workspace, load_layer_catalog())
+    assert len(store.slugs()) == 10
+    demo = sum(store.feature_counts(slug)["lighting"] for slug in store.slugs())
+    assert demo == 4  # the demo set has four lighting observations, loaded once
