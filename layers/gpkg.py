@@ -34,7 +34,7 @@ from gis.gpkg import (
     register_gpkg_functions,
 )
 from gis.i18n import Text
-from layers.catalog import Catalog
+from layers.catalog import Catalog, FieldSpec
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.qml import category_qml, line_qml, polygon_qml
 from layers.schema import (
@@ -143,7 +143,7 @@ class GeoPackageStore:
 
     def _upgrade_areas(self) -> None:
         """Add layers and fields the catalog has gained since an area was created."""
-        stale = [slug for slug in self.slugs() if self._missing_schema(self.path(slug))]
+        stale = [slug for slug in self.slugs() if any(self._missing_schema(self.path(slug)))]
         if not stale:
             return
         with self.exclusive():
@@ -164,23 +164,19 @@ class GeoPackageStore:
                             f"{_SQL_TYPES[field.type]}"
                         )
 
-    def _missing_schema(self, path: Path) -> tuple[list[str], list[tuple[str, Any]]]:
+    def _missing_schema(self, path: Path) -> tuple[list[str], list[tuple[str, FieldSpec]]]:
+        """Return the catalog's tables and fields that ``path`` does not have yet."""
         with _connect(path) as connection:
             existing = {
                 row[0] for row in connection.execute("SELECT table_name FROM gpkg_contents")
             }
-            missing_tables = [name for name in self._tables if name not in existing]
             missing_columns = []
             for name, table in self._tables.items():
-                if name not in existing:
-                    continue
-                columns = {
-                    row[1] for row in connection.execute(f"PRAGMA table_info({_quote(name)})")
-                }
-                missing_columns += [(name, f) for f in table.fields if f.name not in columns]
-        if missing_tables or missing_columns:
-            return missing_tables, missing_columns
-        return [], []
+                if name in existing:
+                    info = connection.execute(f"PRAGMA table_info({_quote(name)})")
+                    columns = {row[1] for row in info}
+                    missing_columns += [(name, f) for f in table.fields if f.name not in columns]
+        return [name for name in self._tables if name not in existing], missing_columns
 
     def slugs(self) -> list[str]:
         """Return the ids of every area in the workspace."""
@@ -472,6 +468,7 @@ def _insert(
     if "uuid" in table.field_names:
         record.setdefault("uuid", str(uuid_module.uuid4()))
     if table.sequence is not None:
+        # The number is drawn inside the transaction; validate the rest with a stand-in.
         record.pop("number", None)
         row = coerce_record(table, {**record, "number": 1})
     else:
@@ -851,7 +848,7 @@ def _check_spatial_index(
 
 
 def _check_values(
-    connection: sqlite3.Connection, slug: str, layer: str, field: Any
+    connection: sqlite3.Connection, slug: str, layer: str, field: FieldSpec
 ) -> list[Problem]:
     """Report values that break the catalog: missing required ones, values not allowed."""
     problems = []
