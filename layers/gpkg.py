@@ -87,6 +87,7 @@ class GeoPackageStore:
         self.root = root
         self.catalog = catalog
         self._tables = {table.name: table for table in tables_for_catalog(catalog)}
+        self._areas: dict[str, Area] = {}
         self._prepare_root()
         self._upgrade_areas()
 
@@ -200,27 +201,32 @@ class GeoPackageStore:
 
     # ---------------------------------------------------------------------- areas
     def areas(self) -> list[Area]:
-        """Return every area, sorted by name."""
-        areas = []
-        for slug in self.slugs():
-            with _connect(self.path(slug)) as connection:
-                row = connection.execute(
-                    f"SELECT geom, name, source, is_demo FROM {_quote(AREA_LAYER)} "
-                    "ORDER BY fid LIMIT 1"
-                ).fetchone()
-            if row is None:
-                log.warning("area file %s has no boundary; skipped", self.path(slug))
-                continue
-            areas.append(
-                Area(
-                    slug=slug,
-                    name=row[1],
-                    boundary=gpkg_to_geometry(row[0]),
-                    source=row[2] or "",
-                    is_demo=bool(row[3]),
-                )
-            )
-        return sorted(areas, key=lambda area: area.name.casefold())
+        """Return every area, sorted by name.
+
+        Boundaries are read once per file and kept: the store never changes an existing
+        area's boundary, and a new or removed area file is noticed on the next call.
+        """
+        slugs = self.slugs()
+        for gone in set(self._areas) - set(slugs):
+            del self._areas[gone]
+        for slug in slugs:
+            if slug not in self._areas:
+                area = self._read_area(slug)
+                if area is not None:
+                    self._areas[slug] = area
+        return sorted(self._areas.values(), key=lambda area: area.name.casefold())
+
+    def _read_area(self, slug: str) -> Area | None:
+        with _connect(self.path(slug)) as connection:
+            row = connection.execute(
+                f"SELECT geom, name, source, is_demo FROM {_quote(AREA_LAYER)} ORDER BY fid LIMIT 1"
+            ).fetchone()
+        if row is None:
+            log.warning("area file %s has no boundary; skipped", self.path(slug))
+            return None
+        boundary = gpkg_to_geometry(row[0])
+        shapely.prepare(boundary)
+        return Area(slug, row[1], boundary, source=row[2] or "", is_demo=bool(row[3]))
 
     def add_area(self, area: Area, *, actor: str) -> None:
         """Create ``<slug>.gpkg`` with every layer, empty, and the boundary.
@@ -581,7 +587,8 @@ def _frame(table: TableSpec, columns: list[str], rows: list[tuple[Any, ...]]) ->
     import geopandas as gpd
     import pandas as pd
 
-    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    data = dict(zip(columns, transposed, strict=True))
     fids = data.pop("fid")
     blobs = data.pop("geom", None)
     specs = {f.name: f for f in table.fields}
@@ -590,18 +597,21 @@ def _frame(table: TableSpec, columns: list[str], rows: list[tuple[Any, ...]]) ->
         spec = specs.get(name)
         kind = spec.type if spec else None
         series = pd.Series(values, index=frame.index, dtype=object)
+        # Required fields get plain dtypes, but a file edited elsewhere (QGIS) may hold
+        # NULLs anyway: those columns fall back to pandas' nullable dtypes.
+        has_null = None in values
         if kind == "datetime":
             series = pd.to_datetime(series, utc=True, format="ISO8601").dt.as_unit("ms")
         elif kind == "integer":
-            series = series.astype("int64" if spec and spec.required else "Int64")
+            series = series.astype("Int64" if has_null else "int64")
         elif kind == "real":
             series = series.astype("float64")
         elif kind == "boolean":
-            series = series.astype("bool" if spec and spec.required else "boolean")
+            series = series.astype("boolean" if has_null else "bool")
         frame[name] = series
     if table.geometry is None:
         return frame
-    geometries = gpkg_blobs_to_geometries(blobs or [])
+    geometries = gpkg_blobs_to_geometries(list(blobs or ()))
     return gpd.GeoDataFrame(frame, geometry=geometries, crs=SWEREF99_TM)
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of safewalk's hot paths; run with ``python -m benchmarks.store``."""
