@@ -181,7 +181,8 @@ class GeoPackageStore:
 
     def slugs(self) -> list[str]:
         """Return the ids of every area in the workspace."""
-        return sorted(path.stem for path in self.root.glob("*.gpkg"))
+        # Only <slug>.gpkg: never the hidden files of an area being built (.<slug>.….gpkg).
+        return sorted(p.stem for p in self.root.glob("*.gpkg") if _SLUG.match(p.stem))
 
     def path(self, slug: str) -> Path:
         """Return the GeoPackage file of area ``slug``."""

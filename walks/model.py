@@ -57,6 +57,8 @@ class ObservationDraft:
     observed_at: datetime | None = None
     status: ObservationStatus = ObservationStatus.NEW
     is_demo: bool = False
+    light_condition: LightCondition | None = None
+    """None: derived from the sun's elevation at the position and ``observed_at``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class Observation:
     created_by: str
     is_demo: bool
     fields: Mapping[str, object]
+    light_condition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from layers.store import Area
 from walks.areas import find_area
 from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
 from walks.model import Observation, ObservationDraft, Position
+from walks.planning import light_condition_at
 from walks.workspace import Workspace
 
 _COMMON = frozenset(f.name for f in OBSERVATION_FIELDS)
@@ -214,13 +215,17 @@ def record_observation(
         )
     target, point = locate(workspace, draft.position, area=area)
     moment = now or datetime.now(UTC)
+    observed_at = draft.observed_at or moment
+    wgs = to_wgs84(point)
+    light = draft.light_condition or light_condition_at(wgs.x, wgs.y, observed_at)
     walk_uuid = _walk_uuid(workspace, target.slug, walk) if walk else draft.walk_uuid
     values: dict[str, object] = {
         "status": str(draft.status),
         "severity": draft.severity,
         "description": draft.description,
         "walk_uuid": walk_uuid,
-        "observed_at": draft.observed_at or moment,
+        "observed_at": observed_at,
+        "light_condition": str(light),
         "created_at": moment,
         "updated_at": moment,
         "created_by": draft.created_by,
@@ -257,6 +262,7 @@ def _observation(
         observed_at=observed,
         created_by=str(row["created_by"]),
         is_demo=bool(row["is_demo"]),
+        light_condition=_text_or_empty(row.get("light_condition")) or None,
         fields={
             k: _plain(v)
             for k, v in row.items()

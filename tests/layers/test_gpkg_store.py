@@ -229,3 +229,9 @@ def test_an_existing_area_is_never_replaced(store: GeoPackageStore) -> None:
 def test_postgis_urls_are_refused_with_a_clear_message(catalog: Catalog) -> None:
     with pytest.raises(StoreError, match="PostGIS storage is not available yet"):
         open_store("postgresql://localhost/safewalk", catalog)
+
+
+def test_an_area_being_built_by_another_process_is_not_listed(store: GeoPackageStore) -> None:
+    (store.root / ".grimsta.4242.partial.gpkg").write_bytes(b"")
+    assert store.slugs() == ["test"]
+    assert [area.slug for area in store.areas()] == ["test"]

@@ -1,0 +1,59 @@
+"""Light at a walk: sun times per area, a start in darkness, and each observation's light."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from walks.areas import find_area
+from walks.model import LightCondition, ObservationDraft, Position
+from walks.planning import light_condition, walk_light
+from walks.recording import list_observations, record_observation
+from walks.workspace import Workspace
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.mark.parametrize(
+    ("elevation", "condition"),
+    [(10.0, LightCondition.DAYLIGHT), (-0.5, LightCondition.DAYLIGHT),
+     (-3.0, LightCondition.DUSK), (-5.9, LightCondition.DUSK), (-6.1, LightCondition.DARK)],
+)  # fmt: skip
+def test_light_follows_the_sun_elevation(elevation: float, condition: LightCondition) -> None:
+    assert light_condition(elevation) is condition
+
+
+def test_a_november_walk_is_suggested_after_civil_dusk(workspace: Workspace) -> None:
+    light = walk_light(find_area(workspace, "Hässelby gård"), date(2026, 11, 26))
+    assert light.times.sunset is not None
+    assert light.times.civil_dusk is not None
+    assert light.suggested_start is not None
+    sunset = light.times.sunset.hour * 60 + light.times.sunset.minute
+    assert 14 * 60 + 40 <= sunset <= 15 * 60 + 15  # late-November sunsets around three
+    assert light.suggested_start > light.times.civil_dusk
+    assert light.suggested_start.minute % 15 == 0
+    assert (light.suggested_start - light.times.civil_dusk).total_seconds() <= 15 * 60
+
+
+def test_observations_record_the_light_they_were_made_in(workspace: Workspace) -> None:
+    def record(moment: datetime) -> str | None:
+        draft = ObservationDraft(
+            category="lighting", position=Position(17.8445, 59.3668), created_by="tests",
+            fields={"problem": "dim"}, observed_at=moment,
+        )  # fmt: skip
+        return record_observation(workspace, draft).light_condition
+
+    assert record(datetime(2026, 11, 26, 12, 0, tzinfo=LOCAL)) == "daylight"
+    assert record(datetime(2026, 11, 26, 15, 10, tzinfo=LOCAL)) == "dusk"
+    assert record(datetime(2026, 11, 26, 19, 0, tzinfo=LOCAL)) == "dark"
+    stored = {o.light_condition for o in list_observations(workspace, "hasselby-gard")}
+    assert {"daylight", "dusk", "dark"} <= stored
+
+
+def test_the_demo_evening_walk_happened_in_the_dark(workspace: Workspace) -> None:
+    walk = [o for o in list_observations(workspace, "hasselby-gard") if o.walk_uuid]
+    assert walk
+    assert all(o.light_condition == "dark" for o in walk)
+    assert datetime(2026, 11, 3, tzinfo=UTC) < walk[0].observed_at
