@@ -7,8 +7,9 @@ import logging
 import streamlit as st
 
 from gis.i18n import LANGUAGES
-from ui import help_page, map_page, state
+from ui import help_page, map_page, state, walks_page
 from ui.i18n import t
+from ui.upcoming_page import page
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -27,6 +28,17 @@ language = state.language()
 navigation = st.navigation(
     [
         st.Page(map_page.render, title=t("page_map", language), default=True),
+        st.Page(
+            page("page_register", "future_register"),
+            title=t("page_register", language),
+            url_path="register",
+        ),
+        st.Page(walks_page.render, title=t("page_walks", language), url_path="walks"),
+        st.Page(page("page_plan", "future_plan"), title=t("page_plan", language), url_path="plan"),
+        st.Page(
+            page("page_print", "future_print"), title=t("page_print", language), url_path="print"
+        ),
+        st.Page(page("page_data", "future_data"), title=t("page_data", language), url_path="data"),
         st.Page(help_page.render, title=t("page_help", language), url_path="help"),
     ]
 )

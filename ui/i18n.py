@@ -57,7 +57,99 @@ TEXTS: Final[dict[str, Text]] = {
         ),
     ),
     "error": Text(sv="Fel", en="Error"),
+    "page_register": Text(sv="Registrera", en="Register"),
+    "page_walks": Text(sv="Vandringar", en="Walks"),
+    "page_plan": Text(sv="Handlingsplan", en="Action plan"),
+    "page_print": Text(sv="Utskrift", en="Print"),
+    "page_data": Text(sv="Data", en="Data"),
+    "not_built": Text(
+        sv="Den här sidan är inte byggd ännu. Så här kommer den att fungera:",
+        en="This page is not built yet. This is what it will do:",
+    ),
+    "future_register": Text(
+        sv="Registrera iakttagelser i fält med mobilen: kategori och kategorins fält, "
+        "allvarlighet, fritext, foton och position från GPS, kartan eller fotots EXIF. "
+        "Till dess: `safewalk add` på kommandoraden.",
+        en="Register observations in the field on a phone: category and its fields, severity, "
+        "free text, photos and the position from GPS, the map or the photo's EXIF. "
+        "Until then: `safewalk add` on the command line.",
+    ),
+    "future_plan": Text(
+        sv="Handlingsplanen: åtgärder kopplade till iakttagelser, med ansvarig, prioritet, "
+        "sista datum och status, export till Excel, Word, PDF och GeoPackage.",
+        en="The action plan: measures linked to observations, with responsible party, "
+        "priority, deadline and status, exported to Excel, Word, PDF and GeoPackage.",
+    ),
+    "future_print": Text(
+        sv="Utskrift av kartor i A4 och A3 med numrerade markeringar, teckenförklaring, "
+        "skalstock och norrpil – en sida per område.",
+        en="Printed A4 and A3 maps with numbered markers, legend, scale bar and north arrow "
+        "– one page per area.",
+    ),
+    "future_data": Text(
+        sv="Import och export av områden och lager (GeoPackage, GeoJSON, Excel). Till dess: "
+        "`safewalk area add` på kommandoraden, och GeoPackage-filerna i arbetsytan öppnas "
+        "direkt i QGIS.",
+        en="Import and export of areas and layers (GeoPackage, GeoJSON, Excel). Until then: "
+        "`safewalk area add` on the command line; the GeoPackage files in the workspace open "
+        "directly in QGIS.",
+    ),
+    "walks_title": Text(sv="Planera en trygghetsvandring", en="Plan a safety walk"),
+    "area": Text(sv="Område", en="Area"),
+    "date": Text(sv="Datum", en="Date"),
+    "start_time": Text(sv="Starttid", en="Start time"),
+    "walk_title": Text(sv="Rubrik", en="Title"),
+    "walk_kind": Text(sv="Typ av vandring", en="Kind of walk"),
+    "kind_regular": Text(sv="Trygghetsvandring", en="Safety walk"),
+    "kind_youth": Text(sv="Vandring med unga", en="Walk with young people"),
+    "kind_inventory": Text(sv="Trygghetsinventering", en="Safety inventory"),
+    "organisations": Text(sv="Deltagande organisationer", en="Participating organisations"),
+    "other_organisations": Text(
+        sv="Andra organisationer (kommaseparerade)", en="Other organisations (comma-separated)"
+    ),
+    "headcounts": Text(
+        sv="Antal deltagare per grupp (inga namn)", en="Head-counts by group (no names)"
+    ),
+    "group_residents": Text(sv="Boende", en="Residents"),
+    "group_young_people": Text(sv="Unga", en="Young people"),
+    "group_housing_company": Text(sv="Bostadsbolag", en="Housing company"),
+    "group_property_owner": Text(sv="Fastighetsägare", en="Property owner"),
+    "group_police": Text(sv="Polis", en="Police"),
+    "group_district": Text(sv="Stadsdelsförvaltning", en="District administration"),
+    "group_transit": Text(sv="Kollektivtrafik (SL)", en="Public transport (SL)"),
+    "group_school": Text(sv="Skola", en="School"),
+    "group_other": Text(sv="Övriga", en="Others"),
+    "notes": Text(sv="Anteckningar", en="Notes"),
+    "save_walk": Text(sv="Spara vandringen", en="Save the walk"),
+    "walk_saved": Text(
+        sv="Vandring nr {number} sparad i {area}.", en="Walk no. {number} saved in {area}."
+    ),
+    "sun_times": Text(
+        sv="Solnedgång {sunset}, borgerlig skymning {dusk}. Föreslagen start i mörker: {start}.",
+        en="Sunset {sunset}, civil dusk {dusk}. Suggested start in darkness: {start}.",
+    ),
+    "no_darkness": Text(
+        sv="Det blir inte mörkt den här dagen (ljusa nätter).",
+        en="It does not get dark on this day (light summer nights).",
+    ),
+    "walks_in_area": Text(sv="Vandringar i området", en="Walks in the area"),
+    "col_number": Text(sv="Nr", en="No"),
+    "col_start": Text(sv="Start", en="Start"),
+    "col_title": Text(sv="Rubrik", en="Title"),
+    "col_kind": Text(sv="Typ", en="Kind"),
+    "col_participants": Text(sv="Deltagare", en="Participants"),
+    "route_later": Text(
+        sv="Rutt ritad på kartan eller från GPX kommer i nästa version.",
+        en="A route drawn on the map or taken from GPX comes in the next version.",
+    ),
 }
+
+ORGANISATIONS: Final = (
+    "Stadsdelsförvaltningen", "Familjebostäder", "Stockholmshem", "Svenska Bostäder",
+    "Polisen Västerort", "SL", "Trafikkontoret", "SISAB", "Utbildningsförvaltningen",
+    "Brottsförebyggande rådet",
+)  # fmt: skip
+"""The analysis group's organisations, offered when planning a walk."""
 
 
 def t(key: str, language: str) -> str:

@@ -86,6 +86,43 @@ class Observation:
     light_condition: str | None = None
 
 
+PARTICIPANT_GROUPS: tuple[str, ...] = (
+    "residents", "young_people", "housing_company", "property_owner", "police",
+    "district", "transit", "school", "other",
+)  # fmt: skip
+"""Groups whose head-counts a walk records; no personal names are stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class WalkPlan:
+    """A walk as the coordinator plans it."""
+
+    area: str
+    title: str
+    starts_at: datetime
+    created_by: str
+    kind: WalkKind = WalkKind.REGULAR
+    organisations: tuple[str, ...] = ()
+    participants: Mapping[str, int] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """A stored walk."""
+
+    uuid: str
+    number: int
+    area: str
+    title: str
+    starts_at: datetime
+    kind: str
+    organisations: tuple[str, ...]
+    participants: Mapping[str, int]
+    notes: str
+    is_demo: bool
+
+
 @dataclass(frozen=True, slots=True)
 class AreaSummary:
     """An area with the number of features in each of its layers."""

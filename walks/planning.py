@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from gis.crs import to_wgs84
+from gis.i18n import Text
 from gis.sun import CIVIL_TWILIGHT_DEG, SunTimes, sun_elevation_deg, sun_times
+from layers.schema import WALKS_LAYER
 from layers.store import Area
-from walks.model import LightCondition
+from walks.areas import find_area
+from walks.errors import WalkError
+from walks.model import PARTICIPANT_GROUPS, LightCondition, Walk, WalkPlan
+from walks.workspace import Workspace
 
 LOCAL_TIME: Final = ZoneInfo("Europe/Stockholm")
 SUNSET_DEG: Final = -0.833
@@ -51,3 +57,90 @@ def walk_light(area: Area, day: date) -> WalkLight:
         after = times.civil_dusk.replace(second=0, microsecond=0) + timedelta(minutes=1)
         start = after + timedelta(minutes=(-after.minute) % 15)
     return WalkLight(area.slug, day, times, start)
+
+
+def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = None) -> Walk:
+    """Validate ``plan`` and store it in its area's walks layer; return it with its number.
+
+    Raises
+    ------
+    WalkError
+        A participant group that does not exist, or a negative head-count.
+    layers.errors.LayerError
+        An unknown area, a title missing, a start without time zone.
+    """
+    area = find_area(workspace, plan.area)
+    unknown = sorted(set(plan.participants) - set(PARTICIPANT_GROUPS))
+    if unknown:
+        raise WalkError(
+            Text(
+                sv=f"Okända deltagargrupper: {', '.join(unknown)}. "
+                f"Grupper: {', '.join(PARTICIPANT_GROUPS)}.",
+                en=f"Unknown participant groups: {', '.join(unknown)}. "
+                f"Groups: {', '.join(PARTICIPANT_GROUPS)}.",
+            )
+        )
+    if any(
+        not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in plan.participants.values()
+    ):
+        raise WalkError(
+            Text(
+                sv="Antal deltagare ska vara heltal, 0 eller fler.",
+                en="Head-counts must be whole numbers, 0 or more.",
+            )
+        )
+    moment = now or datetime.now(UTC)
+    organisations = tuple(o.strip() for o in plan.organisations if o.strip())
+    participants = {k: v for k, v in plan.participants.items() if v}
+    stored = workspace.store.append(
+        area.slug,
+        WALKS_LAYER,
+        {
+            "title": plan.title,
+            "starts_at": plan.starts_at,
+            "kind": str(plan.kind),
+            "organisations": json.dumps(organisations, ensure_ascii=False),
+            "participants": json.dumps(participants),
+            "notes": plan.notes,
+            "created_at": moment,
+            "updated_at": moment,
+            "created_by": plan.created_by,
+            "is_demo": False,
+        },
+        None,
+        actor=plan.created_by,
+    )
+    return Walk(
+        uuid=stored["uuid"],
+        number=stored["number"],
+        area=area.slug,
+        title=str(stored["title"]),
+        starts_at=datetime.fromisoformat(str(stored["starts_at"])),
+        kind=str(stored["kind"]),
+        organisations=organisations,
+        participants=participants,
+        notes=plan.notes,
+        is_demo=False,
+    )
+
+
+def list_walks(workspace: Workspace, area: str) -> list[Walk]:
+    """Return an area's walks, newest start first."""
+    target = find_area(workspace, area)
+    frame = workspace.store.read_layer(target.slug, WALKS_LAYER)
+    walks = [
+        Walk(
+            uuid=str(row["uuid"]),
+            number=int(row["number"]),
+            area=target.slug,
+            title=str(row["title"]),
+            starts_at=row["starts_at"].to_pydatetime(),
+            kind=str(row["kind"]),
+            organisations=tuple(json.loads(row["organisations"] or "[]")),
+            participants=json.loads(row["participants"] or "{}"),
+            notes="" if row["notes"] is None else str(row["notes"]),
+            is_demo=bool(row["is_demo"]),
+        )
+        for row in frame.to_dict("records")
+    ]
+    return sorted(walks, key=lambda walk: walk.starts_at, reverse=True)

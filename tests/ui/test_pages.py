@@ -59,3 +59,53 @@ def test_help_page_explains_the_command_line_in_both_languages() -> None:
     app.run()
     assert app.title[0].value == "Help"
     assert "command line" in app.markdown[0].value
+
+
+def _walks_script() -> None:
+    from ui import walks_page
+
+    walks_page.render()
+
+
+def test_planning_a_walk_in_the_app_stores_it(
+    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
+    from ui import cache
+
+    cache.workspace.clear()
+    app = AppTest.from_function(_walks_script, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Planera en trygghetsvandring"
+    app.selectbox[0].select("grimsta").run()
+    assert "Föreslagen start i mörker" in app.info[0].value
+    app.text_input[0].input("<b>Vandring</b> i Grimsta")
+    app.number_input[1].set_value(9)  # young people
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.success[0].value == "Vandring nr 2 sparad i Grimsta."
+    table = app.dataframe[0].value
+    assert sorted(table["Rubrik"]) == [
+        "<b>Vandring</b> i Grimsta",
+        "DEMO: Vandring med unga i Grimsta",
+    ]
+    assert 9 in list(table["Deltagare"])
+
+
+def _upcoming_script() -> None:
+    from ui.upcoming_page import page
+
+    page("page_print", "future_print")()
+
+
+def test_pages_not_built_yet_say_so_in_both_languages() -> None:
+    app = AppTest.from_function(_upcoming_script, default_timeout=30)
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Utskrift"
+    assert app.warning[0].value.startswith("Den här sidan är inte byggd ännu")
+    app.session_state["language"] = "en"
+    app.run()
+    assert app.warning[0].value.startswith("This page is not built yet")
+    assert "north arrow" in app.markdown[0].value

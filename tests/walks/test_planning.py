@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from layers.errors import LayerError
 from walks.areas import find_area
-from walks.model import LightCondition, ObservationDraft, Position
-from walks.planning import light_condition, walk_light
+from walks.errors import WalkError
+from walks.model import LightCondition, ObservationDraft, Position, WalkKind, WalkPlan
+from walks.planning import light_condition, list_walks, plan_walk, walk_light
 from walks.recording import list_observations, record_observation
 from walks.workspace import Workspace
 
@@ -57,3 +59,45 @@ def test_the_demo_evening_walk_happened_in_the_dark(workspace: Workspace) -> Non
     assert walk
     assert all(o.light_condition == "dark" for o in walk)
     assert datetime(2026, 11, 3, tzinfo=UTC) < walk[0].observed_at
+
+
+def test_a_planned_walk_is_stored_with_counts_and_no_names(workspace: Workspace) -> None:
+    plan = WalkPlan(
+        area="Grimsta", title="Kvällsvandring med unga",
+        starts_at=datetime(2026, 12, 3, 17, 0, tzinfo=LOCAL), created_by="tests",
+        kind=WalkKind.YOUTH, organisations=("Svenska Bostäder", " ", "Fältassistenterna"),
+        participants={"young_people": 12, "police": 2, "residents": 0},
+    )  # fmt: skip
+    walk = plan_walk(workspace, plan)
+    assert walk.number == 2  # the demo walk is number 1 in Grimsta
+    listed = list_walks(workspace, "grimsta")
+    assert [w.number for w in listed] == [2, 1]
+    assert listed[0].participants == {"young_people": 12, "police": 2}
+    assert listed[0].organisations == ("Svenska Bostäder", "Fältassistenterna")
+    assert listed[0].kind == "youth"
+    assert listed[0].starts_at == datetime(2026, 12, 3, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("participants", "message"),
+    [({"guests": 3}, "Unknown participant groups: guests"), ({"police": -1}, "0 or more")],
+)
+def test_bad_head_counts_are_refused(
+    workspace: Workspace, participants: dict[str, int], message: str
+) -> None:
+    plan = WalkPlan(
+        area="grimsta", title="x", starts_at=datetime(2026, 12, 3, 17, tzinfo=LOCAL),
+        created_by="tests", participants=participants,
+    )  # fmt: skip
+    with pytest.raises(WalkError, match=message):
+        plan_walk(workspace, plan)
+    assert len(list_walks(workspace, "grimsta")) == 1
+
+
+def test_a_walk_needs_a_title(workspace: Workspace) -> None:
+    plan = WalkPlan(
+        area="grimsta", title=" ", starts_at=datetime(2026, 12, 3, 17, tzinfo=LOCAL),
+        created_by="tests",
+    )  # fmt: skip
+    with pytest.raises(LayerError, match=r"Field 'title' \(Title\) is required"):
+        plan_walk(workspace, plan)
