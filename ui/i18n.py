@@ -94,6 +94,7 @@ TEXTS: Final[dict[str, Text]] = {
         "`safewalk area add` on the command line; the GeoPackage files in the workspace open "
         "directly in QGIS.",
     ),
+    "choose": Text(sv="Välj…", en="Choose…"),
     "walks_title": Text(sv="Planera en trygghetsvandring", en="Plan a safety walk"),
     "area": Text(sv="Område", en="Area"),
     "date": Text(sv="Datum", en="Date"),

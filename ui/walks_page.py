@@ -56,7 +56,9 @@ def render() -> None:
         kind = st.radio(
             t("walk_kind", lang), KINDS, format_func=lambda k: t(f"kind_{k}", lang), horizontal=True
         )
-        organisations = st.multiselect(t("organisations", lang), ORGANISATIONS)
+        organisations = st.multiselect(
+            t("organisations", lang), ORGANISATIONS, placeholder=t("choose", lang)
+        )
         others = st.text_input(t("other_organisations", lang))
         st.markdown(f"**{t('headcounts', lang)}**")
         columns = st.columns(3)
