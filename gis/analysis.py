@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -28,6 +29,8 @@ def nearest_key(point: BaseGeometry, polygons: Mapping[str, BaseGeometry]) -> Ne
     if not polygons:
         return None
     keys = list(polygons)
-    distances = shapely.distance(point, list(polygons.values()))
-    best = int(distances.argmin())
+    distances = shapely.distance(point, list(polygons.values()))  # NaN for empty polygons
+    if np.isnan(distances).all():
+        return None
+    best = int(np.nanargmin(distances))
     return Nearest(key=keys[best], distance_m=float(distances[best]))

@@ -6,6 +6,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import shapely
+
 from gis.crs import SWEREF99_TM, crs_from_user_input, infer_crs
 from gis.errors import MissingCRSError, VectorFileError
 from gis.i18n import Text
@@ -88,4 +91,15 @@ def read_vector_file(
         if source is None:
             raise MissingCRSError(path=str(path))
         frame = frame.set_crs(source)
-    return frame.to_crs(SWEREF99_TM)
+    stated = frame.crs.to_string()
+    frame = frame.to_crs(SWEREF99_TM)
+    if not np.isfinite(shapely.get_coordinates(frame.geometry.to_numpy())).all():
+        raise VectorFileError(
+            Text(
+                sv=f"Koordinaterna i {path} passar inte filens koordinatsystem ({stated}). "
+                "Kontrollera vilket system filen är sparad i och ange det, t.ex. i QGIS.",
+                en=f"The coordinates in {path} do not fit the file's coordinate reference system "
+                f"({stated}). Check which system the file was saved in and set it, e.g. in QGIS.",
+            )
+        )
+    return frame

@@ -35,6 +35,8 @@ MARKERS: Final[tuple[str, ...]] = (
     "half_square",
     "equilateral_triangle",
 )
+RESERVED_TABLE_PREFIXES: Final = ("gpkg_", "sqlite_", "rtree_")
+"""Table names GeoPackage and SQLite keep for themselves."""
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -187,9 +189,17 @@ def _catalog_from_document(
     reserved_fields: frozenset[str],
     reserved_layers: frozenset[str],
 ) -> Catalog:
+    sections = document.get("severity", {})
+    if not isinstance(sections, dict) or not all(isinstance(e, dict) for e in sections.values()):
+        raise _problem(
+            path, "[severity]", "skalorna ska skrivas [severity.NAMN] med levels = [...]",
+            "scales must be written [severity.NAME] with levels = [...]",
+        )  # fmt: skip
     scales = {
-        name: SeverityScale(name, _allowed_values(path, f"[severity.{name}]", entry.get("levels")))
-        for name, entry in document.get("severity", {}).items()
+        name: SeverityScale(
+            name, _allowed_values(path, f"[severity.{name}]", entry.get("levels"), value_type=int)
+        )
+        for name, entry in sections.items()
     }
     entries = document.get("layer")
     if not isinstance(entries, list) or not entries:
@@ -244,7 +254,7 @@ def _layer_from_entry(
         raise _problem(path, f"layer #{index}", "ska vara en tabell", "must be a table")
     name = _name(path, f"layer #{index}", entry.get("name"))
     where = f"layer {name!r}"
-    if name in reserved_layers:
+    if name in reserved_layers or name.startswith(RESERVED_TABLE_PREFIXES):
         raise _problem(path, where, "namnet är reserverat", "the name is reserved by safewalk")
     geometry = entry.get("geometry", "Point")
     if geometry not in CATEGORY_GEOMETRIES:
@@ -326,16 +336,34 @@ def _field_from_entry(path: Path, where: str, entry: object, reserved: frozenset
             f"typen {field_type!r} ska vara en av {', '.join(FIELD_TYPES)}",
             f"type {field_type!r} must be one of {', '.join(FIELD_TYPES)}",
         )
-    values = _allowed_values(path, where, entry["values"]) if "values" in entry else ()
+    if "values" in entry and field_type not in ("text", "integer"):
+        raise _problem(
+            path, where, "bara text- och heltalsfält kan ha values",
+            "only text and integer fields can have values",
+        )  # fmt: skip
+    value_type = str if field_type == "text" else int
+    values = (
+        _allowed_values(path, where, entry["values"], value_type=value_type)
+        if "values" in entry
+        else ()
+    )
+    required = entry.get("required", False)
+    if not isinstance(required, bool):
+        raise _problem(
+            path, where, f"required ska vara true eller false, inte {required!r}",
+            f"required must be true or false, not {required!r}",
+        )  # fmt: skip
     minimum, maximum = entry.get("min"), entry.get("max")
     for bound in (minimum, maximum):
         if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
             raise _problem(path, where, "min och max ska vara tal", "min and max must be numbers")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise _problem(path, where, "min är större än max", "min is greater than max")
     return FieldSpec(
         name=name,
         title=_text(path, where, entry, "title"),
         type=cast(FieldType, field_type),
-        required=bool(entry.get("required", False)),
+        required=required,
         unit=entry.get("unit"),
         minimum=minimum,
         maximum=maximum,
@@ -343,24 +371,31 @@ def _field_from_entry(path: Path, where: str, entry: object, reserved: frozenset
     )
 
 
-def _allowed_values(path: Path, where: str, raw: object) -> tuple[AllowedValue, ...]:
+def _allowed_values(
+    path: Path, where: str, raw: object, *, value_type: type = object
+) -> tuple[AllowedValue, ...]:
     if not isinstance(raw, list) or not raw:
         raise _problem(
-            path,
-            where,
-            "values/levels ska vara en lista av { value, sv, en }",
+            path, where, "values/levels ska vara en lista av { value, sv, en }",
             "values/levels must be a list of { value, sv, en }",
-        )
+        )  # fmt: skip
     values = []
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("value"), str | int):
             raise _problem(
-                path,
-                where,
-                f"ogiltigt värde {item!r}; skriv {{ value, sv, en }}",
+                path, where, f"ogiltigt värde {item!r}; skriv {{ value, sv, en }}",
                 f"invalid value {item!r}; write {{ value, sv, en }}",
-            )
-        values.append(AllowedValue(item["value"], _text(path, where, {"t": item}, "t")))
+            )  # fmt: skip
+        value: str | int = item["value"]
+        if not isinstance(value, value_type) or isinstance(value, bool):
+            kind = "text" if value_type is str else "ett heltal"
+            kind_en = "text" if value_type is str else "a whole number"
+            raise _problem(
+                path, where, f"värdet {value!r} ska vara {kind} som fältet",
+                f"value {value!r} must be {kind_en}, like the field",
+            )  # fmt: skip
+        values.append(AllowedValue(value, _text(path, where, {f"value {value!r}": item},
+                                                f"value {value!r}")))  # fmt: skip
     if len({v.value for v in values}) != len(values):
         raise _problem(path, where, "ett värde förekommer två gånger", "a value is listed twice")
     return tuple(values)

@@ -31,6 +31,7 @@ WALKS_LAYER: Final = "walks"
 MEASURES_LAYER: Final = "measures"
 CHANGE_LOG_LAYER: Final = "change_log"
 SYSTEM_LAYERS: Final = frozenset({AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER})
+INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
 
 OBSERVATION_SEQUENCE: Final = "observation"
 
@@ -194,7 +195,9 @@ def table_for_category(spec: LayerSpec) -> TableSpec:
 
 def load_layer_catalog(path: Path = DEFAULT_CATALOG_PATH) -> Catalog:
     """Load a catalog file, refusing categories that clash with the system layers or fields."""
-    return load_catalog(path, reserved_fields=RESERVED_FIELD_NAMES, reserved_layers=SYSTEM_LAYERS)
+    return load_catalog(
+        path, reserved_fields=RESERVED_FIELD_NAMES, reserved_layers=SYSTEM_LAYERS | INTERNAL_TABLES
+    )
 
 
 def tables_for_catalog(catalog: Catalog) -> tuple[TableSpec, ...]:
@@ -263,7 +266,7 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:
             if not math.isfinite(result):
                 raise _invalid(field, value, "ska vara ett ändligt tal", "must be a finite number")
         case "boolean":
-            if isinstance(value, bool):
+            if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
                 result = int(value)
             elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
                 result = int(value.strip().lower() in _TRUE)
@@ -312,7 +315,8 @@ def datetime_to_text(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def _datetime_text(field: FieldSpec, value: object) -> str:
+def _datetime_text(field: FieldSpec, given: object) -> str:
+    value = given
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
@@ -328,7 +332,7 @@ def _datetime_text(field: FieldSpec, value: object) -> str:
     if value.tzinfo is None:
         raise _invalid(
             field,
-            value,
+            given,
             "saknar tidszon; ange t.ex. +01:00 eller Z",
             "has no time zone; add e.g. +01:00 or Z",
         )
