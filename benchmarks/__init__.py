@@ -1,1 +1,1 @@
-"""Benchmarks of safewalk's hot paths; run with ``python -m benchmarks.store``."""
+"""Benchmarks of safewalk's hot paths; run them with ``python -m benchmarks.run``."""

@@ -1,214 +1,346 @@
-"""Store benchmark: adding one observation to areas of 1k/10k/100k features, and reading 100k.
+"""Store benchmark: add one observation to areas of 1k/10k/100k features; read a big layer.
 
-Run: ``.venv/bin/python -m benchmarks.store [--quick] [--out PATH]``
+Three ways of adding the same lighting observation are timed in one interleaved loop, so
+machine noise hits them alike:
 
-Every figure has a reference measured in the same run, interleaved with it so machine noise
-hits both: a plain sqlite3 INSERT of the same row (own connection, BEGIN IMMEDIATE, INSERT,
-COMMIT — the same durability as the store). Medians are quoted; compare ratios, not seconds.
+- ``record_observation``: the real path (``walks.recording.record_observation``): catalog
+  validation, CRS transform, finding the area, light condition, the store's transaction;
+- ``store_append``: the store's transaction alone (``GeoPackageStore.append``);
+- ``plain_insert``: the reference, the same row written with plain ``sqlite3``: own
+  connection, ``BEGIN IMMEDIATE``, one ``INSERT``, ``COMMIT``, close (the store's
+  durability, without its number sequence, change log and extent update).
+
+The big layers are filled with one bulk SQL transaction per area (GDAL's R-tree and
+feature-count triggers do their work through ``register_gpkg_functions``), with one
+change-log row per feature as the store would have written. ``run.py`` is the command.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import sqlite3
 import statistics
-import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Final
 
+import numpy as np
 import pyogrio
 import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
+from gis.crs import STORAGE_EPSG, WGS84, to_storage_crs
 from gis.gpkg import geometry_to_gpkg, register_gpkg_functions
-from layers.gpkg import GeoPackageStore
-from layers.schema import datetime_to_text, load_layer_catalog
+from layers.schema import CHANGE_LOG_LAYER, datetime_to_text
 from layers.store import Area
 from walks.config import settings_from_env
-from walks.model import ObservationDraft, Position
+from walks.model import LightCondition, ObservationDraft, Position
 from walks.recording import record_observation
-from walks.workspace import Workspace
+from walks.workspace import Workspace, open_workspace
 
-BOX = shapely.box(660_000, 6_578_000, 666_000, 6_584_000)  # 6 km square around Grimsta
-INSIDE_LON_LAT = (17.8611, 59.3540)  # Grimsta, inside BOX
-TARGET_ADD_VS_INSERT = 3.0
-TARGET_FLATNESS = 1.5
+LAYER: Final = "lighting"
+BASE_AREA: Final = "hasselby-gard"
+"""The shipped area whose boundary every benchmark area copies."""
+LON_LAT: Final = (17.8445, 59.3668)
+"""Where every benchmark observation is made: inside Hässelby gård."""
+ACTOR: Final = "benchmark"
+OPERATIONS: Final = ("record_observation", "store_append", "plain_insert")
+_BUSY_TIMEOUT_S: Final = 60.0
+_PLAIN_INSERT_SQL: Final = (
+    f'INSERT INTO "{LAYER}" (geom, uuid, status, severity, description, observed_at, '
+    "light_condition, created_at, updated_at, created_by, is_demo, problem) "
+    "VALUES (?, ?, 'new', 2, 'benchmark', ?3, 'dark', ?3, ?3, ?4, 0, 'dim')"
+)
+_FILL_SQL: Final = (
+    f'INSERT INTO "{LAYER}" (geom, uuid, number, status, severity, description, observed_at, '
+    "light_condition, created_at, updated_at, created_by, is_demo, problem) "
+    "VALUES (?, ?, ?, 'new', 2, 'benchmark', ?4, 'dark', ?4, ?4, ?5, 0, 'dim')"
+)
+_LOG_SQL: Final = (
+    f'INSERT INTO "{CHANGE_LOG_LAYER}" (at, actor, action, layer, feature_uuid, before, after) '
+    "VALUES (?, ?, 'insert', ?, ?, NULL, ?)"
+)
 
 
-def fill(path: Path, count: int) -> None:
-    """Fill the lighting layer with ``count`` rows in one transaction (bulk SQL, fast)."""
-    now = datetime_to_text(datetime.now(UTC))
-    connection = sqlite3.connect(path, isolation_level=None)
-    register_gpkg_functions(connection)
-    connection.execute("BEGIN IMMEDIATE")
-    rows = []
-    for i in range(count):
-        point = shapely.Point(660_100 + (i * 37) % 5_800, 6_578_100 + (i * 53) % 5_800)
-        rows.append((geometry_to_gpkg(point, 3006), str(uuid.uuid4()), i + 1, now))
-    connection.executemany(
-        "INSERT INTO lighting (geom, uuid, number, status, problem, observed_at, created_at, "
-        "updated_at, created_by, is_demo) VALUES (?, ?, ?, 'new', 'dim', ?4, ?4, ?4, 'bench', 0)",
-        rows,
+@dataclass(frozen=True, slots=True)
+class BenchArea:
+    """One area filled for the benchmark."""
+
+    size: int
+    slug: str
+    path: Path
+    fill_s: float
+
+
+def size_label(size: int) -> str:
+    """Return ``1000`` as ``"1k"``, ``100000`` as ``"100k"``."""
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def open_bench_workspace(root: Path) -> Workspace:
+    """Open a new workspace in ``root``, seeded with the shipped areas and the demo data."""
+    return open_workspace(settings_from_env({}, workspace=root, language="en"))
+
+
+def random_points_inside(
+    boundary: BaseGeometry, count: int, *, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``count`` reproducible random x and y coordinates inside ``boundary``."""
+    rng = np.random.default_rng(seed)
+    min_x, min_y, max_x, max_y = boundary.bounds
+    shapely.prepare(boundary)
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    found = 0
+    while found < count:
+        x = rng.uniform(min_x, max_x, 2 * count)
+        y = rng.uniform(min_y, max_y, 2 * count)
+        inside = shapely.contains_xy(boundary, x, y)
+        xs.append(x[inside])
+        ys.append(y[inside])
+        found += int(inside.sum())
+    return np.concatenate(xs)[:count], np.concatenate(ys)[:count]
+
+
+def fill(path: Path, boundary: BaseGeometry, count: int, *, seed: int) -> None:
+    """Add ``count`` lighting features and their change-log rows in one transaction.
+
+    Numbers run 1..count and the area's observation sequence is set to ``count``; the
+    layer's extent in ``gpkg_contents`` is widened as the store does. GDAL's triggers
+    keep the R-tree and the cached feature count right.
+    """
+    xs, ys = random_points_inside(boundary, count, seed=seed)
+    stamp = datetime_to_text(datetime.now(UTC))
+    uuids = [str(uuid.uuid4()) for _ in range(count)]
+
+    def features() -> Iterator[tuple[object, ...]]:
+        for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True)):
+            blob = geometry_to_gpkg(Point(x, y), STORAGE_EPSG)
+            yield (blob, uuids[i], i + 1, stamp, ACTOR)
+
+    def log_rows() -> Iterator[tuple[object, ...]]:
+        for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True)):
+            after = {
+                "fid": i + 1,
+                "uuid": uuids[i],
+                "number": i + 1,
+                "status": "new",
+                "severity": 2,
+                "description": "benchmark",
+                "observed_at": stamp,
+                "light_condition": "dark",
+                "created_at": stamp,
+                "updated_at": stamp,
+                "created_by": ACTOR,
+                "is_demo": 0,
+                "problem": "dim",
+                "geometry": f"POINT ({x:.2f} {y:.2f})",
+            }
+            yield (stamp, ACTOR, LAYER, uuids[i], json.dumps(after))
+
+    connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        register_gpkg_functions(connection)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(_FILL_SQL, features())
+        connection.executemany(_LOG_SQL, log_rows())
+        connection.execute(
+            "INSERT INTO safewalk_meta (key, value) VALUES ('sequence:observation', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(count),),
+        )
+        connection.execute(
+            "UPDATE gpkg_contents SET last_change = ?1, "
+            "min_x = min(coalesce(min_x, ?2), ?2), min_y = min(coalesce(min_y, ?3), ?3), "
+            "max_x = max(coalesce(max_x, ?4), ?4), max_y = max(coalesce(max_y, ?5), ?5) "
+            "WHERE table_name = ?6",
+            (stamp, float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()), LAYER),
+        )
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def consistency(path: Path) -> dict[str, dict[str, int | None]]:
+    """Return rows, GDAL's cached feature count and R-tree entries of the touched layers."""
+    connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        report: dict[str, dict[str, int | None]] = {}
+        for layer in (LAYER, CHANGE_LOG_LAYER):
+            rows = connection.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+            cached = connection.execute(
+                "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(?)",
+                (layer,),
+            ).fetchone()
+            entry: dict[str, int | None] = {
+                "rows": rows,
+                "cached_feature_count": None if cached is None else cached[0],
+            }
+            if layer == LAYER:
+                entry["rtree_entries"] = connection.execute(
+                    f'SELECT count(*) FROM "rtree_{layer}_geom"'
+                ).fetchone()[0]
+            report[layer] = entry
+        return report
+    finally:
+        connection.close()
+
+
+def consistency_errors(report: dict[str, dict[str, int | None]]) -> list[str]:
+    """Return what is wrong in a ``consistency`` report (empty when all is right)."""
+    errors = []
+    for layer, entry in report.items():
+        for key, value in entry.items():
+            if key != "rows" and value != entry["rows"]:
+                errors.append(f"{layer}: {key} {value} != rows {entry['rows']}")
+    return errors
+
+
+def build_areas(workspace: Workspace, sizes: Sequence[int]) -> list[BenchArea]:
+    """Add one fresh area per size (Hässelby gård's boundary) and fill its lighting layer."""
+    base = next(a for a in workspace.areas() if a.slug == BASE_AREA)
+    areas = []
+    for size in sizes:
+        slug = f"bench-{size_label(size)}"
+        workspace.store.add_area(
+            Area(slug, f"Benchmark {size_label(size)}", base.boundary), actor=ACTOR
+        )
+        path = workspace.settings.workspace / f"{slug}.gpkg"
+        start = time.perf_counter()
+        fill(path, base.boundary, size, seed=size)
+        elapsed = time.perf_counter() - start
+        errors = consistency_errors(consistency(path))
+        if errors:
+            msg = f"bulk fill of {slug} left an inconsistent file: {'; '.join(errors)}"
+            raise RuntimeError(msg)
+        areas.append(BenchArea(size, slug, path, elapsed))
+    return areas
+
+
+def plain_insert(path: Path, point: BaseGeometry) -> None:
+    """The reference: one row, own connection, BEGIN IMMEDIATE, INSERT, COMMIT, close."""
+    blob = geometry_to_gpkg(point, STORAGE_EPSG)
+    stamp = datetime_to_text(datetime.now(UTC))
+    connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        register_gpkg_functions(connection)  # GDAL's R-tree triggers call ST_MinX & co.
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(_PLAIN_INSERT_SQL, (blob, str(uuid.uuid4()), stamp, ACTOR))
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def operations(workspace: Workspace, area: BenchArea) -> dict[str, Callable[[], object]]:
+    """Return the three ways of adding the same observation to ``area``, by name."""
+    point = to_storage_crs(Point(*LON_LAT), WGS84)
+    draft = ObservationDraft(
+        category=LAYER,
+        position=Position(*LON_LAT),
+        created_by=ACTOR,
+        severity=2,
+        description="benchmark",
+        fields={"problem": "dim"},
     )
-    connection.execute(
-        "INSERT INTO safewalk_meta (key, value) VALUES ('sequence:observation', ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (str(count),),
-    )
-    connection.execute("COMMIT")
-    connection.close()
 
+    def record() -> object:
+        return record_observation(workspace, draft, area=area.slug)
 
-def plain_insert(path: Path) -> None:
-    """The reference: one row with the same values, nothing else (no number, no log)."""
-    now = datetime_to_text(datetime.now(UTC))
-    connection = sqlite3.connect(path, isolation_level=None, timeout=60)
-    register_gpkg_functions(connection)
-    connection.execute("BEGIN IMMEDIATE")
-    connection.execute(
-        "INSERT INTO lighting (geom, uuid, number, status, problem, observed_at, created_at, "
-        "updated_at, created_by, is_demo) VALUES (?, ?, NULL, "
-        "'new', 'dim', ?3, ?3, ?3, 'bench', 0)",
-        (geometry_to_gpkg(shapely.Point(661_000, 6_580_000), 3006), str(uuid.uuid4()), now),
-    )
-    connection.execute("COMMIT")
-    connection.close()
+    def append() -> object:
+        now = datetime.now(UTC)
+        values = {
+            "status": "new",
+            "severity": 2,
+            "description": "benchmark",
+            "observed_at": now,
+            "light_condition": str(LightCondition.DARK),
+            "created_at": now,
+            "updated_at": now,
+            "created_by": ACTOR,
+            "is_demo": False,
+            "problem": "dim",
+        }
+        return workspace.store.append(area.slug, LAYER, values, point, actor=ACTOR)
+
+    def insert() -> object:
+        plain_insert(area.path, point)
+        return None
+
+    return {"record_observation": record, "store_append": append, "plain_insert": insert}
 
 
 def timed(action: Callable[[], object]) -> float:
+    """Return the seconds ``action`` took (``time.perf_counter``)."""
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
 
 
-def summary(samples: list[float]) -> dict[str, float]:
+def _rotated(items: Sequence[Any], by: int) -> list[Any]:
+    shift = by % len(items)
+    return [*items[shift:], *items[:shift]]
+
+
+def measure_adds(
+    workspace: Workspace, areas: Sequence[BenchArea], *, repetitions: int, warmup: int
+) -> dict[int, dict[str, list[float]]]:
+    """Time every operation on every area, interleaved; return seconds by size and name.
+
+    Each round runs every operation once on every area; the order of areas and of
+    operations rotates from round to round so neither gets a fixed position. The first
+    ``warmup`` rounds (imports, caches) are not kept.
+    """
+    samples: dict[int, dict[str, list[float]]] = {
+        area.size: {name: [] for name in OPERATIONS} for area in areas
+    }
+    actions = {area.size: operations(workspace, area) for area in areas}
+    for round_number in range(warmup + repetitions):
+        for area in _rotated(areas, round_number):
+            for name in _rotated(OPERATIONS, round_number):
+                elapsed = timed(actions[area.size][name])
+                if round_number >= warmup:
+                    samples[area.size][name].append(elapsed)
+    return samples
+
+
+def measure_read(workspace: Workspace, area: BenchArea, *, runs: int) -> dict[str, Any]:
+    """Time ``read_layer`` of ``area``'s lighting layer; GDAL's Arrow reader as a reference.
+
+    GDAL reads last, after every sqlite3 connection of this process to the file is closed
+    (two SQLite libraries on one open file release each other's locks).
+    """
+    expected = consistency(area.path)[LAYER]["rows"]
+    frame = workspace.store.read_layer(area.slug, LAYER)  # warm-up, and a check
+    if len(frame) != expected:
+        msg = f"read_layer returned {len(frame)} rows, the layer holds {expected}"
+        raise RuntimeError(msg)
+    store_read = [timed(lambda: workspace.store.read_layer(area.slug, LAYER)) for _ in range(runs)]
+    gdal_read = [
+        timed(lambda: pyogrio.read_dataframe(area.path, layer=LAYER, use_arrow=True))
+        for _ in range(runs)
+    ]
+    return {
+        "features": expected,
+        "store_read_layer": summary(store_read),
+        "gdal_arrow_reference": summary(gdal_read),
+    }
+
+
+def summary(samples: Sequence[float]) -> dict[str, float]:
+    """Return median, 90th percentile and minimum in milliseconds, and the sample count."""
     ordered = sorted(samples)
+    if len(ordered) > 1:
+        p90 = statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+    else:
+        p90 = ordered[0]
     return {
         "median_ms": statistics.median(ordered) * 1000,
-        "p90_ms": ordered[int(0.9 * (len(ordered) - 1))] * 1000,
+        "p90_ms": p90 * 1000,
+        "min_ms": ordered[0] * 1000,
         "n": len(ordered),
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/store.json"))
-    args = parser.parse_args(argv)
-    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
-    repeats = 15 if args.quick else 60
-    catalog = load_layer_catalog()
-    results: dict[str, object] = {
-        "machine": {
-            "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version,
-            "gdal": pyogrio.__gdal_version_string__,
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-        "sizes": {},
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "workspace"
-        store = GeoPackageStore(root, catalog)
-        for size in sizes:
-            store.add_area(Area(f"size-{size}", f"Size {size}", BOX), actor="bench")
-            fill(store.path(f"size-{size}"), size)
-        workspace = Workspace(settings_from_env({}, workspace=root, language="en"), catalog, store)
-        now = datetime.now(UTC)
-        values = {
-            "status": "new", "problem": "dim", "observed_at": now, "created_at": now,
-            "updated_at": now, "created_by": "bench", "is_demo": False,
-        }  # fmt: skip
-        point = shapely.Point(661_000, 6_580_000)
-        draft = ObservationDraft(
-            category="lighting",
-            position=Position(*INSIDE_LON_LAT),
-            created_by="bench",
-            fields={"problem": "dim"},
-        )
-        table: dict[int, dict[str, dict[str, float]]] = {}
-        for size in sizes:
-            slug = f"size-{size}"
-            path = store.path(slug)
-            add, append, insert = [], [], []
-            for _ in range(repeats):  # interleaved so noise hits all three alike
-                add.append(timed(lambda s=slug: record_observation(workspace, draft, area=s)))
-                append.append(
-                    timed(lambda s=slug: store.append(s, "lighting", values, point, actor="b"))
-                )
-                insert.append(timed(lambda p=path: plain_insert(p)))
-            table[size] = {
-                "record_observation": summary(add),
-                "store_append": summary(append),
-                "plain_insert": summary(insert),
-            }
-        read_size = sizes[-1]
-        read = [timed(lambda: store.read_layer(f"size-{read_size}", "lighting")) for _ in range(5)]
-        rows_read = len(store.read_layer(f"size-{read_size}", "lighting"))
-        gdal_read = [
-            timed(
-                lambda: pyogrio.read_dataframe(
-                    store.path(f"size-{read_size}"), layer="lighting", use_arrow=True
-                )
-            )
-            for _ in range(5)
-        ]
-    results["sizes"] = {str(size): figures for size, figures in table.items()}
-    results["read"] = {
-        "rows": rows_read,
-        "store_read_layer": summary(read),
-        "gdal_arrow_read_reference": summary(gdal_read),
-    }
-    first, last = sizes[0], sizes[-1]
-    ratios = {
-        str(size): {
-            "record_vs_insert": table[size]["record_observation"]["median_ms"]
-            / table[size]["plain_insert"]["median_ms"],
-            "append_vs_insert": table[size]["store_append"]["median_ms"]
-            / table[size]["plain_insert"]["median_ms"],
-        }
-        for size in sizes
-    }
-    flatness = (
-        table[last]["record_observation"]["median_ms"]
-        / table[first]["record_observation"]["median_ms"]
-    )
-    results["ratios"] = ratios
-    results["flatness_record_last_vs_first"] = flatness
-    results["targets"] = {
-        "add_vs_plain_insert_max": TARGET_ADD_VS_INSERT,
-        "flatness_max": TARGET_FLATNESS,
-        "met": all(r["record_vs_insert"] <= TARGET_ADD_VS_INSERT for r in ratios.values())
-        and flatness <= TARGET_FLATNESS,
-    }
-
-    print(f"{'features':>9} {'record ms':>10} {'append ms':>10} {'insert ms':>10} "
-          f"{'record/insert':>14} {'append/insert':>14}")  # fmt: skip
-    for size in sizes:
-        row = table[size]
-        print(
-            f"{size:>9} {row['record_observation']['median_ms']:>10.2f} "
-            f"{row['store_append']['median_ms']:>10.2f} {row['plain_insert']['median_ms']:>10.2f} "
-            f"{ratios[str(size)]['record_vs_insert']:>14.2f} "
-            f"{ratios[str(size)]['append_vs_insert']:>14.2f}"
-        )
-    print(f"flatness (record @{last} / @{first}): {flatness:.2f}  (target ≤ {TARGET_FLATNESS})")
-    print(
-        f"read {rows_read} features: store {summary(read)['median_ms']:.0f} ms, "
-        f"GDAL arrow reference {summary(gdal_read)['median_ms']:.0f} ms"
-    )
-    print(f"targets met: {results['targets']['met']}  (add ≤ {TARGET_ADD_VS_INSERT}× plain insert)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"written: {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -42,8 +42,11 @@ def crs_from_user_input(value: str | int) -> CRS:
 
 
 @lru_cache(maxsize=64)
-def _transformer(source: CRS, target: CRS) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
+def _transformer(source: str, target: str) -> Transformer:
+    # Keyed on the CRS's text: hashing a pyproj CRS builds its WKT, every call.
+    return Transformer.from_crs(
+        crs_from_user_input(source), crs_from_user_input(target), always_xy=True
+    )
 
 
 def transform_geometry(
@@ -54,7 +57,7 @@ def transform_geometry(
     target_crs = crs_from_user_input(target) if isinstance(target, str) else target
     if source_crs == target_crs:
         return geometry
-    transformer = _transformer(source_crs, target_crs)
+    transformer = _transformer(source_crs.srs, target_crs.srs)
     return shapely.transform(
         geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
     )

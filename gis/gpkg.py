@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 _MAGIC: Final = b"GP"
 _HEADER = struct.Struct("<2sBBi")
 _ENVELOPE_XY = struct.Struct("<4d")
+_POINT_XY = struct.Struct("<2d")
 _ENVELOPE_SIZES: Final = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
@@ -69,6 +70,10 @@ def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
     if (blob[3] >> 1) & 0x07:
         min_x, max_x, min_y, max_y = _ENVELOPE_XY.unpack_from(blob, 8)
         return (min_x, min_y, max_x, max_y)
+    if blob[8] == 1 and int.from_bytes(blob[9:13], "little") % 1000 == 1:
+        # A little-endian WKB point (the usual case): x and y follow the type.
+        x, y = _POINT_XY.unpack_from(blob, 13)
+        return (x, y, x, y)
     bounds: tuple[float, float, float, float] = gpkg_to_geometry(blob).bounds
     return bounds
 

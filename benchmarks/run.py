@@ -1,0 +1,289 @@
+"""Run the store benchmark, print a table and write the figures as JSON.
+
+Usage, from the repository root::
+
+    .venv/bin/python -m benchmarks.run            # full: 1k, 10k, 100k features
+    .venv/bin/python -m benchmarks.run --quick    # smoke run: 1k and 10k, few rounds
+    .venv/bin/python -m benchmarks.run --out PATH # JSON elsewhere
+
+Targets are reported, never enforced: a miss is printed and recorded, the exit status
+stays 0. See ``benchmarks/README.md`` for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import pyogrio
+import shapely
+
+from benchmarks.store import (
+    LAYER,
+    OPERATIONS,
+    build_areas,
+    consistency,
+    consistency_errors,
+    measure_adds,
+    measure_read,
+    open_bench_workspace,
+    size_label,
+    summary,
+)
+
+BENCHMARKS_DIR: Final = Path(__file__).resolve().parent
+DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "store.json"
+ADD_VS_INSERT_MAX: Final = 3.0
+"""Adding one observation may take at most this many plain inserts."""
+FLATNESS_MAX: Final = 1.10
+"""Adding at the largest size may take at most this many times adding at 1k."""
+NAMES: Final = {
+    "record_observation": "record_observation",
+    "store_append": "store.append",
+    "plain_insert": "plain INSERT",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Sizes and repetitions of one run."""
+
+    sizes: tuple[int, ...]
+    repetitions: int
+    warmup: int
+    read_runs: int
+
+
+FULL: Final = Plan(sizes=(1_000, 10_000, 100_000), repetitions=150, warmup=10, read_runs=5)
+QUICK: Final = Plan(sizes=(1_000, 10_000), repetitions=20, warmup=3, read_runs=3)
+
+
+def machine_info() -> dict[str, Any]:
+    """Return the versions and hardware the figures were measured with."""
+    return {
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "gdal": pyogrio.__gdal_version_string__,
+        "pyogrio": pyogrio.__version__,
+        "shapely": shapely.__version__,
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
+def git_revision() -> dict[str, Any]:
+    """Return the commit measured and whether the working tree had changes."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                cwd=BENCHMARKS_DIR.parent,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=10,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip()
+
+    status = git("status", "--porcelain")
+    return {"commit": git("rev-parse", "HEAD"), "dirty": None if status is None else bool(status)}
+
+
+def _ratio(numerator: dict[str, float], denominator: dict[str, float]) -> float:
+    return numerator["median_ms"] / denominator["median_ms"]
+
+
+def evaluate(figures: dict[int, dict[str, dict[str, float]]]) -> dict[str, Any]:
+    """Return ratios, flatness and the targets, each with its verdict."""
+    sizes = sorted(figures)
+    first, last = sizes[0], sizes[-1]
+    ratios = {
+        str(size): {
+            f"{name}_vs_plain_insert": _ratio(figures[size][name], figures[size]["plain_insert"])
+            for name in ("record_observation", "store_append")
+        }
+        for size in sizes
+    }
+    flatness = {name: _ratio(figures[last][name], figures[first][name]) for name in OPERATIONS}
+    above_insert = {
+        str(size): {
+            name: figures[size][name]["median_ms"] - figures[size]["plain_insert"]["median_ms"]
+            for name in ("record_observation", "store_append")
+        }
+        for size in sizes
+    }
+    targets = []
+    for name in ("record_observation", "store_append"):
+        worst_size = max(sizes, key=lambda s: ratios[str(s)][f"{name}_vs_plain_insert"])
+        worst = ratios[str(worst_size)][f"{name}_vs_plain_insert"]
+        targets.append(
+            {
+                "target": f"{NAMES[name]} ≤ {ADD_VS_INSERT_MAX:g}× plain INSERT at every size",
+                "value": worst,
+                "limit": ADD_VS_INSERT_MAX,
+                "at": size_label(worst_size),
+                "met": worst <= ADD_VS_INSERT_MAX,
+            }
+        )
+    for name in ("record_observation", "store_append"):
+        targets.append(
+            {
+                "target": f"{NAMES[name]} flat from {size_label(first)} to {size_label(last)} "
+                f"(@{size_label(last)} ÷ @{size_label(first)} ≤ {FLATNESS_MAX:g})",
+                "value": flatness[name],
+                "limit": FLATNESS_MAX,
+                "at": f"{size_label(last)}/{size_label(first)}",
+                "met": flatness[name] <= FLATNESS_MAX,
+            }
+        )
+    return {
+        "ratios": ratios,
+        "above_plain_insert_ms": above_insert,
+        "flatness": {
+            "between": [first, last],
+            **flatness,
+        },
+        "targets": targets,
+        "all_targets_met": all(t["met"] for t in targets),
+    }
+
+
+def print_report(
+    plan: Plan,
+    figures: dict[int, dict[str, dict[str, float]]],
+    verdict: dict[str, Any],
+    read: dict[str, Any],
+) -> None:
+    """Print the table, the flatness, the read figure and the targets."""
+    print()
+    print(f"Adding one observation: median (p90) in ms over {plan.repetitions} interleaved rounds")
+    header = f"{'features':>9}" + "".join(f"{NAMES[n]:>22}" for n in OPERATIONS)
+    header += f"{'record÷insert':>15}{'append÷insert':>15}"
+    print(header)
+    for size in sorted(figures):
+        row = f"{size:>9,}"
+        for name in OPERATIONS:
+            cell = f"{figures[size][name]['median_ms']:.2f} ({figures[size][name]['p90_ms']:.2f})"
+            row += f"{cell:>22}"
+        ratios = verdict["ratios"][str(size)]
+        row += f"{ratios['record_observation_vs_plain_insert']:>15.2f}"
+        row += f"{ratios['store_append_vs_plain_insert']:>15.2f}"
+        print(row)
+    flat = verdict["flatness"]
+    first, last = (size_label(s) for s in flat["between"])
+    print(
+        f"Flatness @{last} ÷ @{first}: record_observation {flat['record_observation']:.2f}, "
+        f"store.append {flat['store_append']:.2f}, plain INSERT (control) "
+        f"{flat['plain_insert']:.2f}"
+    )
+    sizes = "/".join(size_label(s) for s in sorted(figures))
+    above = verdict["above_plain_insert_ms"]
+    print(
+        f"Cost above plain INSERT in ms ({sizes}): record_observation "
+        + " / ".join(f"{above[str(s)]['record_observation']:.2f}" for s in sorted(figures))
+        + ", store.append "
+        + " / ".join(f"{above[str(s)]['store_append']:.2f}" for s in sorted(figures))
+    )
+    store_read = read["store_read_layer"]
+    gdal_read = read["gdal_arrow_reference"]
+    print(
+        f"Reading {read['features']:,} features: read_layer {store_read['median_ms']:.0f} ms "
+        f"median (p90 {store_read['p90_ms']:.0f} ms, n={store_read['n']}); "
+        f"GDAL Arrow reader (reference) {gdal_read['median_ms']:.0f} ms"
+    )
+    print("Targets:")
+    for target in verdict["targets"]:
+        mark = "met   " if target["met"] else "MISSED"
+        print(f"  [{mark}] {target['target']}: {target['value']:.2f} (at {target['at']})")
+
+
+def run(plan: Plan, out: Path, *, quick: bool) -> dict[str, Any]:
+    """Build the areas, measure, print and write ``out``; return the results."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="safewalk-bench-") as tmp:
+        print(f"Seeding a workspace in {tmp} ...", flush=True)
+        seed_start = time.perf_counter()
+        workspace = open_bench_workspace(Path(tmp) / "workspace")
+        seed_s = time.perf_counter() - seed_start
+        print(f"Filling {', '.join(size_label(s) for s in plan.sizes)} features ...", flush=True)
+        areas = build_areas(workspace, plan.sizes)
+        print(
+            f"Timing {plan.repetitions} rounds of {', '.join(NAMES[n] for n in OPERATIONS)} ...",
+            flush=True,
+        )
+        samples = measure_adds(workspace, areas, repetitions=plan.repetitions, warmup=plan.warmup)
+        print(f"Reading the {size_label(areas[-1].size)} layer ...", flush=True)
+        read = measure_read(workspace, areas[-1], runs=plan.read_runs)
+        checks = {area.slug: consistency(area.path) for area in areas}
+    figures = {
+        size: {name: summary(values) for name, values in by_name.items()}
+        for size, by_name in samples.items()
+    }
+    verdict = evaluate(figures)
+    problems = [f"{slug}: {e}" for slug, c in checks.items() for e in consistency_errors(c)]
+    results: dict[str, Any] = {
+        "benchmark": "store",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if quick else "full",
+        "machine": machine_info(),
+        "git": git_revision(),
+        "plan": {
+            "layer": LAYER,
+            "sizes": list(plan.sizes),
+            "repetitions": plan.repetitions,
+            "warmup_rounds": plan.warmup,
+            "read_runs": plan.read_runs,
+        },
+        "add": {str(size): by_name for size, by_name in figures.items()},
+        **verdict,
+        "read": read,
+        "setup_s": {
+            "seed_workspace": seed_s,
+            **{f"fill_{size_label(a.size)}": a.fill_s for a in areas},
+        },
+        "consistency_after_run": checks,
+        "consistency_problems": problems,
+        "total_s": time.perf_counter() - started,
+    }
+    print_report(plan, figures, verdict, read)
+    if problems:
+        print("Feature counts or spatial index wrong after the run: " + "; ".join(problems))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Written {out} ({results['total_s']:.0f} s in all).")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and run; the exit status is 0 whether targets are met or not."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="safewalk store benchmark: add one observation at 1k/10k/100k features.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 1k and 10k features, few rounds"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"JSON file (default {DEFAULT_OUT})"
+    )
+    args = parser.parse_args(argv)
+    run(QUICK if args.quick else FULL, args.out, quick=args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
