@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Final
 
@@ -22,6 +23,11 @@ SWEREF99_18_00: Final = "EPSG:3011"
 
 STORAGE_EPSG: Final = 3006
 
+_CRS_FORMS: Final = re.compile(
+    r"^([A-Za-z]+:\d+|\+proj=.*|[A-Z]+CRS\[.*|GEOG[A-Z]*\[.*|PROJCS\[.*|\{.*)$", re.DOTALL
+)
+"""AUTHORITY:CODE, a PROJ string, WKT or PROJJSON; names are not accepted."""
+
 
 @lru_cache(maxsize=64)
 def crs_from_user_input(value: str | int) -> CRS:
@@ -35,6 +41,9 @@ def crs_from_user_input(value: str | int) -> CRS:
     text = str(value).strip()
     if text.isdigit():
         text = f"EPSG:{text}"
+    if not _CRS_FORMS.match(text):
+        # pyproj would also match loose names ("SWEREF" → a geographic CRS): refuse guesses.
+        raise UnknownCRSError(crs=str(value))
     try:
         return CRS.from_user_input(text)
     except CRSError:

@@ -55,6 +55,13 @@ def read_vector_file(
     """
     import pyogrio
 
+    if path.is_dir():
+        raise VectorFileError(
+            Text(
+                sv=f"{path} är en mapp; ange en fil (t.ex. .gpkg, .geojson eller .shp).",
+                en=f"{path} is a folder; give a file (e.g. .gpkg, .geojson or .shp).",
+            )
+        )
     if not path.is_file():
         raise VectorFileError(
             Text(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")

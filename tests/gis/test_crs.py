@@ -185,3 +185,15 @@ def test_only_the_given_candidates_are_tried() -> None:
         infer_crs(box.bounds, expected_extent=STOCKHOLM_3006, candidates=(WGS84, SWEREF99_TM))
         is None
     )
+
+
+@pytest.mark.parametrize("name", ["SWEREF", "WGS 84", "sweref99tm"])
+def test_crs_names_are_not_guessed(name: str) -> None:
+    with pytest.raises(UnknownCRSError, match="Give an EPSG code"):
+        crs_from_user_input(name)
+
+
+def test_wkt_and_proj_strings_are_accepted() -> None:
+    wkt = crs_from_user_input("EPSG:3011").to_wkt()
+    assert crs_from_user_input(wkt).to_epsg() == 3011
+    assert crs_from_user_input("+proj=longlat +datum=WGS84 +no_defs").is_geographic

@@ -219,3 +219,8 @@ def test_a_geojson_with_projected_coordinates_is_refused_not_turned_into_infinit
     except VectorFileError:
         return
     assert np.isfinite(frame.total_bounds).all(), f"read as {frame.geometry.iloc[0]}"
+
+
+def test_a_folder_is_not_taken_for_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(VectorFileError, match="is a folder; give a file"):
+        read_vector_file(tmp_path)
