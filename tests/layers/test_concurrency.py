@@ -123,6 +123,9 @@ def test_a_writer_killed_at_any_moment_leaves_a_consistent_file(
     writer = start_writer(store.root, 100_000)
     assert writer.stdout is not None
     assert writer.stdout.readline().strip() == "ready"
+    deadline = time.monotonic() + 60
+    while store.feature_counts("test")["lighting"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # a loaded machine may start the writer slowly
     time.sleep(delay_s)
     writer.send_signal(signal.SIGKILL)
     writer.communicate(timeout=60)
