@@ -17,8 +17,9 @@ from layers.errors import CatalogError, UnknownLayerError
 
 DEFAULT_CATALOG_PATH: Final = Path(__file__).with_name("catalog.toml")
 
-FieldType = Literal["text", "integer", "real", "boolean", "date", "datetime"]
+FieldType = Literal["text", "integer", "real", "boolean", "date", "datetime", "binary"]
 FIELD_TYPES: Final[tuple[str, ...]] = ("text", "integer", "real", "boolean", "date", "datetime")
+"""The types a catalog file may use; ``binary`` is for safewalk's own photo table."""
 GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon"]
 CATEGORY_GEOMETRIES: Final[tuple[str, ...]] = ("Point", "LineString", "Polygon")
 MARKERS: Final[tuple[str, ...]] = (

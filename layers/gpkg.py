@@ -41,6 +41,7 @@ from layers.schema import (
     AREA_LAYER,
     AREA_TABLE,
     CHANGE_LOG_LAYER,
+    CHILD_TABLES,
     WALKS_LAYER,
     SqlValue,
     TableSpec,
@@ -67,6 +68,7 @@ _SQL_TYPES: Final = {
     "boolean": "BOOLEAN",
     "date": "DATE",
     "datetime": "DATETIME",
+    "binary": "BLOB",
 }
 _BUSY_TIMEOUT_S: Final = 60.0
 SCHEMA_VERSION: Final = 1
@@ -296,12 +298,22 @@ class GeoPackageStore:
         geometry: BaseGeometry | None,
         *,
         actor: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     ) -> dict[str, Any]:
-        """Add one feature in one transaction; see ``Store.append``."""
+        """Add one feature, and rows that belong to it, in one transaction; see ``Store.append``."""
         path = self._existing_path(slug)
         table = self._table(layer)
+        child_tables = {t.name: t for t in CHILD_TABLES}
+        for name in children or {}:
+            if name not in child_tables:
+                raise UnknownLayerError(name=name, valid=", ".join(child_tables))
         with _transaction(path) as connection:
-            return _insert(connection, table, values, geometry, actor=actor)
+            stored = _insert(connection, table, values, geometry, actor=actor)
+            for name, rows in (children or {}).items():
+                for row in rows:
+                    owned = {**row, "feature_uuid": stored["uuid"], "layer": table.name}
+                    _insert(connection, child_tables[name], owned, None, actor=actor)
+            return stored
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction, logging each with its old values."""
@@ -320,6 +332,12 @@ class GeoPackageStore:
                 f"DELETE FROM {_quote(table.name)} WHERE uuid IN ({marks})", list(uuids)
             )
             _guard_feature_count(connection, table.name)
+            for child in CHILD_TABLES:
+                connection.execute(
+                    f"DELETE FROM {_quote(child.name)} "
+                    f"WHERE layer = ? AND feature_uuid IN ({marks})",
+                    [table.name, *uuids],
+                )
             for record in old:
                 _log_change(
                     connection,
@@ -626,6 +644,7 @@ def _arrow_schema(table: TableSpec) -> pa.Schema:
         "boolean": pa.bool_(),
         "date": pa.date32(),
         "datetime": pa.timestamp("ms", tz="UTC"),
+        "binary": pa.binary(),
     }
     fields = [pa.field(f.name, types[f.type]) for f in table.fields]
     if table.geometry is not None:

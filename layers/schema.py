@@ -30,7 +30,10 @@ AREA_LAYER: Final = "area"
 WALKS_LAYER: Final = "walks"
 MEASURES_LAYER: Final = "measures"
 CHANGE_LOG_LAYER: Final = "change_log"
-SYSTEM_LAYERS: Final = frozenset({AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER})
+PHOTOS_LAYER: Final = "photos"
+SYSTEM_LAYERS: Final = frozenset(
+    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER}
+)
 INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
 
 OBSERVATION_SEQUENCE: Final = "observation"
@@ -176,7 +179,26 @@ CHANGE_LOG_TABLE: Final = TableSpec(
         FieldSpec("after", _t("Efter", "After"), "text"),
     ),
 )
-SYSTEM_TABLES: Final = (AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE)
+PHOTOS_TABLE: Final = TableSpec(
+    PHOTOS_LAYER,
+    _t("Foton", "Photos"),
+    None,
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("feature_uuid", _t("Iakttagelse", "Observation"), "text", required=True),
+        FieldSpec("layer", _t("Lager", "Layer"), "text", required=True),
+        FieldSpec("mime_type", _t("Filtyp", "File type"), "text", required=True),
+        FieldSpec("width", _t("Bredd", "Width"), "integer", required=True, unit="px"),
+        FieldSpec("height", _t("Höjd", "Height"), "integer", required=True, unit="px"),
+        FieldSpec("image", _t("Bild", "Image"), "binary", required=True),
+        FieldSpec("thumbnail", _t("Miniatyr", "Thumbnail"), "binary", required=True),
+        FieldSpec("created_at", _t("Skapad", "Created"), "datetime", required=True),
+    ),
+)
+"""Photos of features, stored in the area's GeoPackage so that copying the file carries them."""
+CHILD_TABLES: Final = (PHOTOS_TABLE,)
+"""Tables whose rows belong to a feature (``feature_uuid``) and go when it goes."""
+SYSTEM_TABLES: Final = (AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE)
 
 
 def table_for_category(spec: LayerSpec) -> TableSpec:
@@ -208,7 +230,7 @@ def tables_for_catalog(catalog: Catalog) -> tuple[TableSpec, ...]:
 _TRUE: Final = frozenset({"true", "yes", "ja", "1", "sant", "y", "j"})
 _FALSE: Final = frozenset({"false", "no", "nej", "0", "falskt", "n"})
 
-SqlValue = str | int | float | None
+SqlValue = str | int | float | bytes | None
 
 
 def _invalid(field: FieldSpec, value: object, sv: str, en: str) -> FeatureValidationError:
@@ -276,6 +298,10 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:
             result = _date_text(field, value)
         case "datetime":
             result = _datetime_text(field, value)
+        case "binary":
+            if not isinstance(value, bytes):
+                raise _invalid(field, "…", "ska vara binärdata", "must be binary data")
+            result = value
     if field.values and result not in field.allowed:
         allowed = ", ".join(str(v) for v in field.allowed)
         raise _invalid(

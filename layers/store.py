@@ -70,12 +70,14 @@ class Store(Protocol):
         geometry: BaseGeometry | None,
         *,
         actor: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     ) -> dict[str, Any]:
         """Add one feature in one transaction and return its stored values.
 
         The store assigns ``number`` from the area's sequence for the layer (never
         reused), validates every value against the layer's table, and writes a change
-        log entry in the same transaction.
+        log entry in the same transaction. ``children`` are rows of tables that belong to
+        the feature (``{"photos": [...]}``), stored in the same transaction.
         """
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:

@@ -17,6 +17,7 @@ from typing import Any, Final, NoReturn
 from zoneinfo import ZoneInfo
 
 from gis.i18n import LANGUAGES, LocalizedError, Text
+from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.config import settings_from_env
 from walks.demo import load_demo
@@ -119,8 +120,20 @@ def _parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", parents=[common], help="register one observation")
     add.add_argument("--area", help="area name or id (default: the area the position lies in)")
     add.add_argument("--category", required=True, help="category layer, e.g. lighting")
-    add.add_argument("--lon", type=float, required=True, help="longitude, or easting with --crs")
-    add.add_argument("--lat", type=float, required=True, help="latitude, or northing with --crs")
+    add.add_argument(
+        "--lon", type=float, help="longitude, or easting with --crs (default: the photo's GPS)"
+    )
+    add.add_argument(
+        "--lat", type=float, help="latitude, or northing with --crs (default: the photo's GPS)"
+    )
+    add.add_argument(
+        "--photo",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a photo (JPEG, PNG, WebP, HEIC); stored without its EXIF (repeatable)",
+    )
     add.add_argument("--crs", default="EPSG:4326", help="CRS of --lon/--lat (default EPSG:4326)")
     add.add_argument("--severity", type=int, help="severity level, e.g. 1–3")
     add.add_argument("--description", default="", help="free text")
@@ -223,10 +236,42 @@ def _cmd_area_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
     return 0
 
 
+def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position:
+    if args.lon is not None and args.lat is not None:
+        return Position(args.lon, args.lat, args.crs)
+    located = [p for p in photos if p.lon is not None and p.lat is not None]
+    if (args.lon, args.lat) == (None, None) and located:
+        return Position(located[0].lon, located[0].lat, "EPSG:4326")  # type: ignore[arg-type]
+    raise WalkError(
+        Text(
+            sv="Ange positionen med --lon och --lat, eller ett foto med GPS-position (--photo).",
+            en="Give the position with --lon and --lat, or a photo with a GPS position (--photo).",
+        )
+    )
+
+
+def _read_photos(paths: Sequence[Path], max_bytes: int) -> list[Photo]:
+    photos = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise WalkError(
+                Text(
+                    sv=f"Fotot {path} kunde inte läsas: {error.strerror or error}.",
+                    en=f"The photo {path} could not be read: {error.strerror or error}.",
+                )
+            ) from None
+        photos.append(process_photo(data, max_bytes=max_bytes))
+    return photos
+
+
 def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    photos = _read_photos(args.photo, workspace.settings.max_photo_bytes)
     draft = ObservationDraft(
         category=args.category,
-        position=Position(args.lon, args.lat, args.crs),
+        position=_position(args, photos),
+        photos=tuple(photos),
         created_by=user,
         severity=args.severity,
         description=args.description,
@@ -239,6 +284,11 @@ def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: st
     area = find_area(workspace, observation.area)
     category = workspace.catalog.category(observation.category).title.in_language(lang)
     text = T["added"].format(number=observation.number, area=area.name, category=category)
+    if photos:
+        text = Text(
+            sv=f"{text.sv} {len(photos)} foto sparat utan metadata.",
+            en=f"{text.en} {len(photos)} photo(s) stored without metadata.",
+        )
     print(text.in_language(lang))
     return 0
 

@@ -32,6 +32,8 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     area_tolerance_m: float = 50.0
     """How far outside its area's boundary a position may lie (GPS error at the edge)."""
+    max_photo_bytes: int = 20_000_000
+    """The largest photo upload accepted."""
     seed_new_workspace: bool = True
     """Fill a workspace that has no areas with the shipped areas and the demo data."""
 
@@ -45,7 +47,8 @@ def settings_from_env(
     """Return settings from ``SAFEWALK_*`` variables, with explicit arguments taking precedence.
 
     Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_CATALOG``, ``SAFEWALK_LANG`` (sv/en),
-    ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``, ``SAFEWALK_SEED`` (0 to start empty).
+    ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``, ``SAFEWALK_MAX_PHOTO_MB``,
+    ``SAFEWALK_SEED`` (0 to start empty).
     """
     env = os.environ if environ is None else environ
     settings = Settings(
@@ -54,6 +57,7 @@ def settings_from_env(
         language=check_language(env.get("SAFEWALK_LANG") or DEFAULT_LANGUAGE),
         data_dir=Path(env.get("SAFEWALK_DATA_DIR") or DEFAULT_DATA_DIR),
         area_tolerance_m=float(env.get("SAFEWALK_AREA_TOLERANCE_M") or 50.0),
+        max_photo_bytes=int(float(env.get("SAFEWALK_MAX_PHOTO_MB") or 20) * 1_000_000),
         seed_new_workspace=env.get("SAFEWALK_SEED", "1") != "0",
     )
     if workspace is not None:

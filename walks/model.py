@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from gis.photos import Photo
+
 
 class ObservationStatus(StrEnum):
     """Where an observation is in its life: new → assessed → planned → resolved (or dismissed)."""
@@ -59,6 +61,8 @@ class ObservationDraft:
     is_demo: bool = False
     light_condition: LightCondition | None = None
     """None: derived from the sun's elevation at the position and ``observed_at``."""
+    photos: tuple[Photo, ...] = ()
+    """Photos already checked and stripped of metadata (``gis.photos.process_photo``)."""
 
 
 @dataclass(frozen=True, slots=True)

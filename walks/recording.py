@@ -15,7 +15,7 @@ from gis.analysis import containing_keys, nearest_key
 from gis.crs import crs_from_user_input, to_storage_crs, to_wgs84
 from gis.i18n import Text
 from layers.errors import FeatureValidationError
-from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
+from layers.schema import OBSERVATION_FIELDS, PHOTOS_LAYER, WALKS_LAYER
 from layers.store import Area
 from walks.areas import find_area
 from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
@@ -232,7 +232,25 @@ def record_observation(
         "is_demo": draft.is_demo,
         **draft.fields,
     }
-    stored = workspace.store.append(target.slug, spec.name, values, point, actor=draft.created_by)
+    photos = [
+        {
+            "mime_type": "image/jpeg",
+            "width": photo.width,
+            "height": photo.height,
+            "image": photo.jpeg,
+            "thumbnail": photo.thumbnail,
+            "created_at": moment,
+        }
+        for photo in draft.photos
+    ]
+    stored = workspace.store.append(
+        target.slug,
+        spec.name,
+        values,
+        point,
+        actor=draft.created_by,
+        children={PHOTOS_LAYER: photos} if photos else None,
+    )
     return _observation(target.slug, spec.name, stored, point)
 
 

@@ -37,7 +37,11 @@ def ogr_feature_counts(path: Path) -> dict[str, int]:
 
 def test_area_files_pass_the_geopackage_validator_with_extra_checks(workspace_path: Path) -> None:
     args = ["--workspace", str(workspace_path), "--category", "lighting", "--field", "problem=dim"]
-    assert main(["add", *args, "--lon", "17.8445", "--lat", "59.3668"]) == 0
+    from tests.gis.test_photos import jpeg_with_gps
+
+    photo = workspace_path.parent / "photo.jpg"
+    photo.write_bytes(jpeg_with_gps(17.8445, 59.3668))
+    assert main(["add", *args, "--photo", str(photo)]) == 0
     for path in sorted(workspace_path.glob("*.gpkg")):
         result = subprocess.run(
             [str(SYSTEM_PYTHON), str(VALIDATOR), "-k", "--extra", "--warning-as-error", str(path)],

@@ -235,3 +235,26 @@ def test_an_area_being_built_by_another_process_is_not_listed(store: GeoPackageS
     (store.root / ".grimsta.4242.partial.gpkg").write_bytes(b"")
     assert store.slugs() == ["test"]
     assert [area.slug for area in store.areas()] == ["test"]
+
+
+def test_photos_are_stored_with_their_feature_and_deleted_with_it(store: GeoPackageStore) -> None:
+    photo = {"mime_type": "image/jpeg", "width": 2, "height": 1, "image": b"\xff\xd8jpeg",
+             "thumbnail": b"\xff\xd8t", "created_at": NOW}  # fmt: skip
+    stored = store.append(
+        "test", "lighting", lighting(), INSIDE, actor="tests", children={"photos": [photo, photo]}
+    )
+    photos = store.read_layer("test", "photos")
+    assert list(photos["feature_uuid"]) == [stored["uuid"]] * 2
+    assert photos["image"].iloc[0] == b"\xff\xd8jpeg"
+    store.delete("test", "lighting", [stored["uuid"]], actor="tests")
+    assert store.feature_counts("test")["photos"] == 0
+
+
+def test_a_bad_photo_row_stores_neither_photo_nor_feature(store: GeoPackageStore) -> None:
+    with pytest.raises(FeatureValidationError, match="'image'"):
+        store.append(
+            "test", "lighting", lighting(), INSIDE, actor="tests",
+            children={"photos": [{"mime_type": "image/jpeg", "width": 1, "height": 1,
+                                  "image": "not bytes", "thumbnail": b"t", "created_at": NOW}]},
+        )  # fmt: skip
+    assert store.feature_counts("test")["lighting"] == 0

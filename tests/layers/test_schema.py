@@ -299,9 +299,9 @@ def test_a_category_without_severity_scale_has_an_unrestricted_severity_column(
 def test_every_area_holds_the_system_layers_and_one_per_category(catalog: Catalog) -> None:
     tables = tables_for_catalog(catalog)
     names = [t.name for t in tables]
-    assert names[:4] == ["area", "walks", "measures", "change_log"]
-    assert set(names[:4]) == SYSTEM_LAYERS
-    assert names[4:] == list(catalog.names)
+    assert names[:5] == ["area", "walks", "measures", "change_log", "photos"]
+    assert set(names[:5]) == SYSTEM_LAYERS
+    assert names[5:] == list(catalog.names)
     assert len(set(names)) == len(names)
 
 

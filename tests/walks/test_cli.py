@@ -427,3 +427,50 @@ def test_check_reports_a_damaged_file(capsys, ws, workspace_path) -> None:
     code, out, _ = run(capsys, "check", *ws)
     assert code == 1
     assert "vinsta" in out
+
+
+def test_a_photo_gives_the_position_and_is_stored_without_exif(capsys, ws, workspace_path) -> None:
+    from tests.gis.test_photos import jpeg_with_gps
+
+    photo = workspace_path.parent / "IMG_0001.jpg"
+    photo.write_bytes(jpeg_with_gps(LON, LAT))
+    code, out, err = run(
+        capsys, "add", "--category", "graffiti", "--field", "surface=wall",
+        "--photo", str(photo), "--json", *ws,
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    added = json.loads(out)
+    assert added["area"] == "hasselby-gard"
+    assert (added["lon"], added["lat"]) == pytest.approx((LON, LAT), abs=1e-5)
+    with sqlite3.connect(workspace_path / "hasselby-gard.gpkg") as connection:
+        rows = connection.execute(
+            "SELECT layer, mime_type, width, image, thumbnail FROM photos WHERE feature_uuid = ?",
+            (added["uuid"],),
+        ).fetchall()
+    assert len(rows) == 1
+    layer, mime, width, image, thumbnail = rows[0]
+    assert (layer, mime, width) == ("graffiti", "image/jpeg", 2048)
+    assert b"Exif" not in image
+    assert b"PhoneMaker" not in image
+    assert len(thumbnail) < len(image)
+    info = pyogrio.read_info(workspace_path / "hasselby-gard.gpkg", layer="photos")
+    assert info["features"] == 1
+
+
+def test_a_file_that_is_not_a_photo_changes_nothing(capsys, ws, workspace_path) -> None:
+    fake = workspace_path.parent / "photo.jpg"
+    fake.write_text("<html>not a photo</html>", encoding="utf-8")
+    before = counts(capsys, ws)
+    code, _, err = run(
+        capsys, "add", "--category", "graffiti", "--field", "surface=wall", "--lon", str(LON),
+        "--lat", str(LAT), "--photo", str(fake), *ws,
+    )  # fmt: skip
+    assert code == 1
+    assert "not a readable image" in err
+    assert counts(capsys, ws) == before
+
+
+def test_without_position_or_photo_gps_the_user_is_told_how(capsys, ws) -> None:
+    code, _, err = run(capsys, "add", "--category", "graffiti", "--field", "surface=wall", *ws)
+    assert code == 1
+    assert "Give the position with --lon and --lat, or a photo with a GPS position" in err
