@@ -38,14 +38,19 @@ ensure_venv() {
 
 ensure_test_tools() {
   # Debian's GDAL (3.6 on bookworm) and its GeoPackage validator check that the area files
-  # open in the district's older GIS tools.
-  if ! command -v ogrinfo >/dev/null 2>&1 \
-      || [ ! -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ]; then
+  # open in the district's older GIS tools; Debian's Chromium runs the end-to-end tests
+  # (Playwright drives it; no browser is downloaded).
+  missing=""
+  command -v ogrinfo >/dev/null 2>&1 || missing="$missing gdal-bin"
+  [ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] \
+    || missing="$missing python3-gdal"
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin python3-gdal >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     else
-      echo "note: gdal-bin/python3-gdal missing and not root; their tests will be skipped" >&2
+      echo "note:$missing missing and not root; their tests will be skipped" >&2
     fi
   fi
 }

@@ -97,6 +97,38 @@ TEXTS: Final[dict[str, Text]] = {
         "directly in QGIS.",
     ),
     "choose": Text(sv="Välj…", en="Choose…"),
+    "register_title": Text(sv="Registrera en iakttagelse", en="Register an observation"),
+    "walk": Text(sv="Trygghetsvandring", en="Safety walk"),
+    "no_walk": Text(sv="Ingen (enskild iakttagelse)", en="None (single observation)"),
+    "category": Text(sv="Kategori", en="Category"),
+    "severity": Text(sv="Allvarlighet", en="Severity"),
+    "description": Text(sv="Beskrivning", en="Description"),
+    "photos": Text(sv="Foton", en="Photos"),
+    "tap_map": Text(
+        sv="Tryck på kartan där iakttagelsen gäller, eller ange longitud och latitud nedan. "
+        "Utan position används fotots GPS-position.",
+        en="Tap the map where the observation is, or give longitude and latitude below. "
+        "Without a position the photo's GPS position is used.",
+    ),
+    "tapped": Text(sv="Vald position: {lon}, {lat}", en="Chosen position: {lon}, {lat}"),
+    "longitude": Text(sv="Longitud", en="Longitude"),
+    "latitude": Text(sv="Latitud", en="Latitude"),
+    "save": Text(sv="Spara", en="Save"),
+    "saved": Text(
+        sv="Sparad som nr {number} i {area} ({light}).",
+        en="Saved as no. {number} in {area} ({light}).",
+    ),
+    "undo": Text(sv="Ångra nr {number}", en="Undo no. {number}"),
+    "undone": Text(sv="Nr {number} är borttagen.", en="No. {number} has been removed."),
+    "no_position": Text(
+        sv="Ingen position: tryck på kartan, ange longitud och latitud, eller bifoga ett foto med "
+        "GPS-position.",
+        en="No position: tap the map, give longitude and latitude, or attach a photo with a GPS "
+        "position.",
+    ),
+    "light_daylight": Text(sv="dagsljus", en="daylight"),
+    "light_dusk": Text(sv="skymning", en="dusk"),
+    "light_dark": Text(sv="mörker", en="dark"),
     "walks_title": Text(sv="Planera en trygghetsvandring", en="Plan a safety walk"),
     "area": Text(sv="Område", en="Area"),
     "date": Text(sv="Datum", en="Date"),

@@ -10,6 +10,7 @@ from typing import Final
 
 from gis.i18n import DEFAULT_LANGUAGE, check_language
 
+OSM_TILES: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR: Final = REPO_ROOT / "data"
 
@@ -32,6 +33,8 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     area_tolerance_m: float = 50.0
     """How far outside its area's boundary a position may lie (GPS error at the edge)."""
+    tiles_url: str | None = OSM_TILES
+    """Background tiles of web maps; None shows only the shipped vector layers."""
     max_photo_bytes: int = 20_000_000
     """The largest photo upload accepted."""
     seed_new_workspace: bool = True
@@ -48,6 +51,7 @@ def settings_from_env(
 
     Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_CATALOG``, ``SAFEWALK_LANG`` (sv/en),
     ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``, ``SAFEWALK_MAX_PHOTO_MB``,
+    ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
     ``SAFEWALK_SEED`` (0 to start empty).
     """
     env = os.environ if environ is None else environ
@@ -57,6 +61,9 @@ def settings_from_env(
         language=check_language(env.get("SAFEWALK_LANG") or DEFAULT_LANGUAGE),
         data_dir=Path(env.get("SAFEWALK_DATA_DIR") or DEFAULT_DATA_DIR),
         area_tolerance_m=float(env.get("SAFEWALK_AREA_TOLERANCE_M") or 50.0),
+        tiles_url=None
+        if env.get("SAFEWALK_TILES", "").lower() == "none"
+        else env.get("SAFEWALK_TILES") or OSM_TILES,
         max_photo_bytes=int(float(env.get("SAFEWALK_MAX_PHOTO_MB") or 20) * 1_000_000),
         seed_new_workspace=env.get("SAFEWALK_SEED", "1") != "0",
     )

@@ -10,9 +10,11 @@ from pathlib import Path
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from gis.crs import WGS84, to_storage_crs
+from gis.crs import WGS84, to_storage_crs, to_wgs84
 from gis.svgmap import SvgPoint, SvgPolygon, map_svg
+from gis.webmap import OfflineMap, add_points, add_polygons, web_map
 from layers.catalog import Catalog
+from walks.areas import find_area
 from walks.recording import list_observations
 from walks.workspace import Workspace
 
@@ -58,3 +60,32 @@ def overview_svg(workspace: Workspace, *, language: str) -> str:
     return map_svg(
         polygons, points, background=_water(workspace.settings.data_dir), caption=caption
     )
+
+
+def area_web_map(workspace: Workspace, slug: str, *, language: str) -> OfflineMap:
+    """Return an interactive map of one area: water, boundary and its observations.
+
+    Works without internet: Leaflet comes from the app, and water and the boundary are
+    drawn from the shipped data even when background tiles do not load.
+    """
+    area = find_area(workspace, slug)
+    boundary = to_wgs84(area.boundary)
+    centre = boundary.representative_point()
+    fmap = web_map((centre.x, centre.y), zoom=15, tiles_url=workspace.settings.tiles_url)
+    near = area.boundary.buffer(500)
+    water = [("", to_wgs84(w.intersection(near))) for w in _water(workspace.settings.data_dir)]
+    add_polygons(fmap, [(label, g) for label, g in water if not g.is_empty],
+                 colour="#6FA8DC", fill="#CFE5F5")  # fmt: skip
+    add_polygons(fmap, [(area.name, boundary)], colour="#000000")
+    points = []
+    for observation in list_observations(workspace, slug):
+        spec = workspace.catalog.category(observation.category)
+        text = f"{observation.number}. {spec.title.in_language(language)}"
+        if observation.description:
+            text += f": {observation.description}"
+        points.append((observation.lon, observation.lat, spec.style.colour, text))
+    add_points(fmap, points)
+    fmap.fit_bounds(
+        [[boundary.bounds[1], boundary.bounds[0]], [boundary.bounds[3], boundary.bounds[2]]]
+    )
+    return fmap

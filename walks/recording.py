@@ -314,3 +314,14 @@ def list_observations(
         for row in frame.to_dict("records"):
             observations.append(_observation(target.slug, name, row, row["geometry"]))
     return sorted(observations, key=lambda o: o.number)
+
+
+def withdraw_observation(workspace: Workspace, observation: Observation, *, actor: str) -> bool:
+    """Delete an observation just registered by mistake (logged); return whether it was there.
+
+    Its number is not given out again.
+    """
+    removed = workspace.store.delete(
+        observation.area, observation.category, [observation.uuid], actor=actor
+    )
+    return removed == 1

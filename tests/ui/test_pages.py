@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -109,3 +110,62 @@ def test_pages_not_built_yet_say_so_in_both_languages() -> None:
     app.run()
     assert app.warning[0].value.startswith("This page is not built yet")
     assert "north arrow" in app.markdown[0].value
+
+
+def _register_script() -> None:
+    from ui import register_page
+
+    register_page.render()
+
+
+def test_registering_with_typed_coordinates_stores_the_observation(
+    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
+    monkeypatch.setenv("SAFEWALK_TILES", "none")
+    from ui import cache
+
+    cache.workspace.clear()
+    app = AppTest.from_function(_register_script, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Registrera en iakttagelse"
+    app.selectbox(key="register_area").select("hasselby-gard").run()
+    app.selectbox(key="register_category").select("lighting").run()
+    app.radio(key="register_lighting_problem").set_value("broken")
+    app.text_area[0].input('<img src=x onerror="alert(1)"> släckt')
+    app.number_input[1].set_value(17.8445)  # lamp_count is [0]
+    app.number_input[2].set_value(59.3668)
+    app.button[0].click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == []
+    assert app.success[0].value.startswith("Sparad som nr 9 i Hässelby gård")
+    stored = pyogrio_read(workspace_path, "lighting")
+    row = stored[stored["number"] == 9].iloc[0]
+    assert row["problem"] == "broken"
+    assert row["description"] == '<img src=x onerror="alert(1)"> släckt'
+    app.button[1].click().run()  # undo
+    assert app.info[-1].value == "Nr 9 är borttagen."
+    assert 9 not in list(pyogrio_read(workspace_path, "lighting")["number"])
+
+
+def test_saving_without_a_position_says_how_to_give_one(
+    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
+    monkeypatch.setenv("SAFEWALK_TILES", "none")
+    from ui import cache
+
+    cache.workspace.clear()
+    app = AppTest.from_function(_register_script, default_timeout=60)
+    app.session_state["language"] = "en"
+    app.run()
+    app.selectbox(key="register_category").select("other").run()
+    app.button[0].click().run()
+    assert app.error[0].value.startswith("No position: tap the map")
+
+
+def pyogrio_read(workspace_path: Path, layer: str) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    return pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer=layer)

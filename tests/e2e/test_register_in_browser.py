@@ -1,0 +1,125 @@
+"""End to end in a real browser: Debian's Chromium, phone viewport, network closed but localhost.
+
+The app is started with ``streamlit run`` on a free port against a copy of the seeded
+workspace. Every request that does not go to the app is aborted, which proves the map needs
+no CDN. With ``CI=true`` these tests must run: a missing browser fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+
+try:
+    from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+except ImportError:  # pragma: no cover
+    sync_playwright = None  # type: ignore[assignment]
+
+if sync_playwright is None or not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI needs playwright and Debian's chromium", pytrace=False)
+    pytest.skip("playwright or chromium not installed", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def app_url(workspace_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "SAFEWALK_WORKSPACE": str(workspace_path), "SAFEWALK_TILES": "none"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310
+                break
+        except OSError:
+            time.sleep(0.3)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def phone(browser: Browser, url: str, outside: list[str]) -> Page:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+
+    def only_the_app(route: Route, request: Request) -> None:
+        if request.url.startswith(url):
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", only_the_app)
+    return context.new_page()
+
+
+def test_registering_by_tapping_the_map_stores_the_point(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    outside: list[str] = []
+    page = phone(browser, app_url, outside)
+    page.goto(f"{app_url}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    frame = page.frame_locator("iframe").first
+    leaflet = frame.locator(".leaflet-container")
+    leaflet.wait_for(timeout=30_000)
+    box = leaflet.bounding_box()
+    assert box is not None
+    leaflet.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    page.get_by_text("Vald position:").wait_for(timeout=30_000)
+    page.get_by_text("Trasig lampa").click()
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
+    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
+        rows = connection.execute(
+            "SELECT number, problem, created_by FROM lighting WHERE is_demo = 0"
+        ).fetchall()
+    assert rows == [(5, "broken", "app")]
+    assert outside == []  # nothing left the machine: no CDN, no tiles
+
+
+def test_the_language_switch_turns_the_page_english(browser: Browser, app_url: str) -> None:
+    page = phone(browser, app_url, [])
+    page.goto(f"{app_url}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.get_by_text("English").click()
+    page.get_by_text("Register an observation").wait_for(timeout=30_000)

@@ -1,0 +1,38 @@
+"""Form widgets built from the layer catalog: one input per category field."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.catalog import FieldSpec, LayerSpec
+
+
+def field_input(spec: FieldSpec, language: str, *, key: str) -> object:
+    """Draw the input for one catalog field and return its value (None when left empty)."""
+    label = spec.title.in_language(language) + (" *" if spec.required else "")
+    if spec.unit:
+        label += f" ({spec.unit})"
+    if spec.values:
+        # Radio buttons, not a dropdown: one tap on a phone, all choices visible.
+        return st.radio(
+            label,
+            spec.allowed,
+            index=None,
+            format_func=lambda v: spec.value_title(v, language),
+            key=key,
+            horizontal=True,
+        )
+    if spec.type == "boolean":
+        return st.checkbox(label, key=key)
+    if spec.type in ("integer", "real"):
+        step = 1 if spec.type == "integer" else 0.5
+        return st.number_input(label, value=None, step=step, key=key)
+    return st.text_input(label, key=key) or None
+
+
+def category_inputs(layer: LayerSpec, language: str, *, key: str) -> dict[str, object]:
+    """Draw the inputs of a category's own fields; return ``{field: value}`` of filled ones."""
+    values = {
+        f.name: field_input(f, language, key=f"{key}_{layer.name}_{f.name}") for f in layer.fields
+    }
+    return {name: value for name, value in values.items() if value is not None}
