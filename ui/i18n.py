@@ -39,7 +39,9 @@ TEXTS: Final[dict[str, Text]] = {
             "ett lager per kategori, som kan öppnas direkt i QGIS.\n\n"
             "Just nu visar appen områdena och iakttagelserna på en karta, och på sidan "
             "Vandringar planeras trygghetsvandringar med solnedgång och skymning för dagen. "
-            "Registrering i fält, handlingsplan och utskrift kommer i senare versioner.\n\n"
+            "På sidan Registrera registreras iakttagelser i fält: tryck på kartan eller bifoga "
+            "ett foto med GPS-position. Handlingsplan och utskrift kommer i senare versioner."
+            "\n\n"
             "Kommandoraden `safewalk` kan redan lista områden (`safewalk areas`), registrera "
             "iakttagelser (`safewalk add`), lista dem (`safewalk list`), lägga till områden "
             "(`safewalk area add`), ladda om demodata (`safewalk demo`) och kontrollera "
@@ -50,8 +52,9 @@ TEXTS: Final[dict[str, Text]] = {
             "Each area has its own GeoPackage file in the workspace with one layer per "
             "category, which opens directly in QGIS.\n\n"
             "For now the app shows the areas and observations on a map, and the Walks page "
-            "plans safety walks with the day's sunset and dusk. Field registration, the action "
-            "plan and printing come in later versions.\n\n"
+            "plans safety walks with the day's sunset and dusk. The Register page records "
+            "observations in the field: tap the map or attach a photo with a GPS position. The "
+            "action plan and printing come in later versions.\n\n"
             "The `safewalk` command line can already list areas (`safewalk areas`), register "
             "observations (`safewalk add`), list them (`safewalk list`), add areas "
             "(`safewalk area add`), reload the demo data (`safewalk demo`) and check the "
@@ -67,14 +70,6 @@ TEXTS: Final[dict[str, Text]] = {
     "not_built": Text(
         sv="Den här sidan är inte byggd ännu. Så här kommer den att fungera:",
         en="This page is not built yet. This is what it will do:",
-    ),
-    "future_register": Text(
-        sv="Registrera iakttagelser i fält med mobilen: kategori och kategorins fält, "
-        "allvarlighet, fritext, foton och position från GPS, kartan eller fotots EXIF. "
-        "Till dess: `safewalk add` på kommandoraden.",
-        en="Register observations in the field on a phone: category and its fields, severity, "
-        "free text, photos and the position from GPS, the map or the photo's EXIF. "
-        "Until then: `safewalk add` on the command line.",
     ),
     "future_plan": Text(
         sv="Handlingsplanen: åtgärder kopplade till iakttagelser, med ansvarig, prioritet, "
@@ -111,6 +106,7 @@ TEXTS: Final[dict[str, Text]] = {
         "Without a position the photo's GPS position is used.",
     ),
     "tapped": Text(sv="Vald position: {lon}, {lat}", en="Chosen position: {lon}, {lat}"),
+    "tapped_area": Text(sv="Positionen ligger i {area}.", en="The position lies in {area}."),
     "longitude": Text(sv="Longitud", en="Longitude"),
     "latitude": Text(sv="Latitud", en="Latitude"),
     "save": Text(sv="Spara", en="Save"),

@@ -13,7 +13,7 @@ from ui.widgets import category_inputs
 from walks.model import ObservationDraft, Position
 from walks.overview import area_web_map
 from walks.planning import list_walks
-from walks.recording import record_observation, withdraw_observation
+from walks.recording import locate, record_observation, withdraw_observation
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 
@@ -32,6 +32,12 @@ def _tapped_position(slug: str, lang: str) -> tuple[float, float] | None:
         return None
     lon, lat = float(clicked["lng"]), float(clicked["lat"])
     st.caption(t("tapped", lang).format(lon=f"{lon:.6f}", lat=f"{lat:.6f}"))
+    try:
+        area, _ = locate(workspace, Position(lon, lat))
+    except LocalizedError as error:
+        st.warning(error.message(lang))
+    else:
+        st.caption(t("tapped_area", lang).format(area=area.name))
     return lon, lat
 
 

@@ -105,6 +105,7 @@ def test_registering_by_tapping_the_map_stores_the_point(
     assert box is not None
     leaflet.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     page.get_by_text("Vald position:").wait_for(timeout=30_000)
+    page.get_by_text("Positionen ligger i Grimsta.").wait_for(timeout=10_000)
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
@@ -123,3 +124,28 @@ def test_the_language_switch_turns_the_page_english(browser: Browser, app_url: s
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.get_by_text("English").click()
     page.get_by_text("Register an observation").wait_for(timeout=30_000)
+
+
+def test_a_photo_gives_the_position_and_loses_its_exif(
+    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+) -> None:
+    from tests.gis.test_photos import jpeg_with_gps
+
+    photo = tmp_path / "IMG_0042.jpg"
+    photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # in Grimsta, the first area
+    page = phone(browser, app_url, [])
+    page.goto(f"{app_url}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    page.get_by_text("Trasig lampa").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
+    page.get_by_text("IMG_0042.jpg").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
+    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
+        (uuid,) = connection.execute("SELECT uuid FROM lighting WHERE is_demo = 0").fetchone()
+        images = connection.execute(
+            "SELECT image FROM photos WHERE feature_uuid = ?", (uuid,)
+        ).fetchall()
+    assert len(images) == 1
+    assert b"Exif" not in images[0][0]
+    assert b"PhoneMaker" not in images[0][0]
