@@ -12,13 +12,20 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
-def app(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app_workspace(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeded workspace copy, as the app's workspace, with no tiles and cold caches."""
     monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
+    monkeypatch.setenv("SAFEWALK_TILES", "none")
     from ui import cache
 
     cache.workspace.clear()
     cache.overview.clear()
     cache.summaries.clear()
+    return workspace_path
+
+
+@pytest.fixture
+def app(app_workspace: Path) -> AppTest:
     return AppTest.from_file(APP, default_timeout=60)
 
 
@@ -68,13 +75,8 @@ def _walks_script() -> None:
     walks_page.render()
 
 
-def test_planning_a_walk_in_the_app_stores_it(
-    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
-    from ui import cache
-
-    cache.workspace.clear()
+@pytest.mark.usefixtures("app_workspace")
+def test_planning_a_walk_in_the_app_stores_it() -> None:
     app = AppTest.from_function(_walks_script, default_timeout=60)
     app.run()
     assert not app.exception
@@ -118,14 +120,8 @@ def _register_script() -> None:
     register_page.render()
 
 
-def test_registering_with_typed_coordinates_stores_the_observation(
-    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
-    monkeypatch.setenv("SAFEWALK_TILES", "none")
-    from ui import cache
-
-    cache.workspace.clear()
+def test_registering_with_typed_coordinates_stores_the_observation(app_workspace: Path) -> None:
+    workspace_path = app_workspace
     app = AppTest.from_function(_register_script, default_timeout=60)
     app.run()
     assert not app.exception
@@ -149,14 +145,8 @@ def test_registering_with_typed_coordinates_stores_the_observation(
     assert 9 not in list(pyogrio_read(workspace_path, "lighting")["number"])
 
 
-def test_saving_without_a_position_says_how_to_give_one(
-    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
-    monkeypatch.setenv("SAFEWALK_TILES", "none")
-    from ui import cache
-
-    cache.workspace.clear()
+@pytest.mark.usefixtures("app_workspace")
+def test_saving_without_a_position_says_how_to_give_one() -> None:
     app = AppTest.from_function(_register_script, default_timeout=60)
     app.session_state["language"] = "en"
     app.run()
