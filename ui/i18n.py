@@ -107,6 +107,28 @@ TEXTS: Final[dict[str, Text]] = {
     ),
     "tapped": Text(sv="Vald position: {lon}, {lat}", en="Chosen position: {lon}, {lat}"),
     "tapped_area": Text(sv="Positionen ligger i {area}.", en="The position lies in {area}."),
+    "gps_button": Text(sv="📍 Använd min position (GPS)", en="📍 Use my position (GPS)"),
+    "gps_waiting": Text(sv="Hämtar position…", en="Getting position…"),
+    "gps_position": Text(
+        sv="GPS-position: {lon}, {lat} (±{accuracy} m).",
+        en="GPS position: {lon}, {lat} (±{accuracy} m).",
+    ),
+    "gps_inaccurate": Text(
+        sv="GPS-positionen är osäker (±{accuracy} m, gränsen är {limit} m). "
+        "Tryck hellre på kartan.",
+        en="The GPS position is uncertain (±{accuracy} m, the limit is {limit} m). "
+        "Better tap the map.",
+    ),
+    "gps_denied": Text(
+        sv="Telefonen gav inte ut positionen (behörighet nekad). Tryck på kartan i stället, eller "
+        "tillåt plats för webbplatsen i webbläsarens inställningar.",
+        en="The phone did not share its position (permission denied). Tap the map instead, or "
+        "allow location for this site in the browser's settings.",
+    ),
+    "gps_unavailable": Text(
+        sv="Ingen GPS-position gick att få. Tryck på kartan i stället.",
+        en="No GPS position could be had. Tap the map instead.",
+    ),
     "longitude": Text(sv="Longitud", en="Longitude"),
     "latitude": Text(sv="Latitud", en="Latitude"),
     "save": Text(sv="Spara", en="Save"),

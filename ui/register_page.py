@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from gis.i18n import LocalizedError
 from gis.photos import Photo, process_photo
 from ui import cache, state
+from ui.geolocation import gps_button
 from ui.i18n import t
 from ui.widgets import category_inputs
 from walks.model import ObservationDraft, Position
@@ -39,6 +40,24 @@ def _tapped_position(slug: str, lang: str) -> tuple[float, float] | None:
     else:
         st.caption(t("tapped_area", lang).format(area=area.name))
     return lon, lat
+
+
+def _gps_position(lang: str, limit_m: float) -> tuple[float, float] | None:
+    reading = gps_button(t("gps_button", lang), t("gps_waiting", lang), key="register_gps")
+    if reading is None:
+        return None
+    if reading.error is not None or reading.lon is None or reading.lat is None:
+        st.warning(t("gps_denied" if reading.error == "denied" else "gps_unavailable", lang))
+        return None
+    accuracy = f"{reading.accuracy_m or 0:.0f}"
+    st.caption(
+        t("gps_position", lang).format(
+            lon=f"{reading.lon:.6f}", lat=f"{reading.lat:.6f}", accuracy=accuracy
+        )
+    )
+    if reading.accuracy_m is not None and reading.accuracy_m > limit_m:
+        st.warning(t("gps_inaccurate", lang).format(accuracy=accuracy, limit=f"{limit_m:.0f}"))
+    return reading.lon, reading.lat
 
 
 def _undo(lang: str) -> None:
@@ -75,6 +94,7 @@ def render() -> None:
         format_func=lambda n: catalog.category(n).title.in_language(lang),
     )  # fmt: skip
     spec = catalog.category(category)
+    gps = _gps_position(lang, workspace.settings.gps_accuracy_m)
     st.caption(t("tap_map", lang))
     tapped = _tapped_position(slug, lang)
     with st.form("register", clear_on_submit=True):
@@ -97,7 +117,7 @@ def render() -> None:
                 process_photo(u.getvalue(), max_bytes=workspace.settings.max_photo_bytes)
                 for u in uploads or []
             ]
-            position = _position(lon, lat, tapped, photos)
+            position = _position(lon, lat, tapped or gps, photos)
             if position is None:
                 st.error(t("no_position", lang))
             else:
@@ -123,7 +143,7 @@ def render() -> None:
 def _position(
     lon: float | None, lat: float | None, tapped: tuple[float, float] | None, photos: list[Photo]
 ) -> Position | None:
-    """Typed coordinates win, then the tap on the map, then the first photo's GPS."""
+    """Typed coordinates win, then the tap on the map (or the phone's GPS), then a photo's GPS."""
     if lon is not None and lat is not None:
         return Position(lon, lat)
     if tapped is not None:

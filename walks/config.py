@@ -35,6 +35,8 @@ class Settings:
     """How far outside its area's boundary a position may lie (GPS error at the edge)."""
     tiles_url: str | None = OSM_TILES
     """Background tiles of web maps; None shows only the shipped vector layers."""
+    gps_accuracy_m: float = 30.0
+    """GPS positions less accurate than this are flagged to the user."""
     max_photo_bytes: int = 20_000_000
     """The largest photo upload accepted."""
     seed_new_workspace: bool = True
@@ -51,7 +53,7 @@ def settings_from_env(
 
     Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_CATALOG``, ``SAFEWALK_LANG`` (sv/en),
     ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``, ``SAFEWALK_MAX_PHOTO_MB``,
-    ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
+    ``SAFEWALK_TILES`` (a tile URL template, or ``none``), ``SAFEWALK_GPS_ACCURACY_M``,
     ``SAFEWALK_SEED`` (0 to start empty).
     """
     env = os.environ if environ is None else environ
@@ -64,6 +66,7 @@ def settings_from_env(
         tiles_url=None
         if env.get("SAFEWALK_TILES", "").lower() == "none"
         else env.get("SAFEWALK_TILES") or OSM_TILES,
+        gps_accuracy_m=float(env.get("SAFEWALK_GPS_ACCURACY_M") or 30.0),
         max_photo_bytes=int(float(env.get("SAFEWALK_MAX_PHOTO_MB") or 20) * 1_000_000),
         seed_new_workspace=env.get("SAFEWALK_SEED", "1") != "0",
     )

@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -149,3 +150,45 @@ def test_a_photo_gives_the_position_and_loses_its_exif(
     assert len(images) == 1
     assert b"Exif" not in images[0][0]
     assert b"PhoneMaker" not in images[0][0]
+
+
+def test_the_phones_gps_position_is_stored_within_a_metre(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    lon, lat = 17.8445, 59.3668  # Hässelby gård centrum
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": 8},
+        permissions=["geolocation"],
+    )
+    context.route(
+        "**/*",
+        lambda route, request: route.continue_()
+        if request.url.startswith(app_url) else route.abort(),
+    )  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{app_url}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    area = page.locator('[data-testid="stSelectbox"]', has_text="Område")
+    area.click()
+    page.get_by_role("option", name="Hässelby gård").click()
+    page.get_by_role("button", name="Använd min position (GPS)").click()
+    page.get_by_text("GPS-position: 17.844500, 59.366800 (±8 m).").wait_for(timeout=30_000)
+    page.get_by_text("Trasig lampa").click()
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Sparad som nr 9 i Hässelby gård").wait_for(timeout=30_000)
+    from shapely.geometry import Point
+
+    from gis.crs import to_storage_crs
+
+    expected = to_storage_crs(Point(lon, lat), "EPSG:4326")
+    stored = read_layer(workspace_path / "hasselby-gard.gpkg", "lighting")
+    mine = stored[stored["number"] == 9].geometry.iloc[0]
+    assert mine.distance(expected) < 1.0
+    context.close()
+
+
+def read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    return pyogrio.read_dataframe(path, layer=layer)
