@@ -84,3 +84,13 @@ def add_points(
             # A tooltip, not folium's Popup: Popup builds its content with jQuery (a CDN).
             tooltip=folium.Tooltip(escape(text)) if text else None,
         ).add_to(fmap)  # fmt: skip
+
+
+def add_line(
+    fmap: folium.Map, line: BaseGeometry, *, label: str = "", colour: str = "#0072B2"
+) -> None:
+    """Add a WGS 84 line (a walk's route), dashed, with an escaped tooltip."""
+    folium.PolyLine(  # type: ignore[no-untyped-call]
+        [(y, x) for x, y in line.coords], color=colour, weight=4, dash_array="8 6",
+        tooltip=folium.Tooltip(escape(label)) if label else None,
+    ).add_to(fmap)  # fmt: skip

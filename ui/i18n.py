@@ -191,9 +191,15 @@ TEXTS: Final[dict[str, Text]] = {
     "col_title": Text(sv="Rubrik", en="Title"),
     "col_kind": Text(sv="Typ", en="Kind"),
     "col_participants": Text(sv="Deltagare", en="Participants"),
+    "route_gpx": Text(sv="Planerad rutt (GPX-fil)", en="Planned route (GPX file)"),
     "route_later": Text(
-        sv="Rutt ritad på kartan eller från GPX kommer i nästa version.",
-        en="A route drawn on the map or taken from GPX comes in the next version.",
+        sv="Att rita rutten direkt på kartan kommer i nästa version.",
+        en="Drawing the route directly on the map comes in the next version.",
+    ),
+    "walk_detail": Text(sv="En vandrings iakttagelser", en="A walk's observations"),
+    "no_walk_observations": Text(
+        sv="Inga iakttagelser är kopplade till vandringen ännu.",
+        en="No observations are linked to this walk yet.",
     ),
 }
 

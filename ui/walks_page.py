@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 import streamlit as st
+from streamlit_folium import st_folium
 
+from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import ORGANISATIONS, t
 from walks.areas import find_area
-from walks.model import PARTICIPANT_GROUPS, WalkKind, WalkPlan
+from walks.model import PARTICIPANT_GROUPS, Walk, WalkKind, WalkPlan
+from walks.overview import walk_web_map
 from walks.planning import LOCAL_TIME, list_walks, plan_walk, walk_light
+from walks.recording import photo_thumbnails, walk_observations
 
 KINDS = (WalkKind.REGULAR, WalkKind.YOUTH, WalkKind.INVENTORY)
 
@@ -67,6 +72,7 @@ def render() -> None:
             for i, group in enumerate(PARTICIPANT_GROUPS)
         }
         notes = st.text_area(t("notes", lang))
+        gpx = st.file_uploader(t("route_gpx", lang), type=["gpx"])
         st.caption(t("route_later", lang))
         submitted = st.form_submit_button(t("save_walk", lang), type="primary")
     if submitted:
@@ -81,6 +87,8 @@ def render() -> None:
             notes=notes,
         )
         try:
+            if gpx is not None:
+                plan = replace(plan, route=gpx_to_line(gpx.getvalue()))
             walk = plan_walk(workspace, plan)
         except LocalizedError as error:
             st.error(error.message(lang))
@@ -88,6 +96,7 @@ def render() -> None:
             cache.summaries.clear()
             st.success(t("walk_saved", lang).format(number=walk.number, area=names[slug]))
     st.subheader(t("walks_in_area", lang))
+    walks = list_walks(workspace, slug)
     st.dataframe(
         [
             {
@@ -99,7 +108,37 @@ def render() -> None:
                 t("col_kind", lang): t(f"kind_{walk.kind}", lang),
                 t("col_participants", lang): sum(walk.participants.values()),
             }
-            for walk in list_walks(workspace, slug)
+            for walk in walks
         ],
         hide_index=True,
     )
+    _walk_detail(slug, walks, lang)
+
+
+def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
+    """One walk: its route and observations on a map, and the observations with thumbnails."""
+    if not walks:
+        return
+    workspace = cache.workspace()
+    st.subheader(t("walk_detail", lang))
+    by_uuid = {walk.uuid: walk for walk in walks}
+    chosen = st.selectbox(
+        t("walk", lang), list(by_uuid), key="walk_detail",
+        format_func=lambda u: f"{by_uuid[u].number}. {by_uuid[u].title}",
+    )  # fmt: skip
+    walk = by_uuid[chosen]
+    observations = walk_observations(workspace, slug, walk.uuid)
+    st_folium(walk_web_map(workspace, walk, observations), key=f"walk_map_{walk.uuid}",
+              height=300, use_container_width=True, returned_objects=[])  # fmt: skip
+    if not observations:
+        st.caption(t("no_walk_observations", lang))
+        return
+    thumbnails = photo_thumbnails(workspace, slug, [o.uuid for o in observations])
+    for observation in observations:
+        title = workspace.catalog.category(observation.category).title.in_language(lang)
+        when = observation.observed_at.astimezone(LOCAL_TIME).strftime("%H:%M")
+        st.markdown(f"**{observation.number}. {title}** · {when}")
+        if observation.description:
+            st.text(observation.description)
+        for thumbnail in thumbnails.get(observation.uuid, []):
+            st.image(thumbnail, width=160)

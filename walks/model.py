@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from shapely.geometry.base import BaseGeometry
+
 from gis.photos import Photo
 
 
@@ -109,6 +111,8 @@ class WalkPlan:
     organisations: tuple[str, ...] = ()
     participants: Mapping[str, int] = field(default_factory=dict)
     notes: str = ""
+    route: BaseGeometry | None = None
+    """The planned route as a WGS 84 line (drawn, or from GPX)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,8 @@ class Walk:
     participants: Mapping[str, int]
     notes: str
     is_demo: bool
+    route: BaseGeometry | None = None
+    """The route in EPSG:3006, if one was planned."""
 
 
 @dataclass(frozen=True, slots=True)

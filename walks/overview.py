@@ -12,9 +12,10 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.crs import WGS84, to_storage_crs, to_wgs84
 from gis.svgmap import SvgPoint, SvgPolygon, map_svg
-from gis.webmap import OfflineMap, add_points, add_polygons, web_map
+from gis.webmap import OfflineMap, add_line, add_points, add_polygons, web_map
 from layers.catalog import Catalog
 from walks.areas import find_area
+from walks.model import Observation, Walk
 from walks.recording import list_observations
 from walks.workspace import Workspace
 
@@ -88,4 +89,24 @@ def area_web_map(workspace: Workspace, slug: str, *, language: str) -> OfflineMa
     fmap.fit_bounds(
         [[boundary.bounds[1], boundary.bounds[0]], [boundary.bounds[3], boundary.bounds[2]]]
     )
+    return fmap
+
+
+def walk_web_map(workspace: Workspace, walk: Walk, observations: list[Observation]) -> OfflineMap:
+    """Return a map of one walk: its route (dashed) and its numbered observations."""
+    area = find_area(workspace, walk.area)
+    focus = walk.route if walk.route is not None else area.boundary
+    centre = to_wgs84(focus.representative_point())
+    fmap = web_map((centre.x, centre.y), zoom=16, tiles_url=workspace.settings.tiles_url)
+    add_polygons(fmap, [(area.name, to_wgs84(area.boundary))], colour="#000000")
+    if walk.route is not None:
+        add_line(fmap, to_wgs84(walk.route), label=walk.title)
+    colours = {spec.name: spec.style.colour for spec in workspace.catalog.categories}
+    points = [
+        (o.lon, o.lat, colours[o.category], f"{o.number}. {o.description}") for o in observations
+    ]
+    add_points(fmap, points)
+    south_west_north_east = to_wgs84(focus).bounds
+    fmap.fit_bounds([[south_west_north_east[1], south_west_north_east[0]],
+                     [south_west_north_east[3], south_west_north_east[2]]])  # fmt: skip
     return fmap

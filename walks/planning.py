@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from gis.crs import to_wgs84
+from gis.crs import WGS84, to_storage_crs, to_wgs84
 from gis.i18n import Text
 from gis.sun import CIVIL_TWILIGHT_DEG, SunTimes, sun_elevation_deg, sun_times
 from layers.schema import WALKS_LAYER
@@ -19,6 +19,8 @@ from walks.model import PARTICIPANT_GROUPS, LightCondition, Walk, WalkPlan
 from walks.workspace import Workspace
 
 LOCAL_TIME: Final = ZoneInfo("Europe/Stockholm")
+ROUTE_NEAR_AREA_M: Final = 1000.0
+"""A planned route must come this close to its area."""
 SUNSET_DEG: Final = -0.833
 """The sun's centre at sunset, refraction and the sun's radius included."""
 
@@ -89,6 +91,18 @@ def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = No
                 en="Head-counts must be whole numbers, 0 or more.",
             )
         )
+    route = None
+    if plan.route is not None:
+        route = to_storage_crs(plan.route, WGS84)
+        if route.distance(area.boundary) > ROUTE_NEAR_AREA_M:
+            raise WalkError(
+                Text(
+                    sv=f"Rutten ligger mer än {ROUTE_NEAR_AREA_M:.0f} m från {area.name}. "
+                    "Kontrollera att det är rätt fil och rätt område.",
+                    en=f"The route lies more than {ROUTE_NEAR_AREA_M:.0f} m from {area.name}. "
+                    "Check that it is the right file and the right area.",
+                )
+            )
     moment = now or datetime.now(UTC)
     organisations = tuple(o.strip() for o in plan.organisations if o.strip())
     participants = {k: v for k, v in plan.participants.items() if v}
@@ -107,7 +121,7 @@ def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = No
             "created_by": plan.created_by,
             "is_demo": False,
         },
-        None,
+        route,
         actor=plan.created_by,
     )
     return Walk(
@@ -121,6 +135,7 @@ def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = No
         participants=participants,
         notes=plan.notes,
         is_demo=False,
+        route=route,
     )
 
 
@@ -140,6 +155,7 @@ def list_walks(workspace: Workspace, area: str) -> list[Walk]:
             participants=json.loads(row["participants"] or "{}"),
             notes="" if row["notes"] is None else str(row["notes"]),
             is_demo=bool(row["is_demo"]),
+            route=row["geometry"],
         )
         for row in frame.to_dict("records")
     ]

@@ -325,3 +325,20 @@ def withdraw_observation(workspace: Workspace, observation: Observation, *, acto
         observation.area, observation.category, [observation.uuid], actor=actor
     )
     return removed == 1
+
+
+def walk_observations(workspace: Workspace, area: str, walk_uuid: str) -> list[Observation]:
+    """Return a walk's observations in the order they were made."""
+    observations = [o for o in list_observations(workspace, area) if o.walk_uuid == walk_uuid]
+    return sorted(observations, key=lambda o: o.observed_at)
+
+
+def photo_thumbnails(workspace: Workspace, area: str, uuids: list[str]) -> dict[str, list[bytes]]:
+    """Return the thumbnails of the photos of features ``uuids``, per feature."""
+    photos = workspace.store.read_layer(find_area(workspace, area).slug, PHOTOS_LAYER)
+    wanted = set(uuids)
+    thumbnails: dict[str, list[bytes]] = {}
+    for row in photos.to_dict("records"):
+        if row["feature_uuid"] in wanted:
+            thumbnails.setdefault(str(row["feature_uuid"]), []).append(bytes(row["thumbnail"]))
+    return thumbnails

@@ -159,3 +159,16 @@ def pyogrio_read(workspace_path: Path, layer: str) -> gpd.GeoDataFrame:
     import pyogrio
 
     return pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer=layer)
+
+
+@pytest.mark.usefixtures("app_workspace")
+def test_a_walks_observations_are_listed_in_order() -> None:
+    app = AppTest.from_function(_walks_script, default_timeout=60)
+    app.run()
+    app.selectbox(key="walk_area").select("hasselby-gard").run()
+    assert not app.exception
+    assert app.subheader[-1].value == "En vandrings iakttagelser"
+    headings = [m.value for m in app.markdown if m.value[2:3].isdigit()]
+    numbers = [int(h.split(".")[0].strip("*")) for h in headings]
+    assert numbers == [1, 2, 3, 4, 5, 6, 7]  # the demo walk's seven, by time
+    assert any("Lampan vid gångvägen är släckt" in t.value for t in app.text)

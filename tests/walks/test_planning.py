@@ -101,3 +101,29 @@ def test_a_walk_needs_a_title(workspace: Workspace) -> None:
     )  # fmt: skip
     with pytest.raises(LayerError, match=r"Field 'title' \(Title\) is required"):
         plan_walk(workspace, plan)
+
+
+def test_a_gpx_route_is_stored_with_the_walk_and_must_be_near_its_area(
+    workspace: Workspace,
+) -> None:
+    from gis.gpx import gpx_to_line
+
+    route = gpx_to_line(
+        b'<gpx><trk><trkseg><trkpt lat="59.3660" lon="17.8420"/><trkpt lat="59.3670" '
+        b'lon="17.8460"/></trkseg></trk></gpx>'
+    )
+    plan = WalkPlan(
+        area="hasselby-gard", title="Med rutt", starts_at=datetime(2026, 12, 3, 17, tzinfo=LOCAL),
+        created_by="tests", route=route,
+    )  # fmt: skip
+    walk = plan_walk(workspace, plan)
+    assert walk.route is not None
+    assert 200 < walk.route.length < 400  # metres, in SWEREF 99 TM
+    stored = next(w for w in list_walks(workspace, "hasselby-gard") if w.uuid == walk.uuid)
+    assert stored.route is not None
+    assert stored.route.equals_exact(walk.route, 1e-6)
+    with pytest.raises(WalkError, match="The route lies more than 1000 m from Råcksta"):
+        plan_walk(workspace, WalkPlan(
+            area="racksta", title="Fel fil", starts_at=datetime(2026, 12, 3, 17, tzinfo=LOCAL),
+            created_by="tests", route=route,
+        ))  # fmt: skip
