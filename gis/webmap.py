@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Final
+from typing import Any, Final
 
 import folium
 from shapely.geometry import mapping
@@ -63,13 +63,16 @@ def add_polygons(
     *,
     colour: str = "#000000",
     fill: str | None = None,
+    attribution: str = "",
 ) -> None:
-    """Add WGS 84 polygons with (escaped) tooltips."""
+    """Add WGS 84 polygons with (escaped) tooltips; ``attribution`` is trusted HTML."""
+    extra: dict[str, Any] = {"attribution": attribution} if attribution else {}
     for label, geometry in polygons:
         folium.GeoJson(
             mapping(geometry),
             style_function=lambda _feature, c=colour, f=fill: _style(c, f),
             tooltip=folium.Tooltip(escape(label)) if label else None,
+            **extra,
         ).add_to(fmap)
 
 

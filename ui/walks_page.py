@@ -128,8 +128,9 @@ def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
     )  # fmt: skip
     walk = by_uuid[chosen]
     observations = walk_observations(workspace, slug, walk.uuid)
-    st_folium(walk_web_map(workspace, walk, observations), key=f"walk_map_{walk.uuid}",
-              height=300, use_container_width=True, returned_objects=[])  # fmt: skip
+    walk_map = walk_web_map(workspace, walk, observations, language=lang)
+    st_folium(walk_map, key=f"walk_map_{walk.uuid}", height=300, use_container_width=True,
+              returned_objects=[])  # fmt: skip
     if not observations:
         st.caption(t("no_walk_observations", lang))
         return

@@ -35,6 +35,14 @@ def _water(data_dir: Path) -> tuple[BaseGeometry, ...]:
     return tuple(to_storage_crs(shape(f["geometry"]), WGS84) for f in document["features"])
 
 
+def _map_attribution(language: str) -> str:
+    """Return the data sources to credit on interactive maps (trusted HTML)."""
+    osm = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    if language == "sv":
+        return f"Gränser och vatten: Stockholms stad (CC0) · Demodata delvis {osm}"
+    return f"Boundaries and water: City of Stockholm (CC0) · Demo data partly {osm}"
+
+
 def legend_html(catalog: Catalog, language: str) -> str:
     """Return the category legend as HTML: a coloured dot and the (escaped) title per line."""
     return "<br>".join(
@@ -77,7 +85,8 @@ def area_web_map(workspace: Workspace, slug: str, *, language: str) -> OfflineMa
     water = [("", to_wgs84(w.intersection(near))) for w in _water(workspace.settings.data_dir)]
     add_polygons(fmap, [(label, g) for label, g in water if not g.is_empty],
                  colour="#6FA8DC", fill="#CFE5F5")  # fmt: skip
-    add_polygons(fmap, [(area.name, boundary)], colour="#000000")
+    add_polygons(fmap, [(area.name, boundary)], colour="#000000",
+                 attribution=_map_attribution(language))  # fmt: skip
     points = []
     for observation in list_observations(workspace, slug):
         spec = workspace.catalog.category(observation.category)
@@ -92,13 +101,16 @@ def area_web_map(workspace: Workspace, slug: str, *, language: str) -> OfflineMa
     return fmap
 
 
-def walk_web_map(workspace: Workspace, walk: Walk, observations: list[Observation]) -> OfflineMap:
+def walk_web_map(
+    workspace: Workspace, walk: Walk, observations: list[Observation], *, language: str
+) -> OfflineMap:
     """Return a map of one walk: its route (dashed) and its numbered observations."""
     area = find_area(workspace, walk.area)
     focus = walk.route if walk.route is not None else area.boundary
     centre = to_wgs84(focus.representative_point())
     fmap = web_map((centre.x, centre.y), zoom=16, tiles_url=workspace.settings.tiles_url)
-    add_polygons(fmap, [(area.name, to_wgs84(area.boundary))], colour="#000000")
+    add_polygons(fmap, [(area.name, to_wgs84(area.boundary))], colour="#000000",
+                 attribution=_map_attribution(language))  # fmt: skip
     if walk.route is not None:
         add_line(fmap, to_wgs84(walk.route), label=walk.title)
     colours = {spec.name: spec.style.colour for spec in workspace.catalog.categories}

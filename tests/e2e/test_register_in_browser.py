@@ -102,6 +102,9 @@ def test_registering_by_tapping_the_map_stores_the_point(
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")
     leaflet.wait_for(timeout=30_000)
+    attribution = frame.locator(".leaflet-control-attribution")
+    assert "Stockholms stad (CC0)" in attribution.inner_text()
+    assert "OpenStreetMap" in attribution.inner_text()
     box = leaflet.bounding_box()
     assert box is not None
     leaflet.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
