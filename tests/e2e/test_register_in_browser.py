@@ -16,10 +16,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+
+from tests.gis.test_photos import jpeg_with_gps
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +44,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def app_url(workspace_path: Path) -> Iterator[str]:
+@contextmanager
+def running_app(workspace_path: Path, *, tiles: str | None = "none") -> Iterator[str]:
+    """Run the app on a free localhost port; ``tiles`` None keeps the default tile server."""
     port = free_port()
-    env = {**os.environ, "SAFEWALK_WORKSPACE": str(workspace_path), "SAFEWALK_TILES": "none"}
+    env = {**os.environ, "SAFEWALK_WORKSPACE": str(workspace_path)}
+    env.pop("SAFEWALK_TILES", None)
+    if tiles is not None:
+        env["SAFEWALK_TILES"] = tiles
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1"],
@@ -63,6 +70,12 @@ def app_url(workspace_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def app_url(workspace_path: Path) -> Iterator[str]:
+    with running_app(workspace_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -133,15 +146,14 @@ def test_the_language_switch_turns_the_page_english(browser: Browser, app_url: s
 def test_a_photo_gives_the_position_and_loses_its_exif(
     browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
 ) -> None:
-    from tests.gis.test_photos import jpeg_with_gps
-
     photo = tmp_path / "IMG_0042.jpg"
     photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # in Grimsta, the first area
     page = phone(browser, app_url, [])
     page.goto(f"{app_url}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     page.get_by_text("Trasig lampa").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
+    with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
     page.get_by_text("IMG_0042.jpg").wait_for(timeout=30_000)
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
@@ -155,7 +167,7 @@ def test_a_photo_gives_the_position_and_loses_its_exif(
     assert b"PhoneMaker" not in images[0][0]
 
 
-def test_the_phones_gps_position_is_stored_within_a_metre(
+def test_the_phones_gps_position_and_a_photo_are_stored_without_exif(
     browser: Browser, app_url: str, workspace_path: Path
 ) -> None:
     lon, lat = 17.8445, 59.3668  # Hässelby gård centrum
@@ -178,6 +190,11 @@ def test_the_phones_gps_position_is_stored_within_a_metre(
     page.get_by_role("button", name="Använd min position (GPS)").click()
     page.get_by_text("GPS-position: 17.844500, 59.366800 (±8 m).").wait_for(timeout=30_000)
     page.get_by_text("Trasig lampa").click()
+    photo = workspace_path.parent / "IMG_0100.jpg"
+    photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # its EXIF says Grimsta: GPS must win
+    with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
+    page.get_by_text("IMG_0100.jpg").wait_for(timeout=30_000)
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr 9 i Hässelby gård").wait_for(timeout=30_000)
     from shapely.geometry import Point
@@ -186,8 +203,14 @@ def test_the_phones_gps_position_is_stored_within_a_metre(
 
     expected = to_storage_crs(Point(lon, lat), "EPSG:4326")
     stored = read_layer(workspace_path / "hasselby-gard.gpkg", "lighting")
-    mine = stored[stored["number"] == 9].geometry.iloc[0]
-    assert mine.distance(expected) < 1.0
+    mine = stored[stored["number"] == 9]
+    assert mine.geometry.iloc[0].distance(expected) < 1.0
+    with sqlite3.connect(workspace_path / "hasselby-gard.gpkg") as connection:
+        images = connection.execute(
+            "SELECT image FROM photos WHERE feature_uuid = ?", (mine["uuid"].iloc[0],)
+        ).fetchall()
+    assert len(images) == 1
+    assert b"Exif" not in images[0][0]
     context.close()
 
 
@@ -195,3 +218,21 @@ def read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
     import pyogrio
 
     return pyogrio.read_dataframe(path, layer=layer)
+
+
+def test_the_map_works_when_the_tile_server_cannot_be_reached(
+    browser: Browser, workspace_path: Path
+) -> None:
+    # Default settings (OpenStreetMap tiles), network closed: tiles fail, the page must not.
+    with running_app(workspace_path, tiles=None) as url:
+        outside: list[str] = []
+        page = phone(browser, url, outside)
+        page.goto(f"{url}/register")
+        page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+        leaflet = page.frame_locator("iframe").first.locator(".leaflet-container")
+        leaflet.wait_for(timeout=30_000)
+        page.frame_locator("iframe").first.locator("path.leaflet-interactive").first.wait_for(
+            timeout=30_000
+        )
+        assert outside
+        assert all("tile.openstreetmap.org" in u for u in outside)
