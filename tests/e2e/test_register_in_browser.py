@@ -237,3 +237,12 @@ def test_the_map_works_when_the_tile_server_cannot_be_reached(
         )
         assert outside
         assert all("tile.openstreetmap.org" in u for u in outside)
+
+
+def test_a_refused_gps_permission_says_what_to_do(browser: Browser, app_url: str) -> None:
+    page = phone(browser, app_url, [])  # no geolocation permission granted
+    page.context.clear_permissions()
+    page.goto(f"{app_url}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Använd min position (GPS)").click()
+    page.get_by_text("Telefonen gav inte ut positionen").wait_for(timeout=30_000)
