@@ -25,7 +25,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from walks.config import settings_from_env
-from walks.workspace import open_workspace
+from walks.startup import open_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "workspace"
-        open_workspace(settings_from_env({}, workspace=workspace))
+        open_workspace(settings_from_env({}, workspace=str(workspace)))
         process, url = start_app(workspace)
         try:
             with sync_playwright() as playwright:

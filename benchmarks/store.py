@@ -41,7 +41,8 @@ from layers.store import Area
 from walks.config import settings_from_env
 from walks.model import LightCondition, ObservationDraft, Position
 from walks.recording import record_observation
-from walks.workspace import Workspace, open_workspace
+from walks.startup import open_workspace
+from walks.workspace import Workspace
 
 LAYER: Final = "lighting"
 BASE_AREA: Final = "hasselby-gard"
@@ -84,7 +85,7 @@ def size_label(size: int) -> str:
 
 def open_bench_workspace(root: Path) -> Workspace:
     """Open a new workspace in ``root``, seeded with the shipped areas and the demo data."""
-    return open_workspace(settings_from_env({}, workspace=root, language="en"))
+    return open_workspace(settings_from_env({}, workspace=str(root), language="en"))
 
 
 def random_points_inside(

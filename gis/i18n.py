@@ -25,14 +25,6 @@ class Text:
         return self.sv if language == "sv" else self.en
 
 
-def check_language(language: str) -> str:
-    """Return ``language`` if it is supported, else raise ``ValueError`` naming the choices."""
-    if language not in LANGUAGES:
-        msg = f"unsupported language {language!r}; choose one of {', '.join(LANGUAGES)}"
-        raise ValueError(msg)
-    return language
-
-
 class LocalizedError(Exception):
     """An error whose message exists in Swedish and English.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
@@ -38,6 +39,8 @@ MARKERS: Final[tuple[str, ...]] = (
 )
 RESERVED_TABLE_PREFIXES: Final = ("gpkg_", "sqlite_", "rtree_")
 """Table names GeoPackage and SQLite keep for themselves."""
+EnumClass = type[StrEnum]
+"""The class of a closed list of text values (``FieldSpec.type`` shadows ``type`` there)."""
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -62,6 +65,8 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     values: tuple[AllowedValue, ...] = ()
+    enum: EnumClass | None = None
+    """For the system layers' closed lists: the enum whose members the store returns."""
 
     @property
     def allowed(self) -> tuple[str | int, ...]:

@@ -17,7 +17,6 @@ from typing import Final
 from gis.i18n import Text
 from layers.catalog import (
     DEFAULT_CATALOG_PATH,
-    AllowedValue,
     Catalog,
     FieldSpec,
     GeometryType,
@@ -25,6 +24,7 @@ from layers.catalog import (
     load_catalog,
 )
 from layers.errors import FeatureValidationError
+from layers.values import LightCondition, MeasureStatus, ObservationStatus, TitledEnum, WalkKind
 
 AREA_LAYER: Final = "area"
 WALKS_LAYER: Final = "walks"
@@ -43,22 +43,13 @@ def _t(sv: str, en: str) -> Text:
     return Text(sv=sv, en=en)
 
 
-def _values(*items: tuple[str, str, str]) -> tuple[AllowedValue, ...]:
-    return tuple(AllowedValue(value, Text(sv=sv, en=en)) for value, sv, en in items)
+def _choice(name: str, title: Text, enum: type[TitledEnum], *, required: bool) -> FieldSpec:
+    """Return a text field whose values are ``enum``'s members."""
+    return FieldSpec(
+        name, title, "text", required=required, values=enum.allowed_values(), enum=enum
+    )
 
 
-OBSERVATION_STATUSES: Final = _values(
-    ("new", "Ny", "New"),
-    ("assessed", "Bedömd", "Assessed"),
-    ("planned", "Åtgärd planerad", "Measure planned"),
-    ("resolved", "Åtgärdad", "Resolved"),
-    ("dismissed", "Avskriven", "Dismissed"),
-)
-LIGHT_CONDITIONS: Final = _values(
-    ("daylight", "Dagsljus", "Daylight"),
-    ("dusk", "Skymning", "Dusk"),
-    ("dark", "Mörker", "Dark"),
-)
 _RECORD_FIELDS: Final = (
     FieldSpec("created_at", _t("Skapad", "Created"), "datetime", required=True),
     FieldSpec("updated_at", _t("Ändrad", "Updated"), "datetime", required=True),
@@ -68,12 +59,12 @@ _RECORD_FIELDS: Final = (
 OBSERVATION_FIELDS: Final = (
     FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
     FieldSpec("number", _t("Nummer", "Number"), "integer", required=True, minimum=1),
-    FieldSpec("status", _t("Status", "Status"), "text", required=True, values=OBSERVATION_STATUSES),
+    _choice("status", _t("Status", "Status"), ObservationStatus, required=True),
     FieldSpec("severity", _t("Allvarlighet", "Severity"), "integer"),
     FieldSpec("description", _t("Beskrivning", "Description"), "text"),
     FieldSpec("walk_uuid", _t("Trygghetsvandring", "Safety walk"), "text"),
     FieldSpec("observed_at", _t("Iakttagen", "Observed"), "datetime", required=True),
-    FieldSpec("light_condition", _t("Ljusförhållande", "Light"), "text", values=LIGHT_CONDITIONS),
+    _choice("light_condition", _t("Ljusförhållande", "Light"), LightCondition, required=False),
     *_RECORD_FIELDS,
 )
 RESERVED_FIELD_NAMES: Final = frozenset(f.name for f in OBSERVATION_FIELDS) | {"fid", "geom"}
@@ -94,6 +85,13 @@ class TableSpec:
     def field_names(self) -> tuple[str, ...]:
         """The attribute names in table order."""
         return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> FieldSpec | None:
+        """Return the field called ``name``, or None for a column the layout does not have."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        return None
 
 
 AREA_TABLE: Final = TableSpec(
@@ -117,17 +115,7 @@ WALKS_TABLE: Final = TableSpec(
         FieldSpec("number", _t("Nummer", "Number"), "integer", required=True, minimum=1),
         FieldSpec("title", _t("Rubrik", "Title"), "text", required=True),
         FieldSpec("starts_at", _t("Start", "Start"), "datetime", required=True),
-        FieldSpec(
-            "kind",
-            _t("Typ", "Kind"),
-            "text",
-            required=True,
-            values=_values(
-                ("regular", "Trygghetsvandring", "Safety walk"),
-                ("youth", "Vandring med unga", "Walk with young people"),
-                ("inventory", "Trygghetsinventering", "Safety inventory"),
-            ),
-        ),
+        _choice("kind", _t("Typ", "Kind"), WalkKind, required=True),
         FieldSpec("organisations", _t("Organisationer", "Organisations"), "text"),
         FieldSpec("participants", _t("Deltagare per grupp", "Participants by group"), "text"),
         FieldSpec("notes", _t("Anteckningar", "Notes"), "text"),
@@ -147,19 +135,7 @@ MEASURES_TABLE: Final = TableSpec(
         FieldSpec("responsible", _t("Ansvarig", "Responsible party"), "text"),
         FieldSpec("priority", _t("Prioritet", "Priority"), "integer", minimum=1, maximum=3),
         FieldSpec("deadline", _t("Klart senast", "Deadline"), "date"),
-        FieldSpec(
-            "status",
-            _t("Status", "Status"),
-            "text",
-            required=True,
-            values=_values(
-                ("proposed", "Föreslagen", "Proposed"),
-                ("decided", "Beslutad", "Decided"),
-                ("in_progress", "Pågår", "In progress"),
-                ("done", "Genomförd", "Done"),
-                ("cancelled", "Avbruten", "Cancelled"),
-            ),
-        ),
+        _choice("status", _t("Status", "Status"), MeasureStatus, required=True),
         FieldSpec("observation_uuids", _t("Iakttagelser", "Observations"), "text"),
         *_RECORD_FIELDS,
     ),

@@ -1,47 +1,33 @@
-"""The store protocol every backend implements, the records it exchanges, and ``open_store``.
+"""The store protocol every backend implements, and ``open_store``, which alone reads URLs.
 
 A store holds a workspace: a set of areas, each with its boundary, one layer per
-observation category, walks, measures and a change log. Geometries go in and come out
-in SWEREF 99 TM (EPSG:3006). Backends: ``gpkg`` (a folder of GeoPackages, one per area).
+observation category, walks, measures, photos and a change log. Geometries go in and
+come out in SWEREF 99 TM (EPSG:3006); values come out as the Python types they went in
+as. Backends: ``gpkg`` (a folder of GeoPackages, one per area) and ``memory`` (in this
+process only: for tests and trying things out).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gis.i18n import Text
 from layers.catalog import Catalog
 from layers.errors import StoreError
+from layers.gpkg import GeoPackageStore
+from layers.memory import MemoryStore
+from layers.records import Area, PhotoInfo, Problem, Query, Record
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
+__all__ = ["Area", "PhotoInfo", "Problem", "Query", "Record", "Store", "open_store"]
 
-@dataclass(frozen=True, slots=True)
-class Area:
-    """An area (område): a named polygon with its own layers."""
-
-    slug: str
-    name: str
-    boundary: BaseGeometry
-    """MultiPolygon in EPSG:3006."""
-    source: str = ""
-    is_demo: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing ``Store.check`` found wrong."""
-
-    area: str
-    layer: str
-    text: Text
-    repairable: bool = False
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
 class Store(Protocol):
@@ -60,7 +46,10 @@ class Store(Protocol):
         """Return every area, sorted by name."""
 
     def add_area(self, area: Area, *, actor: str) -> None:
-        """Create an area with every layer of the catalog, empty."""
+        """Create an area with every layer of the catalog, empty.
+
+        Raises ``StoreError`` for an invalid id or one that is taken.
+        """
 
     def append(
         self,
@@ -71,20 +60,30 @@ class Store(Protocol):
         *,
         actor: str,
         children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
-    ) -> dict[str, Any]:
-        """Add one feature in one transaction and return its stored values.
+    ) -> Record:
+        """Add one feature in one transaction and return it as stored, typed.
 
         The store assigns ``number`` from the area's sequence for the layer (never
-        reused), validates every value against the layer's table, and writes a change
-        log entry in the same transaction. ``children`` are rows of tables that belong to
-        the feature (``{"photos": [...]}``), stored in the same transaction.
+        reused), validates every value against the layer's table (``layers.rules``),
+        and writes a change log entry in the same transaction. ``children`` are rows of
+        tables that belong to the feature (``{"photos": [...]}``), stored in the same
+        transaction.
         """
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction (logged); return how many went."""
 
-    def read_layer(self, slug: str, layer: str) -> gpd.GeoDataFrame:
-        """Return every feature of a layer, geometry in EPSG:3006."""
+    def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
+        """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
+
+    def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
+        """Return a layer's features (those ``query`` selects) as typed records."""
+
+    def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
+        """Return the photos of some features with their thumbnails, without full images."""
+
+    def read_photo_image(self, slug: str, photo_uuid: str) -> bytes | None:
+        """Return one photo's full-size image, or None if there is no such photo."""
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of features per layer of an area."""
@@ -93,30 +92,40 @@ class Store(Protocol):
         """Verify integrity, feature counts, spatial indexes and catalog conformance."""
 
 
-def open_store(url: str | Path, catalog: Catalog) -> Store:
-    """Open the store at ``url``: a folder path (GeoPackages) or ``gpkg:///path``.
+def open_store(url: str, *, catalog: Catalog | None = None) -> Store:
+    """Open the store at ``url``.
+
+    ``url`` is a folder path or ``gpkg:///path`` (GeoPackages), or ``memory://name``
+    (this process only).
+
+    Parameters
+    ----------
+    catalog
+        The layer catalog; None means the workspace's own catalog, or the shipped one.
 
     Raises
     ------
     StoreError
-        For an unsupported URL scheme, or a folder that cannot be used.
+        For an unsupported URL scheme, or a location that cannot be used.
     """
-    text = str(url)
-    if text.startswith(("postgresql://", "postgres://")):
+    if url.startswith(DATABASE_SCHEMES):
         raise StoreError(
             Text(
                 sv="PostGIS-lagring finns inte ännu; använd en mapp med GeoPackage-filer.",
                 en="PostGIS storage is not available yet; use a folder of GeoPackage files.",
             )
         )
-    if "://" in text and not text.startswith("gpkg://"):
-        scheme = text.split("://", 1)[0]
+    if url.startswith("memory://"):
+        return MemoryStore.named(url.removeprefix("memory://"), catalog)
+    if "://" in url and not url.startswith("gpkg://"):
+        scheme = url.split("://", 1)[0]
         raise StoreError(
             Text(
                 sv=f"Okänd lagringstyp {scheme!r}; ange en mapp eller gpkg:///sökväg.",
                 en=f"Unknown storage type {scheme!r}; give a folder or gpkg:///path.",
             )
         )
-    from layers.gpkg import GeoPackageStore
-
-    return GeoPackageStore(Path(text.removeprefix("gpkg://")), catalog)
+    folder = url.removeprefix("gpkg://")
+    if not folder.strip():
+        raise StoreError(Text(sv="Ange arbetsytans mapp.", en="Give the workspace folder."))
+    return GeoPackageStore(Path(folder).expanduser(), catalog)

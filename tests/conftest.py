@@ -13,7 +13,8 @@ from layers.gpkg import GeoPackageStore
 from layers.schema import load_layer_catalog
 from layers.store import Area
 from walks.config import Settings, settings_from_env
-from walks.workspace import Workspace, open_workspace
+from walks.startup import open_workspace
+from walks.workspace import Workspace
 
 # A 2 km square in Grimsta, SWEREF 99 TM.
 TEST_BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
@@ -28,7 +29,7 @@ def catalog() -> Catalog:
 def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with the shipped areas and the demo data, built once per test run."""
     path = tmp_path_factory.mktemp("template") / "workspace"
-    open_workspace(settings_from_env({}, workspace=path))
+    open_workspace(settings_from_env({}, workspace=str(path)))
     return path
 
 
@@ -42,7 +43,7 @@ def workspace_path(tmp_path: Path, _seeded_template: Path) -> Path:
 
 @pytest.fixture
 def settings(workspace_path: Path) -> Settings:
-    return settings_from_env({}, workspace=workspace_path, language="en")
+    return settings_from_env({}, workspace=str(workspace_path), language="en")
 
 
 @pytest.fixture

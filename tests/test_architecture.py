@@ -1,30 +1,90 @@
-"""Imports go one way: ui → walks → layers → gis; only app.py and ui/ import streamlit."""
+"""Imports go one way (ui → walks → layers → gis), without cycles; only ui/ imports streamlit."""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("gis", "layers", "walks", "ui")
 FORBIDDEN = {
     "gis": {"layers", "walks", "ui", "streamlit", "app"},
     "layers": {"walks", "ui", "streamlit", "app"},
-    "walks": {"ui", "streamlit", "app"},
+    "walks": {"ui", "streamlit", "app", "folium", "streamlit_folium"},
     "ui": {"app"},
 }
 
 
-def imported_packages(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
+def imported_names(path: Path) -> Iterator[str]:
+    """Every module name ``path`` imports, anywhere (in functions and TYPE_CHECKING too)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def imported_packages(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in imported_names(path)}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_modules() -> dict[str, Path]:
+    return {
+        module_name(path): path for package in PACKAGES for path in (ROOT / package).rglob("*.py")
+    }
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the project modules it imports (``from p import m`` counts when m is a module)."""
+    modules = project_modules()
+    return {
+        name: {imported for imported in imported_names(path) if imported in modules} - {name}
+        for name, path in modules.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
@@ -34,6 +94,15 @@ def test_package_imports_only_downwards(package: str) -> None:
         for path in (ROOT / package).rglob("*.py")
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle_inside_a_package() -> None:
+    graph = {"walks.a": {"walks.b"}, "walks.b": {"walks.c"}, "walks.c": {"walks.a"}, "gis.x": set()}
+    assert cycles(graph) == [["walks.a", "walks.b", "walks.c"]]
 
 
 def test_pages_hold_no_geopandas_sql_or_file_access() -> None:

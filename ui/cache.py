@@ -8,7 +8,8 @@ from walks.areas import area_summaries
 from walks.config import settings_from_env
 from walks.model import AreaSummary
 from walks.overview import overview_svg
-from walks.workspace import Workspace, open_workspace
+from walks.startup import open_workspace
+from walks.workspace import Workspace
 
 
 @st.cache_resource(show_spinner=False)

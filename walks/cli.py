@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 from zoneinfo import ZoneInfo
 
-from gis.i18n import LANGUAGES, LocalizedError, Text
+from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedError, Text
 from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
 from walks.model import Observation, ObservationDraft, Position
-from walks.recording import list_observations, record_observation
-from walks.workspace import Workspace, open_workspace
+from walks.recording import choose_position, list_observations, record_observation
+from walks.startup import open_workspace
+from walks.workspace import Workspace
 
 LOCAL_TIME: Final = ZoneInfo("Europe/Stockholm")
 
@@ -84,9 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument(
         "--workspace",
-        type=Path,
         default=argparse.SUPPRESS,
         help="workspace folder (default: $SAFEWALK_WORKSPACE or ~/.local/share/safewalk/workspace)",
+    )
+    common.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="a PostgreSQL/PostGIS database instead of a folder (default: $SAFEWALK_DATABASE_URL)",
     )
     common.add_argument(
         "--lang",
@@ -237,17 +243,17 @@ def _cmd_area_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
 
 
 def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position:
-    if args.lon is not None and args.lat is not None:
-        return Position(args.lon, args.lat, args.crs)
-    located = [p for p in photos if p.lon is not None and p.lat is not None]
-    if (args.lon, args.lat) == (None, None) and located:
-        return Position(located[0].lon, located[0].lat, "EPSG:4326")  # type: ignore[arg-type]
-    raise WalkError(
-        Text(
-            sv="Ange positionen med --lon och --lat, eller ett foto med GPS-position (--photo).",
-            en="Give the position with --lon and --lat, or a photo with a GPS position (--photo).",
+    position = choose_position(typed=(args.lon, args.lat), crs=args.crs, photos=photos)
+    if position is None:
+        raise WalkError(
+            Text(
+                sv="Ange positionen med --lon och --lat, eller ett foto med GPS-position "
+                "(--photo).",
+                en="Give the position with --lon and --lat, or a photo with a GPS position "
+                "(--photo).",
+            )
         )
-    )
+    return position
 
 
 def _read_photos(paths: Sequence[Path], max_bytes: int) -> list[Photo]:
@@ -386,10 +392,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    lang = "sv"
+    # The language of an error in the settings themselves: the option, else a valid variable.
+    lang = getattr(args, "lang", None) or os.environ.get("SAFEWALK_LANG", DEFAULT_LANGUAGE)
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     try:
         settings = settings_from_env(
-            workspace=getattr(args, "workspace", None), language=getattr(args, "lang", None)
+            workspace=getattr(args, "workspace", None),
+            database_url=getattr(args, "database_url", None),
+            language=getattr(args, "lang", None),
         )
         lang = settings.language
         user = getattr(args, "user", None) or os.environ.get("SAFEWALK_USER") or _login()
@@ -409,9 +419,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_check(workspace, args, lang)
     except LocalizedError as error:
         print(f"safewalk: {error.message(lang)}", file=sys.stderr)
-        return 1
-    except ValueError as error:  # settings from the environment, e.g. SAFEWALK_LANG=fr
-        print(f"safewalk: {error}", file=sys.stderr)
         return 1
     return 2  # pragma: no cover - argparse requires a command
 

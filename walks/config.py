@@ -2,33 +2,38 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from gis.i18n import DEFAULT_LANGUAGE, check_language
+from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, Text
+from walks.errors import ConfigError
 
 OSM_TILES: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR: Final = REPO_ROOT / "data"
 
 
-def default_workspace(environ: Mapping[str, str]) -> Path:
+def default_workspace(environ: Mapping[str, str]) -> str:
     """Return the default workspace: ``$XDG_DATA_HOME/safewalk/workspace`` (or ~/.local/share)."""
     base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "safewalk" / "workspace"
+    return str(Path(base) / "safewalk" / "workspace")
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable, frozen: every Streamlit session shares one process."""
 
-    workspace: Path
-    """A folder of GeoPackages (``gpkg://`` URLs are accepted too)."""
+    workspace: str
+    """Where the data lives, as given: a folder of GeoPackages (or ``gpkg:///path``).
+    Only ``layers.store.open_store`` interprets it."""
+    database_url: str | None = None
+    """A database URL (``postgresql://…``); when set it is used instead of ``workspace``."""
     catalog: Path | None = None
-    """A catalog file; None means the workspace's ``catalog.toml`` or the shipped one."""
+    """A catalog file; None means the workspace's own catalog or the shipped one."""
     language: str = DEFAULT_LANGUAGE
     data_dir: Path = DEFAULT_DATA_DIR
     area_tolerance_m: float = 50.0
@@ -42,36 +47,84 @@ class Settings:
     seed_new_workspace: bool = True
     """Fill a workspace that has no areas with the shipped areas and the demo data."""
 
+    @property
+    def store_url(self) -> str:
+        """The address of the store: the database URL if there is one, else the workspace."""
+        return self.database_url or self.workspace
+
+
+def check_language(language: str, *, source: str = "--lang") -> str:
+    """Return ``language`` if the app speaks it, else raise ``ConfigError`` naming ``source``."""
+    if language not in LANGUAGES:
+        choices = ", ".join(LANGUAGES)
+        raise ConfigError(
+            Text(
+                sv=f"{source}={language!r} är inget språk som stöds; välj {choices}.",
+                en=f"{source}={language!r} is not a supported language; choose {choices}.",
+            )
+        )
+    return language
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    """Return the positive number in variable ``name``, or ``default`` when it is unset."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(
+            Text(
+                sv=f"Miljövariabeln {name}={text!r} ska vara ett positivt tal, t.ex. {default:g}.",
+                en=f"The environment variable {name}={text!r} must be a positive number, "
+                f"e.g. {default:g}.",
+            )
+        )
+    return value
+
 
 def settings_from_env(
     environ: Mapping[str, str] | None = None,
     *,
-    workspace: Path | None = None,
+    workspace: str | None = None,
+    database_url: str | None = None,
     language: str | None = None,
 ) -> Settings:
     """Return settings from ``SAFEWALK_*`` variables, with explicit arguments taking precedence.
 
-    Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_CATALOG``, ``SAFEWALK_LANG`` (sv/en),
-    ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``, ``SAFEWALK_MAX_PHOTO_MB``,
-    ``SAFEWALK_TILES`` (a tile URL template, or ``none``), ``SAFEWALK_GPS_ACCURACY_M``,
-    ``SAFEWALK_SEED`` (0 to start empty).
+    Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_DATABASE_URL``, ``SAFEWALK_CATALOG``,
+    ``SAFEWALK_LANG`` (sv/en), ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``,
+    ``SAFEWALK_MAX_PHOTO_MB``, ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
+    ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_SEED`` (0 to start empty).
+
+    Raises
+    ------
+    ConfigError
+        A variable whose value cannot be used, naming the variable and what it takes.
     """
     env = os.environ if environ is None else environ
+    tiles = env.get("SAFEWALK_TILES", "").strip()
     settings = Settings(
-        workspace=Path(env.get("SAFEWALK_WORKSPACE") or default_workspace(env)),
+        workspace=env.get("SAFEWALK_WORKSPACE") or default_workspace(env),
+        database_url=env.get("SAFEWALK_DATABASE_URL") or None,
         catalog=Path(env["SAFEWALK_CATALOG"]) if env.get("SAFEWALK_CATALOG") else None,
-        language=check_language(env.get("SAFEWALK_LANG") or DEFAULT_LANGUAGE),
+        language=check_language(
+            env.get("SAFEWALK_LANG") or DEFAULT_LANGUAGE, source="SAFEWALK_LANG"
+        ),
         data_dir=Path(env.get("SAFEWALK_DATA_DIR") or DEFAULT_DATA_DIR),
-        area_tolerance_m=float(env.get("SAFEWALK_AREA_TOLERANCE_M") or 50.0),
-        tiles_url=None
-        if env.get("SAFEWALK_TILES", "").lower() == "none"
-        else env.get("SAFEWALK_TILES") or OSM_TILES,
-        gps_accuracy_m=float(env.get("SAFEWALK_GPS_ACCURACY_M") or 30.0),
-        max_photo_bytes=int(float(env.get("SAFEWALK_MAX_PHOTO_MB") or 20) * 1_000_000),
+        area_tolerance_m=_number(env, "SAFEWALK_AREA_TOLERANCE_M", 50.0),
+        tiles_url=None if tiles.lower() == "none" else tiles or OSM_TILES,
+        gps_accuracy_m=_number(env, "SAFEWALK_GPS_ACCURACY_M", 30.0),
+        max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
         seed_new_workspace=env.get("SAFEWALK_SEED", "1") != "0",
     )
     if workspace is not None:
-        settings = replace(settings, workspace=workspace)
+        settings = replace(settings, workspace=workspace, database_url=database_url)
+    elif database_url is not None:
+        settings = replace(settings, database_url=database_url)
     if language is not None:
         settings = replace(settings, language=check_language(language))
     return settings

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from gis.crs import WGS84, to_storage_crs
 from layers.schema import WALKS_LAYER
-from layers.store import Area
+from layers.store import Area, Query
 from walks.model import ObservationDraft, ObservationStatus, Position
 from walks.recording import record_observation
 from walks.workspace import Workspace
@@ -121,9 +121,9 @@ def load_demo(workspace: Workspace, *, now: datetime | None = None) -> DemoSumma
 
 
 def _remove_demo_records(workspace: Workspace, slug: str) -> int:
+    demo_only = Query(is_demo=True, columns=("uuid",))
     removed = 0
     for layer in (*workspace.catalog.names, WALKS_LAYER):
-        frame = workspace.store.read_layer(slug, layer)
-        uuids = frame.loc[frame["is_demo"].astype(bool), "uuid"].tolist()
+        uuids = [record["uuid"] for record in workspace.store.read_records(slug, layer, demo_only)]
         removed += workspace.store.delete(slug, layer, uuids, actor=DEMO_ACTOR)
     return removed

@@ -50,3 +50,7 @@ class OutsideGivenAreaError(PositionError):
 
 class AreaInputError(WalkError):
     """A new area's file or name that cannot be used."""
+
+
+class ConfigError(WalkError):
+    """A setting (environment variable or option) whose value cannot be used."""

@@ -5,37 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from shapely.geometry.base import BaseGeometry
 
 from gis.photos import Photo
+from layers.values import LightCondition, ObservationStatus, WalkKind
 
-
-class ObservationStatus(StrEnum):
-    """Where an observation is in its life: new → assessed → planned → resolved (or dismissed)."""
-
-    NEW = "new"
-    ASSESSED = "assessed"
-    PLANNED = "planned"
-    RESOLVED = "resolved"
-    DISMISSED = "dismissed"
-
-
-class LightCondition(StrEnum):
-    """The light when an observation was made."""
-
-    DAYLIGHT = "daylight"
-    DUSK = "dusk"
-    DARK = "dark"
-
-
-class WalkKind(StrEnum):
-    """What kind of walk a walk is."""
-
-    REGULAR = "regular"
-    YOUTH = "youth"
-    INVENTORY = "inventory"
+__all__ = [
+    "AreaSummary",
+    "LightCondition",
+    "Observation",
+    "ObservationDraft",
+    "ObservationStatus",
+    "Position",
+    "Walk",
+    "WalkKind",
+    "WalkPlan",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +67,7 @@ class Observation:
     """Northing in SWEREF 99 TM (m)."""
     lon: float
     lat: float
-    status: str
+    status: ObservationStatus
     severity: int | None
     description: str
     walk_uuid: str | None
@@ -89,7 +75,7 @@ class Observation:
     created_by: str
     is_demo: bool
     fields: Mapping[str, object]
-    light_condition: str | None = None
+    light_condition: LightCondition | None = None
 
 
 PARTICIPANT_GROUPS: tuple[str, ...] = (
@@ -124,7 +110,7 @@ class Walk:
     area: str
     title: str
     starts_at: datetime
-    kind: str
+    kind: WalkKind
     organisations: tuple[str, ...]
     participants: Mapping[str, int]
     notes: str

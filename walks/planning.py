@@ -12,7 +12,7 @@ from gis.crs import WGS84, to_storage_crs, to_wgs84
 from gis.i18n import Text
 from gis.sun import CIVIL_TWILIGHT_DEG, SunTimes, sun_elevation_deg, sun_times
 from layers.schema import WALKS_LAYER
-from layers.store import Area
+from layers.store import Area, Record
 from walks.areas import find_area
 from walks.errors import WalkError
 from walks.model import PARTICIPANT_GROUPS, LightCondition, Walk, WalkPlan
@@ -112,7 +112,7 @@ def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = No
         {
             "title": plan.title,
             "starts_at": plan.starts_at,
-            "kind": str(plan.kind),
+            "kind": plan.kind,
             "organisations": json.dumps(organisations, ensure_ascii=False),
             "participants": json.dumps(participants),
             "notes": plan.notes,
@@ -124,39 +124,28 @@ def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = No
         route,
         actor=plan.created_by,
     )
+    return _walk(area.slug, stored)
+
+
+def _walk(slug: str, record: Record) -> Walk:
     return Walk(
-        uuid=stored["uuid"],
-        number=stored["number"],
-        area=area.slug,
-        title=str(stored["title"]),
-        starts_at=datetime.fromisoformat(str(stored["starts_at"])),
-        kind=str(stored["kind"]),
-        organisations=organisations,
-        participants=participants,
-        notes=plan.notes,
-        is_demo=False,
-        route=route,
+        uuid=record["uuid"],
+        number=record["number"],
+        area=slug,
+        title=record["title"],
+        starts_at=record["starts_at"],
+        kind=record["kind"],
+        organisations=tuple(json.loads(record["organisations"] or "[]")),
+        participants=json.loads(record["participants"] or "{}"),
+        notes=record["notes"] or "",
+        is_demo=record["is_demo"],
+        route=record["geometry"],
     )
 
 
 def list_walks(workspace: Workspace, area: str) -> list[Walk]:
     """Return an area's walks, newest start first."""
     target = find_area(workspace, area)
-    frame = workspace.store.read_layer(target.slug, WALKS_LAYER)
-    walks = [
-        Walk(
-            uuid=str(row["uuid"]),
-            number=int(row["number"]),
-            area=target.slug,
-            title=str(row["title"]),
-            starts_at=row["starts_at"].to_pydatetime(),
-            kind=str(row["kind"]),
-            organisations=tuple(json.loads(row["organisations"] or "[]")),
-            participants=json.loads(row["participants"] or "{}"),
-            notes="" if row["notes"] is None else str(row["notes"]),
-            is_demo=bool(row["is_demo"]),
-            route=row["geometry"],
-        )
-        for row in frame.to_dict("records")
-    ]
+    records = workspace.store.read_records(target.slug, WALKS_LAYER)
+    walks = [_walk(target.slug, record) for record in records]
     return sorted(walks, key=lambda walk: walk.starts_at, reverse=True)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-import pandas as pd
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gis.analysis import containing_keys, nearest_key
 from gis.crs import crs_from_user_input, to_storage_crs, to_wgs84
 from gis.i18n import Text
+from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, PHOTOS_LAYER, WALKS_LAYER
-from layers.store import Area
+from layers.store import Area, Query, Record
 from walks.areas import find_area
 from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
 from walks.model import Observation, ObservationDraft, Position
@@ -70,6 +69,41 @@ def position_to_point(position: Position) -> Point:
             )
         )
     return point
+
+
+def choose_position(
+    *,
+    typed: tuple[float | None, float | None] = (None, None),
+    crs: str = "EPSG:4326",
+    pointed: tuple[float, float] | None = None,
+    photos: Sequence[Photo] = (),
+) -> Position | None:
+    """Return the position to register, from the sources a user gave; None if there is none.
+
+    Typed coordinates (in ``crs``) win, then a point chosen on the map or the phone's GPS
+    (``pointed``, longitude/latitude), then the first photo with a GPS position in EXIF.
+
+    Raises
+    ------
+    PositionError
+        Only one of the two typed coordinates was given.
+    """
+    x, y = typed
+    if x is not None and y is not None:
+        return Position(x, y, crs)
+    if (x, y) != (None, None):
+        raise PositionError(
+            Text(
+                sv="Ange både longitud och latitud (eller ingen av dem).",
+                en="Give both longitude and latitude (or neither).",
+            )
+        )
+    if pointed is not None:
+        return Position(*pointed)
+    for photo in photos:
+        if photo.lon is not None and photo.lat is not None:
+            return Position(photo.lon, photo.lat)
+    return None
 
 
 def locate(
@@ -152,20 +186,21 @@ def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
     """Return the UUID of walk ``walk`` (its number or UUID) in area ``slug``."""
     if walk is None or not walk.strip():
         return None
-    walks = workspace.store.read_layer(slug, WALKS_LAYER)
     text = walk.strip()
-    match = walks[(walks["uuid"] == text) | (walks["number"].astype(str) == text)]
-    if match.empty:
-        listed = ", ".join(
-            f"{n} ({t})" for n, t in zip(walks["number"], walks["title"], strict=True)
+    store = workspace.store
+    if store.read_records(slug, WALKS_LAYER, Query(uuids=(text,), columns=("uuid",))):
+        return text
+    walks = store.read_records(slug, WALKS_LAYER, Query(columns=("uuid", "number", "title")))
+    for record in walks:
+        if str(record["number"]) == text:
+            return str(record["uuid"])
+    listed = ", ".join(f"{r['number']} ({r['title']})" for r in walks)
+    raise FeatureValidationError(
+        Text(
+            sv=f"Området har ingen trygghetsvandring {text!r}. Vandringar: {listed or '-'}.",
+            en=f"The area has no safety walk {text!r}. Walks: {listed or '-'}.",
         )
-        raise FeatureValidationError(
-            Text(
-                sv=f"Området har ingen trygghetsvandring {text!r}. Vandringar: {listed or '-'}.",
-                en=f"The area has no safety walk {text!r}. Walks: {listed or '-'}.",
-            )
-        )
-    return str(match["uuid"].iloc[0])
+    )
 
 
 def record_observation(
@@ -220,12 +255,12 @@ def record_observation(
     light = draft.light_condition or light_condition_at(wgs.x, wgs.y, observed_at)
     walk_uuid = _walk_uuid(workspace, target.slug, walk) if walk else draft.walk_uuid
     values: dict[str, object] = {
-        "status": str(draft.status),
+        "status": draft.status,
         "severity": draft.severity,
         "description": draft.description,
         "walk_uuid": walk_uuid,
         "observed_at": observed_at,
-        "light_condition": str(light),
+        "light_condition": light,
         "created_at": moment,
         "updated_at": moment,
         "created_by": draft.created_by,
@@ -251,68 +286,46 @@ def record_observation(
         actor=draft.created_by,
         children={PHOTOS_LAYER: photos} if photos else None,
     )
-    return _observation(target.slug, spec.name, stored, point)
+    return _observation(target.slug, spec.name, stored)
 
 
-def _observation(
-    slug: str, category: str, row: Mapping[str, Any], point: BaseGeometry
-) -> Observation:
+def _observation(slug: str, category: str, record: Record) -> Observation:
+    point = record["geometry"]
     wgs = to_wgs84(point)
-    observed = row["observed_at"]
-    if isinstance(observed, str):
-        observed = datetime.fromisoformat(observed)
-    elif isinstance(observed, pd.Timestamp):
-        observed = observed.to_pydatetime()
-    severity = row.get("severity")
     return Observation(
-        uuid=str(row["uuid"]),
-        number=int(row["number"]),
+        uuid=record["uuid"],
+        number=record["number"],
         area=slug,
         category=category,
         x=point.x,
         y=point.y,
         lon=round(wgs.x, 7),
         lat=round(wgs.y, 7),
-        status=str(row["status"]),
-        severity=None if severity is None or pd.isna(severity) else int(severity),
-        description=_text_or_empty(row.get("description")),
-        walk_uuid=None if pd.isna(row.get("walk_uuid")) else str(row.get("walk_uuid")),
-        observed_at=observed,
-        created_by=str(row["created_by"]),
-        is_demo=bool(row["is_demo"]),
-        light_condition=_text_or_empty(row.get("light_condition")) or None,
+        status=record["status"],
+        severity=record["severity"],
+        description=record["description"] or "",
+        walk_uuid=record["walk_uuid"],
+        observed_at=record["observed_at"],
+        created_by=record["created_by"],
+        is_demo=record["is_demo"],
+        light_condition=record["light_condition"],
         fields={
-            k: _plain(v)
-            for k, v in row.items()
-            if k not in _COMMON and k not in ("fid", "geometry")
+            k: v for k, v in record.items() if k not in _COMMON and k not in ("fid", "geometry")
         },
     )
 
 
-def _text_or_empty(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _plain(value: object) -> object:
-    """Return pandas/numpy scalars as plain Python values, missing values as None."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def list_observations(
-    workspace: Workspace, area: str, *, category: str | None = None
+    workspace: Workspace, area: str, *, category: str | None = None, query: Query | None = None
 ) -> list[Observation]:
-    """Return the observations of an area (optionally one category), by number."""
+    """Return the observations of an area (one category, those ``query`` selects), by number."""
     target = find_area(workspace, area)
     names = [workspace.catalog.category(category).name] if category else workspace.catalog.names
-    observations = []
-    for name in names:
-        frame = workspace.store.read_layer(target.slug, name)
-        for row in frame.to_dict("records"):
-            observations.append(_observation(target.slug, name, row, row["geometry"]))
+    observations = [
+        _observation(target.slug, name, record)
+        for name in names
+        for record in workspace.store.read_records(target.slug, name, query)
+    ]
     return sorted(observations, key=lambda o: o.number)
 
 
@@ -329,16 +342,14 @@ def withdraw_observation(workspace: Workspace, observation: Observation, *, acto
 
 def walk_observations(workspace: Workspace, area: str, walk_uuid: str) -> list[Observation]:
     """Return a walk's observations in the order they were made."""
-    observations = [o for o in list_observations(workspace, area) if o.walk_uuid == walk_uuid]
+    observations = list_observations(workspace, area, query=Query(walk_uuid=walk_uuid))
     return sorted(observations, key=lambda o: o.observed_at)
 
 
 def photo_thumbnails(workspace: Workspace, area: str, uuids: list[str]) -> dict[str, list[bytes]]:
     """Return the thumbnails of the photos of features ``uuids``, per feature."""
-    photos = workspace.store.read_layer(find_area(workspace, area).slug, PHOTOS_LAYER)
-    wanted = set(uuids)
+    photos = workspace.store.read_photos(find_area(workspace, area).slug, uuids)
     thumbnails: dict[str, list[bytes]] = {}
-    for row in photos.to_dict("records"):
-        if row["feature_uuid"] in wanted:
-            thumbnails.setdefault(str(row["feature_uuid"]), []).append(bytes(row["thumbnail"]))
+    for photo in photos:
+        thumbnails.setdefault(photo.feature_uuid, []).append(photo.thumbnail)
     return thumbnails

@@ -32,12 +32,12 @@ WRITER = textwrap.dedent(
     store = GeoPackageStore(root, load_layer_catalog())
     if mode == "die-before-commit":
         import os, signal
-        import layers.gpkg as gpkg
+        import layers.gpkg.writes as writes
 
         def die(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGKILL)
 
-        gpkg._log_change = die
+        writes.log_change = die
     now = datetime.now(UTC)
     values = {
         "status": "new", "problem": "dim", "observed_at": now, "created_at": now,

@@ -56,7 +56,7 @@ def test_gdal_3_6_sees_every_layer_with_the_right_counts(workspace_path: Path) -
     from layers.schema import load_layer_catalog
     from layers.store import open_store
 
-    store = open_store(workspace_path, load_layer_catalog())
+    store = open_store(str(workspace_path), catalog=load_layer_catalog())
     counts = store.feature_counts("hasselby-gard")
     seen = ogr_feature_counts(workspace_path / "hasselby-gard.gpkg")
     assert {name: seen[name] for name in counts} == counts

@@ -203,7 +203,7 @@ def test_a_category_added_to_the_catalog_appears_in_existing_areas(
     )
     path = tmp_path / "catalog.toml"
     path.write_text(text, encoding="utf-8")
-    bigger = open_store(store.root, load_layer_catalog(path))
+    bigger = open_store(str(store.root), catalog=load_layer_catalog(path))
     assert "dark_path" in bigger.feature_counts("test")
     stored = bigger.append(
         "test",
@@ -239,7 +239,7 @@ def test_an_existing_area_is_never_replaced(store: GeoPackageStore) -> None:
 
 def test_postgis_urls_are_refused_with_a_clear_message(catalog: Catalog) -> None:
     with pytest.raises(StoreError, match="PostGIS storage is not available yet"):
-        open_store("postgresql://localhost/safewalk", catalog)
+        open_store("postgresql://localhost/safewalk", catalog=catalog)
 
 
 def test_an_area_being_built_by_another_process_is_not_listed(store: GeoPackageStore) -> None:

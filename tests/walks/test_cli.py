@@ -474,3 +474,65 @@ def test_without_position_or_photo_gps_the_user_is_told_how(capsys, ws) -> None:
     code, _, err = run(capsys, "add", "--category", "graffiti", "--field", "surface=wall", *ws)
     assert code == 1
     assert "Give the position with --lon and --lat, or a photo with a GPS position" in err
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [["--workspace", "postgresql://localhost/safewalk"], ["--database-url", "postgres://db/x"]],
+)
+def test_a_database_url_is_never_taken_for_a_folder(capsys, tmp_path, monkeypatch, flag) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "areas", *flag, "--lang", "en")
+    assert code == 1
+    assert "PostGIS storage is not available yet" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gpkg_url_opens_the_folder_it_names(capsys, tmp_path, workspace_path) -> None:
+    code, out, _ = run(capsys, "areas", "--json", "--workspace", f"gpkg://{workspace_path}")
+    assert code == 0
+    assert len(json.loads(out)) == 10
+    assert not (tmp_path / "gpkg:").exists()
+
+
+def test_an_unknown_store_address_is_refused_naming_the_scheme(capsys) -> None:
+    code, _, err = run(capsys, "areas", "--workspace", "ftp://example/ws", "--lang", "en")
+    assert code == 1
+    assert "Unknown storage type 'ftp'" in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "sv", "en"),
+    [
+        ("SAFEWALK_AREA_TOLERANCE_M", "abc", "ska vara ett positivt tal", "must be a positive"),
+        ("SAFEWALK_MAX_PHOTO_MB", "-3", "ska vara ett positivt tal", "must be a positive"),
+        ("SAFEWALK_LANG", "fr", "inget språk som stöds", "not a supported language"),
+    ],
+)
+def test_a_bad_environment_variable_is_named_in_both_languages(
+    capsys, monkeypatch, workspace_path, variable, value, sv, en
+) -> None:
+    monkeypatch.setenv(variable, value)
+    code, _, err = run(capsys, "areas", "--workspace", str(workspace_path))
+    assert code == 1
+    assert variable in err
+    assert sv in err or en in err
+    if variable != "SAFEWALK_LANG":
+        code, _, err = run(capsys, "areas", "--workspace", str(workspace_path), "--lang", "en")
+        assert (code, variable in err, en in err) == (1, True, True)
+
+
+def test_a_library_bug_is_not_reported_as_a_user_error(capsys, monkeypatch, ws) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        msg = "a bug"
+        raise ValueError(msg)
+
+    monkeypatch.setattr("walks.cli.area_summaries", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        main(["areas", *ws])
+
+
+def test_only_one_typed_coordinate_is_refused(capsys, ws) -> None:
+    code, _, err = run(capsys, "add", "--category", "lighting", "--lon", str(LON), *ws)
+    assert code == 1
+    assert "Give both longitude and latitude" in err

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from layers.errors import FeatureValidationError
-from layers.schema import OBSERVATION_STATUSES, WALKS_LAYER
+from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
 from walks.errors import PositionError
 from walks.model import LightCondition, ObservationDraft, ObservationStatus, Position
 from walks.overview import overview_svg
@@ -28,8 +28,10 @@ def draft(**changes: object) -> ObservationDraft:
     return ObservationDraft(**values)  # type: ignore[arg-type]
 
 
-def test_statuses_of_the_domain_match_the_stored_field() -> None:
-    assert [s.value for s in ObservationStatus] == [v.value for v in OBSERVATION_STATUSES]
+def test_the_stored_status_field_takes_exactly_the_domain_statuses() -> None:
+    status = next(f for f in OBSERVATION_FIELDS if f.name == "status")
+    assert status.allowed == tuple(s.value for s in ObservationStatus)
+    assert status.enum is ObservationStatus
     assert {c.value for c in LightCondition} == {"daylight", "dusk", "dark"}
 
 

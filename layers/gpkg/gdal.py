@@ -1,0 +1,189 @@
+"""Layers made by GDAL, so files carry what QGIS and GDAL expect; their indexes and styles.
+
+GDAL (through pyogrio) creates each empty layer: GeoPackage 1.2 metadata, the R-tree
+spatial index and the feature-count triggers. GDAL only ever opens a file that no
+connection of this process holds: an area file being upgraded under the workspace lock,
+or a template.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from gis.crs import SWEREF99_TM
+from layers.catalog import Catalog
+from layers.gpkg.sqlite import connect, quote
+from layers.qml import category_qml, line_qml, polygon_qml
+from layers.schema import AREA_LAYER, WALKS_LAYER, TableSpec, datetime_to_text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+SQL_TYPES: Final = {
+    "text": "TEXT",
+    "integer": "INTEGER",
+    "real": "REAL",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "DATETIME",
+    "binary": "BLOB",
+}
+INDEXED_COLUMNS: Final = (
+    ("uuid", True),
+    ("number", True),
+    ("walk_uuid", False),
+    ("feature_uuid", False),
+)
+"""Columns with an index where a table has them, and whether it is unique."""
+UNSYNCED_OPTIONS: Final = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "MEMORY"}
+"""GDAL config options for a file nobody relies on yet: no fsync, rollback journal in memory."""
+
+_CREATING = threading.RLock()
+"""Held while GDAL creates layers. GDAL's config options are process-wide: a thread that
+turned syncing off for a template must not lend that to another thread's upgrade of a
+live area file."""
+
+
+def arrow_schema(table: TableSpec) -> pa.Schema:
+    """Return the Arrow schema GDAL turns into ``table``'s columns."""
+    import pyarrow as pa
+
+    types = {
+        "text": pa.string(),
+        "integer": pa.int64(),
+        "real": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("ms", tz="UTC"),
+        "binary": pa.binary(),
+    }
+    fields = [pa.field(f.name, types[f.type]) for f in table.fields]
+    if table.geometry is not None:
+        fields.insert(0, pa.field("geom", pa.binary()))
+    return pa.schema(fields)
+
+
+@contextmanager
+def gdal_without_sync() -> Iterator[None]:
+    """Let GDAL skip every fsync in this block; the options are restored on leaving.
+
+    Only for files no other process can see yet and that are thrown away if the
+    process dies: a template, an area file under its temporary name. While the block
+    runs, no other thread of this process creates layers (``create_tables`` waits), so
+    a live file is never written unsynced. GDAL reads are not affected by the options.
+    """
+    import pyogrio
+
+    with _CREATING:
+        previous = {name: pyogrio.get_gdal_config_option(name) for name in UNSYNCED_OPTIONS}
+        pyogrio.set_gdal_config_options(UNSYNCED_OPTIONS)
+        try:
+            yield
+        finally:
+            pyogrio.set_gdal_config_options(previous)
+
+
+def create_tables(path: Path, tables: Sequence[TableSpec]) -> None:
+    """Create empty layers with GDAL so they carry GDAL's metadata, index and triggers.
+
+    Each layer is one GDAL open and close of ``path``, with GDAL's (full) syncing
+    unless called inside ``gdal_without_sync``.
+    """
+    import pyarrow as pa
+    import pyogrio
+
+    with _CREATING:
+        for table in tables:
+            pyogrio.write_arrow(
+                pa.Table.from_batches([], schema=arrow_schema(table)),
+                path,
+                layer=table.name,
+                driver="GPKG",
+                geometry_name="geom" if table.geometry else None,
+                geometry_type=table.geometry,
+                crs=SWEREF99_TM if table.geometry else None,
+                dataset_options={"VERSION": "1.2"},
+                layer_options={"DESCRIPTION": f"{table.title.sv} / {table.title.en}"},
+            )
+        if not any(t.name == "layer_styles" for t in tables) and not _has_table(
+            path, "layer_styles"
+        ):
+            _create_styles_table(path)
+
+
+def _has_table(path: Path, name: str) -> bool:
+    with connect(path) as connection:
+        found = connection.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,))
+        return found.fetchone() is not None
+
+
+def _create_styles_table(path: Path) -> None:
+    """Create QGIS' ``layer_styles`` table, registered as an attributes table."""
+    import pyarrow as pa
+    import pyogrio
+
+    text_columns = ("f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
+                    "styleName", "styleQML", "styleSLD")  # fmt: skip
+    schema = pa.schema(
+        [pa.field(name, pa.string()) for name in text_columns]
+        + [pa.field("useAsDefault", pa.bool_())]
+        + [pa.field(name, pa.string()) for name in ("description", "owner", "ui")]
+        + [pa.field("update_time", pa.timestamp("ms", tz="UTC"))]
+    )
+    pyogrio.write_arrow(
+        pa.Table.from_batches([], schema=schema),
+        path,
+        layer="layer_styles",
+        driver="GPKG",
+        layer_options={"FID": "id"},
+    )
+
+
+def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Sequence[str]) -> None:
+    """Store safewalk's QGIS style (QML) of each of ``tables`` as its default style."""
+    styles = {spec.name: category_qml(spec) for spec in catalog.categories}
+    styles[AREA_LAYER] = polygon_qml("#000000", outline_width_mm=1.0)
+    styles[WALKS_LAYER] = line_qml("#0072B2", width_mm=1.0, dashed=True)
+    for name in tables:
+        if name not in styles:
+            continue
+        connection.execute(
+            "DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = 'safewalk'", (name,)
+        )
+        connection.execute(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+            "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+            "owner, ui, update_time) VALUES ('', '', ?, 'geom', 'safewalk', ?, '', 1, ?, "
+            "'safewalk', '', ?)",
+            (name, styles[name], "safewalk default style", datetime_to_text(datetime.now(UTC))),
+        )
+
+
+def index_name(table: str, column: str) -> str:
+    """Return the name of safewalk's index on ``table.column``."""
+    return f"idx_{table}_{column}"
+
+
+def expected_indexes(table: TableSpec) -> list[tuple[str, str, bool]]:
+    """Return (index name, column, unique) of every index ``table`` should have."""
+    return [
+        (index_name(table.name, column), column, unique)
+        for column, unique in INDEXED_COLUMNS
+        if column in table.field_names
+    ]
+
+
+def create_indexes(connection: sqlite3.Connection, tables: Sequence[TableSpec]) -> None:
+    """Create the indexes ``tables`` should have and do not have yet."""
+    for table in tables:
+        for name, column, unique in expected_indexes(table):
+            connection.execute(
+                f"CREATE {'UNIQUE ' if unique else ''}INDEX IF NOT EXISTS {quote(name)} "
+                f"ON {quote(table.name)} ({quote(column)})"
+            )

@@ -1,0 +1,61 @@
+"""Connections to one area file with this process's SQLite: reads, and write transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+from gis.gpkg import register_gpkg_functions
+from gis.i18n import Text
+from layers.errors import StoreError
+
+BUSY_TIMEOUT_S: Final = 60.0
+"""How long a writer waits for another process's transaction before giving up."""
+
+
+def quote(identifier: str) -> str:
+    """Return ``identifier`` as an SQL identifier (double quotes, inner quotes doubled)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """Open ``path`` in autocommit mode with the GeoPackage SQL functions registered.
+
+    SQLite errors leave as ``StoreError`` naming the file and pointing to ``safewalk check``.
+    """
+    if not path.is_file():
+        raise StoreError(
+            Text(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
+        )
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        register_gpkg_functions(connection)
+        yield connection
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            Text(
+                sv=f"GeoPackage-filen {path} kunde inte läsas eller skrivas: {error}. "
+                "Kör 'safewalk check' för en rapport.",
+                en=f"The GeoPackage {path} could not be read or written: {error}. "
+                "Run 'safewalk check' for a report.",
+            )
+        ) from error
+    finally:
+        connection.close()
+
+
+@contextmanager
+def transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """One write transaction; taken with BEGIN IMMEDIATE so writers queue, never deadlock."""
+    with connect(path) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")

@@ -1,0 +1,228 @@
+"""The GeoPackage store: a workspace folder with one GeoPackage per area.
+
+Layers are created by GDAL, so files carry the metadata QGIS and GDAL expect
+(GeoPackage 1.2, R-tree spatial index, feature-count triggers). Features are then
+written with plain SQLite in one ``BEGIN IMMEDIATE`` transaction each: appending never
+rewrites a layer, concurrent writers queue on SQLite's lock, and a killed writer leaves
+either the whole write or none of it (SQLite's journal).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from gis.gpkg import gpkg_to_geometry
+from layers.catalog import Catalog
+from layers.errors import UnknownLayerError
+from layers.gpkg.build import build_area
+from layers.gpkg.check import check_area
+from layers.gpkg.folder import Folder
+from layers.gpkg.frames import read_frame, read_records
+from layers.gpkg.sqlite import connect, quote, transaction
+from layers.gpkg.upgrade import missing_schema, upgrade_area
+from layers.gpkg.writes import delete_rows, insert_row
+from layers.records import Area, PhotoInfo, Problem, Query, Record
+from layers.rules import check_slug, child_table
+from layers.schema import (
+    AREA_LAYER,
+    PHOTOS_LAYER,
+    TableSpec,
+    load_layer_catalog,
+    tables_for_catalog,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+log = logging.getLogger(__name__)
+
+
+class GeoPackageStore:
+    """A workspace folder holding ``<slug>.gpkg`` per area (see module docstring).
+
+    Parameters
+    ----------
+    root
+        The workspace folder; created if it does not exist.
+    catalog
+        The layer catalog; None means the workspace's own ``catalog.toml``, or the
+        shipped catalog when the workspace has none.
+    """
+
+    def __init__(self, root: Path, catalog: Catalog | None = None) -> None:
+        self.folder = Folder(root)
+        self.folder.prepare()
+        if catalog is None:
+            own = self.folder.catalog_path()
+            catalog = load_layer_catalog(own) if own else load_layer_catalog()
+        self.catalog = catalog
+        self._tables = {table.name: table for table in tables_for_catalog(catalog)}
+        self._areas: dict[str, Area] = {}
+        self._upgrade_areas()
+
+    @property
+    def root(self) -> Path:
+        """The workspace folder."""
+        return self.folder.root
+
+    @property
+    def location(self) -> str:
+        """The workspace folder, for messages."""
+        return str(self.folder.root)
+
+    def path(self, slug: str) -> Path:
+        """Return the GeoPackage file of area ``slug``."""
+        return self.folder.path(slug)
+
+    def slugs(self) -> list[str]:
+        """Return the ids of every area in the workspace."""
+        return self.folder.slugs()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the workspace lock: schema changes and first-run set-up, one process at a time."""
+        with self.folder.lock:
+            yield
+
+    def _upgrade_areas(self) -> None:
+        """Add layers, fields and indexes the catalog has gained since an area was created."""
+        stale = [s for s in self.folder.slugs() if missing_schema(self.path(s), self._tables)]
+        if not stale:
+            return
+        with self.exclusive():
+            for slug in stale:
+                upgrade_area(self.path(slug), self.catalog, self._tables)
+
+    def _table(self, layer: str) -> TableSpec:
+        try:
+            return self._tables[layer]
+        except KeyError:
+            raise UnknownLayerError(name=layer, valid=", ".join(self._tables)) from None
+
+    # ---------------------------------------------------------------------- areas
+    def areas(self) -> list[Area]:
+        """Return every area, sorted by name.
+
+        Boundaries are read once per file and kept: the store never changes an existing
+        area's boundary, and a new or removed area file is noticed on the next call.
+        """
+        slugs = self.folder.slugs()
+        for gone in set(self._areas) - set(slugs):
+            del self._areas[gone]
+        for slug in slugs:
+            if slug not in self._areas:
+                area = self._read_area(slug)
+                if area is not None:
+                    self._areas[slug] = area
+        return sorted(self._areas.values(), key=lambda area: area.name.casefold())
+
+    def _read_area(self, slug: str) -> Area | None:
+        with connect(self.path(slug)) as connection:
+            row = connection.execute(
+                f"SELECT geom, name, source, is_demo FROM {quote(AREA_LAYER)} ORDER BY fid LIMIT 1"
+            ).fetchone()
+        if row is None:
+            log.warning("area file %s has no boundary; skipped", self.path(slug))
+            return None
+        boundary = gpkg_to_geometry(row[0])
+        shapely.prepare(boundary)
+        return Area(slug, row[1], boundary, source=row[2] or "", is_demo=bool(row[3]))
+
+    def add_area(self, area: Area, *, actor: str) -> None:
+        """Create ``<slug>.gpkg`` with every layer, empty, and the boundary."""
+        check_slug(area.slug)
+        build_area(
+            self.path(area.slug), area, self.catalog, list(self._tables.values()), actor=actor
+        )
+
+    # ------------------------------------------------------------------- features
+    def append(
+        self,
+        slug: str,
+        layer: str,
+        values: Mapping[str, object],
+        geometry: BaseGeometry | None,
+        *,
+        actor: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+    ) -> Record:
+        """Add one feature, and rows that belong to it, in one transaction; see ``Store.append``."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        owned = {child_table(name): rows for name, rows in (children or {}).items()}
+        with transaction(path) as connection:
+            stored = insert_row(connection, table, values, geometry, actor=actor)
+            for child, rows in owned.items():
+                for row in rows:
+                    values = {**row, "feature_uuid": stored["uuid"], "layer": table.name}
+                    insert_row(connection, child, values, None, actor=actor)
+            return stored
+
+    def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
+        """Delete features by UUID in one transaction, logging each with its old values."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        if not uuids:
+            return 0
+        with transaction(path) as connection:
+            return delete_rows(connection, table, uuids, actor=actor)
+
+    def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
+        """Return the features of a layer (those of ``query``), index = fid, EPSG:3006."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        with connect(path) as connection:
+            return read_frame(connection, table, query or Query())
+
+    def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
+        """Return the features of a layer (those of ``query``) as typed records, by fid."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        with connect(path) as connection:
+            return read_records(connection, table, query or Query())
+
+    def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
+        """Return the photos of features ``feature_uuids`` with thumbnails, oldest first."""
+        path = self.folder.existing_path(slug)
+        with connect(path) as connection:
+            rows = connection.execute(
+                "SELECT uuid, feature_uuid, layer, width, height, thumbnail "
+                f"FROM {quote(PHOTOS_LAYER)} "
+                "WHERE feature_uuid IN (SELECT value FROM json_each(?)) ORDER BY fid",
+                (json.dumps(list(feature_uuids)),),
+            ).fetchall()
+        return [PhotoInfo(*row) for row in rows]
+
+    def read_photo_image(self, slug: str, photo_uuid: str) -> bytes | None:
+        """Return the full-size JPEG of one photo, or None if there is no such photo."""
+        path = self.folder.existing_path(slug)
+        with connect(path) as connection:
+            row = connection.execute(
+                f"SELECT image FROM {quote(PHOTOS_LAYER)} WHERE uuid = ?", (photo_uuid,)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def feature_counts(self, slug: str) -> dict[str, int]:
+        """Return the number of rows per layer (counted, not taken from metadata)."""
+        path = self.folder.existing_path(slug)
+        with connect(path) as connection:
+            return {
+                name: connection.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0]
+                for name in self._tables
+            }
+
+    # ---------------------------------------------------------------------- check
+    def check(self, *, repair: bool = False) -> list[Problem]:
+        """Verify every area file; with ``repair`` fix stale feature counts and indexes."""
+        problems: list[Problem] = []
+        for slug in self.folder.slugs():
+            problems += check_area(self.path(slug), slug, self._tables, repair=repair)
+        return problems

@@ -1,0 +1,160 @@
+"""Writing rows on an open transaction: the row, its number, its change-log entry, metadata."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from gis.crs import STORAGE_EPSG
+from gis.gpkg import geometry_to_gpkg
+from layers.gpkg.sqlite import quote
+from layers.records import Record
+from layers.rules import decode_record, prepare_row, record_for_log
+from layers.schema import CHANGE_LOG_LAYER, CHILD_TABLES, SqlValue, TableSpec, datetime_to_text
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def next_number(connection: sqlite3.Connection, sequence: str) -> int:
+    """Draw the next number of the area's ``sequence``; it is never given out again."""
+    row = connection.execute(
+        "INSERT INTO safewalk_meta (key, value) VALUES (?, '1') ON CONFLICT (key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)",
+        (f"sequence:{sequence}",),
+    ).fetchone()
+    return int(row[0])
+
+
+def insert_row(
+    connection: sqlite3.Connection,
+    table: TableSpec,
+    values: Mapping[str, object],
+    geometry: BaseGeometry | None,
+    *,
+    actor: str,
+) -> Record:
+    """Validate and insert one row with its change-log entry; return it as typed values."""
+    row = prepare_row(table, values, geometry)
+    if table.sequence is not None:
+        row["number"] = next_number(connection, table.sequence)
+    columns = list(row)
+    params: list[SqlValue] = list(row.values())
+    if table.geometry is not None:
+        columns.insert(0, "geom")
+        params.insert(0, None if geometry is None else geometry_to_gpkg(geometry, STORAGE_EPSG))
+    cursor = connection.execute(
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join('?' * len(columns))})",
+        params,
+    )
+    stored: dict[str, SqlValue] = {"fid": cursor.lastrowid, **row}
+    if table.name != CHANGE_LOG_LAYER:
+        after = record_for_log(stored)
+        if geometry is not None:
+            after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
+        log_change(connection, actor, "insert", table.name, row.get("uuid"), None, after)
+    if geometry is not None:
+        extend_contents(connection, table.name, geometry.bounds)
+    guard_feature_count(connection, table.name)
+    return decode_record(table, stored, geometry)
+
+
+def delete_rows(
+    connection: sqlite3.Connection, table: TableSpec, uuids: Sequence[str], *, actor: str
+) -> int:
+    """Delete features and the rows that belong to them, logging each with its old values."""
+    marks = ",".join("?" * len(uuids))
+    rows = connection.execute(
+        f"SELECT * FROM {quote(table.name)} WHERE uuid IN ({marks})", list(uuids)
+    )
+    names = [d[0] for d in rows.description]
+    old = [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
+    connection.execute(f"DELETE FROM {quote(table.name)} WHERE uuid IN ({marks})", list(uuids))
+    guard_feature_count(connection, table.name)
+    for child in CHILD_TABLES:
+        connection.execute(
+            f"DELETE FROM {quote(child.name)} WHERE layer = ? AND feature_uuid IN ({marks})",
+            [table.name, *uuids],
+        )
+    for record in old:
+        before = record_for_log(record)
+        log_change(connection, actor, "delete", table.name, record["uuid"], before, None)
+    return len(old)
+
+
+def log_change(
+    connection: sqlite3.Connection,
+    actor: str,
+    action: str,
+    layer: str,
+    feature_uuid: object,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    """Add one entry to the area's change log (values as JSON, in the same transaction)."""
+    connection.execute(
+        f"INSERT INTO {quote(CHANGE_LOG_LAYER)} (at, actor, action, layer, feature_uuid, "
+        "before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            datetime_to_text(_now()),
+            actor,
+            action,
+            layer,
+            None if feature_uuid is None else str(feature_uuid),
+            None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+            None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+        ),
+    )
+
+
+def extend_contents(
+    connection: sqlite3.Connection, table: str, bounds: tuple[float, float, float, float]
+) -> None:
+    """Keep gpkg_contents' extent and last_change current, as GDAL does on close."""
+    min_x, min_y, max_x, max_y = bounds
+    connection.execute(
+        "UPDATE gpkg_contents SET last_change = ?, "
+        "min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), "
+        "max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) "
+        "WHERE table_name = ?",
+        (datetime_to_text(_now()), min_x, min_x, min_y, min_y, max_x, max_x, max_y, max_y, table),
+    )
+
+
+def feature_count_problem(connection: sqlite3.Connection, table: str) -> tuple[int, int] | None:
+    """Return (cached, actual) when GDAL's cached feature count is wrong, else None."""
+    row = connection.execute(
+        "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(?)",
+        (table,),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    actual = connection.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]
+    return None if row[0] == actual else (row[0], actual)
+
+
+def guard_feature_count(connection: sqlite3.Connection, table: str) -> None:
+    """Keep GDAL's cached feature count from going stale when its triggers are gone.
+
+    GDAL drops the count triggers while it has a layer open for writing (QGIS editing)
+    and writes its own count on close. Rows written meanwhile would make the cached
+    count too small, and GDAL readers then silently return too few rows. NULL makes
+    GDAL count the rows itself.
+    """
+    trigger = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        (f"trigger_insert_feature_count_{table}",),
+    ).fetchone()
+    if trigger is None:
+        connection.execute(
+            "UPDATE gpkg_ogr_contents SET feature_count = NULL WHERE lower(table_name) = lower(?)",
+            (table,),
+        )

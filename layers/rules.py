@@ -1,0 +1,182 @@
+"""Rules every store backend applies alike: area ids, geometries, rows in, typed records out.
+
+A backend stores what these functions return and draws the ``number`` of a layer with a
+sequence inside its write transaction; everything else about a row is decided here, so
+the GeoPackage and any database backend accept and refuse exactly the same input.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid as uuid_module
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Final
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon
+from shapely.geometry.base import BaseGeometry
+
+from gis.i18n import Text
+from layers.errors import FeatureValidationError, StoreError, UnknownLayerError
+from layers.records import Area, Record
+from layers.schema import CHILD_TABLES, SqlValue, TableSpec, coerce_record
+
+SLUG: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+"""An area id: lower-case ASCII letters, digits and hyphens (file and schema safe)."""
+
+
+def check_slug(slug: str) -> str:
+    """Return ``slug`` if it is a valid area id, else raise ``StoreError`` saying what is."""
+    if not SLUG.match(slug):
+        raise StoreError(
+            Text(
+                sv=f"Ogiltigt område-id {slug!r}: använd a–z, 0–9 och bindestreck.",
+                en=f"Invalid area id {slug!r}: use a–z, 0–9 and hyphens.",
+            )
+        )
+    return slug
+
+
+def area_exists_error(slug: str) -> StoreError:
+    """Return the error for adding an area whose id is taken."""
+    return StoreError(
+        Text(
+            sv=f"Området {slug!r} finns redan i arbetsytan.",
+            en=f"The area {slug!r} already exists in the workspace.",
+        )
+    )
+
+
+def area_boundary(area: Area) -> MultiPolygon:
+    """Return an area's boundary as the MultiPolygon every backend stores."""
+    boundary = area.boundary
+    if isinstance(boundary, MultiPolygon):
+        return boundary
+    if boundary.geom_type == "Polygon":
+        return MultiPolygon([boundary])
+    raise FeatureValidationError(
+        Text(
+            sv=f"Områdesgränsen ska vara en polygon, inte {boundary.geom_type}.",
+            en=f"The area boundary must be a polygon, not {boundary.geom_type}.",
+        )
+    )
+
+
+def check_geometry(table: TableSpec, geometry: BaseGeometry | None) -> None:
+    """Refuse a geometry that the layer cannot hold: missing, wrong type, invalid, not finite.
+
+    Raises
+    ------
+    FeatureValidationError
+        Naming the layer and what is wrong.
+    """
+    if geometry is None:
+        if table.geometry in ("Point", "MultiPolygon"):
+            raise FeatureValidationError(
+                Text(
+                    sv=f"Lagret {table.name!r} kräver en position.",
+                    en=f"Layer {table.name!r} needs a position.",
+                )
+            )
+        return
+    if table.geometry is None:
+        raise FeatureValidationError(
+            Text(
+                sv=f"Lagret {table.name!r} har ingen geometri.",
+                en=f"Layer {table.name!r} has no geometry.",
+            )
+        )
+    if geometry.geom_type != table.geometry:
+        raise FeatureValidationError(
+            Text(
+                sv=f"Lagret {table.name!r} tar geometri av typen {table.geometry}, "
+                f"inte {geometry.geom_type}.",
+                en=f"Layer {table.name!r} takes {table.geometry} geometry, "
+                f"not {geometry.geom_type}.",
+            )
+        )
+    finite = bool(np.isfinite(shapely.get_coordinates(geometry)).all())
+    if geometry.is_empty or not shapely.is_valid(geometry) or not finite:
+        reason = shapely.is_valid_reason(geometry)
+        raise FeatureValidationError(
+            Text(
+                sv=f"Ogiltig geometri för lagret {table.name!r}: {reason}.",
+                en=f"Invalid geometry for layer {table.name!r}: {reason}.",
+            )
+        )
+
+
+def prepare_row(
+    table: TableSpec, values: Mapping[str, object], geometry: BaseGeometry | None
+) -> dict[str, SqlValue]:
+    """Return the row to store for ``values``: every field coerced, a new UUID if none given.
+
+    For a layer with a number sequence the returned ``number`` is a placeholder: the
+    backend draws the real one inside its write transaction, so numbers are never
+    given out twice and a failed write uses none (any ``number`` given is ignored).
+
+    Raises
+    ------
+    FeatureValidationError
+        A value or the geometry does not fit the layer.
+    """
+    record = dict(values)
+    if "uuid" in table.field_names:
+        record.setdefault("uuid", str(uuid_module.uuid4()))
+    if table.sequence is not None:
+        record["number"] = 1
+    row = coerce_record(table, record)
+    check_geometry(table, geometry)
+    return row
+
+
+def child_table(name: str) -> TableSpec:
+    """Return the table of rows that belong to a feature (``photos``)."""
+    for table in CHILD_TABLES:
+        if table.name == name:
+            return table
+    raise UnknownLayerError(name=name, valid=", ".join(t.name for t in CHILD_TABLES))
+
+
+def decode_value(table: TableSpec, name: str, value: SqlValue) -> Any:
+    """Return a stored value as the Python type it was given as."""
+    if value is None:
+        return None
+    spec = table.field(name)
+    if spec is None:
+        return value
+    match spec.type:
+        case "datetime":
+            return datetime.fromisoformat(str(value))
+        case "date":
+            return date.fromisoformat(str(value))
+        case "boolean":
+            return bool(value)
+        case "integer":
+            return int(value) if isinstance(value, int | float | str) else value
+        case "real":
+            return float(value) if isinstance(value, int | float | str) else value
+    if spec.enum is not None and value in spec.allowed:
+        return spec.enum(str(value))
+    return value
+
+
+def decode_record(
+    table: TableSpec, row: Mapping[str, SqlValue], geometry: BaseGeometry | None = None
+) -> Record:
+    """Return a stored row as typed values, with ``geometry`` for layers that have one."""
+    record: Record = {name: decode_value(table, name, value) for name, value in row.items()}
+    if table.geometry is not None:
+        record["geometry"] = geometry
+    return record
+
+
+def record_for_log(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the values of a record worth keeping in the change log (no blobs, no geometry)."""
+    return {
+        k: v
+        for k, v in record.items()
+        if k not in ("geom", "geometry") and not isinstance(v, bytes)
+    }

@@ -1,0 +1,67 @@
+"""The closed value lists of the system layers, as enums with their titles: defined once.
+
+The schema derives its allowed values from these enums, the store returns their members,
+the domain model types its fields with them and the app shows their titles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from gis.i18n import Text
+from layers.catalog import AllowedValue
+
+
+class TitledEnum(StrEnum):
+    """A text value with a Swedish and an English title: ``NEW = "new", "Ny", "New"``."""
+
+    label: Text
+
+    def __new__(cls, value: str, sv: str = "", en: str = "") -> Self:
+        """Make a member from its value and its Swedish and English titles."""
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = Text(sv=sv or value, en=en or value)
+        return member
+
+    @classmethod
+    def allowed_values(cls) -> tuple[AllowedValue, ...]:
+        """Return the members as the schema's allowed values, in declaration order."""
+        return tuple(AllowedValue(member.value, member.label) for member in cls)
+
+
+class ObservationStatus(TitledEnum):
+    """Where an observation is in its life: new → assessed → planned → resolved (or dismissed)."""
+
+    NEW = "new", "Ny", "New"
+    ASSESSED = "assessed", "Bedömd", "Assessed"
+    PLANNED = "planned", "Åtgärd planerad", "Measure planned"
+    RESOLVED = "resolved", "Åtgärdad", "Resolved"
+    DISMISSED = "dismissed", "Avskriven", "Dismissed"
+
+
+class LightCondition(TitledEnum):
+    """The light when an observation was made."""
+
+    DAYLIGHT = "daylight", "Dagsljus", "Daylight"
+    DUSK = "dusk", "Skymning", "Dusk"
+    DARK = "dark", "Mörker", "Dark"
+
+
+class WalkKind(TitledEnum):
+    """What kind of walk a walk is."""
+
+    REGULAR = "regular", "Trygghetsvandring", "Safety walk"
+    YOUTH = "youth", "Vandring med unga", "Walk with young people"
+    INVENTORY = "inventory", "Trygghetsinventering", "Safety inventory"
+
+
+class MeasureStatus(TitledEnum):
+    """Where a measure of the action plan is."""
+
+    PROPOSED = "proposed", "Föreslagen", "Proposed"
+    DECIDED = "decided", "Beslutad", "Decided"
+    IN_PROGRESS = "in_progress", "Pågår", "In progress"
+    DONE = "done", "Genomförd", "Done"
+    CANCELLED = "cancelled", "Avbruten", "Cancelled"

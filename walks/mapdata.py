@@ -1,0 +1,152 @@
+"""What the app's maps show, as plain data: shapes, observation marks and their titles.
+
+Drawing them (SVG, folium) belongs to the user interface; this module only decides what is
+on a map and delivers it in the CRS the map needs, so that the interface handles no
+geometry itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from gis.crs import WGS84, to_storage_crs, to_wgs84
+from gis.i18n import Text
+from layers.catalog import Catalog
+from walks.areas import find_area
+from walks.model import Observation, Walk
+from walks.recording import list_observations
+from walks.workspace import Workspace
+
+WATER_FILE: Final = "vatten_bbox.geojson"
+WATER_NEAR_AREA_M: Final = 500.0
+"""How far beyond an area's boundary its map shows water."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A labelled geometry: an area's boundary or a walk's route (plain text label)."""
+
+    label: str
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationMark:
+    """An observation as a map shows it: where, its number, category and colour."""
+
+    number: int
+    category: Text
+    """The category's title."""
+    description: str
+    """As the user typed it: not escaped."""
+    colour: str
+    """The category's colour from the catalog."""
+    x: float
+    """Easting in SWEREF 99 TM (m)."""
+    y: float
+    """Northing in SWEREF 99 TM (m)."""
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewData:
+    """Every area (labelled) and observation of a workspace, in EPSG:3006, for a static map."""
+
+    areas: tuple[Shape, ...]
+    marks: tuple[ObservationMark, ...]
+    water: tuple[BaseGeometry, ...]
+    """The shipped water bodies (EPSG:3006)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocalMapData:
+    """One area or one walk, in WGS 84, for an interactive map."""
+
+    boundary: Shape
+    """The area's boundary, labelled with its name."""
+    marks: tuple[ObservationMark, ...]
+    focus: BaseGeometry
+    """What the map centres on and fits: the walk's route, or else the area's boundary."""
+    water: tuple[BaseGeometry, ...] = ()
+    """The shipped water within ``WATER_NEAR_AREA_M`` of the area."""
+    route: Shape | None = None
+    """A walk's route, labelled with the walk's title."""
+
+
+@lru_cache(maxsize=4)
+def shipped_water(data_dir: Path) -> tuple[BaseGeometry, ...]:
+    """Return the water bodies shipped in ``data_dir`` in EPSG:3006."""
+    document = json.loads((data_dir / WATER_FILE).read_text(encoding="utf-8"))
+    return tuple(to_storage_crs(shape(f["geometry"]), WGS84) for f in document["features"])
+
+
+def observation_marks(
+    catalog: Catalog, observations: Sequence[Observation]
+) -> tuple[ObservationMark, ...]:
+    """Return observations as map marks with their category's title and colour."""
+    marks = []
+    for observation in observations:
+        spec = catalog.category(observation.category)
+        marks.append(
+            ObservationMark(
+                number=observation.number, category=spec.title,
+                description=observation.description, colour=spec.style.colour,
+                x=observation.x, y=observation.y, lon=observation.lon, lat=observation.lat,
+            )  # fmt: skip
+        )
+    return tuple(marks)
+
+
+def overview_data(workspace: Workspace) -> OverviewData:
+    """Return every area of the workspace and its observations, for the overview map."""
+    areas = workspace.areas()
+    observations = [o for area in areas for o in list_observations(workspace, area.slug)]
+    return OverviewData(
+        areas=tuple(Shape(area.name, area.boundary) for area in areas),
+        marks=observation_marks(workspace.catalog, observations),
+        water=shipped_water(workspace.settings.data_dir),
+    )
+
+
+def area_map_data(workspace: Workspace, area: str) -> LocalMapData:
+    """Return one area (id or name), the water near it and its observations, in WGS 84.
+
+    Raises
+    ------
+    layers.errors.UnknownAreaError
+        No area is called ``area``.
+    """
+    target = find_area(workspace, area)
+    near = target.boundary.buffer(WATER_NEAR_AREA_M)
+    water = (w.intersection(near) for w in shipped_water(workspace.settings.data_dir))
+    boundary = to_wgs84(target.boundary)
+    return LocalMapData(
+        boundary=Shape(target.name, boundary),
+        marks=observation_marks(workspace.catalog, list_observations(workspace, target.slug)),
+        focus=boundary,
+        water=tuple(to_wgs84(w) for w in water if not w.is_empty),
+    )
+
+
+def walk_map_data(
+    workspace: Workspace, walk: Walk, observations: Sequence[Observation]
+) -> LocalMapData:
+    """Return a walk's area, its route (if planned) and ``observations``, in WGS 84."""
+    area = find_area(workspace, walk.area)
+    boundary = to_wgs84(area.boundary)
+    route = to_wgs84(walk.route) if walk.route is not None else None
+    return LocalMapData(
+        boundary=Shape(area.name, boundary),
+        marks=observation_marks(workspace.catalog, observations),
+        focus=route if route is not None else boundary,
+        route=Shape(walk.title, route) if route is not None else None,
+    )
