@@ -47,6 +47,21 @@ def web_map(
     return fmap
 
 
+def fitted_web_map(
+    focus: BaseGeometry,
+    *,
+    zoom: int = 14,
+    tiles_url: str | None = OSM_TILES,
+    attribution: str = OSM_ATTRIBUTION,
+) -> OfflineMap:
+    """Return a map centred on the WGS 84 geometry ``focus`` and fitted to its bounds."""
+    centre = focus.representative_point()
+    fmap = web_map((centre.x, centre.y), zoom=zoom, tiles_url=tiles_url, attribution=attribution)
+    west, south, east, north = focus.bounds
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
 def _style(colour: str, fill: str | None) -> dict[str, object]:
     return {
         "color": colour,

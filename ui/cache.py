@@ -1,15 +1,53 @@
-"""Cached loaders: one workspace per process, map and counts cached per data version."""
+"""Cached loaders: one workspace per process, and every read from it cached per data version.
+
+All Streamlit sessions run in one process and share these caches. Every write through the
+app goes through ``writing()``, which bumps the process-wide data version afterwards; the
+cached loaders take the version as an argument, so the next read in any session after a
+write misses the cache and reads the store again. Writes made outside this process (the
+command line, QGIS) change the store's revision stamp, which is part of the key too.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from operator import attrgetter
+
 import streamlit as st
 
+from layers.store import Area
+from ui import maps
 from walks.areas import area_summaries
 from walks.config import settings_from_env
-from walks.model import AreaSummary
-from walks.overview import overview_svg
+from walks.mapdata import LocalMapData, area_map_data, overview_data, walk_map_data
+from walks.model import AreaSummary, Observation, Walk
+from walks.planning import list_walks
+from walks.recording import photo_thumbnails
+from walks.recording import walk_observations as read_walk_observations
 from walks.startup import open_workspace
 from walks.workspace import Workspace
+
+_ENTRIES = 64
+"""Cached results kept per loader: old versions fall out instead of piling up."""
+
+
+class DataVersion:
+    """A number that goes up after every write; thread-safe, one per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._number = 0
+
+    def current(self) -> int:
+        """Return the number of writes so far."""
+        with self._lock:
+            return self._number
+
+    def bump(self) -> None:
+        """Count one more write."""
+        with self._lock:
+            self._number += 1
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,13 +56,113 @@ def workspace() -> Workspace:
     return open_workspace(settings_from_env())
 
 
-@st.cache_data(show_spinner=False, ttl=30)
-def overview(_workspace: Workspace, language: str) -> str:
-    """Return the overview map as SVG."""
-    return overview_svg(_workspace, language=language)
+@st.cache_resource(show_spinner=False)
+def _data_version() -> DataVersion:
+    return DataVersion()
 
 
-@st.cache_data(show_spinner=False, ttl=30)
-def summaries(_workspace: Workspace) -> list[AreaSummary]:
-    """Return every area's counts."""
+def _current() -> tuple[Workspace, str]:
+    """Return the workspace and the key of its data as it is now.
+
+    The key holds where the data is, the app's own write count (bumped by every write
+    through the app, whatever the store can tell) and the store's revision stamp, which
+    also changes with writes made outside the app (the command line, QGIS).
+    """
+    opened = workspace()
+    store = opened.store
+    return opened, f"{store.location}#{_data_version().current()}#{store.revision()}"
+
+
+@contextmanager
+def writing() -> Iterator[Workspace]:
+    """Yield the workspace to write to; afterwards, even after a failure, bump the version."""
+    try:
+        yield workspace()
+    finally:
+        _data_version().bump()
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _areas(_workspace: Workspace, version: str) -> list[Area]:
+    return _workspace.areas()
+
+
+def areas() -> list[Area]:
+    """Return every area, sorted by name."""
+    return _areas(*_current())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _summaries(_workspace: Workspace, version: str) -> list[AreaSummary]:
     return area_summaries(_workspace)
+
+
+def summaries() -> list[AreaSummary]:
+    """Return every area's counts."""
+    return _summaries(*_current())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _overview_svg(_workspace: Workspace, version: str, language: str) -> str:
+    return maps.overview_svg(overview_data(_workspace), language=language)
+
+
+def overview_svg(language: str) -> str:
+    """Return the overview map of every area and observation as SVG."""
+    return _overview_svg(*_current(), language)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _area_map(_workspace: Workspace, version: str, slug: str) -> LocalMapData:
+    return area_map_data(_workspace, slug)
+
+
+def area_map(slug: str) -> LocalMapData:
+    """Return what the map of area ``slug`` shows."""
+    return _area_map(*_current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _walks(_workspace: Workspace, version: str, slug: str) -> list[Walk]:
+    return list_walks(_workspace, slug)
+
+
+def walks(slug: str) -> list[Walk]:
+    """Return the walks of area ``slug``, newest start first."""
+    return _walks(*_current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _walk_observations(
+    _workspace: Workspace, version: str, slug: str, walk_uuid: str
+) -> list[Observation]:
+    return read_walk_observations(_workspace, slug, walk_uuid)
+
+
+def walk_observations(walk: Walk) -> list[Observation]:
+    """Return a walk's observations in the order they were made."""
+    return _walk_observations(*_current(), walk.area, walk.uuid)
+
+
+# A walk is keyed by its UUID: what else it holds can only change with the version.
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES, hash_funcs={Walk: attrgetter("uuid")})
+def _walk_map(_workspace: Workspace, version: str, walk: Walk) -> LocalMapData:
+    observations = _walk_observations(_workspace, version, walk.area, walk.uuid)
+    return walk_map_data(_workspace, walk, observations)
+
+
+def walk_map(walk: Walk) -> LocalMapData:
+    """Return what the map of ``walk`` shows: its area, route and observations."""
+    return _walk_map(*_current(), walk)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _thumbnails(
+    _workspace: Workspace, version: str, slug: str, uuids: tuple[str, ...]
+) -> dict[str, list[bytes]]:
+    return photo_thumbnails(_workspace, slug, list(uuids))
+
+
+def thumbnails(slug: str, uuids: list[str]) -> dict[str, list[bytes]]:
+    """Return the photo thumbnails of features ``uuids`` of area ``slug``, per feature."""
+    return _thumbnails(*_current(), slug, tuple(uuids))

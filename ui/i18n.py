@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from gis.i18n import Text
+from gis.webmap import OSM_ATTRIBUTION
 
 TEXTS: Final[dict[str, Text]] = {
     "app_title": Text(sv="safewalk – trygghetsvandringar", en="safewalk – safety walks"),
@@ -31,6 +32,17 @@ TEXTS: Final[dict[str, Text]] = {
         "observations.",
     ),
     "legend": Text(sv="Teckenförklaring", en="Legend"),
+    "map_credit": Text(
+        sv="Områdesgränser och vatten: Stockholms stad (CC0). "
+        "Demodata delvis från © OpenStreetMap contributors (ODbL).",
+        en="Area boundaries and water: City of Stockholm (CC0). "
+        "Demo data partly from © OpenStreetMap contributors (ODbL).",
+    ),
+    # Trusted HTML (a link), shown in the interactive maps' attribution control.
+    "web_map_credit": Text(
+        sv=f"Gränser och vatten: Stockholms stad (CC0) · Demodata delvis {OSM_ATTRIBUTION}",
+        en=f"Boundaries and water: City of Stockholm (CC0) · Demo data partly {OSM_ATTRIBUTION}",
+    ),
     "help_title": Text(sv="Hjälp", en="Help"),
     "help_body": Text(
         sv=(
@@ -144,18 +156,12 @@ TEXTS: Final[dict[str, Text]] = {
         en="No position: tap the map, give longitude and latitude, or attach a photo with a GPS "
         "position.",
     ),
-    "light_daylight": Text(sv="dagsljus", en="daylight"),
-    "light_dusk": Text(sv="skymning", en="dusk"),
-    "light_dark": Text(sv="mörker", en="dark"),
     "walks_title": Text(sv="Planera en trygghetsvandring", en="Plan a safety walk"),
     "area": Text(sv="Område", en="Area"),
     "date": Text(sv="Datum", en="Date"),
     "start_time": Text(sv="Starttid", en="Start time"),
     "walk_title": Text(sv="Rubrik", en="Title"),
     "walk_kind": Text(sv="Typ av vandring", en="Kind of walk"),
-    "kind_regular": Text(sv="Trygghetsvandring", en="Safety walk"),
-    "kind_youth": Text(sv="Vandring med unga", en="Walk with young people"),
-    "kind_inventory": Text(sv="Trygghetsinventering", en="Safety inventory"),
     "organisations": Text(sv="Deltagande organisationer", en="Participating organisations"),
     "other_organisations": Text(
         sv="Andra organisationer (kommaseparerade)", en="Other organisations (comma-separated)"

@@ -7,7 +7,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from walks.overview import legend_html
+from ui.maps import legend_html
 
 
 def render() -> None:
@@ -17,8 +17,8 @@ def render() -> None:
     st.caption(t("map_intro", lang))
     try:
         workspace = cache.workspace()
-        svg = cache.overview(workspace, lang)
-        rows = cache.summaries(workspace)
+        svg = cache.overview_svg(lang)
+        rows = cache.summaries()
     except LocalizedError as error:
         st.error(error.message(lang))
         return

@@ -6,24 +6,25 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gis.i18n import LocalizedError
-from gis.photos import Photo, process_photo
+from gis.photos import process_photo
+from layers.catalog import LayerSpec
 from ui import cache, state
 from ui.geolocation import gps_button
 from ui.i18n import t
+from ui.maps import area_web_map
 from ui.widgets import category_inputs
-from walks.model import ObservationDraft, Position
-from walks.overview import area_web_map
-from walks.planning import list_walks
-from walks.recording import locate, record_observation, withdraw_observation
+from walks.model import LightCondition, Observation, ObservationDraft, Position
+from walks.recording import choose_position, locate, record_observation, withdraw_observation
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 
 
 def _tapped_position(slug: str, lang: str) -> tuple[float, float] | None:
     workspace = cache.workspace()
+    fmap = area_web_map(cache.area_map(slug), language=lang, tiles_url=workspace.settings.tiles_url)
     result = st_folium(
-        area_web_map(workspace, slug, language=lang),
-        key=f"register_map_{slug}",
+        fmap,
+        key=state.register_map_key(slug),
         height=320,
         use_container_width=True,
         returned_objects=["last_clicked"],
@@ -43,7 +44,7 @@ def _tapped_position(slug: str, lang: str) -> tuple[float, float] | None:
 
 
 def _gps_position(lang: str, limit_m: float) -> tuple[float, float] | None:
-    reading = gps_button(t("gps_button", lang), t("gps_waiting", lang), key="register_gps")
+    reading = gps_button(t("gps_button", lang), t("gps_waiting", lang), key=state.REGISTER_GPS_KEY)
     if reading is None:
         return None
     if reading.error is not None or reading.lon is None or reading.lat is None:
@@ -64,10 +65,21 @@ def _undo(lang: str) -> None:
     last = state.last_observation()
     if last is None:
         return
-    if st.button(t("undo", lang).format(number=last.number)):
-        withdraw_observation(cache.workspace(), last, actor="app")
+    if st.button(t("undo", lang).format(number=last.number), key=state.UNDO_KEY):
+        try:
+            with cache.writing() as workspace:
+                withdraw_observation(workspace, last, actor="app")
+        except LocalizedError as error:
+            st.error(error.message(lang))
+            return
         state.set_last_observation(None)
         st.info(t("undone", lang).format(number=last.number))
+
+
+def _saved_message(observation: Observation, area_name: str, lang: str) -> str:
+    light = observation.light_condition
+    light_text = LightCondition(light).label.in_language(lang).lower() if light else "–"
+    return t("saved", lang).format(number=observation.number, area=area_name, light=light_text)
 
 
 def render() -> None:
@@ -76,14 +88,14 @@ def render() -> None:
     st.title(t("register_title", lang))
     try:
         workspace = cache.workspace()
-        areas = {area.slug: area.name for area in workspace.areas()}
+        areas = {area.slug: area.name for area in cache.areas()}
     except LocalizedError as error:
         st.error(error.message(lang))
         return
     slug = st.selectbox(
         t("area", lang), list(areas), format_func=areas.__getitem__, key=state.REGISTER_AREA_KEY
     )
-    walks = {w.uuid: f"{w.number}. {w.title}" for w in list_walks(workspace, slug)}
+    walks = {w.uuid: f"{w.number}. {w.title}" for w in cache.walks(slug)}
     walk = st.selectbox(
         t("walk", lang), [None, *walks], key=state.REGISTER_WALK_KEY,
         format_func=lambda u: t("no_walk", lang) if u is None else walks[u],
@@ -93,62 +105,55 @@ def render() -> None:
         t("category", lang), catalog.names, key=state.REGISTER_CATEGORY_KEY,
         format_func=lambda n: catalog.category(n).title.in_language(lang),
     )  # fmt: skip
-    spec = catalog.category(category)
     gps = _gps_position(lang, workspace.settings.gps_accuracy_m)
     st.caption(t("tap_map", lang))
     tapped = _tapped_position(slug, lang)
-    with st.form("register", clear_on_submit=True):
-        fields = category_inputs(spec, lang, key="register")
+    observation = _form(catalog.category(category), slug, walk, tapped or gps, lang)
+    if observation is not None:
+        state.set_last_observation(observation)
+        st.success(_saved_message(observation, areas[slug], lang))
+    _undo(lang)
+
+
+def _form(
+    spec: LayerSpec, slug: str, walk: str | None, pointed: tuple[float, float] | None, lang: str
+) -> Observation | None:
+    """Draw the form; on submit store the observation and return it (None otherwise)."""
+    with st.form(state.REGISTER_FORM_KEY, clear_on_submit=True):
+        fields = category_inputs(spec, lang, key=state.REGISTER_FORM_KEY)
         severity = None
         if spec.severity is not None:
             levels = {level.value: level.title.in_language(lang) for level in spec.severity.levels}
             severity = st.segmented_control(
                 t("severity", lang), list(levels), format_func=lambda v: levels[v]
             )
-        description = st.text_area(t("description", lang), height=80)
+        description = st.text_area(t("description", lang), height=80,
+                                   key=state.REGISTER_DESCRIPTION_KEY)  # fmt: skip
         uploads = st.file_uploader(t("photos", lang), type=PHOTO_TYPES, accept_multiple_files=True)
         left, right = st.columns(2)
-        lon = left.number_input(t("longitude", lang), value=None, format="%.6f")
-        lat = right.number_input(t("latitude", lang), value=None, format="%.6f")
-        submitted = st.form_submit_button(t("save", lang), type="primary", use_container_width=True)
-    if submitted:
-        try:
-            photos = [
-                process_photo(u.getvalue(), max_bytes=workspace.settings.max_photo_bytes)
-                for u in uploads or []
-            ]
-            position = _position(lon, lat, tapped or gps, photos)
-            if position is None:
-                st.error(t("no_position", lang))
-            else:
-                draft = ObservationDraft(
-                    category=category, position=position, created_by="app",
-                    severity=int(severity) if severity is not None else None,
-                    description=description, walk_uuid=walk, fields=fields, photos=tuple(photos),
-                )  # fmt: skip
-                observation = record_observation(workspace, draft, area=slug)
-                state.set_last_observation(observation)
-                cache.summaries.clear()
-                light = t(f"light_{observation.light_condition}", lang)
-                st.success(
-                    t("saved", lang).format(
-                        number=observation.number, area=areas[slug], light=light
-                    )
-                )
-        except LocalizedError as error:
-            st.error(error.message(lang))
-    _undo(lang)
-
-
-def _position(
-    lon: float | None, lat: float | None, tapped: tuple[float, float] | None, photos: list[Photo]
-) -> Position | None:
-    """Typed coordinates win, then the tap on the map (or the phone's GPS), then a photo's GPS."""
-    if lon is not None and lat is not None:
-        return Position(lon, lat)
-    if tapped is not None:
-        return Position(*tapped)
-    for photo in photos:
-        if photo.lon is not None and photo.lat is not None:
-            return Position(photo.lon, photo.lat)
-    return None
+        lon = left.number_input(t("longitude", lang), value=None, format="%.6f",
+                                key=state.REGISTER_LON_KEY)  # fmt: skip
+        lat = right.number_input(t("latitude", lang), value=None, format="%.6f",
+                                 key=state.REGISTER_LAT_KEY)  # fmt: skip
+        submitted = st.form_submit_button(
+            t("save", lang), type="primary", use_container_width=True, key=state.REGISTER_SAVE_KEY
+        )
+    if not submitted:
+        return None
+    max_bytes = cache.workspace().settings.max_photo_bytes
+    try:
+        photos = [process_photo(u.getvalue(), max_bytes=max_bytes) for u in uploads or []]
+        position = choose_position(typed=(lon, lat), pointed=pointed, photos=photos)
+        if position is None:
+            st.error(t("no_position", lang))
+            return None
+        draft = ObservationDraft(
+            category=spec.name, position=position, created_by="app",
+            severity=int(severity) if severity is not None else None,
+            description=description, walk_uuid=walk, fields=fields, photos=tuple(photos),
+        )  # fmt: skip
+        with cache.writing() as workspace:
+            return record_observation(workspace, draft, area=slug)
+    except LocalizedError as error:
+        st.error(error.message(lang))
+        return None

@@ -1,4 +1,7 @@
-"""Every session-state key of the app, once, with typed access."""
+"""Every session-state key of the app, once, with typed access.
+
+Widget keys are session-state keys too: every widget ``key=`` comes from here.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,42 @@ from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from walks.model import Observation
 
 LANGUAGE_KEY: Final = "language"
+
 REGISTER_AREA_KEY: Final = "register_area"
 REGISTER_WALK_KEY: Final = "register_walk"
 REGISTER_CATEGORY_KEY: Final = "register_category"
+REGISTER_GPS_KEY: Final = "register_gps"
+REGISTER_FORM_KEY: Final = "register"
+"""Also the prefix of the category fields' keys: ``register_<category>_<field>``."""
+REGISTER_DESCRIPTION_KEY: Final = "register_description"
+REGISTER_LON_KEY: Final = "register_lon"
+REGISTER_LAT_KEY: Final = "register_lat"
+REGISTER_SAVE_KEY: Final = "register_save"
+UNDO_KEY: Final = "register_undo"
 _LAST_OBSERVATION_KEY: Final = "last_observation"
+
+WALK_AREA_KEY: Final = "walk_area"
+WALK_DATE_KEY: Final = "walk_date"
+WALK_DETAIL_KEY: Final = "walk_detail"
+PLAN_FORM_KEY: Final = "plan_walk"
+PLAN_TITLE_KEY: Final = "plan_title"
+PLAN_NOTES_KEY: Final = "plan_notes"
+PLAN_SAVE_KEY: Final = "plan_save"
+
+
+def register_map_key(area_slug: str) -> str:
+    """Return the key of the registration map of an area (one map per area)."""
+    return f"register_map_{area_slug}"
+
+
+def walk_map_key(walk_uuid: str) -> str:
+    """Return the key of a walk's map."""
+    return f"walk_map_{walk_uuid}"
+
+
+def headcount_key(group: str) -> str:
+    """Return the key of the head-count input of a participant group."""
+    return f"plan_group_{group}"
 
 
 def language() -> str:

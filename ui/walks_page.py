@@ -10,20 +10,22 @@ from streamlit_folium import st_folium
 
 from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
+from layers.store import Area
 from ui import cache, state
 from ui.i18n import ORGANISATIONS, t
-from walks.areas import find_area
+from ui.maps import walk_web_map
 from walks.model import PARTICIPANT_GROUPS, Walk, WalkKind, WalkPlan
-from walks.overview import walk_web_map
-from walks.planning import LOCAL_TIME, list_walks, plan_walk, walk_light
-from walks.recording import photo_thumbnails, walk_observations
-
-KINDS = (WalkKind.REGULAR, WalkKind.YOUTH, WalkKind.INVENTORY)
+from walks.planning import LOCAL_TIME, plan_walk, walk_light
 
 
-def _sun_caption(area_slug: str, day: date, lang: str) -> time | None:
+def _kind_title(kind: str, lang: str) -> str:
+    """Return a walk kind's title; ``kind`` may be the enum member or its value."""
+    return WalkKind(kind).label.in_language(lang)
+
+
+def _sun_caption(area: Area, day: date, lang: str) -> time | None:
     """Show sunset, dusk and the suggested start; return the suggested start time."""
-    light = walk_light(find_area(cache.workspace(), area_slug), day)
+    light = walk_light(area, day)
     if light.suggested_start is None or light.times.civil_dusk is None:
         st.caption(t("no_darkness", lang))
         return None
@@ -44,23 +46,25 @@ def render() -> None:
     lang = state.language()
     st.title(t("walks_title", lang))
     try:
-        workspace = cache.workspace()
-        areas = workspace.areas()
+        areas = cache.areas()
     except LocalizedError as error:
         st.error(error.message(lang))
         return
+    by_slug = {area.slug: area for area in areas}
     names = {area.slug: area.name for area in areas}
     slug = st.selectbox(
-        t("area", lang), list(names), format_func=names.__getitem__, key="walk_area"
+        t("area", lang), list(names), format_func=names.__getitem__, key=state.WALK_AREA_KEY
     )
-    day = st.date_input(t("date", lang), key="walk_date", format="YYYY-MM-DD")
-    suggested = _sun_caption(slug, day, lang)
-    with st.form("plan_walk", clear_on_submit=True):
+    day = st.date_input(t("date", lang), key=state.WALK_DATE_KEY, format="YYYY-MM-DD")
+    suggested = _sun_caption(by_slug[slug], day, lang)
+    with st.form(state.PLAN_FORM_KEY, clear_on_submit=True):
+        # No key: the suggested start must follow the chosen date.
         start = st.time_input(t("start_time", lang), value=suggested or time(18, 0), step=900)
-        title = st.text_input(t("walk_title", lang))
+        title = st.text_input(t("walk_title", lang), key=state.PLAN_TITLE_KEY)
         kind = st.radio(
-            t("walk_kind", lang), KINDS, format_func=lambda k: t(f"kind_{k}", lang), horizontal=True
-        )
+            t("walk_kind", lang), tuple(WalkKind), format_func=lambda k: _kind_title(k, lang),
+            horizontal=True,
+        )  # fmt: skip
         organisations = st.multiselect(
             t("organisations", lang), ORGANISATIONS, placeholder=t("choose", lang)
         )
@@ -68,20 +72,25 @@ def render() -> None:
         st.markdown(f"**{t('headcounts', lang)}**")
         columns = st.columns(3)
         counts = {
-            group: int(columns[i % 3].number_input(t(f"group_{group}", lang), 0, 500, 0, 1))
+            group: int(
+                columns[i % 3].number_input(
+                    t(f"group_{group}", lang), 0, 500, 0, 1, key=state.headcount_key(group)
+                )
+            )
             for i, group in enumerate(PARTICIPANT_GROUPS)
         }
-        notes = st.text_area(t("notes", lang))
+        notes = st.text_area(t("notes", lang), key=state.PLAN_NOTES_KEY)
         gpx = st.file_uploader(t("route_gpx", lang), type=["gpx"])
         st.caption(t("route_later", lang))
-        submitted = st.form_submit_button(t("save_walk", lang), type="primary")
+        submitted = st.form_submit_button(t("save_walk", lang), type="primary",
+                                          key=state.PLAN_SAVE_KEY)  # fmt: skip
     if submitted:
         plan = WalkPlan(
             area=slug,
             title=title,
             starts_at=datetime.combine(day, start, tzinfo=LOCAL_TIME),
             created_by="app",
-            kind=kind,
+            kind=kind or WalkKind.REGULAR,  # the radio always has a choice
             organisations=(*organisations, *others.split(",")),
             participants=counts,
             notes=notes,
@@ -89,14 +98,14 @@ def render() -> None:
         try:
             if gpx is not None:
                 plan = replace(plan, route=gpx_to_line(gpx.getvalue()))
-            walk = plan_walk(workspace, plan)
+            with cache.writing() as workspace:
+                walk = plan_walk(workspace, plan)
         except LocalizedError as error:
             st.error(error.message(lang))
         else:
-            cache.summaries.clear()
             st.success(t("walk_saved", lang).format(number=walk.number, area=names[slug]))
     st.subheader(t("walks_in_area", lang))
-    walks = list_walks(workspace, slug)
+    walks = cache.walks(slug)
     st.dataframe(
         [
             {
@@ -105,7 +114,7 @@ def render() -> None:
                     "%Y-%m-%d %H:%M"
                 ),
                 t("col_title", lang): walk.title,
-                t("col_kind", lang): t(f"kind_{walk.kind}", lang),
+                t("col_kind", lang): _kind_title(walk.kind, lang),
                 t("col_participants", lang): sum(walk.participants.values()),
             }
             for walk in walks
@@ -123,18 +132,19 @@ def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
     st.subheader(t("walk_detail", lang))
     by_uuid = {walk.uuid: walk for walk in walks}
     chosen = st.selectbox(
-        t("walk", lang), list(by_uuid), key="walk_detail",
+        t("walk", lang), list(by_uuid), key=state.WALK_DETAIL_KEY,
         format_func=lambda u: f"{by_uuid[u].number}. {by_uuid[u].title}",
     )  # fmt: skip
     walk = by_uuid[chosen]
-    observations = walk_observations(workspace, slug, walk.uuid)
-    walk_map = walk_web_map(workspace, walk, observations, language=lang)
-    st_folium(walk_map, key=f"walk_map_{walk.uuid}", height=300, use_container_width=True,
+    observations = cache.walk_observations(walk)
+    walk_map = walk_web_map(cache.walk_map(walk), language=lang,
+                            tiles_url=workspace.settings.tiles_url)  # fmt: skip
+    st_folium(walk_map, key=state.walk_map_key(walk.uuid), height=300, use_container_width=True,
               returned_objects=[])  # fmt: skip
     if not observations:
         st.caption(t("no_walk_observations", lang))
         return
-    thumbnails = photo_thumbnails(workspace, slug, [o.uuid for o in observations])
+    thumbnails = cache.thumbnails(slug, [o.uuid for o in observations])
     for observation in observations:
         title = workspace.catalog.category(observation.category).title.in_language(lang)
         when = observation.observed_at.astimezone(LOCAL_TIME).strftime("%H:%M")

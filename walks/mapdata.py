@@ -98,10 +98,15 @@ def observation_marks(
         spec = catalog.category(observation.category)
         marks.append(
             ObservationMark(
-                number=observation.number, category=spec.title,
-                description=observation.description, colour=spec.style.colour,
-                x=observation.x, y=observation.y, lon=observation.lon, lat=observation.lat,
-            )  # fmt: skip
+                number=observation.number,
+                category=spec.title,
+                description=observation.description,
+                colour=spec.style.colour,
+                x=observation.x,
+                y=observation.y,
+                lon=observation.lon,
+                lat=observation.lat,
+            )
         )
     return tuple(marks)
 

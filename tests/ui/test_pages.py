@@ -1,39 +1,124 @@
-"""Each page renders through Streamlit's AppTest on a real workspace, in both languages."""
+"""Each page renders through Streamlit's AppTest, in both languages.
+
+Most tests run on an in-memory workspace of their own (``memory://``, seeded like a new
+workspace); one registers through the app into real GeoPackage files and reads them back.
+Several AppTests in one test are several sessions of one process, as in production: they
+share the caches.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import geopandas as gpd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ui import state
+from walks.cli import main
+from walks.config import settings_from_env
+from walks.recording import list_observations
+from walks.startup import open_workspace
+from walks.workspace import Workspace
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+HOSTILE = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+HASSELBY_GARD = (17.8445, 59.3668)
+
+
+@pytest.fixture(autouse=True)
+def _cold_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture
-def app_workspace(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The seeded workspace copy, as the app's workspace, with no tiles and cold caches."""
+def memory_workspace(monkeypatch: pytest.MonkeyPatch) -> str:
+    """An in-memory workspace of this test's own, as the app's workspace, with no tiles."""
+    url = f"memory://ui-{uuid4().hex}"
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", url)
+    monkeypatch.setenv("SAFEWALK_TILES", "none")
+    return url
+
+
+@pytest.fixture
+def gpkg_workspace(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeded GeoPackage workspace copy, as the app's workspace, with no tiles."""
     monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
     monkeypatch.setenv("SAFEWALK_TILES", "none")
-    from ui import cache
-
-    cache.workspace.clear()
-    cache.overview.clear()
-    cache.summaries.clear()
     return workspace_path
 
 
-@pytest.fixture
-def app(app_workspace: Path) -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60)
+def the_apps_workspace() -> Workspace:
+    """The workspace the app uses, opened as the command line would."""
+    return open_workspace(settings_from_env())
 
 
-def test_map_page_shows_areas_and_counts_in_swedish(app: AppTest) -> None:
-    app.run()
+def _map_script() -> None:
+    from ui import map_page
+
+    map_page.render()
+
+
+def _register_script() -> None:
+    from ui import register_page
+
+    register_page.render()
+
+
+def _walks_script() -> None:
+    from ui import walks_page
+
+    walks_page.render()
+
+
+def page(script: object, *, language: str = "sv") -> AppTest:
+    app = AppTest.from_function(script, default_timeout=60)  # type: ignore[arg-type]
+    app.session_state[state.LANGUAGE_KEY] = language
+    return app.run()
+
+
+def overview_svg(app: AppTest) -> str:
+    return next(m.value for m in app.markdown if "<svg" in m.value)
+
+
+def leaflet_script(app: AppTest) -> str:
+    """The JavaScript of the page's folium map, as st_folium sends it to the browser."""
+    (component,) = app.get("component_instance")
+    return str(json.loads(component.proto.json_args)["script"])
+
+
+def register(
+    app: AppTest,
+    *,
+    area: str = "hasselby-gard",
+    lon_lat: tuple[float | None, float | None] = HASSELBY_GARD,
+    description: str = "",
+) -> AppTest:
+    app.selectbox(key=state.REGISTER_AREA_KEY).select(area).run()
+    app.selectbox(key=state.REGISTER_CATEGORY_KEY).select("lighting").run()
+    app.radio(key="register_lighting_problem").set_value("broken")
+    app.text_area(key=state.REGISTER_DESCRIPTION_KEY).input(description)
+    app.number_input(key=state.REGISTER_LON_KEY).set_value(lon_lat[0])
+    app.number_input(key=state.REGISTER_LAT_KEY).set_value(lon_lat[1])
+    return app.button(key=state.REGISTER_SAVE_KEY).click().run()
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_map_page_shows_areas_and_counts_in_swedish() -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert app.title[0].value == "Områden och iakttagelser"
-    svg = next(m.value for m in app.markdown if "<svg" in m.value)
+    svg = overview_svg(app)
     assert "Hässelby gård" in svg
     assert "Grimsta" in svg
     assert "OpenStreetMap" in svg
@@ -43,12 +128,14 @@ def test_map_page_shows_areas_and_counts_in_swedish(app: AppTest) -> None:
     assert counts["Grimsta"] == 4
 
 
-def test_switching_to_english_translates_the_page(app: AppTest) -> None:
-    app.run()
-    app.sidebar.radio[0].set_value("en").run()
+@pytest.mark.usefixtures("memory_workspace")
+def test_switching_to_english_translates_the_page() -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.sidebar.radio(key=state.LANGUAGE_KEY).set_value("en").run()
     assert not app.exception
     assert app.title[0].value == "Areas and observations"
     assert "Area" in app.dataframe[0].value.columns
+    assert "City of Stockholm (CC0)" in overview_svg(app)
 
 
 def _help_script() -> None:
@@ -58,34 +145,30 @@ def _help_script() -> None:
 
 
 def test_help_page_explains_the_command_line_in_both_languages() -> None:
-    app = AppTest.from_function(_help_script, default_timeout=30)
-    app.run()
+    app = page(_help_script)
     assert not app.exception
     assert app.title[0].value == "Hjälp"
     assert "safewalk add" in app.markdown[0].value
-    app.session_state["language"] = "en"
+    app.session_state[state.LANGUAGE_KEY] = "en"
     app.run()
     assert app.title[0].value == "Help"
     assert "command line" in app.markdown[0].value
 
 
-def _walks_script() -> None:
-    from ui import walks_page
-
-    walks_page.render()
-
-
-@pytest.mark.usefixtures("app_workspace")
-def test_planning_a_walk_in_the_app_stores_it() -> None:
-    app = AppTest.from_function(_walks_script, default_timeout=60)
-    app.run()
+@pytest.mark.usefixtures("memory_workspace")
+def test_planning_a_walk_in_the_app_stores_it_and_offers_it_for_registering() -> None:
+    registering = page(_register_script)
+    registering.selectbox(key=state.REGISTER_AREA_KEY).select("grimsta").run()
+    assert len(registering.selectbox(key=state.REGISTER_WALK_KEY).options) == 2
+    app = page(_walks_script)
     assert not app.exception
     assert app.title[0].value == "Planera en trygghetsvandring"
-    app.selectbox[0].select("grimsta").run()
+    app.selectbox(key=state.WALK_AREA_KEY).select("grimsta").run()
     assert "Föreslagen start i mörker" in app.info[0].value
-    app.text_input[0].input("<b>Vandring</b> i Grimsta")
-    app.number_input[1].set_value(9)  # young people
-    app.button[0].click().run()
+    app.text_input(key=state.PLAN_TITLE_KEY).input("<b>Vandring</b> i Grimsta")
+    app.radio[0].set_value("youth")
+    app.number_input(key=state.headcount_key("young_people")).set_value(9)
+    app.button(key=state.PLAN_SAVE_KEY).click().run()
     assert not app.exception
     assert app.success[0].value == "Vandring nr 2 sparad i Grimsta."
     table = app.dataframe[0].value
@@ -93,7 +176,19 @@ def test_planning_a_walk_in_the_app_stores_it() -> None:
         "<b>Vandring</b> i Grimsta",
         "DEMO: Vandring med unga i Grimsta",
     ]
+    assert list(table["Typ"]) == ["Vandring med unga", "Vandring med unga"]
     assert 9 in list(table["Deltagare"])
+    registering.run()
+    walks = registering.selectbox(key=state.REGISTER_WALK_KEY).options
+    assert "2. <b>Vandring</b> i Grimsta" in walks
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_walk_kinds_are_titled_in_english() -> None:
+    app = page(_walks_script, language="en")
+    assert app.radio[0].options == ["Safety walk", "Walk with young people", "Safety inventory"]
+    app.selectbox(key=state.WALK_AREA_KEY).select("grimsta").run()
+    assert list(app.dataframe[0].value["Kind"]) == ["Walk with young people"]
 
 
 def _upcoming_script() -> None:
@@ -103,72 +198,141 @@ def _upcoming_script() -> None:
 
 
 def test_pages_not_built_yet_say_so_in_both_languages() -> None:
-    app = AppTest.from_function(_upcoming_script, default_timeout=30)
-    app.run()
+    app = page(_upcoming_script)
     assert not app.exception
     assert app.title[0].value == "Utskrift"
     assert app.warning[0].value.startswith("Den här sidan är inte byggd ännu")
-    app.session_state["language"] = "en"
+    app.session_state[state.LANGUAGE_KEY] = "en"
     app.run()
     assert app.warning[0].value.startswith("This page is not built yet")
     assert "north arrow" in app.markdown[0].value
 
 
-def _register_script() -> None:
-    from ui import register_page
-
-    register_page.render()
-
-
-def test_registering_with_typed_coordinates_stores_the_observation(app_workspace: Path) -> None:
-    workspace_path = app_workspace
-    app = AppTest.from_function(_register_script, default_timeout=60)
-    app.run()
+def test_registering_with_typed_coordinates_stores_it_in_the_geopackage(
+    gpkg_workspace: Path,
+) -> None:
+    app = page(_register_script)
     assert not app.exception
     assert app.title[0].value == "Registrera en iakttagelse"
-    app.selectbox(key="register_area").select("hasselby-gard").run()
-    app.selectbox(key="register_category").select("lighting").run()
-    app.radio(key="register_lighting_problem").set_value("broken")
-    app.text_area[0].input('<img src=x onerror="alert(1)"> släckt')
-    app.number_input[1].set_value(17.8445)  # lamp_count is [0]
-    app.number_input[2].set_value(59.3668)
-    app.button[0].click().run()
+    register(app, description='<img src=x onerror="alert(1)"> släckt')
     assert not app.exception
     assert [e.value for e in app.error] == []
-    assert app.success[0].value.startswith("Sparad som nr 9 i Hässelby gård")
-    stored = pyogrio_read(workspace_path, "lighting")
+    assert re.fullmatch(
+        r"Sparad som nr 9 i Hässelby gård \((dagsljus|skymning|mörker)\)\.", app.success[0].value
+    )
+    stored = read_layer(gpkg_workspace, "lighting")
     row = stored[stored["number"] == 9].iloc[0]
     assert row["problem"] == "broken"
     assert row["description"] == '<img src=x onerror="alert(1)"> släckt'
-    app.button[1].click().run()  # undo
+    app.button(key=state.UNDO_KEY).click().run()
     assert app.info[-1].value == "Nr 9 är borttagen."
-    assert 9 not in list(pyogrio_read(workspace_path, "lighting")["number"])
+    assert 9 not in list(read_layer(gpkg_workspace, "lighting")["number"])
 
 
-@pytest.mark.usefixtures("app_workspace")
-def test_saving_without_a_position_says_how_to_give_one() -> None:
-    app = AppTest.from_function(_register_script, default_timeout=60)
-    app.session_state["language"] = "en"
-    app.run()
-    app.selectbox(key="register_category").select("other").run()
-    app.button[0].click().run()
-    assert app.error[0].value.startswith("No position: tap the map")
-
-
-def pyogrio_read(workspace_path: Path, layer: str) -> gpd.GeoDataFrame:
+def read_layer(workspace_path: Path, layer: str) -> gpd.GeoDataFrame:
     import pyogrio
 
     return pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer=layer)
 
 
-@pytest.mark.usefixtures("app_workspace")
+@pytest.mark.usefixtures("memory_workspace")
+def test_the_confirmation_names_the_light_in_english() -> None:
+    app = register(page(_register_script, language="en"))
+    assert re.fullmatch(
+        r"Saved as no\. 9 in Hässelby gård \((daylight|dusk|dark)\)\.", app.success[0].value
+    )
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_saving_without_a_position_says_how_to_give_one() -> None:
+    app = page(_register_script, language="en")
+    app.selectbox(key=state.REGISTER_CATEGORY_KEY).select("other").run()
+    app.button(key=state.REGISTER_SAVE_KEY).click().run()
+    assert app.error[0].value.startswith("No position: tap the map")
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_a_longitude_without_a_latitude_asks_for_both() -> None:
+    app = register(page(_register_script, language="en"), lon_lat=(17.8445, None))
+    assert [e.value for e in app.error] == ["Give both longitude and latitude (or neither)."]
+    assert not app.success
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> None:
+    overview = page(_map_script)
+    registering = page(_register_script)
+    registering.selectbox(key=state.REGISTER_AREA_KEY).select("hasselby-gard").run()
+    assert "Lampan blinkar" not in overview_svg(overview)
+    assert "Lampan blinkar" not in leaflet_script(registering)
+    register(registering, description="Lampan blinkar")
+    assert registering.success
+    overview.run()
+    assert "9. Belysning: Lampan blinkar" in overview_svg(overview)
+    table = overview.dataframe[0].value
+    assert dict(zip(table["Område"], table["Iakttagelser"], strict=True))["Hässelby gård"] == 9
+    registering.run()
+    assert "Lampan blinkar" in leaflet_script(registering)
+    registering.button(key=state.UNDO_KEY).click().run()
+    assert registering.info[-1].value == "Nr 9 är borttagen."
+    overview.run()
+    assert "Lampan blinkar" not in overview_svg(overview)
+    table = overview.dataframe[0].value
+    assert dict(zip(table["Område"], table["Iakttagelser"], strict=True))["Hässelby gård"] == 8
+    registering.run()
+    assert "Lampan blinkar" not in leaflet_script(registering)
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_html_in_a_description_is_escaped_in_map_tooltips_and_the_svg() -> None:
+    registering = register(page(_register_script), description=HOSTILE)
+    assert registering.success
+    stored = list_observations(the_apps_workspace(), "hasselby-gard")
+    assert stored[-1].description == HOSTILE
+    svg = overview_svg(page(_map_script))
+    assert ESCAPED in svg
+    assert HOSTILE not in svg
+    script = leaflet_script(registering.run())
+    assert ESCAPED in script
+    assert HOSTILE not in script
+
+
+@pytest.mark.usefixtures("memory_workspace")
 def test_a_walks_observations_are_listed_in_order() -> None:
-    app = AppTest.from_function(_walks_script, default_timeout=60)
-    app.run()
-    app.selectbox(key="walk_area").select("hasselby-gard").run()
+    app = page(_walks_script)
+    app.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()
     assert not app.exception
     assert app.subheader[-1].value == "En vandrings iakttagelser"
     headings = [m.value for m in app.markdown if m.value[2:3].isdigit()]
     numbers = [int(h.split(".")[0].strip("*")) for h in headings]
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # the demo walk's seven, by time
     assert any("Lampan vid gångvägen är släckt" in t.value for t in app.text)
+    assert "Lampan vid gångvägen är släckt" in leaflet_script(app)
+
+
+@pytest.mark.usefixtures("memory_workspace")
+def test_a_registration_during_a_walk_shows_on_the_walks_map_at_once() -> None:
+    walks = page(_walks_script)
+    walks.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()
+    registering = page(_register_script)
+    registering.selectbox(key=state.REGISTER_AREA_KEY).select("hasselby-gard").run()
+    registering.selectbox(key=state.REGISTER_WALK_KEY).select_index(1).run()  # the demo walk
+    register(registering, description="Mörk passage")
+    assert registering.success
+    walks.run()
+    assert any(t.value == "Mörk passage" for t in walks.text)
+    assert "9. Mörk passage" in leaflet_script(walks)
+
+
+def test_a_registration_from_the_command_line_shows_on_the_next_rerun(
+    gpkg_workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overview = page(_map_script)
+    assert "Lampan vid garaget" not in overview_svg(overview)
+    lon, lat = HASSELBY_GARD
+    args = ["add", "--category", "lighting", "--field", "problem=dim", "--lon", str(lon)]
+    args += ["--lat", str(lat), "--description", "Lampan vid garaget"]
+    assert main([*args, "--workspace", str(gpkg_workspace)]) == 0
+    capsys.readouterr()
+    overview.run()
+    assert "9. Belysning: Lampan vid garaget" in overview_svg(overview)

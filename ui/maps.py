@@ -1,0 +1,77 @@
+"""The app's maps drawn from ``walks.mapdata``: the overview as SVG, an area or a walk in folium.
+
+User text (names, titles, descriptions) goes into the maps as plain text; ``gis.svgmap`` and
+``gis.webmap`` escape it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from gis.svgmap import SvgPoint, SvgPolygon, map_svg
+from gis.webmap import OfflineMap, add_line, add_points, add_polygons, fitted_web_map
+from layers.catalog import Catalog
+from ui.i18n import t
+from walks.mapdata import LocalMapData, ObservationMark, OverviewData
+
+WATER_LINE = "#6FA8DC"
+WATER_FILL = "#CFE5F5"
+BOUNDARY_LINE = "#000000"
+
+
+def mark_title(mark: ObservationMark, language: str) -> str:
+    """Return ``"7. Belysning: description"`` (without the colon when there is no text)."""
+    title = f"{mark.number}. {mark.category.in_language(language)}"
+    return f"{title}: {mark.description}" if mark.description else title
+
+
+def legend_html(catalog: Catalog, language: str) -> str:
+    """Return the category legend as HTML: a coloured dot and the (escaped) title per line."""
+    return "<br>".join(
+        f'<span style="color:{spec.style.colour};-webkit-text-stroke:1px #000">●</span> '
+        f"{escape(spec.title.in_language(language))}"
+        for spec in catalog.categories
+    )
+
+
+def overview_svg(data: OverviewData, *, language: str) -> str:
+    """Return the static overview map: every area (labelled) and observation, on water."""
+    return map_svg(
+        [SvgPolygon(area.geometry, label=area.label, fill="#ffffff") for area in data.areas],
+        [SvgPoint(m.x, m.y, m.colour, mark_title(m, language)) for m in data.marks],
+        background=data.water,
+        caption=t("map_credit", language),
+    )
+
+
+def _local_map(
+    data: LocalMapData, *, language: str, tiles_url: str | None, zoom: int
+) -> OfflineMap:
+    """Return the map's frame: water, the area's boundary with the credits, a route if any.
+
+    Works without internet: Leaflet comes from the app, and water and the boundary are
+    drawn from the shipped data even when background tiles do not load.
+    """
+    fmap = fitted_web_map(data.focus, zoom=zoom, tiles_url=tiles_url)
+    if data.water:
+        add_polygons(fmap, [("", water) for water in data.water],
+                     colour=WATER_LINE, fill=WATER_FILL)  # fmt: skip
+    add_polygons(fmap, [(data.boundary.label, data.boundary.geometry)], colour=BOUNDARY_LINE,
+                 attribution=t("web_map_credit", language))  # fmt: skip
+    if data.route is not None:
+        add_line(fmap, data.route.geometry, label=data.route.label)
+    return fmap
+
+
+def area_web_map(data: LocalMapData, *, language: str, tiles_url: str | None) -> OfflineMap:
+    """Return the interactive map of one area: water, boundary and titled observations."""
+    fmap = _local_map(data, language=language, tiles_url=tiles_url, zoom=15)
+    add_points(fmap, [(m.lon, m.lat, m.colour, mark_title(m, language)) for m in data.marks])
+    return fmap
+
+
+def walk_web_map(data: LocalMapData, *, language: str, tiles_url: str | None) -> OfflineMap:
+    """Return the map of one walk: its route (dashed) and its numbered observations."""
+    fmap = _local_map(data, language=language, tiles_url=tiles_url, zoom=16)
+    add_points(fmap, [(m.lon, m.lat, m.colour, f"{m.number}. {m.description}") for m in data.marks])
+    return fmap
