@@ -1,8 +1,9 @@
 """An in-memory store: the same contract as the GeoPackage store, nothing on disk.
 
 For fast tests of the use cases and the app, and for trying things out; it lives as
-long as its process. Validation, numbering rules and typed records come from
-``layers.rules``, exactly as in the file and database backends.
+long as its process. Validation, numbering rules, change-log entries and typed records
+come from ``layers.rules``, exactly as in the file and database backends; the contract
+test (``tests/layers/test_store_contract.py``) holds every backend to the same behaviour.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from layers.records import Area, PhotoInfo, Problem, Query, Record
 from layers.rules import (
     area_boundary,
     area_exists_error,
+    change_entry,
     check_slug,
     child_table,
     decode_record,
+    duplicate_uuid_error,
     prepare_row,
+    query_columns,
     record_for_log,
 )
 from layers.schema import (
@@ -37,7 +41,6 @@ from layers.schema import (
     PHOTOS_LAYER,
     SqlValue,
     TableSpec,
-    coerce_record,
     load_layer_catalog,
     tables_for_catalog,
 )
@@ -54,15 +57,65 @@ class _Row:
 
 
 @dataclass(slots=True)
+class _Table:
+    """One layer's rows by fid, in insertion (= fid) order, with a unique index on uuid."""
+
+    rows: dict[int, _Row] = field(default_factory=dict)
+    by_uuid: dict[object, int] = field(default_factory=dict)
+    next_fid: int = 1
+    """Like SQLite's AUTOINCREMENT: a deleted row's fid is never given out again."""
+
+    def insert(self, values: dict[str, SqlValue], geometry: BaseGeometry | None) -> _Row:
+        row = _Row(self.next_fid, values, geometry)
+        self.next_fid += 1
+        self.rows[row.fid] = row
+        if values.get("uuid") is not None:
+            self.by_uuid[values["uuid"]] = row.fid
+        return row
+
+    def remove(self, rows: Sequence[_Row]) -> None:
+        for row in rows:
+            del self.rows[row.fid]
+            self.by_uuid.pop(row.values.get("uuid"), None)
+
+
+@dataclass(slots=True)
 class _AreaData:
     area: Area
-    tables: dict[str, list[_Row]]
+    tables: dict[str, _Table]
     sequences: dict[str, int] = field(default_factory=dict)
-    next_fid: int = 1
+    """The last number drawn per sequence: numbers are never given out twice."""
+
+
+def _photo_info(values: Mapping[str, SqlValue]) -> PhotoInfo:
+    """Return a stored photo row as what ``read_photos`` gives: no full image."""
+    thumbnail = values["thumbnail"]
+    return PhotoInfo(
+        uuid=str(values["uuid"]),
+        feature_uuid=str(values["feature_uuid"]),
+        layer=str(values["layer"]),
+        width=int(values["width"] or 0),
+        height=int(values["height"] or 0),
+        thumbnail=thumbnail if isinstance(thumbnail, bytes) else b"",
+    )
+
+
+def _meets(geometry: BaseGeometry | None, box: tuple[float, float, float, float]) -> bool:
+    """Return whether the extent of ``geometry`` meets ``box`` (edges included)."""
+    if geometry is None or geometry.is_empty:
+        return False
+    bounds: tuple[float, float, float, float] = geometry.bounds
+    min_x, min_y, max_x, max_y = bounds
+    return min_x <= box[2] and max_x >= box[0] and min_y <= box[3] and max_y >= box[1]
 
 
 class MemoryStore:
-    """A workspace held in memory (see module docstring)."""
+    """A workspace held in memory (see module docstring).
+
+    Every method takes one lock, so a write is seen whole or not at all by other
+    threads; a write validates everything before it changes anything, which makes
+    it all or nothing.
+    """
 
     _named: ClassVar[dict[str, MemoryStore]] = {}
     _named_lock: ClassVar[threading.Lock] = threading.Lock()
@@ -73,6 +126,7 @@ class MemoryStore:
         self._tables = {table.name: table for table in tables_for_catalog(self.catalog)}
         self._areas: dict[str, _AreaData] = {}
         self._lock = threading.RLock()
+        self._changes = 0
 
     @classmethod
     def named(cls, name: str, catalog: Catalog | None = None) -> MemoryStore:
@@ -82,10 +136,21 @@ class MemoryStore:
                 cls._named[name] = cls(catalog, name=name)
             return cls._named[name]
 
+    @classmethod
+    def discard(cls, name: str) -> None:
+        """Forget the process's store called ``name`` and its data (e.g. after a test)."""
+        with cls._named_lock:
+            cls._named.pop(name, None)
+
     @property
     def location(self) -> str:
         """``memory://name``, for messages."""
         return f"memory://{self.name}"
+
+    def revision(self) -> str:
+        """Return the number of writes so far: it changes with every write."""
+        with self._lock:
+            return str(self._changes)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -115,22 +180,25 @@ class MemoryStore:
     def add_area(self, area: Area, *, actor: str) -> None:
         """Create an area with every layer, empty, and its boundary."""
         check_slug(area.slug)
-        boundary = area_boundary(area)
-        shapely.prepare(boundary)
-        stored = Area(area.slug, area.name, boundary, source=area.source, is_demo=area.is_demo)
-        values = {
-            "slug": area.slug,
-            "name": area.name,
-            "source": area.source,
-            "is_demo": area.is_demo,
-            "created_at": datetime.now(UTC),
-        }
         with self._lock:
             if area.slug in self._areas:
                 raise area_exists_error(area.slug)
-            data = _AreaData(stored, {name: [] for name in self._tables})
-            self._insert(data, AREA_TABLE, prepare_row(AREA_TABLE, values, boundary), boundary)
-            self._log(data, actor, "insert", AREA_TABLE.name, None, None, values)
+            boundary = area_boundary(area)
+            values = {
+                "slug": area.slug,
+                "name": area.name,
+                "source": area.source,
+                "is_demo": area.is_demo,
+                "created_at": datetime.now(UTC),
+            }
+            row = prepare_row(AREA_TABLE, values, boundary)
+            shapely.prepare(boundary)
+            stored = Area(
+                area.slug, str(row["name"]), boundary, source=str(row["source"] or ""),
+                is_demo=bool(row["is_demo"]),
+            )  # fmt: skip
+            data = _AreaData(stored, {name: _Table() for name in self._tables})
+            self._insert(data, AREA_TABLE, row, boundary, actor=actor)
             self._areas[area.slug] = data
 
     # ------------------------------------------------------------------- features
@@ -140,10 +208,16 @@ class MemoryStore:
         table: TableSpec,
         row: dict[str, SqlValue],
         geometry: BaseGeometry | None,
+        *,
+        actor: str,
     ) -> _Row:
-        stored = _Row(data.next_fid, row, geometry)
-        data.next_fid += 1
-        data.tables[table.name].append(stored)
+        """Store a checked row and its change-log entry (as the GeoPackage store logs it)."""
+        stored = data.tables[table.name].insert(row, geometry)
+        if table.name != CHANGE_LOG_LAYER:
+            after = record_for_log({"fid": stored.fid, **row})
+            if geometry is not None:
+                after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
+            self._log(data, actor, "insert", table.name, row.get("uuid"), None, after)
         return stored
 
     def _log(
@@ -156,17 +230,9 @@ class MemoryStore:
         before: Mapping[str, object] | None,
         after: Mapping[str, object] | None,
     ) -> None:
-        table = self._tables[CHANGE_LOG_LAYER]
-        entry = {
-            "at": datetime.now(UTC),
-            "actor": actor,
-            "action": action,
-            "layer": layer,
-            "feature_uuid": None if feature_uuid is None else str(feature_uuid),
-            "before": None if before is None else repr(dict(before)),
-            "after": None if after is None else repr(dict(after)),
-        }
-        self._insert(data, table, coerce_record(table, entry), None)
+        entry = change_entry(actor, action, layer, feature_uuid, before, after)
+        data.tables[CHANGE_LOG_LAYER].insert(entry, None)
+        self._changes += 1
 
     def append(
         self,
@@ -179,121 +245,122 @@ class MemoryStore:
         children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
     ) -> Record:
         """Add one feature and rows that belong to it, all or nothing; see ``Store.append``."""
-        table = self._table(layer)
-        row = prepare_row(table, values, geometry)
-        owned = [
-            (child_table(name), prepare_row(child_table(name), {**r, "feature_uuid": row["uuid"],
-                                                                "layer": table.name}, None))
-            for name, rows in (children or {}).items()
-            for r in rows
-        ]  # fmt: skip
         with self._lock:
             data = self._area(slug)
+            table = self._table(layer)
+            owned = [(child_table(name), given) for name, given in (children or {}).items()]
+            row = prepare_row(table, values, geometry)
+            owner = {"feature_uuid": row["uuid"], "layer": table.name}
+            child_rows = [
+                (child, prepare_row(child, {**r, **owner}, None))
+                for child, given in owned
+                for r in given
+            ]
+            self._refuse_taken_uuids(data, [(table, row), *child_rows])
             if table.sequence is not None:
                 data.sequences[table.sequence] = data.sequences.get(table.sequence, 0) + 1
                 row["number"] = data.sequences[table.sequence]
-            stored = self._insert(data, table, row, geometry)
-            self._log(data, actor, "insert", table.name, row.get("uuid"), None,
-                      record_for_log(row))  # fmt: skip
-            for child, child_row in owned:
-                self._insert(data, child, child_row, None)
-                self._log(data, actor, "insert", child.name, child_row.get("uuid"), None,
-                          record_for_log(child_row))  # fmt: skip
+            stored = self._insert(data, table, row, geometry, actor=actor)
+            for child, child_row in child_rows:
+                self._insert(data, child, child_row, None, actor=actor)
         return decode_record(table, {"fid": stored.fid, **row}, geometry)
+
+    @staticmethod
+    def _refuse_taken_uuids(
+        data: _AreaData, rows: Sequence[tuple[TableSpec, dict[str, SqlValue]]]
+    ) -> None:
+        """Refuse a UUID a layer has already, or one given twice in the same write."""
+        seen: set[tuple[str, object]] = set()
+        for table, row in rows:
+            uuid = row.get("uuid")
+            if uuid is None:
+                continue
+            if uuid in data.tables[table.name].by_uuid or (table.name, uuid) in seen:
+                raise duplicate_uuid_error(table.name, uuid)
+            seen.add((table.name, uuid))
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID and the rows that belong to them (logged)."""
-        table = self._table(layer)
-        wanted = set(uuids)
         with self._lock:
             data = self._area(slug)
-            rows = data.tables[table.name]
-            gone = [r for r in rows if r.values.get("uuid") in wanted]
-            data.tables[table.name] = [r for r in rows if r not in gone]
+            table = self._table(layer)
+            rows = self._rows(data, table, Query(uuids=tuple(uuids)))
+            data.tables[table.name].remove(rows)
+            wanted = set(uuids)
             for child in CHILD_TABLES:
-                data.tables[child.name] = [
-                    r
-                    for r in data.tables[child.name]
-                    if not (r.values["layer"] == table.name and r.values["feature_uuid"] in wanted)
-                ]
-            for row in gone:
-                self._log(data, actor, "delete", table.name, row.values["uuid"],
-                          record_for_log(row.values), None)  # fmt: skip
-        return len(gone)
+                owned = data.tables[child.name]
+                owned.remove([
+                    r for r in owned.rows.values()
+                    if r.values["layer"] == table.name and r.values["feature_uuid"] in wanted
+                ])  # fmt: skip
+            for row in rows:
+                before = record_for_log({"fid": row.fid, **row.values})
+                self._log(data, actor, "delete", table.name, row.values["uuid"], before, None)
+        return len(rows)
 
-    def _select(self, slug: str, table: TableSpec, query: Query) -> list[_Row]:
-        with self._lock:
-            rows = list(self._area(slug).tables[table.name])
+    @staticmethod
+    def _rows(data: _AreaData, table: TableSpec, query: Query) -> list[_Row]:
+        """Return the rows of ``query`` in fid order (call with the lock held)."""
+        stored = data.tables[table.name]
         if query.uuids is not None:
-            uuids = set(query.uuids)
-            rows = [r for r in rows if r.values.get("uuid") in uuids]
+            fids = sorted({stored.by_uuid[u] for u in query.uuids if u in stored.by_uuid})
+            rows = [stored.rows[fid] for fid in fids]
+        else:
+            rows = list(stored.rows.values())
         if query.walk_uuid is not None:
             rows = [r for r in rows if r.values.get("walk_uuid") == query.walk_uuid]
         if query.is_demo is not None:
             rows = [r for r in rows if r.values.get("is_demo") == int(query.is_demo)]
         if query.bbox is not None:
-            box = shapely.box(*query.bbox)
-            rows = [
-                r
-                for r in rows
-                if r.geometry is not None and shapely.box(*r.geometry.bounds).intersects(box)
-            ]
+            rows = [r for r in rows if _meets(r.geometry, query.bbox)]
         return rows
 
-    def _columns(self, table: TableSpec, query: Query) -> tuple[str, ...]:
-        names = table.field_names if query.columns is None else query.columns
-        unknown = [name for name in names if name not in table.field_names]
-        if unknown:
-            raise UnknownLayerError(name=", ".join(unknown), valid=", ".join(table.field_names))
-        return names
+    def _select(
+        self, slug: str, layer: str, query: Query | None
+    ) -> tuple[TableSpec, tuple[str, ...], list[_Row]]:
+        """Return the layer, the attribute columns and the rows ``query`` asks for."""
+        query = query or Query()
+        with self._lock:
+            data = self._area(slug)
+            table = self._table(layer)
+            names = query_columns(table, query)
+            return table, names, self._rows(data, table, query)
 
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
-        table = self._table(layer)
-        query = query or Query()
-        names = self._columns(table, query)
-        rows = self._select(slug, table, query)
+        table, names, rows = self._select(slug, layer, query)
         columns = {name: [r.values.get(name) for r in rows] for name in names}
         geometries = [r.geometry for r in rows] if table.geometry else None
         return layer_frame(table, [r.fid for r in rows], columns, geometries)
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
         """Return a layer's features (those ``query`` selects) as typed records."""
-        table = self._table(layer)
-        query = query or Query()
-        names = self._columns(table, query)
+        table, names, rows = self._select(slug, layer, query)
         return [
             decode_record(table, {"fid": r.fid, **{n: r.values.get(n) for n in names}}, r.geometry)
-            for r in self._select(slug, table, query)
+            for r in rows
         ]
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of some features with their thumbnails, oldest first."""
         wanted = set(feature_uuids)
         with self._lock:
-            rows = list(self._area(slug).tables[PHOTOS_LAYER])
-        return [
-            PhotoInfo(
-                str(v["uuid"]), str(v["feature_uuid"]), str(v["layer"]), int(v["width"] or 0),
-                int(v["height"] or 0), bytes(v["thumbnail"] or b""),
-            )  # fmt: skip
-            for v in (r.values for r in rows)
-            if v["feature_uuid"] in wanted
-        ]
+            rows = list(self._area(slug).tables[PHOTOS_LAYER].rows.values())
+        return [_photo_info(r.values) for r in rows if r.values["feature_uuid"] in wanted]
 
     def read_photo_image(self, slug: str, photo_uuid: str) -> bytes | None:
         """Return one photo's full-size image, or None if there is no such photo."""
         with self._lock:
-            rows = list(self._area(slug).tables[PHOTOS_LAYER])
-        for row in rows:
-            if row.values["uuid"] == photo_uuid:
-                return bytes(row.values["image"] or b"")
-        return None
+            photos = self._area(slug).tables[PHOTOS_LAYER]
+            fid = photos.by_uuid.get(photo_uuid)
+            image = None if fid is None else photos.rows[fid].values["image"]
+        return image if isinstance(image, bytes) else None
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of features per layer of an area."""
         with self._lock:
-            return {name: len(rows) for name, rows in self._area(slug).tables.items()}
+            tables = self._area(slug).tables
+            return {name: len(tables[name].rows) for name in self._tables}
 
     def check(self, *, repair: bool = False) -> list[Problem]:
         """Nothing can go stale in memory: always no problems."""

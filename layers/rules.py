@@ -7,10 +7,11 @@ the GeoPackage and any database backend accept and refuse exactly the same input
 
 from __future__ import annotations
 
+import json
 import re
 import uuid as uuid_module
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import numpy as np
@@ -20,8 +21,15 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.i18n import Text
 from layers.errors import FeatureValidationError, StoreError, UnknownLayerError
-from layers.records import Area, Record
-from layers.schema import CHILD_TABLES, SqlValue, TableSpec, coerce_record
+from layers.records import Area, Query, Record
+from layers.schema import (
+    CHILD_TABLES,
+    SqlValue,
+    TableSpec,
+    check_field_names,
+    coerce_record,
+    datetime_to_text,
+)
 
 SLUG: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """An area id: lower-case ASCII letters, digits and hyphens (file and schema safe)."""
@@ -132,6 +140,25 @@ def prepare_row(
     return row
 
 
+def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:
+    """Return the attribute columns ``query`` asks for; refuse names the layer does not have."""
+    names = table.field_names if query.columns is None else query.columns
+    check_field_names(table, names)
+    return names
+
+
+def duplicate_uuid_error(layer: str, uuid: object) -> FeatureValidationError:
+    """Return the error for a feature whose UUID its layer already holds."""
+    return FeatureValidationError(
+        Text(
+            sv=f"Lagret {layer!r} har redan ett objekt med uuid {uuid!r}; utelämna uuid så "
+            "skapas ett nytt.",
+            en=f"Layer {layer!r} already has a feature with uuid {uuid!r}; leave uuid out and a "
+            "new one is made.",
+        )
+    )
+
+
 def child_table(name: str) -> TableSpec:
     """Return the table of rows that belong to a feature (``photos``)."""
     for table in CHILD_TABLES:
@@ -171,6 +198,26 @@ def decode_record(
     if table.geometry is not None:
         record["geometry"] = geometry
     return record
+
+
+def change_entry(
+    actor: str,
+    action: str,
+    layer: str,
+    feature_uuid: object,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> dict[str, SqlValue]:
+    """Return the change-log row for one write: who, when, what, values before and after (JSON)."""
+    return {
+        "at": datetime_to_text(datetime.now(UTC)),
+        "actor": actor,
+        "action": action,
+        "layer": layer,
+        "feature_uuid": None if feature_uuid is None else str(feature_uuid),
+        "before": None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+        "after": None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+    }
 
 
 def record_for_log(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ boundary, walks, measures, change log) have fixed layouts defined here.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -341,9 +341,9 @@ def _datetime_text(field: FieldSpec, given: object) -> str:
     return datetime_to_text(value)
 
 
-def coerce_record(table: TableSpec, values: Mapping[str, object]) -> dict[str, SqlValue]:
-    """Return every field of ``table`` coerced from ``values``; unknown keys are an error."""
-    unknown = sorted(set(values) - set(table.field_names))
+def check_field_names(table: TableSpec, names: Iterable[str]) -> None:
+    """Refuse names that are not fields of ``table``, listing the fields it has."""
+    unknown = sorted(set(names) - set(table.field_names))
     if unknown:
         own = ", ".join(table.field_names)
         raise FeatureValidationError(
@@ -352,4 +352,9 @@ def coerce_record(table: TableSpec, values: Mapping[str, object]) -> dict[str, S
                 en=f"Layer {table.name!r} has no field {', '.join(unknown)}. Fields: {own}.",
             )
         )
+
+
+def coerce_record(table: TableSpec, values: Mapping[str, object]) -> dict[str, SqlValue]:
+    """Return every field of ``table`` coerced from ``values``; unknown keys are an error."""
+    check_field_names(table, values)
     return {f.name: coerce_value(f, values.get(f.name)) for f in table.fields}

@@ -39,6 +39,12 @@ class Store(Protocol):
     def location(self) -> str:
         """Where the data lives, for messages (a folder, a database URL without password)."""
 
+    def revision(self) -> str:
+        """Return a stamp of the data that changes with every write, by anyone; cheap to call.
+
+        Caches key on it, so changes made elsewhere (another process, QGIS) are seen.
+        """
+
     def exclusive(self) -> AbstractContextManager[None]:
         """Hold a lock on the whole store against other processes, for one-time set-up."""
 

@@ -1,20 +1,29 @@
-"""Shared fixtures: the shipped catalog, seeded workspaces copied per test, a one-area store."""
+"""Shared fixtures: the shipped catalog, seeded workspaces (files copied per test, or in
+memory), a one-area GeoPackage store, and ``any_store``: one empty area on every backend."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Final
+from uuid import uuid4
 
 import pytest
 import shapely
 
 from layers.catalog import Catalog
 from layers.gpkg import GeoPackageStore
+from layers.memory import MemoryStore
 from layers.schema import load_layer_catalog
-from layers.store import Area
+from layers.store import Area, Store, open_store
 from walks.config import Settings, settings_from_env
 from walks.startup import open_workspace
 from walks.workspace import Workspace
+
+STORE_BACKENDS: Final = ("gpkg", "memory")
+"""Every store backend the store contract runs on; a database backend joins by name here
+and with its address in ``new_store``."""
 
 # A 2 km square in Grimsta, SWEREF 99 TM.
 TEST_BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
@@ -55,5 +64,58 @@ def workspace(settings: Settings) -> Workspace:
 def store(tmp_path: Path, catalog: Catalog) -> GeoPackageStore:
     """A GeoPackage store with one empty area, ``test``, covering ``TEST_BOX``."""
     store = GeoPackageStore(tmp_path / "store", catalog)
+    store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
+    return store
+
+
+@pytest.fixture
+def memory_settings() -> Iterator[Settings]:
+    """Settings of a workspace in memory, of this test's own; forgotten after the test."""
+    name = f"test-{uuid4().hex}"
+    yield settings_from_env({}, workspace=f"memory://{name}", language="en")
+    MemoryStore.discard(name)
+
+
+@pytest.fixture
+def memory_workspace(memory_settings: Settings) -> Workspace:
+    """A new workspace in memory, seeded like a new one on disk (areas and demo data).
+
+    For use-case tests that do not need files: about 10 ms instead of copying ten
+    GeoPackages.
+    """
+    return open_workspace(memory_settings)
+
+
+@pytest.fixture
+def new_store(tmp_path: Path, catalog: Catalog) -> Iterator[Callable[[str], Store]]:
+    """Return a function that opens a new, empty store of a backend (``STORE_BACKENDS``)."""
+    memory_names: list[str] = []
+
+    def open_new(backend: str) -> Store:
+        if backend == "gpkg":
+            url = str(tmp_path / f"store-{uuid4().hex[:8]}")
+        elif backend == "memory":
+            memory_names.append(f"test-{uuid4().hex}")
+            url = f"memory://{memory_names[-1]}"
+        else:
+            pytest.fail(f"no store address for the backend {backend!r}")
+        return open_store(url, catalog=catalog)
+
+    yield open_new
+    for name in memory_names:
+        MemoryStore.discard(name)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """The name of the backend ``any_store`` runs on."""
+    backend: str = request.param
+    return backend
+
+
+@pytest.fixture
+def any_store(store_backend: str, new_store: Callable[[str], Store]) -> Store:
+    """A store with one empty area, ``test``, covering ``TEST_BOX``, on each backend in turn."""
+    store = new_store(store_backend)
     store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
     return store

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Final
@@ -79,6 +80,18 @@ class Folder:
         """Return the ids of every area in the workspace."""
         # Only <slug>.gpkg: never the hidden files of an area being built (.<slug>.….gpkg).
         return sorted(p.stem for p in self.root.glob("*.gpkg") if SLUG.match(p.stem))
+
+    def revision(self) -> str:
+        """Return a stamp of every area file's size and modification time (and its WAL's).
+
+        Any committed write changes it, whoever made it (this process, another one, QGIS).
+        """
+        stamps = sorted(
+            f"{entry.name}:{entry.stat().st_mtime_ns}:{entry.stat().st_size}"
+            for entry in os.scandir(self.root)
+            if entry.name.endswith((".gpkg", ".gpkg-wal")) and not entry.name.startswith(".")
+        )
+        return hashlib.sha1("|".join(stamps).encode(), usedforsecurity=False).hexdigest()
 
     def path(self, slug: str) -> Path:
         """Return the GeoPackage file of area ``slug`` (which may not exist)."""

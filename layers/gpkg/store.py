@@ -78,6 +78,10 @@ class GeoPackageStore:
         """The workspace folder, for messages."""
         return str(self.folder.root)
 
+    def revision(self) -> str:
+        """Return a stamp that changes with every committed write to any area file."""
+        return self.folder.revision()
+
     def path(self, slug: str) -> Path:
         """Return the GeoPackage file of area ``slug``."""
         return self.folder.path(slug)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -15,7 +14,13 @@ from gis.crs import STORAGE_EPSG
 from gis.gpkg import geometry_to_gpkg
 from layers.gpkg.sqlite import quote
 from layers.records import Record
-from layers.rules import decode_record, prepare_row, record_for_log
+from layers.rules import (
+    change_entry,
+    decode_record,
+    duplicate_uuid_error,
+    prepare_row,
+    record_for_log,
+)
 from layers.schema import CHANGE_LOG_LAYER, CHILD_TABLES, SqlValue, TableSpec, datetime_to_text
 
 
@@ -50,11 +55,16 @@ def insert_row(
     if table.geometry is not None:
         columns.insert(0, "geom")
         params.insert(0, None if geometry is None else geometry_to_gpkg(geometry, STORAGE_EPSG))
-    cursor = connection.execute(
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join('?' * len(columns))})",
-        params,
-    )
+    try:
+        cursor = connection.execute(
+            f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            params,
+        )
+    except sqlite3.IntegrityError as error:
+        if f"{table.name}.uuid" in str(error):
+            raise duplicate_uuid_error(table.name, row["uuid"]) from None
+        raise
     stored: dict[str, SqlValue] = {"fid": cursor.lastrowid, **row}
     if table.name != CHANGE_LOG_LAYER:
         after = record_for_log(stored)
@@ -99,19 +109,12 @@ def log_change(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    """Add one entry to the area's change log (values as JSON, in the same transaction)."""
+    """Add one entry to the area's change log, in the same transaction."""
+    entry = change_entry(actor, action, layer, feature_uuid, before, after)
     connection.execute(
-        f"INSERT INTO {quote(CHANGE_LOG_LAYER)} (at, actor, action, layer, feature_uuid, "
-        "before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            datetime_to_text(_now()),
-            actor,
-            action,
-            layer,
-            None if feature_uuid is None else str(feature_uuid),
-            None if before is None else json.dumps(before, ensure_ascii=False, default=str),
-            None if after is None else json.dumps(after, ensure_ascii=False, default=str),
-        ),
+        f"INSERT INTO {quote(CHANGE_LOG_LAYER)} ({', '.join(map(quote, entry))}) "
+        f"VALUES ({', '.join('?' * len(entry))})",
+        list(entry.values()),
     )
 
 

@@ -1,0 +1,731 @@
+"""The store contract: what every backend promises, run on each one (``any_store``).
+
+A new backend passes when it is added to ``STORE_BACKENDS`` in ``tests/conftest.py``.
+Where a backend is known to break a clause, the test says so with ``known_breach``
+(a strict expected failure naming the code to fix), so the breach stays visible and
+the marker must go when it is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from pandas.testing import assert_frame_equal
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
+from layers.store import Area, PhotoInfo, Query, Store, open_store
+from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
+from tests.conftest import STORE_BACKENDS, TEST_BOX
+
+NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
+LOCAL = ZoneInfo("Europe/Stockholm")
+INSIDE = Point(662_000, 6_581_000)
+NEAR_CORNER = Point(661_100, 6_580_100)
+JUST_NORTH = Point(662_000, 6_582_000.05)
+"""5 cm north of ``TEST_BOX``: outside it, closer than a GPS can tell."""
+FAR_AWAY = Point(670_000, 6_590_000)
+ROUTE = LineString([(661_200, 6_580_200), (661_800, 6_580_900)])
+
+
+def known_breach(request: pytest.FixtureRequest, backend: str, breaches: Mapping[str, str]) -> None:
+    """Expect this test to fail on the backends in ``breaches`` (backend → what to fix)."""
+    if backend in breaches:
+        request.applymarker(pytest.mark.xfail(reason=breaches[backend], strict=True))
+
+
+def lighting(**changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "status": "new",
+        "problem": "broken",
+        "observed_at": NOW,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "created_by": "tests",
+        "is_demo": False,
+    }
+    values.update(changes)
+    return values
+
+
+def litter(**changes: object) -> dict[str, object]:
+    values = {k: v for k, v in lighting().items() if k != "problem"}
+    values["litter_type"] = "glass"
+    values.update(changes)
+    return values
+
+
+def walk(**changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "title": "Kvällsvandring",
+        "starts_at": NOW,
+        "kind": "regular",
+        "created_at": NOW,
+        "updated_at": NOW,
+        "created_by": "tests",
+        "is_demo": False,
+    }
+    values.update(changes)
+    return values
+
+
+def measure(**changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "title": "Byt lampor",
+        "status": "proposed",
+        "created_at": NOW,
+        "updated_at": NOW,
+        "created_by": "tests",
+        "is_demo": False,
+    }
+    values.update(changes)
+    return values
+
+
+def photo(**changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "mime_type": "image/jpeg",
+        "width": 4,
+        "height": 3,
+        "image": b"\xff\xd8 full image",
+        "thumbnail": b"\xff\xd8 thumb",
+        "created_at": NOW,
+    }
+    values.update(changes)
+    return values
+
+
+def add_lighting(store: Store, geometry: BaseGeometry = INSIDE, **changes: object) -> str:
+    """Append a lighting observation and return its UUID."""
+    stored = store.append("test", "lighting", lighting(**changes), geometry, actor="tests")
+    return str(stored["uuid"])
+
+
+def numbers(store: Store, layer: str = "lighting", query: Query | None = None) -> list[int]:
+    return [int(r["number"]) for r in store.read_records("test", layer, query)]
+
+
+def log_entries(store: Store) -> list[dict[str, Any]]:
+    return store.read_records("test", "change_log")
+
+
+# -------------------------------------------------------------------------- areas
+
+
+def test_areas_are_listed_by_name_whatever_the_case(any_store: Store) -> None:
+    any_store.add_area(Area("bromma", "Bromma", TEST_BOX), actor="tests")
+    any_store.add_area(Area("akalla", "akalla", TEST_BOX), actor="tests")
+    assert [area.name for area in any_store.areas()] == ["akalla", "Bromma", "Test"]
+
+
+def test_an_area_comes_back_as_it_was_added(any_store: Store) -> None:
+    polygon = Polygon([(0, 0), (100, 0), (100, 50), (0, 0)])
+    any_store.add_area(
+        Area("bromma", "Bromma", polygon, source="Lantmäteriet", is_demo=True), actor="tests"
+    )
+    area = next(area for area in any_store.areas() if area.slug == "bromma")
+    assert (area.name, area.source, area.is_demo) == ("Bromma", "Lantmäteriet", True)
+    assert isinstance(area.boundary, MultiPolygon)
+    assert area.boundary.equals(MultiPolygon([polygon]))
+    counts = any_store.feature_counts("bromma")
+    assert counts["area"] == 1
+    assert counts["change_log"] == 1
+    assert sum(counts.values()) == 2
+
+
+def test_an_area_id_that_is_taken_is_refused(any_store: Store) -> None:
+    with pytest.raises(StoreError, match=r"The area 'test' already exists in the workspace\."):
+        any_store.add_area(Area("test", "Test again", shapely.box(0, 0, 1, 1)), actor="tests")
+    assert [(a.slug, a.name) for a in any_store.areas()] == [("test", "Test")]
+    assert any_store.feature_counts("test")["area"] == 1
+
+
+@pytest.mark.parametrize("slug", ["Grimsta", "hässelby", "-grimsta", "", "a/b", "a" * 64])
+def test_an_invalid_area_id_is_refused(any_store: Store, slug: str) -> None:
+    with pytest.raises(StoreError, match=r"Invalid area id .*: use a–z, 0–9 and hyphens\."):
+        any_store.add_area(Area(slug, "Somewhere", TEST_BOX), actor="tests")
+    assert [a.slug for a in any_store.areas()] == ["test"]
+
+
+@pytest.mark.parametrize(
+    ("boundary", "message"),
+    [
+        (Point(0, 0), r"The area boundary must be a polygon, not Point\."),
+        (Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]), r"Invalid geometry for layer 'area': Self-"),
+    ],
+)
+def test_an_area_boundary_must_be_a_valid_polygon(
+    any_store: Store, boundary: BaseGeometry, message: str
+) -> None:
+    with pytest.raises(FeatureValidationError, match=message):
+        any_store.add_area(Area("bromma", "Bromma", boundary), actor="tests")
+    assert [a.slug for a in any_store.areas()] == ["test"]
+
+
+def test_the_same_address_opens_the_same_data(any_store: Store) -> None:
+    stored = any_store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    again = open_store(any_store.location, catalog=any_store.catalog)
+    assert [area.slug for area in again.areas()] == ["test"]
+    assert again.read_records("test", "lighting") == [stored]
+
+
+def test_writes_can_be_made_while_holding_the_exclusive_lock(any_store: Store) -> None:
+    with any_store.exclusive():
+        any_store.add_area(Area("bromma", "Bromma", TEST_BOX), actor="tests")
+        any_store.append("bromma", "lighting", lighting(), INSIDE, actor="tests")
+    assert any_store.feature_counts("bromma")["lighting"] == 1
+
+
+# ------------------------------------------------------------------------ numbers
+
+
+def test_numbers_come_from_one_sequence_across_categories(any_store: Store) -> None:
+    first = any_store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    second = any_store.append("test", "litter", litter(), INSIDE, actor="tests")
+    third = any_store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert [first["number"], second["number"], third["number"]] == [1, 2, 3]
+
+
+def test_a_deleted_number_is_never_given_out_again(any_store: Store) -> None:
+    first = add_lighting(any_store)
+    second = any_store.append("test", "litter", litter(), INSIDE, actor="tests")["uuid"]
+    assert any_store.delete("test", "litter", [second], actor="tests") == 1
+    assert any_store.append("test", "lighting", lighting(), INSIDE, actor="tests")["number"] == 3
+    any_store.delete("test", "lighting", [first], actor="tests")
+    assert any_store.append("test", "litter", litter(), INSIDE, actor="tests")["number"] == 4
+
+
+def test_walks_and_measures_have_sequences_of_their_own(any_store: Store) -> None:
+    def number(layer: str, values: dict[str, object], geometry: BaseGeometry | None) -> int:
+        return int(any_store.append("test", layer, values, geometry, actor="tests")["number"])
+
+    assert number("lighting", lighting(), INSIDE) == 1
+    assert number("walks", walk(), ROUTE) == 1
+    assert number("measures", measure(), None) == 1
+    assert number("walks", walk(), None) == 2
+    assert number("litter", litter(), INSIDE) == 2
+    assert number("measures", measure(), None) == 2
+
+
+def test_each_area_numbers_its_own_features(any_store: Store) -> None:
+    any_store.add_area(Area("bromma", "Bromma", TEST_BOX), actor="tests")
+    add_lighting(any_store)
+    assert any_store.append("bromma", "lighting", lighting(), INSIDE, actor="t")["number"] == 1
+
+
+def test_a_number_given_by_the_caller_is_ignored(any_store: Store) -> None:
+    stored = any_store.append("test", "lighting", lighting(number=99), INSIDE, actor="tests")
+    assert stored["number"] == 1
+    assert numbers(any_store) == [1]
+
+
+# ---------------------------------------------------------------------- typed values
+
+
+def test_append_returns_the_stored_observation_typed(any_store: Store) -> None:
+    observed = datetime(2026, 11, 26, 19, 30, 12, 345_678, tzinfo=LOCAL)
+    stored = any_store.append(
+        "test", "lighting",
+        lighting(status="assessed", severity=2, lamp_count="3", observed_at=observed,
+                 light_condition="dark", description="  mörkt  ", is_demo=True),
+        INSIDE, actor="tests",
+    )  # fmt: skip
+    assert stored["observed_at"] == observed.replace(microsecond=345_000)
+    assert stored["observed_at"].tzinfo is not None
+    assert stored["created_at"] == NOW
+    assert type(stored["status"]) is ObservationStatus
+    assert stored["status"] is ObservationStatus.ASSESSED
+    assert stored["light_condition"] is LightCondition.DARK
+    assert type(stored["is_demo"]) is bool
+    assert stored["is_demo"] is True
+    assert (type(stored["severity"]), type(stored["lamp_count"])) == (int, int)
+    assert (stored["severity"], stored["lamp_count"]) == (2, 3)
+    assert stored["description"] == "mörkt"
+    assert stored["light_source"] is None
+    assert uuid.UUID(stored["uuid"]).version == 4
+    assert stored["geometry"].equals(INSIDE)
+    assert any_store.read_records("test", "lighting") == [stored]
+
+
+def test_a_given_uuid_is_kept(any_store: Store) -> None:
+    given = str(uuid.uuid4())
+    stored = any_store.append("test", "lighting", lighting(uuid=given), INSIDE, actor="t")
+    assert stored["uuid"] == given
+
+
+def test_category_fields_come_back_as_their_types(any_store: Store) -> None:
+    vegetation = {k: v for k, v in litter(blocks_sightline="ja").items() if k != "litter_type"}
+    graffiti = {k: v for k, v in litter(surface="wall", area_m2="2,5").items()
+                if k != "litter_type"}  # fmt: skip
+    blocks = any_store.append("test", "vegetation", vegetation, INSIDE, actor="t")
+    assert blocks["blocks_sightline"] is True
+    area_m2 = any_store.append("test", "graffiti", graffiti, INSIDE, actor="t")["area_m2"]
+    assert (type(area_m2), area_m2) == (float, 2.5)
+
+
+def test_walks_and_measures_come_back_typed(any_store: Store) -> None:
+    starts = datetime(2026, 12, 3, 17, 0, tzinfo=LOCAL)
+    stored_walk = any_store.append(
+        "test", "walks", walk(kind="youth", starts_at=starts), ROUTE, actor="tests"
+    )
+    assert stored_walk["kind"] is WalkKind.YOUTH
+    assert stored_walk["starts_at"] == starts
+    assert stored_walk["geometry"].equals(ROUTE)
+    stored_measure = any_store.append(
+        "test", "measures",
+        measure(status="decided", priority="2", deadline=date(2026, 12, 31)),
+        None, actor="tests",
+    )  # fmt: skip
+    assert stored_measure["status"] is MeasureStatus.DECIDED
+    assert (type(stored_measure["priority"]), stored_measure["priority"]) == (int, 2)
+    assert (type(stored_measure["deadline"]), stored_measure["deadline"]) == (
+        date,
+        date(2026, 12, 31),
+    )
+    assert "geometry" not in stored_measure
+
+
+# ------------------------------------------------------------------- refused input
+
+NAIVE = datetime(2026, 11, 26, 18, 30)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"problem": "flicker"}, r"Field 'problem' \(Problem\): value 'flicker' is not allowed; "
+                                 r"choose one of: broken, dim, missing, glare\."),
+        ({"problem": None}, r"Field 'problem' \(Problem\) is required\."),
+        ({"status": "open"}, r"Field 'status' \(Status\): value 'open' is not allowed; "
+                             r"choose one of: new, assessed, planned, resolved, dismissed\."),
+        ({"severity": 7}, r"Field 'severity' .*: value 7 is not allowed; choose one of: 1, 2, 3\."),
+        ({"lamp_count": 0}, r"Field 'lamp_count' .*: value 0 is below 1"),
+        ({"lamp_count": "many"}, r"value 'many' must be a whole number"),
+        ({"observed_at": NAIVE}, r"Field 'observed_at' .* has no time zone; add e\.g\. \+01:00"),
+        ({"observed_at": "yesterday"}, r"value 'yesterday' must be a time YYYY-MM-DDTHH:MM"),
+        ({"is_demo": "maybe"}, r"Field 'is_demo' .*: value 'maybe' must be yes or no"),
+        ({"colour": "red"}, r"Layer 'lighting' has no field colour\. Fields: uuid, number, "),
+    ],
+)  # fmt: skip
+def test_an_invalid_value_is_refused_and_nothing_is_stored(
+    any_store: Store, changes: dict[str, object], message: str
+) -> None:
+    before = any_store.feature_counts("test")
+    with pytest.raises(FeatureValidationError, match=message):
+        any_store.append("test", "lighting", lighting(**changes), INSIDE, actor="tests")
+    assert any_store.feature_counts("test") == before
+
+
+@pytest.mark.parametrize(
+    ("layer", "geometry", "message"),
+    [
+        ("lighting", None, r"Layer 'lighting' needs a position\."),
+        ("lighting", ROUTE, r"Layer 'lighting' takes Point geometry, not LineString\."),
+        ("lighting", Point(), r"Invalid geometry for layer 'lighting'"),
+        ("lighting", Point(math.nan, 6_581_000), r"Invalid geometry for layer 'lighting'"),
+        ("measures", INSIDE, r"Layer 'measures' has no geometry\."),
+        ("walks", INSIDE, r"Layer 'walks' takes LineString geometry, not Point\."),
+    ],
+)
+def test_an_invalid_geometry_is_refused_and_nothing_is_stored(
+    any_store: Store, layer: str, geometry: BaseGeometry | None, message: str
+) -> None:
+    values = {"lighting": lighting(), "measures": measure(), "walks": walk()}[layer]
+    before = any_store.feature_counts("test")
+    with pytest.raises(FeatureValidationError, match=message):
+        any_store.append("test", layer, values, geometry, actor="tests")
+    assert any_store.feature_counts("test") == before
+
+
+def test_a_uuid_the_layer_has_already_is_refused_and_uses_no_number(any_store: Store) -> None:
+    any_store.append("test", "lighting", lighting(uuid="same"), INSIDE, actor="tests")
+    before = any_store.feature_counts("test")
+    with pytest.raises(
+        FeatureValidationError, match="Layer 'lighting' already has a feature with uuid 'same'"
+    ):
+        any_store.append("test", "lighting", lighting(uuid="same"), INSIDE, actor="tests")
+    assert any_store.feature_counts("test") == before
+    assert any_store.append("test", "lighting", lighting(), INSIDE, actor="tests")["number"] == 2
+
+
+# ------------------------------------------------------------------ photos (children)
+
+
+def test_photos_are_stored_with_their_feature_and_read_as_thumbnails(any_store: Store) -> None:
+    first = any_store.append(
+        "test", "lighting", lighting(), INSIDE, actor="tests",
+        children={"photos": [photo(), photo(image=b"\xff\xd8 second", width=8)]},
+    )  # fmt: skip
+    other = any_store.append(
+        "test", "litter", litter(), INSIDE, actor="tests", children={"photos": [photo()]}
+    )
+    photos = any_store.read_photos("test", [first["uuid"]])
+    assert [(p.feature_uuid, p.layer, p.width, p.height) for p in photos] == [
+        (first["uuid"], "lighting", 4, 3),
+        (first["uuid"], "lighting", 8, 3),
+    ]
+    assert all(p.thumbnail == b"\xff\xd8 thumb" for p in photos)
+    assert "image" not in {f.name for f in fields(PhotoInfo)}
+    assert any_store.read_photo_image("test", photos[1].uuid) == b"\xff\xd8 second"
+    assert any_store.read_photo_image("test", "no-such-photo") is None
+    both = any_store.read_photos("test", [other["uuid"], first["uuid"]])
+    assert [p.layer for p in both] == ["lighting", "lighting", "litter"]
+    assert any_store.read_photos("test", []) == []
+
+
+def test_photos_go_when_their_feature_is_deleted(any_store: Store) -> None:
+    gone = any_store.append(
+        "test", "lighting", lighting(), INSIDE, actor="tests", children={"photos": [photo()]}
+    )
+    kept = any_store.append(
+        "test", "lighting", lighting(), INSIDE, actor="tests", children={"photos": [photo()]}
+    )
+    photo_uuid = any_store.read_photos("test", [gone["uuid"]])[0].uuid
+    assert any_store.delete("test", "litter", [gone["uuid"]], actor="tests") == 0
+    assert len(any_store.read_photos("test", [gone["uuid"]])) == 1
+    assert any_store.delete("test", "lighting", [gone["uuid"]], actor="tests") == 1
+    assert any_store.read_photos("test", [gone["uuid"]]) == []
+    assert any_store.read_photo_image("test", photo_uuid) is None
+    assert len(any_store.read_photos("test", [kept["uuid"]])) == 1
+    assert any_store.feature_counts("test")["photos"] == 1
+
+
+def test_a_bad_photo_row_stores_neither_photo_nor_feature(any_store: Store) -> None:
+    before = any_store.feature_counts("test")
+    with pytest.raises(FeatureValidationError, match=r"Field 'image' \(Image\).* binary data"):
+        any_store.append(
+            "test", "lighting", lighting(), INSIDE, actor="tests",
+            children={"photos": [photo(), photo(image="not bytes")]},
+        )  # fmt: skip
+    assert any_store.feature_counts("test") == before
+    assert any_store.append("test", "lighting", lighting(), INSIDE, actor="tests")["number"] == 1
+
+
+def test_an_unknown_kind_of_child_row_is_refused(any_store: Store) -> None:
+    before = any_store.feature_counts("test")
+    with pytest.raises(UnknownLayerError, match=r"Unknown category 'videos'\. .*: photos\."):
+        any_store.append(
+            "test", "lighting", lighting(), INSIDE, actor="tests", children={"videos": [{}]}
+        )
+    assert any_store.feature_counts("test") == before
+
+
+# ---------------------------------------------------------------------- change log
+
+
+def test_every_write_is_logged_with_who_did_what(any_store: Store) -> None:
+    stored = any_store.append(
+        "test", "lighting", lighting(description="<b>dark</b>"), INSIDE, actor="anna",
+        children={"photos": [photo()]},
+    )  # fmt: skip
+    any_store.delete("test", "lighting", [stored["uuid"]], actor="bo")
+    entries = log_entries(any_store)
+    photo_uuid = json.loads(entries[2]["after"])["uuid"]
+    assert [(e["action"], e["layer"], e["actor"], e["feature_uuid"]) for e in entries] == [
+        ("insert", "area", "tests", None),
+        ("insert", "lighting", "anna", stored["uuid"]),
+        ("insert", "photos", "anna", photo_uuid),
+        ("delete", "lighting", "bo", stored["uuid"]),
+    ]
+    inserted, deleted = json.loads(entries[1]["after"]), json.loads(entries[3]["before"])
+    assert (inserted["number"], inserted["description"]) == (1, "<b>dark</b>")
+    assert inserted["geometry"] == "POINT (662000 6581000)"
+    assert (deleted["uuid"], deleted["description"]) == (stored["uuid"], "<b>dark</b>")
+    assert (entries[1]["before"], entries[3]["after"]) == (None, None)
+    assert "image" not in json.loads(entries[2]["after"])
+    assert all(abs(e["at"] - datetime.now(UTC)).total_seconds() < 60 for e in entries)
+
+
+def test_deleting_nothing_logs_nothing(any_store: Store) -> None:
+    add_lighting(any_store)
+    before = any_store.feature_counts("test")
+    assert any_store.delete("test", "lighting", [], actor="tests") == 0
+    assert any_store.delete("test", "lighting", ["no-such-uuid"], actor="tests") == 0
+    assert any_store.feature_counts("test") == before
+
+
+def test_the_revision_changes_with_every_write_and_never_with_a_read(any_store: Store) -> None:
+    seen = [any_store.revision()]
+    uuid = add_lighting(any_store)
+    seen.append(any_store.revision())
+    any_store.read_layer("test", "lighting")
+    any_store.read_records("test", "lighting", Query(uuids=(uuid,)))
+    any_store.feature_counts("test")
+    assert any_store.revision() == seen[-1]
+    any_store.delete("test", "lighting", [uuid], actor="tests")
+    seen.append(any_store.revision())
+    any_store.add_area(Area("other", "Other", FAR_AWAY.buffer(100)), actor="tests")
+    seen.append(any_store.revision())
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_write_through_another_opening_of_the_store_changes_the_revision(
+    any_store: Store,
+) -> None:
+    other = open_store(any_store.location, catalog=any_store.catalog)
+    before = any_store.revision()
+    add_lighting(other)
+    assert any_store.revision() != before
+
+
+# --------------------------------------------------------------------------- reads
+
+
+@pytest.fixture
+def features(any_store: Store) -> dict[str, str]:
+    """Four lighting observations: name → UUID (``walked`` on a walk, ``demo`` demo data)."""
+    walk_uuid = any_store.append("test", "walks", walk(), ROUTE, actor="tests")["uuid"]
+    return {
+        "walked": add_lighting(any_store, INSIDE, walk_uuid=walk_uuid),
+        "demo": add_lighting(any_store, NEAR_CORNER, is_demo=True),
+        "north": add_lighting(any_store, JUST_NORTH),
+        "far": add_lighting(any_store, FAR_AWAY),
+        "walk": walk_uuid,
+    }
+
+
+def selected(store: Store, query: Query, features: dict[str, str]) -> list[str]:
+    """Return the names of the features ``query`` selects, read both ways, in fid order."""
+    names = {uuid_: name for name, uuid_ in features.items()}
+    frame = store.read_layer("test", "lighting", query)
+    records = store.read_records("test", "lighting", query)
+    assert list(frame["uuid"]) == [r["uuid"] for r in records]
+    return [names[r["uuid"]] for r in records]
+
+
+def test_a_uuid_query_reads_those_features_in_stored_order(
+    any_store: Store, features: dict[str, str]
+) -> None:
+    query = Query(uuids=(features["far"], "no-such-uuid", features["walked"]))
+    assert selected(any_store, query, features) == ["walked", "far"]
+
+
+def test_an_empty_uuid_query_reads_nothing_but_keeps_the_columns(
+    any_store: Store, features: dict[str, str]
+) -> None:
+    frame = any_store.read_layer("test", "lighting", Query(uuids=()))
+    assert frame.empty
+    assert list(frame.columns) == list(any_store.read_layer("test", "lighting").columns)
+    assert any_store.read_records("test", "lighting", Query(uuids=())) == []
+
+
+def test_a_walk_query_reads_the_walks_observations(
+    any_store: Store, features: dict[str, str]
+) -> None:
+    assert selected(any_store, Query(walk_uuid=features["walk"]), features) == ["walked"]
+    assert any_store.read_records("test", "measures", Query(walk_uuid=features["walk"])) == []
+
+
+def test_a_demo_query_reads_demo_or_real_data(any_store: Store, features: dict[str, str]) -> None:
+    assert selected(any_store, Query(is_demo=True), features) == ["demo"]
+    assert selected(any_store, Query(is_demo=False), features) == ["walked", "north", "far"]
+
+
+def test_a_box_query_reads_what_meets_the_box(any_store: Store, features: dict[str, str]) -> None:
+    box = (661_000.0, 6_580_000.0, 662_000.0, 6_581_000.0)  # INSIDE lies on its corner
+    assert selected(any_store, Query(bbox=box), features) == ["walked", "demo"]
+    assert any_store.read_records("test", "measures", Query(bbox=box)) == []
+    west_end = (661_100.0, 6_580_100.0, 661_200.0, 6_580_200.0)  # meets ROUTE's first vertex
+    walks = any_store.read_records("test", "walks", Query(bbox=west_end))
+    assert [w["uuid"] for w in walks] == [features["walk"]]
+
+
+def test_a_point_just_outside_the_box_is_not_read(
+    any_store: Store, features: dict[str, str], store_backend: str, request: pytest.FixtureRequest
+) -> None:
+    known_breach(request, store_backend, {
+        "gpkg": "layers/gpkg/frames.py select_sql filters on the R-tree alone, whose bounds "
+                "are float32 rounded outwards (0.5 m at northings of 6.58e6): it needs an exact "
+                "test of each candidate's extent as well",
+    })  # fmt: skip
+    min_x, min_y, max_x, max_y = TEST_BOX.bounds
+    query = Query(bbox=(min_x, min_y, max_x, max_y))
+    assert selected(any_store, query, features) == ["walked", "demo"]
+
+
+def test_conditions_of_a_query_must_all_hold(any_store: Store, features: dict[str, str]) -> None:
+    query = Query(uuids=(features["walked"], features["demo"]), is_demo=False,
+                  bbox=(661_000, 6_580_000, 663_000, 6_581_500))  # fmt: skip
+    assert selected(any_store, query, features) == ["walked"]
+    assert selected(any_store, Query(walk_uuid=features["walk"], is_demo=True), features) == []
+
+
+def test_a_uuid_query_on_a_layer_without_uuids_reads_nothing(
+    any_store: Store, store_backend: str, request: pytest.FixtureRequest
+) -> None:
+    known_breach(request, store_backend, {
+        "gpkg": "layers/gpkg/frames.py select_sql puts 'uuid IN (…)' on layers without a uuid "
+                "column (area, change_log): StoreError 'no such column: uuid', where walk_uuid "
+                "and is_demo on such layers select nothing",
+    })  # fmt: skip
+    assert any_store.read_records("test", "change_log", Query(uuids=("x",))) == []
+
+
+def test_a_column_query_reads_only_those_columns(
+    any_store: Store, features: dict[str, str]
+) -> None:
+    query = Query(columns=("status", "number"), uuids=(features["walked"],))
+    frame = any_store.read_layer("test", "lighting", query)
+    assert list(frame.columns) == ["status", "number", "geometry"]
+    assert frame.index.name == "fid"
+    [record] = any_store.read_records("test", "lighting", query)
+    assert set(record) == {"fid", "status", "number", "geometry"}
+    assert record["status"] is ObservationStatus.NEW
+    assert record["geometry"].equals(INSIDE)
+    assert list(any_store.read_layer("test", "measures", Query(columns=("title",))).columns) == [
+        "title"
+    ]
+
+
+def test_an_unknown_column_is_refused_naming_the_fields(any_store: Store) -> None:
+    message = r"Layer 'lighting' has no field colour\. Fields: uuid, number, status, "
+    with pytest.raises(FeatureValidationError, match=message):
+        any_store.read_layer("test", "lighting", Query(columns=("number", "colour")))
+    with pytest.raises(FeatureValidationError, match=message):
+        any_store.read_records("test", "lighting", Query(columns=("colour",)))
+
+
+def test_frames_have_the_documented_dtypes(any_store: Store) -> None:
+    add_lighting(any_store, severity=2)
+    add_lighting(any_store)
+    frame = any_store.read_layer("test", "lighting")
+    assert isinstance(frame, gpd.GeoDataFrame)
+    assert frame.crs.to_epsg() == 3006
+    dtypes = frame.dtypes.astype(str)
+    assert dtypes["observed_at"] == "datetime64[ms, UTC]"
+    assert (dtypes["number"], dtypes["is_demo"], dtypes["severity"]) == ("int64", "bool", "Int64")
+    assert frame["observed_at"].iloc[0] == pd.Timestamp(NOW)
+    assert not isinstance(any_store.read_layer("test", "measures"), gpd.GeoDataFrame)
+
+
+def test_feature_counts_cover_every_layer(any_store: Store) -> None:
+    add_lighting(any_store)
+    any_store.append("test", "walks", walk(), None, actor="tests")
+    counts = any_store.feature_counts("test")
+    layers = {"area", "walks", "measures", "change_log", "photos", *any_store.catalog.names}
+    assert set(counts) == layers
+    assert {name: n for name, n in counts.items() if n} == {
+        "area": 1, "lighting": 1, "walks": 1, "change_log": 3,
+    }  # fmt: skip
+
+
+# ------------------------------------------------------------------ unknown names
+
+AREA_OPERATIONS: dict[str, Callable[[Store], object]] = {
+    "append": lambda s: s.append("nowhere", "lighting", lighting(), INSIDE, actor="tests"),
+    "delete": lambda s: s.delete("nowhere", "lighting", ["x"], actor="tests"),
+    "read_layer": lambda s: s.read_layer("nowhere", "lighting"),
+    "read_records": lambda s: s.read_records("nowhere", "lighting"),
+    "read_photos": lambda s: s.read_photos("nowhere", ["x"]),
+    "read_photo_image": lambda s: s.read_photo_image("nowhere", "x"),
+    "feature_counts": lambda s: s.feature_counts("nowhere"),
+}
+LAYER_OPERATIONS: dict[str, Callable[[Store], object]] = {
+    "append": lambda s: s.append("test", "lamps", lighting(), INSIDE, actor="tests"),
+    "delete": lambda s: s.delete("test", "lamps", ["x"], actor="tests"),
+    "read_layer": lambda s: s.read_layer("test", "lamps"),
+    "read_records": lambda s: s.read_records("test", "lamps"),
+}
+
+
+@pytest.mark.parametrize("operation", AREA_OPERATIONS)
+def test_an_unknown_area_is_named_with_the_areas_there_are(
+    any_store: Store, operation: str
+) -> None:
+    any_store.add_area(Area("bromma", "Bromma", TEST_BOX), actor="tests")
+    with pytest.raises(
+        UnknownAreaError, match=r"Unknown area 'nowhere'\. Areas in the workspace: bromma, test\."
+    ):
+        AREA_OPERATIONS[operation](any_store)
+
+
+@pytest.mark.parametrize("operation", LAYER_OPERATIONS)
+def test_an_unknown_layer_is_named_with_the_valid_ones(any_store: Store, operation: str) -> None:
+    with pytest.raises(
+        UnknownLayerError,
+        match=r"Unknown category 'lamps'\. Valid categories: area, walks, .*lighting, vegetation",
+    ):
+        LAYER_OPERATIONS[operation](any_store)
+
+
+# ------------------------------------------------------------ the same on every backend
+
+
+def fill(store: Store) -> None:
+    """Write the same varied data into ``store``: every field type, NULLs, a deletion."""
+    store.append("test", "lighting", lighting(uuid="l1", severity=3, lamp_count=2,
+                                              light_condition="dusk"), INSIDE, actor="anna",
+                 children={"photos": [photo(uuid="p1")]})  # fmt: skip
+    store.append("test", "lighting", lighting(uuid="l2", description="x"), NEAR_CORNER, actor="bo")
+    store.append("test", "lighting", lighting(uuid="l3"), NEAR_CORNER, actor="bo")
+    store.delete("test", "lighting", ["l3"], actor="bo")
+    vegetation = {k: v for k, v in litter(uuid="v1", blocks_sightline=False).items()
+                  if k != "litter_type"}  # fmt: skip
+    store.append("test", "vegetation", vegetation, INSIDE, actor="anna")
+    store.append("test", "walks", walk(uuid="w1", participants='{"police": 2}'), ROUTE,
+                 actor="anna")  # fmt: skip
+    store.append("test", "measures", measure(uuid="m1", deadline=date(2027, 1, 31), priority=1),
+                 None, actor="anna")  # fmt: skip
+
+
+def without_clock(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` without the times a store sets itself (when an area or entry was made)."""
+    if layer == "area":
+        return frame.drop(columns=["created_at"])
+    if layer != "change_log":
+        return frame
+
+    def timeless(text: object) -> object:
+        if not isinstance(text, str):
+            return text
+        values = json.loads(text)
+        if "slug" in values:  # the area's own row
+            del values["created_at"]
+        return json.dumps(values, sort_keys=True)
+
+    frame = frame.drop(columns=["at"])
+    return frame.assign(before=frame["before"].map(timeless), after=frame["after"].map(timeless))
+
+
+def test_every_backend_reads_the_same_data_as_the_same_frames(
+    new_store: Callable[[str], Store],
+) -> None:
+    frames: dict[str, dict[str, pd.DataFrame]] = {}
+    for backend in STORE_BACKENDS:
+        store = new_store(backend)
+        store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
+        fill(store)
+        frames[backend] = {
+            layer: store.read_layer("test", layer) for layer in store.feature_counts("test")
+        }
+        frames[backend]["lighting, two columns"] = store.read_layer(
+            "test", "lighting", Query(columns=("number", "observed_at"))
+        )
+        frames[backend]["lighting, none"] = store.read_layer("test", "lighting", Query(uuids=()))
+    first, *others = STORE_BACKENDS
+    for backend in others:
+        assert frames[backend].keys() == frames[first].keys()
+        for name, expected in frames[first].items():
+            got = frames[backend][name]
+            layer = name.split(",")[0]
+            assert type(got) is type(expected), name
+            if isinstance(expected, gpd.GeoDataFrame):
+                assert got.crs == expected.crs, name
+                assert got.geometry.geom_equals(expected.geometry).all(), name
+                got = pd.DataFrame(got.drop(columns="geometry"))
+                expected = pd.DataFrame(expected.drop(columns="geometry"))
+            assert_frame_equal(
+                without_clock(layer, got), without_clock(layer, expected), obj=f"{backend} {name}"
+            )
