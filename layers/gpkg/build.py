@@ -137,9 +137,7 @@ def build_area(
     boundary = area_boundary(area)
     image = templates.image(catalog, tables)
     # pid and a random part: two threads of one process may build the same area.
-    partial = final.with_name(
-        f".{area.slug}.{os.getpid()}.{secrets.token_hex(4)}.partial.gpkg"
-    )
+    partial = final.with_name(f".{area.slug}.{os.getpid()}.{secrets.token_hex(4)}.partial.gpkg")
     try:
         with partial.open("xb") as file:
             file.write(image)
@@ -174,9 +172,10 @@ def build_area(
 
 @contextmanager
 def _unsynced(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection that never waits for the disk, for a file no one else can see yet.
+    """Connect to ``path``, a file no one else can see yet, never waiting for the disk.
 
-    A transaction begun on it and not committed is rolled back when the block fails.
+    A transaction begun on the connection and not committed is rolled back when the
+    block fails.
     """
     with connect(path) as connection:
         connection.execute("PRAGMA synchronous=OFF")
