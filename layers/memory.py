@@ -25,14 +25,15 @@ from layers.records import Area, PhotoInfo, Problem, Query, Record
 from layers.rules import (
     area_boundary,
     area_exists_error,
-    change_entry,
+    area_values,
     check_slug,
     child_table,
     decode_record,
+    deleted_entry,
     duplicate_uuid_error,
+    inserted_entry,
     prepare_row,
     query_columns,
-    record_for_log,
 )
 from layers.schema import (
     AREA_TABLE,
@@ -184,14 +185,7 @@ class MemoryStore:
             if area.slug in self._areas:
                 raise area_exists_error(area.slug)
             boundary = area_boundary(area)
-            values = {
-                "slug": area.slug,
-                "name": area.name,
-                "source": area.source,
-                "is_demo": area.is_demo,
-                "created_at": datetime.now(UTC),
-            }
-            row = prepare_row(AREA_TABLE, values, boundary)
+            row = prepare_row(AREA_TABLE, area_values(area, datetime.now(UTC)), boundary)
             shapely.prepare(boundary)
             stored = Area(
                 area.slug, str(row["name"]), boundary, source=str(row["source"] or ""),
@@ -214,23 +208,10 @@ class MemoryStore:
         """Store a checked row and its change-log entry (as the GeoPackage store logs it)."""
         stored = data.tables[table.name].insert(row, geometry)
         if table.name != CHANGE_LOG_LAYER:
-            after = record_for_log({"fid": stored.fid, **row})
-            if geometry is not None:
-                after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
-            self._log(data, actor, "insert", table.name, row.get("uuid"), None, after)
+            self._log(data, inserted_entry(actor, table, {"fid": stored.fid, **row}, geometry))
         return stored
 
-    def _log(
-        self,
-        data: _AreaData,
-        actor: str,
-        action: str,
-        layer: str,
-        feature_uuid: object,
-        before: Mapping[str, object] | None,
-        after: Mapping[str, object] | None,
-    ) -> None:
-        entry = change_entry(actor, action, layer, feature_uuid, before, after)
+    def _log(self, data: _AreaData, entry: dict[str, SqlValue]) -> None:
         data.tables[CHANGE_LOG_LAYER].insert(entry, None)
         self._changes += 1
 
@@ -294,8 +275,7 @@ class MemoryStore:
                     if r.values["layer"] == table.name and r.values["feature_uuid"] in wanted
                 ])  # fmt: skip
             for row in rows:
-                before = record_for_log({"fid": row.fid, **row.values})
-                self._log(data, actor, "delete", table.name, row.values["uuid"], before, None)
+                self._log(data, deleted_entry(actor, table, {"fid": row.fid, **row.values}))
         return len(rows)
 
     @staticmethod

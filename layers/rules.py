@@ -220,6 +220,32 @@ def change_entry(
     }
 
 
+def inserted_entry(
+    actor: str, table: TableSpec, row: Mapping[str, Any], geometry: BaseGeometry | None
+) -> dict[str, SqlValue]:
+    """Return the change-log row for inserting ``row`` (with its ``fid``) into ``table``."""
+    after = record_for_log(row)
+    if geometry is not None:
+        after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
+    return change_entry(actor, "insert", table.name, row.get("uuid"), None, after)
+
+
+def deleted_entry(actor: str, table: TableSpec, row: Mapping[str, Any]) -> dict[str, SqlValue]:
+    """Return the change-log row for deleting ``row`` (as it was stored) from ``table``."""
+    return change_entry(actor, "delete", table.name, row.get("uuid"), record_for_log(row), None)
+
+
+def area_values(area: Area, created_at: datetime) -> dict[str, object]:
+    """Return the values of an area's boundary row."""
+    return {
+        "slug": area.slug,
+        "name": area.name,
+        "source": area.source,
+        "is_demo": area.is_demo,
+        "created_at": created_at,
+    }
+
+
 def record_for_log(record: Mapping[str, Any]) -> dict[str, Any]:
     """Return the values of a record worth keeping in the change log (no blobs, no geometry)."""
     return {

@@ -35,7 +35,7 @@ from layers.gpkg.gdal import create_indexes, create_tables, gdal_without_sync, w
 from layers.gpkg.sqlite import connect
 from layers.gpkg.writes import insert_row
 from layers.records import Area
-from layers.rules import area_boundary, area_exists_error
+from layers.rules import area_boundary, area_exists_error, area_values
 from layers.schema import AREA_TABLE, TableSpec, datetime_to_text
 
 SQLITE_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
@@ -149,14 +149,7 @@ def build_area(
             moment = datetime_to_text(created_at)
             connection.execute("UPDATE gpkg_contents SET last_change = ?", (moment,))
             connection.execute("UPDATE layer_styles SET update_time = ?", (moment,))
-            values = {
-                "slug": area.slug,
-                "name": area.name,
-                "source": area.source,
-                "is_demo": area.is_demo,
-                "created_at": created_at,
-            }
-            insert_row(connection, AREA_TABLE, values, boundary, actor=actor)
+            insert_row(connection, AREA_TABLE, area_values(area, created_at), boundary, actor=actor)
             connection.execute("COMMIT")
         # The one sync the file needs: complete on disk before anyone can reach it.
         _fsync(partial)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG
@@ -15,11 +13,11 @@ from gis.gpkg import geometry_to_gpkg
 from layers.gpkg.sqlite import quote
 from layers.records import Record
 from layers.rules import (
-    change_entry,
     decode_record,
+    deleted_entry,
     duplicate_uuid_error,
+    inserted_entry,
     prepare_row,
-    record_for_log,
 )
 from layers.schema import CHANGE_LOG_LAYER, CHILD_TABLES, SqlValue, TableSpec, datetime_to_text
 
@@ -67,10 +65,7 @@ def insert_row(
         raise
     stored: dict[str, SqlValue] = {"fid": cursor.lastrowid, **row}
     if table.name != CHANGE_LOG_LAYER:
-        after = record_for_log(stored)
-        if geometry is not None:
-            after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
-        log_change(connection, actor, "insert", table.name, row.get("uuid"), None, after)
+        log_change(connection, inserted_entry(actor, table, stored, geometry))
     if geometry is not None:
         extend_contents(connection, table.name, geometry.bounds)
     guard_feature_count(connection, table.name)
@@ -95,22 +90,12 @@ def delete_rows(
             [table.name, *uuids],
         )
     for record in old:
-        before = record_for_log(record)
-        log_change(connection, actor, "delete", table.name, record["uuid"], before, None)
+        log_change(connection, deleted_entry(actor, table, record))
     return len(old)
 
 
-def log_change(
-    connection: sqlite3.Connection,
-    actor: str,
-    action: str,
-    layer: str,
-    feature_uuid: object,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-) -> None:
-    """Add one entry to the area's change log, in the same transaction."""
-    entry = change_entry(actor, action, layer, feature_uuid, before, after)
+def log_change(connection: sqlite3.Connection, entry: Mapping[str, SqlValue]) -> None:
+    """Add one entry (``layers.rules.change_entry``) to the area's change log."""
     connection.execute(
         f"INSERT INTO {quote(CHANGE_LOG_LAYER)} ({', '.join(map(quote, entry))}) "
         f"VALUES ({', '.join('?' * len(entry))})",
