@@ -13,7 +13,7 @@ Figures: adding one area (``GeoPackageStore.add_area``) in ms, with the template
 ready and with it built in the same call (what a fresh ``safewalk area add`` process
 pays); the whole first run, ``safewalk areas`` on a new workspace as a subprocess, in
 s; and fsync/fdatasync calls per area file, counted with ``strace`` when it is
-installed. ``python -m benchmarks.run --first-run`` is the command; this module's own
+installed. ``python -m benchmarks.run`` (or ``--only first-run``) is the command; this module's own
 command line is the child process it starts (``--child``).
 """
 

@@ -1,10 +1,11 @@
-"""Run the store benchmark, print a table and write the figures as JSON.
+"""Run the benchmarks, print tables and write the figures as JSON.
 
 Usage, from the repository root::
 
-    .venv/bin/python -m benchmarks.run            # full: 1k, 10k, 100k features
-    .venv/bin/python -m benchmarks.run --quick    # smoke run: 1k and 10k, few rounds
-    .venv/bin/python -m benchmarks.run --out PATH # JSON elsewhere
+    .venv/bin/python -m benchmarks.run                     # everything, full (~3 min)
+    .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
+    .venv/bin/python -m benchmarks.run --only store        # or --only first-run
+    .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
 stays 0. See ``benchmarks/README.md`` for what each figure means.
@@ -29,6 +30,7 @@ from typing import Any, Final
 import pyogrio
 import shapely
 
+from benchmarks import first_run
 from benchmarks.store import (
     LAYER,
     OPERATIONS,
@@ -48,6 +50,8 @@ ADD_VS_INSERT_MAX: Final = 3.0
 """Adding one observation may take at most this many plain inserts."""
 FLATNESS_MAX: Final = 1.10
 """Adding at the largest size may take at most this many times adding at 1k."""
+READ_VS_GDAL_MAX: Final = 1.5
+"""Reading the largest layer may take at most this many GDAL Arrow reads of it."""
 NAMES: Final = {
     "record_observation": "record_observation",
     "store_append": "store.append",
@@ -65,8 +69,8 @@ class Plan:
     read_runs: int
 
 
-FULL: Final = Plan(sizes=(1_000, 10_000, 100_000), repetitions=150, warmup=10, read_runs=5)
-QUICK: Final = Plan(sizes=(1_000, 10_000), repetitions=20, warmup=3, read_runs=3)
+FULL: Final = Plan(sizes=(1_000, 10_000, 100_000), repetitions=150, warmup=10, read_runs=15)
+QUICK: Final = Plan(sizes=(1_000, 10_000), repetitions=20, warmup=3, read_runs=5)
 
 
 def machine_info() -> dict[str, Any]:
@@ -107,8 +111,10 @@ def _ratio(numerator: dict[str, float], denominator: dict[str, float]) -> float:
     return numerator["median_ms"] / denominator["median_ms"]
 
 
-def evaluate(figures: dict[int, dict[str, dict[str, float]]]) -> dict[str, Any]:
-    """Return ratios, flatness and the targets, each with its verdict."""
+def evaluate(
+    figures: dict[int, dict[str, dict[str, float]]], read: dict[str, Any]
+) -> dict[str, Any]:
+    """Return ratios, flatness and the targets (adding, and ``read``), each with its verdict."""
     sizes = sorted(figures)
     first, last = sizes[0], sizes[-1]
     ratios = {
@@ -150,6 +156,16 @@ def evaluate(figures: dict[int, dict[str, dict[str, float]]]) -> dict[str, Any]:
                 "met": flatness[name] <= FLATNESS_MAX,
             }
         )
+    targets.append(
+        {
+            "target": f"read_layer ≤ {READ_VS_GDAL_MAX:g}× GDAL Arrow reader "
+            "(median ÷ median, interleaved)",
+            "value": read["store_vs_gdal_arrow"],
+            "limit": READ_VS_GDAL_MAX,
+            "at": f"{read['features']:,} features",
+            "met": read["store_vs_gdal_arrow"] <= READ_VS_GDAL_MAX,
+        }
+    )
     return {
         "ratios": ratios,
         "above_plain_insert_ms": above_insert,
@@ -201,9 +217,10 @@ def print_report(
     store_read = read["store_read_layer"]
     gdal_read = read["gdal_arrow_reference"]
     print(
-        f"Reading {read['features']:,} features: read_layer {store_read['median_ms']:.0f} ms "
-        f"median (p90 {store_read['p90_ms']:.0f} ms, n={store_read['n']}); "
-        f"GDAL Arrow reader (reference) {gdal_read['median_ms']:.0f} ms"
+        f"Reading {read['features']:,} features, median (p90) of {store_read['n']} interleaved "
+        f"rounds: read_layer {store_read['median_ms']:.0f} ({store_read['p90_ms']:.0f}) ms, "
+        f"GDAL Arrow reader (reference, own process) {gdal_read['median_ms']:.0f} "
+        f"({gdal_read['p90_ms']:.0f}) ms; read_layer ÷ GDAL {read['store_vs_gdal_arrow']:.2f}"
     )
     print("Targets:")
     for target in verdict["targets"]:
@@ -226,14 +243,16 @@ def run(plan: Plan, out: Path, *, quick: bool) -> dict[str, Any]:
             flush=True,
         )
         samples = measure_adds(workspace, areas, repetitions=plan.repetitions, warmup=plan.warmup)
-        print(f"Reading the {size_label(areas[-1].size)} layer ...", flush=True)
+        print(
+            f"Reading the {size_label(areas[-1].size)} layer, turn about with GDAL ...", flush=True
+        )
         read = measure_read(workspace, areas[-1], runs=plan.read_runs)
         checks = {area.slug: consistency(area.path) for area in areas}
     figures = {
         size: {name: summary(values) for name, values in by_name.items()}
         for size, by_name in samples.items()
     }
-    verdict = evaluate(figures)
+    verdict = evaluate(figures, read)
     problems = [f"{slug}: {e}" for slug, c in checks.items() for e in consistency_errors(c)]
     results: dict[str, Any] = {
         "benchmark": "store",
@@ -272,16 +291,31 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the options and run; the exit status is 0 whether targets are met or not."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run",
-        description="safewalk store benchmark: add one observation at 1k/10k/100k features.",
+        description="safewalk benchmarks: the store (adding at 1k/10k/100k features, reading "
+        "100k) and the first run (creating area files), each with its same-run baseline.",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="smoke run: 1k and 10k features, few rounds"
+        "--quick", action="store_true", help="smoke run: smaller sizes, fewer rounds"
     )
     parser.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT, help=f"JSON file (default {DEFAULT_OUT})"
+        "--only", choices=("store", "first-run"), help="run one of the two benchmarks"
+    )
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=DEFAULT_OUT.parent,
+        help=f"folder for store.json and first_run.json (default {DEFAULT_OUT.parent})",
     )
     args = parser.parse_args(argv)
-    run(QUICK if args.quick else FULL, args.out, quick=args.quick)
+    if args.only in (None, "store"):
+        run(QUICK if args.quick else FULL, args.out_dir / DEFAULT_OUT.name, quick=args.quick)
+    if args.only in (None, "first-run"):
+        first_run.run(
+            first_run.QUICK if args.quick else first_run.FULL,
+            args.out_dir / first_run.DEFAULT_OUT.name,
+            quick=args.quick,
+            about={"machine": machine_info(), "git": git_revision()},
+        )
     return 0
 
 

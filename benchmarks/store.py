@@ -20,16 +20,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
-import pyogrio
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -51,6 +53,18 @@ LON_LAT: Final = (17.8445, 59.3668)
 """Where every benchmark observation is made: inside Hässelby gård."""
 ACTOR: Final = "benchmark"
 OPERATIONS: Final = ("record_observation", "store_append", "plain_insert")
+READERS: Final = ("store_read_layer", "gdal_arrow_reference")
+_GDAL_ARROW_READER: Final = """
+import sys, time
+import pyogrio
+
+path, layer = sys.argv[1:3]
+for _ in sys.stdin:
+    start = time.perf_counter()
+    frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
+    print(time.perf_counter() - start, len(frame), flush=True)
+"""
+"""The GDAL reader's process: one timed read per line on stdin."""
 _BUSY_TIMEOUT_S: Final = 60.0
 _PLAIN_INSERT_SQL: Final = (
     f'INSERT INTO "{LAYER}" (geom, uuid, status, severity, description, observed_at, '
@@ -211,7 +225,7 @@ def build_areas(workspace: Workspace, sizes: Sequence[int]) -> list[BenchArea]:
         workspace.store.add_area(
             Area(slug, f"Benchmark {size_label(size)}", base.boundary), actor=ACTOR
         )
-        path = workspace.settings.workspace / f"{slug}.gpkg"
+        path = Path(workspace.settings.workspace) / f"{slug}.gpkg"
         start = time.perf_counter()
         fill(path, base.boundary, size, seed=size)
         elapsed = time.perf_counter() - start
@@ -310,26 +324,71 @@ def measure_adds(
 
 
 def measure_read(workspace: Workspace, area: BenchArea, *, runs: int) -> dict[str, Any]:
-    """Time ``read_layer`` of ``area``'s lighting layer; GDAL's Arrow reader as a reference.
+    """Time ``read_layer`` of ``area``'s lighting layer against GDAL's Arrow reader.
 
-    GDAL reads last, after every sqlite3 connection of this process to the file is closed
-    (two SQLite libraries on one open file release each other's locks).
+    The two take turns, one read each per round, and the one that goes first alternates;
+    the first round is a warm-up (imports, caches) and is not kept. GDAL reads in a process
+    of its own: two SQLite libraries on one file in one process release each other's
+    locks. Each reader's rows are checked against the layer's row count.
     """
     expected = consistency(area.path)[LAYER]["rows"]
-    frame = workspace.store.read_layer(area.slug, LAYER)  # warm-up, and a check
-    if len(frame) != expected:
-        msg = f"read_layer returned {len(frame)} rows, the layer holds {expected}"
-        raise RuntimeError(msg)
-    store_read = [timed(lambda: workspace.store.read_layer(area.slug, LAYER)) for _ in range(runs)]
-    gdal_read = [
-        timed(lambda: pyogrio.read_dataframe(area.path, layer=LAYER, use_arrow=True))
-        for _ in range(runs)
-    ]
+    samples: dict[str, list[float]] = {name: [] for name in READERS}
+
+    def store_read() -> tuple[float, int]:
+        start = time.perf_counter()
+        frame = workspace.store.read_layer(area.slug, LAYER)
+        return time.perf_counter() - start, len(frame)
+
+    with gdal_arrow_reader(area.path, LAYER) as gdal_read:
+        readers = {"store_read_layer": store_read, "gdal_arrow_reference": gdal_read}
+        for round_number in range(1 + runs):
+            for name in _rotated(READERS, round_number):
+                elapsed, rows = readers[name]()
+                if rows != expected:
+                    msg = f"{name} returned {rows} rows, the layer holds {expected}"
+                    raise RuntimeError(msg)
+                if round_number:
+                    samples[name].append(elapsed)
+    figures = {name: summary(values) for name, values in samples.items()}
     return {
         "features": expected,
-        "store_read_layer": summary(store_read),
-        "gdal_arrow_reference": summary(gdal_read),
+        **figures,
+        "store_vs_gdal_arrow": figures["store_read_layer"]["median_ms"]
+        / figures["gdal_arrow_reference"]["median_ms"],
     }
+
+
+@contextmanager
+def gdal_arrow_reader(path: Path, layer: str) -> Iterator[Callable[[], tuple[float, int]]]:
+    """Start a process that reads ``layer`` with GDAL's Arrow reader on each call.
+
+    A call returns the seconds the read took in that process and the rows it returned.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-c", _GDAL_ARROW_READER, str(path), layer],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def read() -> tuple[float, int]:
+        process.stdin.write("read\n")
+        process.stdin.flush()
+        reply = process.stdout.readline().split()
+        if len(reply) != 2:
+            msg = f"the GDAL reader process stopped (exit status {process.poll()})"
+            raise RuntimeError(msg)
+        return float(reply[0]), int(reply[1])
+
+    try:
+        yield read
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def summary(samples: Sequence[float]) -> dict[str, float]:

@@ -1,9 +1,6 @@
 """The store contract: what every backend promises, run on each one (``any_store``).
 
 A new backend passes when it is added to ``STORE_BACKENDS`` in ``tests/conftest.py``.
-Where a backend is known to break a clause, the test says so with ``known_breach``
-(a strict expected failure naming the code to fix), so the breach stays visible and
-the marker must go when it is fixed.
 """
 
 from __future__ import annotations
@@ -11,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any
@@ -38,12 +35,6 @@ JUST_NORTH = Point(662_000, 6_582_000.05)
 """5 cm north of ``TEST_BOX``: outside it, closer than a GPS can tell."""
 FAR_AWAY = Point(670_000, 6_590_000)
 ROUTE = LineString([(661_200, 6_580_200), (661_800, 6_580_900)])
-
-
-def known_breach(request: pytest.FixtureRequest, backend: str, breaches: Mapping[str, str]) -> None:
-    """Expect this test to fail on the backends in ``breaches`` (backend → what to fix)."""
-    if backend in breaches:
-        request.applymarker(pytest.mark.xfail(reason=breaches[backend], strict=True))
 
 
 def lighting(**changes: object) -> dict[str, object]:
@@ -543,13 +534,8 @@ def test_a_box_query_reads_what_meets_the_box(any_store: Store, features: dict[s
 
 
 def test_a_point_just_outside_the_box_is_not_read(
-    any_store: Store, features: dict[str, str], store_backend: str, request: pytest.FixtureRequest
+    any_store: Store, features: dict[str, str]
 ) -> None:
-    known_breach(request, store_backend, {
-        "gpkg": "layers/gpkg/frames.py select_sql filters on the R-tree alone, whose bounds "
-                "are float32 rounded outwards (0.5 m at northings of 6.58e6): it needs an exact "
-                "test of each candidate's extent as well",
-    })  # fmt: skip
     min_x, min_y, max_x, max_y = TEST_BOX.bounds
     query = Query(bbox=(min_x, min_y, max_x, max_y))
     assert selected(any_store, query, features) == ["walked", "demo"]
@@ -563,13 +549,8 @@ def test_conditions_of_a_query_must_all_hold(any_store: Store, features: dict[st
 
 
 def test_a_uuid_query_on_a_layer_without_uuids_reads_nothing(
-    any_store: Store, store_backend: str, request: pytest.FixtureRequest
+    any_store: Store,
 ) -> None:
-    known_breach(request, store_backend, {
-        "gpkg": "layers/gpkg/frames.py select_sql puts 'uuid IN (…)' on layers without a uuid "
-                "column (area, change_log): StoreError 'no such column: uuid', where walk_uuid "
-                "and is_demo on such layers select nothing",
-    })  # fmt: skip
     assert any_store.read_records("test", "change_log", Query(uuids=("x",))) == []
 
 
