@@ -33,6 +33,7 @@ from layers.gpkg.sqlite import connect
 from layers.records import Query
 from layers.schema import TableSpec, load_layer_catalog, tables_for_catalog
 from layers.store import open_store
+from tests.builders import lighting as lighting_values
 
 NOW = datetime(2026, 11, 26, 18, 30, 15, 123_000, tzinfo=UTC)
 INSIDE = Point(662_000, 6_581_000)
@@ -145,17 +146,7 @@ def assert_same_frame(actual: Any, expected: Any) -> None:
 
 
 def lighting(**extra: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "status": "new",
-        "problem": "broken",
-        "observed_at": NOW,
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "tests",
-        "is_demo": False,
-    }
-    values.update(extra)
-    return values
+    return lighting_values(at=NOW, **extra)
 
 
 def append_lighting(store: GeoPackageStore, count: int) -> list[dict[str, Any]]:

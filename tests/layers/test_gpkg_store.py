@@ -6,7 +6,6 @@ import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyogrio
@@ -20,23 +19,9 @@ from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, 
 from layers.gpkg import GeoPackageStore
 from layers.schema import load_layer_catalog
 from layers.store import Area, open_store
+from tests.builders import NOW, lighting
 
-NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 INSIDE = Point(662_000, 6_581_000)
-
-
-def lighting(**extra: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "status": "new",
-        "problem": "broken",
-        "observed_at": NOW,
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "tests",
-        "is_demo": False,
-    }
-    values.update(extra)
-    return values
 
 
 def sql(store: GeoPackageStore, query: str, *params: object) -> list[tuple[object, ...]]:

@@ -25,9 +25,9 @@ from shapely.geometry.base import BaseGeometry
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.store import Area, PhotoInfo, Query, Store, open_store
 from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
+from tests.builders import NOW, lighting, litter, measure, photo, walk
 from tests.conftest import STORE_BACKENDS, TEST_BOX
 
-NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 LOCAL = ZoneInfo("Europe/Stockholm")
 INSIDE = Point(662_000, 6_581_000)
 NEAR_CORNER = Point(661_100, 6_580_100)
@@ -35,67 +35,6 @@ JUST_NORTH = Point(662_000, 6_582_000.05)
 """5 cm north of ``TEST_BOX``: outside it, closer than a GPS can tell."""
 FAR_AWAY = Point(670_000, 6_590_000)
 ROUTE = LineString([(661_200, 6_580_200), (661_800, 6_580_900)])
-
-
-def lighting(**changes: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "status": "new",
-        "problem": "broken",
-        "observed_at": NOW,
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "tests",
-        "is_demo": False,
-    }
-    values.update(changes)
-    return values
-
-
-def litter(**changes: object) -> dict[str, object]:
-    values = {k: v for k, v in lighting().items() if k != "problem"}
-    values["litter_type"] = "glass"
-    values.update(changes)
-    return values
-
-
-def walk(**changes: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "title": "Kvällsvandring",
-        "starts_at": NOW,
-        "kind": "regular",
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "tests",
-        "is_demo": False,
-    }
-    values.update(changes)
-    return values
-
-
-def measure(**changes: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "title": "Byt lampor",
-        "status": "proposed",
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "tests",
-        "is_demo": False,
-    }
-    values.update(changes)
-    return values
-
-
-def photo(**changes: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "mime_type": "image/jpeg",
-        "width": 4,
-        "height": 3,
-        "image": b"\xff\xd8 full image",
-        "thumbnail": b"\xff\xd8 thumb",
-        "created_at": NOW,
-    }
-    values.update(changes)
-    return values
 
 
 def add_lighting(store: Store, geometry: BaseGeometry = INSIDE, **changes: object) -> str:
