@@ -41,5 +41,14 @@ class MissingCRSError(GisError):
     )
 
 
+class GeometryBlobError(GisError):
+    """Bytes stored as a geometry that are not a GeoPackage geometry blob."""
+
+    template = Text(
+        sv="Ogiltig GeoPackage-geometri: {reason}.",
+        en="Invalid GeoPackage geometry: {reason}.",
+    )
+
+
 class VectorFileError(GisError):
     """A vector file that cannot be read or holds unusable geometry."""

@@ -12,12 +12,15 @@ import sqlite3
 import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import shapely
+import shapely.errors
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
+
+from gis.errors import GeometryBlobError
 
 _MAGIC: Final = b"GP"
 _HEADER = struct.Struct("<2sBBi")
@@ -56,11 +59,18 @@ def _wkb_offset(blob: bytes) -> int:
 
 def gpkg_to_geometry(blob: bytes) -> BaseGeometry:
     """Return the geometry of a GeoPackage geometry blob."""
-    if blob[:2] != _MAGIC:
-        msg = "not a GeoPackage geometry blob"
-        raise ValueError(msg)
-    geometry: BaseGeometry = shapely.from_wkb(blob[_wkb_offset(blob) :])
+    if blob[:2] != _MAGIC or len(blob) < _HEADER.size:
+        raise GeometryBlobError(reason="no GeoPackage header")
+    geometry: BaseGeometry = _from_wkb(blob[_wkb_offset(blob) :])
     return geometry
+
+
+def _from_wkb(wkb: object) -> Any:
+    """Return ``shapely.from_wkb(wkb)``; WKB that GEOS cannot read is a ``GeometryBlobError``."""
+    try:
+        return shapely.from_wkb(wkb)
+    except shapely.errors.GEOSException as error:
+        raise GeometryBlobError(reason=str(error)) from None
 
 
 def gpkg_blobs_to_geometries(blobs: list[bytes | None]) -> list[BaseGeometry | None]:
@@ -73,7 +83,7 @@ def gpkg_blobs_to_geometry_array(blobs: Sequence[bytes | None]) -> NDArray[np.ob
 
     Raises
     ------
-    ValueError
+    GeometryBlobError
         If a blob is not a GeoPackage geometry blob.
     """
     stored = np.empty(len(blobs), dtype=object)
@@ -96,7 +106,7 @@ def gpkg_joined_to_geometries(
 
     Raises
     ------
-    ValueError
+    GeometryBlobError
         If a blob is not a GeoPackage geometry blob.
     """
     data = np.frombuffer(joined, dtype=np.uint8)
@@ -110,12 +120,10 @@ def gpkg_joined_to_geometries(
     if (ends - starts < _HEADER.size).any() or (
         (data[starts] != _MAGIC[0]) | (data[starts + 1] != _MAGIC[1])
     ).any():
-        msg = "not a GeoPackage geometry blob"
-        raise ValueError(msg)
+        raise GeometryBlobError(reason="no GeoPackage header")
     envelopes = (data[starts + 3] >> 1) & 0x07
     if (envelopes >= len(_HEADER_SIZES)).any():
-        msg = f"not a GeoPackage geometry blob: envelope code {envelopes.max()}"
-        raise ValueError(msg)
+        raise GeometryBlobError(reason=f"envelope code {envelopes.max()}")
     geometries: NDArray[np.object_] = np.full(len(lengths), None, dtype=object)
     with _collector_paused():
         xy = _point_coordinates(data, starts, ends)
@@ -128,7 +136,7 @@ def gpkg_joined_to_geometries(
                 (starts + _HEADER_SIZES[envelopes]).tolist(), ends.tolist(), strict=True
             )
         ]
-        geometries[present] = shapely.from_wkb(np.array(wkb, dtype=object))
+        geometries[present] = _from_wkb(np.array(wkb, dtype=object))
     return geometries
 
 

@@ -30,6 +30,10 @@ class StoreError(LayerError):
     """A store that cannot be opened or written."""
 
 
+class StoredValueError(LayerError):
+    """A stored value that cannot be read back (written by another program, or damaged)."""
+
+
 class UnknownAreaError(LayerError):
     """An area name or id that the store does not have."""
 

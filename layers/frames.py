@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 
 from gis.crs import SWEREF99_TM
+from gis.i18n import Text
+from layers.errors import StoredValueError
 from layers.schema import TableSpec
 
 if TYPE_CHECKING:
@@ -125,12 +127,28 @@ def texts_to_datetimes(texts: Sequence[str | None]) -> ExtensionArray:
 
     Any ISO 8601 form other tools write is read: with or without (milli)seconds, 'Z' or an
     offset such as '+01:00'. Digits finer than milliseconds are cut off.
+
+    Raises
+    ------
+    StoredValueError
+        Naming the first text that is not a point in time.
     """
     import pandas as pd
 
     series = pd.Series(values_to_objects(texts), dtype=object, copy=False)
-    # No cache: parsing is faster than finding the unique texts first.
-    parsed = pd.to_datetime(series, utc=True, format="ISO8601", cache=False)
+    try:
+        # No cache: parsing is faster than finding the unique texts first.
+        parsed = pd.to_datetime(series, utc=True, format="ISO8601", cache=False)
+    except (ValueError, OverflowError):
+        coerced = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce")
+        bad = series[coerced.isna() & series.notna()]
+        value = bad.iloc[0] if len(bad) else None
+        raise StoredValueError(
+            Text(
+                sv=f"Värdet {value!r} går inte att läsa som tidpunkt.",
+                en=f"The value {value!r} cannot be read as a point in time.",
+            )
+        ) from None
     return parsed.dt.as_unit("ms").array
 
 

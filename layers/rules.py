@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 import uuid as uuid_module
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import shapely
@@ -20,7 +20,12 @@ from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from gis.i18n import Text
-from layers.errors import FeatureValidationError, StoreError, UnknownLayerError
+from layers.errors import (
+    FeatureValidationError,
+    StoredValueError,
+    StoreError,
+    UnknownLayerError,
+)
 from layers.records import Area, Query, Record
 from layers.schema import (
     CHILD_TABLES,
@@ -30,6 +35,8 @@ from layers.schema import (
     coerce_record,
     datetime_to_text,
 )
+
+T = TypeVar("T")
 
 SLUG: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """An area id: lower-case ASCII letters, digits and hyphens (file and schema safe)."""
@@ -176,9 +183,11 @@ def decode_value(table: TableSpec, name: str, value: SqlValue) -> Any:
         return value
     match spec.type:
         case "datetime":
-            return datetime.fromisoformat(str(value))
+            moment = _parsed(datetime.fromisoformat, value, spec.name)
+            # Other programs may write times without a zone: GeoPackage times are UTC.
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         case "date":
-            return date.fromisoformat(str(value))
+            return _parsed(date.fromisoformat, value, spec.name)
         case "boolean":
             return bool(value)
         case "integer":
@@ -188,6 +197,18 @@ def decode_value(table: TableSpec, name: str, value: SqlValue) -> Any:
     if spec.enum is not None and value in spec.allowed:
         return spec.enum(str(value))
     return value
+
+
+def _parsed(parse: Callable[[str], T], value: SqlValue, field: str) -> T:
+    try:
+        return parse(str(value))
+    except ValueError:
+        raise StoredValueError(
+            Text(
+                sv=f"Fältet {field!r} har värdet {value!r}, som inte går att läsa som tid.",
+                en=f"The field {field!r} holds {value!r}, which cannot be read as a time.",
+            )
+        ) from None
 
 
 def decode_record(

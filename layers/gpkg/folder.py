@@ -82,15 +82,23 @@ class Folder:
         return sorted(p.stem for p in self.root.glob("*.gpkg") if SLUG.match(p.stem))
 
     def revision(self) -> str:
-        """Return a stamp of every area file's size and modification time (and its WAL's).
+        """Return a stamp of every area file that changes with each committed write.
 
-        Any committed write changes it, whoever made it (this process, another one, QGIS).
+        Any write, whoever made it (this process, another one, QGIS), grows the file's
+        write-ahead log or, once that is checkpointed, changes the file itself. A reader
+        opening a file makes an empty log and removes it again: empty logs are left out,
+        so reading never changes the stamp. Files may come and go while it is taken.
         """
-        stamps = sorted(
-            f"{entry.name}:{entry.stat().st_mtime_ns}:{entry.stat().st_size}"
-            for entry in os.scandir(self.root)
-            if entry.name.endswith((".gpkg", ".gpkg-wal")) and not entry.name.startswith(".")
-        )
+        stamps = []
+        for slug in self.slugs():
+            path = self.path(slug)
+            for part in (path, Path(f"{path}-wal")):
+                try:
+                    status = part.stat()
+                except FileNotFoundError:
+                    continue
+                if status.st_size:
+                    stamps.append(f"{part.name}:{status.st_mtime_ns}:{status.st_size}")
         return hashlib.sha1("|".join(stamps).encode(), usedforsecurity=False).hexdigest()
 
     def path(self, slug: str) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +20,11 @@ from typing import TYPE_CHECKING
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gis.errors import GisError
 from gis.gpkg import gpkg_to_geometry
+from gis.i18n import Text
 from layers.catalog import Catalog
-from layers.errors import UnknownLayerError
+from layers.errors import StoredValueError, StoreError, UnknownLayerError
 from layers.gpkg.build import build_area
 from layers.gpkg.check import check_area
 from layers.gpkg.folder import Folder
@@ -179,19 +182,32 @@ class GeoPackageStore:
         with transaction(path) as connection:
             return delete_rows(connection, table, uuids, actor=actor)
 
+    @contextmanager
+    def _reading(self, slug: str, layer: str) -> Iterator[sqlite3.Connection]:
+        """Connect to read ``layer``; a stored value that cannot be read names file and layer."""
+        path = self.folder.existing_path(slug)
+        with connect(path) as connection:
+            try:
+                yield connection
+            except (GisError, StoredValueError) as error:
+                raise StoreError(
+                    Text(
+                        sv=f"Lagret {layer!r} i {path} går inte att läsa: {error.message('sv')} "
+                        "Kör 'safewalk check' för en rapport.",
+                        en=f"The layer {layer!r} in {path} cannot be read: {error.message('en')} "
+                        "Run 'safewalk check' for a report.",
+                    )
+                ) from error
+
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return the features of a layer (those of ``query``), index = fid, EPSG:3006."""
-        path = self.folder.existing_path(slug)
-        table = self._table(layer)
-        with connect(path) as connection:
-            return read_frame(connection, table, query or Query())
+        with self._reading(slug, layer) as connection:
+            return read_frame(connection, self._table(layer), query or Query())
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
         """Return the features of a layer (those of ``query``) as typed records, by fid."""
-        path = self.folder.existing_path(slug)
-        table = self._table(layer)
-        with connect(path) as connection:
-            return read_records(connection, table, query or Query())
+        with self._reading(slug, layer) as connection:
+            return read_records(connection, self._table(layer), query or Query())
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of features ``feature_uuids`` with thumbnails, oldest first."""

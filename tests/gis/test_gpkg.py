@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from gis.errors import GeometryBlobError
 from gis.gpkg import (
     geometry_to_gpkg,
     gpkg_blobs_to_geometries,
@@ -122,8 +123,14 @@ def test_a_non_empty_geometry_does_not_set_the_empty_flag(geometry: BaseGeometry
 
 
 def test_something_that_is_not_a_geopackage_blob_is_refused() -> None:
-    with pytest.raises(ValueError, match="not a GeoPackage geometry blob"):
+    with pytest.raises(GeometryBlobError, match="no GeoPackage header"):
         gpkg_to_geometry(shapely.to_wkb(POINT))
+
+
+def test_a_header_followed_by_bytes_that_are_not_wkb_is_refused() -> None:
+    blob = geometry_to_gpkg(POINT, 3006)[:8] + b"\x01\x07\x00"
+    with pytest.raises(GeometryBlobError, match="Invalid GeoPackage geometry"):
+        gpkg_to_geometry(blob)
 
 
 def test_many_blobs_are_decoded_at_once_and_null_stays_none() -> None:

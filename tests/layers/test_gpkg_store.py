@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyogrio
@@ -254,3 +257,67 @@ def test_a_bad_photo_row_stores_neither_photo_nor_feature(store: GeoPackageStore
                                   "image": "not bytes", "thumbnail": b"t", "created_at": NOW}]},
         )  # fmt: skip
     assert store.feature_counts("test")["lighting"] == 0
+
+
+def write(store: GeoPackageStore, statement: str, *params: object) -> None:
+    """Change the file as another program would, bypassing the store."""
+    with sqlite3.connect(store.path("test")) as connection:
+        register_gpkg_functions(connection)
+        connection.execute(statement, params)
+
+
+def test_a_time_without_zone_written_by_another_program_reads_as_utc(
+    store: GeoPackageStore,
+) -> None:
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    write(store, "UPDATE lighting SET observed_at = '2026-11-27T10:00:00'")
+    (record,) = store.read_records("test", "lighting")
+    assert record["observed_at"] == datetime(2026, 11, 27, 10, tzinfo=UTC)
+    frame = store.read_layer("test", "lighting")
+    assert frame["observed_at"].iloc[0].to_pydatetime() == record["observed_at"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("UPDATE lighting SET geom = X'00112233'", "no GeoPackage header"),
+        ("UPDATE lighting SET observed_at = 'yesterday'", "'yesterday'"),
+    ],
+)
+def test_a_damaged_value_names_the_layer_and_the_file_when_read(
+    store: GeoPackageStore, statement: str, message: str
+) -> None:
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    write(store, statement)
+    for read in (store.read_layer, store.read_records):
+        with pytest.raises(StoreError, match=message) as raised:
+            read("test", "lighting")
+        assert "The layer 'lighting' in" in raised.value.message("en")
+        assert str(store.path("test")) in raised.value.message("en")
+        assert "safewalk check" in raised.value.message("sv")
+
+
+def test_the_revision_holds_still_while_other_threads_read(store: GeoPackageStore) -> None:
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    before = store.revision()
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            store.read_layer("test", "lighting")
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    stamps = set()
+    try:
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            stamps.add(store.revision())
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert stamps == {before}
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert store.revision() != before
