@@ -108,7 +108,7 @@ def render() -> None:
     gps = _gps_position(lang, workspace.settings.gps_accuracy_m)
     st.caption(t("tap_map", lang))
     tapped = _tapped_position(slug, lang)
-    observation = _form(catalog.category(category), slug, walk, tapped or gps, lang)
+    observation = _form(catalog.category(category), slug, walk, (tapped, gps), lang)
     if observation is not None:
         state.set_last_observation(observation)
         st.success(_saved_message(observation, areas[slug], lang))
@@ -116,7 +116,11 @@ def render() -> None:
 
 
 def _form(
-    spec: LayerSpec, slug: str, walk: str | None, pointed: tuple[float, float] | None, lang: str
+    spec: LayerSpec,
+    slug: str,
+    walk: str | None,
+    tapped_and_gps: tuple[tuple[float, float] | None, tuple[float, float] | None],
+    lang: str,
 ) -> Observation | None:
     """Draw the form; on submit store the observation and return it (None otherwise)."""
     with st.form(state.REGISTER_FORM_KEY, clear_on_submit=True):
@@ -143,7 +147,8 @@ def _form(
     max_bytes = cache.workspace().settings.max_photo_bytes
     try:
         photos = [process_photo(u.getvalue(), max_bytes=max_bytes) for u in uploads or []]
-        position = choose_position(typed=(lon, lat), pointed=pointed, photos=photos)
+        tapped, gps = tapped_and_gps
+        position = choose_position(typed=(lon, lat), tapped=tapped, gps=gps, photos=photos)
         if position is None:
             st.error(t("no_position", lang))
             return None

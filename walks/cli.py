@@ -83,12 +83,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument(
+    where = common.add_mutually_exclusive_group()
+    where.add_argument(
         "--workspace",
         default=argparse.SUPPRESS,
         help="workspace folder (default: $SAFEWALK_WORKSPACE or ~/.local/share/safewalk/workspace)",
     )
-    common.add_argument(
+    where.add_argument(
         "--database-url",
         default=argparse.SUPPRESS,
         metavar="URL",
@@ -243,7 +244,12 @@ def _cmd_area_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
 
 
 def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position:
-    position = choose_position(typed=(args.lon, args.lat), crs=args.crs, photos=photos)
+    half_typed = (args.lon is None) != (args.lat is None)
+    position = (
+        None
+        if half_typed
+        else choose_position(typed=(args.lon, args.lat), crs=args.crs, photos=photos)
+    )
     if position is None:
         raise WalkError(
             Text(

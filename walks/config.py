@@ -66,8 +66,8 @@ def check_language(language: str, *, source: str = "--lang") -> str:
     return language
 
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    """Return the positive number in variable ``name``, or ``default`` when it is unset."""
+def _number(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
+    """Return the number in variable ``name`` (positive, or 0 too with ``zero``), or ``default``."""
     text = env.get(name, "").strip()
     if not text:
         return default
@@ -75,15 +75,32 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(text.replace(",", "."))
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        kind = (
+            Text(sv="ett tal, 0 eller större", en="a number, 0 or more")
+            if zero
+            else Text(sv="ett positivt tal", en="a positive number")
+        )
         raise ConfigError(
             Text(
-                sv=f"Miljövariabeln {name}={text!r} ska vara ett positivt tal, t.ex. {default:g}.",
-                en=f"The environment variable {name}={text!r} must be a positive number, "
-                f"e.g. {default:g}.",
+                sv=f"Miljövariabeln {name}={text!r} ska vara {kind.sv}, t.ex. {default:g}.",
+                en=f"The environment variable {name}={text!r} must be {kind.en}, e.g. {default:g}.",
             )
         )
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    """Return the 0/1 switch in variable ``name``, or ``default`` when it is unset."""
+    text = env.get(name, "").strip()
+    if text not in ("", "0", "1"):
+        raise ConfigError(
+            Text(
+                sv=f"Miljövariabeln {name}={text!r} ska vara 0 eller 1.",
+                en=f"The environment variable {name}={text!r} must be 0 or 1.",
+            )
+        )
+    return default if not text else text == "1"
 
 
 def settings_from_env(
@@ -111,20 +128,18 @@ def settings_from_env(
         workspace=env.get("SAFEWALK_WORKSPACE") or default_workspace(env),
         database_url=env.get("SAFEWALK_DATABASE_URL") or None,
         catalog=Path(env["SAFEWALK_CATALOG"]) if env.get("SAFEWALK_CATALOG") else None,
-        language=check_language(
-            env.get("SAFEWALK_LANG") or DEFAULT_LANGUAGE, source="SAFEWALK_LANG"
-        ),
+        language=check_language(language)
+        if language is not None
+        else check_language(env.get("SAFEWALK_LANG") or DEFAULT_LANGUAGE, source="SAFEWALK_LANG"),
         data_dir=Path(env.get("SAFEWALK_DATA_DIR") or DEFAULT_DATA_DIR),
-        area_tolerance_m=_number(env, "SAFEWALK_AREA_TOLERANCE_M", 50.0),
+        area_tolerance_m=_number(env, "SAFEWALK_AREA_TOLERANCE_M", 50.0, zero=True),
         tiles_url=None if tiles.lower() == "none" else tiles or OSM_TILES,
         gps_accuracy_m=_number(env, "SAFEWALK_GPS_ACCURACY_M", 30.0),
         max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
-        seed_new_workspace=env.get("SAFEWALK_SEED", "1") != "0",
+        seed_new_workspace=_switch(env, "SAFEWALK_SEED", default=True),
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)
     elif database_url is not None:
         settings = replace(settings, database_url=database_url)
-    if language is not None:
-        settings = replace(settings, language=check_language(language))
     return settings

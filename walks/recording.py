@@ -75,13 +75,15 @@ def choose_position(
     *,
     typed: tuple[float | None, float | None] = (None, None),
     crs: str = "EPSG:4326",
-    pointed: tuple[float, float] | None = None,
+    tapped: tuple[float, float] | None = None,
+    gps: tuple[float, float] | None = None,
     photos: Sequence[Photo] = (),
 ) -> Position | None:
     """Return the position to register, from the sources a user gave; None if there is none.
 
-    Typed coordinates (in ``crs``) win, then a point chosen on the map or the phone's GPS
-    (``pointed``, longitude/latitude), then the first photo with a GPS position in EXIF.
+    Typed coordinates (in ``crs``) win, then a point tapped on the map, then the phone's
+    GPS (both longitude/latitude), then the first photo with a GPS position in its EXIF:
+    what the user did on purpose wins over what a device measured.
 
     Raises
     ------
@@ -94,12 +96,13 @@ def choose_position(
     if (x, y) != (None, None):
         raise PositionError(
             Text(
-                sv="Ange både longitud och latitud (eller ingen av dem).",
-                en="Give both longitude and latitude (or neither).",
+                sv="Ange båda koordinaterna (longitud och latitud), eller ingen av dem.",
+                en="Give both coordinates (longitude and latitude), or neither.",
             )
         )
-    if pointed is not None:
-        return Position(*pointed)
+    for pointed in (tapped, gps):
+        if pointed is not None:
+            return Position(*pointed)
     for photo in photos:
         if photo.lon is not None and photo.lat is not None:
             return Position(photo.lon, photo.lat)

@@ -254,7 +254,9 @@ def test_saving_without_a_position_says_how_to_give_one() -> None:
 @pytest.mark.usefixtures("memory_workspace")
 def test_a_longitude_without_a_latitude_asks_for_both() -> None:
     app = register(page(_register_script, language="en"), lon_lat=(17.8445, None))
-    assert [e.value for e in app.error] == ["Give both longitude and latitude (or neither)."]
+    assert [e.value for e in app.error] == [
+        "Give both coordinates (longitude and latitude), or neither."
+    ]
     assert not app.success
 
 

@@ -504,7 +504,12 @@ def test_an_unknown_store_address_is_refused_naming_the_scheme(capsys) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "sv", "en"),
     [
-        ("SAFEWALK_AREA_TOLERANCE_M", "abc", "ska vara ett positivt tal", "must be a positive"),
+        (
+            "SAFEWALK_AREA_TOLERANCE_M",
+            "abc",
+            "ska vara ett tal, 0 eller större",
+            "must be a number",
+        ),
         ("SAFEWALK_MAX_PHOTO_MB", "-3", "ska vara ett positivt tal", "must be a positive"),
         ("SAFEWALK_LANG", "fr", "inget språk som stöds", "not a supported language"),
     ],
@@ -535,4 +540,33 @@ def test_a_library_bug_is_not_reported_as_a_user_error(capsys, monkeypatch, ws) 
 def test_only_one_typed_coordinate_is_refused(capsys, ws) -> None:
     code, _, err = run(capsys, "add", "--category", "lighting", "--lon", str(LON), *ws)
     assert code == 1
-    assert "Give both longitude and latitude" in err
+    assert "Give the position with --lon and --lat, or a photo with a GPS position" in err
+
+
+def test_an_explicit_language_wins_over_a_bad_variable(capsys, monkeypatch, ws) -> None:
+    monkeypatch.setenv("SAFEWALK_LANG", "fr")
+    code, out, _ = run(capsys, "areas", *ws)
+    assert (code, "Observations" in out) == (0, True)
+
+
+def test_a_tolerance_of_zero_means_strictly_inside(capsys, monkeypatch, ws) -> None:
+    monkeypatch.setenv("SAFEWALK_AREA_TOLERANCE_M", "0")
+    assert run(capsys, "areas", *ws)[0] == 0
+
+
+def test_seeding_is_switched_with_0_or_1_only(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("SAFEWALK_SEED", "no")
+    code, _, err = run(capsys, "areas", "--workspace", str(tmp_path / "ws"), "--lang", "en")
+    assert code == 1
+    assert "SAFEWALK_SEED='no' must be 0 or 1" in err
+    monkeypatch.setenv("SAFEWALK_SEED", "0")
+    code, out, _ = run(capsys, "areas", "--json", "--workspace", str(tmp_path / "ws"))
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_a_folder_and_a_database_cannot_both_be_given(capsys, workspace_path) -> None:
+    code, _, err = run(
+        capsys, "areas", "--workspace", str(workspace_path), "--database-url", "postgresql://x"
+    )
+    assert code == 2
+    assert "not allowed with argument --workspace" in err

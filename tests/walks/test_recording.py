@@ -8,12 +8,19 @@ import pytest
 from shapely.geometry import Point
 
 from gis.crs import to_wgs84
+from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
 from walks.errors import PositionError
 from walks.mapdata import overview_data
 from walks.model import LightCondition, ObservationDraft, ObservationStatus, Position
-from walks.recording import distance_text, list_observations, locate, record_observation
+from walks.recording import (
+    choose_position,
+    distance_text,
+    list_observations,
+    locate,
+    record_observation,
+)
 from walks.workspace import Workspace, slug_from_name
 
 LON, LAT = 17.8445, 59.3668
@@ -94,3 +101,38 @@ def test_demo_records_are_marked_as_demo(memory_workspace: Workspace) -> None:
     observations = list_observations(memory_workspace, "grimsta")
     assert observations
     assert all(o.is_demo and o.description.startswith("DEMO:") for o in observations)
+
+
+def photo_at(lon: float | None, lat: float | None) -> Photo:
+    return Photo(b"jpeg", b"thumb", 4, 3, lon, lat, None)
+
+
+TYPED, TAPPED, GPS = (17.84, 59.36), (17.85, 59.37), (17.86, 59.38)
+PHOTOS = (photo_at(None, None), photo_at(17.87, 59.39))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"typed": TYPED, "tapped": TAPPED, "gps": GPS, "photos": PHOTOS}, Position(*TYPED)),
+        ({"tapped": TAPPED, "gps": GPS, "photos": PHOTOS}, Position(*TAPPED)),
+        ({"gps": GPS, "photos": PHOTOS}, Position(*GPS)),
+        ({"photos": PHOTOS}, Position(17.87, 59.39)),
+        ({"photos": PHOTOS[:1]}, None),
+        ({}, None),
+    ],
+)
+def test_typed_beats_tapped_beats_gps_beats_the_first_photo_with_a_position(
+    given: dict[str, object], expected: Position | None
+) -> None:
+    assert choose_position(**given) == expected  # type: ignore[arg-type]
+
+
+def test_typed_coordinates_keep_their_crs() -> None:
+    typed = (662_000.0, 6_581_000.0)
+    assert choose_position(typed=typed, crs="EPSG:3006") == Position(*typed, "EPSG:3006")
+
+
+def test_one_typed_coordinate_alone_is_refused() -> None:
+    with pytest.raises(PositionError, match="Give both coordinates"):
+        choose_position(typed=(17.84, None), tapped=TAPPED)
