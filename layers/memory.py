@@ -148,6 +148,11 @@ class MemoryStore:
         """``memory://name``, for messages."""
         return f"memory://{self.name}"
 
+    @property
+    def is_persistent(self) -> bool:
+        """False: the data goes with the process."""
+        return False
+
     def revision(self) -> str:
         """Return the number of writes so far: it changes with every write."""
         with self._lock:

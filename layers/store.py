@@ -39,6 +39,10 @@ class Store(Protocol):
     def location(self) -> str:
         """Where the data lives, for messages (a folder, a database URL without password)."""
 
+    @property
+    def is_persistent(self) -> bool:
+        """Whether the data outlives this process (not so for ``memory://``)."""
+
     def revision(self) -> str:
         """Return a stamp of the data that changes with every write, by anyone; cheap to call.
 
@@ -132,6 +136,13 @@ def open_store(url: str, *, catalog: Catalog | None = None) -> Store:
             )
         )
     folder = url.removeprefix("gpkg://")
+    if url.startswith("gpkg://") and not folder.startswith("/"):
+        raise StoreError(
+            Text(
+                sv=f"{url!r}: skriv en absolut sökväg efter gpkg://, t.ex. gpkg:///data/arbetsyta.",
+                en=f"{url!r}: write an absolute path after gpkg://, e.g. gpkg:///data/workspace.",
+            )
+        )
     if not folder.strip():
         raise StoreError(Text(sv="Ange arbetsytans mapp.", en="Give the workspace folder."))
     return GeoPackageStore(Path(folder).expanduser(), catalog)

@@ -129,11 +129,13 @@ def _form(
         if spec.severity is not None:
             levels = {level.value: level.title.in_language(lang) for level in spec.severity.levels}
             severity = st.segmented_control(
-                t("severity", lang), list(levels), format_func=lambda v: levels[v]
-            )
+                t("severity", lang), list(levels), format_func=lambda v: levels[v],
+                key=state.REGISTER_SEVERITY_KEY,
+            )  # fmt: skip
         description = st.text_area(t("description", lang), height=80,
                                    key=state.REGISTER_DESCRIPTION_KEY)  # fmt: skip
-        uploads = st.file_uploader(t("photos", lang), type=PHOTO_TYPES, accept_multiple_files=True)
+        uploads = st.file_uploader(t("photos", lang), type=PHOTO_TYPES, accept_multiple_files=True,
+                                   key=state.REGISTER_PHOTOS_KEY)  # fmt: skip
         left, right = st.columns(2)
         lon = left.number_input(t("longitude", lang), value=None, format="%.6f",
                                 key=state.REGISTER_LON_KEY)  # fmt: skip

@@ -34,6 +34,12 @@ PLAN_FORM_KEY: Final = "plan_walk"
 PLAN_TITLE_KEY: Final = "plan_title"
 PLAN_NOTES_KEY: Final = "plan_notes"
 PLAN_SAVE_KEY: Final = "plan_save"
+PLAN_KIND_KEY: Final = "plan_kind"
+PLAN_ORGANISATIONS_KEY: Final = "plan_organisations"
+PLAN_OTHER_ORGANISATIONS_KEY: Final = "plan_other_organisations"
+PLAN_GPX_KEY: Final = "plan_gpx"
+REGISTER_SEVERITY_KEY: Final = "register_severity"
+REGISTER_PHOTOS_KEY: Final = "register_photos"
 
 
 def register_map_key(area_slug: str) -> str:

@@ -63,12 +63,15 @@ def render() -> None:
         title = st.text_input(t("walk_title", lang), key=state.PLAN_TITLE_KEY)
         kind = st.radio(
             t("walk_kind", lang), tuple(WalkKind), format_func=lambda k: _kind_title(k, lang),
-            horizontal=True,
+            horizontal=True, key=state.PLAN_KIND_KEY,
         )  # fmt: skip
         organisations = st.multiselect(
-            t("organisations", lang), ORGANISATIONS, placeholder=t("choose", lang)
+            t("organisations", lang), ORGANISATIONS, placeholder=t("choose", lang),
+            key=state.PLAN_ORGANISATIONS_KEY,
+        )  # fmt: skip
+        others = st.text_input(
+            t("other_organisations", lang), key=state.PLAN_OTHER_ORGANISATIONS_KEY
         )
-        others = st.text_input(t("other_organisations", lang))
         st.markdown(f"**{t('headcounts', lang)}**")
         columns = st.columns(3)
         counts = {
@@ -80,7 +83,7 @@ def render() -> None:
             for i, group in enumerate(PARTICIPANT_GROUPS)
         }
         notes = st.text_area(t("notes", lang), key=state.PLAN_NOTES_KEY)
-        gpx = st.file_uploader(t("route_gpx", lang), type=["gpx"])
+        gpx = st.file_uploader(t("route_gpx", lang), type=["gpx"], key=state.PLAN_GPX_KEY)
         st.caption(t("route_later", lang))
         submitted = st.form_submit_button(t("save_walk", lang), type="primary",
                                           key=state.PLAN_SAVE_KEY)  # fmt: skip

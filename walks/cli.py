@@ -410,6 +410,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = settings.language
         user = getattr(args, "user", None) or os.environ.get("SAFEWALK_USER") or _login()
         workspace = open_workspace(settings)
+        if not workspace.store.is_persistent:
+            raise WalkError(
+                Text(
+                    sv=f"{workspace.store.location} finns bara så länge ett program kör; "
+                    "kommandoraden behöver en mapp (--workspace) eller en databas.",
+                    en=f"{workspace.store.location} lasts only as long as one program runs; "
+                    "the command line needs a folder (--workspace) or a database.",
+                )
+            )
         match args.command:
             case "areas":
                 return _cmd_areas(workspace, args, lang)

@@ -29,7 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from gis.i18n import Text
 from layers.catalog import Catalog
+from layers.errors import StoreError
 from layers.gpkg.folder import SCHEMA_VERSION
 from layers.gpkg.gdal import create_indexes, create_tables, gdal_without_sync, write_styles
 from layers.gpkg.sqlite import connect
@@ -157,6 +159,15 @@ def build_area(
             os.link(partial, final)
         except FileExistsError:
             raise area_exists_error(area.slug) from None
+        except OSError as error:
+            raise StoreError(
+                Text(
+                    sv=f"Området kunde inte läggas i {final.parent} ({error.strerror or error}): "
+                    "filsystemet tillåter inte hårda länkar. Välj en mapp på en lokal disk.",
+                    en=f"The area could not be put in {final.parent} ({error.strerror or error}): "
+                    "the file system does not allow hard links. Choose a folder on a local disk.",
+                )
+            ) from None
         _fsync_folder(final.parent)
     finally:
         for suffix in ("", *SQLITE_SIDE_FILES):

@@ -135,12 +135,19 @@ def _check_spatial_index(
     if indexed == features and verdict == "ok":
         return []
     if repair:
-        connection.execute(f"DELETE FROM {quote(rtree)}")
-        connection.execute(
-            f"INSERT INTO {quote(rtree)} SELECT fid, ST_MinX(geom), ST_MaxX(geom), "
-            f"ST_MinY(geom), ST_MaxY(geom) FROM {quote(name)} "
-            "WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)"
-        )
+        # One transaction: a writer in between, or a crash, never sees a half-built index.
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(f"DELETE FROM {quote(rtree)}")
+            connection.execute(
+                f"INSERT INTO {quote(rtree)} SELECT fid, ST_MinX(geom), ST_MaxX(geom), "
+                f"ST_MinY(geom), ST_MaxY(geom) FROM {quote(name)} "
+                "WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)"
+            )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
         log.warning("%s: rebuilt spatial index of %s", path, name)
     return [
         Problem(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Final
 
@@ -70,6 +72,22 @@ class Folder:
                     "Choose another folder with --workspace or SAFEWALK_WORKSPACE.",
                 )
             ) from None
+
+    def sweep_partials(self, *, older_than_s: float = 3600.0) -> int:
+        """Remove area files left half-built by a crashed process; return how many went.
+
+        Building takes well under a second, so a partial file an hour old has no builder
+        left. One left between linking and clean-up is a second name of a live area file:
+        removing that name leaves the area as it is.
+        """
+        removed = 0
+        limit = time.time() - older_than_s
+        for path in self.root.glob(".*.partial.gpkg*"):
+            with suppress(FileNotFoundError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def catalog_path(self) -> Path | None:
         """Return the workspace's own catalog file, if it has one."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,12 +64,15 @@ class GeoPackageStore:
     def __init__(self, root: Path, catalog: Catalog | None = None) -> None:
         self.folder = Folder(root)
         self.folder.prepare()
+        self.folder.sweep_partials()
         if catalog is None:
             own = self.folder.catalog_path()
             catalog = load_layer_catalog(own) if own else load_layer_catalog()
         self.catalog = catalog
         self._tables = {table.name: table for table in tables_for_catalog(catalog)}
-        self._areas: dict[str, Area] = {}
+        self._areas: dict[str, tuple[int, Area]] = {}
+        """Boundaries read so far: slug → (the file's inode, the area)."""
+        self._areas_lock = threading.Lock()
         self._upgrade_areas()
 
     @property
@@ -80,6 +84,11 @@ class GeoPackageStore:
     def location(self) -> str:
         """The workspace folder, for messages."""
         return str(self.folder.root)
+
+    @property
+    def is_persistent(self) -> bool:
+        """True: the data is in files."""
+        return True
 
     def revision(self) -> str:
         """Return a stamp that changes with every committed write to any area file."""
@@ -119,17 +128,23 @@ class GeoPackageStore:
         """Return every area, sorted by name.
 
         Boundaries are read once per file and kept: the store never changes an existing
-        area's boundary, and a new or removed area file is noticed on the next call.
+        area's boundary. A new, removed or replaced area file (a new inode) is noticed on
+        the next call. Safe to call from several threads (Streamlit sessions).
         """
-        slugs = self.folder.slugs()
-        for gone in set(self._areas) - set(slugs):
-            del self._areas[gone]
-        for slug in slugs:
-            if slug not in self._areas:
+        found = {}
+        for slug in self.folder.slugs():
+            with suppress(FileNotFoundError):
+                found[slug] = self.path(slug).stat().st_ino
+        with self._areas_lock:
+            known = {s: entry for s, entry in self._areas.items() if found.get(s) == entry[0]}
+        for slug, inode in found.items():
+            if slug not in known:
                 area = self._read_area(slug)
                 if area is not None:
-                    self._areas[slug] = area
-        return sorted(self._areas.values(), key=lambda area: area.name.casefold())
+                    known[slug] = (inode, area)
+        with self._areas_lock:
+            self._areas = known
+        return sorted((area for _, area in known.values()), key=lambda a: a.name.casefold())
 
     def _read_area(self, slug: str) -> Area | None:
         with connect(self.path(slug)) as connection:
@@ -167,10 +182,10 @@ class GeoPackageStore:
         owned = {child_table(name): rows for name, rows in (children or {}).items()}
         with transaction(path) as connection:
             stored = insert_row(connection, table, values, geometry, actor=actor)
+            owner = {"feature_uuid": stored["uuid"], "layer": table.name}
             for child, rows in owned.items():
                 for row in rows:
-                    values = {**row, "feature_uuid": stored["uuid"], "layer": table.name}
-                    insert_row(connection, child, values, None, actor=actor)
+                    insert_row(connection, child, {**row, **owner}, None, actor=actor)
             return stored
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:

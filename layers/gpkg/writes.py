@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -75,19 +76,23 @@ def insert_row(
 def delete_rows(
     connection: sqlite3.Connection, table: TableSpec, uuids: Sequence[str], *, actor: str
 ) -> int:
-    """Delete features and the rows that belong to them, logging each with its old values."""
-    marks = ",".join("?" * len(uuids))
-    rows = connection.execute(
-        f"SELECT * FROM {quote(table.name)} WHERE uuid IN ({marks})", list(uuids)
-    )
+    """Delete features and the rows that belong to them, logging each with its old values.
+
+    A layer without UUIDs (the boundary, the change log) has none of ``uuids``.
+    """
+    if "uuid" not in table.field_names:
+        return 0
+    wanted = "(SELECT value FROM json_each(?))"
+    given = json.dumps(list(uuids))
+    rows = connection.execute(f"SELECT * FROM {quote(table.name)} WHERE uuid IN {wanted}", [given])
     names = [d[0] for d in rows.description]
     old = [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
-    connection.execute(f"DELETE FROM {quote(table.name)} WHERE uuid IN ({marks})", list(uuids))
+    connection.execute(f"DELETE FROM {quote(table.name)} WHERE uuid IN {wanted}", [given])
     guard_feature_count(connection, table.name)
     for child in CHILD_TABLES:
         connection.execute(
-            f"DELETE FROM {quote(child.name)} WHERE layer = ? AND feature_uuid IN ({marks})",
-            [table.name, *uuids],
+            f"DELETE FROM {quote(child.name)} WHERE layer = ? AND feature_uuid IN {wanted}",
+            [table.name, given],
         )
     for record in old:
         log_change(connection, deleted_entry(actor, table, record))

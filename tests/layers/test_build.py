@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -24,6 +25,7 @@ from layers.gpkg.build import Templates, build_area, build_template
 from layers.gpkg.gdal import expected_indexes
 from layers.schema import tables_for_catalog
 from layers.store import Area
+from tests.conftest import TEST_BOX
 
 BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
 OTHER_BOX = shapely.box(670_000, 6_590_000, 671_000, 6_591_000)
@@ -270,3 +272,19 @@ def test_building_a_template_puts_gdal_config_back_as_it_was(
     build_template(catalog, tables_for_catalog(catalog))
     assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == "NORMAL"
     assert pyogrio.get_gdal_config_option("OGR_SQLITE_JOURNAL") is None
+
+
+def test_partial_files_a_crash_left_behind_are_swept_when_the_workspace_opens(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    store = GeoPackageStore(tmp_path / "ws", catalog)
+    store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
+    stale = tmp_path / "ws" / ".test.123.abcd.partial.gpkg"
+    os.link(store.path("test"), stale)  # a crash between linking and clean-up
+    fresh = tmp_path / "ws" / ".other.456.ef01.partial.gpkg"
+    fresh.write_bytes(b"being built")
+    hour_ago = time.time() - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    GeoPackageStore(tmp_path / "ws", catalog)
+    assert (stale.exists(), fresh.exists()) == (False, True)
+    assert [a.slug for a in GeoPackageStore(tmp_path / "ws", catalog).areas()] == ["test"]

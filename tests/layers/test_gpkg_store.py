@@ -25,6 +25,7 @@ from layers.store import Area, open_store
 from tests.builders import NOW, lighting
 
 INSIDE = Point(662_000, 6_581_000)
+TEST_BOX_MULTI = shapely.MultiPolygon([shapely.box(661_000, 6_580_000, 663_000, 6_582_000)])
 
 
 def sql(store: GeoPackageStore, query: str, *params: object) -> list[tuple[object, ...]]:
@@ -321,3 +322,19 @@ def test_the_revision_holds_still_while_other_threads_read(store: GeoPackageStor
     assert stamps == {before}
     store.append("test", "lighting", lighting(), INSIDE, actor="tests")
     assert store.revision() != before
+
+
+def test_an_area_file_replaced_by_another_program_is_read_again(
+    store: GeoPackageStore, tmp_path: Path, catalog: Catalog
+) -> None:
+    assert store.areas()[0].boundary.equals(TEST_BOX_MULTI)
+    other = GeoPackageStore(tmp_path / "other", catalog)
+    smaller = shapely.box(661_500, 6_580_500, 662_500, 6_581_500)
+    other.add_area(Area("test", "Test, corrected", smaller), actor="tests")
+    store.path("test").unlink()
+    other.path("test").rename(store.path("test"))
+    (area,) = store.areas()
+    assert (area.name, area.boundary.equals(shapely.MultiPolygon([smaller]))) == (
+        "Test, corrected",
+        True,
+    )

@@ -649,3 +649,10 @@ def test_every_backend_reads_the_same_data_as_the_same_frames(
             assert_frame_equal(
                 without_clock(layer, got), without_clock(layer, expected), obj=f"{backend} {name}"
             )
+
+
+def test_deleting_from_a_layer_without_uuids_deletes_nothing(any_store: Store) -> None:
+    before = any_store.feature_counts("test")
+    assert any_store.delete("test", "change_log", ["x"], actor="tests") == 0
+    assert any_store.delete("test", "area", ["x"], actor="tests") == 0
+    assert any_store.feature_counts("test") == before

@@ -19,6 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from layers.memory import MemoryStore
 from ui import state
 from walks.cli import main
 from walks.config import settings_from_env
@@ -42,12 +43,13 @@ def _cold_caches() -> Iterator[None]:
 
 
 @pytest.fixture
-def memory_workspace(monkeypatch: pytest.MonkeyPatch) -> str:
+def app_in_memory(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An in-memory workspace of this test's own, as the app's workspace, with no tiles."""
-    url = f"memory://ui-{uuid4().hex}"
-    monkeypatch.setenv("SAFEWALK_WORKSPACE", url)
+    name = f"ui-{uuid4().hex}"
+    monkeypatch.setenv("SAFEWALK_WORKSPACE", f"memory://{name}")
     monkeypatch.setenv("SAFEWALK_TILES", "none")
-    return url
+    yield f"memory://{name}"
+    MemoryStore.discard(name)
 
 
 @pytest.fixture
@@ -113,7 +115,7 @@ def register(
     return app.button(key=state.REGISTER_SAVE_KEY).click().run()
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_map_page_shows_areas_and_counts_in_swedish() -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
@@ -128,7 +130,7 @@ def test_map_page_shows_areas_and_counts_in_swedish() -> None:
     assert counts["Grimsta"] == 4
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_switching_to_english_translates_the_page() -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.sidebar.radio(key=state.LANGUAGE_KEY).set_value("en").run()
@@ -155,7 +157,7 @@ def test_help_page_explains_the_command_line_in_both_languages() -> None:
     assert "command line" in app.markdown[0].value
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_planning_a_walk_in_the_app_stores_it_and_offers_it_for_registering() -> None:
     registering = page(_register_script)
     registering.selectbox(key=state.REGISTER_AREA_KEY).select("grimsta").run()
@@ -166,7 +168,7 @@ def test_planning_a_walk_in_the_app_stores_it_and_offers_it_for_registering() ->
     app.selectbox(key=state.WALK_AREA_KEY).select("grimsta").run()
     assert "Föreslagen start i mörker" in app.info[0].value
     app.text_input(key=state.PLAN_TITLE_KEY).input("<b>Vandring</b> i Grimsta")
-    app.radio[0].set_value("youth")
+    app.radio(key=state.PLAN_KIND_KEY).set_value("youth")
     app.number_input(key=state.headcount_key("young_people")).set_value(9)
     app.button(key=state.PLAN_SAVE_KEY).click().run()
     assert not app.exception
@@ -183,10 +185,11 @@ def test_planning_a_walk_in_the_app_stores_it_and_offers_it_for_registering() ->
     assert "2. <b>Vandring</b> i Grimsta" in walks
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_walk_kinds_are_titled_in_english() -> None:
     app = page(_walks_script, language="en")
-    assert app.radio[0].options == ["Safety walk", "Walk with young people", "Safety inventory"]
+    kinds = app.radio(key=state.PLAN_KIND_KEY).options
+    assert kinds == ["Safety walk", "Walk with young people", "Safety inventory"]
     app.selectbox(key=state.WALK_AREA_KEY).select("grimsta").run()
     assert list(app.dataframe[0].value["Kind"]) == ["Walk with young people"]
 
@@ -235,7 +238,7 @@ def read_layer(workspace_path: Path, layer: str) -> gpd.GeoDataFrame:
     return pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer=layer)
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_the_confirmation_names_the_light_in_english() -> None:
     app = register(page(_register_script, language="en"))
     assert re.fullmatch(
@@ -243,7 +246,7 @@ def test_the_confirmation_names_the_light_in_english() -> None:
     )
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_saving_without_a_position_says_how_to_give_one() -> None:
     app = page(_register_script, language="en")
     app.selectbox(key=state.REGISTER_CATEGORY_KEY).select("other").run()
@@ -251,7 +254,7 @@ def test_saving_without_a_position_says_how_to_give_one() -> None:
     assert app.error[0].value.startswith("No position: tap the map")
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_a_longitude_without_a_latitude_asks_for_both() -> None:
     app = register(page(_register_script, language="en"), lon_lat=(17.8445, None))
     assert [e.value for e in app.error] == [
@@ -260,7 +263,7 @@ def test_a_longitude_without_a_latitude_asks_for_both() -> None:
     assert not app.success
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> None:
     overview = page(_map_script)
     registering = page(_register_script)
@@ -285,7 +288,7 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
     assert "Lampan blinkar" not in leaflet_script(registering)
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_html_in_a_description_is_escaped_in_map_tooltips_and_the_svg() -> None:
     registering = register(page(_register_script), description=HOSTILE)
     assert registering.success
@@ -299,7 +302,7 @@ def test_html_in_a_description_is_escaped_in_map_tooltips_and_the_svg() -> None:
     assert HOSTILE not in script
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_a_walks_observations_are_listed_in_order() -> None:
     app = page(_walks_script)
     app.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()
@@ -312,7 +315,7 @@ def test_a_walks_observations_are_listed_in_order() -> None:
     assert "Lampan vid gångvägen är släckt" in leaflet_script(app)
 
 
-@pytest.mark.usefixtures("memory_workspace")
+@pytest.mark.usefixtures("app_in_memory")
 def test_a_registration_during_a_walk_shows_on_the_walks_map_at_once() -> None:
     walks = page(_walks_script)
     walks.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()

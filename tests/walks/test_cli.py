@@ -570,3 +570,17 @@ def test_a_folder_and_a_database_cannot_both_be_given(capsys, workspace_path) ->
     )
     assert code == 2
     assert "not allowed with argument --workspace" in err
+
+
+def test_the_command_line_refuses_a_store_that_ends_with_the_process(capsys) -> None:
+    code, _, err = run(capsys, "areas", "--workspace", "memory://cli", "--lang", "en")
+    assert code == 1
+    assert "memory://cli lasts only as long as one program runs" in err
+
+
+def test_a_gpkg_url_needs_an_absolute_path(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "areas", "--workspace", "gpkg://home/ws", "--lang", "en")
+    assert code == 1
+    assert "write an absolute path after gpkg://" in err
+    assert list(tmp_path.iterdir()) == []
