@@ -3,7 +3,8 @@
 GDAL (through pyogrio) creates each empty layer: GeoPackage 1.2 metadata, the R-tree
 spatial index and the feature-count triggers. GDAL only ever opens a file that no
 connection of this process holds: an area file being upgraded under the workspace lock,
-or a template.
+or a template. pyogrio and pyarrow are imported where layers are made, which most runs
+never do.
 """
 
 from __future__ import annotations
