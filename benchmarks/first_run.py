@@ -34,21 +34,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
-import pyarrow as pa
-import pyogrio
-
 from benchmarks.store import summary, timed
-from gis.crs import SWEREF99_TM
 from layers.catalog import Catalog
 from layers.gpkg import GeoPackageStore
 from layers.gpkg import store as gpkg_store
 from layers.gpkg.build import Templates, build_area
 from layers.gpkg.folder import SCHEMA_VERSION
-from layers.gpkg.gdal import arrow_schema, create_indexes, write_styles
+from layers.gpkg.gdal import create_indexes, create_tables, write_styles
 from layers.gpkg.sqlite import connect, transaction
 from layers.gpkg.writes import insert_row
 from layers.records import Area
-from layers.rules import area_boundary, area_exists_error, check_slug
+from layers.rules import area_boundary, area_exists_error, area_values, check_slug
 from layers.schema import AREA_TABLE, TableSpec, load_layer_catalog, tables_for_catalog
 from walks.cli import main as safewalk
 from walks.config import DEFAULT_DATA_DIR
@@ -90,48 +86,20 @@ QUICK: Final = Plan(add_rounds=8, add_warmup=1, first_runs=2)
 
 
 # ------------------------------------------------------------------ the baseline
-def create_tables_baseline(path: Path, tables: Sequence[TableSpec]) -> None:
-    """The old ``create_tables``: one GDAL open/close per layer, GDAL's default (full) sync."""
-    for table in tables:
-        pyogrio.write_arrow(
-            pa.Table.from_batches([], schema=arrow_schema(table)),
-            path,
-            layer=table.name,
-            driver="GPKG",
-            geometry_name="geom" if table.geometry else None,
-            geometry_type=table.geometry,
-            crs=SWEREF99_TM if table.geometry else None,
-            dataset_options={"VERSION": "1.2"},
-            layer_options={"DESCRIPTION": f"{table.title.sv} / {table.title.en}"},
-        )
-    text_columns = ("f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
-                    "styleName", "styleQML", "styleSLD")  # fmt: skip
-    schema = pa.schema(
-        [pa.field(name, pa.string()) for name in text_columns]
-        + [pa.field("useAsDefault", pa.bool_())]
-        + [pa.field(name, pa.string()) for name in ("description", "owner", "ui")]
-        + [pa.field("update_time", pa.timestamp("ms", tz="UTC"))]
-    )
-    pyogrio.write_arrow(
-        pa.Table.from_batches([], schema=schema),
-        path,
-        layer="layer_styles",
-        driver="GPKG",
-        layer_options={"FID": "id"},
-    )
-
-
 def build_area_baseline(
     final: Path, area: Area, catalog: Catalog, tables: Sequence[TableSpec], *, actor: str
 ) -> None:
-    """The old ``build_area``: GDAL creates every layer in the partial file, fully synced."""
+    """The old ``build_area``: GDAL creates every layer in the partial file, fully synced.
+
+    ``create_tables`` outside ``gdal_without_sync`` is the old way of making the layers.
+    """
     if final.exists():
         raise area_exists_error(area.slug)
     boundary = area_boundary(area)
     partial = final.with_name(f".{area.slug}.{os.getpid()}.partial.gpkg")
     partial.unlink(missing_ok=True)
     try:
-        create_tables_baseline(partial, list(tables))
+        create_tables(partial, list(tables))
         with connect(partial) as connection:
             connection.execute("PRAGMA journal_mode=WAL")
         with transaction(partial) as connection:
@@ -144,13 +112,7 @@ def build_area_baseline(
             )
             write_styles(connection, catalog, [table.name for table in tables])
             create_indexes(connection, tables)
-            values = {
-                "slug": area.slug,
-                "name": area.name,
-                "source": area.source,
-                "is_demo": area.is_demo,
-                "created_at": datetime.now(UTC),
-            }
+            values = area_values(area, datetime.now(UTC))
             insert_row(connection, AREA_TABLE, values, boundary, actor=actor)
         try:
             os.link(partial, final)
