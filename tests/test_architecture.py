@@ -14,7 +14,7 @@ FORBIDDEN = {
     "gis": {"layers", "walks", "ui", "streamlit", "app"},
     "layers": {"walks", "ui", "streamlit", "app"},
     "walks": {"ui", "streamlit", "app", "folium", "streamlit_folium"},
-    "ui": {"app"},
+    "ui": {"app", "layers"},
 }
 
 

@@ -16,12 +16,11 @@ from operator import attrgetter
 
 import streamlit as st
 
-from layers.store import Area
 from ui import maps
 from walks.areas import area_summaries
 from walks.config import settings_from_env
 from walks.mapdata import LocalMapData, area_map_data, overview_data, walk_map_data
-from walks.model import AreaSummary, Observation, Walk
+from walks.model import Area, AreaSummary, Observation, Walk
 from walks.planning import list_walks
 from walks.recording import photo_thumbnails
 from walks.recording import walk_observations as read_walk_observations

@@ -10,9 +10,9 @@ from html import escape
 
 from gis.svgmap import SvgPoint, SvgPolygon, map_svg
 from gis.webmap import OfflineMap, add_line, add_points, add_polygons, fitted_web_map
-from layers.catalog import Catalog
 from ui.i18n import t
 from walks.mapdata import LocalMapData, ObservationMark, OverviewData
+from walks.model import Catalog
 
 WATER_LINE = "#6FA8DC"
 WATER_FILL = "#CFE5F5"

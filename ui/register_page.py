@@ -7,13 +7,12 @@ from streamlit_folium import st_folium
 
 from gis.i18n import LocalizedError
 from gis.photos import process_photo
-from layers.catalog import LayerSpec
 from ui import cache, state
 from ui.geolocation import gps_button
 from ui.i18n import t
 from ui.maps import area_web_map
 from ui.widgets import category_inputs
-from walks.model import LightCondition, Observation, ObservationDraft, Position
+from walks.model import LayerSpec, LightCondition, Observation, ObservationDraft, Position
 from walks.recording import choose_position, locate, record_observation, withdraw_observation
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]

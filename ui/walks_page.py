@@ -10,11 +10,10 @@ from streamlit_folium import st_folium
 
 from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
-from layers.store import Area
 from ui import cache, state
 from ui.i18n import ORGANISATIONS, t
 from ui.maps import walk_web_map
-from walks.model import PARTICIPANT_GROUPS, Walk, WalkKind, WalkPlan
+from walks.model import PARTICIPANT_GROUPS, Area, Walk, WalkKind, WalkPlan
 from walks.planning import LOCAL_TIME, plan_walk, walk_light
 
 

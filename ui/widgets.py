@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.catalog import FieldSpec, LayerSpec
+from walks.model import FieldSpec, LayerSpec
 
 
 def field_input(spec: FieldSpec, language: str, *, key: str) -> object:

@@ -9,10 +9,17 @@ from datetime import datetime
 from shapely.geometry.base import BaseGeometry
 
 from gis.photos import Photo
+from layers.catalog import Catalog, FieldSpec, LayerSpec
+from layers.records import Area
 from layers.values import LightCondition, ObservationStatus, WalkKind
 
+# The layer types the use cases hand to the app, re-exported so ui/ needs only walks/.
 __all__ = [
+    "Area",
     "AreaSummary",
+    "Catalog",
+    "FieldSpec",
+    "LayerSpec",
     "LightCondition",
     "Observation",
     "ObservationDraft",
