@@ -21,7 +21,8 @@ DEFAULT_CATALOG_PATH: Final = Path(__file__).with_name("catalog.toml")
 FieldType = Literal["text", "integer", "real", "boolean", "date", "datetime", "binary"]
 FIELD_TYPES: Final[tuple[str, ...]] = ("text", "integer", "real", "boolean", "date", "datetime")
 """The types a catalog file may use; ``binary`` is for safewalk's own photo table."""
-GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon"]
+GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon", "Geometry"]
+"""``Geometry``: any kind (GeoPackage's GEOMETRY), for reference layers of mixed content."""
 CATEGORY_GEOMETRIES: Final[tuple[str, ...]] = ("Point", "LineString", "Polygon")
 MARKERS: Final[tuple[str, ...]] = (
     "circle",

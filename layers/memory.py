@@ -251,6 +251,29 @@ class MemoryStore:
                 self._insert(data, child, child_row, None, actor=actor)
         return decode_record(table, {"fid": stored.fid, **row}, geometry)
 
+    def append_many(
+        self,
+        slug: str,
+        layer: str,
+        features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add many features, all or none; see ``Store.append_many``."""
+        with self._lock:
+            data = self._area(slug)
+            table = self._table(layer)
+            rows = [(table, prepare_row(table, values, geometry)) for values, geometry in features]
+            self._refuse_taken_uuids(data, rows)
+            records = []
+            for (_, row), (_, geometry) in zip(rows, features, strict=True):
+                if table.sequence is not None:
+                    data.sequences[table.sequence] = data.sequences.get(table.sequence, 0) + 1
+                    row["number"] = data.sequences[table.sequence]
+                stored = self._insert(data, table, row, geometry, actor=actor)
+                records.append(decode_record(table, {"fid": stored.fid, **row}, geometry))
+        return records
+
     @staticmethod
     def _refuse_taken_uuids(
         data: _AreaData, rows: Sequence[tuple[TableSpec, dict[str, SqlValue]]]

@@ -53,26 +53,31 @@ _NUMBER_LABELS = (
 def category_qml(spec: LayerSpec) -> str:
     """Return a QML style for a category layer: its marker, colour and numbered labels."""
     if spec.geometry == "Point":
-        symbol = _symbol_layer(
-            "SimpleMarker",
-            name=spec.style.marker,
-            color=_rgba(spec.style.colour),
-            outline_color="0,0,0,255",
-            outline_style="solid",
-            outline_width="0.4",
-            outline_width_unit="MM",
-            size="4",
-            size_unit="MM",
-            angle="0",
-            joinstyle="miter",
-            scale_method="diameter",
-            horizontal_anchor_point="1",
-            vertical_anchor_point="1",
-        )
-        return _document("marker", symbol, _NUMBER_LABELS)
+        return marker_qml(spec.style.colour, spec.style.marker, size_mm=4, labels=_NUMBER_LABELS)
     if spec.geometry == "LineString":
         return line_qml(spec.style.colour, width_mm=1.2)
     return polygon_qml(spec.style.colour, fill_alpha=80)
+
+
+def marker_qml(colour: str, marker: str, *, size_mm: float, labels: str = "") -> str:
+    """Return a QML style for a point layer: one marker shape and fill colour."""
+    symbol = _symbol_layer(
+        "SimpleMarker",
+        name=marker,
+        color=_rgba(colour),
+        outline_color="0,0,0,255",
+        outline_style="solid",
+        outline_width="0.4",
+        outline_width_unit="MM",
+        size=f"{size_mm:g}",
+        size_unit="MM",
+        angle="0",
+        joinstyle="miter",
+        scale_method="diameter",
+        horizontal_anchor_point="1",
+        vertical_anchor_point="1",
+    )
+    return _document("marker", symbol, labels)
 
 
 def line_qml(colour: str, *, width_mm: float, dashed: bool = False) -> str:

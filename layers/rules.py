@@ -103,7 +103,7 @@ def check_geometry(table: TableSpec, geometry: BaseGeometry | None) -> None:
                 en=f"Layer {table.name!r} has no geometry.",
             )
         )
-    if geometry.geom_type != table.geometry:
+    if table.geometry != "Geometry" and geometry.geom_type != table.geometry:
         raise FeatureValidationError(
             Text(
                 sv=f"Lagret {table.name!r} tar geometri av typen {table.geometry}, "

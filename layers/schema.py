@@ -24,15 +24,31 @@ from layers.catalog import (
     load_catalog,
 )
 from layers.errors import FeatureValidationError
-from layers.values import LightCondition, MeasureStatus, ObservationStatus, TitledEnum, WalkKind
+from layers.values import (
+    LightCondition,
+    MeasureStatus,
+    ObservationStatus,
+    ReferenceKind,
+    TitledEnum,
+    WalkKind,
+)
 
 AREA_LAYER: Final = "area"
 WALKS_LAYER: Final = "walks"
 MEASURES_LAYER: Final = "measures"
 CHANGE_LOG_LAYER: Final = "change_log"
 PHOTOS_LAYER: Final = "photos"
+REFERENCE_PREFIX: Final = "reference_"
+
+
+def reference_layer(kind: ReferenceKind) -> str:
+    """Return the name of the reference layer of ``kind``, e.g. ``reference_lamps``."""
+    return f"{REFERENCE_PREFIX}{kind.value}"
+
+
+REFERENCE_LAYERS: Final = frozenset(reference_layer(kind) for kind in ReferenceKind)
 SYSTEM_LAYERS: Final = frozenset(
-    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER}
+    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER} | REFERENCE_LAYERS
 )
 INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
 
@@ -174,7 +190,32 @@ PHOTOS_TABLE: Final = TableSpec(
 """Photos of features, stored in the area's GeoPackage so that copying the file carries them."""
 CHILD_TABLES: Final = (PHOTOS_TABLE,)
 """Tables whose rows belong to a feature (``feature_uuid``) and go when it goes."""
-SYSTEM_TABLES: Final = (AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE)
+_POINT_KINDS: Final = (ReferenceKind.LAMPS, ReferenceKind.STOPS, ReferenceKind.ENTRANCES)
+
+
+def _reference_table(kind: ReferenceKind) -> TableSpec:
+    return TableSpec(
+        reference_layer(kind),
+        Text(sv=f"Referens: {kind.label.sv}", en=f"Reference: {kind.label.en}"),
+        "Point" if kind in _POINT_KINDS else "Geometry",
+        (
+            FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+            FieldSpec("name", _t("Namn", "Name"), "text"),
+            FieldSpec("source", _t("Källa", "Source"), "text", required=True),
+            FieldSpec("source_id", _t("Id i källan", "Id in the source"), "text"),
+            FieldSpec(
+                "attributes", _t("Övriga attribut (JSON)", "Other attributes (JSON)"), "text"
+            ),
+            *_RECORD_FIELDS,
+        ),
+    )
+
+
+REFERENCE_TABLES: Final = tuple(_reference_table(kind) for kind in ReferenceKind)
+"""Context the analyses use (lamps, stops, …): per area, never counted as observations."""
+SYSTEM_TABLES: Final = (
+    AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, *REFERENCE_TABLES,
+)  # fmt: skip
 
 
 def table_for_category(spec: LayerSpec) -> TableSpec:

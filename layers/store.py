@@ -80,6 +80,19 @@ class Store(Protocol):
         transaction.
         """
 
+    def append_many(
+        self,
+        slug: str,
+        layer: str,
+        features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add many (values, geometry) features to one layer in one transaction, all or none.
+
+        Each is validated, numbered and logged as ``append`` does; for imports.
+        """
+
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction (logged); return how many went."""
 

@@ -57,6 +57,16 @@ class WalkKind(TitledEnum):
     INVENTORY = "inventory", "Trygghetsinventering", "Safety inventory"
 
 
+class ReferenceKind(TitledEnum):
+    """What a reference layer holds: context for the analyses, never observations."""
+
+    LAMPS = "lamps", "Belysningsstolpar", "Street lamps"
+    STOPS = "stops", "Hållplatser och stationer", "Stops and stations"
+    ENTRANCES = "entrances", "Tunnelbaneuppgångar", "Metro entrances"
+    SCHOOLS = "schools", "Skolor", "Schools"
+    OTHER = "other", "Övrigt", "Other"
+
+
 class MeasureStatus(TitledEnum):
     """Where a measure of the action plan is."""
 

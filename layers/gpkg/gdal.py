@@ -20,8 +20,15 @@ from typing import TYPE_CHECKING, Final
 from gis.crs import SWEREF99_TM
 from layers.catalog import Catalog
 from layers.gpkg.sqlite import connect, quote
-from layers.qml import category_qml, line_qml, polygon_qml
-from layers.schema import AREA_LAYER, WALKS_LAYER, TableSpec, datetime_to_text
+from layers.qml import category_qml, line_qml, marker_qml, polygon_qml
+from layers.schema import (
+    AREA_LAYER,
+    WALKS_LAYER,
+    TableSpec,
+    datetime_to_text,
+    reference_layer,
+)
+from layers.values import ReferenceKind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,11 +42,20 @@ SQL_TYPES: Final = {
     "datetime": "DATETIME",
     "binary": "BLOB",
 }
+REFERENCE_STYLES: Final = {
+    ReferenceKind.LAMPS: ("#F0E442", "circle"),
+    ReferenceKind.STOPS: ("#0072B2", "square"),
+    ReferenceKind.ENTRANCES: ("#0072B2", "triangle"),
+    ReferenceKind.SCHOOLS: ("#999999", "pentagon"),
+    ReferenceKind.OTHER: ("#FFFFFF", "diamond"),
+}
+"""Reference layers in QGIS: small, light markers under the observations."""
 INDEXED_COLUMNS: Final = (
     ("uuid", True),
     ("number", True),
     ("walk_uuid", False),
     ("feature_uuid", False),
+    ("source_id", False),
 )
 """Columns with an index where a table has them, and whether it is unique."""
 UNSYNCED_OPTIONS: Final = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "MEMORY"}
@@ -107,7 +123,7 @@ def create_tables(path: Path, tables: Sequence[TableSpec]) -> None:
                 layer=table.name,
                 driver="GPKG",
                 geometry_name="geom" if table.geometry else None,
-                geometry_type=table.geometry,
+                geometry_type="Unknown" if table.geometry == "Geometry" else table.geometry,
                 crs=SWEREF99_TM if table.geometry else None,
                 dataset_options={"VERSION": "1.2"},
                 layer_options={"DESCRIPTION": f"{table.title.sv} / {table.title.en}"},
@@ -151,6 +167,8 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
     styles = {spec.name: category_qml(spec) for spec in catalog.categories}
     styles[AREA_LAYER] = polygon_qml("#000000", outline_width_mm=1.0)
     styles[WALKS_LAYER] = line_qml("#0072B2", width_mm=1.0, dashed=True)
+    for kind, (colour, marker) in REFERENCE_STYLES.items():
+        styles[reference_layer(kind)] = marker_qml(colour, marker, size_mm=2.5)
     for name in tables:
         if name not in styles:
             continue

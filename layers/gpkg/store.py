@@ -188,6 +188,23 @@ class GeoPackageStore:
                     insert_row(connection, child, {**row, **owner}, None, actor=actor)
             return stored
 
+    def append_many(
+        self,
+        slug: str,
+        layer: str,
+        features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add many features in one transaction, all or none; see ``Store.append_many``."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        with transaction(path) as connection:
+            return [
+                insert_row(connection, table, values, geometry, actor=actor)
+                for values, geometry in features
+            ]
+
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction, logging each with its old values."""
         path = self.folder.existing_path(slug)

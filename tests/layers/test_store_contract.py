@@ -535,6 +535,7 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
     any_store.append("test", "walks", walk(), None, actor="tests")
     counts = any_store.feature_counts("test")
     layers = {"area", "walks", "measures", "change_log", "photos", *any_store.catalog.names}
+    layers |= {f"reference_{kind}" for kind in ("lamps", "stops", "entrances", "schools", "other")}
     assert set(counts) == layers
     assert {name: n for name, n in counts.items() if n} == {
         "area": 1, "lighting": 1, "walks": 1, "change_log": 3,
@@ -656,3 +657,44 @@ def test_deleting_from_a_layer_without_uuids_deletes_nothing(any_store: Store) -
     assert any_store.delete("test", "change_log", ["x"], actor="tests") == 0
     assert any_store.delete("test", "area", ["x"], actor="tests") == 0
     assert any_store.feature_counts("test") == before
+
+
+# ------------------------------------------------------------------ many at once
+
+
+def test_many_features_are_added_in_order_in_one_write(any_store: Store) -> None:
+    stored = any_store.append_many(
+        "test", "lighting", [(lighting(), INSIDE), (lighting(), NEAR_CORNER)], actor="tests"
+    )
+    assert [record["number"] for record in stored] == [1, 2]
+    assert [record["geometry"] for record in stored] == [INSIDE, NEAR_CORNER]
+    assert numbers(any_store) == [1, 2]
+
+
+def test_one_bad_feature_among_many_stores_none_and_uses_no_number(any_store: Store) -> None:
+    before = any_store.feature_counts("test")
+    batch = [(lighting(), INSIDE), (lighting(problem="nonsense"), INSIDE)]
+    with pytest.raises(FeatureValidationError, match="nonsense"):
+        any_store.append_many("test", "lighting", batch, actor="tests")
+    assert any_store.feature_counts("test") == before
+    assert add_lighting(any_store) and numbers(any_store) == [1]
+
+
+def reference(**changes: object) -> dict[str, object]:
+    values: dict[str, object] = {"name": "Lampa", "source": "lamps.geojson", "source_id": "1"}
+    values |= {"created_at": NOW, "updated_at": NOW, "created_by": "tests", "is_demo": False}
+    return values | changes
+
+
+def test_reference_layers_take_points_or_any_geometry_as_their_kind_says(
+    any_store: Store,
+) -> None:
+    square = NEAR_CORNER.buffer(10)
+    any_store.append("test", "reference_lamps", reference(), INSIDE, actor="tests")
+    with pytest.raises(FeatureValidationError, match="takes Point geometry, not Polygon"):
+        any_store.append("test", "reference_lamps", reference(), square, actor="tests")
+    any_store.append("test", "reference_schools", reference(name="Skola"), square, actor="tests")
+    any_store.append("test", "reference_other", reference(), INSIDE, actor="tests")
+    counts = any_store.feature_counts("test")
+    assert (counts["reference_lamps"], counts["reference_schools"]) == (1, 1)
+    assert not any(counts[name] for name in any_store.catalog.names)
