@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, NoReturn
 from zoneinfo import ZoneInfo
@@ -22,8 +23,10 @@ from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
-from walks.model import Observation, ObservationDraft, Position
+from walks.model import Observation, ObservationDraft, Position, Walk, WalkKind, WalkPlan
+from walks.planning import list_walks, plan_walk, route_from_file
 from walks.recording import choose_position, list_observations, record_observation
+from walks.reference import add_reference_from_file
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 
@@ -68,6 +71,23 @@ T: Final = {
         en="Run 'safewalk check --repair' to fix the problems marked (repairable).",
     ),
     "repairable": Text(sv="kan rättas", en="repairable"),
+    "walk_added": Text(
+        sv="Planerade trygghetsvandring nr {number} i {area}, {when}.",
+        en="Planned safety walk no. {number} in {area}, {when}.",
+    ),
+    "no_walks": Text(sv="Inga vandringar.", en="No walks."),
+    "start": Text(sv="Start", en="Start"),
+    "title": Text(sv="Rubrik", en="Title"),
+    "kind": Text(sv="Typ", en="Kind"),
+    "participants": Text(sv="Deltagare", en="Participants"),
+    "route": Text(sv="Rutt", en="Route"),
+    "row": Text(sv="rad", en="row"),
+    "reference_added": Text(
+        sv="Lade till {added} ({kind}) i {area}; {already} fanns redan, {outside} låg utanför "
+        "området, {refused} gick inte att använda.",
+        en="Added {added} ({kind}) to {area}; {already} were there already, {outside} lay "
+        "outside the area, {refused} could not be used.",
+    ),
     "repaired": Text(sv="rättat", en="repaired"),
 }
 
@@ -123,6 +143,40 @@ def _parser() -> argparse.ArgumentParser:
     area_add.add_argument("--crs", help="CRS of the file when it does not say, e.g. EPSG:3011")
     area_add.add_argument("--dissolve", action="store_true", help="merge several polygons")
     area_add.add_argument("--json", action="store_true", help="print JSON")
+
+    walk = commands.add_parser("walk", parents=[common], help="plan and list safety walks")
+    walk_commands = walk.add_subparsers(dest="walk_command", required=True, parser_class=_Parser)
+    walk_add = walk_commands.add_parser("add", parents=[common], help="plan a walk")
+    walk_add.add_argument("--area", required=True, help="area name or id")
+    walk_add.add_argument("--title", required=True, help="the walk's title")
+    walk_add.add_argument(
+        "--start",
+        required=True,
+        help="start, e.g. 2026-11-03T17:30 (Swedish time unless a zone is given)",
+    )
+    walk_add.add_argument("--kind", default="regular", choices=[k.value for k in WalkKind])
+    walk_add.add_argument("--route", type=Path, help="planned route: GPX or any vector file")
+    walk_add.add_argument("--crs", help="CRS of the route file when it does not say")
+    walk_add.add_argument("--json", action="store_true", help="print JSON")
+    walk_list = walk_commands.add_parser("list", parents=[common], help="list an area's walks")
+    walk_list.add_argument("--area", required=True, help="area name or id")
+    walk_list.add_argument("--json", action="store_true", help="print JSON")
+
+    reference = commands.add_parser("reference", parents=[common], help="reference layers")
+    reference_commands = reference.add_subparsers(
+        dest="reference_command", required=True, parser_class=_Parser
+    )
+    reference_add = reference_commands.add_parser(
+        "add", parents=[common], help="load a vector file as an area's reference layer"
+    )
+    reference_add.add_argument("--area", required=True, help="area name or id")
+    reference_add.add_argument(
+        "--kind", required=True, help="lamps, stops, entrances, schools or other"
+    )
+    reference_add.add_argument("--from", dest="source", type=Path, required=True, help="file")
+    reference_add.add_argument("--crs", help="CRS of the file when it does not say")
+    reference_add.add_argument("--layer", help="layer of a file with several (GeoPackage)")
+    reference_add.add_argument("--json", action="store_true", help="print JSON")
 
     add = commands.add_parser("add", parents=[common], help="register one observation")
     add.add_argument("--area", help="area name or id (default: the area the position lies in)")
@@ -337,6 +391,90 @@ def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _start(text: str) -> datetime:
+    """Return a start time given on the command line; without a zone it is Swedish time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise WalkError(
+            Text(
+                sv=f"--start {text!r} ska skrivas ÅÅÅÅ-MM-DDTHH:MM, t.ex. 2026-11-03T17:30.",
+                en=f"--start {text!r} must be written YYYY-MM-DDTHH:MM, e.g. 2026-11-03T17:30.",
+            )
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
+
+
+def _walk_json(walk: Walk) -> dict[str, Any]:
+    data = asdict(walk)
+    data["starts_at"] = walk.starts_at.isoformat()
+    data["route"] = None
+    data["route_length_m"] = None if walk.route is None else round(walk.route.length, 1)
+    return data
+
+
+def _cmd_walk_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    route = route_from_file(args.route, crs=args.crs) if args.route else None
+    plan = WalkPlan(
+        area=args.area,
+        title=args.title,
+        starts_at=_start(args.start),
+        created_by=user,
+        kind=WalkKind(args.kind),
+        route=route,
+    )
+    walk = plan_walk(workspace, plan)
+    if args.json:
+        _print_json(_walk_json(walk))
+        return 0
+    name = find_area(workspace, walk.area).name
+    when = walk.starts_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    print(T["walk_added"].format(number=walk.number, area=name, when=when).in_language(lang))
+    return 0
+
+
+def _cmd_walk_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+    walks = list_walks(workspace, args.area)
+    if args.json:
+        _print_json([_walk_json(walk) for walk in walks])
+        return 0
+    if not walks:
+        print(T["no_walks"].in_language(lang))
+        return 0
+    head = ("number", "start", "title", "kind", "participants", "route")
+    rows = [[T[key].in_language(lang) for key in head]]
+    for walk in walks:
+        length = "" if walk.route is None else f"{walk.route.length:.0f} m"
+        start = walk.starts_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+        kind = walk.kind.label.in_language(lang)
+        count = str(sum(walk.participants.values()))
+        rows.append([str(walk.number), start, walk.title, kind, count, length])
+    print(_table(rows))
+    return 0
+
+
+def _cmd_reference_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    loaded = add_reference_from_file(
+        workspace, args.area, args.kind, args.source, crs=args.crs, layer=args.layer, actor=user
+    )
+    if args.json:
+        refused = [{"row": row, "reason": why.in_language(lang)} for row, why in loaded.refused]
+        _print_json(asdict(loaded) | {"kind": loaded.kind.value, "refused": refused})
+        return 0
+    text = T["reference_added"].format(
+        added=loaded.added,
+        kind=loaded.kind.label.in_language(lang).lower(),
+        area=find_area(workspace, loaded.area).name,
+        already=loaded.already_there,
+        outside=loaded.outside_area,
+        refused=len(loaded.refused),
+    )
+    print(text.in_language(lang))
+    for row, why in loaded.refused[:10]:
+        print(f"  {T['row'].in_language(lang)} {row}: {why.in_language(lang)}")
+    return 0
+
+
 def _cmd_demo(workspace: Workspace, lang: str) -> int:
     summary = load_demo(workspace)
     print(
@@ -428,6 +566,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_add(workspace, args, lang, user)
             case "list":
                 return _cmd_list(workspace, args, lang)
+            case "walk" if args.walk_command == "add":
+                return _cmd_walk_add(workspace, args, lang, user)
+            case "walk":
+                return _cmd_walk_list(workspace, args, lang)
+            case "reference":
+                return _cmd_reference_add(workspace, args, lang, user)
             case "demo":
                 return _cmd_demo(workspace, lang)
             case "check":

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
+import shapely
+from shapely.geometry.base import BaseGeometry
+
 from gis.crs import WGS84, to_storage_crs, to_wgs84
+from gis.gpx import gpx_to_line
 from gis.i18n import Text
+from gis.io import read_vector_file
 from gis.sun import CIVIL_TWILIGHT_DEG, SunTimes, sun_elevation_deg, sun_times
 from layers.schema import WALKS_LAYER
 from layers.store import Area, Record
-from walks.areas import find_area
+from walks.areas import SWEDEN_3006, find_area
 from walks.errors import WalkError
 from walks.model import PARTICIPANT_GROUPS, LightCondition, Walk, WalkPlan
 from walks.workspace import Workspace
@@ -141,6 +147,44 @@ def _walk(slug: str, record: Record) -> Walk:
         is_demo=record["is_demo"],
         route=record["geometry"],
     )
+
+
+def route_from_file(path: Path, *, crs: str | None = None) -> BaseGeometry:
+    """Return the walking route in a file as one WGS 84 line (for ``WalkPlan.route``).
+
+    GPX (tracks, else routes) is parsed safely; any other vector file must hold lines
+    that join into one.
+
+    Raises
+    ------
+    WalkError
+        No line in the file, or lines that do not join into one.
+    gis.errors.GisError
+        The file cannot be read, is hostile XML, or its CRS is unknown.
+    """
+    if path.suffix.lower() == ".gpx":
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise WalkError(
+                Text(
+                    sv=f"Filen {path} kunde inte läsas: {error.strerror or error}.",
+                    en=f"The file {path} could not be read: {error.strerror or error}.",
+                )
+            ) from None
+        return gpx_to_line(data)
+    frame = read_vector_file(path, crs=crs, expected_extent=SWEDEN_3006)
+    lines = [g for g in frame.geometry if g is not None and g.geom_type.endswith("LineString")]
+    merged = shapely.line_merge(shapely.union_all(lines)) if lines else None
+    if merged is None or merged.geom_type != "LineString":
+        found = ", ".join(sorted(set(frame.geom_type.dropna()))) or "-"
+        raise WalkError(
+            Text(
+                sv=f"Filen {path} ska innehålla en sammanhängande linje (rutten); den har {found}.",
+                en=f"The file {path} must hold one connected line (the route); it has {found}.",
+            )
+        )
+    return to_wgs84(merged)
 
 
 def list_walks(workspace: Workspace, area: str) -> list[Walk]:

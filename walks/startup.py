@@ -13,6 +13,7 @@ from gis.crs import WGS84, to_storage_crs
 from layers.store import Area
 from walks.config import Settings
 from walks.demo import load_demo
+from walks.reference import add_shipped_references
 from walks.workspace import Workspace, connect_workspace, slug_from_name
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,9 @@ SYSTEM_ACTOR: Final = "safewalk"
 def open_workspace(settings: Settings) -> Workspace:
     """Open (creating if needed) the workspace of ``settings``.
 
-    A workspace without areas is filled with the shipped stadsdelar and the demo data
-    unless ``settings.seed_new_workspace`` is false.
+    A workspace without areas is filled with the shipped stadsdelar, the OpenStreetMap
+    reference points around Hässelby gård centrum and the demo data, unless
+    ``settings.seed_new_workspace`` is false.
 
     Raises
     ------
@@ -43,6 +45,7 @@ def open_workspace(settings: Settings) -> Workspace:
                 log.info("new workspace %s: adding the shipped areas and demo data",
                          workspace.store.location)  # fmt: skip
                 add_shipped_areas(workspace)
+                add_shipped_references(workspace, actor=SYSTEM_ACTOR)
                 load_demo(workspace)
     return workspace
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -584,3 +585,88 @@ def test_a_gpkg_url_needs_an_absolute_path(capsys, tmp_path, monkeypatch) -> Non
     assert code == 1
     assert "write an absolute path after gpkg://" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_walk_planned_on_the_command_line_gets_a_number_and_is_listed(
+    capsys, ws, tmp_path
+) -> None:
+    gpx = tmp_path / "route.gpx"
+    gpx.write_text(
+        '<gpx><trk><trkseg><trkpt lat="59.3660" lon="17.8420"/>'
+        '<trkpt lat="59.3670" lon="17.8460"/></trkseg></trk></gpx>',
+        encoding="utf-8",
+    )
+    args = ["--area", "Hässelby gård", "--title", "Kvällsvandring", "--start", "2026-11-03T17:30"]
+    code, out, _ = run(capsys, "walk", "add", *args, "--route", str(gpx), "--json", *ws)
+    assert code == 0
+    walk = json.loads(out)
+    starts_at = datetime.fromisoformat(walk["starts_at"])
+    assert (walk["number"], starts_at) == (2, datetime(2026, 11, 3, 16, 30, tzinfo=UTC))
+    assert 240 < walk["route_length_m"] < 270  # 0.004° east and 0.001° north at 59.37° N
+    code, out, _ = run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws)
+    assert [w["number"] for w in json.loads(out)] == [2, 1]
+    code, out, _ = run(capsys, "walk", "list", "--area", "hasselby-gard", *ws)
+    assert "Kvällsvandring" in out
+    assert "Walk with young people" not in out
+
+
+def test_a_walk_start_that_is_not_a_time_is_refused(capsys, ws) -> None:
+    args = ["--area", "grimsta", "--title", "X", "--start", "tisdag 17.30"]
+    code, _, err = run(capsys, "walk", "add", *args, *ws)
+    assert code == 1
+    assert "--start 'tisdag 17.30' must be written YYYY-MM-DDTHH:MM" in err
+
+
+def test_an_observation_can_be_tied_to_a_walk_planned_on_the_command_line(capsys, ws) -> None:
+    args = ["--area", "grimsta", "--title", "Med unga", "--start", "2026-11-10T18:00"]
+    run(capsys, "walk", "add", *args, "--kind", "youth", *ws)
+    code, out, _ = run(
+        capsys, "add", "--category", "litter", "--field", "litter_type=glass",
+        "--lon", "17.8594", "--lat", "59.3540",
+        "--area", "grimsta", "--walk", "2", "--json", *ws,
+    )  # fmt: skip
+    assert code == 0
+    _, walks, _ = run(capsys, "walk", "list", "--area", "grimsta", "--json", *ws)
+    youth = next(w for w in json.loads(walks) if w["number"] == 2)
+    assert (json.loads(out)["walk_uuid"], youth["kind"]) == (youth["uuid"], "youth")
+
+
+def test_reference_add_loads_a_file_once_and_names_what_it_left_out(
+    capsys, ws, tmp_path, workspace_path
+) -> None:
+    path = tmp_path / "lamps.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"id": n},
+                     "geometry": {"type": "Point", "coordinates": [LON + n / 10_000, LAT]}}
+                    for n in range(3)
+                ] + [{"type": "Feature", "properties": {"id": 9}, "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[LON, LAT], [LON, 59.37], [17.85, LAT], [LON, LAT]]],
+                }}],
+            }
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    args = ["reference", "add", "--area", "Hässelby gård", "--kind", "lamps", "--from", str(path)]
+    code, out, _ = run(capsys, *args, "--json", *ws)
+    assert code == 0
+    loaded = json.loads(out)
+    assert (loaded["added"], loaded["already_there"], loaded["outside_area"]) == (3, 0, 0)
+    assert loaded["refused"] == [
+        {"row": 4, "reason": "Street lamps are points; this feature is a Polygon"}
+    ]
+    code, out, _ = run(capsys, *args, *ws)
+    assert "Added 0 (street lamps) to Hässelby gård; 3 were there already" in out
+    frame = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="reference_lamps")
+    assert len(frame) == 35 + 3
+
+
+def test_reference_add_refuses_an_unknown_kind(capsys, ws, tmp_path) -> None:
+    args = ["reference", "add", "--area", "grimsta", "--kind", "lampor", "--from", "x.geojson"]
+    code, _, err = run(capsys, *args, *ws)
+    assert code == 1
+    assert "Unknown kind of reference data 'lampor'" in err
