@@ -2,9 +2,9 @@
 
 Usage, from the repository root::
 
-    .venv/bin/python -m benchmarks.run                     # everything, full (~3 min)
+    .venv/bin/python -m benchmarks.run                     # everything, full (~4 min)
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
-    .venv/bin/python -m benchmarks.run --only store        # or --only first-run
+    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,10 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-import pyogrio
-import shapely
-
-from benchmarks import first_run
+from benchmarks import dark, first_run
+from benchmarks.machine import git_revision, machine_info
 from benchmarks.store import (
     LAYER,
     OPERATIONS,
@@ -71,40 +65,6 @@ class Plan:
 
 FULL: Final = Plan(sizes=(1_000, 10_000, 100_000), repetitions=150, warmup=10, read_runs=15)
 QUICK: Final = Plan(sizes=(1_000, 10_000), repetitions=20, warmup=3, read_runs=5)
-
-
-def machine_info() -> dict[str, Any]:
-    """Return the versions and hardware the figures were measured with."""
-    return {
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "gdal": pyogrio.__gdal_version_string__,
-        "pyogrio": pyogrio.__version__,
-        "shapely": shapely.__version__,
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-    }
-
-
-def git_revision() -> dict[str, Any]:
-    """Return the commit measured and whether the working tree had changes."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", *args],
-                cwd=BENCHMARKS_DIR.parent,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=10,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip()
-
-    status = git("status", "--porcelain")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": None if status is None else bool(status)}
 
 
 def _ratio(numerator: dict[str, float], denominator: dict[str, float]) -> float:
@@ -298,23 +258,31 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="smoke run: smaller sizes, fewer rounds"
     )
     parser.add_argument(
-        "--only", choices=("store", "first-run"), help="run one of the two benchmarks"
+        "--only", choices=("store", "first-run", "dark"), help="run one of the benchmarks"
     )
     parser.add_argument(
         "--out-dir",
         type=Path,
         default=DEFAULT_OUT.parent,
-        help=f"folder for store.json and first_run.json (default {DEFAULT_OUT.parent})",
+        help=f"folder for the JSON files (default {DEFAULT_OUT.parent})",
     )
     args = parser.parse_args(argv)
     if args.only in (None, "store"):
         run(QUICK if args.quick else FULL, args.out_dir / DEFAULT_OUT.name, quick=args.quick)
+    about = {"machine": machine_info(), "git": git_revision()}
     if args.only in (None, "first-run"):
         first_run.run(
             first_run.QUICK if args.quick else first_run.FULL,
             args.out_dir / first_run.DEFAULT_OUT.name,
             quick=args.quick,
-            about={"machine": machine_info(), "git": git_revision()},
+            about=about,
+        )
+    if args.only in (None, "dark"):
+        dark.run(
+            dark.QUICK if args.quick else dark.FULL,
+            args.out_dir / dark.DEFAULT_OUT.name,
+            quick=args.quick,
+            about=about,
         )
     return 0
 

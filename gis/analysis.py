@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +38,27 @@ def nearest_key(point: BaseGeometry, polygons: Mapping[str, BaseGeometry]) -> Ne
         return None
     best = int(np.nanargmin(distances))
     return Nearest(key=keys[best], distance_m=float(distances[best]))
+
+
+def as_xy_array(xy: npt.ArrayLike, *, name: str = "xy") -> npt.NDArray[np.float64]:
+    """Return point coordinates as an (n, 2) float array of x and y in metres.
+
+    An empty input gives shape (0, 2). ``name`` names the argument in the error message.
+
+    Raises
+    ------
+    ValueError
+        If ``xy`` has another shape or holds a NaN or infinite coordinate.
+    """
+    points = np.asarray(xy, dtype=np.float64)
+    if points.size == 0:
+        return points.reshape(0, 2)
+    if points.ndim != 2 or points.shape[1] != 2:
+        msg = f"{name} must be an array of shape (n, 2) with x and y in metres, got {points.shape}"
+        raise ValueError(msg)
+    finite = np.isfinite(points).all(axis=1)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        msg = f"{name} holds a non-finite coordinate in row {bad}: {points[bad].tolist()}"
+        raise ValueError(msg)
+    return points

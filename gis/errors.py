@@ -52,3 +52,21 @@ class GeometryBlobError(GisError):
 
 class VectorFileError(GisError):
     """A vector file that cannot be read or holds unusable geometry."""
+
+
+class AnalysisInputError(GisError):
+    """An analysis given a value it cannot work with: a radius ≤ 0, lamps that are not x/y pairs.
+
+    The template is the radius's message; other inputs raise it with their own ``Text``.
+    """
+
+    template = Text(
+        sv=(
+            "Ogiltig radie {radius_m!r} m: radien måste vara ett ändligt tal större än 0, "
+            "t.ex. 25 (meter, SWEREF 99 TM)."
+        ),
+        en=(
+            "Invalid radius {radius_m!r} m: the radius must be a finite number greater than 0, "
+            "e.g. 25 (metres, SWEREF 99 TM)."
+        ),
+    )
