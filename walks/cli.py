@@ -6,7 +6,6 @@ Exit status: 0 on success, 1 on a user error (one line on stderr), 2 on bad usag
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -20,6 +19,8 @@ from zoneinfo import ZoneInfo
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedError, Text
 from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
+from walks.cli_analyse import add_analyse_parser, run_analysis
+from walks.cli_output import print_json, table
 from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
@@ -178,6 +179,8 @@ def _parser() -> argparse.ArgumentParser:
     reference_add.add_argument("--layer", help="layer of a file with several (GeoPackage)")
     reference_add.add_argument("--json", action="store_true", help="print JSON")
 
+    add_analyse_parser(commands, common)
+
     add = commands.add_parser("add", parents=[common], help="register one observation")
     add.add_argument("--area", help="area name or id (default: the area the position lies in)")
     add.add_argument("--category", required=True, help="category layer, e.g. lighting")
@@ -243,22 +246,10 @@ def _observation_json(observation: Observation) -> dict[str, Any]:
     return data
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
-
-
 def _cmd_areas(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     summaries = area_summaries(workspace)
     if args.json:
-        _print_json([asdict(s) | {"counts": dict(s.counts)} for s in summaries])
+        print_json([asdict(s) | {"counts": dict(s.counts)} for s in summaries])
         return 0
     categories = workspace.catalog.categories
     head = [
@@ -282,7 +273,7 @@ def _cmd_areas(workspace: Workspace, args: argparse.Namespace, lang: str) -> int
             ]
             + [str(s.counts.get(c.name, 0)) for c in categories]
         )
-    print(_table(rows))
+    print(table(rows))
     return 0
 
 
@@ -291,7 +282,7 @@ def _cmd_area_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
         workspace, args.name, args.source, crs=args.crs, dissolve=args.dissolve, actor=user
     )
     if args.json:
-        _print_json({"slug": area.slug, "name": area.name, "area_m2": round(area.boundary.area)})
+        print_json({"slug": area.slug, "name": area.name, "area_m2": round(area.boundary.area)})
     else:
         print(T["area_added"].format(name=area.name, slug=area.slug).in_language(lang))
     return 0
@@ -345,7 +336,7 @@ def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: st
     )
     observation = record_observation(workspace, draft, area=args.area, walk=args.walk)
     if args.json:
-        _print_json(_observation_json(observation))
+        print_json(_observation_json(observation))
         return 0
     area = find_area(workspace, observation.area)
     category = workspace.catalog.category(observation.category).title.in_language(lang)
@@ -362,7 +353,7 @@ def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: st
 def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     observations = list_observations(workspace, args.area, category=args.category)
     if args.json:
-        _print_json([_observation_json(o) for o in observations])
+        print_json([_observation_json(o) for o in observations])
         return 0
     if not observations:
         print(T["none"].in_language(lang))
@@ -387,7 +378,7 @@ def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
                 text,
             ]
         )
-    print(_table(rows))
+    print(table(rows))
     return 0
 
 
@@ -425,7 +416,7 @@ def _cmd_walk_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
     )
     walk = plan_walk(workspace, plan)
     if args.json:
-        _print_json(_walk_json(walk))
+        print_json(_walk_json(walk))
         return 0
     name = find_area(workspace, walk.area).name
     when = walk.starts_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
@@ -436,7 +427,7 @@ def _cmd_walk_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
 def _cmd_walk_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     walks = list_walks(workspace, args.area)
     if args.json:
-        _print_json([_walk_json(walk) for walk in walks])
+        print_json([_walk_json(walk) for walk in walks])
         return 0
     if not walks:
         print(T["no_walks"].in_language(lang))
@@ -449,7 +440,7 @@ def _cmd_walk_list(workspace: Workspace, args: argparse.Namespace, lang: str) ->
         kind = walk.kind.label.in_language(lang)
         count = str(sum(walk.participants.values()))
         rows.append([str(walk.number), start, walk.title, kind, count, length])
-    print(_table(rows))
+    print(table(rows))
     return 0
 
 
@@ -459,7 +450,7 @@ def _cmd_reference_add(workspace: Workspace, args: argparse.Namespace, lang: str
     )
     if args.json:
         refused = [{"row": row, "reason": why.in_language(lang)} for row, why in loaded.refused]
-        _print_json(asdict(loaded) | {"kind": loaded.kind.value, "refused": refused})
+        print_json(asdict(loaded) | {"kind": loaded.kind.value, "refused": refused})
         return 0
     text = T["reference_added"].format(
         added=loaded.added,
@@ -494,7 +485,7 @@ def _cmd_check(workspace: Workspace, args: argparse.Namespace, lang: str) -> int
     problems = workspace.store.check(repair=args.repair)
     areas = len(workspace.areas())
     if args.json:
-        _print_json(
+        print_json(
             {
                 "ok": not problems,
                 "areas": areas,
@@ -572,6 +563,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_walk_list(workspace, args, lang)
             case "reference":
                 return _cmd_reference_add(workspace, args, lang, user)
+            case "analyse":
+                return run_analysis(workspace, args, lang)
             case "demo":
                 return _cmd_demo(workspace, lang)
             case "check":

@@ -670,3 +670,62 @@ def test_reference_add_refuses_an_unknown_kind(capsys, ws, tmp_path) -> None:
     code, _, err = run(capsys, *args, *ws)
     assert code == 1
     assert "Unknown kind of reference data 'lampor'" in err
+
+
+def test_analyse_dark_reads_routes_and_lamps_from_files(capsys, ws, tmp_path) -> None:
+    # A 100 m route east from a point in Grimsta, lamps at both ends (SWEREF 99 TM files).
+    x, y = 662_000.0, 6_581_000.0
+
+    def collection(*features: dict[str, object]) -> str:
+        crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}}
+        return json.dumps({"type": "FeatureCollection", "crs": crs, "features": list(features)})
+
+    def feature(geometry: dict[str, object], **properties: object) -> dict[str, object]:
+        return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+    routes = tmp_path / "routes.geojson"
+    line = {"type": "LineString", "coordinates": [[x, y], [x + 100, y]]}
+    routes.write_text(collection(feature(line, name="Stigen")), encoding="utf-8")
+    lamps = tmp_path / "lamps.geojson"
+    ends = [feature({"type": "Point", "coordinates": [x + dx, y]}) for dx in (0, 100)]
+    lamps.write_text(collection(*ends), encoding="utf-8")
+    args = ["analyse", "dark", "--area", "grimsta", "--routes", str(routes)]
+    code, out, _ = run(capsys, *args, "--lamps", str(lamps), "--json", *ws)
+    assert code == 0
+    report = json.loads(out)
+    assert (report["radius_m"], report["total_length_m"], report["total_dark_m"]) == (25, 100, 50)
+    assert report["routes"] == [
+        {"name": "Stigen", "length_m": 100.0, "dark_m": 50.0,
+         "stretches": [{"from_m": 25.0, "to_m": 75.0}]}
+    ]  # fmt: skip
+    code, out, _ = run(capsys, *args, "--lamps", str(lamps), *ws)
+    assert "In all 50 m dark of 100 m" in out
+
+
+def test_analyse_summary_change_hotspots_and_near_print_json(capsys, ws) -> None:
+    code, out, _ = run(capsys, "analyse", "summary", "--all", "--json", *ws)
+    areas = {a["area"]: a for a in json.loads(out)["areas"]}
+    assert (code, areas["hasselby-gard"]["observations"], areas["grimsta"]["observations"]) == (
+        0, 8, 4,
+    )  # fmt: skip
+    assert set(areas["grimsta"]) >= {"per_km2", "by_category", "by_status", "by_light"}
+    code, out, _ = run(
+        capsys, "analyse", "change", "--area", "grimsta", "--before", "1", "--after", "1",
+        "--json", *ws,
+    )  # fmt: skip
+    change = json.loads(out)
+    assert (change["resolved"], change["new"]) == ([], [])
+    assert change["persisting"] == [[n, n] for n in (1, 2, 3, 4)]
+    code, out, _ = run(capsys, "analyse", "hotspots", "--area", "grimsta", "--json", *ws)
+    assert code == 0
+    assert {"hotspots", "hot_cells", "radius_m", "min_count"} <= set(json.loads(out))
+    code, out, _ = run(capsys, "analyse", "near", "--area", "hasselby-gard", "--json", *ws)
+    near = json.loads(out)
+    assert (code, near["distance_m"]) == (0, 50)
+    assert {o["number"] for o in near["observations"]} >= {5, 6}
+
+
+def test_analyse_refuses_a_radius_that_is_not_a_distance(capsys, ws) -> None:
+    code, _, err = run(capsys, "analyse", "dark", "--area", "hasselby-gard", "--radius", "-3", *ws)
+    assert code == 1
+    assert "Invalid radius -3.0 m" in err
