@@ -56,8 +56,11 @@ TEXTS: Final[dict[str, Text]] = {
             "\n\n"
             "Kommandoraden `safewalk` kan redan lista områden (`safewalk areas`), registrera "
             "iakttagelser (`safewalk add`), lista dem (`safewalk list`), lägga till områden "
-            "(`safewalk area add`), ladda om demodata (`safewalk demo`) och kontrollera "
-            "arbetsytan (`safewalk check`)."
+            "(`safewalk area add`), planera och lista vandringar (`safewalk walk add`, "
+            "`safewalk walk list`), läsa in referenslager som belysningsstolpar och hållplatser "
+            "(`safewalk reference add`), analysera (`safewalk analyse summary`, `hotspots`, "
+            "`dark` för mörka sträckor längs rutter, `near`, `change` mellan två vandringar), "
+            "ladda om demodata (`safewalk demo`) och kontrollera arbetsytan (`safewalk check`)."
         ),
         en=(
             "**safewalk** collects observations from safety walks and safety inventories. "
@@ -69,8 +72,11 @@ TEXTS: Final[dict[str, Text]] = {
             "action plan and printing come in later versions.\n\n"
             "The `safewalk` command line can already list areas (`safewalk areas`), register "
             "observations (`safewalk add`), list them (`safewalk list`), add areas "
-            "(`safewalk area add`), reload the demo data (`safewalk demo`) and check the "
-            "workspace (`safewalk check`)."
+            "(`safewalk area add`), plan and list walks (`safewalk walk add`, "
+            "`safewalk walk list`), load reference layers such as street lamps and stops "
+            "(`safewalk reference add`), analyse (`safewalk analyse summary`, `hotspots`, "
+            "`dark` for dark stretches along routes, `near`, `change` between two walks), "
+            "reload the demo data (`safewalk demo`) and check the workspace (`safewalk check`)."
         ),
     ),
     "error": Text(sv="Fel", en="Error"),
