@@ -299,7 +299,8 @@ def test_a_category_without_severity_scale_has_an_unrestricted_severity_column(
 def test_every_area_holds_the_system_layers_and_one_per_category(catalog: Catalog) -> None:
     tables = tables_for_catalog(catalog)
     names = [t.name for t in tables]
-    references = [f"reference_{kind}" for kind in ("lamps", "stops", "entrances", "schools", "other")]
+    kinds = ("lamps", "stops", "entrances", "schools", "other")
+    references = [f"reference_{kind}" for kind in kinds]
     assert names[:10] == ["area", "walks", "measures", "change_log", "photos", *references]
     assert set(names[:10]) == SYSTEM_LAYERS
     assert names[10:] == list(catalog.names)

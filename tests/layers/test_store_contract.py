@@ -677,7 +677,8 @@ def test_one_bad_feature_among_many_stores_none_and_uses_no_number(any_store: St
     with pytest.raises(FeatureValidationError, match="nonsense"):
         any_store.append_many("test", "lighting", batch, actor="tests")
     assert any_store.feature_counts("test") == before
-    assert add_lighting(any_store) and numbers(any_store) == [1]
+    add_lighting(any_store)
+    assert numbers(any_store) == [1]
 
 
 def reference(**changes: object) -> dict[str, object]:
