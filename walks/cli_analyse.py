@@ -13,9 +13,12 @@ from walks.analysis import (
     DarkReport,
     HotspotReport,
     NearReport,
+    PriorityReport,
     dark_routes,
     find_hotspots,
+    load_weights,
     observations_near,
+    prioritise,
     summarise,
     walk_changes,
 )
@@ -61,6 +64,8 @@ T: Final = {
         sv="Brottsutsatt plats nr {number}: öppna åtgärder i närheten: {measures}.",
         en="Crime-exposed place no. {number}: open measures nearby: {measures}.",
     ),
+    "weights": Text(sv="Vikter", en="Weights"),
+    "score": Text(sv="Poäng", en="Score"),
     "resolved": Text(sv="Åtgärdat (bara i vandring {walk})", en="Resolved (only in walk {walk})"),
     "persisting": Text(sv="Kvarstår (i båda)", en="Persisting (in both)"),
     "new": Text(sv="Nytt (bara i vandring {walk})", en="New (only in walk {walk})"),
@@ -100,6 +105,8 @@ def add_analyse_parser(
     dark.add_argument("--crs", help="CRS of the files when they do not say")
     near = analysis("near", "what lies near crime-exposed places, entrances, stops, schools")
     near.add_argument("--distance", type=float, default=50.0, help="metres (default 50)")
+    priority = analysis("priority", "a transparent priority score per observation")
+    priority.add_argument("--weights", type=Path, help="a TOML file with [weights]")
     change = analysis("change", "what changed between two walks of an area")
     change.add_argument("--before", required=True, help="the first walk's number")
     change.add_argument("--after", required=True, help="the second walk's number")
@@ -138,6 +145,9 @@ def run_analysis(workspace: Workspace, args: argparse.Namespace, lang: str) -> i
         case "near":
             _print_near(observations_near(workspace, args.area, distance_m=args.distance),
                         args.json, lang)  # fmt: skip
+        case "priority":
+            weights = load_weights(args.weights) if args.weights else None
+            _print_priority(prioritise(workspace, args.area, weights=weights), args.json, lang)
         case "change":
             changes = walk_changes(
                 workspace, args.area, before=args.before, after=args.after,
@@ -226,6 +236,21 @@ def _print_near(report: NearReport, as_json: bool, lang: str) -> None:
     for place in report.crime_places:
         measures = ", ".join(map(str, place.open_measures)) or "-"
         print(T["crime_place"].format(number=place.number, measures=measures).in_language(lang))
+
+
+def _print_priority(report: PriorityReport, as_json: bool, lang: str) -> None:
+    if as_json:
+        print_json(asdict(report))
+        return
+    weights = ", ".join(f"{term} {weight:g}" for term, weight in report.weights.items())
+    print(f"{T['weights'].in_language(lang)}: {weights}")
+    terms = list(report.weights)
+    rows = [[T["hotspot"].in_language(lang), T["category"].in_language(lang),
+             T["score"].in_language(lang), *terms]]  # fmt: skip
+    for p in report.observations:
+        rows.append([str(p.number), p.category, f"{p.score:.2f}",
+                     *(f"{p.terms[t]:.2f}" for t in terms)])  # fmt: skip
+    print(table(rows))
 
 
 def _print_change(report: ChangeReport, as_json: bool, lang: str) -> None:

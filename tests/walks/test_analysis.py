@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -18,7 +19,9 @@ from walks.analysis import (
     AnalysisError,
     dark_routes,
     find_hotspots,
+    load_weights,
     observations_near,
+    prioritise,
     summarise,
     walk_changes,
 )
@@ -52,6 +55,7 @@ def observe(
     category: str = "litter",
     *,
     walk: str | None = None,
+    severity: int | None = None,
     **fields: object,
 ) -> int:
     required = {"litter": {"litter_type": "glass"}, "graffiti": {"surface": "wall"},
@@ -59,7 +63,7 @@ def observe(
     fields = fields or required.get(category, {})
     draft = ObservationDraft(
         category=category, position=Position(x, y, SWEREF), created_by="tests",
-        fields=fields, observed_at=EVENING,
+        fields=fields, observed_at=EVENING, severity=severity,
     )  # fmt: skip
     return record_observation(workspace, draft, area="test", walk=walk).number
 
@@ -171,3 +175,47 @@ def test_the_summary_counts_per_category_status_light_and_walk(empty: Workspace)
     assert counts.by_status == {"new": 3}
     assert counts.by_light == {"dark": 3}  # 18:30 in Stockholm in November
     assert counts.by_walk == {"1": 1, "none": 2}
+
+
+def test_the_priority_score_adds_the_weighted_terms_shown(empty: Workspace) -> None:
+    crime = observe(empty, X0, Y0, "crime_place", severity=3)
+    litter = observe(empty, X0 + 30, Y0 + 40, severity=2)  # 50 m away
+    report = prioritise(empty, "test")
+    # Default weights: severity 2, nearby 1, crime_place 1, dark_stretch 1, in_dark 0.5;
+    # both were made in the dark (18:30 in November), one other observation within 50 m
+    # (1/5), no planned route (no dark stretch). Severity over the scale's top, 3.
+    assert [p.number for p in report.observations] == [litter, crime]
+    first, second = report.observations
+    assert first.terms == {"severity": 1.333, "nearby": 0.2, "crime_place": 1.0,
+                           "dark_stretch": 0.0, "in_dark": 0.5}  # fmt: skip
+    assert (first.score, second.score) == (3.033, 2.7)
+    assert second.terms["crime_place"] == 0.0  # a crime-exposed place is not near itself
+
+
+def test_weights_come_from_a_file_and_unknown_terms_are_refused(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "weights.toml"
+    path.write_text("[weights]\nin_dark = 4\nseverity = 0\n", encoding="utf-8")
+    weights = load_weights(path)
+    assert (weights["in_dark"], weights["severity"], weights["nearby"]) == (4.0, 0.0, 1.0)
+    observe(empty, X0, Y0, severity=3)
+    (only,) = prioritise(empty, "test", weights=weights).observations
+    assert only.score == 4.0
+    path.write_text("[weights]\nsize = 1\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"unknown term 'size'\. Terms: severity, nearby"):
+        load_weights(path)
+    path.write_text("[weights]\nnearby = -1\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="must be a number, 0 or more"):
+        load_weights(path)
+
+
+def test_an_observation_on_a_dark_stretch_of_a_planned_route_scores_for_it(
+    empty: Workspace,
+) -> None:
+    plan(empty, LineString([(X0, Y0), (X0 + 100, Y0)]))
+    add_lamps(empty, (X0, Y0), (X0 + 100, Y0))
+    on_dark = observe(empty, X0 + 50, Y0 + 8)  # 8 m from the dark middle
+    lit = observe(empty, X0 + 5, Y0 + 8)  # beside a lamp: lit
+    terms = {p.number: p.terms["dark_stretch"] for p in prioritise(empty, "test").observations}
+    assert terms == {on_dark: 1.0, lit: 0.0}

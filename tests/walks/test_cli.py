@@ -729,3 +729,19 @@ def test_analyse_refuses_a_radius_that_is_not_a_distance(capsys, ws) -> None:
     code, _, err = run(capsys, "analyse", "dark", "--area", "hasselby-gard", "--radius", "-3", *ws)
     assert code == 1
     assert "Invalid radius -3.0 m" in err
+
+
+def test_analyse_priority_prints_scores_with_their_terms(capsys, ws) -> None:
+    code, out, _ = run(capsys, "analyse", "priority", "--area", "grimsta", "--json", *ws)
+    report = json.loads(out)
+    assert code == 0
+    assert set(report["weights"]) == {
+        "severity",
+        "nearby",
+        "crime_place",
+        "dark_stretch",
+        "in_dark",
+    }
+    scores = [o["score"] for o in report["observations"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(round(sum(o["terms"].values()), 3) == o["score"] for o in report["observations"])
