@@ -288,6 +288,32 @@ class MemoryStore:
                 raise duplicate_uuid_error(table.name, uuid)
             seen.add((table.name, uuid))
 
+    def replace(
+        self,
+        slug: str,
+        layer: str,
+        remove: Sequence[str],
+        add: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Delete ``remove`` and add ``add``, all or nothing; see ``Store.replace``."""
+        with self._lock:
+            data = self._area(slug)
+            table = self._table(layer)
+            # Everything that can refuse the write is checked before anything changes.
+            rows = [prepare_row(table, values, geometry) for values, geometry in add]
+            gone = set(remove)
+            taken = {uuid for uuid in data.tables[table.name].by_uuid if uuid not in gone}
+            seen: set[object] = set()
+            for row in rows:
+                uuid = row.get("uuid")
+                if uuid is not None and (uuid in taken or uuid in seen):
+                    raise duplicate_uuid_error(table.name, uuid)
+                seen.add(uuid)
+            self.delete(slug, layer, remove, actor=actor)
+            return self.append_many(slug, layer, add, actor=actor)
+
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID and the rows that belong to them (logged)."""
         with self._lock:

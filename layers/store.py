@@ -93,6 +93,21 @@ class Store(Protocol):
         Each is validated, numbered and logged as ``append`` does; for imports.
         """
 
+    def replace(
+        self,
+        slug: str,
+        layer: str,
+        remove: Sequence[str],
+        add: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Delete the features ``remove`` (UUIDs) and add ``add``, in one transaction.
+
+        For results saved again (an analysis layer, an imported figure): readers see the
+        old rows or the new ones, never neither. Each change is logged.
+        """
+
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction (logged); return how many went."""
 

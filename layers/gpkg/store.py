@@ -205,6 +205,26 @@ class GeoPackageStore:
                 for values, geometry in features
             ]
 
+    def replace(
+        self,
+        slug: str,
+        layer: str,
+        remove: Sequence[str],
+        add: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Delete ``remove`` and add ``add`` in one transaction; see ``Store.replace``."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        with transaction(path) as connection:
+            if remove:
+                delete_rows(connection, table, remove, actor=actor)
+            return [
+                insert_row(connection, table, values, geometry, actor=actor)
+                for values, geometry in add
+            ]
+
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction, logging each with its old values."""
         path = self.folder.existing_path(slug)

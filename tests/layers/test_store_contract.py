@@ -699,3 +699,25 @@ def test_reference_layers_take_points_or_any_geometry_as_their_kind_says(
     counts = any_store.feature_counts("test")
     assert (counts["reference_lamps"], counts["reference_schools"]) == (1, 1)
     assert not any(counts[name] for name in any_store.catalog.names)
+
+
+def test_replace_removes_and_adds_in_one_write(any_store: Store) -> None:
+    old = add_lighting(any_store)
+    kept = add_lighting(any_store)
+    new = any_store.replace(
+        "test", "lighting", [old], [(lighting(description="ny"), NEAR_CORNER)], actor="tests"
+    )
+    assert [r["number"] for r in new] == [3]
+    remaining = any_store.read_records("test", "lighting", Query(columns=("uuid", "number")))
+    assert [(r["uuid"], r["number"]) for r in remaining] == [(kept, 2), (new[0]["uuid"], 3)]
+
+
+def test_a_refused_replacement_leaves_everything_as_it_was(any_store: Store) -> None:
+    old = add_lighting(any_store)
+    before = any_store.feature_counts("test")
+    with pytest.raises(FeatureValidationError, match="nonsense"):
+        any_store.replace(
+            "test", "lighting", [old], [(lighting(problem="nonsense"), INSIDE)], actor="tests"
+        )
+    assert any_store.feature_counts("test") == before
+    assert [r["uuid"] for r in any_store.read_records("test", "lighting")] == [old]
