@@ -38,6 +38,7 @@ WALKS_LAYER: Final = "walks"
 MEASURES_LAYER: Final = "measures"
 CHANGE_LOG_LAYER: Final = "change_log"
 PHOTOS_LAYER: Final = "photos"
+INDICATORS_LAYER: Final = "indicators"
 REFERENCE_PREFIX: Final = "reference_"
 
 
@@ -48,7 +49,9 @@ def reference_layer(kind: ReferenceKind) -> str:
 
 REFERENCE_LAYERS: Final = frozenset(reference_layer(kind) for kind in ReferenceKind)
 SYSTEM_LAYERS: Final = frozenset(
-    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER} | REFERENCE_LAYERS
+    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER}
+    | REFERENCE_LAYERS
+    | {INDICATORS_LAYER}
 )
 INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
 
@@ -213,8 +216,24 @@ def _reference_table(kind: ReferenceKind) -> TableSpec:
 
 REFERENCE_TABLES: Final = tuple(_reference_table(kind) for kind in ReferenceKind)
 """Context the analyses use (lamps, stops, …): per area, never counted as observations."""
+INDICATORS_TABLE: Final = TableSpec(
+    INDICATORS_LAYER,
+    _t("Indikatorer", "Indicators"),
+    None,
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("name", _t("Indikator", "Indicator"), "text", required=True),
+        FieldSpec("value", _t("Värde", "Value"), "real", required=True),
+        FieldSpec("unit", _t("Enhet", "Unit"), "text"),
+        FieldSpec("period", _t("Period", "Period"), "text"),
+        FieldSpec("source", _t("Källa", "Source"), "text", required=True),
+        *_RECORD_FIELDS,
+    ),
+)
+"""Figures about a whole area (a survey's share who feel unsafe, crimes per 1,000 residents)."""
 SYSTEM_TABLES: Final = (
     AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, *REFERENCE_TABLES,
+    INDICATORS_TABLE,
 )  # fmt: skip
 
 

@@ -301,9 +301,10 @@ def test_every_area_holds_the_system_layers_and_one_per_category(catalog: Catalo
     names = [t.name for t in tables]
     kinds = ("lamps", "stops", "entrances", "schools", "other")
     references = [f"reference_{kind}" for kind in kinds]
-    assert names[:10] == ["area", "walks", "measures", "change_log", "photos", *references]
-    assert set(names[:10]) == SYSTEM_LAYERS
-    assert names[10:] == list(catalog.names)
+    system = ["area", "walks", "measures", "change_log", "photos", *references, "indicators"]
+    assert names[:11] == system
+    assert set(names[:11]) == SYSTEM_LAYERS
+    assert names[11:] == list(catalog.names)
     assert len(set(names)) == len(names)
 
 
