@@ -48,10 +48,14 @@ def reference_layer(kind: ReferenceKind) -> str:
 
 
 REFERENCE_LAYERS: Final = frozenset(reference_layer(kind) for kind in ReferenceKind)
+HOTSPOTS_LAYER: Final = "analysis_hotspots"
+DARK_LAYER: Final = "analysis_dark"
+ANALYSIS_LAYERS: Final = frozenset({HOTSPOTS_LAYER, DARK_LAYER})
 SYSTEM_LAYERS: Final = frozenset(
     {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER}
     | REFERENCE_LAYERS
     | {INDICATORS_LAYER}
+    | ANALYSIS_LAYERS
 )
 INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
 
@@ -231,9 +235,40 @@ INDICATORS_TABLE: Final = TableSpec(
     ),
 )
 """Figures about a whole area (a survey's share who feel unsafe, crimes per 1,000 residents)."""
+HOTSPOTS_TABLE: Final = TableSpec(
+    HOTSPOTS_LAYER,
+    _t("Analys: ansamlingar av iakttagelser", "Analysis: hotspots of observations"),
+    "Polygon",
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("hotspot", _t("Nr", "No"), "integer", required=True),
+        FieldSpec("count", _t("Antal", "Count"), "integer", required=True),
+        FieldSpec("category", _t("Vanligaste kategori", "Most frequent category"), "text"),
+        FieldSpec("observations", _t("Iakttagelser (nr)", "Observations (no.)"), "text"),
+        FieldSpec("radius_m", _t("Radie", "Radius"), "real", required=True, unit="m"),
+        FieldSpec("min_count", _t("Minsta antal", "Least count"), "integer", required=True),
+        *_RECORD_FIELDS,
+    ),
+)
+"""The last saved ``safewalk analyse hotspots`` of the area: each hotspot's outline."""
+DARK_TABLE: Final = TableSpec(
+    DARK_LAYER,
+    _t("Analys: mörka sträckor", "Analysis: dark stretches"),
+    "LineString",
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("route", _t("Rutt", "Route"), "text", required=True),
+        FieldSpec("from_m", _t("Från", "From"), "real", required=True, unit="m"),
+        FieldSpec("to_m", _t("Till", "To"), "real", required=True, unit="m"),
+        FieldSpec("length_m", _t("Längd", "Length"), "real", required=True, unit="m"),
+        FieldSpec("radius_m", _t("Radie", "Radius"), "real", required=True, unit="m"),
+        *_RECORD_FIELDS,
+    ),
+)
+"""The last saved ``safewalk analyse dark`` of the area: each dark stretch as a line."""
 SYSTEM_TABLES: Final = (
     AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, *REFERENCE_TABLES,
-    INDICATORS_TABLE,
+    INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE,
 )  # fmt: skip
 
 

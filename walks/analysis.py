@@ -12,6 +12,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -30,7 +31,7 @@ from gis.i18n import Text
 from gis.io import read_vector_file
 from gis.matching import match_points
 from gis.proximity import pairs_within
-from layers.schema import MEASURES_LAYER, WALKS_LAYER
+from layers.schema import DARK_LAYER, HOTSPOTS_LAYER, MEASURES_LAYER, WALKS_LAYER
 from layers.store import Area, Query
 from layers.values import MeasureStatus, ReferenceKind
 from walks.areas import SWEDEN_3006, find_area
@@ -268,6 +269,8 @@ class HotspotReport:
     min_count: int
     hotspots: list[Hotspot]
     hot_cells: list[HotCell]
+    areas: list[str] = field(default_factory=list)
+    """The areas analysed (those without hotspots too)."""
 
 
 HOT_P_VALUE: Final = 0.05
@@ -328,7 +331,7 @@ def find_hotspots(
             )  # fmt: skip
     hotspots.sort(key=lambda h: (-h.count, h.area, h.observations))
     ordered = [replace(h, id=i) for i, h in enumerate(hotspots, start=1)]
-    return HotspotReport(radius_m, min_count, ordered, cells)
+    return HotspotReport(radius_m, min_count, ordered, cells, [area.slug for area in chosen])
 
 
 def _lon_lat(x: float, y: float) -> tuple[float, float]:
@@ -629,11 +632,7 @@ def _dark_stretch_lines(workspace: Workspace, slug: str) -> list[BaseGeometry]:
     if not any(w.route is not None for w in list_walks(workspace, slug)):
         return []
     report = dark_routes(workspace, slug)
-    return [
-        substring(route.route, stretch.from_m, stretch.to_m)
-        for route in report.routes
-        for stretch in route.stretches
-    ]
+    return [_piece(route.route, stretch) for route in report.routes for stretch in route.stretches]
 
 
 def prioritise(
@@ -685,3 +684,83 @@ def prioritise(
         )
     results.sort(key=lambda p: (-p.score, p.number))
     return PriorityReport(target.slug, chosen, results)
+
+
+# -------------------------------------------------------------------------- saving
+def _saved_rows(workspace: Workspace, slug: str, layer: str) -> list[str]:
+    return [r["uuid"] for r in workspace.store.read_records(slug, layer, Query(columns=("uuid",)))]
+
+
+def _record_values(actor: str, now: datetime) -> dict[str, object]:
+    return {"created_at": now, "updated_at": now, "created_by": actor, "is_demo": False}
+
+
+def save_hotspots(
+    workspace: Workspace, report: HotspotReport, *, actor: str, now: datetime | None = None
+) -> dict[str, int]:
+    """Save each analysed area's hotspots as its ``analysis_hotspots`` layer; return counts.
+
+    The outlines replace what an earlier run saved, in one transaction per area, so the
+    layer always holds one whole run (it opens styled in QGIS).
+    """
+    moment = now or datetime.now(UTC)
+    saved = {}
+    for slug in report.areas:
+        features = [
+            (
+                {
+                    "hotspot": h.id,
+                    "count": h.count,
+                    "category": h.category,
+                    "observations": json.dumps(h.observations),
+                    "radius_m": report.radius_m,
+                    "min_count": report.min_count,
+                    **_record_values(actor, moment),
+                },
+                h.outline,
+            )
+            for h in report.hotspots
+            if h.area == slug
+        ]
+        old = _saved_rows(workspace, slug, HOTSPOTS_LAYER)
+        workspace.store.replace(slug, HOTSPOTS_LAYER, old, features, actor=actor)
+        saved[slug] = len(features)
+    return saved
+
+
+def _piece(route: BaseGeometry, stretch: Stretch) -> BaseGeometry:
+    """Return the part of ``route`` a stretch covers; a stretch never spans two parts."""
+    start = 0.0
+    for part in getattr(route, "geoms", [route]):
+        if stretch.to_m <= start + part.length + 1e-6:
+            return substring(part, stretch.from_m - start, stretch.to_m - start)
+        start += part.length
+    return substring(route, stretch.from_m, stretch.to_m)
+
+
+def save_dark(
+    workspace: Workspace, report: DarkReport, *, actor: str, now: datetime | None = None
+) -> int:
+    """Save the dark stretches as lines in the area's ``analysis_dark`` layer; return how many.
+
+    They replace what an earlier run saved, in one transaction.
+    """
+    moment = now or datetime.now(UTC)
+    features = [
+        (
+            {
+                "route": route.name,
+                "from_m": round(stretch.from_m, 3),
+                "to_m": round(stretch.to_m, 3),
+                "length_m": round(stretch.length_m, 3),
+                "radius_m": report.radius_m,
+                **_record_values(actor, moment),
+            },
+            _piece(route.route, stretch),
+        )
+        for route in report.routes
+        for stretch in route.stretches
+    ]
+    old = _saved_rows(workspace, report.area, DARK_LAYER)
+    workspace.store.replace(report.area, DARK_LAYER, old, features, actor=actor)
+    return len(features)

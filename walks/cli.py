@@ -696,7 +696,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "indicator":
                 return _cmd_indicator_list(workspace, args, lang)
             case "analyse":
-                return run_analysis(workspace, args, lang)
+                return run_analysis(workspace, args, lang, user)
             case "demo":
                 return _cmd_demo(workspace, lang)
             case "check":

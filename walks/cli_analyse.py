@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from gis.i18n import Text
+from layers.schema import DARK_LAYER, HOTSPOTS_LAYER
 from walks.analysis import (
     ChangeReport,
     DarkReport,
@@ -19,6 +20,8 @@ from walks.analysis import (
     load_weights,
     observations_near,
     prioritise,
+    save_dark,
+    save_hotspots,
     summarise,
     walk_changes,
 )
@@ -65,6 +68,10 @@ T: Final = {
         en="Crime-exposed place no. {number}: open measures nearby: {measures}.",
     ),
     "weights": Text(sv="Vikter", en="Weights"),
+    "saved": Text(
+        sv="Sparade {count} objekt i lagret {layer} ({areas} områden); det öppnas med stil i QGIS.",
+        en="Saved {count} features in the layer {layer} ({areas} areas); it opens styled in QGIS.",
+    ),
     "score": Text(sv="Poäng", en="Score"),
     "resolved": Text(sv="Åtgärdat (bara i vandring {walk})", en="Resolved (only in walk {walk})"),
     "persisting": Text(sv="Kvarstår (i båda)", en="Persisting (in both)"),
@@ -96,6 +103,9 @@ def add_analyse_parser(
     hotspots.add_argument("--radius", type=float, default=50.0, help="metres (default 50)")
     hotspots.add_argument("--min-count", type=int, default=3, help="observations (default 3)")
     hotspots.add_argument("--category", help="only this category")
+    hotspots.add_argument(
+        "--save", action="store_true", help="save as the area's analysis_hotspots layer"
+    )
     dark = analysis("dark", "stretches of walking routes far from working lamps")
     routes = dark.add_mutually_exclusive_group()
     routes.add_argument("--routes", type=Path, help="a vector file of routes (lines)")
@@ -103,6 +113,7 @@ def add_analyse_parser(
     dark.add_argument("--lamps", type=Path, help="a vector file of lamps (default: the area's)")
     dark.add_argument("--radius", type=float, default=25.0, help="metres (default 25)")
     dark.add_argument("--crs", help="CRS of the files when they do not say")
+    dark.add_argument("--save", action="store_true", help="save as the area's analysis_dark layer")
     near = analysis("near", "what lies near crime-exposed places, entrances, stops, schools")
     near.add_argument("--distance", type=float, default=50.0, help="metres (default 50)")
     priority = analysis("priority", "a transparent priority score per observation")
@@ -113,7 +124,7 @@ def add_analyse_parser(
     change.add_argument("--distance", type=float, default=15.0, help="metres (default 15)")
 
 
-def run_analysis(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+def run_analysis(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
     """Run the analysis ``args`` names and print it; return the exit status."""
     areas = None if getattr(args, "all", False) else [args.area]
     match args.analysis:
@@ -135,13 +146,15 @@ def run_analysis(workspace: Workspace, args: argparse.Namespace, lang: str) -> i
                 workspace, areas, radius_m=args.radius, min_count=args.min_count,
                 category=args.category,
             )  # fmt: skip
-            _print_hotspots(workspace, report, args.json, lang)
+            saved = save_hotspots(workspace, report, actor=user) if args.save else None
+            _print_hotspots(workspace, report, args.json, lang, saved)
         case "dark":
             dark = dark_routes(
                 workspace, args.area, routes=args.routes, walk=args.walk, lamps=args.lamps,
                 radius_m=args.radius, crs=args.crs,
             )  # fmt: skip
-            _print_dark(dark, args.json, lang)
+            stretches = save_dark(workspace, dark, actor=user) if args.save else None
+            _print_dark(dark, args.json, lang, stretches)
         case "near":
             _print_near(observations_near(workspace, args.area, distance_m=args.distance),
                         args.json, lang)  # fmt: skip
@@ -157,7 +170,13 @@ def run_analysis(workspace: Workspace, args: argparse.Namespace, lang: str) -> i
     return 0
 
 
-def _print_hotspots(workspace: Workspace, report: HotspotReport, as_json: bool, lang: str) -> None:
+def _print_hotspots(
+    workspace: Workspace,
+    report: HotspotReport,
+    as_json: bool,
+    lang: str,
+    saved: dict[str, int] | None,
+) -> None:
     if as_json:
         hotspots = [{k: v for k, v in asdict(h).items() if k != "outline"} for h in report.hotspots]
         print_json(
@@ -166,6 +185,7 @@ def _print_hotspots(workspace: Workspace, report: HotspotReport, as_json: bool, 
                 "min_count": report.min_count,
                 "hotspots": hotspots,
                 "hot_cells": [asdict(c) for c in report.hot_cells],
+                **({} if saved is None else {"saved": {"layer": HOTSPOTS_LAYER, "areas": saved}}),
             }
         )
         return
@@ -184,9 +204,13 @@ def _print_hotspots(workspace: Workspace, report: HotspotReport, as_json: bool, 
     if report.hot_cells:
         text = T["hot_cells"].format(cells=len(report.hot_cells), cell=f"{2 * report.radius_m:g}")
         print(text.in_language(lang))
+    if saved is not None:
+        count = sum(saved.values())
+        print(T["saved"].format(count=count, layer=HOTSPOTS_LAYER, areas=len(saved))
+              .in_language(lang))  # fmt: skip
 
 
-def _print_dark(report: DarkReport, as_json: bool, lang: str) -> None:
+def _print_dark(report: DarkReport, as_json: bool, lang: str, saved: int | None) -> None:
     if as_json:
         print_json(
             {
@@ -208,6 +232,7 @@ def _print_dark(report: DarkReport, as_json: bool, lang: str) -> None:
                 ],
                 "total_length_m": report.total_length_m,
                 "total_dark_m": report.total_dark_m,
+                **({} if saved is None else {"saved": {"layer": DARK_LAYER, "features": saved}}),
             }
         )
         return
@@ -221,6 +246,8 @@ def _print_dark(report: DarkReport, as_json: bool, lang: str) -> None:
         lamps=report.lamps, out=report.knocked_out, radius=f"{report.radius_m:g}",
     )  # fmt: skip
     print(total.in_language(lang))
+    if saved is not None:
+        print(T["saved"].format(count=saved, layer=DARK_LAYER, areas=1).in_language(lang))
 
 
 def _print_near(report: NearReport, as_json: bool, lang: str) -> None:

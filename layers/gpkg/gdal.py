@@ -23,6 +23,8 @@ from layers.gpkg.sqlite import connect, quote
 from layers.qml import category_qml, line_qml, marker_qml, polygon_qml
 from layers.schema import (
     AREA_LAYER,
+    DARK_LAYER,
+    HOTSPOTS_LAYER,
     WALKS_LAYER,
     TableSpec,
     datetime_to_text,
@@ -167,6 +169,8 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
     styles = {spec.name: category_qml(spec) for spec in catalog.categories}
     styles[AREA_LAYER] = polygon_qml("#000000", outline_width_mm=1.0)
     styles[WALKS_LAYER] = line_qml("#0072B2", width_mm=1.0, dashed=True)
+    styles[HOTSPOTS_LAYER] = polygon_qml("#D55E00", fill_alpha=60, outline_width_mm=0.6)
+    styles[DARK_LAYER] = line_qml("#000000", width_mm=2.0)
     for kind, (colour, marker) in REFERENCE_STYLES.items():
         styles[reference_layer(kind)] = marker_qml(colour, marker, size_mm=2.5)
     for name in tables:

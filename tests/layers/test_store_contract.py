@@ -536,7 +536,7 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
     counts = any_store.feature_counts("test")
     layers = {"area", "walks", "measures", "change_log", "photos", *any_store.catalog.names}
     layers |= {f"reference_{kind}" for kind in ("lamps", "stops", "entrances", "schools", "other")}
-    layers |= {"indicators"}
+    layers |= {"indicators", "analysis_hotspots", "analysis_dark"}
     assert set(counts) == layers
     assert {name: n for name, n in counts.items() if n} == {
         "area": 1, "lighting": 1, "walks": 1, "change_log": 3,

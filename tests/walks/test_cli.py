@@ -672,7 +672,9 @@ def test_reference_add_refuses_an_unknown_kind(capsys, ws, tmp_path) -> None:
     assert "Unknown kind of reference data 'lampor'" in err
 
 
-def test_analyse_dark_reads_routes_and_lamps_from_files(capsys, ws, tmp_path) -> None:
+def test_analyse_dark_reads_routes_and_lamps_from_files(
+    capsys, ws, tmp_path, workspace_path
+) -> None:
     # A 100 m route east from a point in Grimsta, lamps at both ends (SWEREF 99 TM files).
     x, y = 662_000.0, 6_581_000.0
 
@@ -700,6 +702,24 @@ def test_analyse_dark_reads_routes_and_lamps_from_files(capsys, ws, tmp_path) ->
     ]  # fmt: skip
     code, out, _ = run(capsys, *args, "--lamps", str(lamps), *ws)
     assert "In all 50 m dark of 100 m" in out
+    for _ in range(2):  # saving again replaces the last run
+        code, out, _ = run(capsys, *args, "--lamps", str(lamps), "--save", "--json", *ws)
+        assert json.loads(out)["saved"] == {"layer": "analysis_dark", "features": 1}
+    saved = pyogrio.read_dataframe(workspace_path / "grimsta.gpkg", layer="analysis_dark")
+    assert list(saved["route"]) == ["Stigen"]
+    assert saved.geometry.length.round(3).tolist() == [50.0]
+    assert saved.geometry.iloc[0].coords[0] == (x + 25, y)
+
+
+def test_analyse_hotspots_can_be_saved_as_a_layer(capsys, ws, workspace_path) -> None:
+    args = ["analyse", "hotspots", "--area", "hasselby-gard", "--radius", "150", "--save"]
+    code, out, _ = run(capsys, *args, "--json", *ws)
+    report = json.loads(out)
+    assert (code, report["saved"]) == (0, {"layer": "analysis_hotspots",
+                                           "areas": {"hasselby-gard": 1}})  # fmt: skip
+    saved = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="analysis_hotspots")
+    assert list(saved["count"]) == [report["hotspots"][0]["count"]]
+    assert json.loads(saved["observations"].iloc[0]) == report["hotspots"][0]["observations"]
 
 
 def test_analyse_summary_change_hotspots_and_near_print_json(capsys, ws) -> None:
