@@ -2,9 +2,9 @@
 
 Usage, from the repository root::
 
-    .venv/bin/python -m benchmarks.run                     # everything, full (~4 min)
+    .venv/bin/python -m benchmarks.run                     # everything, full (~6 min)
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
-    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark
+    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks import dark, first_run
+from benchmarks import analysis, dark, first_run
 from benchmarks.machine import git_revision, machine_info
 from benchmarks.store import (
     LAYER,
@@ -258,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="smoke run: smaller sizes, fewer rounds"
     )
     parser.add_argument(
-        "--only", choices=("store", "first-run", "dark"), help="run one of the benchmarks"
+        "--only",
+        choices=("store", "first-run", "dark", "analysis"),
+        help="run one of the benchmarks",
     )
     parser.add_argument(
         "--out-dir",
@@ -274,6 +276,13 @@ def main(argv: list[str] | None = None) -> int:
         first_run.run(
             first_run.QUICK if args.quick else first_run.FULL,
             args.out_dir / first_run.DEFAULT_OUT.name,
+            quick=args.quick,
+            about=about,
+        )
+    if args.only in (None, "analysis"):
+        analysis.run(
+            analysis.QUICK if args.quick else analysis.FULL,
+            args.out_dir / analysis.DEFAULT_OUT.name,
             quick=args.quick,
             about=about,
         )
