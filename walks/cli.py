@@ -11,38 +11,29 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, NoReturn
-from zoneinfo import ZoneInfo
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedError, Text
 from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.cli_analyse import add_analyse_parser, run_analysis
-from walks.cli_output import print_json, table
+from walks.cli_context import add_context_parser, run_context
+from walks.cli_output import HEADINGS, local_time, print_json, table
+from walks.cli_walks import add_walks_parser, run_walks
 from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
-from walks.indicators import AreaIndicator, add_indicator_from_csv, area_indicators
-from walks.model import Observation, ObservationDraft, Position, Walk, WalkKind, WalkPlan
-from walks.planning import list_walks, plan_walk, route_from_file
+from walks.model import Observation, ObservationDraft, Position
 from walks.recording import choose_position, list_observations, record_observation
-from walks.reference import add_reference_from_file
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 
-LOCAL_TIME: Final = ZoneInfo("Europe/Stockholm")
-
-T: Final = {
-    "area": Text(sv="Område", en="Area"),
+T: Final = HEADINGS | {
     "id": Text(sv="Id", en="Id"),
-    "observations": Text(sv="Iakttagelser", en="Observations"),
     "walks": Text(sv="Vandringar", en="Walks"),
     "measures": Text(sv="Åtgärder", en="Measures"),
     "demo": Text(sv="demo", en="demo"),
-    "number": Text(sv="Nr", en="No"),
-    "category": Text(sv="Kategori", en="Category"),
     "severity": Text(sv="Allv.", en="Sev."),
     "status": Text(sv="Status", en="Status"),
     "observed": Text(sv="Iakttagen", en="Observed"),
@@ -73,40 +64,7 @@ T: Final = {
         en="Run 'safewalk check --repair' to fix the problems marked (repairable).",
     ),
     "repairable": Text(sv="kan rättas", en="repairable"),
-    "walk_added": Text(
-        sv="Planerade trygghetsvandring nr {number} i {area}, {when}.",
-        en="Planned safety walk no. {number} in {area}, {when}.",
-    ),
-    "no_walks": Text(sv="Inga vandringar.", en="No walks."),
-    "start": Text(sv="Start", en="Start"),
-    "title": Text(sv="Rubrik", en="Title"),
-    "kind": Text(sv="Typ", en="Kind"),
-    "participants": Text(sv="Deltagare", en="Participants"),
-    "route": Text(sv="Rutt", en="Route"),
-    "row": Text(sv="rad", en="row"),
-    "reference_added": Text(
-        sv="Lade till {added} ({kind}) i {area}; {already} fanns redan, {outside} låg utanför "
-        "området, {refused} gick inte att använda.",
-        en="Added {added} ({kind}) to {area}; {already} were there already, {outside} lay "
-        "outside the area, {refused} could not be used.",
-    ),
     "repaired": Text(sv="rättat", en="repaired"),
-    # safewalk indicator add / list
-    "indicator_added": Text(
-        sv="Importerade indikatorn {name}: värden för {areas} områden; {replaced} tidigare "
-        "värden ersattes, {unmatched} rader gick inte att använda.",
-        en="Imported the indicator {name}: values for {areas} areas; {replaced} earlier values "
-        "were replaced, {unmatched} rows could not be used.",
-    ),
-    "no_indicators": Text(
-        sv="Inga indikatorer. Importera en med 'safewalk indicator add'.",
-        en="No indicators. Import one with 'safewalk indicator add'.",
-    ),
-    "indicator": Text(sv="Indikator", en="Indicator"),
-    "value": Text(sv="Värde", en="Value"),
-    "unit": Text(sv="Enhet", en="Unit"),
-    "period": Text(sv="Period", en="Period"),
-    "source": Text(sv="Källa", en="Source"),
 }
 
 
@@ -162,77 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     area_add.add_argument("--dissolve", action="store_true", help="merge several polygons")
     area_add.add_argument("--json", action="store_true", help="print JSON")
 
-    walk = commands.add_parser("walk", parents=[common], help="plan and list safety walks")
-    walk_commands = walk.add_subparsers(dest="walk_command", required=True, parser_class=_Parser)
-    walk_add = walk_commands.add_parser("add", parents=[common], help="plan a walk")
-    walk_add.add_argument("--area", required=True, help="area name or id")
-    walk_add.add_argument("--title", required=True, help="the walk's title")
-    walk_add.add_argument(
-        "--start",
-        required=True,
-        help="start, e.g. 2026-11-03T17:30 (Swedish time unless a zone is given)",
-    )
-    walk_add.add_argument("--kind", default="regular", choices=[k.value for k in WalkKind])
-    walk_add.add_argument("--route", type=Path, help="planned route: GPX or any vector file")
-    walk_add.add_argument("--crs", help="CRS of the route file when it does not say")
-    walk_add.add_argument("--json", action="store_true", help="print JSON")
-    walk_list = walk_commands.add_parser("list", parents=[common], help="list an area's walks")
-    walk_list.add_argument("--area", required=True, help="area name or id")
-    walk_list.add_argument("--json", action="store_true", help="print JSON")
-
-    reference = commands.add_parser("reference", parents=[common], help="reference layers")
-    reference_commands = reference.add_subparsers(
-        dest="reference_command", required=True, parser_class=_Parser
-    )
-    reference_add = reference_commands.add_parser(
-        "add", parents=[common], help="load a vector file as an area's reference layer"
-    )
-    reference_add.add_argument("--area", required=True, help="area name or id")
-    reference_add.add_argument(
-        "--kind", required=True, help="lamps, stops, entrances, schools or other"
-    )
-    reference_add.add_argument("--from", dest="source", type=Path, required=True, help="file")
-    reference_add.add_argument("--crs", help="CRS of the file when it does not say")
-    reference_add.add_argument("--layer", help="layer of a file with several (GeoPackage)")
-    reference_add.add_argument("--json", action="store_true", help="print JSON")
-
-    indicator = commands.add_parser(
-        "indicator", parents=[common], help="figures per area (survey shares, crime rates)"
-    )
-    indicator_commands = indicator.add_subparsers(
-        dest="indicator_command", required=True, parser_class=_Parser
-    )
-    indicator_add = indicator_commands.add_parser(
-        "add", parents=[common], help="import one value per area from a CSV file"
-    )
-    indicator_add.add_argument("--name", required=True, help="the indicator's name")
-    indicator_add.add_argument(
-        "--from",
-        dest="source",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="CSV file (Excel's semicolon CSV too): a column of area names or ids, one of values",
-    )
-    indicator_add.add_argument("--unit", help="unit, e.g. %% or 'per 1,000 residents'")
-    indicator_add.add_argument("--period", help="period, year first, e.g. 2025 or 2025-T1")
-    indicator_add.add_argument(
-        "--area-column",
-        metavar="COLUMN",
-        help="column naming the area (default: område, stadsdel, area, name, namn, slug or id)",
-    )
-    indicator_add.add_argument(
-        "--value-column",
-        metavar="COLUMN",
-        help="column of values (default: the only other column of numbers)",
-    )
-    indicator_add.add_argument("--json", action="store_true", help="print JSON")
-    indicator_list = indicator_commands.add_parser(
-        "list", parents=[common], help="list the indicators' values per area"
-    )
-    indicator_list.add_argument("--name", help="only this indicator")
-    indicator_list.add_argument("--json", action="store_true", help="print JSON")
-
+    add_walks_parser(commands, common)
+    add_context_parser(commands, common)
     add_analyse_parser(commands, common)
 
     add = commands.add_parser("add", parents=[common], help="register one observation")
@@ -420,7 +309,7 @@ def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     ]
     for o in observations:
         title = workspace.catalog.category(o.category).title.in_language(lang)
-        when = o.observed_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+        when = local_time(o.observed_at)
         text = o.description if len(o.description) <= 60 else o.description[:59] + "…"
         rows.append(
             [
@@ -432,164 +321,6 @@ def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
                 text,
             ]
         )
-    print(table(rows))
-    return 0
-
-
-def _start(text: str) -> datetime:
-    """Return a start time given on the command line; without a zone it is Swedish time."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise WalkError(
-            Text(
-                sv=f"--start {text!r} ska skrivas ÅÅÅÅ-MM-DDTHH:MM, t.ex. 2026-11-03T17:30.",
-                en=f"--start {text!r} must be written YYYY-MM-DDTHH:MM, e.g. 2026-11-03T17:30.",
-            )
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
-
-
-def _walk_json(walk: Walk) -> dict[str, Any]:
-    data = asdict(walk)
-    data["starts_at"] = walk.starts_at.isoformat()
-    data["route"] = None
-    data["route_length_m"] = None if walk.route is None else round(walk.route.length, 1)
-    return data
-
-
-def _cmd_walk_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
-    route = route_from_file(args.route, crs=args.crs) if args.route else None
-    plan = WalkPlan(
-        area=args.area,
-        title=args.title,
-        starts_at=_start(args.start),
-        created_by=user,
-        kind=WalkKind(args.kind),
-        route=route,
-    )
-    walk = plan_walk(workspace, plan)
-    if args.json:
-        print_json(_walk_json(walk))
-        return 0
-    name = find_area(workspace, walk.area).name
-    when = walk.starts_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-    print(T["walk_added"].format(number=walk.number, area=name, when=when).in_language(lang))
-    return 0
-
-
-def _cmd_walk_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
-    walks = list_walks(workspace, args.area)
-    if args.json:
-        print_json([_walk_json(walk) for walk in walks])
-        return 0
-    if not walks:
-        print(T["no_walks"].in_language(lang))
-        return 0
-    head = ("number", "start", "title", "kind", "participants", "route")
-    rows = [[T[key].in_language(lang) for key in head]]
-    for walk in walks:
-        length = "" if walk.route is None else f"{walk.route.length:.0f} m"
-        start = walk.starts_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-        kind = walk.kind.label.in_language(lang)
-        count = str(sum(walk.participants.values()))
-        rows.append([str(walk.number), start, walk.title, kind, count, length])
-    print(table(rows))
-    return 0
-
-
-def _cmd_reference_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
-    loaded = add_reference_from_file(
-        workspace, args.area, args.kind, args.source, crs=args.crs, layer=args.layer, actor=user
-    )
-    if args.json:
-        refused = [{"row": row, "reason": why.in_language(lang)} for row, why in loaded.refused]
-        print_json(asdict(loaded) | {"kind": loaded.kind.value, "refused": refused})
-        return 0
-    text = T["reference_added"].format(
-        added=loaded.added,
-        kind=loaded.kind.label.in_language(lang).lower(),
-        area=find_area(workspace, loaded.area).name,
-        already=loaded.already_there,
-        outside=loaded.outside_area,
-        refused=len(loaded.refused),
-    )
-    print(text.in_language(lang))
-    for row, why in loaded.refused[:10]:
-        print(f"  {T['row'].in_language(lang)} {row}: {why.in_language(lang)}")
-    return 0
-
-
-def _figure(value: float, lang: str) -> str:
-    """Return a number as people write it: ``23.5``, in Swedish ``23,5``."""
-    text = f"{value:.10g}"
-    return text.replace(".", ",") if lang == "sv" else text
-
-
-def _cmd_indicator_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
-    imported = add_indicator_from_csv(
-        workspace,
-        args.name,
-        args.source,
-        unit=args.unit,
-        period=args.period,
-        area_column=args.area_column,
-        value_column=args.value_column,
-        actor=user,
-    )
-    if args.json:
-        unmatched = [{"row": n, "reason": why.in_language(lang)} for n, why in imported.unmatched]
-        print_json(
-            {
-                "name": imported.name,
-                "added": imported.added,
-                "replaced": imported.replaced,
-                "unmatched": unmatched,
-            }
-        )
-        return 0
-    text = T["indicator_added"].format(
-        name=imported.name,
-        areas=len(imported.added),
-        replaced=imported.replaced,
-        unmatched=len(imported.unmatched),
-    )
-    print(text.in_language(lang))
-    names = {area.slug: area.name for area in workspace.areas()}
-    rows = [[T["area"].in_language(lang), T["value"].in_language(lang)]]
-    rows += [[names[slug], _figure(value, lang)] for slug, value in imported.added.items()]
-    print(table(rows))
-    for row, why in imported.unmatched[:10]:
-        print(f"  {T['row'].in_language(lang)} {row}: {why.in_language(lang)}")
-    return 0
-
-
-def _indicator_json(indicator: AreaIndicator) -> dict[str, Any]:
-    return asdict(indicator) | {"updated_at": indicator.updated_at.isoformat()}
-
-
-def _cmd_indicator_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
-    indicators = area_indicators(workspace, name=args.name)
-    if args.json:
-        print_json([_indicator_json(indicator) for indicator in indicators])
-        return 0
-    if not indicators:
-        print(T["no_indicators"].in_language(lang))
-        return 0
-    names = {area.slug: area.name for area in workspace.areas()}
-    head = ("indicator", "area", "value", "unit", "period", "source")
-    rows = [[T[key].in_language(lang) for key in head]]
-    rows += [
-        [
-            i.name,
-            names.get(i.area, i.area),
-            _figure(i.value, lang),
-            i.unit or "",
-            i.period or "",
-            i.source,
-        ]
-        for i in indicators
-    ]
     print(table(rows))
     return 0
 
@@ -685,16 +416,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_add(workspace, args, lang, user)
             case "list":
                 return _cmd_list(workspace, args, lang)
-            case "walk" if args.walk_command == "add":
-                return _cmd_walk_add(workspace, args, lang, user)
             case "walk":
-                return _cmd_walk_list(workspace, args, lang)
-            case "reference":
-                return _cmd_reference_add(workspace, args, lang, user)
-            case "indicator" if args.indicator_command == "add":
-                return _cmd_indicator_add(workspace, args, lang, user)
-            case "indicator":
-                return _cmd_indicator_list(workspace, args, lang)
+                return run_walks(workspace, args, lang, user)
+            case "reference" | "indicator":
+                return run_context(workspace, args, lang, user)
             case "analyse":
                 return run_analysis(workspace, args, lang, user)
             case "demo":

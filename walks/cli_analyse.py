@@ -26,18 +26,14 @@ from walks.analysis import (
     walk_changes,
 )
 from walks.areas import find_area
-from walks.cli_output import print_json, table
+from walks.cli_output import HEADINGS, print_json, table
 from walks.workspace import Workspace
 
-T: Final = {
-    "area": Text(sv="Område", en="Area"),
-    "observations": Text(sv="Iakttagelser", en="Observations"),
+T: Final = HEADINGS | {
     "per_km2": Text(sv="Per km²", en="Per km²"),
     "in_dark": Text(sv="I mörker", en="In the dark"),
     "open": Text(sv="Nya", en="New"),
-    "hotspot": Text(sv="Nr", en="No"),
     "count": Text(sv="Antal", en="Count"),
-    "category": Text(sv="Kategori", en="Category"),
     "numbers": Text(sv="Iakttagelser (nr)", en="Observations (no.)"),
     "no_hotspots": Text(
         sv="Inga ansamlingar: färre än {min_count} iakttagelser inom {radius} m av varandra.",
@@ -47,7 +43,6 @@ T: Final = {
         sv="{cells} rutor om {cell} m är signifikant heta (Getis-Ord Gi*, p < 0,05).",
         en="{cells} cells of {cell} m are significantly hot (Getis-Ord Gi*, p < 0.05).",
     ),
-    "route": Text(sv="Rutt", en="Route"),
     "length": Text(sv="Längd", en="Length"),
     "dark": Text(sv="Mörkt", en="Dark"),
     "stretches": Text(sv="Mörka sträckor (m från start)", en="Dark stretches (m from start)"),
@@ -193,7 +188,7 @@ def _print_hotspots(
         print(T["no_hotspots"].format(min_count=report.min_count, radius=f"{report.radius_m:g}")
               .in_language(lang))  # fmt: skip
     else:
-        keys = ("hotspot", "area", "count", "category", "numbers")
+        keys = ("number", "area", "count", "category", "numbers")
         rows = [[T[k].in_language(lang) for k in keys]]
         for h in report.hotspots:
             title = workspace.catalog.category(h.category).title.in_language(lang)
@@ -272,7 +267,7 @@ def _print_priority(report: PriorityReport, as_json: bool, lang: str) -> None:
     weights = ", ".join(f"{term} {weight:g}" for term, weight in report.weights.items())
     print(f"{T['weights'].in_language(lang)}: {weights}")
     terms = list(report.weights)
-    rows = [[T["hotspot"].in_language(lang), T["category"].in_language(lang),
+    rows = [[T["number"].in_language(lang), T["category"].in_language(lang),
              T["score"].in_language(lang), *terms]]  # fmt: skip
     for p in report.observations:
         rows.append([str(p.number), p.category, f"{p.score:.2f}",

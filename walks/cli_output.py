@@ -3,6 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Final
+
+from gis.i18n import Text
+from walks.planning import LOCAL_TIME
+
+HEADINGS: Final = {
+    "area": Text(sv="Område", en="Area"),
+    "category": Text(sv="Kategori", en="Category"),
+    "number": Text(sv="Nr", en="No"),
+    "observations": Text(sv="Iakttagelser", en="Observations"),
+    "route": Text(sv="Rutt", en="Route"),
+}
+"""Column headings that several commands print, defined once for all of them."""
+
+
+def local_time(moment: datetime) -> str:
+    """Return a moment as Swedish local time for a table: ``2026-11-03 17:30``."""
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def print_json(data: object) -> None:
