@@ -12,46 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.appserver import running_app
 from walks.config import settings_from_env
 from walks.startup import open_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_app(workspace: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "SAFEWALK_WORKSPACE": str(workspace), "SAFEWALK_TILES": "none"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.3)
-    return process, url
 
 
 def load(page: Page, url: str, text: str) -> float:
@@ -94,33 +66,28 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "workspace"
         open_workspace(settings_from_env({}, workspace=str(workspace)))
-        process, url = start_app(workspace)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium",
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                )
-                context = browser.new_context(viewport={"width": 390, "height": 844})
-                context.route(
-                    "**/*",
-                    lambda route, request: route.continue_()
-                    if request.url.startswith(url) else route.abort(),
-                )  # fmt: skip
-                page = context.new_page()
-                loads, help_loads = [], []
-                for _ in range(5):
-                    help_loads.append(load(page, f"{url}/help", "Hjälp"))
-                    loads.append(load(page, f"{url}/register", "Registrera en iakttagelse"))
-                saves, reruns = [], []
-                first_number = 5  # Grimsta holds four demo observations
-                for i in range(args.rounds):
-                    saves.append(save_once(page, first_number + i))
-                    reruns.append(refused_once(page))
-                browser.close()
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+        with running_app(workspace) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            context.route(
+                "**/*",
+                lambda route, request: route.continue_()
+                if request.url.startswith(url) else route.abort(),
+            )  # fmt: skip
+            page = context.new_page()
+            loads, help_loads = [], []
+            for _ in range(5):
+                help_loads.append(load(page, f"{url}/help", "Hjälp"))
+                loads.append(load(page, f"{url}/register", "Registrera en iakttagelse"))
+            saves, reruns = [], []
+            first_number = 5  # Grimsta holds four demo observations
+            for i in range(args.rounds):
+                saves.append(save_once(page, first_number + i))
+                reruns.append(refused_once(page))
+            browser.close()
     results = {
         "register_page_load": summary(loads),
         "help_page_load_baseline": summary(help_loads),

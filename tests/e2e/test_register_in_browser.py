@@ -9,23 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 
+from tests.appserver import running_app
 from tests.gis.test_photos import jpeg_with_gps
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 
 try:
     from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
@@ -36,40 +30,6 @@ if sync_playwright is None or not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
         pytest.fail("CI needs playwright and Debian's chromium", pytrace=False)
     pytest.skip("playwright or chromium not installed", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running_app(workspace_path: Path, *, tiles: str | None = "none") -> Iterator[str]:
-    """Run the app on a free localhost port; ``tiles`` None keeps the default tile server."""
-    port = free_port()
-    env = {**os.environ, "SAFEWALK_WORKSPACE": str(workspace_path)}
-    env.pop("SAFEWALK_TILES", None)
-    if tiles is not None:
-        env["SAFEWALK_TILES"] = tiles
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310
-                break
-        except OSError:
-            time.sleep(0.3)
-    try:
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture
