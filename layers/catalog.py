@@ -109,6 +109,13 @@ class LayerSpec:
     fields: tuple[FieldSpec, ...]
     style: Style
     severity: SeverityScale | None = None
+    geometries: tuple[GeometryType, ...] = ()
+    """Every kind of geometry the category takes (``geometry`` first); empty: only that."""
+
+    @property
+    def accepts(self) -> tuple[GeometryType, ...]:
+        """The kinds of geometry an observation of this category may have."""
+        return self.geometries or (self.geometry,)
 
     def field(self, name: str) -> FieldSpec:
         """Return the field called ``name``; raise ``KeyError`` if there is none."""
@@ -271,6 +278,23 @@ def _layer_from_entry(
             f"geometry {geometry!r} ska vara en av {', '.join(CATEGORY_GEOMETRIES)}",
             f"geometry {geometry!r} must be one of {', '.join(CATEGORY_GEOMETRIES)}",
         )
+    kinds = entry.get("geometries", [geometry])
+    if (
+        not isinstance(kinds, list)
+        or not all(kind in CATEGORY_GEOMETRIES for kind in kinds)
+        or len(set(kinds)) != len(kinds)
+        or geometry not in kinds
+    ):
+        choices = ", ".join(CATEGORY_GEOMETRIES)
+        raise _problem(
+            path,
+            where,
+            f"geometries {kinds!r} ska vara en lista utan dubbletter av {choices}, med "
+            f"geometry ({geometry}) bland dem",
+            f"geometries {kinds!r} must be a list without repeats of {choices}, holding "
+            f"geometry ({geometry})",
+        )
+    ordered = [geometry, *(kind for kind in kinds if kind != geometry)]
     severity_name = entry.get("severity")
     if severity_name is not None and severity_name not in scales:
         raise _problem(
@@ -294,6 +318,7 @@ def _layer_from_entry(
         fields=fields,
         style=_style(path, where, entry.get("style")),
         severity=scales[severity_name] if severity_name is not None else None,
+        geometries=tuple(cast(GeometryType, k) for k in ordered) if len(ordered) > 1 else (),
     )
 
 

@@ -88,7 +88,8 @@ def check_geometry(table: TableSpec, geometry: BaseGeometry | None) -> None:
         Naming the layer and what is wrong.
     """
     if geometry is None:
-        if table.geometry in ("Point", "MultiPolygon"):
+        # Only a walk's planned route (a line) may be left out.
+        if table.geometry is not None and table.geometry != "LineString":
             raise FeatureValidationError(
                 Text(
                     sv=f"Lagret {table.name!r} kräver en position.",
@@ -101,6 +102,15 @@ def check_geometry(table: TableSpec, geometry: BaseGeometry | None) -> None:
             Text(
                 sv=f"Lagret {table.name!r} har ingen geometri.",
                 en=f"Layer {table.name!r} has no geometry.",
+            )
+        )
+    if table.accepts and geometry.geom_type not in table.accepts:
+        kinds = ", ".join(table.accepts)
+        raise FeatureValidationError(
+            Text(
+                sv=f"Lagret {table.name!r} tar geometri av typerna {kinds}, "
+                f"inte {geometry.geom_type}.",
+                en=f"Layer {table.name!r} takes {kinds} geometry, not {geometry.geom_type}.",
             )
         )
     if table.geometry != "Geometry" and geometry.geom_type != table.geometry:

@@ -103,6 +103,8 @@ class TableSpec:
     fields: tuple[FieldSpec, ...]
     sequence: str | None = None
     """Name of the per-area number sequence for the ``number`` field, if the layer has one."""
+    accepts: tuple[str, ...] = ()
+    """For a ``Geometry`` layer: the kinds it takes (empty: any kind)."""
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -281,8 +283,14 @@ def table_for_category(spec: LayerSpec) -> TableSpec:
         values=spec.severity.levels if spec.severity else (),
     )
     common = tuple(severity if f.name == "severity" else f for f in OBSERVATION_FIELDS)
+    mixed = len(spec.accepts) > 1
     return TableSpec(
-        spec.name, spec.title, spec.geometry, common + spec.fields, sequence=OBSERVATION_SEQUENCE
+        spec.name,
+        spec.title,
+        "Geometry" if mixed else spec.geometry,
+        common + spec.fields,
+        sequence=OBSERVATION_SEQUENCE,
+        accepts=spec.accepts if mixed else (),
     )
 
 

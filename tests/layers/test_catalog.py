@@ -78,8 +78,21 @@ def test_every_text_exists_in_swedish_and_english(catalog: Catalog) -> None:
             assert all(v.title.sv and v.title.en for v in field.values)
 
 
-def test_every_category_is_a_point_layer(catalog: Catalog) -> None:
+def test_every_category_takes_points_and_some_take_lines_or_areas(catalog: Catalog) -> None:
     assert {spec.geometry for spec in catalog.categories} == {"Point"}
+    assert catalog.category("lighting").accepts == ("Point", "LineString")  # a dark path
+    assert catalog.category("vegetation").accepts == ("Point", "Polygon")  # an overgrown slope
+    assert catalog.category("other").accepts == ("Point", "LineString", "Polygon")
+
+
+def test_a_category_lists_the_kinds_of_geometry_it_takes_its_usual_one_first(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL.replace(
+        'geometry = "Point"\n', 'geometry = "Point"\ngeometries = ["LineString", "Point"]\n'
+    )
+    assert load(tmp_path, text).category("lighting").accepts == ("Point", "LineString")
+    assert load(tmp_path, MINIMAL).category("lighting").accepts == ("Point",)
 
 
 def test_positive_places_have_no_severity_and_problems_do(catalog: Catalog) -> None:
@@ -199,6 +212,27 @@ FIELD_TITLE = 'title = { sv = "K", en = "K" }'
             "layer #1",
             "name None must be lower-case",
             id="layer without a name",
+        ),
+        pytest.param(
+            MINIMAL.replace('geometry = "Point"\n', 'geometry = "Point"\ngeometries = ["Line"]\n'),
+            "layer 'lighting'",
+            "geometries ['Line'] must be a list without repeats of Point, LineString, Polygon",
+            id="unknown kind of geometry",
+        ),
+        pytest.param(
+            MINIMAL.replace(
+                'geometry = "Point"\n', 'geometry = "Point"\ngeometries = ["LineString"]\n'
+            ),
+            "layer 'lighting'",
+            "geometries ['LineString'] must be a list without repeats of Point, LineString, "
+            "Polygon, holding geometry (Point)",
+            id="the usual geometry left out",
+        ),
+        pytest.param(
+            MINIMAL.replace('geometry = "Point"\n', 'geometry = "Point"\ngeometries = "Point"\n'),
+            "layer 'lighting'",
+            "geometries 'Point' must be a list",
+            id="geometries not a list",
         ),
         pytest.param(
             MINIMAL.replace('"Point"', '"Circle"'),

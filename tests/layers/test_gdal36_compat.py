@@ -14,7 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from shapely.geometry import LineString
 
+from layers.gpkg import GeoPackageStore
+from layers.schema import load_layer_catalog
+from layers.store import Area
+from tests.builders import lighting
+from tests.conftest import TEST_BOX
 from walks.cli import main
 
 VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
@@ -62,3 +68,27 @@ def test_gdal_3_6_sees_every_layer_with_the_right_counts(workspace_path: Path) -
     assert {name: seen[name] for name in counts} == counts
     assert seen["lighting"] == 2
     assert "layer_styles" in seen
+
+
+def test_a_layer_widened_to_take_lines_passes_the_validator(tmp_path: Path) -> None:
+    shipped = load_layer_catalog()
+    points_only = tmp_path / "catalog.toml"
+    text = Path(shipped.source).read_text(encoding="utf-8")
+    points_only.write_text(
+        text.replace('geometries = ["Point", "LineString"]\n', "", 1), encoding="utf-8"
+    )
+    old = GeoPackageStore(tmp_path / "ws", load_layer_catalog(points_only))
+    old.add_area(Area("test", "Test", TEST_BOX), actor="tests")
+    old.append("test", "lighting", lighting(), TEST_BOX.centroid, actor="tests")
+    widened = GeoPackageStore(tmp_path / "ws", shipped)
+    line = LineString([(661_500, 6_580_500), (661_600, 6_580_500)])
+    widened.append("test", "lighting", lighting(), line, actor="tests")
+    path = widened.path("test")
+    result = subprocess.run(
+        [str(SYSTEM_PYTHON), str(VALIDATOR), "-k", "--extra", "--warning-as-error", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ogr_feature_counts(path)["lighting"] == 2

@@ -73,10 +73,10 @@ def test_invalid_feature_changes_nothing(store: GeoPackageStore) -> None:
     before = store.feature_counts("test")
     with pytest.raises(FeatureValidationError, match=r"'problem'.*'flicker' is not allowed"):
         store.append("test", "lighting", lighting(problem="flicker"), INSIDE, actor="tests")
-    with pytest.raises(FeatureValidationError, match="takes Point geometry, not LineString"):
-        store.append(
-            "test", "lighting", lighting(), shapely.LineString([(0, 0), (1, 1)]), actor="tests"
-        )
+    with pytest.raises(
+        FeatureValidationError, match="takes Point, LineString geometry, not Polygon"
+    ):
+        store.append("test", "lighting", lighting(), INSIDE.buffer(5), actor="tests")
     with pytest.raises(FeatureValidationError, match="needs a position"):
         store.append("test", "lighting", lighting(), None, actor="tests")
     assert store.feature_counts("test") == before
@@ -117,7 +117,7 @@ def test_files_are_geopackage_1_2_with_styles_qgis_reads(
         set(catalog.names) | {"area", "walks", "measures", "change_log", "layer_styles"} <= layers
     )
     info = pyogrio.read_info(store.path("test"), layer="lighting")
-    assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Point")
+    assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Unknown")  # points and lines
     styles = dict(sql(store, "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"))
     assert set(catalog.names) <= set(styles)
     for spec in catalog.categories:
@@ -126,6 +126,10 @@ def test_files_are_geopackage_1_2_with_styles_qgis_reads(
         marker = document.find(".//layer[@class='SimpleMarker']/Option/Option[@name='name']")
         assert marker is not None
         assert marker.get("value") == spec.style.marker
+        rules = [rule.get("filter") for rule in document.iter("rule")]
+        qgis = {"Point": "Point", "LineString": "Line", "Polygon": "Polygon"}
+        kinds = [qgis[kind] for kind in spec.accepts] if len(spec.accepts) > 1 else []
+        assert rules == [f"geometry_type($geometry) = '{kind}'" for kind in kinds]
 
 
 def test_gdal_readers_get_every_row_while_gdal_has_dropped_the_count_triggers(
@@ -338,3 +342,35 @@ def test_an_area_file_replaced_by_another_program_is_read_again(
         "Test, corrected",
         True,
     )
+
+
+def test_a_category_that_starts_taking_lines_is_widened_in_existing_files(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    text = Path(catalog.source).read_text(encoding="utf-8")
+    points_only = tmp_path / "catalog.toml"
+    points_only.write_text(
+        text.replace('geometries = ["Point", "LineString"]\n', "", 1), encoding="utf-8"
+    )
+    old = GeoPackageStore(tmp_path / "ws", load_layer_catalog(points_only))
+    old.add_area(Area("test", "Test", TEST_BOX_MULTI), actor="tests")
+    old.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    with pytest.raises(FeatureValidationError, match="takes Point geometry, not LineString"):
+        old.append(
+            "test",
+            "lighting",
+            lighting(),
+            shapely.LineString([INSIDE, (662_050, 6_581_000)]),
+            actor="t",
+        )
+    new = GeoPackageStore(tmp_path / "ws", catalog)
+    dark_path = shapely.LineString([INSIDE, (662_050, 6_581_000)])
+    new.append("test", "lighting", lighting(), dark_path, actor="tests")
+    kinds = [r["geometry"].geom_type for r in new.read_records("test", "lighting")]
+    assert kinds == ["Point", "LineString"]
+    typed = sql(new, "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?",
+                "lighting")  # fmt: skip
+    assert typed == [("GEOMETRY",)]
+    (style,) = sql(new, "SELECT styleQML FROM layer_styles WHERE f_table_name = 'lighting'")
+    assert "geometry_type($geometry) = 'Line'" in str(style[0])
+    assert pyogrio.read_info(new.path("test"), layer="lighting")["features"] == 2

@@ -281,7 +281,7 @@ def test_category_tables_hold_the_common_fields_then_their_own(catalog: Catalog)
     assert list(table.field_names[: len(common)]) == common
     assert table.field_names[len(common) :] == ("problem", "light_source", "lamp_count")
     assert table.name == "lighting"
-    assert table.geometry == "Point"
+    assert (table.geometry, table.accepts) == ("Geometry", ("Point", "LineString"))
     assert table.sequence == "observation"
     severity = next(f for f in table.fields if f.name == "severity")
     assert severity.allowed == (1, 2, 3)

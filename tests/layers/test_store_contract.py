@@ -262,7 +262,7 @@ def test_an_invalid_value_is_refused_and_nothing_is_stored(
     ("layer", "geometry", "message"),
     [
         ("lighting", None, r"Layer 'lighting' needs a position\."),
-        ("lighting", ROUTE, r"Layer 'lighting' takes Point geometry, not LineString\."),
+        ("lighting", ROUTE.buffer(3), r"takes Point, LineString geometry, not Polygon\."),
         ("lighting", Point(), r"Invalid geometry for layer 'lighting'"),
         ("lighting", Point(math.nan, 6_581_000), r"Invalid geometry for layer 'lighting'"),
         ("measures", INSIDE, r"Layer 'measures' has no geometry\."),
