@@ -62,3 +62,17 @@ def as_xy_array(xy: npt.ArrayLike, *, name: str = "xy") -> npt.NDArray[np.float6
         msg = f"{name} holds a non-finite coordinate in row {bad}: {points[bad].tolist()}"
         raise ValueError(msg)
     return points
+
+
+def label_points(geometries: npt.ArrayLike) -> npt.NDArray[np.object_]:
+    """Return one point per geometry where a mark or label for it belongs.
+
+    Points are themselves, lines their middle (half their length along), areas a point
+    inside them (``point_on_surface``: the centroid may lie outside a bent area).
+    """
+    shapes = np.asarray(geometries, dtype=object)
+    points = shapely.point_on_surface(shapes)
+    lines = np.isin(shapely.get_type_id(shapes), (1, 5))  # LineString, MultiLineString
+    if lines.any():
+        points[lines] = shapely.line_interpolate_point(shapes[lines], 0.5, normalized=True)
+    return np.asarray(points, dtype=object)

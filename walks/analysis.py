@@ -24,6 +24,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
+from gis.analysis import label_points
 from gis.crs import to_wgs84
 from gis.dark import Stretch, dark_stretches
 from gis.hotspots import clusters, hot_spot_grid
@@ -72,8 +73,8 @@ def observation_frame(
 
 
 def representative_xy(frame: gpd.GeoDataFrame) -> NDArray[np.float64]:
-    """Return one point per feature (a point on lines and areas) as an (n, 2) array."""
-    points = shapely.point_on_surface(frame.geometry.to_numpy())
+    """Return one point per feature (lines' middles, points inside areas) as an (n, 2) array."""
+    points = label_points(frame.geometry.to_numpy())
     return np.asarray(shapely.get_coordinates(points), dtype=np.float64).reshape(-1, 2)
 
 

@@ -14,6 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+import shapely
+import shapely.errors
+
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedError, Text
 from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
@@ -24,7 +27,7 @@ from walks.cli_walks import add_walks_parser, run_walks
 from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
-from walks.model import Observation, ObservationDraft, Position
+from walks.model import DrawnShape, Observation, ObservationDraft, Position
 from walks.recording import choose_position, list_observations, record_observation
 from walks.startup import open_workspace
 from walks.workspace import Workspace
@@ -141,7 +144,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a photo (JPEG, PNG, WebP, HEIC); stored without its EXIF (repeatable)",
     )
-    add.add_argument("--crs", default="EPSG:4326", help="CRS of --lon/--lat (default EPSG:4326)")
+    add.add_argument(
+        "--wkt",
+        metavar="WKT",
+        help="a line or area instead of a point, e.g. 'LINESTRING (17.844 59.366, 17.846 59.367)'"
+        " (x/longitude first), for the categories that take them",
+    )
+    add.add_argument(
+        "--crs", default="EPSG:4326", help="CRS of --lon/--lat or --wkt (default EPSG:4326)"
+    )
     add.add_argument("--severity", type=int, help="severity level, e.g. 1–3")
     add.add_argument("--description", default="", help="free text")
     add.add_argument("--walk", help="the walk's number or UUID in the area")
@@ -231,7 +242,29 @@ def _cmd_area_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
     return 0
 
 
-def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position:
+def _shape(args: argparse.Namespace) -> DrawnShape:
+    if (args.lon, args.lat) != (None, None):
+        raise WalkError(
+            Text(
+                sv="Ange antingen --wkt eller --lon och --lat, inte båda.",
+                en="Give either --wkt or --lon and --lat, not both.",
+            )
+        )
+    try:
+        geometry = shapely.from_wkt(args.wkt)
+    except shapely.errors.GEOSException as error:
+        raise WalkError(
+            Text(
+                sv=f"--wkt {args.wkt!r} är ingen WKT-geometri ({error}).",
+                en=f"--wkt {args.wkt!r} is not a WKT geometry ({error}).",
+            )
+        ) from None
+    return DrawnShape(geometry, args.crs)
+
+
+def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position | DrawnShape:
+    if args.wkt is not None:
+        return _shape(args)
     half_typed = (args.lon is None) != (args.lat is None)
     position = (
         None

@@ -18,6 +18,7 @@ __all__ = [
     "Area",
     "AreaSummary",
     "Catalog",
+    "DrawnShape",
     "FieldSpec",
     "LayerSpec",
     "LightCondition",
@@ -41,11 +42,20 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class DrawnShape:
+    """A line or an area as the user drew or typed it, and its CRS (x/longitude first)."""
+
+    geometry: BaseGeometry
+    crs: str = "EPSG:4326"
+
+
+@dataclass(frozen=True, slots=True)
 class ObservationDraft:
     """What a user registers; the workspace turns it into a stored ``Observation``."""
 
     category: str
-    position: Position
+    position: Position | DrawnShape
+    """A point, or a line or area for the categories that take them (``LayerSpec.accepts``)."""
     created_by: str
     severity: int | None = None
     description: str = ""
@@ -83,6 +93,8 @@ class Observation:
     is_demo: bool
     fields: Mapping[str, object]
     light_condition: LightCondition | None = None
+    geometry_type: str = "Point"
+    """Point, LineString or Polygon; x/y and lon/lat are a point on a line or in an area."""
 
 
 PARTICIPANT_GROUPS: tuple[str, ...] = (

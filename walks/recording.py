@@ -6,11 +6,13 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+import numpy as np
+import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from gis.analysis import containing_keys, nearest_key
-from gis.crs import crs_from_user_input, to_storage_crs, to_wgs84
+from gis.analysis import containing_keys, label_points, nearest_key
+from gis.crs import SWEREF99_TM, crs_from_user_input, to_storage_crs, to_wgs84
 from gis.i18n import Text
 from gis.photos import Photo
 from layers.errors import FeatureValidationError
@@ -18,7 +20,7 @@ from layers.schema import OBSERVATION_FIELDS, PHOTOS_LAYER, WALKS_LAYER
 from layers.store import Area, Query, Record
 from walks.areas import find_area
 from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
-from walks.model import Observation, ObservationDraft, Position
+from walks.model import DrawnShape, Observation, ObservationDraft, Position
 from walks.planning import light_condition_at
 from walks.workspace import Workspace
 
@@ -251,7 +253,13 @@ def record_observation(
                 en=f"Category {spec.name!r} has no severity; leave it out.",
             )
         )
-    target, point = locate(workspace, draft.position, area=area)
+    geometry = None
+    if isinstance(draft.position, DrawnShape):
+        geometry = shape_to_storage(draft.position, accepts=spec.accepts, category=spec.name)
+        inside = label_points([geometry])[0]
+        target, point = locate(workspace, Position(inside.x, inside.y, SWEREF99_TM), area=area)
+    else:
+        target, point = locate(workspace, draft.position, area=area)
     moment = now or datetime.now(UTC)
     observed_at = draft.observed_at or moment
     wgs = to_wgs84(point)
@@ -285,15 +293,49 @@ def record_observation(
         target.slug,
         spec.name,
         values,
-        point,
+        point if geometry is None else geometry,
         actor=draft.created_by,
         children={PHOTOS_LAYER: photos} if photos else None,
     )
     return _observation(target.slug, spec.name, stored)
 
 
+def shape_to_storage(shape: DrawnShape, *, accepts: tuple[str, ...], category: str) -> BaseGeometry:
+    """Return a drawn line or area in SWEREF 99 TM, refusing kinds the category does not take.
+
+    Raises
+    ------
+    PositionError
+        A kind of geometry the category does not take, or coordinates that do not fit
+        the CRS.
+    gis.errors.UnknownCRSError
+        An unknown CRS.
+    """
+    kind = shape.geometry.geom_type
+    if kind not in accepts or kind == "Point":
+        kinds = ", ".join(k for k in accepts if k != "Point") or "-"
+        raise PositionError(
+            Text(
+                sv=f"Kategorin {category!r} tar inte {kind} som ritad form; den tar {kinds} "
+                "(och punkter som position).",
+                en=f"Category {category!r} does not take a drawn {kind}; it takes {kinds} "
+                "(and points as positions).",
+            )
+        )
+    geometry = to_storage_crs(shape.geometry, crs_from_user_input(shape.crs))
+    if not np.isfinite(shapely.get_coordinates(geometry)).all() or geometry.is_empty:
+        raise PositionError(
+            Text(
+                sv=f"Formen går inte att räkna om från {shape.crs} till SWEREF 99 TM.",
+                en=f"The shape cannot be transformed from {shape.crs} to SWEREF 99 TM.",
+            )
+        )
+    return geometry
+
+
 def _observation(slug: str, category: str, record: Record) -> Observation:
-    point = record["geometry"]
+    geometry = record["geometry"]
+    point = label_points([geometry])[0]
     wgs = to_wgs84(point)
     return Observation(
         uuid=record["uuid"],
@@ -312,6 +354,7 @@ def _observation(slug: str, category: str, record: Record) -> Observation:
         created_by=record["created_by"],
         is_demo=record["is_demo"],
         light_condition=record["light_condition"],
+        geometry_type=geometry.geom_type,
         fields={
             k: v for k, v in record.items() if k not in _COMMON and k not in ("fid", "geometry")
         },

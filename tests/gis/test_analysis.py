@@ -8,7 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from gis.analysis import Nearest, containing_keys, nearest_key
+from gis.analysis import Nearest, containing_keys, label_points, nearest_key
 
 # Nested areas in SWEREF 99 TM: a district, a neighbourhood inside it, a square inside that.
 DISTRICT = shapely.box(660_000, 6_580_000, 665_000, 6_586_000)
@@ -84,3 +84,13 @@ def test_an_empty_area_is_never_the_nearest() -> None:
     assert nearest is not None
     assert nearest.key == "square"
     assert math.isfinite(nearest.distance_m)
+
+
+def test_label_points_are_points_themselves_lines_middles_and_inside_areas() -> None:
+    bent = shapely.Polygon([(0, 0), (10, 0), (10, 10), (8, 10), (8, 2), (0, 2)])  # an L
+    shapes = [shapely.Point(3, 4), shapely.LineString([(0, 0), (10, 0), (10, 30)]), bent]
+    point, middle, inside = label_points(shapes)
+    assert (point.x, point.y) == (3, 4)
+    assert (middle.x, middle.y) == (10, 10)  # 20 m along a 40 m line
+    assert bent.contains(inside)
+    assert not bent.contains(bent.centroid)  # why not the centroid

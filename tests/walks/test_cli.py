@@ -765,3 +765,18 @@ def test_analyse_priority_prints_scores_with_their_terms(capsys, ws) -> None:
     scores = [o["score"] for o in report["observations"]]
     assert scores == sorted(scores, reverse=True)
     assert all(round(sum(o["terms"].values()), 3) == o["score"] for o in report["observations"])
+
+
+def test_a_line_given_as_wkt_is_stored_in_the_category_layer(capsys, ws, workspace_path) -> None:
+    line = f"LINESTRING ({LON} {LAT}, {LON + 0.001} {LAT})"
+    args = ["add", "--category", "lighting", "--field", "problem=missing", "--wkt", line]
+    code, out, _ = run(capsys, *args, "--json", *ws)
+    assert code == 0
+    stored = json.loads(out)
+    assert (stored["area"], stored["geometry_type"]) == ("hasselby-gard", "LineString")
+    frame = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="lighting")
+    assert sorted(set(frame.geom_type)) == ["LineString", "Point"]
+    code, _, err = run(capsys, *args, "--lon", str(LON), "--lat", str(LAT), *ws)
+    assert (code, "Give either --wkt or --lon and --lat, not both." in err) == (1, True)
+    code, _, err = run(capsys, "add", "--category", "lighting", "--wkt", "LINE (1 2)", *ws)
+    assert (code, "--wkt 'LINE (1 2)' is not a WKT geometry" in err) == (1, True)

@@ -5,15 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point, Polygon
 
 from gis.crs import to_wgs84
 from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
+from layers.store import Query
 from walks.errors import PositionError
 from walks.mapdata import overview_data
-from walks.model import LightCondition, ObservationDraft, ObservationStatus, Position
+from walks.model import (
+    DrawnShape,
+    LightCondition,
+    ObservationDraft,
+    ObservationStatus,
+    Position,
+)
 from walks.recording import (
     choose_position,
     distance_text,
@@ -136,3 +143,31 @@ def test_typed_coordinates_keep_their_crs() -> None:
 def test_one_typed_coordinate_alone_is_refused() -> None:
     with pytest.raises(PositionError, match="Give both coordinates"):
         choose_position(typed=(17.84, None), tapped=TAPPED)
+
+
+def test_a_dark_path_drawn_as_a_line_is_stored_as_a_line_marked_at_its_middle(
+    memory_workspace: Workspace,
+) -> None:
+    path = LineString([(17.8440, 59.3665), (17.8450, 59.3665)])
+    draft = ObservationDraft(
+        category="lighting", position=DrawnShape(path), created_by="tests",
+        fields={"problem": "missing"},
+    )  # fmt: skip
+    stored = record_observation(memory_workspace, draft)
+    assert (stored.area, stored.geometry_type) == ("hasselby-gard", "LineString")
+    assert (stored.lon, stored.lat) == pytest.approx((17.8445, 59.3665), abs=1e-6)
+    (record,) = memory_workspace.store.read_records(
+        "hasselby-gard", "lighting", Query(uuids=(stored.uuid,))
+    )
+    assert record["geometry"].geom_type == "LineString"
+    assert record["geometry"].length == pytest.approx(56.9, abs=0.5)  # 0.001° east at 59.37° N
+
+
+def test_a_category_refuses_a_drawn_kind_it_does_not_take(memory_workspace: Workspace) -> None:
+    area = Polygon([(17.844, 59.366), (17.845, 59.366), (17.845, 59.367), (17.844, 59.366)])
+    draft = ObservationDraft(
+        category="lighting", position=DrawnShape(area), created_by="tests",
+        fields={"problem": "dim"},
+    )  # fmt: skip
+    with pytest.raises(PositionError, match="does not take a drawn Polygon; it takes LineString"):
+        record_observation(memory_workspace, draft)
