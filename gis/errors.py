@@ -50,6 +50,15 @@ class GeometryBlobError(GisError):
     )
 
 
+class UnreadableFileError(GisError):
+    """A file that cannot be opened or read (missing, a folder, no permission)."""
+
+    template = Text(
+        sv="Filen {path} kunde inte läsas: {reason}.",
+        en="The file {path} could not be read: {reason}.",
+    )
+
+
 class VectorFileError(GisError):
     """A vector file that cannot be read or holds unusable geometry."""
 

@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from gis.crs import SWEREF99_TM, crs_from_user_input, infer_crs
-from gis.errors import MissingCRSError, VectorFileError
+from gis.errors import MissingCRSError, UnreadableFileError, VectorFileError
 from gis.i18n import Text
 
 if TYPE_CHECKING:
@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_VECTOR_FILE_BYTES = 200 * 1024 * 1024
+
+
+def read_file_bytes(path: Path, *, at_most: int | None = None) -> bytes:
+    """Return the bytes of ``path`` (the first ``at_most`` if given: a size check's read).
+
+    Raises
+    ------
+    UnreadableFileError
+        The file is missing, a folder, or cannot be read; the message names it and why.
+    """
+    try:
+        with path.open("rb") as file:
+            return file.read(-1 if at_most is None else at_most)
+    except OSError as error:
+        raise UnreadableFileError(path=str(path), reason=error.strerror or str(error)) from None
 
 
 def read_vector_file(

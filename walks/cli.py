@@ -18,6 +18,7 @@ import shapely
 import shapely.errors
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedError, Text
+from gis.io import read_file_bytes
 from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.cli_analyse import add_analyse_parser, run_analysis
@@ -286,15 +287,7 @@ def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position | D
 def _read_photos(paths: Sequence[Path], max_bytes: int) -> list[Photo]:
     photos = []
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise WalkError(
-                Text(
-                    sv=f"Fotot {path} kunde inte läsas: {error.strerror or error}.",
-                    en=f"The photo {path} could not be read: {error.strerror or error}.",
-                )
-            ) from None
+        data = read_file_bytes(path)
         photos.append(process_photo(data, max_bytes=max_bytes))
     return photos
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from gis.i18n import Text
+from gis.io import read_file_bytes
 from layers.errors import UnknownAreaError
 from layers.schema import INDICATORS_LAYER
 from layers.store import Area, Query
@@ -95,14 +96,7 @@ def _file_error(path: Path, sv: str, en: str) -> IndicatorInputError:
 
 def _read_text(path: Path) -> str:
     """Return the file's text: UTF-8 (with or without BOM), else Windows-1252 (Excel)."""
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_CSV_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise _file_error(
-            path, f"kunde inte läsas: {reason}.", f"could not be read: {reason}."
-        ) from None
+    data = read_file_bytes(path, at_most=MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
         limit = MAX_CSV_BYTES // (1024 * 1024)
         raise _file_error(

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from gis.crs import WGS84, to_storage_crs, to_wgs84
 from gis.gpx import gpx_to_line
 from gis.i18n import Text
-from gis.io import read_vector_file
+from gis.io import read_file_bytes, read_vector_file
 from gis.sun import CIVIL_TWILIGHT_DEG, SunTimes, sun_elevation_deg, sun_times
 from layers.schema import WALKS_LAYER
 from layers.store import Area, Record
@@ -163,16 +163,7 @@ def route_from_file(path: Path, *, crs: str | None = None) -> BaseGeometry:
         The file cannot be read, is hostile XML, or its CRS is unknown.
     """
     if path.suffix.lower() == ".gpx":
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise WalkError(
-                Text(
-                    sv=f"Filen {path} kunde inte läsas: {error.strerror or error}.",
-                    en=f"The file {path} could not be read: {error.strerror or error}.",
-                )
-            ) from None
-        return gpx_to_line(data)
+        return gpx_to_line(read_file_bytes(path))
     frame = read_vector_file(path, crs=crs, expected_extent=SWEDEN_3006)
     lines = [g for g in frame.geometry if g is not None and g.geom_type.endswith("LineString")]
     merged = shapely.line_merge(shapely.union_all(lines)) if lines else None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
+from gis.errors import UnreadableFileError
 from walks.cli import main
 from walks.indicators import (
     MAX_CSV_BYTES,
@@ -246,7 +247,7 @@ def test_a_file_that_is_not_csv_is_refused_naming_it(
 def test_a_missing_file_and_an_empty_name_are_refused(
     memory_workspace: Workspace, tmp_path: Path
 ) -> None:
-    with pytest.raises(IndicatorInputError, match=r"missing\.csv: could not be read"):
+    with pytest.raises(UnreadableFileError, match=r"missing\.csv could not be read"):
         add_indicator_from_csv(memory_workspace, SURVEY, tmp_path / "missing.csv", actor="t")
     with pytest.raises(IndicatorInputError, match="Give the indicator a name"):
         add_indicator_from_csv(memory_workspace, " ", tmp_path / "missing.csv", actor="t")
