@@ -1,7 +1,8 @@
 """Interactive web maps (folium/Leaflet) that work offline: Leaflet is served by the app.
 
 Only Leaflet itself is loaded; folium's other defaults (jQuery, Bootstrap, icon fonts) come
-from CDNs and are left out. Markers are drawn as Leaflet circle markers, which need nothing else.
+from CDNs and are left out. Markers are drawn as Leaflet circle markers, which need nothing else,
+and layers are switched with Leaflet's own layer control.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def web_map(
     lon, lat = centre_lon_lat
     fmap = OfflineMap(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True)
     if tiles_url:
-        folium.TileLayer(tiles=tiles_url, attr=attribution, max_zoom=19).add_to(fmap)
+        folium.TileLayer(
+            tiles=tiles_url, attr=attribution, max_zoom=19, name="OpenStreetMap"
+        ).add_to(fmap)
     return fmap
 
 
@@ -87,14 +90,37 @@ def add_polygons(
             mapping(geometry),
             style_function=lambda _feature, c=colour, f=fill: _style(c, f),
             tooltip=folium.Tooltip(escape(label)) if label else None,
+            control=False,  # background, not a layer to switch off
             **extra,
         ).add_to(fmap)
 
 
+def add_layer_group(fmap: folium.Map, name: str) -> folium.FeatureGroup:
+    """Add and return an overlay layer the layer control lists as ``name`` (escaped)."""
+    # Leaflet's layer control shows a layer's name as HTML.
+    group = folium.FeatureGroup(name=escape(name), overlay=True, control=True)
+    group.add_to(fmap)
+    return group
+
+
+def add_layer_control(fmap: folium.Map) -> None:
+    """Add Leaflet's layer control (``L.control.layers``, no extra JavaScript), expanded.
+
+    Add it last: it lists the layers added before it.
+    """
+    folium.LayerControl(collapsed=False).add_to(fmap)
+
+
 def add_points(
-    fmap: folium.Map, points: Sequence[tuple[float, float, str, str]], *, radius_px: int = 7
+    fmap: folium.Map | folium.FeatureGroup,
+    points: Sequence[tuple[float, float, str, str]],
+    *,
+    radius_px: int = 7,
 ) -> None:
-    """Add circle markers: (lon, lat, fill colour, tooltip text); the text is escaped."""
+    """Add circle markers: (lon, lat, fill colour, tooltip text); the text is escaped.
+
+    ``fmap`` may be a layer group (``add_layer_group``) to put them in.
+    """
     for lon, lat, colour, text in points:
         folium.CircleMarker(
             location=(lat, lon), radius=radius_px, color="#000000", weight=1, fill=True,

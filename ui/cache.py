@@ -16,10 +16,16 @@ from operator import attrgetter
 
 import streamlit as st
 
-from ui import maps
 from walks.areas import area_summaries
 from walks.config import settings_from_env
-from walks.mapdata import LocalMapData, area_map_data, overview_data, walk_map_data
+from walks.mapdata import (
+    AreasMapData,
+    LocalMapData,
+    ObservationFilter,
+    area_map_data,
+    areas_map_data,
+    walk_map_data,
+)
 from walks.model import Area, AreaSummary, Observation, Walk
 from walks.planning import list_walks
 from walks.recording import photo_thumbnails
@@ -102,13 +108,37 @@ def summaries() -> list[AreaSummary]:
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
-def _overview_svg(_workspace: Workspace, version: str, language: str) -> str:
-    return maps.overview_svg(overview_data(_workspace), language=language)
+def _areas_map(_workspace: Workspace, version: str, slugs: tuple[str, ...]) -> AreasMapData:
+    return areas_map_data(_workspace, slugs)
 
 
-def overview_svg(language: str) -> str:
-    """Return the overview map of every area and observation as SVG."""
-    return _overview_svg(*_current(), language)
+def _filter_key(observation_filter: ObservationFilter) -> str:
+    """Return the filter as text that is the same for equal filters (sets in sorted order)."""
+    fields = (
+        observation_filter.categories,
+        observation_filter.statuses,
+        observation_filter.light_conditions,
+        observation_filter.severities,
+    )
+    chosen = [None if values is None else sorted(map(str, values)) for values in fields]
+    return repr((chosen, observation_filter.positive))
+
+
+@st.cache_data(
+    show_spinner=False, max_entries=_ENTRIES, hash_funcs={ObservationFilter: _filter_key}
+)
+def _filtered_areas_map(
+    _workspace: Workspace,
+    version: str,
+    slugs: tuple[str, ...],
+    observation_filter: ObservationFilter,
+) -> AreasMapData:
+    return _areas_map(_workspace, version, slugs).filtered(observation_filter)
+
+
+def areas_map(slugs: list[str], observation_filter: ObservationFilter) -> AreasMapData:
+    """Return what the map of areas ``slugs`` shows with ``observation_filter`` applied."""
+    return _filtered_areas_map(*_current(), tuple(slugs), observation_filter)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

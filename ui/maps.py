@@ -1,4 +1,4 @@
-"""The app's maps drawn from ``walks.mapdata``: the overview as SVG, an area or a walk in folium.
+"""The app's maps drawn from ``walks.mapdata``: the overview as SVG, areas or a walk in folium.
 
 User text (names, titles, descriptions) goes into the maps as plain text; ``gis.svgmap`` and
 ``gis.webmap`` escape it.
@@ -9,10 +9,18 @@ from __future__ import annotations
 from html import escape
 
 from gis.svgmap import SvgPoint, SvgPolygon, map_svg
-from gis.webmap import OfflineMap, add_line, add_points, add_polygons, fitted_web_map
+from gis.webmap import (
+    OfflineMap,
+    add_layer_control,
+    add_layer_group,
+    add_line,
+    add_points,
+    add_polygons,
+    fitted_web_map,
+)
 from ui.i18n import t
-from walks.mapdata import LocalMapData, ObservationMark, OverviewData
-from walks.model import Catalog
+from walks.mapdata import AreasMapData, LocalMapData, ObservationMark, OverviewData
+from walks.model import Catalog, LightCondition, ObservationStatus
 
 WATER_LINE = "#6FA8DC"
 WATER_FILL = "#CFE5F5"
@@ -23,6 +31,17 @@ def mark_title(mark: ObservationMark, language: str) -> str:
     """Return ``"7. Belysning: description"`` (without the colon when there is no text)."""
     title = f"{mark.number}. {mark.category.in_language(language)}"
     return f"{title}: {mark.description}" if mark.description else title
+
+
+def mark_details(mark: ObservationMark, language: str) -> str:
+    """Return the mark's title and then severity, status and light, e.g. ``… · Hög · Ny``."""
+    parts = [mark_title(mark, language)]
+    if mark.severity_title is not None:
+        parts.append(f"{t('severity', language)}: {mark.severity_title.in_language(language)}")
+    parts.append(ObservationStatus(mark.status).label.in_language(language))
+    if mark.light_condition is not None:
+        parts.append(LightCondition(mark.light_condition).label.in_language(language))
+    return " · ".join(parts)
 
 
 def legend_html(catalog: Catalog, language: str) -> str:
@@ -74,4 +93,24 @@ def walk_web_map(data: LocalMapData, *, language: str, tiles_url: str | None) ->
     """Return the map of one walk: its route (dashed) and its numbered observations."""
     fmap = _local_map(data, language=language, tiles_url=tiles_url, zoom=16)
     add_points(fmap, [(m.lon, m.lat, m.colour, f"{m.number}. {m.description}") for m in data.marks])
+    return fmap
+
+
+def areas_web_map(data: AreasMapData, *, language: str, tiles_url: str | None) -> OfflineMap:
+    """Return the interactive map of some areas: water, boundaries, one layer per category.
+
+    Every category of the catalog gets its layer, empty or not, so that the layer control
+    lists the same categories whatever the filters let through.
+    """
+    fmap = fitted_web_map(data.focus, zoom=13, tiles_url=tiles_url)
+    if data.water:
+        add_polygons(fmap, [("", water) for water in data.water],
+                     colour=WATER_LINE, fill=WATER_FILL)  # fmt: skip
+    add_polygons(fmap, [(b.label, b.geometry) for b in data.boundaries], colour=BOUNDARY_LINE,
+                 attribution=t("web_map_credit", language))  # fmt: skip
+    for category in data.categories:
+        group = add_layer_group(fmap, category.title.in_language(language))
+        marks = [m for m in data.marks if m.category_name == category.name]
+        add_points(group, [(m.lon, m.lat, m.colour, mark_details(m, language)) for m in marks])
+    add_layer_control(fmap)
     return fmap

@@ -7,7 +7,16 @@ import re
 
 import shapely
 
-from gis.webmap import LEAFLET_BASE, add_line, add_points, add_polygons, fitted_web_map
+from gis.webmap import (
+    LEAFLET_BASE,
+    OSM_TILES,
+    add_layer_control,
+    add_layer_group,
+    add_line,
+    add_points,
+    add_polygons,
+    fitted_web_map,
+)
 
 # Hässelby gård, roughly, in WGS 84.
 AREA = shapely.box(17.83, 59.36, 17.86, 59.375)
@@ -50,3 +59,20 @@ def test_the_attribution_of_a_layer_is_trusted_html() -> None:
     found = re.search(r'"attribution": (".*?"),?\n', fmap.get_root().render())
     assert found is not None
     assert json.loads(found.group(1)) == link  # Leaflet shows it as HTML: a working link
+
+
+def test_layer_groups_are_listed_in_leaflets_own_layer_control_with_escaped_names() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=OSM_TILES)
+    add_polygons(fmap, [("Område", AREA)])
+    group = add_layer_group(fmap, HOSTILE)
+    add_points(group, [(17.84, 59.365, "#ff0000", "1. Belysning")])
+    add_layer_group(fmap, "Klotter")
+    add_layer_control(fmap)
+    html = fmap.get_root().render()
+    assert "L.control.layers(" in html
+    assert "cdn" not in html.lower()
+    overlays = re.search(r"overlays :\s*\{(.*?)\},", html, flags=re.DOTALL)
+    assert overlays is not None
+    names = [json.loads(n) for n in re.findall(r'^\s*(".*?") :', overlays.group(1), re.M)]
+    assert names == [ESCAPED, "Klotter"]  # the boundary is background, not a layer
+    assert '"OpenStreetMap" :' in html  # the tiles are the one base layer

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from uuid import uuid4
 
@@ -23,6 +24,7 @@ from layers.memory import MemoryStore
 from ui import state
 from walks.cli import main
 from walks.config import settings_from_env
+from walks.model import LightCondition, ObservationStatus
 from walks.recording import list_observations
 from walks.startup import open_workspace
 from walks.workspace import Workspace
@@ -89,10 +91,6 @@ def page(script: object, *, language: str = "sv") -> AppTest:
     return app.run()
 
 
-def overview_svg(app: AppTest) -> str:
-    return next(m.value for m in app.markdown if "<svg" in m.value)
-
-
 def leaflet_script(app: AppTest) -> str:
     """The JavaScript of the page's folium map, as st_folium sends it to the browser."""
     (component,) = app.get("component_instance")
@@ -120,14 +118,101 @@ def test_map_page_shows_areas_and_counts_in_swedish() -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert app.title[0].value == "Områden och iakttagelser"
-    svg = overview_svg(app)
-    assert "Hässelby gård" in svg
-    assert "Grimsta" in svg
-    assert "OpenStreetMap" in svg
+    script = leaflet_script(app)
+    assert "Hässelby gård" in script
+    assert "Grimsta" in script
+    assert "OpenStreetMap" in script
+    assert "Stockholms stad (CC0)" in script
     table = app.dataframe[0].value
     counts = dict(zip(table["Område"], table["Iakttagelser"], strict=True))
     assert counts["Hässelby gård"] == 8
     assert counts["Grimsta"] == 4
+
+
+def layer_names(script: str) -> list[str]:
+    """The overlay names of the map's layer control, in order."""
+    found = re.search(r"overlays :\s*\{(.*?)\},", script, flags=re.DOTALL)
+    assert found is not None, "the map has no layer control"
+    return [json.loads(name) for name in re.findall(r'^\s*(".*?") :', found.group(1), re.M)]
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_map_shows_every_area_and_a_layer_per_category() -> None:
+    app = page(_map_script)
+    assert not app.exception
+    script = leaflet_script(app)
+    assert "L.control.layers" in script
+    assert "cdn" not in script.lower()
+    for area in ("Hässelby gård", "Grimsta", "Smedshagen"):
+        assert area in script
+    catalog = the_apps_workspace().catalog
+    assert layer_names(script) == [escape(spec.title.sv) for spec in catalog.categories]
+    assert script.count("L.circleMarker(") == 15
+    assert app.caption[-1].value == "15 av 15 iakttagelser i valda områden visas."
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_choosing_one_area_shows_only_its_observations() -> None:
+    app = page(_map_script)
+    app.multiselect(key=state.MAP_AREAS_KEY).set_value(["grimsta"]).run()
+    assert not app.exception
+    script = leaflet_script(app)
+    assert "Gångtunneln är mörk" in script
+    assert "Lampan vid gångvägen är släckt" not in script
+    assert "Hässelby gård" not in script
+    assert script.count("L.circleMarker(") == 4
+    assert app.caption[-1].value == "4 av 4 iakttagelser i valda områden visas."
+    table = app.dataframe[0].value
+    assert len(table) == len(the_apps_workspace().areas())  # the counts cover every area
+    app.multiselect(key=state.MAP_AREAS_KEY).set_value([]).run()
+    assert not app.exception
+    assert leaflet_script(app).count("L.circleMarker(") == 0
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_a_category_filter_draws_only_that_category() -> None:
+    app = page(_map_script)
+    app.multiselect(key=state.MAP_CATEGORIES_KEY).set_value(["lighting"]).run()
+    assert not app.exception
+    script = leaflet_script(app)
+    assert script.count("L.circleMarker(") == 4
+    assert "Lampan vid gångvägen är släckt" in script
+    assert "Klotter på busskuren" not in script
+    assert app.caption[-1].value == "4 av 15 iakttagelser i valda områden visas."
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_status_light_and_kind_filters_narrow_what_is_drawn() -> None:
+    app = page(_map_script, language="en")
+    app.multiselect(key=state.MAP_STATUSES_KEY).set_value([ObservationStatus.ASSESSED]).run()
+    script = leaflet_script(app)
+    assert script.count("L.circleMarker(") == 1
+    assert "Samlingsplats efter skoltid" in script
+    app.multiselect(key=state.MAP_STATUSES_KEY).set_value(list(ObservationStatus))
+    app.multiselect(key=state.MAP_LIGHT_KEY).set_value([LightCondition.DARK]).run()
+    assert leaflet_script(app).count("L.circleMarker(") == 14
+    app.multiselect(key=state.MAP_LIGHT_KEY).set_value(list(LightCondition))
+    app.radio(key=state.MAP_KIND_KEY).set_value("positive").run()
+    script = leaflet_script(app)
+    assert script.count("L.circleMarker(") == 2
+    assert "Biblioteket är upplyst" in script
+    app.radio(key=state.MAP_KIND_KEY).set_value("problems")
+    app.multiselect(key=state.MAP_SEVERITIES_KEY).set_value([3]).run()
+    assert not app.exception
+    assert leaflet_script(app).count("L.circleMarker(") == 4
+    assert app.caption[-1].value == "4 of 15 observations in the chosen areas are shown."
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_a_tooltip_names_severity_status_and_light() -> None:
+    script = leaflet_script(page(_map_script))
+    assert (
+        "1. Belysning: DEMO: Lampan vid gångvägen är släckt. · Allvarlighet: Hög · Ny · Mörker"
+        in script
+    )
+    english = leaflet_script(page(_map_script, language="en"))
+    assert "8. Socially unsafe place" in english
+    assert "Severity: Medium · Assessed · Daylight" in english
 
 
 @pytest.mark.usefixtures("app_in_memory")
@@ -137,7 +222,7 @@ def test_switching_to_english_translates_the_page() -> None:
     assert not app.exception
     assert app.title[0].value == "Areas and observations"
     assert "Area" in app.dataframe[0].value.columns
-    assert "City of Stockholm (CC0)" in overview_svg(app)
+    assert "City of Stockholm (CC0)" in leaflet_script(app)
 
 
 def _help_script() -> None:
@@ -268,12 +353,12 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
     overview = page(_map_script)
     registering = page(_register_script)
     registering.selectbox(key=state.REGISTER_AREA_KEY).select("hasselby-gard").run()
-    assert "Lampan blinkar" not in overview_svg(overview)
+    assert "Lampan blinkar" not in leaflet_script(overview)
     assert "Lampan blinkar" not in leaflet_script(registering)
     register(registering, description="Lampan blinkar")
     assert registering.success
     overview.run()
-    assert "9. Belysning: Lampan blinkar" in overview_svg(overview)
+    assert "9. Belysning: Lampan blinkar" in leaflet_script(overview)
     table = overview.dataframe[0].value
     assert dict(zip(table["Område"], table["Iakttagelser"], strict=True))["Hässelby gård"] == 9
     registering.run()
@@ -281,7 +366,7 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
     registering.button(key=state.UNDO_KEY).click().run()
     assert registering.info[-1].value == "Nr 9 är borttagen."
     overview.run()
-    assert "Lampan blinkar" not in overview_svg(overview)
+    assert "Lampan blinkar" not in leaflet_script(overview)
     table = overview.dataframe[0].value
     assert dict(zip(table["Område"], table["Iakttagelser"], strict=True))["Hässelby gård"] == 8
     registering.run()
@@ -289,14 +374,14 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
 
 
 @pytest.mark.usefixtures("app_in_memory")
-def test_html_in_a_description_is_escaped_in_map_tooltips_and_the_svg() -> None:
+def test_html_in_a_description_is_escaped_in_every_map_script() -> None:
     registering = register(page(_register_script), description=HOSTILE)
     assert registering.success
     stored = list_observations(the_apps_workspace(), "hasselby-gard")
     assert stored[-1].description == HOSTILE
-    svg = overview_svg(page(_map_script))
-    assert ESCAPED in svg
-    assert HOSTILE not in svg
+    overview = leaflet_script(page(_map_script))
+    assert ESCAPED in overview
+    assert HOSTILE not in overview
     script = leaflet_script(registering.run())
     assert ESCAPED in script
     assert HOSTILE not in script
@@ -333,11 +418,11 @@ def test_a_registration_from_the_command_line_shows_on_the_next_rerun(
     gpkg_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     overview = page(_map_script)
-    assert "Lampan vid garaget" not in overview_svg(overview)
+    assert "Lampan vid garaget" not in leaflet_script(overview)
     lon, lat = HASSELBY_GARD
     args = ["add", "--category", "lighting", "--field", "problem=dim", "--lon", str(lon)]
     args += ["--lat", str(lat), "--description", "Lampan vid garaget"]
     assert main([*args, "--workspace", str(gpkg_workspace)]) == 0
     capsys.readouterr()
     overview.run()
-    assert "9. Belysning: Lampan vid garaget" in overview_svg(overview)
+    assert "9. Belysning: Lampan vid garaget" in leaflet_script(overview)
