@@ -1,4 +1,7 @@
-"""Running the app on a free localhost port, for the browser tests and the browser benchmark."""
+"""Running the app on a free localhost port, and browser pages that reach only it.
+
+For the browser tests and the browser benchmark.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,10 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Request, Route
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S: Final = 60.0
@@ -59,3 +65,24 @@ def running_app(workspace: Path | str, *, tiles: str | None = "none") -> Iterato
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def page_with_only_the_app(
+    browser: Browser, url: str, outside: list[str], *, width: int = 390, height: int = 844
+) -> Page:
+    """Return a page (phone size by default, Swedish) whose requests reach only the app.
+
+    Every other request is aborted and its URL added to ``outside``: a test that ends with
+    ``outside`` empty has shown that nothing left the machine.
+    """
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="sv-SE")
+
+    def only_the_app(route: Route, request: Request) -> None:
+        if request.url.startswith(url):
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", only_the_app)
+    return context.new_page()

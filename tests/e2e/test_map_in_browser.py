@@ -6,62 +6,16 @@ against a copy of the seeded workspace, every request that does not go to the ap
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+from playwright.sync_api import Browser, expect
 
-import pytest
-
-from tests.appserver import running_app
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-try:
-    from playwright.sync_api import Browser, Request, Route, expect, sync_playwright
-except ImportError:  # pragma: no cover
-    sync_playwright = None  # type: ignore[assignment]
-
-if sync_playwright is None or not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI needs playwright and Debian's chromium", pytrace=False)
-    pytest.skip("playwright or chromium not installed", allow_module_level=True)
-
-
-@pytest.fixture
-def app_url(workspace_path: Path) -> Iterator[str]:
-    with running_app(workspace_path) as url:
-        yield url
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
+from tests.appserver import page_with_only_the_app
 
 
 def test_the_map_page_draws_leaflet_with_a_layer_per_category_and_nothing_leaves(
     browser: Browser, app_url: str
 ) -> None:
     outside: list[str] = []
-
-    def only_the_app(route: Route, request: Request) -> None:
-        if request.url.startswith(app_url):
-            route.continue_()
-        else:
-            outside.append(request.url)
-            route.abort()
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    context.route("**/*", only_the_app)
-    page = context.new_page()
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
     page.goto(app_url)
     page.get_by_text("Områden och iakttagelser").wait_for(timeout=60_000)
     frame = page.frame_locator("iframe").first
@@ -79,4 +33,4 @@ def test_the_map_page_draws_leaflet_with_a_layer_per_category_and_nothing_leaves
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     assert "Stockholms stad (CC0)" in attribution
     assert outside == []  # nothing left the machine: no CDN, no tiles
-    context.close()
+    page.context.close()

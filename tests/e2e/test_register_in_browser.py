@@ -7,62 +7,18 @@ no CDN. With ``CI=true`` these tests must run: a missing browser fails them.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
+from playwright.sync_api import Browser, Page
 
-from tests.appserver import running_app
+from tests.appserver import page_with_only_the_app, running_app
 from tests.gis.test_photos import jpeg_with_gps
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-try:
-    from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
-except ImportError:  # pragma: no cover
-    sync_playwright = None  # type: ignore[assignment]
-
-if sync_playwright is None or not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI needs playwright and Debian's chromium", pytrace=False)
-    pytest.skip("playwright or chromium not installed", allow_module_level=True)
-
-
-@pytest.fixture
-def app_url(workspace_path: Path) -> Iterator[str]:
-    with running_app(workspace_path) as url:
-        yield url
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
 
 
 def phone(browser: Browser, url: str, outside: list[str]) -> Page:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
-
-    def only_the_app(route: Route, request: Request) -> None:
-        if request.url.startswith(url):
-            route.continue_()
-        else:
-            outside.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_the_app)
-    return context.new_page()
+    return page_with_only_the_app(browser, url, outside)
 
 
 def test_registering_by_tapping_the_map_stores_the_point(

@@ -1,0 +1,42 @@
+"""The browser and the running app every end-to-end test uses.
+
+Debian's Chromium, driven by Playwright, and the app started with ``streamlit run`` on a
+free localhost port against a copy of the seeded workspace. With ``CI=true`` these tests
+must run: a missing browser fails them instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.appserver import running_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def app_url(workspace_path: Path) -> Iterator[str]:
+    with running_app(workspace_path) as url:
+        yield url
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Debian's chromium", pytrace=False)
+        pytest.skip("Debian's chromium is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
