@@ -272,27 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "store"):
         run(QUICK if args.quick else FULL, args.out_dir / DEFAULT_OUT.name, quick=args.quick)
     about = {"machine": machine_info(), "git": git_revision()}
-    if args.only in (None, "first-run"):
-        first_run.run(
-            first_run.QUICK if args.quick else first_run.FULL,
-            args.out_dir / first_run.DEFAULT_OUT.name,
-            quick=args.quick,
-            about=about,
-        )
-    if args.only in (None, "analysis"):
-        analysis.run(
-            analysis.QUICK if args.quick else analysis.FULL,
-            args.out_dir / analysis.DEFAULT_OUT.name,
-            quick=args.quick,
-            about=about,
-        )
-    if args.only in (None, "dark"):
-        dark.run(
-            dark.QUICK if args.quick else dark.FULL,
-            args.out_dir / dark.DEFAULT_OUT.name,
-            quick=args.quick,
-            about=about,
-        )
+    for name, module in (("first-run", first_run), ("analysis", analysis), ("dark", dark)):
+        if args.only in (None, name):
+            plan = module.QUICK if args.quick else module.FULL
+            out = args.out_dir / module.DEFAULT_OUT.name
+            module.run(plan, out, quick=args.quick, about=about)
     return 0
 
 

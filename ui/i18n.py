@@ -46,12 +46,6 @@ TEXTS: Final[dict[str, Text]] = {
         "observations.",
     ),
     "legend": Text(sv="Teckenförklaring", en="Legend"),
-    "map_credit": Text(
-        sv="Områdesgränser och vatten: Stockholms stad (CC0). "
-        "Demodata delvis från © OpenStreetMap contributors (ODbL).",
-        en="Area boundaries and water: City of Stockholm (CC0). "
-        "Demo data partly from © OpenStreetMap contributors (ODbL).",
-    ),
     # Trusted HTML (a link), shown in the interactive maps' attribution control.
     "web_map_credit": Text(
         sv=f"Gränser och vatten: Stockholms stad (CC0) · Demodata delvis {OSM_ATTRIBUTION}",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from html import escape
 
-from gis.svgmap import SvgPoint, SvgPolygon, map_svg
 from gis.webmap import (
     OfflineMap,
     add_layer_control,
@@ -19,7 +18,7 @@ from gis.webmap import (
     fitted_web_map,
 )
 from ui.i18n import t
-from walks.mapdata import AreasMapData, LocalMapData, ObservationMark, OverviewData
+from walks.mapdata import AreasMapData, LocalMapData, ObservationMark
 from walks.model import Catalog, LightCondition, ObservationStatus
 
 WATER_LINE = "#6FA8DC"
@@ -50,16 +49,6 @@ def legend_html(catalog: Catalog, language: str) -> str:
         f'<span style="color:{spec.style.colour};-webkit-text-stroke:1px #000">●</span> '
         f"{escape(spec.title.in_language(language))}"
         for spec in catalog.categories
-    )
-
-
-def overview_svg(data: OverviewData, *, language: str) -> str:
-    """Return the static overview map: every area (labelled) and observation, on water."""
-    return map_svg(
-        [SvgPolygon(area.geometry, label=area.label, fill="#ffffff") for area in data.areas],
-        [SvgPoint(m.x, m.y, m.colour, mark_title(m, language)) for m in data.marks],
-        background=data.water,
-        caption=t("map_credit", language),
     )
 
 

@@ -8,6 +8,7 @@ results put into terms of the area: observation numbers, categories, walks.
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from layers.store import Area, Query
 from layers.values import MeasureStatus, ReferenceKind
 from walks.areas import SWEDEN_3006, find_area
 from walks.errors import WalkError
+from walks.model import Walk
 from walks.planning import list_walks
 from walks.reference import reference_points
 from walks.workspace import Workspace
@@ -50,6 +52,26 @@ OPEN_MEASURES: Final = frozenset(
     {MeasureStatus.PROPOSED, MeasureStatus.DECIDED, MeasureStatus.IN_PROGRESS}
 )
 SUMMARY_COLUMNS: Final = ("uuid", "number", "status", "severity", "light_condition", "walk_uuid")
+
+
+class AnalysisError(WalkError):
+    """An analysis that cannot run as asked: no routes, no such walk, an unusable file."""
+
+
+def _check_metres(value: float, name: str, *, zero: bool) -> None:
+    """Refuse a distance or radius that is not a finite number of metres (> 0, or ≥ 0)."""
+    if math.isfinite(value) and (value > 0 or (zero and value == 0)):
+        return
+    bound = (
+        Text(sv="0 eller mer", en="0 or more") if zero else Text(sv="mer än 0", en="more than 0")
+    )
+    names = {"distance": Text(sv="avstånd", en="distance"), "radius": Text(sv="radie", en="radius")}
+    raise AnalysisError(
+        Text(
+            sv=f"Ogiltig {names[name].sv} {value:g} m: ange meter, {bound.sv}.",
+            en=f"Invalid {names[name].en} {value:g} m: give metres, {bound.en}.",
+        )
+    )
 
 
 def observation_frame(
@@ -192,6 +214,7 @@ def observations_near(workspace: Workspace, area: str, *, distance_m: float = 50
     stops and schools within the distance; for each crime-exposed place: the open
     measures (not done, not cancelled) on observations within the distance.
     """
+    _check_metres(distance_m, "distance", zero=True)
     target = find_area(workspace, area)
     frame = observation_frame(workspace, target.slug)
     xy = representative_xy(frame)
@@ -292,6 +315,15 @@ def find_hotspots(
     has enough observations, a Getis-Ord Gi* grid of cells ``2 × radius_m`` wide adds the
     cells that are significantly hot (p < 0.05, z > 0).
     """
+    _check_metres(radius_m, "radius", zero=False)
+    if min_count < 1:
+        raise AnalysisError(
+            Text(
+                sv=f"Minsta antal {min_count} går inte: det ska vara minst 1 (iakttagelsen själv).",
+                en=f"A least count of {min_count} cannot be: it must be 1 or more "
+                "(the observation itself).",
+            )
+        )
     chosen = [find_area(workspace, a) for a in areas] if areas else workspace.areas()
     wanted = workspace.catalog.category(category).name if category else None
     hotspots: list[Hotspot] = []
@@ -380,10 +412,6 @@ class DarkReport:
     def total_dark_m(self) -> float:
         """The dark length of every route together, in metres."""
         return round(sum(route.dark_m for route in self.routes), 2)
-
-
-class AnalysisError(WalkError):
-    """An analysis that cannot run as asked: no routes, no such walk, an unusable file."""
 
 
 def _routes(
@@ -502,8 +530,7 @@ class ChangeReport:
     """Observations of the second walk with nothing like them in the first."""
 
 
-def _walk_frame(workspace: Workspace, slug: str, number: str) -> gpd.GeoDataFrame:
-    walks = {str(w.number): w for w in list_walks(workspace, slug)}
+def _walk_uuid(walks: dict[str, Walk], number: str) -> str:
     walk = walks.get(number.strip())
     if walk is None:
         listed = ", ".join(sorted(walks, key=int)) or "-"
@@ -513,8 +540,7 @@ def _walk_frame(workspace: Workspace, slug: str, number: str) -> gpd.GeoDataFram
                 en=f"The area has no walk no. {number}. Walks: {listed}.",
             )
         )
-    frame = observation_frame(workspace, slug, columns=("number", "walk_uuid"))
-    return frame[frame["walk_uuid"] == walk.uuid].reset_index(drop=True)
+    return walk.uuid
 
 
 def walk_changes(
@@ -531,9 +557,13 @@ def walk_changes(
     AnalysisError
         A walk number the area does not have.
     """
+    _check_metres(distance_m, "distance", zero=True)
     target = find_area(workspace, area)
-    first = _walk_frame(workspace, target.slug, before)
-    second = _walk_frame(workspace, target.slug, after)
+    walks = {str(w.number): w for w in list_walks(workspace, target.slug)}
+    first_uuid, second_uuid = _walk_uuid(walks, before), _walk_uuid(walks, after)
+    frame = observation_frame(workspace, target.slug, columns=("number", "walk_uuid"))
+    first = frame[frame["walk_uuid"] == first_uuid].reset_index(drop=True)
+    second = frame[frame["walk_uuid"] == second_uuid].reset_index(drop=True)
     matching = match_points(
         representative_xy(first), first["category"].tolist(),
         representative_xy(second), second["category"].tolist(), distance_m=distance_m,

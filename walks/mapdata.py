@@ -121,16 +121,6 @@ class AreasMapData:
 
 
 @dataclass(frozen=True, slots=True)
-class OverviewData:
-    """Every area (labelled) and observation of a workspace, in EPSG:3006, for a static map."""
-
-    areas: tuple[Shape, ...]
-    marks: tuple[ObservationMark, ...]
-    water: tuple[BaseGeometry, ...]
-    """The shipped water bodies (EPSG:3006)."""
-
-
-@dataclass(frozen=True, slots=True)
 class LocalMapData:
     """One area or one walk, in WGS 84, for an interactive map."""
 
@@ -179,17 +169,6 @@ def observation_marks(
             )
         )
     return tuple(marks)
-
-
-def overview_data(workspace: Workspace) -> OverviewData:
-    """Return every area of the workspace and its observations, for the overview map."""
-    areas = workspace.areas()
-    observations = [o for area in areas for o in list_observations(workspace, area.slug)]
-    return OverviewData(
-        areas=tuple(Shape(area.name, area.boundary) for area in areas),
-        marks=observation_marks(workspace.catalog, observations),
-        water=shipped_water(workspace.settings.data_dir),
-    )
 
 
 def filter_marks(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -219,3 +220,20 @@ def test_an_observation_on_a_dark_stretch_of_a_planned_route_scores_for_it(
     lit = observe(empty, X0 + 5, Y0 + 8)  # beside a lamp: lit
     terms = {p.number: p.terms["dark_stretch"] for p in prioritise(empty, "test").observations}
     assert terms == {on_dark: 1.0, lit: 0.0}
+
+
+@pytest.mark.parametrize(
+    ("run", "message"),
+    [
+        (lambda w: find_hotspots(w, ["test"], radius_m=-3), r"Invalid radius -3 m"),
+        (lambda w: find_hotspots(w, ["test"], min_count=0), r"least count of 0"),
+        (lambda w: observations_near(w, "test", distance_m=math.nan), r"Invalid distance nan m"),
+        (lambda w: walk_changes(w, "test", before="1", after="1", distance_m=-1),
+         r"Invalid distance -1 m: give metres, 0 or more"),
+    ],
+)  # fmt: skip
+def test_a_distance_or_count_that_cannot_be_is_refused_before_anything_is_read(
+    empty: Workspace, run: Callable[[Workspace], object], message: str
+) -> None:
+    with pytest.raises(AnalysisError, match=message):
+        run(empty)

@@ -13,7 +13,7 @@ from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
 from layers.store import Query
 from walks.errors import PositionError
-from walks.mapdata import overview_data
+from walks.mapdata import areas_map_data
 from walks.model import (
     DrawnShape,
     LightCondition,
@@ -99,8 +99,8 @@ def test_html_in_text_is_stored_and_mapped_as_typed(memory_workspace: Workspace)
     record_observation(memory_workspace, draft(description=text))
     listed = list_observations(memory_workspace, "hasselby-gard")
     assert [o.description for o in listed].count(text) == 1
-    # Escaping is the drawing's job (tests/gis/test_svgmap.py, tests/gis/test_webmap.py).
-    marks = overview_data(memory_workspace).marks
+    # Escaping is the drawing's job (tests/gis/test_webmap.py, tests/ui/test_pages.py).
+    marks = areas_map_data(memory_workspace, ["hasselby-gard"]).marks
     assert [m.description for m in marks].count(text) == 1
 
 
