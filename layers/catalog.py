@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final, Literal, cast
 
 from gis.i18n import Text
+from gis.symbols import SHAPES
 from layers.errors import CatalogError, UnknownLayerError
 
 DEFAULT_CATALOG_PATH: Final = Path(__file__).with_name("catalog.toml")
@@ -24,20 +25,8 @@ FIELD_TYPES: Final[tuple[str, ...]] = ("text", "integer", "real", "boolean", "da
 GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon", "Geometry"]
 """``Geometry``: any kind (GeoPackage's GEOMETRY), for reference layers of mixed content."""
 CATEGORY_GEOMETRIES: Final[tuple[str, ...]] = ("Point", "LineString", "Polygon")
-MARKERS: Final[tuple[str, ...]] = (
-    "circle",
-    "square",
-    "triangle",
-    "diamond",
-    "star",
-    "pentagon",
-    "hexagon",
-    "octagon",
-    "cross_fill",
-    "semi_circle",
-    "half_square",
-    "equilateral_triangle",
-)
+MARKERS: Final = SHAPES
+"""The marker shapes a category may use (QGIS's names)."""
 RESERVED_TABLE_PREFIXES: Final = ("gpkg_", "sqlite_", "rtree_")
 """Table names GeoPackage and SQLite keep for themselves."""
 EnumClass = type[StrEnum]
@@ -88,6 +77,11 @@ class SeverityScale:
 
     name: str
     levels: tuple[AllowedValue, ...]
+
+    def title_of(self, value: object, language: str) -> str:
+        """Return the title of level ``value`` in ``language``, or the value itself."""
+        level = next((level for level in self.levels if level.value == value), None)
+        return level.title.in_language(language) if level is not None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
