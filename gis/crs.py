@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -103,3 +104,13 @@ def infer_crs(
         if shapely.is_valid(projected) and expected_extent.contains(projected):
             fitting.append(candidate)
     return fitting[0] if len(fitting) == 1 else None
+
+
+def xy_to_wgs84(
+    x: npt.ArrayLike, y: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return SWEREF 99 TM eastings/northings as WGS 84 longitudes and latitudes (arrays)."""
+    lon, lat = _transformer(SWEREF99_TM, WGS84).transform(
+        np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    )
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)

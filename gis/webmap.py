@@ -1,21 +1,38 @@
 """Interactive web maps (folium/Leaflet) that work offline: Leaflet is served by the app.
 
-Only Leaflet itself is loaded; folium's other defaults (jQuery, Bootstrap, icon fonts) come
-from CDNs and are left out. Markers are drawn as Leaflet circle markers, which need nothing else,
-and layers are switched with Leaflet's own layer control.
+Leaflet and the plugins used here (marker clustering, heat map, drawing) are served by the
+app from ``static/vendor``; folium's other defaults (jQuery, Bootstrap, icon fonts) come
+from CDNs and are left out. Layers are switched with Leaflet's own layer control.
+
+Many thousand points go to the browser as a few compact columns (``add_compact_points``)
+rather than one folium object each: 100,000 observations make about 1.3 MB.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Any, Final
 
 import folium
+import numpy as np
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import Draw
+from jinja2 import Template
+from numpy.typing import NDArray
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-LEAFLET_BASE: Final = "/app/static/vendor/leaflet"
+from gis.symbols import marker_svg
+
+VENDOR: Final = "/app/static/vendor"
+LEAFLET_BASE: Final = f"{VENDOR}/leaflet"
+MAX_ZOOM: Final = 19
+"""The closest zoom (clustering needs one; OpenStreetMap's tiles go this far)."""
 OSM_TILES: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION: Final = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -43,9 +60,10 @@ def web_map(
     """
     lon, lat = centre_lon_lat
     fmap = OfflineMap(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True)
+    fmap.options["maxZoom"] = MAX_ZOOM  # folium's max_zoom reaches only its own tile layer
     if tiles_url:
         folium.TileLayer(
-            tiles=tiles_url, attr=attribution, max_zoom=19, name="OpenStreetMap"
+            tiles=tiles_url, attr=attribution, max_zoom=MAX_ZOOM, name="OpenStreetMap"
         ).add_to(fmap)
     return fmap
 
@@ -95,20 +113,24 @@ def add_polygons(
         ).add_to(fmap)
 
 
-def add_layer_group(fmap: folium.Map, name: str) -> folium.FeatureGroup:
-    """Add and return an overlay layer the layer control lists as ``name`` (escaped)."""
+def add_layer_group(fmap: folium.Map, name: str, *, show: bool = True) -> folium.FeatureGroup:
+    """Add and return an overlay layer the layer control lists as ``name`` (escaped).
+
+    With ``show`` False the layer starts switched off.
+    """
     # Leaflet's layer control shows a layer's name as HTML.
-    group = folium.FeatureGroup(name=escape(name), overlay=True, control=True)
+    group = folium.FeatureGroup(name=escape(name), overlay=True, control=True, show=show)
     group.add_to(fmap)
     return group
 
 
-def add_layer_control(fmap: folium.Map) -> None:
-    """Add Leaflet's layer control (``L.control.layers``, no extra JavaScript), expanded.
+def add_layer_control(fmap: folium.Map, *, collapsed: bool = False) -> None:
+    """Add Leaflet's layer control (``L.control.layers``, no extra JavaScript).
 
-    Add it last: it lists the layers added before it.
+    Add it last: it lists the layers added before it. Collapsed, it is a button that
+    opens the list (on a phone the open list would cover the map).
     """
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=collapsed).add_to(fmap)
 
 
 def add_points(
@@ -138,3 +160,418 @@ def add_line(
         [(y, x) for x, y in line.coords], color=colour, weight=4, dash_array="8 6",
         tooltip=folium.Tooltip(escape(label)) if label else None,
     ).add_to(fmap)  # fmt: skip
+
+
+# ------------------------------------------------------------------ many points, compactly
+MARKERCLUSTER_JS: Final = ("markercluster", f"{VENDOR}/markercluster/leaflet.markercluster.js")
+MARKERCLUSTER_CSS: Final = ("markercluster_css", f"{VENDOR}/markercluster/MarkerCluster.css")
+HEAT_JS: Final = ("leaflet_heat", f"{VENDOR}/heat/leaflet-heat.js")
+CLUSTER_UNTIL_ZOOM: Final = 17
+"""From this zoom level on, every marker is drawn on its own."""
+_NO_MARKER: Final = 0x80
+"""Set in a point's symbol byte: the point goes into the heat map only (its feature is drawn
+as a line or an area)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PointSymbol:
+    """How one kind of point is drawn: a coloured shape, and its title for tooltips."""
+
+    title: str
+    """Plain text; escaped where it is shown."""
+    colour: str
+    """``#RRGGBB``."""
+    shape: str
+    """One of ``gis.symbols.SHAPES``."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedPoints:
+    """Points in WGS 84 with a symbol, a number and a place name each (columns of equal length).
+
+    A point's tooltip reads ``7. Belysning (Hässelby gård)``: its number, its symbol's title
+    and its place.
+    """
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    symbol: NDArray[np.integer[Any]]
+    """Index into the symbols of ``add_compact_points``."""
+    number: NDArray[np.integer[Any]]
+    place: NDArray[np.integer[Any]]
+    """Index into ``places``."""
+    places: tuple[str, ...]
+    marker: NDArray[np.bool_] | None = None
+    """False where a point goes into the heat map only (its feature is drawn otherwise)."""
+
+
+def _base64(values: NDArray[Any], dtype: str) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _quantised(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> dict[str, Any]:
+    """Return positions as 16-bit steps from the south-west corner (under 1 m in a city)."""
+    if len(lon) == 0:
+        return {"lon0": 0.0, "lat0": 0.0, "step": 1.0, "lon": "", "lat": ""}
+    lon0, lat0 = float(lon.min()), float(lat.min())
+    span = max(float(lon.max()) - lon0, float(lat.max()) - lat0)
+    step = max(span / 65535.0, 1e-7)
+    return {
+        "lon0": lon0,
+        "lat0": lat0,
+        "step": step,
+        "lon": _base64(np.rint((lon - lon0) / step), "<u2"),
+        "lat": _base64(np.rint((lat - lat0) / step), "<u2"),
+    }
+
+
+def _script_json(value: object) -> str:
+    """Return ``value`` as JSON that is safe inside an HTML ``<script>`` element."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _CompactPoints(JSCSSMixin):
+    """Numbered points drawn by the browser from compact columns, clustered per symbol."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var data = {{ this.data }};
+          var groups = [{% for g in this.groups %}{{ g.get_name() }},{% endfor %}];
+          function bytes(text) {
+            var raw = atob(text), out = new Uint8Array(raw.length);
+            for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+            return out;
+          }
+          function escapeHtml(text) {
+            return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
+              .replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+          }
+          var qlon = new Uint16Array(bytes(data.at.lon).buffer);
+          var qlat = new Uint16Array(bytes(data.at.lat).buffer);
+          var symbol = bytes(data.symbol), place = bytes(data.place);
+          var number = new Uint32Array(bytes(data.number).buffer);
+          var icons = data.symbols.map(function (s) {
+            return L.divIcon({html: s.svg, className: 'safewalk-marker',
+                              iconSize: [s.size, s.size]});
+          });
+          function clusterIcon(colour) {
+            return function (cluster) {
+              var n = cluster.getChildCount(), size = n < 100 ? 30 : n < 1000 ? 36 : 42;
+              return L.divIcon({
+                html: '<div style="background:' + colour + ';border:2px solid #000;' +
+                      'border-radius:50%;width:' + size + 'px;height:' + size + 'px;' +
+                      'display:flex;align-items:center;justify-content:center;' +
+                      'font:bold 12px sans-serif;color:#000;' +
+                      'text-shadow:0 0 3px #fff,0 0 3px #fff">' + n + '</div>',
+                className: 'safewalk-cluster', iconSize: [size, size]});
+            };
+          }
+          var clusters = data.symbols.map(function (s) {
+            return L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
+              disableClusteringAtZoom: {{ this.cluster_until }},
+              iconCreateFunction: clusterIcon(s.colour)});
+          });
+          function label() {
+            if (!this.getTooltip()) {
+              var i = this.options.index;
+              this.bindTooltip(escapeHtml(number[i] + '. ' + data.symbols[symbol[i] & 127].title +
+                                          ' (' + data.places[place[i]] + ')'));
+            }
+          }
+          var lists = data.symbols.map(function () { return []; });
+          var heat = [];
+          for (var i = 0; i < number.length; i++) {
+            var at = [data.at.lat0 + qlat[i] * data.at.step, data.at.lon0 + qlon[i] * data.at.step];
+            heat.push(at);
+            if (symbol[i] & 128) { continue; }
+            var marker = L.marker(at, {icon: icons[symbol[i]], index: i, keyboard: false});
+            marker.on('add', label);
+            lists[symbol[i]].push(marker);
+          }
+          clusters.forEach(function (cluster, k) {
+            cluster.addLayers(lists[k]);
+            groups[k].addLayer(cluster);
+          });
+          {% if this.heat_group %}
+          {{ this.heat_group.get_name() }}.addLayer(
+            L.heatLayer(heat, {radius: 18, blur: 15, minOpacity: 0.3}));
+          {% endif %}
+        })();
+        {% endmacro %}
+        """
+    )
+    default_js = [MARKERCLUSTER_JS, HEAT_JS]  # noqa: RUF012 - folium's API
+    default_css = [MARKERCLUSTER_CSS]  # noqa: RUF012
+
+    def __init__(
+        self,
+        data: str,
+        groups: Sequence[folium.FeatureGroup],
+        heat_group: folium.FeatureGroup | None,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CompactPoints"
+        self.data = data
+        self.groups = list(groups)
+        self.heat_group = heat_group
+        self.cluster_until = CLUSTER_UNTIL_ZOOM
+
+
+def add_compact_points(
+    fmap: folium.Map,
+    points: NumberedPoints,
+    symbols: Sequence[PointSymbol],
+    groups: Sequence[folium.FeatureGroup],
+    *,
+    heat_group: folium.FeatureGroup | None = None,
+    marker_px: int = 16,
+) -> None:
+    """Draw ``points`` as clustered markers, symbol ``k``'s into ``groups[k]``; a heat map too.
+
+    The browser builds the markers from compact columns (about 13 bytes a point) and
+    gives each one its tooltip when it is first shown. ``heat_group`` (a layer the user
+    switches on) gets a heat map of every point, those without markers included.
+    """
+    if len(symbols) != len(groups) or len(symbols) > _NO_MARKER:
+        msg = f"{len(symbols)} symbols for {len(groups)} layers (at most {_NO_MARKER})"
+        raise ValueError(msg)
+    symbol = np.asarray(points.symbol, dtype=np.uint8)
+    if points.marker is not None:
+        symbol = np.where(points.marker, symbol, symbol | _NO_MARKER).astype(np.uint8)
+    data = {
+        "at": _quantised(np.asarray(points.lon, float), np.asarray(points.lat, float)),
+        "symbol": _base64(symbol, "u1"),
+        "place": _base64(points.place, "u1"),
+        "number": _base64(points.number, "<u4"),
+        "places": list(points.places),
+        "symbols": [
+            {"title": s.title, "colour": s.colour, "size": marker_px,
+             "svg": marker_svg(s.shape, s.colour, size=marker_px)}
+            for s in symbols
+        ],
+    }  # fmt: skip
+    fmap.add_child(_CompactPoints(_script_json(data), groups, heat_group))
+
+
+class _CanvasPoints(MacroElement):
+    """Small circles drawn on one canvas (cheap for thousands), with escaped tooltips."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var data = {{ this.data }};
+          var group = {{ this.group.get_name() }};
+          function bytes(text) {
+            var raw = atob(text), out = new Uint8Array(raw.length);
+            for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+            return out;
+          }
+          function escapeHtml(text) {
+            return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
+              .replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+          }
+          var qlon = new Uint16Array(bytes(data.at.lon).buffer);
+          var qlat = new Uint16Array(bytes(data.at.lat).buffer);
+          var renderer = L.canvas({padding: 0.5});
+          for (var i = 0; i < qlon.length; i++) {
+            var at = [data.at.lat0 + qlat[i] * data.at.step, data.at.lon0 + qlon[i] * data.at.step];
+            var name = data.names[i];
+            L.circleMarker(at, {renderer: renderer, radius: 4, weight: 1, color: '#000000',
+                                fillColor: data.colour, fillOpacity: 0.9})
+              .bindTooltip(escapeHtml(name ? data.title + ': ' + name : data.title))
+              .addTo(group);
+          }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: str, group: folium.FeatureGroup) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CanvasPoints"
+        self.data = data
+        self.group = group
+
+
+def add_canvas_points(
+    group: folium.FeatureGroup,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    *,
+    title: str,
+    colour: str,
+    names: Sequence[str] | None = None,
+) -> None:
+    """Add small circles to ``group``, each titled ``title`` or ``title: name`` (escaped)."""
+    data = {
+        "at": _quantised(np.asarray(lon, float), np.asarray(lat, float)),
+        "title": title,
+        "colour": colour,
+        "names": list(names) if names is not None else [""] * len(lon),
+    }
+    group.add_child(_CanvasPoints(_script_json(data), group))
+
+
+def add_shapes(
+    group: folium.Map | folium.FeatureGroup,
+    shapes: Sequence[tuple[BaseGeometry, str]],
+    *,
+    colour: str,
+    fill: bool = True,
+    dashed: bool = False,
+    weight: int = 4,
+) -> None:
+    """Add WGS 84 lines or areas, one GeoJSON layer for all, each with its (escaped) tooltip."""
+    if not shapes:
+        return
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": mapping(geometry),
+             "properties": {"label": escape(label)}}
+            for geometry, label in shapes
+        ],
+    }  # fmt: skip
+    style = {"color": colour, "weight": weight, "fill": fill, "fillColor": colour,
+             "fillOpacity": 0.35 if fill else 0,
+             "dashArray": "8 6" if dashed else None}  # fmt: skip
+    folium.GeoJson(
+        collection,
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        control=False,
+    ).add_to(group)
+
+
+# ------------------------------------------------------------------ choropleth and legend
+CHOROPLETH_COLOURS: Final = ("#FFFFB2", "#FECC5C", "#FD8D3C", "#F03B20", "#BD0026")
+"""Five classes from low to high (ColorBrewer YlOrRd, readable for colour-blind viewers)."""
+
+
+def class_breaks(values: Sequence[float], classes: int = len(CHOROPLETH_COLOURS)) -> list[float]:
+    """Return ``classes + 1`` equal-interval limits from the lowest value to the highest."""
+    low, high = min(values), max(values)
+    if high == low:
+        return [low] * (classes + 1)
+    return [low + (high - low) * k / classes for k in range(classes + 1)]
+
+
+def class_colour(value: float, breaks: Sequence[float]) -> str:
+    """Return the colour of the class ``value`` falls in (the highest class includes its top)."""
+    for k in range(len(breaks) - 1):
+        if value <= breaks[k + 1]:
+            return CHOROPLETH_COLOURS[k]
+    return CHOROPLETH_COLOURS[-1]
+
+
+def add_choropleth(
+    group: folium.FeatureGroup,
+    areas: Sequence[tuple[BaseGeometry, str, float | None]],
+    *,
+    no_value: str,
+) -> list[float]:
+    """Fill each WGS 84 area by its value's class; return the class limits.
+
+    Tooltips read ``label: value`` (escaped); an area without a value is hatched grey and
+    its tooltip says ``no_value``.
+    """
+    values = [value for _, _, value in areas if value is not None]
+    breaks = class_breaks(values) if values else []
+    features = []
+    for geometry, label, value in areas:
+        shown = no_value if value is None else f"{value:,.1f}".replace(",", " ")
+        colour = "#BBBBBB" if value is None else class_colour(value, breaks)
+        features.append({
+            "type": "Feature", "geometry": mapping(geometry),
+            "properties": {"label": escape(f"{label}: {shown}"), "colour": colour},
+        })  # fmt: skip
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda feature: {
+            "color": "#333333", "weight": 1, "fillColor": feature["properties"]["colour"],
+            "fillOpacity": 0.6,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        control=False,
+    ).add_to(group)  # fmt: skip
+    return breaks
+
+
+class _Legend(MacroElement):
+    """A box of trusted HTML in a corner of the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var legend = L.control({position: {{ this.position|tojson }}});
+          legend.onAdd = function () {
+            var box = L.DomUtil.create('div', 'safewalk-legend');
+            box.style.cssText = 'background:#fff;padding:6px 8px;border-radius:4px;' +
+              'box-shadow:0 1px 4px rgba(0,0,0,.4);font:12px sans-serif;line-height:18px;' +
+              'max-height:40vh;overflow:auto';
+            box.innerHTML = {{ this.html|tojson }};
+            // Open on a wide screen; on a phone it starts folded, not covering the map.
+            box.querySelector('details').open = window.innerWidth > 600;
+            L.DomEvent.disableClickPropagation(box);
+            return box;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, position: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        self.html = html
+        self.position = position
+
+
+def add_legend(fmap: folium.Map, rows: Sequence[tuple[str, str]], *, title: str,
+               position: str = "bottomright") -> None:  # fmt: skip
+    """Add a legend box: ``title`` and rows of (trusted symbol HTML, plain label)."""
+    lines = [f"<details><summary><b>{escape(title)}</b></summary>"] + [
+        f'<div><span style="display:inline-block;width:18px;vertical-align:middle">{symbol}'
+        f"</span> {escape(label)}</div>"
+        for symbol, label in rows
+    ]
+    fmap.add_child(_Legend("".join(lines) + "</details>", position))
+
+
+def swatch(colour: str) -> str:
+    """Return a small filled square of ``colour`` (``#RRGGBB``) for a legend row."""
+    return marker_svg("square", colour, size=14, outline="#333333")
+
+
+# ------------------------------------------------------------------ drawing
+DRAW_JS: Final = ("leaflet_draw", f"{VENDOR}/draw/leaflet.draw.js")
+DRAW_CSS: Final = ("leaflet_draw_css", f"{VENDOR}/draw/leaflet.draw.css")
+
+
+class OfflineDraw(Draw):
+    """Leaflet.draw's toolbar, served by the app."""
+
+    default_js = [DRAW_JS]  # noqa: RUF012 - folium's API
+    default_css = [DRAW_CSS]  # noqa: RUF012
+
+
+def add_draw_tools(fmap: folium.Map, kinds: Sequence[str]) -> None:
+    """Add a toolbar to draw the geometry kinds ``kinds`` (``LineString``, ``Polygon``).
+
+    What is drawn comes back to the app through the map component (``last_active_drawing``).
+    """
+    colour = {"color": "#D55E00", "weight": 4}
+    options: dict[str, object] = {
+        "polyline": {"shapeOptions": colour} if "LineString" in kinds else False,
+        "polygon": {"shapeOptions": colour, "allowIntersection": False}
+        if "Polygon" in kinds else False,
+        "rectangle": False, "circle": False, "circlemarker": False, "marker": False,
+    }  # fmt: skip
+    OfflineDraw(show_geometry_on_click=False, draw_options=options,  # type: ignore[no-untyped-call]
+                edit_options={"edit": False, "remove": True}).add_to(fmap)  # fmt: skip

@@ -17,18 +17,18 @@ from operator import attrgetter
 import streamlit as st
 
 from walks.areas import area_summaries
+from walks.areasmap import AnalysisShapes, MapData, ObservationFilter, analysis_shapes, map_data
 from walks.config import settings_from_env
-from walks.mapdata import (
-    AreasMapData,
-    LocalMapData,
-    ObservationFilter,
-    area_map_data,
-    areas_map_data,
-    walk_map_data,
-)
-from walks.model import Area, AreaSummary, Observation, Walk
+from walks.indicators import indicator_names, indicator_values
+from walks.mapdata import LocalMapData, area_map_data, walk_map_data
+from walks.model import Area, AreaSummary, Observation, PhotoInfo, Walk
 from walks.planning import list_walks
-from walks.recording import photo_thumbnails
+from walks.recording import (
+    find_observation,
+    observation_photos,
+    photo_image,
+    photo_thumbnails,
+)
 from walks.recording import walk_observations as read_walk_observations
 from walks.startup import open_workspace
 from walks.workspace import Workspace
@@ -107,38 +107,67 @@ def summaries() -> list[AreaSummary]:
     return _summaries(*_current())
 
 
+# The map of some areas holds up to 100,000 rows: kept as it is (cache_resource), not
+# copied on every read as cache_data would; nobody changes it.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _map_data(_workspace: Workspace, version: str, slugs: tuple[str, ...]) -> MapData:
+    return map_data(_workspace, slugs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _filtered_map_data(
+    _workspace: Workspace, version: str, slugs: tuple[str, ...], key: str,
+    _observation_filter: ObservationFilter,
+) -> MapData:  # fmt: skip
+    return _map_data(_workspace, version, slugs).filtered(_observation_filter)
+
+
+def map_data_of(slugs: list[str], observation_filter: ObservationFilter | None = None) -> MapData:
+    """Return what the map of areas ``slugs`` shows, with ``observation_filter`` applied."""
+    if observation_filter is None:
+        return _map_data(*_current(), tuple(slugs))
+    return _filtered_map_data(*_current(), tuple(slugs), observation_filter.key(),
+                              observation_filter)  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _analyses(
+    _workspace: Workspace, version: str, slugs: tuple[str, ...], language: str
+) -> AnalysisShapes:
+    return analysis_shapes(_workspace, slugs, language)
+
+
+def analyses(slugs: list[str], language: str) -> AnalysisShapes:
+    """Return the hotspots and dark stretches of areas ``slugs`` (default settings)."""
+    return _analyses(*_current(), tuple(slugs), language)
+
+
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
-def _areas_map(_workspace: Workspace, version: str, slugs: tuple[str, ...]) -> AreasMapData:
-    return areas_map_data(_workspace, slugs)
+def _indicators(_workspace: Workspace, version: str) -> dict[str, dict[str, float]]:
+    return {name: indicator_values(_workspace, name) for name in indicator_names(_workspace)}
 
 
-def _filter_key(observation_filter: ObservationFilter) -> str:
-    """Return the filter as text that is the same for equal filters (sets in sorted order)."""
-    fields = (
-        observation_filter.categories,
-        observation_filter.statuses,
-        observation_filter.light_conditions,
-        observation_filter.severities,
-    )
-    chosen = [None if values is None else sorted(map(str, values)) for values in fields]
-    return repr((chosen, observation_filter.positive))
+def indicators() -> dict[str, dict[str, float]]:
+    """Return every area indicator's latest value per area (slug), by indicator name."""
+    return _indicators(*_current())
 
 
-@st.cache_data(
-    show_spinner=False, max_entries=_ENTRIES, hash_funcs={ObservationFilter: _filter_key}
-)
-def _filtered_areas_map(
-    _workspace: Workspace,
-    version: str,
-    slugs: tuple[str, ...],
-    observation_filter: ObservationFilter,
-) -> AreasMapData:
-    return _areas_map(_workspace, version, slugs).filtered(observation_filter)
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _observation(
+    _workspace: Workspace, version: str, slug: str, uuid: str
+) -> tuple[Observation | None, list[PhotoInfo]]:
+    found = find_observation(_workspace, slug, uuid)
+    return found, observation_photos(_workspace, slug, uuid) if found else []
 
 
-def areas_map(slugs: list[str], observation_filter: ObservationFilter) -> AreasMapData:
-    """Return what the map of areas ``slugs`` shows with ``observation_filter`` applied."""
-    return _filtered_areas_map(*_current(), tuple(slugs), observation_filter)
+def observation(slug: str, uuid: str) -> tuple[Observation | None, list[PhotoInfo]]:
+    """Return observation ``uuid`` of area ``slug`` (None if gone) and its photos."""
+    return _observation(*_current(), slug, uuid)
+
+
+def full_photo(slug: str, photo_uuid: str) -> bytes | None:
+    """Return one photo at full size (read when asked for, not cached)."""
+    return photo_image(workspace(), slug, photo_uuid)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

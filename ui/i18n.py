@@ -15,10 +15,12 @@ TEXTS: Final[dict[str, Text]] = {
     "page_help": Text(sv="Hjälp", en="Help"),
     "map_title": Text(sv="Områden och iakttagelser", en="Areas and observations"),
     "map_intro": Text(
-        sv="Alla områden i arbetsytan med registrerade iakttagelser. Håll muspekaren över en "
-        "punkt för att se vad den gäller.",
-        en="Every area in the workspace with its registered observations. Hover over a point "
-        "to see what it is about.",
+        sv="Områdena i arbetsytan med registrerade iakttagelser. Klicka på en markering för att "
+        "se iakttagelsen med foton; lager, värmekarta och referenslager väljs uppe till höger "
+        "på kartan.",
+        en="The areas of the workspace with their registered observations. Click a marker to "
+        "see the observation with its photos; layers, heat map and reference layers are chosen "
+        "at the top right of the map.",
     ),
     "map_areas": Text(sv="Områden", en="Areas"),
     "map_filters": Text(sv="Urval", en="Filters"),
@@ -33,6 +35,61 @@ TEXTS: Final[dict[str, Text]] = {
     "map_shown": Text(
         sv="{shown} av {total} iakttagelser i valda områden visas.",
         en="{shown} of {total} observations in the chosen areas are shown.",
+    ),
+    "map_dates": Text(sv="Datum (från – till; tomt: alla)", en="Dates (from – to; empty: all)"),
+    "map_walks": Text(sv="Vandringar", en="Walks"),
+    "map_walks_all": Text(
+        sv="Alla iakttagelser (välj vandringar för att begränsa)",
+        en="All observations (choose walks to narrow down)",
+    ),
+    "map_heat": Text(sv="Värmekarta", en="Heat map"),
+    "map_reference": Text(sv="Referens", en="Reference"),
+    "map_routes": Text(sv="Vandringsrutter", en="Walk routes"),
+    "map_hotspots": Text(sv="Hotspots (täta samlingar)", en="Hotspots (dense clusters)"),
+    "map_dark": Text(sv="Mörka sträckor", en="Dark stretches"),
+    "map_no_value": Text(sv="inget värde", en="no value"),
+    "map_fill": Text(sv="Färglägg områdena efter", en="Fill the areas by"),
+    "map_fill_none": Text(sv="Ingenting", en="Nothing"),
+    "map_fill_density": Text(
+        sv="Iakttagelser per km² (med urvalet)", en="Observations per km² (as filtered)"
+    ),
+    "map_analyses": Text(
+        sv="Visa analyser (hotspots, mörka sträckor längs rutterna)",
+        en="Show analyses (hotspots, dark stretches along the routes)",
+    ),
+    "map_dark_total": Text(
+        sv="Mörka sträckor: {dark:.0f} m av {total:.0f} m planerade rutter.",
+        en="Dark stretches: {dark:.0f} m of {total:.0f} m of planned routes.",
+    ),
+    "details_title": Text(sv="Iakttagelse {number}, {area}", en="Observation {number}, {area}"),
+    "details_category": Text(sv="Kategori", en="Category"),
+    "details_description": Text(sv="Beskrivning", en="Description"),
+    "details_status": Text(sv="Status", en="Status"),
+    "details_light": Text(sv="Ljus", en="Light"),
+    "details_walk": Text(sv="Vandring", en="Walk"),
+    "details_time": Text(sv="Tid", en="Time"),
+    "details_none": Text(sv="–", en="–"),
+    "details_photo_full": Text(sv="Visa foto {k} i full storlek", en="Show photo {k} full size"),
+    "details_gone": Text(
+        sv="Iakttagelsen finns inte längre (borttagen eller utanför urvalet).",
+        en="The observation is no longer there (removed, or outside the filters).",
+    ),
+    "draw_hint": Text(
+        sv="Kategorin kan också vara en linje eller en yta: rita den med verktygen på kartan "
+        "(tryck på punkterna i tur och ordning, avsluta med Finish/sista punkten).",
+        en="This category can also be a line or an area: draw it with the tools on the map "
+        "(tap the points in turn, end with Finish or the last point).",
+    ),
+    "drawn": Text(
+        sv="Ritad {kind} sparas som iakttagelsens läge.",
+        en="The drawn {kind} is saved as the observation's place.",
+    ),
+    "drawn_LineString": Text(sv="linje", en="line"),
+    "drawn_Polygon": Text(sv="yta", en="area"),
+    "route_draw": Text(sv="Rita rutten på kartan", en="Draw the route on the map"),
+    "route_drawn": Text(
+        sv="Den ritade rutten sparas med vandringen (före en uppladdad GPX-fil).",
+        en="The drawn route is saved with the walk (before an uploaded GPX file).",
     ),
     "counts_title": Text(sv="Antal per område", en="Counts per area"),
     "col_area": Text(sv="Område", en="Area"),

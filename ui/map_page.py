@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import TypeVar
 
 import streamlit as st
@@ -10,9 +12,10 @@ from streamlit_folium import st_folium
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from ui.maps import areas_web_map, legend_html
-from walks.mapdata import ObservationFilter
+from ui.maps import Choropleth, district_web_map
+from walks.areasmap import MapData, ObservationFilter
 from walks.model import Area, Catalog, LightCondition, ObservationStatus
+from walks.planning import LOCAL_TIME
 
 T = TypeVar("T")
 
@@ -31,11 +34,11 @@ def _chosen_areas(areas: list[Area], lang: str) -> list[str]:
                           format_func=names.__getitem__, key=state.MAP_AREAS_KEY)  # fmt: skip
 
 
-def _observation_filter(catalog: Catalog, lang: str) -> ObservationFilter:
+def _observation_filter(catalog: Catalog, data: MapData, lang: str) -> ObservationFilter:
     """Draw the filter widgets and return what they choose."""
     titles = {spec.name: spec.title.in_language(lang) for spec in catalog.categories}
     levels = {
-        level.value: level.title.in_language(lang)
+        int(level.value): level.title.in_language(lang)
         for spec in catalog.categories if spec.severity is not None
         for level in spec.severity.levels
     }  # fmt: skip
@@ -58,13 +61,101 @@ def _observation_filter(catalog: Catalog, lang: str) -> ObservationFilter:
         kind = st.radio(t("map_kind", lang), list(_KINDS), horizontal=True,
                         format_func=lambda k: t(f"map_kind_{k}", lang),
                         key=state.MAP_KIND_KEY)  # fmt: skip
+        walks, first_day, last_day = _walk_and_date_filter(data, lang)
     return ObservationFilter(
         categories=_restriction(categories, list(titles)),
         statuses=_restriction(chosen_statuses, statuses),
         light_conditions=_restriction(chosen_lights, lights),
         severities=_restriction(severities, list(levels)),
         positive=_KINDS[kind],
+        first_day=first_day,
+        last_day=last_day,
+        walks=walks,
     )
+
+
+def _walk_and_date_filter(
+    data: MapData, lang: str
+) -> tuple[frozenset[str] | None, date | None, date | None]:
+    """Draw the walk and date choices; return chosen walks (None: all) and the day range."""
+    walks = {walk.uuid: walk.label for walk in data.walks}
+    # Empty means every observation, those made outside a walk and on later walks too.
+    chosen = st.multiselect(t("map_walks", lang), list(walks), default=[],
+                            format_func=walks.__getitem__, key=state.MAP_WALKS_KEY,
+                            placeholder=t("map_walks_all", lang))  # fmt: skip
+    # Empty by default: no restriction, so that new observations are never left out unseen.
+    picked = st.date_input(t("map_dates", lang), value=[], key=state.MAP_DATES_KEY,
+                           format="YYYY-MM-DD")  # fmt: skip
+    days = list(picked) if isinstance(picked, tuple | list) else [picked]
+    first = days[0] if days else None
+    last = days[1] if len(days) > 1 else None
+    return (frozenset(chosen) if chosen else None), first, last
+
+
+def _fill(data: MapData, lang: str) -> Choropleth | None:
+    """Draw the choice of what fills the areas and return it."""
+    indicators = cache.indicators()
+    options = ["", "density", *indicators]
+    names = {"": t("map_fill_none", lang), "density": t("map_fill_density", lang)}
+    choice = st.selectbox(t("map_fill", lang), options, key=state.MAP_FILL_KEY,
+                          format_func=lambda o: names.get(o, o))  # fmt: skip
+    if choice == "density":
+        return Choropleth(names["density"], data.per_km2())
+    if choice:
+        return Choropleth(choice, indicators[choice])
+    return None
+
+
+_CLICKED = re.compile(r"^(?P<number>\d+)\. .* \((?P<place>[^()]*)\)$", re.DOTALL)
+"""A marker's tooltip: ``7. Belysning (Hässelby gård)``."""
+
+
+def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) -> None:
+    """Show the observation whose marker was clicked: its values, fields and photos."""
+    found = _CLICKED.match(tooltip or "")
+    if found is None:
+        return
+    slug = next((area.slug for area in data.areas if area.name == found["place"]), None)
+    rows = data.at(slug, int(found["number"])) if slug is not None else None
+    if slug is None or rows is None or rows.empty:
+        st.info(t("details_gone", lang))
+        return
+    observation, photos = cache.observation(slug, str(rows["uuid"].iloc[0]))
+    if observation is None:
+        st.info(t("details_gone", lang))
+        return
+    spec = catalog.category(observation.category)
+    none = t("details_none", lang)
+    walks = {walk.uuid: walk.label for walk in data.walks}
+    values = {
+        t("details_category", lang): spec.title.in_language(lang),
+        t("details_description", lang): observation.description or none,
+        t("severity", lang): spec.severity.title_of(observation.severity, lang)
+        if spec.severity is not None and observation.severity is not None else none,
+        t("details_status", lang): observation.status.label.in_language(lang),
+        t("details_light", lang): observation.light_condition.label.in_language(lang)
+        if observation.light_condition is not None else none,
+        t("details_walk", lang): walks.get(observation.walk_uuid or "", none),
+        t("details_time", lang):
+            observation.observed_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
+    }  # fmt: skip
+    for field in spec.fields:
+        if field.name in observation.fields:
+            values[field.title.in_language(lang)] = field.value_title(
+                observation.fields[field.name], lang
+            )
+    with st.container(border=True):
+        st.subheader(
+            t("details_title", lang).format(number=observation.number, area=found["place"])
+        )
+        # A table, not markdown: user text shows as text.
+        st.table({"": list(values.keys()), " ": [str(v) for v in values.values()]})
+        for k, photo in enumerate(photos, start=1):
+            st.image(photo.thumbnail, width=200)
+            if st.button(t("details_photo_full", lang).format(k=k), key=f"photo_{photo.uuid}"):
+                image = cache.full_photo(slug, photo.uuid)
+                if image is not None:
+                    st.image(image, use_container_width=True)
 
 
 def render() -> None:
@@ -75,19 +166,31 @@ def render() -> None:
     try:
         workspace = cache.workspace()
         slugs = _chosen_areas(cache.areas(), lang)
-        observation_filter = _observation_filter(workspace.catalog, lang)
-        data = cache.areas_map(slugs, observation_filter)
-        total = len(cache.areas_map(slugs, ObservationFilter()).marks)
+        everything = cache.map_data_of(slugs)
+        observation_filter = _observation_filter(workspace.catalog, everything, lang)
+        data = cache.map_data_of(slugs, observation_filter)
+        choropleth = _fill(data, lang)
+        analyses = (
+            cache.analyses(slugs, lang)
+            if st.toggle(t("map_analyses", lang), key=state.MAP_ANALYSES_KEY)
+            else None
+        )
         rows = cache.summaries()
     except LocalizedError as error:
         st.error(error.message(lang))
         return
-    fmap = areas_web_map(data, language=lang, tiles_url=workspace.settings.tiles_url)
-    st_folium(fmap, key=state.MAP_KEY, height=520, use_container_width=True,
-              returned_objects=[])  # fmt: skip
-    st.caption(t("map_shown", lang).format(shown=len(data.marks), total=total))
-    with st.expander(t("legend", lang)):
-        st.markdown(legend_html(workspace.catalog, lang), unsafe_allow_html=True)
+    fmap = district_web_map(data, language=lang, tiles_url=workspace.settings.tiles_url,
+                            choropleth=choropleth, analyses=analyses)  # fmt: skip
+    clicked = st_folium(fmap, key=state.MAP_KEY, height=560, use_container_width=True,
+                        returned_objects=["last_object_clicked_tooltip"])  # fmt: skip
+    st.caption(
+        t("map_shown", lang).format(
+            shown=len(data.observations), total=len(everything.observations)
+        )
+    )
+    if analyses is not None:
+        st.caption(t("map_dark_total", lang).format(dark=analyses.dark_m, total=analyses.routes_m))
+    _details(data, (clicked or {}).get("last_object_clicked_tooltip"), workspace.catalog, lang)
     st.subheader(t("counts_title", lang))
     st.dataframe(
         [

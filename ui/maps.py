@@ -6,20 +6,36 @@ User text (names, titles, descriptions) goes into the maps as plain text; ``gis.
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
 
+from gis.symbols import marker_svg
 from gis.webmap import (
+    CHOROPLETH_COLOURS,
+    NumberedPoints,
     OfflineMap,
+    PointSymbol,
+    add_canvas_points,
+    add_choropleth,
+    add_compact_points,
+    add_draw_tools,
     add_layer_control,
     add_layer_group,
+    add_legend,
     add_line,
     add_points,
     add_polygons,
+    add_shapes,
     fitted_web_map,
+    swatch,
 )
 from ui.i18n import t
-from walks.mapdata import AreasMapData, LocalMapData, ObservationMark
-from walks.model import Catalog, LightCondition, ObservationStatus
+from walks.areasmap import AnalysisShapes, MapData
+from walks.mapdata import LocalMapData, ObservationMark
+from walks.model import LightCondition, ObservationStatus, ReferenceKind
+
+__all__ = ["Choropleth", "add_draw_tools", "area_web_map", "district_web_map", "walk_web_map"]
 
 WATER_LINE = "#6FA8DC"
 WATER_FILL = "#CFE5F5"
@@ -41,15 +57,6 @@ def mark_details(mark: ObservationMark, language: str) -> str:
     if mark.light_condition is not None:
         parts.append(LightCondition(mark.light_condition).label.in_language(language))
     return " · ".join(parts)
-
-
-def legend_html(catalog: Catalog, language: str) -> str:
-    """Return the category legend as HTML: a coloured dot and the (escaped) title per line."""
-    return "<br>".join(
-        f'<span style="color:{spec.style.colour};-webkit-text-stroke:1px #000">●</span> '
-        f"{escape(spec.title.in_language(language))}"
-        for spec in catalog.categories
-    )
 
 
 def _local_map(
@@ -85,21 +92,116 @@ def walk_web_map(data: LocalMapData, *, language: str, tiles_url: str | None) ->
     return fmap
 
 
-def areas_web_map(data: AreasMapData, *, language: str, tiles_url: str | None) -> OfflineMap:
-    """Return the interactive map of some areas: water, boundaries, one layer per category.
+REFERENCE_COLOURS: Final = {
+    ReferenceKind.LAMPS: "#FFD700",
+    ReferenceKind.STOPS: "#E41A1C",
+    ReferenceKind.ENTRANCES: "#377EB8",
+    ReferenceKind.SCHOOLS: "#984EA3",
+    ReferenceKind.OTHER: "#A65628",
+}
+ROUTE_COLOUR: Final = "#0072B2"
+HOTSPOT_COLOUR: Final = "#D7191C"
+DARK_COLOUR: Final = "#4B0082"
 
-    Every category of the catalog gets its layer, empty or not, so that the layer control
-    lists the same categories whatever the filters let through.
+
+@dataclass(frozen=True, slots=True)
+class Choropleth:
+    """What fills the areas: a title (with unit) and a value per area (slug)."""
+
+    title: str
+    values: Mapping[str, float]
+
+
+def _observation_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
+    """One layer per category (clustered shape markers; lines and areas as such), a heat map."""
+    groups = [add_layer_group(fmap, c.title.in_language(language)) for c in data.categories]
+    heat = add_layer_group(fmap, t("map_heat", language), show=False)
+    frame = data.observations
+    index = {c.name: k for k, c in enumerate(data.categories)}
+    places = {area.slug: k for k, area in enumerate(data.areas)}
+    drawn = frame["shape"].notna().to_numpy()
+    add_compact_points(
+        fmap,
+        NumberedPoints(
+            lon=frame["lon"].to_numpy(), lat=frame["lat"].to_numpy(),
+            symbol=frame["category"].map(index).to_numpy(),
+            number=frame["number"].to_numpy(),
+            place=frame["area"].map(places).to_numpy(),
+            places=tuple(area.name for area in data.areas),
+            marker=~drawn,
+        ),
+        [PointSymbol(c.title.in_language(language), c.colour, c.shape) for c in data.categories],
+        groups,
+        heat_group=heat,
+    )  # fmt: skip
+    names = {area.slug: area.name for area in data.areas}
+    for category, group in zip(data.categories, groups, strict=True):
+        rows = frame[drawn & (frame["category"] == category.name).to_numpy()]
+        title = category.title.in_language(language)
+        add_shapes(group, [
+            (row.shape, f"{row.number}. {title} ({names[row.area]})")
+            for row in rows.itertuples()
+        ], colour=category.colour)  # fmt: skip
+
+
+def _reference_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
+    for points in data.reference:
+        title = points.kind.label.in_language(language)
+        group = add_layer_group(fmap, f"{t('map_reference', language)}: {title}", show=False)
+        add_canvas_points(group, points.lon, points.lat, title=title,
+                          colour=REFERENCE_COLOURS[points.kind], names=points.names)  # fmt: skip
+
+
+def _analysis_layers(fmap: OfflineMap, found: AnalysisShapes, language: str) -> None:
+    hotspots = add_layer_group(fmap, t("map_hotspots", language))
+    add_shapes(hotspots, found.hotspots, colour=HOTSPOT_COLOUR, weight=3)
+    dark = add_layer_group(fmap, t("map_dark", language))
+    add_shapes(dark, found.dark, colour=DARK_COLOUR, fill=False, weight=7)
+
+
+def district_web_map(
+    data: MapData,
+    *,
+    language: str,
+    tiles_url: str | None,
+    choropleth: Choropleth | None = None,
+    analyses: AnalysisShapes | None = None,
+) -> OfflineMap:
+    """Return the interactive map of some areas and their (already filtered) observations.
+
+    Water and boundaries; walk routes; a layer per category with the catalog's symbol,
+    clustered; a heat map and the reference layers to switch on; a choropleth of the
+    areas and the analyses' results when given; a legend. Every category gets its layer,
+    empty or not, so that the layer control lists the same ones whatever the filters let
+    through. User text reaches the map as plain text and is escaped there.
     """
     fmap = fitted_web_map(data.focus, zoom=13, tiles_url=tiles_url)
     if data.water:
         add_polygons(fmap, [("", water) for water in data.water],
                      colour=WATER_LINE, fill=WATER_FILL)  # fmt: skip
-    add_polygons(fmap, [(b.label, b.geometry) for b in data.boundaries], colour=BOUNDARY_LINE,
+    if choropleth is not None:
+        group = add_layer_group(fmap, choropleth.title)
+        breaks = add_choropleth(group, [
+            (a.geometry, a.name, choropleth.values.get(a.slug)) for a in data.areas
+        ], no_value=t("map_no_value", language))  # fmt: skip
+        if breaks:
+            add_legend(fmap, [
+                (swatch(CHOROPLETH_COLOURS[k]), f"{breaks[k]:.1f} – {breaks[k + 1]:.1f}")
+                for k in range(len(CHOROPLETH_COLOURS))
+            ], title=choropleth.title, position="bottomleft")  # fmt: skip
+    add_polygons(fmap, [(a.name, a.geometry) for a in data.areas], colour=BOUNDARY_LINE,
                  attribution=t("web_map_credit", language))  # fmt: skip
-    for category in data.categories:
-        group = add_layer_group(fmap, category.title.in_language(language))
-        marks = [m for m in data.marks if m.category_name == category.name]
-        add_points(group, [(m.lon, m.lat, m.colour, mark_details(m, language)) for m in marks])
-    add_layer_control(fmap)
+    if data.routes:
+        routes = add_layer_group(fmap, t("map_routes", language))
+        add_shapes(routes, [(r.geometry, r.label) for r in data.routes],
+                   colour=ROUTE_COLOUR, fill=False, dashed=True)  # fmt: skip
+    _observation_layers(fmap, data, language)
+    _reference_layers(fmap, data, language)
+    if analyses is not None:
+        _analysis_layers(fmap, analyses, language)
+    add_legend(fmap, [
+        (marker_svg(c.shape, c.colour, size=14), c.title.in_language(language))
+        for c in data.categories
+    ], title=t("legend", language), position="bottomleft")  # fmt: skip
+    add_layer_control(fmap, collapsed=True)
     return fmap

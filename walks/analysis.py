@@ -769,6 +769,11 @@ def _piece(route: BaseGeometry, stretch: Stretch) -> BaseGeometry:
     return substring(route, stretch.from_m, stretch.to_m)
 
 
+def dark_stretch_pieces(route: DarkRoute) -> list[tuple[BaseGeometry, Stretch]]:
+    """Return each dark stretch of ``route`` with the part of the route it covers (EPSG:3006)."""
+    return [(_piece(route.route, stretch), stretch) for stretch in route.stretches]
+
+
 def save_dark(
     workspace: Workspace, report: DarkReport, *, actor: str, now: datetime | None = None
 ) -> int:

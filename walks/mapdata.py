@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
 from gis.crs import WGS84, to_storage_crs, to_wgs84
 from gis.i18n import Text
@@ -68,59 +67,6 @@ class ObservationMark:
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryLayer:
-    """A category as the map's layer control lists it: layer name, title and colour."""
-
-    name: str
-    title: Text
-    colour: str
-
-
-@dataclass(frozen=True, slots=True)
-class ObservationFilter:
-    """Which observations a map shows; None in a field means no restriction by it."""
-
-    categories: frozenset[str] | None = None
-    statuses: frozenset[ObservationStatus] | None = None
-    light_conditions: frozenset[LightCondition] | None = None
-    """An observation whose light is unknown passes only when this is None."""
-    severities: frozenset[int] | None = None
-    """An observation without severity (a positive place) passes only when this is None."""
-    positive: bool | None = None
-    """True: only positive places; False: only problems; None: both."""
-
-    def accepts(self, mark: ObservationMark) -> bool:
-        """Return whether the map shows ``mark``."""
-        return (
-            (self.categories is None or mark.category_name in self.categories)
-            and (self.statuses is None or mark.status in self.statuses)
-            and (self.light_conditions is None or mark.light_condition in self.light_conditions)
-            and (self.severities is None or mark.severity in self.severities)
-            and (
-                self.positive is None or (mark.category_name == POSITIVE_CATEGORY) == self.positive
-            )
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class AreasMapData:
-    """Some areas, the water near them, their observations and categories, in WGS 84."""
-
-    boundaries: tuple[Shape, ...]
-    """Each area's boundary, labelled with its name."""
-    marks: tuple[ObservationMark, ...]
-    categories: tuple[CategoryLayer, ...]
-    """Every category of the catalog, in catalog order: one map layer each."""
-    focus: BaseGeometry
-    """What the map fits: the areas' boundaries together (every area's, when none is chosen)."""
-    water: tuple[BaseGeometry, ...] = ()
-
-    def filtered(self, observation_filter: ObservationFilter) -> AreasMapData:
-        """Return the same map with only the marks ``observation_filter`` lets through."""
-        return replace(self, marks=filter_marks(self.marks, observation_filter))
-
-
-@dataclass(frozen=True, slots=True)
 class LocalMapData:
     """One area or one walk, in WGS 84, for an interactive map."""
 
@@ -169,42 +115,6 @@ def observation_marks(
             )
         )
     return tuple(marks)
-
-
-def filter_marks(
-    marks: Sequence[ObservationMark], observation_filter: ObservationFilter
-) -> tuple[ObservationMark, ...]:
-    """Return the marks ``observation_filter`` lets through, in their order."""
-    return tuple(mark for mark in marks if observation_filter.accepts(mark))
-
-
-def areas_map_data(workspace: Workspace, areas: Sequence[str]) -> AreasMapData:
-    """Return the areas ``areas`` (ids), the water near them and their observations, in WGS 84.
-
-    Raises
-    ------
-    layers.errors.UnknownAreaError
-        One of ``areas`` is not an area of the workspace.
-    """
-    chosen = [find_area(workspace, area) for area in areas]
-    observations = [o for area in chosen for o in list_observations(workspace, area.slug)]
-    categories = tuple(
-        CategoryLayer(spec.name, spec.title, spec.style.colour)
-        for spec in workspace.catalog.categories
-    )
-    if not chosen:
-        everything = unary_union([area.boundary for area in workspace.areas()])
-        return AreasMapData((), (), categories, focus=to_wgs84(everything))
-    near = unary_union([area.boundary for area in chosen]).buffer(WATER_NEAR_AREA_M)
-    water = (w.intersection(near) for w in shipped_water(workspace.settings.data_dir))
-    boundaries = tuple(Shape(area.name, to_wgs84(area.boundary)) for area in chosen)
-    return AreasMapData(
-        boundaries=boundaries,
-        marks=observation_marks(workspace.catalog, observations),
-        categories=categories,
-        focus=unary_union([b.geometry for b in boundaries]),
-        water=tuple(to_wgs84(w) for w in water if not w.is_empty),
-    )
 
 
 def area_map_data(workspace: Workspace, area: str) -> LocalMapData:

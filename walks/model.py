@@ -10,8 +10,8 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.photos import Photo
 from layers.catalog import Catalog, FieldSpec, LayerSpec
-from layers.records import Area
-from layers.values import LightCondition, ObservationStatus, WalkKind
+from layers.records import Area, PhotoInfo
+from layers.values import LightCondition, ObservationStatus, ReferenceKind, WalkKind
 
 # The layer types the use cases hand to the app, re-exported so ui/ needs only walks/.
 __all__ = [
@@ -25,7 +25,9 @@ __all__ = [
     "Observation",
     "ObservationDraft",
     "ObservationStatus",
+    "PhotoInfo",
     "Position",
+    "ReferenceKind",
     "Walk",
     "WalkKind",
     "WalkPlan",

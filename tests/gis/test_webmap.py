@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
+import numpy as np
 import shapely
 
 from gis.webmap import (
+    CHOROPLETH_COLOURS,
     LEAFLET_BASE,
     OSM_TILES,
+    NumberedPoints,
+    PointSymbol,
+    add_choropleth,
+    add_compact_points,
+    add_draw_tools,
     add_layer_control,
     add_layer_group,
+    add_legend,
     add_line,
     add_points,
     add_polygons,
+    add_shapes,
+    class_breaks,
+    class_colour,
     fitted_web_map,
+    swatch,
 )
 
 # Hässelby gård, roughly, in WGS 84.
@@ -76,3 +89,101 @@ def test_layer_groups_are_listed_in_leaflets_own_layer_control_with_escaped_name
     names = [json.loads(n) for n in re.findall(r'^\s*(".*?") :', overlays.group(1), re.M)]
     assert names == [ESCAPED, "Klotter"]  # the boundary is background, not a layer
     assert '"OpenStreetMap" :' in html  # the tiles are the one base layer
+
+
+def compact_data(html: str) -> dict[str, object]:
+    """The compact points' data as the browser receives it."""
+    payloads = [json.loads(d) for d in re.findall(r"var data = (\{.*?\});\n", html)]
+    (data,) = [d for d in payloads if "number" in d]
+    return data
+
+
+def test_compact_points_reach_the_browser_within_a_metre_with_their_number_and_symbol() -> None:
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(17.75, 17.95, 1000)
+    lat = rng.uniform(59.33, 59.40, 1000)
+    symbol = rng.integers(0, 3, 1000)
+    number = rng.integers(1, 2_000_000, 1000)
+    place = rng.integers(0, 2, 1000)
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    groups = [add_layer_group(fmap, name) for name in ("A", "B", "C")]
+    symbols = [
+        PointSymbol(t, "#E69F00", s) for t, s in (("A", "star"), ("B", "square"), ("C", "circle"))
+    ]
+    points = NumberedPoints(lon, lat, symbol, number, place, ("Grimsta", "Vinsta"))
+    add_compact_points(fmap, points, symbols, groups)
+    html = fmap.get_root().render()
+    data = compact_data(html)
+    at = data["at"]
+    step = at["step"]
+    qlon = np.frombuffer(base64.b64decode(at["lon"]), "<u2")
+    qlat = np.frombuffer(base64.b64decode(at["lat"]), "<u2")
+    # Metres: a degree of latitude is 111 km, of longitude at 59.4° N about 57 km.
+    assert np.abs(at["lat0"] + qlat * step - lat).max() * 111_000 < 1.0
+    assert np.abs(at["lon0"] + qlon * step - lon).max() * 57_000 < 1.0
+    assert (np.frombuffer(base64.b64decode(data["number"]), "<u4") == number).all()
+    assert (np.frombuffer(base64.b64decode(data["symbol"]), "u1") == symbol).all()
+    assert (np.frombuffer(base64.b64decode(data["place"]), "u1") == place).all()
+    assert data["places"] == ["Grimsta", "Vinsta"]
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_points_drawn_as_shapes_are_in_the_heat_map_only() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    group, heat = add_layer_group(fmap, "A"), add_layer_group(fmap, "Heat", show=False)
+    points = NumberedPoints(np.array([17.84, 17.85]), np.array([59.365, 59.366]),
+                            np.array([0, 0]), np.array([1, 2]), np.array([0, 0]), ("X",),
+                            marker=np.array([True, False]))  # fmt: skip
+    add_compact_points(fmap, points, [PointSymbol("A", "#000000", "circle")], [group],
+                       heat_group=heat)  # fmt: skip
+    html = fmap.get_root().render()
+    symbol = np.frombuffer(base64.b64decode(compact_data(html)["symbol"]), "u1")
+    assert list(symbol) == [0, 0x80]
+    assert "L.heatLayer(" in html
+
+
+def test_text_in_the_compact_data_cannot_end_the_script() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    group = add_layer_group(fmap, "A")
+    place = "</script><script>alert(1)</script>"
+    points = NumberedPoints(np.array([17.84]), np.array([59.365]), np.array([0]),
+                            np.array([1]), np.array([0]), (place,))  # fmt: skip
+    add_compact_points(fmap, points, [PointSymbol(HOSTILE, "#000000", "circle")], [group])
+    html = fmap.get_root().render()
+    assert "</script><script>alert" not in html
+    assert HOSTILE not in html
+    data = compact_data(html)
+    assert data["places"] == [place]  # intact once parsed; the browser escapes the tooltip
+    assert data["symbols"][0]["title"] == HOSTILE
+
+
+def test_shapes_choropleth_and_legend_escape_their_labels() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    group = add_layer_group(fmap, "Areas")
+    add_shapes(group, [(AREA.boundary, HOSTILE)], colour="#0072B2", fill=False)
+    add_choropleth(group, [(AREA, HOSTILE, 3.0)], no_value="–")
+    add_legend(fmap, [(swatch("#FFFFB2"), HOSTILE)], title=HOSTILE)
+    html = fmap.get_root().render()
+    assert HOSTILE not in html
+    # Escaped once as HTML; the JSON around it writes & as \u0026.
+    assert html.count(ESCAPED.replace("&", "\\u0026")) == 4  # shape, area, legend title, row
+
+
+def test_class_breaks_split_the_range_evenly_and_the_top_value_is_in_the_top_class() -> None:
+    breaks = class_breaks([0.0, 10.0])
+    assert breaks == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    assert class_colour(0.0, breaks) == CHOROPLETH_COLOURS[0]
+    assert class_colour(2.5, breaks) == CHOROPLETH_COLOURS[1]
+    assert class_colour(10.0, breaks) == CHOROPLETH_COLOURS[-1]
+    assert class_breaks([4.0, 4.0]) == [4.0] * 6
+
+
+def test_drawing_tools_come_from_the_app_and_offer_only_the_kinds_asked_for() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    add_draw_tools(fmap, ["LineString"])
+    html = fmap.get_root().render()
+    assert "/app/static/vendor/draw/leaflet.draw.js" in html
+    assert "cdnjs" not in html
+    assert '"polyline": {' in html
+    assert '"polygon": false' in html

@@ -8,14 +8,17 @@ share the caches.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from html import escape
 from pathlib import Path
 from uuid import uuid4
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -92,9 +95,27 @@ def page(script: object, *, language: str = "sv") -> AppTest:
 
 
 def leaflet_script(app: AppTest) -> str:
-    """The JavaScript of the page's folium map, as st_folium sends it to the browser."""
-    (component,) = app.get("component_instance")
-    return str(json.loads(component.proto.json_args)["script"])
+    """The JavaScript of the page's (last) folium map, as st_folium sends it to the browser."""
+    components = app.get("component_instance")
+    return str(json.loads(components[-1].proto.json_args)["script"])
+
+
+def map_points(app: AppTest) -> list[str]:
+    """The observation markers of the page's map as their tooltips, decoded from its data.
+
+    The map sends observations as base64 columns (``gis.webmap.add_compact_points``); this
+    decodes them independently: ``["7. Belysning (Hässelby gård)", …]``.
+    """
+    script = leaflet_script(app)
+    payloads = [json.loads(d) for d in re.findall(r"var data = (\{.*?\});\n", script)]
+    (data,) = [d for d in payloads if "number" in d]
+    numbers = np.frombuffer(base64.b64decode(data["number"]), dtype="<u4")
+    symbols = np.frombuffer(base64.b64decode(data["symbol"]), dtype="u1") & 0x7F
+    places = np.frombuffer(base64.b64decode(data["place"]), dtype="u1")
+    return [
+        f"{n}. {data['symbols'][s]['title']} ({data['places'][p]})"
+        for n, s, p in zip(numbers, symbols, places, strict=True)
+    ]
 
 
 def register(
@@ -146,8 +167,10 @@ def test_the_map_shows_every_area_and_a_layer_per_category() -> None:
     for area in ("Hässelby gård", "Grimsta", "Smedshagen"):
         assert area in script
     catalog = the_apps_workspace().catalog
-    assert layer_names(script) == [escape(spec.title.sv) for spec in catalog.categories]
-    assert script.count("L.circleMarker(") == 15
+    titles = [escape(spec.title.sv) for spec in catalog.categories]
+    assert [name for name in layer_names(script) if name in titles] == titles
+    assert "Värmekarta" in layer_names(script)
+    assert len(map_points(app)) == 15
     assert app.caption[-1].value == "15 av 15 iakttagelser i valda områden visas."
 
 
@@ -156,17 +179,16 @@ def test_choosing_one_area_shows_only_its_observations() -> None:
     app = page(_map_script)
     app.multiselect(key=state.MAP_AREAS_KEY).set_value(["grimsta"]).run()
     assert not app.exception
-    script = leaflet_script(app)
-    assert "Gångtunneln är mörk" in script
-    assert "Lampan vid gångvägen är släckt" not in script
-    assert "Hässelby gård" not in script
-    assert script.count("L.circleMarker(") == 4
+    points = map_points(app)
+    assert len(points) == 4
+    assert all(point.endswith(" (Grimsta)") for point in points)
+    assert "Hässelby gård" not in leaflet_script(app)
     assert app.caption[-1].value == "4 av 4 iakttagelser i valda områden visas."
     table = app.dataframe[0].value
     assert len(table) == len(the_apps_workspace().areas())  # the counts cover every area
     app.multiselect(key=state.MAP_AREAS_KEY).set_value([]).run()
     assert not app.exception
-    assert leaflet_script(app).count("L.circleMarker(") == 0
+    assert map_points(app) == []
 
 
 @pytest.mark.usefixtures("app_in_memory")
@@ -174,10 +196,9 @@ def test_a_category_filter_draws_only_that_category() -> None:
     app = page(_map_script)
     app.multiselect(key=state.MAP_CATEGORIES_KEY).set_value(["lighting"]).run()
     assert not app.exception
-    script = leaflet_script(app)
-    assert script.count("L.circleMarker(") == 4
-    assert "Lampan vid gångvägen är släckt" in script
-    assert "Klotter på busskuren" not in script
+    points = map_points(app)
+    assert len(points) == 4
+    assert all(". Belysning (" in point for point in points)
     assert app.caption[-1].value == "4 av 15 iakttagelser i valda områden visas."
 
 
@@ -185,34 +206,28 @@ def test_a_category_filter_draws_only_that_category() -> None:
 def test_status_light_and_kind_filters_narrow_what_is_drawn() -> None:
     app = page(_map_script, language="en")
     app.multiselect(key=state.MAP_STATUSES_KEY).set_value([ObservationStatus.ASSESSED]).run()
-    script = leaflet_script(app)
-    assert script.count("L.circleMarker(") == 1
-    assert "Samlingsplats efter skoltid" in script
+    assert map_points(app) == ["8. Socially unsafe place (Hässelby gård)"]
     app.multiselect(key=state.MAP_STATUSES_KEY).set_value(list(ObservationStatus))
     app.multiselect(key=state.MAP_LIGHT_KEY).set_value([LightCondition.DARK]).run()
-    assert leaflet_script(app).count("L.circleMarker(") == 14
+    assert len(map_points(app)) == 14
     app.multiselect(key=state.MAP_LIGHT_KEY).set_value(list(LightCondition))
     app.radio(key=state.MAP_KIND_KEY).set_value("positive").run()
-    script = leaflet_script(app)
-    assert script.count("L.circleMarker(") == 2
-    assert "Biblioteket är upplyst" in script
+    points = map_points(app)
+    assert len(points) == 2
+    assert all(". Safe and pleasant place (" in point for point in points)
     app.radio(key=state.MAP_KIND_KEY).set_value("problems")
     app.multiselect(key=state.MAP_SEVERITIES_KEY).set_value([3]).run()
     assert not app.exception
-    assert leaflet_script(app).count("L.circleMarker(") == 4
+    assert len(map_points(app)) == 4
     assert app.caption[-1].value == "4 of 15 observations in the chosen areas are shown."
 
 
 @pytest.mark.usefixtures("app_in_memory")
-def test_a_tooltip_names_severity_status_and_light() -> None:
-    script = leaflet_script(page(_map_script))
-    assert (
-        "1. Belysning: DEMO: Lampan vid gångvägen är släckt. · Allvarlighet: Hög · Ny · Mörker"
-        in script
+def test_a_marker_is_named_by_number_category_and_area_in_both_languages() -> None:
+    assert "1. Belysning (Hässelby gård)" in map_points(page(_map_script))
+    assert "8. Socially unsafe place (Hässelby gård)" in map_points(
+        page(_map_script, language="en")
     )
-    english = leaflet_script(page(_map_script, language="en"))
-    assert "8. Socially unsafe place" in english
-    assert "Severity: Medium · Assessed · Daylight" in english
 
 
 @pytest.mark.usefixtures("app_in_memory")
@@ -353,12 +368,12 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
     overview = page(_map_script)
     registering = page(_register_script)
     registering.selectbox(key=state.REGISTER_AREA_KEY).select("hasselby-gard").run()
-    assert "Lampan blinkar" not in leaflet_script(overview)
+    assert len(map_points(overview)) == 15
     assert "Lampan blinkar" not in leaflet_script(registering)
     register(registering, description="Lampan blinkar")
     assert registering.success
     overview.run()
-    assert "9. Belysning: Lampan blinkar" in leaflet_script(overview)
+    assert "9. Belysning (Hässelby gård)" in map_points(overview)
     table = overview.dataframe[0].value
     assert dict(zip(table["Område"], table["Iakttagelser"], strict=True))["Hässelby gård"] == 9
     registering.run()
@@ -366,7 +381,7 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
     registering.button(key=state.UNDO_KEY).click().run()
     assert registering.info[-1].value == "Nr 9 är borttagen."
     overview.run()
-    assert "Lampan blinkar" not in leaflet_script(overview)
+    assert "9. Belysning (Hässelby gård)" not in map_points(overview)
     table = overview.dataframe[0].value
     assert dict(zip(table["Område"], table["Iakttagelser"], strict=True))["Hässelby gård"] == 8
     registering.run()
@@ -380,8 +395,7 @@ def test_html_in_a_description_is_escaped_in_every_map_script() -> None:
     stored = list_observations(the_apps_workspace(), "hasselby-gard")
     assert stored[-1].description == HOSTILE
     overview = leaflet_script(page(_map_script))
-    assert ESCAPED in overview
-    assert HOSTILE not in overview
+    assert HOSTILE not in overview  # details come on demand, never as map HTML
     script = leaflet_script(registering.run())
     assert ESCAPED in script
     assert HOSTILE not in script
@@ -418,11 +432,46 @@ def test_a_registration_from_the_command_line_shows_on_the_next_rerun(
     gpkg_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     overview = page(_map_script)
-    assert "Lampan vid garaget" not in leaflet_script(overview)
+    assert "9. Belysning (Hässelby gård)" not in map_points(overview)
     lon, lat = HASSELBY_GARD
     args = ["add", "--category", "lighting", "--field", "problem=dim", "--lon", str(lon)]
     args += ["--lat", str(lat), "--description", "Lampan vid garaget"]
     assert main([*args, "--workspace", str(gpkg_workspace)]) == 0
     capsys.readouterr()
     overview.run()
-    assert "9. Belysning: Lampan vid garaget" in leaflet_script(overview)
+    assert "9. Belysning (Hässelby gård)" in map_points(overview)
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_walk_and_date_filters_narrow_the_map_and_empty_means_everything() -> None:
+    app = page(_map_script)
+    walks = app.multiselect(key=state.MAP_WALKS_KEY)
+    grimsta = next(o for o in walks.options if o.startswith("Grimsta: "))
+    walks.select(grimsta).run()
+    assert not app.exception
+    assert len(map_points(app)) == 4
+    assert all(point.endswith("(Grimsta)") for point in map_points(app))
+    app.multiselect(key=state.MAP_WALKS_KEY).set_value([]).run()
+    assert len(map_points(app)) == 15
+    app.date_input(key=state.MAP_DATES_KEY).set_value((date(2026, 11, 4), date(2026, 11, 10))).run()
+    assert not app.exception
+    points = map_points(app)
+    assert 0 < len(points) < 15
+    assert "1. Belysning (Hässelby gård)" not in points  # made on 3 November
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_areas_can_be_filled_by_density_and_the_analyses_shown() -> None:
+    app = page(_map_script, language="en")
+    app.selectbox(key=state.MAP_FILL_KEY).select("density").run()
+    assert not app.exception
+    script = leaflet_script(app)
+    assert "Observations per km² (as filtered)" in layer_names(script)
+    # The area's tooltip with its value (folium writes the JSON ASCII-escaped).
+    assert re.search(r"H(ä|\\u00e4)sselby g(å|\\u00e5)rd: \d", script)
+    app.toggle(key=state.MAP_ANALYSES_KEY).set_value(True).run()
+    assert not app.exception
+    script = leaflet_script(app)
+    assert {"Hotspots (dense clusters)", "Dark stretches"} <= set(layer_names(script))
+    assert "Dark stretch, " in script
+    assert any(c.value.startswith("Dark stretches: ") for c in app.caption)

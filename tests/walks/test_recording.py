@@ -12,8 +12,8 @@ from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
 from layers.store import Query
+from walks.areasmap import map_data
 from walks.errors import PositionError
-from walks.mapdata import areas_map_data
 from walks.model import (
     DrawnShape,
     LightCondition,
@@ -100,8 +100,8 @@ def test_html_in_text_is_stored_and_mapped_as_typed(memory_workspace: Workspace)
     listed = list_observations(memory_workspace, "hasselby-gard")
     assert [o.description for o in listed].count(text) == 1
     # Escaping is the drawing's job (tests/gis/test_webmap.py, tests/ui/test_pages.py).
-    marks = areas_map_data(memory_workspace, ["hasselby-gard"]).marks
-    assert [m.description for m in marks].count(text) == 1
+    shown = map_data(memory_workspace, ["hasselby-gard"]).observations
+    assert list(shown["description"]).count(text) == 1
 
 
 def test_demo_records_are_marked_as_demo(memory_workspace: Workspace) -> None:
