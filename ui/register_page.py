@@ -10,27 +10,57 @@ from gis.photos import process_photo
 from ui import cache, state
 from ui.geolocation import gps_button
 from ui.i18n import t
-from ui.maps import area_web_map
+from ui.maps import add_draw_tools, area_web_map
 from ui.widgets import category_inputs
-from walks.model import LayerSpec, LightCondition, Observation, ObservationDraft, Position
-from walks.recording import choose_position, locate, record_observation, withdraw_observation
+from walks.model import (
+    DrawnShape,
+    LayerSpec,
+    LightCondition,
+    Observation,
+    ObservationDraft,
+    Position,
+)
+from walks.recording import (
+    choose_position,
+    drawn_shape,
+    locate,
+    record_observation,
+    withdraw_observation,
+)
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 
 
-def _tapped_position(slug: str, lang: str) -> tuple[float, float] | None:
+def _tapped_position(
+    slug: str, spec: LayerSpec, lang: str
+) -> tuple[tuple[float, float] | None, DrawnShape | None]:
+    """Draw the area's map; return the point tapped on it and the line or area drawn on it.
+
+    The drawing tools show for the categories that take lines or areas.
+    """
     workspace = cache.workspace()
+    kinds = [kind for kind in spec.accepts if kind != "Point"]
     fmap = area_web_map(cache.area_map(slug), language=lang, tiles_url=workspace.settings.tiles_url)
+    if kinds:
+        add_draw_tools(fmap, kinds)
+        st.caption(t("draw_hint", lang))
     result = st_folium(
         fmap,
         key=state.register_map_key(slug),
-        height=320,
+        height=360,
         use_container_width=True,
-        returned_objects=["last_clicked"],
+        returned_objects=["last_clicked", "last_active_drawing"],
     )
+    shape = None
+    try:
+        shape = drawn_shape((result or {}).get("last_active_drawing")) if kinds else None
+    except LocalizedError as error:
+        st.warning(error.message(lang))
+    if shape is not None:
+        st.caption(t("drawn", lang).format(kind=t(f"drawn_{shape.geometry.geom_type}", lang)))
     clicked = (result or {}).get("last_clicked")
     if not clicked:
-        return None
+        return None, shape
     lon, lat = float(clicked["lng"]), float(clicked["lat"])
     st.caption(t("tapped", lang).format(lon=f"{lon:.6f}", lat=f"{lat:.6f}"))
     try:
@@ -39,7 +69,7 @@ def _tapped_position(slug: str, lang: str) -> tuple[float, float] | None:
         st.warning(error.message(lang))
     else:
         st.caption(t("tapped_area", lang).format(area=area.name))
-    return lon, lat
+    return (lon, lat), shape
 
 
 def _gps_position(lang: str, limit_m: float) -> tuple[float, float] | None:
@@ -106,8 +136,9 @@ def render() -> None:
     )  # fmt: skip
     gps = _gps_position(lang, workspace.settings.gps_accuracy_m)
     st.caption(t("tap_map", lang))
-    tapped = _tapped_position(slug, lang)
-    observation = _form(catalog.category(category), slug, walk, (tapped, gps), lang)
+    spec = catalog.category(category)
+    tapped, shape = _tapped_position(slug, spec, lang)
+    observation = _form(spec, slug, walk, (tapped, gps), shape, lang)
     if observation is not None:
         state.set_last_observation(observation)
         st.success(_saved_message(observation, areas[slug], lang))
@@ -119,6 +150,7 @@ def _form(
     slug: str,
     walk: str | None,
     tapped_and_gps: tuple[tuple[float, float] | None, tuple[float, float] | None],
+    shape: DrawnShape | None,
     lang: str,
 ) -> Observation | None:
     """Draw the form; on submit store the observation and return it (None otherwise)."""
@@ -149,7 +181,10 @@ def _form(
     try:
         photos = [process_photo(u.getvalue(), max_bytes=max_bytes) for u in uploads or []]
         tapped, gps = tapped_and_gps
-        position = choose_position(typed=(lon, lat), tapped=tapped, gps=gps, photos=photos)
+        # A line or area drawn for this observation is its geometry; else a point.
+        position: Position | DrawnShape | None = shape or choose_position(
+            typed=(lon, lat), tapped=tapped, gps=gps, photos=photos
+        )
         if position is None:
             st.error(t("no_position", lang))
             return None

@@ -12,9 +12,10 @@ from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import ORGANISATIONS, t
-from ui.maps import walk_web_map
-from walks.model import PARTICIPANT_GROUPS, Area, Walk, WalkKind, WalkPlan
+from ui.maps import add_draw_tools, area_web_map, walk_web_map
+from walks.model import PARTICIPANT_GROUPS, Area, DrawnShape, Walk, WalkKind, WalkPlan
 from walks.planning import LOCAL_TIME, plan_walk, walk_light
+from walks.recording import drawn_shape
 
 
 def _kind_title(kind: str, lang: str) -> str:
@@ -40,6 +41,26 @@ def _sun_caption(area: Area, day: date, lang: str) -> time | None:
     return start
 
 
+def _drawn_route(slug: str, lang: str) -> DrawnShape | None:
+    """Draw the area's map with a line tool; return the route drawn on it, if any."""
+    with st.expander(t("route_draw", lang)):
+        fmap = area_web_map(cache.area_map(slug), language=lang,
+                            tiles_url=cache.workspace().settings.tiles_url)  # fmt: skip
+        add_draw_tools(fmap, ["LineString"])
+        result = st_folium(fmap, key=state.PLAN_MAP_KEY, height=360, use_container_width=True,
+                           returned_objects=["last_active_drawing"])  # fmt: skip
+        try:
+            shape = drawn_shape((result or {}).get("last_active_drawing"))
+        except LocalizedError as error:
+            st.warning(error.message(lang))
+            return None
+        if shape is not None and shape.geometry.geom_type != "LineString":
+            return None
+        if shape is not None:
+            st.caption(t("route_drawn", lang))
+        return shape
+
+
 def render() -> None:
     """Draw the page."""
     lang = state.language()
@@ -56,6 +77,7 @@ def render() -> None:
     )
     day = st.date_input(t("date", lang), key=state.WALK_DATE_KEY, format="YYYY-MM-DD")
     suggested = _sun_caption(by_slug[slug], day, lang)
+    drawn_route = _drawn_route(slug, lang)
     with st.form(state.PLAN_FORM_KEY, clear_on_submit=True):
         # No key: the suggested start must follow the chosen date.
         start = st.time_input(t("start_time", lang), value=suggested or time(18, 0), step=900)
@@ -98,7 +120,9 @@ def render() -> None:
             notes=notes,
         )
         try:
-            if gpx is not None:
+            if drawn_route is not None:
+                plan = replace(plan, route=drawn_route.geometry)
+            elif gpx is not None:
                 plan = replace(plan, route=gpx_to_line(gpx.getvalue()))
             with cache.writing() as workspace:
                 walk = plan_walk(workspace, plan)

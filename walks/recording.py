@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 import shapely
+import shapely.errors
+import shapely.geometry
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -17,7 +19,7 @@ from gis.i18n import Text
 from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, PHOTOS_LAYER, WALKS_LAYER
-from layers.store import Area, Query, Record
+from layers.store import Area, PhotoInfo, Query, Record
 from walks.areas import find_area
 from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
 from walks.model import DrawnShape, Observation, ObservationDraft, Position
@@ -71,6 +73,34 @@ def position_to_point(position: Position) -> Point:
             )
         )
     return point
+
+
+def drawn_shape(drawing: Mapping[str, object] | None) -> DrawnShape | None:
+    """Return a line or area drawn on a web map (a GeoJSON feature in WGS 84), or None.
+
+    Points are not shapes (a tap gives a position); anything that is not a line or an area
+    with enough corners is refused with a message.
+
+    Raises
+    ------
+    PositionError
+        The drawing is not a usable line or area.
+    """
+    if not drawing:
+        return None
+    geometry_json = drawing.get("geometry", drawing)
+    try:
+        geometry = shapely.geometry.shape(geometry_json)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        geometry = None
+    if geometry is None or geometry.is_empty:
+        raise PositionError(
+            Text(sv="Det ritade gick inte att läsa: rita linjen eller ytan igen.",
+                 en="What was drawn could not be read: draw the line or area again.")
+        )  # fmt: skip
+    if geometry.geom_type == "Point":
+        return None
+    return DrawnShape(geometry, "EPSG:4326")
 
 
 def choose_position(
@@ -390,6 +420,22 @@ def walk_observations(workspace: Workspace, area: str, walk_uuid: str) -> list[O
     """Return a walk's observations in the order they were made."""
     observations = list_observations(workspace, area, query=Query(walk_uuid=walk_uuid))
     return sorted(observations, key=lambda o: o.observed_at)
+
+
+def find_observation(workspace: Workspace, area: str, uuid: str) -> Observation | None:
+    """Return the observation ``uuid`` of ``area`` with all its fields, or None."""
+    found = list_observations(workspace, area, query=Query(uuids=(uuid,)))
+    return found[0] if found else None
+
+
+def observation_photos(workspace: Workspace, area: str, uuid: str) -> list[PhotoInfo]:
+    """Return the photos of observation ``uuid`` (thumbnails; full images on demand)."""
+    return workspace.store.read_photos(find_area(workspace, area).slug, [uuid])
+
+
+def photo_image(workspace: Workspace, area: str, photo_uuid: str) -> bytes | None:
+    """Return one photo at full size, or None when there is no such photo."""
+    return workspace.store.read_photo_image(find_area(workspace, area).slug, photo_uuid)
 
 
 def photo_thumbnails(workspace: Workspace, area: str, uuids: list[str]) -> dict[str, list[bytes]]:

@@ -1,36 +1,194 @@
-"""End to end in a real browser: the Karta page draws a Leaflet map with nothing from outside.
+"""The Karta page and drawing on maps, end to end in Chromium with the network closed.
 
-As in ``test_register_in_browser``: Debian's Chromium, the app on a free localhost port
-against a copy of the seeded workspace, every request that does not go to the app aborted.
+Desktop and phone viewports; every request that does not go to the app is aborted.
 """
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, expect
+import io
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
-from tests.appserver import page_with_only_the_app
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, FrameLocator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from gis.photos import process_photo
+from tests.appserver import page_with_only_the_app, running_app
+from walks.config import Settings
+from walks.model import ObservationDraft, Position
+from walks.recording import record_observation
+from walks.workspace import connect_workspace
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+MARKERS_SHOWN = """() => {
+  let n = document.querySelectorAll('.safewalk-marker').length;
+  for (const c of document.querySelectorAll('.safewalk-cluster')) n += Number(c.innerText);
+  return n;
+}"""
+"""How many observations the map shows: single markers plus the counts of the clusters."""
 
 
-def test_the_map_page_draws_leaflet_with_a_layer_per_category_and_nothing_leaves(
+def open_map(page: Page, url: str) -> FrameLocator:
+    page.goto(url)
+    page.get_by_text("Områden och iakttagelser").wait_for(timeout=60_000)
+    frame = page.frame_locator("iframe").first
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator(".safewalk-marker, .safewalk-cluster").first.wait_for(timeout=30_000)
+    return frame
+
+
+def shown(frame: FrameLocator) -> int:
+    return int(frame.locator("body").evaluate(MARKERS_SHOWN))
+
+
+def wait_until_shown(frame: FrameLocator, expected: int, *, timeout_s: float = 15.0) -> None:
+    """Wait until the map shows ``expected`` observations (clusters redraw in steps)."""
+    deadline = time.monotonic() + timeout_s
+    while (now := shown(frame)) != expected:
+        assert time.monotonic() < deadline, f"the map shows {now}, not {expected}"
+        time.sleep(0.2)
+
+
+def test_the_map_shows_a_layer_per_category_clustered_and_nothing_leaves(
     browser: Browser, app_url: str
 ) -> None:
     outside: list[str] = []
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
-    page.goto(app_url)
-    page.get_by_text("Områden och iakttagelser").wait_for(timeout=60_000)
-    frame = page.frame_locator("iframe").first
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
-    layers = frame.locator(".leaflet-control-layers-overlays")
-    layers.wait_for(timeout=30_000)
-    assert "Belysning" in layers.inner_text()
-    assert "Trygg och trivsam plats" in layers.inner_text()
-    markers = frame.locator("path.leaflet-interactive")  # and the boundaries and water
-    markers.first.wait_for(timeout=30_000)
-    shown = markers.count()
-    # Switching a category's layer off in the control hides its markers (4 lighting marks).
-    frame.locator(".leaflet-control-layers-overlays label", has_text="Belysning").click()
-    expect(markers).to_have_count(shown - 4, timeout=10_000)
-    attribution = frame.locator(".leaflet-control-attribution").inner_text()
-    assert "Stockholms stad (CC0)" in attribution
+    frame = open_map(page, app_url)
+    wait_until_shown(frame, 15)  # the demo's observations, clustered or one by one
+    frame.locator(".leaflet-control-layers").hover()  # the control opens on hover
+    overlays = frame.locator(".leaflet-control-layers-overlays")
+    overlays.wait_for(timeout=10_000)
+    for name in ("Belysning", "Trygg och trivsam plats", "Värmekarta", "Vandringsrutter",
+                 "Referens: Belysningsstolpar"):  # fmt: skip
+        assert name in overlays.inner_text()
+    # Switching a category's layer off hides its observations (4 lighting ones).
+    overlays.locator("label", has_text="Belysning").first.click()
+    wait_until_shown(frame, 11)
+    # The heat map and a reference layer switch on.
+    overlays.locator("label", has_text="Värmekarta").click()
+    frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=10_000)
+    overlays.locator("label", has_text="Referens: Belysningsstolpar").click()
+    legend = frame.locator(".safewalk-legend")
+    assert "Belysning" in legend.inner_text()  # open on a wide screen
+    assert "Stockholms stad (CC0)" in frame.locator(".leaflet-control-attribution").inner_text()
     assert outside == []  # nothing left the machine: no CDN, no tiles
+    page.context.close()
+
+
+def test_a_filter_changes_what_the_map_shows(browser: Browser, app_url: str) -> None:
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
+    frame = open_map(page, app_url)
+    page.get_by_text("Urval").click()
+    page.get_by_text("Trygga platser").click()
+    page.get_by_text("2 av 15 iakttagelser i valda områden visas.").wait_for(timeout=30_000)
+    frame = page.frame_locator("iframe").first
+    frame.locator(".safewalk-marker, .safewalk-cluster").first.wait_for(timeout=30_000)
+    wait_until_shown(frame, 2)
+    assert outside == []
+    page.context.close()
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def hostile_url(workspace_path: Path) -> Iterator[str]:
+    """The app on a workspace with one observation of category Övrigt (the only one of its
+    category) whose description and subject are HTML, with a photo."""
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    draft = ObservationDraft(
+        category="other", position=Position(17.8445, 59.3668), created_by="test",
+        description=HOSTILE, fields={"subject": HOSTILE}, severity=2,
+        photos=(process_photo(_jpeg(), max_bytes=1_000_000),),
+    )  # fmt: skip
+    record_observation(workspace, draft, area="hasselby-gard")
+    with running_app(workspace_path) as url:
+        yield url
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
+    browser: Browser, hostile_url: str, width: int, height: int
+) -> None:
+    outside: list[str] = []
+    dialogs: list[str] = []
+    page = page_with_only_the_app(browser, hostile_url, outside, width=width, height=height)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_map(page, hostile_url)
+    page.get_by_text("Urval").click()
+    categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
+    categories.locator(
+        '[data-testid="stMultiSelectClearAll"], [aria-label="Clear all"]'
+    ).first.click()
+    categories.locator("input").fill("Övrigt")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_text("1 av 16 iakttagelser i valda områden visas.").wait_for(timeout=30_000)
+    frame = page.frame_locator("iframe").first
+    marker = frame.locator(".safewalk-marker")
+    marker.wait_for(timeout=30_000)
+    heading = page.get_by_text("Iakttagelse 9, Hässelby gård")
+    for _ in range(3):  # a click while the new map still starts up may go unheard
+        marker.click()
+        try:
+            heading.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for(timeout=1_000)
+    # Shown as text (the description and the subject field).
+    expect(page.get_by_text(HOSTILE, exact=True)).to_have_count(2, timeout=10_000)
+    assert page.locator('img[src="x"]').count() == 0
+    assert frame.locator('img[src="x"]').count() == 0
+    images = page.locator('[data-testid="stImage"] img')
+    expect(images).to_have_count(1, timeout=10_000)  # the photo's thumbnail
+    page.get_by_role("button", name="Visa foto 1 i full storlek").click()
+    expect(images).to_have_count(2, timeout=30_000)  # and the photo itself, on demand
+    assert dialogs == []
+    assert outside == []
+    page.context.close()
+
+
+def test_a_line_drawn_on_the_phone_map_is_stored_as_a_line(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside)  # a phone's viewport
+    page.goto(f"{app_url}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    frame = page.frame_locator("iframe").first
+    leaflet = frame.locator(".leaflet-container")
+    leaflet.wait_for(timeout=30_000)
+    frame.locator(".leaflet-draw-draw-polyline").click()
+    box = leaflet.bounding_box()
+    assert box is not None
+    middle_x, middle_y = box["width"] / 2, box["height"] / 2
+    for dx in (-40, 0, 40):
+        leaflet.click(position={"x": middle_x + dx, "y": middle_y + dx / 4})
+        page.wait_for_timeout(300)
+    frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
+    page.get_by_text("Ritad linje sparas som iakttagelsens läge.").wait_for(timeout=30_000)
+    page.get_by_text("Trasig lampa").click()
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
+    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
+        rows = connection.execute(
+            "SELECT number, problem FROM lighting WHERE is_demo = 0"
+        ).fetchall()
+    assert rows == [(5, "broken")]
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    frame_ = workspace.store.read_layer("grimsta", "lighting")
+    drawn = frame_[~frame_["is_demo"]].geometry.iloc[0]
+    assert drawn.geom_type == "LineString"
+    assert len(drawn.coords) == 3
+    assert outside == []
     page.context.close()
