@@ -269,9 +269,14 @@ class _CompactPoints(JSCSSMixin):
                 className: 'safewalk-cluster', iconSize: [size, size]});
             };
           }
+          // The map's clusters are ready when every category's chunks are done.
+          window.safewalkClustering = (window.safewalkClustering || 0);
+          function progress(done, total) {
+            if (total > 0 && done === total) { window.safewalkClustering -= 1; }
+          }
           var clusters = data.symbols.map(function (s) {
-            return L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
-              disableClusteringAtZoom: {{ this.cluster_until }},
+            return L.markerClusterGroup({chunkedLoading: true, chunkProgress: progress,
+              showCoverageOnHover: false, disableClusteringAtZoom: {{ this.cluster_until }},
               iconCreateFunction: clusterIcon(s.colour)});
           });
           function label() {
@@ -292,8 +297,13 @@ class _CompactPoints(JSCSSMixin):
             lists[symbol[i]].push(marker);
           }
           clusters.forEach(function (cluster, k) {
-            cluster.addLayers(lists[k]);
+            // On the map first: then the markers are clustered in chunks, drawn as they
+            // come (adding 100,000 before takes seconds in one go).
             groups[k].addLayer(cluster);
+            if (lists[k].length) {
+              window.safewalkClustering += 1;
+              cluster.addLayers(lists[k]);
+            }
           });
           {% if this.heat_group %}
           {{ this.heat_group.get_name() }}.addLayer(

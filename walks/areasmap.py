@@ -35,7 +35,7 @@ from walks.analysis import (
     observation_frame,
 )
 from walks.areas import find_area
-from walks.mapdata import WATER_NEAR_AREA_M, Shape, shipped_water
+from walks.mapdata import WATER_NEAR_AREA_M, Shape, shipped_water, web_shape
 from walks.planning import LOCAL_TIME, list_walks
 from walks.workspace import Workspace
 
@@ -133,9 +133,9 @@ class ObservationFilter:
         if self.positive is not None:
             keep &= (frame["category"] == POSITIVE_CATEGORY).to_numpy(dtype=bool) == self.positive
         if self.first_day is not None:
-            keep &= (frame["day"] >= self.first_day).to_numpy(dtype=bool)
+            keep &= (frame["day"] >= pd.Timestamp(self.first_day)).to_numpy(dtype=bool)
         if self.last_day is not None:
-            keep &= (frame["day"] <= self.last_day).to_numpy(dtype=bool)
+            keep &= (frame["day"] <= pd.Timestamp(self.last_day)).to_numpy(dtype=bool)
         if self.walks is not None:
             keep &= among("walk_uuid", self.walks)
         return keep
@@ -149,7 +149,8 @@ class MapData:
     observations: pd.DataFrame
     """One row per observation: ``area`` (slug), ``number``, ``category`` (layer name),
     ``status``, ``severity``, ``light_condition`` (values as text, missing as None/NaN),
-    ``walk_uuid``, ``observed_at`` (UTC), ``day`` (Stockholm date), ``description``,
+    ``walk_uuid``, ``observed_at`` (UTC), ``day`` (midnight of the Stockholm day, without
+    zone), ``description``,
     ``uuid``, ``lon``/``lat`` (where its marker goes: lines' middles, points inside
     areas) and ``shape`` (the line or area in WGS 84; None for points)."""
     categories: tuple[CategoryLayer, ...]
@@ -207,7 +208,7 @@ def observations_frame(workspace: Workspace, slugs: Sequence[str]) -> pd.DataFra
     drawn = shapely.get_type_id(geometries) != 0  # not a point
     if drawn.any():
         shapes[drawn] = [to_wgs84(g) for g in geometries[drawn]]
-    observed = pd.to_datetime(combined["observed_at"], utc=True)
+    observed = pd.to_datetime(combined["observed_at"], utc=True).reset_index(drop=True)
     result = pd.DataFrame({
         "area": combined["area"].to_numpy(),
         "uuid": combined["uuid"].to_numpy(),
@@ -217,8 +218,9 @@ def observations_frame(workspace: Workspace, slugs: Sequence[str]) -> pd.DataFra
         "severity": pd.to_numeric(combined["severity"], errors="coerce").to_numpy(),
         "light_condition": _text(combined["light_condition"]).to_numpy(),
         "walk_uuid": _text(combined["walk_uuid"]).to_numpy(),
-        "observed_at": observed.to_numpy(),
-        "day": observed.dt.tz_convert(LOCAL_TIME).dt.date.to_numpy(),
+        "observed_at": observed,
+        # Midnight of the Stockholm day, as a plain (zone-less) datetime64 column.
+        "day": observed.dt.tz_convert(LOCAL_TIME).dt.tz_localize(None).dt.normalize(),
         "description": combined["description"].fillna("").to_numpy(),
         "lon": lon,
         "lat": lat,
@@ -277,7 +279,7 @@ def map_data(workspace: Workspace, areas: Sequence[str]) -> MapData:
     near = unary_union([area.boundary for area in chosen]).buffer(WATER_NEAR_AREA_M)
     water = (w.intersection(near) for w in shipped_water(workspace.settings.data_dir))
     shapes = tuple(
-        AreaShape(a.slug, a.name, to_wgs84(a.boundary), a.boundary.area / _M2_PER_KM2)
+        AreaShape(a.slug, a.name, web_shape(a.boundary), a.boundary.area / _M2_PER_KM2)
         for a in chosen
     )
     walks, routes = _walks(workspace, slugs)
@@ -286,7 +288,7 @@ def map_data(workspace: Workspace, areas: Sequence[str]) -> MapData:
         observations=observations_frame(workspace, slugs),
         categories=categories,
         focus=unary_union([a.geometry for a in shapes]),
-        water=tuple(to_wgs84(w) for w in water if not w.is_empty),
+        water=tuple(web_shape(w) for w in water if not w.is_empty),
         routes=tuple(routes),
         walks=tuple(walks),
         reference=_reference(workspace, slugs),

@@ -20,6 +20,7 @@ from gis.photos import process_photo
 from tests.appserver import page_with_only_the_app, running_app
 from walks.config import Settings
 from walks.model import ObservationDraft, Position
+from walks.planning import list_walks
 from walks.recording import record_observation
 from walks.workspace import connect_workspace
 
@@ -168,13 +169,16 @@ def test_a_line_drawn_on_the_phone_map_is_stored_as_a_line(
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")
     leaflet.wait_for(timeout=30_000)
+    # The new map reports back once when it starts: let that rerun settle first.
+    page.wait_for_timeout(1500)
     frame.locator(".leaflet-draw-draw-polyline").click()
-    box = leaflet.bounding_box()
-    assert box is not None
-    middle_x, middle_y = box["width"] / 2, box["height"] / 2
+    frame.locator(".leaflet-draw-actions").first.wait_for(timeout=10_000)  # drawing now
     for dx in (-40, 0, 40):
-        leaflet.click(position={"x": middle_x + dx, "y": middle_y + dx / 4})
-        page.wait_for_timeout(300)
+        # Each tap also reruns the page (a tapped position): measure the map anew.
+        box = leaflet.bounding_box()
+        assert box is not None
+        leaflet.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dx / 4})
+        page.wait_for_timeout(500)
     frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
     page.get_by_text("Ritad linje sparas som iakttagelsens läge.").wait_for(timeout=30_000)
     page.get_by_text("Trasig lampa").click()
@@ -190,5 +194,38 @@ def test_a_line_drawn_on_the_phone_map_is_stored_as_a_line(
     drawn = frame_[~frame_["is_demo"]].geometry.iloc[0]
     assert drawn.geom_type == "LineString"
     assert len(drawn.coords) == 3
+    assert outside == []
+    page.context.close()
+
+
+def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
+    page.goto(f"{app_url}/walks")
+    page.get_by_text("Rita rutten på kartan").wait_for(timeout=60_000)
+    page.get_by_text("Rita rutten på kartan").click()
+    frame = page.frame_locator("iframe").first
+    leaflet = frame.locator(".leaflet-container")
+    leaflet.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    frame.locator(".leaflet-draw-draw-polyline").click()
+    frame.locator(".leaflet-draw-actions").first.wait_for(timeout=10_000)
+    for dx in (-60, 0, 60):
+        box = leaflet.bounding_box()
+        assert box is not None
+        leaflet.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 - dx / 3})
+        page.wait_for_timeout(400)
+    frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
+    page.get_by_text("Den ritade rutten sparas med vandringen").wait_for(timeout=30_000)
+    page.get_by_label("Rubrik").fill("Ritad rutt")
+    page.get_by_role("button", name="Spara vandringen").click()
+    page.get_by_text("Vandring nr").wait_for(timeout=30_000)
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    (walk,) = [w for w in list_walks(workspace, "grimsta") if w.title == "Ritad rutt"]
+    assert walk.route is not None
+    assert walk.route.geom_type == "LineString"
+    assert len(walk.route.coords) == 3
     assert outside == []
     page.context.close()

@@ -475,3 +475,16 @@ def test_the_areas_can_be_filled_by_density_and_the_analyses_shown() -> None:
     assert {"Hotspots (dense clusters)", "Dark stretches"} <= set(layer_names(script))
     assert "Dark stretch, " in script
     assert any(c.value.startswith("Dark stretches: ") for c in app.caption)
+
+
+@pytest.mark.usefixtures("app_in_memory")
+@pytest.mark.parametrize("script", [_map_script, _register_script, _walks_script])
+def test_a_rerun_sends_the_same_map_so_the_browser_keeps_it(script: object) -> None:
+    # A tap or a click reruns the page; a map that differed (even in the last digit of
+    # a coordinate from the cache) would be mounted anew, losing zoom and a half-drawn line.
+    app = page(script)
+    first = [c.proto.id for c in app.get("component_instance")]
+    app.run()
+    again = [c.proto.id for c in app.get("component_instance")]
+    assert not app.exception
+    assert first == again
