@@ -390,8 +390,12 @@ class _CanvasPoints(MacroElement):
           for (var i = 0; i < qlon.length; i++) {
             var at = [data.at.lat0 + qlat[i] * data.at.step, data.at.lon0 + qlon[i] * data.at.step];
             var name = data.names[i];
-            L.circleMarker(at, {renderer: renderer, radius: 4, weight: 1, color: '#000000',
-                                fillColor: data.colour, fillOpacity: 0.9})
+            var style = data.ring
+              ? {radius: 12, weight: 3, color: data.colour, fillOpacity: 0.1}
+              : {radius: 4, weight: 1, color: '#000000', fillOpacity: 0.9};
+            style.renderer = renderer;
+            style.fillColor = data.colour;
+            L.circleMarker(at, style)
               .bindTooltip(escapeHtml(name ? data.title + ': ' + name : data.title))
               .addTo(group);
           }
@@ -415,9 +419,14 @@ def add_canvas_points(
     title: str,
     colour: str,
     names: Sequence[str] | None = None,
+    ring: bool = False,
 ) -> None:
-    """Add small circles to ``group``, each titled ``title`` or ``title: name`` (escaped)."""
+    """Add small circles to ``group``, each titled ``title`` or ``title: name`` (escaped).
+
+    With ``ring`` they are wide rings instead, to pick out markers drawn beneath them.
+    """
     data = {
+        "ring": ring,
         "at": _quantised(np.asarray(lon, float), np.asarray(lat, float)),
         "title": title,
         "colour": colour,

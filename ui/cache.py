@@ -17,7 +17,18 @@ from operator import attrgetter
 import streamlit as st
 
 from walks.areas import area_summaries
-from walks.areasmap import AnalysisShapes, MapData, ObservationFilter, analysis_shapes, map_data
+from walks.areasmap import (
+    AnalysisShapes,
+    MapData,
+    MarkedLayer,
+    ObservationFilter,
+    WalkChoice,
+    analysis_shapes,
+    change_layers,
+    map_data,
+    near_layer,
+    priority_layer,
+)
 from walks.config import settings_from_env
 from walks.indicators import indicator_names, indicator_values
 from walks.mapdata import LocalMapData, area_map_data, walk_map_data
@@ -140,6 +151,41 @@ def _analyses(
 def analyses(slugs: list[str], language: str) -> AnalysisShapes:
     """Return the hotspots and dark stretches of areas ``slugs`` (default settings)."""
     return _analyses(*_current(), tuple(slugs), language)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _marked(
+    _workspace: Workspace, version: str, slugs: tuple[str, ...], filter_key: str,
+    _data: MapData, language: str, kind: str,
+) -> MarkedLayer:  # fmt: skip
+    if kind == "near":
+        return near_layer(_workspace, _data, language)
+    return priority_layer(_workspace, _data, language)
+
+
+def marked(
+    slugs: list[str], observation_filter: ObservationFilter, data: MapData, language: str,
+    kind: str,
+) -> MarkedLayer:  # fmt: skip
+    """Return the observations of ``data`` that analysis ``kind`` (near, priority) picks out."""
+    return _marked(*_current(), tuple(slugs), observation_filter.key(), data, language, kind)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _changes(
+    _workspace: Workspace, version: str, slugs: tuple[str, ...], filter_key: str,
+    _data: MapData, language: str, before: str, after: str, _walks: tuple[WalkChoice, ...],
+) -> list[MarkedLayer]:  # fmt: skip
+    return change_layers(_workspace, _data, *_walks, language)
+
+
+def changes(
+    slugs: list[str], observation_filter: ObservationFilter, data: MapData, language: str,
+    before: WalkChoice, after: WalkChoice,
+) -> list[MarkedLayer]:  # fmt: skip
+    """Return what was resolved, persists and is new between walks ``before`` and ``after``."""
+    return _changes(*_current(), tuple(slugs), observation_filter.key(), data, language,
+                    before.uuid, after.uuid, (before, after))  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

@@ -53,9 +53,27 @@ TEXTS: Final[dict[str, Text]] = {
     "map_fill_density": Text(
         sv="Iakttagelser per km² (med urvalet)", en="Observations per km² (as filtered)"
     ),
-    "map_analyses": Text(
-        sv="Visa analyser (hotspots, mörka sträckor längs rutterna)",
-        en="Show analyses (hotspots, dark stretches along the routes)",
+    "map_analysis": Text(sv="Visa analys på kartan", en="Show an analysis on the map"),
+    "map_analysis_none": Text(sv="Ingen", en="None"),
+    "map_analysis_hotspots": Text(
+        sv="Hotspots och mörka sträckor längs rutterna",
+        en="Hotspots and dark stretches along the routes",
+    ),
+    "map_analysis_near": Text(
+        sv="Nära brottsutsatta platser, tunnelbana, hållplatser och skolor",
+        en="Near crime-exposed places, metro, stops and schools",
+    ),
+    "map_analysis_change": Text(
+        sv="Förändring mellan två vandringar", en="Change between two walks"
+    ),
+    "map_analysis_priority": Text(
+        sv="Prioritet (poäng per iakttagelse)", en="Priority (a score per observation)"
+    ),
+    "map_change_before": Text(sv="Före (vandring)", en="Before (walk)"),
+    "map_change_after": Text(sv="Efter (vandring)", en="After (walk)"),
+    "map_change_needs_walks": Text(
+        sv="Förändring behöver två vandringar i de valda områdena.",
+        en="A change needs two walks in the chosen areas.",
     ),
     "map_dark_total": Text(
         sv="Mörka sträckor: {dark:.0f} m av {total:.0f} m planerade rutter.",

@@ -13,7 +13,7 @@ from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
 from ui.maps import Choropleth, district_web_map
-from walks.areasmap import MapData, ObservationFilter
+from walks.areasmap import AnalysisShapes, MapData, MarkedLayer, ObservationFilter
 from walks.model import Area, Catalog, LightCondition, ObservationStatus
 from walks.planning import LOCAL_TIME
 
@@ -158,6 +158,46 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
                     st.image(image, use_container_width=True)
 
 
+_ANALYSES = ("", "hotspots", "near", "change", "priority")
+"""What the map can show of the analyses (``safewalk analyse …``); "" is none."""
+
+
+def _analysis(
+    data: MapData, slugs: list[str], observation_filter: ObservationFilter, lang: str
+) -> tuple[AnalysisShapes | None, list[MarkedLayer]]:
+    """Draw the choice of analysis to show and return what the map draws of it.
+
+    Raises
+    ------
+    LocalizedError
+        The analysis cannot run as chosen (two walks of different areas).
+    """
+    choice = st.selectbox(t("map_analysis", lang), _ANALYSES, key=state.MAP_ANALYSES_KEY,
+                          format_func=lambda a: t(f"map_analysis_{a or 'none'}", lang))  # fmt: skip
+    if choice == "hotspots":
+        return cache.analyses(slugs, lang), []
+    if choice in ("near", "priority"):
+        return None, [cache.marked(slugs, observation_filter, data, lang, choice)]
+    if choice == "change":
+        walks = {walk.uuid: walk for walk in data.walks}
+        if len(walks) < 2:
+            st.info(t("map_change_needs_walks", lang))
+            return None, []
+        left, right = st.columns(2)
+        order = list(walks)[::-1]  # oldest first
+        before = left.selectbox(t("map_change_before", lang), order, index=0,
+                                format_func=lambda u: walks[u].label,
+                                key=state.MAP_BEFORE_KEY)  # fmt: skip
+        after = right.selectbox(t("map_change_after", lang), order, index=len(order) - 1,
+                                format_func=lambda u: walks[u].label,
+                                key=state.MAP_AFTER_KEY)  # fmt: skip
+        found = cache.changes(slugs, observation_filter, data, lang, walks[before], walks[after])
+        counts = {layer.title: len(layer.labels) for layer in found}
+        st.caption(" · ".join(f"{title}: {n}" for title, n in counts.items()))
+        return None, found
+    return None, []
+
+
 def render() -> None:
     """Draw the page."""
     lang = state.language()
@@ -170,17 +210,13 @@ def render() -> None:
         observation_filter = _observation_filter(workspace.catalog, everything, lang)
         data = cache.map_data_of(slugs, observation_filter)
         choropleth = _fill(data, lang)
-        analyses = (
-            cache.analyses(slugs, lang)
-            if st.toggle(t("map_analyses", lang), key=state.MAP_ANALYSES_KEY)
-            else None
-        )
+        analyses, marked = _analysis(data, slugs, observation_filter, lang)
         rows = cache.summaries()
     except LocalizedError as error:
         st.error(error.message(lang))
         return
     fmap = district_web_map(data, language=lang, tiles_url=workspace.settings.tiles_url,
-                            choropleth=choropleth, analyses=analyses)  # fmt: skip
+                            choropleth=choropleth, analyses=analyses, marked=marked)  # fmt: skip
     clicked = st_folium(fmap, key=state.MAP_KEY, height=560, use_container_width=True,
                         returned_objects=["last_object_clicked_tooltip"])  # fmt: skip
     st.caption(

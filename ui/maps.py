@@ -6,9 +6,11 @@ User text (names, titles, descriptions) goes into the maps as plain text; ``gis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
+
+import numpy as np
 
 from gis.symbols import marker_svg
 from gis.webmap import (
@@ -31,7 +33,7 @@ from gis.webmap import (
     swatch,
 )
 from ui.i18n import t
-from walks.areasmap import AnalysisShapes, MapData
+from walks.areasmap import AnalysisShapes, MapData, MarkedLayer
 from walks.mapdata import LocalMapData, ObservationMark
 from walks.model import LightCondition, ObservationStatus, ReferenceKind
 
@@ -152,6 +154,14 @@ def _reference_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
                           colour=REFERENCE_COLOURS[points.kind], names=points.names)  # fmt: skip
 
 
+def _marked_layers(fmap: OfflineMap, marked: Sequence[MarkedLayer]) -> None:
+    """Ring the observations each analysis picked out, in its colour, with its labels."""
+    for layer in marked:
+        group = add_layer_group(fmap, f"{layer.title} ({len(layer.labels)})")
+        add_canvas_points(group, np.asarray(layer.lon), np.asarray(layer.lat), title=layer.title,
+                          colour=layer.colour, names=layer.labels, ring=True)  # fmt: skip
+
+
 def _analysis_layers(fmap: OfflineMap, found: AnalysisShapes, language: str) -> None:
     hotspots = add_layer_group(fmap, t("map_hotspots", language))
     add_shapes(hotspots, found.hotspots, colour=HOTSPOT_COLOUR, weight=3)
@@ -166,6 +176,7 @@ def district_web_map(
     tiles_url: str | None,
     choropleth: Choropleth | None = None,
     analyses: AnalysisShapes | None = None,
+    marked: Sequence[MarkedLayer] = (),
 ) -> OfflineMap:
     """Return the interactive map of some areas and their (already filtered) observations.
 
@@ -199,6 +210,7 @@ def district_web_map(
     _reference_layers(fmap, data, language)
     if analyses is not None:
         _analysis_layers(fmap, analyses, language)
+    _marked_layers(fmap, marked)
     add_legend(fmap, [
         (marker_svg(c.shape, c.colour, size=14), c.title.in_language(language))
         for c in data.categories

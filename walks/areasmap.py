@@ -33,6 +33,9 @@ from walks.analysis import (
     dark_stretch_pieces,
     find_hotspots,
     observation_frame,
+    observations_near,
+    prioritise,
+    walk_changes,
 )
 from walks.areas import find_area
 from walks.mapdata import WATER_NEAR_AREA_M, Shape, shipped_water, web_shape
@@ -78,6 +81,8 @@ class WalkChoice:
     area: str
     label: str
     """E.g. ``Hässelby gård: Kvällsvandring (2026-11-03)``: plain text."""
+    number: int = 0
+    """The walk's number in its area."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +258,8 @@ def _walks(workspace: Workspace, slugs: Sequence[str]) -> tuple[list[WalkChoice]
         area = find_area(workspace, slug)
         for walk in list_walks(workspace, slug):
             day = walk.starts_at.astimezone(LOCAL_TIME).date().isoformat()
-            choices.append(WalkChoice(walk.uuid, slug, f"{area.name}: {walk.title} ({day})"))
+            label = f"{area.name}: {walk.title} ({day})"
+            choices.append(WalkChoice(walk.uuid, slug, label, walk.number))
             if walk.route is not None:
                 routes.append(Shape(f"{walk.title} ({day})", to_wgs84(walk.route)))
     return choices, routes
@@ -337,3 +343,124 @@ def analysis_shapes(workspace: Workspace, areas: Sequence[str], language: str) -
                 label = f"{dark_word}, {route.name}: {stretch.length_m:.0f} m"
                 dark.append((to_wgs84(piece), label))
     return AnalysisShapes(hotspots, tuple(dark), round(dark_m, 1), round(routes_m, 1))
+
+
+# ---------------------------------------------- analyses that pick out observations
+@dataclass(frozen=True, slots=True)
+class MarkedLayer:
+    """Observations an analysis picked out, ringed on the map in one colour, labelled."""
+
+    title: str
+    colour: str
+    lon: tuple[float, ...]
+    lat: tuple[float, ...]
+    labels: tuple[str, ...]
+    """Plain text, one per ring."""
+
+
+def _marked(
+    data: MapData, title: str, colour: str, picked: Sequence[tuple[str, int, str]]
+) -> MarkedLayer:
+    """Return the rings of ``picked`` (area slug, observation number, label) found on the map.
+
+    Observations the map's filters leave out are left out here too.
+    """
+    frame = data.observations
+    columns = zip(frame["area"], frame["number"], frame["lon"], frame["lat"], strict=True)
+    where = {(a, int(n)): (lon, lat) for a, n, lon, lat in columns}
+    found = [(where[(a, n)], label) for a, n, label in picked if (a, n) in where]
+    return MarkedLayer(
+        title, colour,
+        tuple(at[0] for at, _ in found), tuple(at[1] for at, _ in found),
+        tuple(label for _, label in found),
+    )  # fmt: skip
+
+
+CHANGE_COLOURS: Final = {"resolved": "#009E73", "persisting": "#E69F00", "new": "#D55E00"}
+CHANGE_TITLES: Final = {
+    "resolved": Text(sv="Åtgärdat (bara före)", en="Resolved (only before)"),
+    "persisting": Text(sv="Kvarstår (båda)", en="Persisting (both)"),
+    "new": Text(sv="Nytt (bara efter)", en="New (only after)"),
+}
+
+
+def change_layers(
+    workspace: Workspace, data: MapData, before: WalkChoice, after: WalkChoice, language: str
+) -> list[MarkedLayer]:
+    """Return what was resolved, what persists and what is new between two walks of an area.
+
+    Raises
+    ------
+    AnalysisError
+        The two walks are of different areas.
+    """
+    if before.area != after.area:
+        raise AnalysisError(
+            Text(sv="Välj två vandringar i samma område.", en="Choose two walks of one area.")
+        )
+    report = walk_changes(workspace, before.area, before=str(before.number),
+                          after=str(after.number))  # fmt: skip
+    area = before.area
+
+    def label(kind: str, number: int) -> str:
+        return f"{number}: {CHANGE_TITLES[kind].in_language(language)}"
+
+    picked = {
+        "resolved": [(area, n, label("resolved", n)) for n in report.resolved],
+        "persisting": [(area, a, label("persisting", a) + f" ({b})") for b, a in report.persisting],
+        "new": [(area, n, label("new", n)) for n in report.new],
+    }
+    return [
+        _marked(data, CHANGE_TITLES[kind].in_language(language), CHANGE_COLOURS[kind], rows)
+        for kind, rows in picked.items()
+    ]
+
+
+NEAR_COLOUR: Final = "#CC79A7"
+PRIORITY_COLOUR: Final = "#D7191C"
+PRIORITY_SHOWN: Final = 20
+"""The highest-scored observations of each area that the map rings."""
+
+
+def near_layer(workspace: Workspace, data: MapData, language: str) -> MarkedLayer:
+    """Return the observations near crime-exposed places, metro entrances, stops or schools."""
+    words = {
+        "crime": Text(sv="nära brottsutsatt plats", en="near crime-exposed place"),
+        "entrances": Text(sv="uppgångar", en="entrances"),
+        "stops": Text(sv="hållplatser", en="stops"),
+        "schools": Text(sv="skolor", en="schools"),
+    }
+    picked = []
+    for area in data.areas:
+        report = observations_near(workspace, area.slug)
+        for near in report.observations:
+            parts = []
+            if near.crime_places:
+                numbers = ", ".join(map(str, near.crime_places))
+                parts.append(f"{words['crime'].in_language(language)} {numbers}")
+            for kind in ("entrances", "stops", "schools"):
+                if count := getattr(near, kind):
+                    parts.append(f"{count} {words[kind].in_language(language)}")
+            picked.append((area.slug, near.number, f"{near.number}: " + "; ".join(parts)))
+    title = Text(
+        sv="Nära brottsutsatta platser och kollektivtrafik (50 m)",
+        en="Near crime-exposed places and transit (50 m)",
+    )
+    return _marked(data, title.in_language(language), NEAR_COLOUR, picked)
+
+
+def priority_layer(workspace: Workspace, data: MapData, language: str) -> MarkedLayer:
+    """Return each area's highest-scored observations with their scores broken down."""
+    picked = []
+    for area in data.areas:
+        report = prioritise(workspace, area.slug)
+        for priority in report.observations[:PRIORITY_SHOWN]:
+            terms = " + ".join(f"{term} {value:.2f}" for term, value in priority.terms.items()
+                               if value)  # fmt: skip
+            label = f"{priority.number}: {priority.score:.2f} ({terms or '0'})"
+            picked.append((area.slug, priority.number, label))
+    title = Text(
+        sv=f"Högst prioritet (de {PRIORITY_SHOWN} främsta per område)",
+        en=f"Highest priority (the top {PRIORITY_SHOWN} per area)",
+    )
+    return _marked(data, title.in_language(language), PRIORITY_COLOUR, picked)

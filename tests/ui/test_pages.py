@@ -469,7 +469,7 @@ def test_the_areas_can_be_filled_by_density_and_the_analyses_shown() -> None:
     assert "Observations per km² (as filtered)" in layer_names(script)
     # The area's tooltip with its value (folium writes the JSON ASCII-escaped).
     assert re.search(r"H(ä|\\u00e4)sselby g(å|\\u00e5)rd: \d", script)
-    app.toggle(key=state.MAP_ANALYSES_KEY).set_value(True).run()
+    app.selectbox(key=state.MAP_ANALYSES_KEY).select("hotspots").run()
     assert not app.exception
     script = leaflet_script(app)
     assert {"Hotspots (dense clusters)", "Dark stretches"} <= set(layer_names(script))
@@ -488,3 +488,21 @@ def test_a_rerun_sends_the_same_map_so_the_browser_keeps_it(script: object) -> N
     again = [c.proto.id for c in app.get("component_instance")]
     assert not app.exception
     assert first == again
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_map_rings_what_near_priority_and_change_pick_out() -> None:
+    app = page(_map_script, language="en")
+    app.multiselect(key=state.MAP_AREAS_KEY).set_value(["hasselby-gard"]).run()
+    app.selectbox(key=state.MAP_ANALYSES_KEY).select("priority").run()
+    assert not app.exception
+    names = layer_names(leaflet_script(app))
+    assert "Highest priority (the top 20 per area) (8)" in names  # all 8 of the area
+    app.selectbox(key=state.MAP_ANALYSES_KEY).select("near").run()
+    assert not app.exception
+    assert any(
+        n.startswith("Near crime-exposed places and transit (50 m) (")
+        for n in names + layer_names(leaflet_script(app))
+    )
+    app.selectbox(key=state.MAP_ANALYSES_KEY).select("change").run()
+    assert app.info[0].value == "A change needs two walks in the chosen areas."

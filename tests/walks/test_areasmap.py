@@ -7,11 +7,22 @@ from datetime import date, timedelta
 import pytest
 from shapely.geometry import LineString
 
-from walks.areasmap import ObservationFilter, analysis_shapes, map_data
+from tests.walks.test_analysis import X0, Y0, empty, observe, plan
+from walks.analysis import AnalysisError
+from walks.areasmap import (
+    ObservationFilter,
+    analysis_shapes,
+    change_layers,
+    map_data,
+    near_layer,
+    priority_layer,
+)
 from walks.model import DrawnShape, LightCondition, ObservationDraft, ObservationStatus
 from walks.planning import LOCAL_TIME
 from walks.recording import record_observation
 from walks.workspace import Workspace
+
+__all__ = ["empty"]  # the fixture, from the analysis tests
 
 
 def test_the_chosen_areas_bring_only_their_observations(memory_workspace: Workspace) -> None:
@@ -137,3 +148,61 @@ def test_the_analyses_on_the_map_are_hotspots_and_dark_stretches(
     for outline, label in found.hotspots:
         assert outline.geom_type == "Polygon"
         assert label.startswith("Hotspot ")
+
+
+def test_a_change_rings_the_resolved_the_persisting_and_the_new_where_they_are(
+    empty: Workspace,
+) -> None:
+    first, second = plan(empty), plan(empty)
+    resolved = observe(empty, X0, Y0, walk=first)
+    before = observe(empty, X0 + 200, Y0, "graffiti", walk=first)
+    after = observe(empty, X0 + 210, Y0, "graffiti", walk=second)
+    new = observe(empty, X0, Y0 + 30, walk=second)
+    data = map_data(empty, ["test"])
+    walks = sorted(data.walks, key=lambda w: w.number)
+    layers = change_layers(empty, data, walks[0], walks[1], "en")
+    assert [layer.title for layer in layers] == [
+        "Resolved (only before)",
+        "Persisting (both)",
+        "New (only after)",
+    ]
+    assert [layer.labels for layer in layers] == [
+        (f"{resolved}: Resolved (only before)",),
+        (f"{after}: Persisting (both) ({before})",),
+        (f"{new}: New (only after)",),
+    ]
+    position = {
+        row["number"]: (row["lon"], row["lat"]) for row in data.observations.to_dict("records")
+    }
+    assert (layers[0].lon[0], layers[0].lat[0]) == position[resolved]
+    assert (layers[1].lon[0], layers[1].lat[0]) == position[after]  # where it is now
+    # What the filters leave out is not ringed either.
+    litter_only = data.filtered(ObservationFilter(categories=frozenset({"litter"})))
+    assert [len(layer.labels) for layer in change_layers(empty, litter_only, *walks, "en")] == [
+        1,
+        0,
+        1,
+    ]
+
+
+def test_a_change_needs_two_walks_of_one_area(memory_workspace: Workspace) -> None:
+    data = map_data(memory_workspace, ["grimsta", "hasselby-gard"])
+    grimsta, hasselby = (
+        next(w for w in data.walks if w.area == a) for a in ("grimsta", "hasselby-gard")
+    )
+    with pytest.raises(AnalysisError, match="Choose two walks of one area"):
+        change_layers(memory_workspace, data, grimsta, hasselby, "en")
+
+
+def test_priority_and_near_ring_observations_with_their_reasons(empty: Workspace) -> None:
+    crime = observe(empty, X0, Y0, "crime_place", severity=3)
+    close = observe(empty, X0 + 20, Y0, severity=3)
+    far = observe(empty, X0 + 900, Y0 + 900, severity=1)
+    data = map_data(empty, ["test"])
+    top = priority_layer(empty, data, "en")
+    assert top.labels[0].startswith(f"{close}: ")  # severe, near a crime-exposed place
+    assert "crime_place" in top.labels[0]
+    assert top.labels[-1].startswith(f"{far}: ")
+    near = near_layer(empty, data, "en")
+    assert f"{close}: near crime-exposed place {crime}" in near.labels
+    assert not any(label.startswith(f"{far}: ") for label in near.labels)
