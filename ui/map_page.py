@@ -112,7 +112,7 @@ _CLICKED = re.compile(r"^(?P<number>\d+)\. .* \((?P<place>[^()]*)\)$", re.DOTALL
 
 def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) -> None:
     """Show the observation whose marker was clicked: its values, fields and photos."""
-    found = _CLICKED.match(tooltip or "")
+    found = _CLICKED.match((tooltip or "").strip())
     if found is None:
         return
     slug = next((area.slug for area in data.areas if area.name == found["place"]), None)
