@@ -443,8 +443,13 @@ def add_shapes(
     fill: bool = True,
     dashed: bool = False,
     weight: int = 4,
+    outline: str | None = None,
 ) -> None:
-    """Add WGS 84 lines or areas, one GeoJSON layer for all, each with its (escaped) tooltip."""
+    """Add WGS 84 lines or areas, one GeoJSON layer for all, each with its (escaped) tooltip.
+
+    With ``outline`` the lines are drawn twice, wide in that colour beneath, so that a light
+    colour (white, yellow) still shows on a light background.
+    """
     if not shapes:
         return
     collection = {
@@ -458,6 +463,10 @@ def add_shapes(
     style = {"color": colour, "weight": weight, "fill": fill, "fillColor": colour,
              "fillOpacity": 0.35 if fill else 0,
              "dashArray": "8 6" if dashed else None}  # fmt: skip
+    if outline is not None:
+        casing = {**style, "color": outline, "weight": weight + 3, "fill": False}
+        folium.GeoJson(collection, style_function=lambda _feature: casing, control=False,
+                       interactive=False).add_to(group)  # fmt: skip
     folium.GeoJson(
         collection,
         style_function=lambda _feature: style,

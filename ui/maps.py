@@ -140,10 +140,12 @@ def _observation_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
     for category, group in zip(data.categories, groups, strict=True):
         rows = frame[drawn & (frame["category"] == category.name).to_numpy()]
         title = category.title.in_language(language)
-        add_shapes(group, [
-            (row.shape, f"{row.number}. {title} ({names[row.area]})")
-            for row in rows.itertuples()
-        ], colour=category.colour)  # fmt: skip
+        shapes = [(row.shape, f"{row.number}. {title} ({names[row.area]})")
+                  for row in rows.itertuples()]  # fmt: skip
+        lines = [(shape, label) for shape, label in shapes if "Line" in shape.geom_type]
+        areas = [(shape, label) for shape, label in shapes if "Line" not in shape.geom_type]
+        add_shapes(group, lines, colour=category.colour, fill=False, outline="#000000")
+        add_shapes(group, areas, colour=category.colour, outline="#000000")
 
 
 def _reference_layers(fmap: OfflineMap, data: MapData, language: str) -> None:

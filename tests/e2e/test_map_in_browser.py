@@ -15,11 +15,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from shapely.geometry import LineString
 
 from gis.photos import process_photo
 from tests.appserver import page_with_only_the_app, running_app
 from walks.config import Settings
-from walks.model import ObservationDraft, Position
+from walks.model import DrawnShape, ObservationDraft, Position
 from walks.planning import list_walks
 from walks.recording import record_observation
 from walks.workspace import connect_workspace
@@ -40,6 +41,14 @@ def open_map(page: Page, url: str) -> FrameLocator:
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     frame.locator(".safewalk-marker, .safewalk-cluster").first.wait_for(timeout=30_000)
     return frame
+
+
+def switch_layer(frame: FrameLocator, name: str) -> None:
+    """Switch a layer on or off in the layer control, which opens while the mouse is on it."""
+    frame.locator(".leaflet-control-layers").hover()
+    label = frame.locator(".leaflet-control-layers-overlays label", has_text=name).first
+    label.scroll_into_view_if_needed()
+    label.click()
 
 
 def shown(frame: FrameLocator) -> int:
@@ -68,12 +77,12 @@ def test_the_map_shows_a_layer_per_category_clustered_and_nothing_leaves(
                  "Referens: Belysningsstolpar"):  # fmt: skip
         assert name in overlays.inner_text()
     # Switching a category's layer off hides its observations (4 lighting ones).
-    overlays.locator("label", has_text="Belysning").first.click()
+    switch_layer(frame, "Belysning")
     wait_until_shown(frame, 11)
     # The heat map and a reference layer switch on.
-    overlays.locator("label", has_text="Värmekarta").click()
+    switch_layer(frame, "Värmekarta")
     frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=10_000)
-    overlays.locator("label", has_text="Referens: Belysningsstolpar").click()
+    switch_layer(frame, "Referens: Belysningsstolpar")
     legend = frame.locator(".safewalk-legend")
     assert "Belysning" in legend.inner_text()  # open on a wide screen
     assert "Stockholms stad (CC0)" in frame.locator(".leaflet-control-attribution").inner_text()
@@ -103,8 +112,9 @@ def _jpeg() -> bytes:
 
 @pytest.fixture
 def hostile_url(workspace_path: Path) -> Iterator[str]:
-    """The app on a workspace with one observation of category Övrigt (the only one of its
-    category) whose description and subject are HTML, with a photo."""
+    """The app on a workspace with two observations of category Övrigt (the only ones of
+    their category): no. 9, a point whose description and subject are HTML, with a photo;
+    no. 10, a line."""
     workspace = connect_workspace(Settings(workspace=str(workspace_path)))
     draft = ObservationDraft(
         category="other", position=Position(17.8445, 59.3668), created_by="test",
@@ -112,6 +122,10 @@ def hostile_url(workspace_path: Path) -> Iterator[str]:
         photos=(process_photo(_jpeg(), max_bytes=1_000_000),),
     )  # fmt: skip
     record_observation(workspace, draft, area="hasselby-gard")
+    path = LineString([(17.8400, 59.3650), (17.8420, 59.3655)])  # a dark path, as a line
+    line = ObservationDraft(category="other", position=DrawnShape(path), created_by="test",
+                            description="Mörk stig längs bäcken")  # fmt: skip
+    record_observation(workspace, line, area="hasselby-gard")
     with running_app(workspace_path) as url:
         yield url
 
@@ -133,7 +147,7 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
     categories.locator("input").fill("Övrigt")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    page.get_by_text("1 av 16 iakttagelser i valda områden visas.").wait_for(timeout=30_000)
+    page.get_by_text("2 av 17 iakttagelser i valda områden visas.").wait_for(timeout=30_000)
     frame = page.frame_locator("iframe").first
     marker = frame.locator(".safewalk-marker")
     marker.wait_for(timeout=30_000)
@@ -228,4 +242,32 @@ def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
     assert walk.route.geom_type == "LineString"
     assert len(walk.route.coords) == 3
     assert outside == []
+    page.context.close()
+
+
+def test_clicking_a_line_shows_that_observation(browser: Browser, hostile_url: str) -> None:
+    page = page_with_only_the_app(browser, hostile_url, [], width=1280, height=900)
+    open_map(page, hostile_url)
+    page.get_by_text("Urval").click()
+    categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
+    categories.locator(
+        '[data-testid="stMultiSelectClearAll"], [aria-label="Clear all"]'
+    ).first.click()
+    categories.locator("input").fill("Övrigt")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_text("2 av 17 iakttagelser i valda områden visas.").wait_for(timeout=30_000)
+    frame = page.frame_locator("iframe").first
+    line = frame.locator('path.leaflet-interactive[stroke="#FFFFFF"]')
+    line.first.wait_for(timeout=30_000)
+    heading = page.get_by_text("Iakttagelse 10, Hässelby gård")
+    for _ in range(3):  # a click while the new map still starts up may go unheard
+        line.first.click(force=True)
+        try:
+            heading.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for(timeout=1_000)
+    page.get_by_text("Mörk stig längs bäcken").wait_for(timeout=10_000)
     page.context.close()
