@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TypeVar
 
@@ -106,18 +105,14 @@ def _fill(data: MapData, lang: str) -> Choropleth | None:
     return None
 
 
-_CLICKED = re.compile(r"^(?P<number>\d+)\. .* \((?P<place>[^()]*)\)$", re.DOTALL)
-"""A marker's tooltip: ``7. Belysning (Hässelby gård)``."""
-
-
 def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) -> None:
     """Show the observation whose marker was clicked: its values, fields and photos."""
-    found = _CLICKED.match((tooltip or "").strip())
+    found = data.labelled(tooltip or "")
     if found is None:
         return
-    slug = next((area.slug for area in data.areas if area.name == found["place"]), None)
-    rows = data.at(slug, int(found["number"])) if slug is not None else None
-    if slug is None or rows is None or rows.empty:
+    slug, number = found
+    rows = data.at(slug, number)
+    if rows.empty:
         st.info(t("details_gone", lang))
         return
     observation, photos = cache.observation(slug, str(rows["uuid"].iloc[0]))
@@ -145,9 +140,8 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
                 observation.fields[field.name], lang
             )
     with st.container(border=True):
-        st.subheader(
-            t("details_title", lang).format(number=observation.number, area=found["place"])
-        )
+        area = next(a.name for a in data.areas if a.slug == slug)
+        st.subheader(t("details_title", lang).format(number=observation.number, area=area))
         # A table, not markdown: user text shows as text.
         st.table({"": list(values.keys()), " ": [str(v) for v in values.values()]})
         for k, photo in enumerate(photos, start=1):

@@ -185,6 +185,21 @@ class MapData:
         frame = self.observations
         return frame[(frame["area"] == area) & (frame["number"] == number)]
 
+    def labelled(self, label: str) -> tuple[str, int] | None:
+        """Return (area slug, number) of the marker labelled ``label``, or None.
+
+        Markers and shapes are labelled ``7. Belysning (Hässelby gård)``: number, category,
+        and the area's name in brackets (which may hold brackets of its own).
+        """
+        text = label.strip()
+        number, dot, _ = text.partition(". ")
+        if not (dot and number.isdigit()):
+            return None
+        for area in self.areas:
+            if text.endswith(f" ({area.name})"):
+                return area.slug, int(number)
+        return None
+
 
 def _empty_observations() -> pd.DataFrame:
     columns = ["area", *MAP_COLUMNS, "category", "day", "lon", "lat", "shape"]

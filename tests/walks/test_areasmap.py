@@ -206,3 +206,14 @@ def test_priority_and_near_ring_observations_with_their_reasons(empty: Workspace
     near = near_layer(empty, data, "en")
     assert f"{close}: near crime-exposed place {crime}" in near.labels
     assert not any(label.startswith(f"{far}: ") for label in near.labels)
+
+
+def test_a_marker_label_names_its_area_even_with_brackets_in_the_name(
+    memory_workspace: Workspace,
+) -> None:
+    data = map_data(memory_workspace, ["smedshagen-demo", "hasselby-gard"])
+    assert data.labelled("3. Belysning (Smedshagen (demo))") == ("smedshagen-demo", 3)
+    assert data.labelled("12. Klotter (Hässelby gård)\n") == ("hasselby-gard", 12)
+    assert data.labelled("Referens: Belysningsstolpar") is None
+    assert data.labelled("7. Belysning (Grimsta)") is None  # not on this map
+    assert data.labelled("") is None
