@@ -32,8 +32,11 @@ from layers.rules import (
     deleted_entry,
     duplicate_uuid_error,
     inserted_entry,
+    no_such_feature_error,
     prepare_row,
     query_columns,
+    updated_entry,
+    updated_row,
 )
 from layers.schema import (
     AREA_TABLE,
@@ -313,6 +316,24 @@ class MemoryStore:
                 seen.add(uuid)
             self.delete(slug, layer, remove, actor=actor)
             return self.append_many(slug, layer, add, actor=actor)
+
+    def update(
+        self, slug: str, layer: str, uuid: str, changes: Mapping[str, object], *, actor: str
+    ) -> Record:
+        """Change some values of one feature, logged; see ``Store.update``."""
+        with self._lock:
+            data = self._area(slug)
+            table = self._table(layer)
+            stored = data.tables[table.name]
+            fid = stored.by_uuid.get(uuid)
+            if fid is None:
+                raise no_such_feature_error(table.name, uuid)
+            row = stored.rows[fid]
+            new, old = updated_row(table, row.values, changes)
+            if new:
+                row.values = {**row.values, **new}
+                self._log(data, updated_entry(actor, table, uuid, old, new))
+            return decode_record(table, {"fid": row.fid, **row.values}, row.geometry)
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID and the rows that belong to them (logged)."""

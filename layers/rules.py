@@ -266,6 +266,63 @@ def deleted_entry(actor: str, table: TableSpec, row: Mapping[str, Any]) -> dict[
     return change_entry(actor, "delete", table.name, row.get("uuid"), record_for_log(row), None)
 
 
+FIXED_FIELDS: Final = frozenset({"uuid", "number", "created_at", "created_by"})
+"""Fields a feature keeps for good: ``Store.update`` refuses to change them."""
+
+
+def updated_row(
+    table: TableSpec, stored: Mapping[str, SqlValue], changes: Mapping[str, object]
+) -> tuple[dict[str, SqlValue], dict[str, SqlValue]]:
+    """Return the stored row with ``changes`` made, and its old values of what changed.
+
+    Both as SQL values, only the fields whose value changes; ``updated_at`` (where the
+    layer has it) is set to now unless ``changes`` gives it, and only when anything else
+    changes. The whole row is validated as on insert.
+
+    Raises
+    ------
+    FeatureValidationError
+        A field the layer does not have, one of ``FIXED_FIELDS``, or a value that does not
+        fit.
+    """
+    check_field_names(table, changes)
+    fixed = sorted(FIXED_FIELDS & set(changes))
+    if fixed:
+        raise FeatureValidationError(
+            Text(
+                sv=f"Fälten {', '.join(fixed)} kan inte ändras i efterhand.",
+                en=f"The fields {', '.join(fixed)} cannot be changed afterwards.",
+            )
+        )
+    current = {name: stored.get(name) for name in table.field_names}
+    merged = coerce_record(table, {**current, **changes})
+    new = {name: value for name, value in merged.items() if value != current[name]}
+    if new and "updated_at" in table.field_names and "updated_at" not in changes:
+        new["updated_at"] = datetime_to_text(datetime.now(UTC))
+    return new, {name: current[name] for name in new}
+
+
+def updated_entry(
+    actor: str,
+    table: TableSpec,
+    uuid: object,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> dict[str, SqlValue]:
+    """Return the change-log row for changing some values of feature ``uuid`` (old → new)."""
+    return change_entry(actor, "update", table.name, uuid, dict(before), dict(after))
+
+
+def no_such_feature_error(layer: str, uuid: str) -> StoreError:
+    """Return the error for a feature that is not (or no longer) in ``layer``."""
+    return StoreError(
+        Text(
+            sv=f"Lagret {layer!r} har inget objekt {uuid}: det kan ha tagits bort.",
+            en=f"Layer {layer!r} has no feature {uuid}: it may have been removed.",
+        )
+    )
+
+
 def area_values(area: Area, created_at: datetime) -> dict[str, object]:
     """Return the values of an area's boundary row."""
     return {

@@ -108,6 +108,17 @@ class Store(Protocol):
         old rows or the new ones, never neither. Each change is logged.
         """
 
+    def update(
+        self, slug: str, layer: str, uuid: str, changes: Mapping[str, object], *, actor: str
+    ) -> Record:
+        """Change some values of feature ``uuid`` in one transaction; return it as stored.
+
+        The row is validated whole, as on insert (``layers.rules.updated_row``); ``uuid``,
+        ``number`` and the creation stamp cannot change, ``updated_at`` is set. The change
+        log gets an ``update`` entry with the changed fields, old and new. Changing nothing
+        writes nothing. Raises ``StoreError`` when there is no such feature.
+        """
+
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction (logged); return how many went."""
 

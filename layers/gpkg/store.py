@@ -32,7 +32,7 @@ from layers.gpkg.folder import Folder
 from layers.gpkg.frames import read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
-from layers.gpkg.writes import delete_rows, insert_row
+from layers.gpkg.writes import delete_rows, insert_row, update_row
 from layers.records import Area, PhotoInfo, Problem, Query, Record
 from layers.rules import check_slug, child_table
 from layers.schema import (
@@ -224,6 +224,15 @@ class GeoPackageStore:
                 insert_row(connection, table, values, geometry, actor=actor)
                 for values, geometry in add
             ]
+
+    def update(
+        self, slug: str, layer: str, uuid: str, changes: Mapping[str, object], *, actor: str
+    ) -> Record:
+        """Change some values of one feature in one transaction; see ``Store.update``."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        with transaction(path) as connection:
+            return update_row(connection, table, uuid, changes, actor=actor)
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction, logging each with its old values."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG
-from gis.gpkg import geometry_to_gpkg
+from gis.gpkg import geometry_to_gpkg, gpkg_to_geometry
 from layers.gpkg.sqlite import quote
 from layers.records import Record
 from layers.rules import (
@@ -18,7 +18,10 @@ from layers.rules import (
     deleted_entry,
     duplicate_uuid_error,
     inserted_entry,
+    no_such_feature_error,
     prepare_row,
+    updated_entry,
+    updated_row,
 )
 from layers.schema import CHANGE_LOG_LAYER, CHILD_TABLES, SqlValue, TableSpec, datetime_to_text
 
@@ -97,6 +100,33 @@ def delete_rows(
     for record in old:
         log_change(connection, deleted_entry(actor, table, record))
     return len(old)
+
+
+def update_row(
+    connection: sqlite3.Connection,
+    table: TableSpec,
+    uuid: str,
+    changes: Mapping[str, object],
+    *,
+    actor: str,
+) -> Record:
+    """Change some values of feature ``uuid``, logging old and new; return it as stored."""
+    cursor = connection.execute(f"SELECT * FROM {quote(table.name)} WHERE uuid = ?", [uuid])
+    names = [d[0] for d in cursor.description]
+    found = cursor.fetchone()
+    if found is None:
+        raise no_such_feature_error(table.name, uuid)
+    stored = dict(zip(names, found, strict=True))
+    new, old = updated_row(table, stored, changes)
+    if new:
+        assignments = ", ".join(f"{quote(name)} = ?" for name in new)
+        connection.execute(
+            f"UPDATE {quote(table.name)} SET {assignments} WHERE uuid = ?", [*new.values(), uuid]
+        )
+        log_change(connection, updated_entry(actor, table, uuid, old, new))
+    blob = stored.pop("geom", None)
+    geometry = gpkg_to_geometry(blob) if blob is not None else None
+    return decode_record(table, {**stored, **new}, geometry)
 
 
 def log_change(connection: sqlite3.Connection, entry: Mapping[str, SqlValue]) -> None:

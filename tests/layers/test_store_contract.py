@@ -722,3 +722,71 @@ def test_a_refused_replacement_leaves_everything_as_it_was(any_store: Store) -> 
         )
     assert any_store.feature_counts("test") == before
     assert [r["uuid"] for r in any_store.read_records("test", "lighting")] == [old]
+
+
+# ------------------------------------------------------------------------- update
+def test_update_changes_the_values_given_and_logs_old_and_new(any_store: Store) -> None:
+    uuid_ = add_lighting(any_store, description="släckt")
+    revision = any_store.revision()
+    stored = any_store.update(
+        "test", "lighting", uuid_, {"status": "assessed", "description": "trasig"}, actor="kim"
+    )
+    assert stored["status"] is ObservationStatus.ASSESSED
+    assert stored["description"] == "trasig"
+    assert stored["geometry"].equals(INSIDE)  # the rest as it was
+    assert (stored["number"], stored["uuid"], stored["created_by"]) == (1, uuid_, "tests")
+    assert stored["updated_at"] > NOW
+    assert any_store.revision() != revision
+    (read,) = any_store.read_records("test", "lighting")
+    assert (read["status"], read["description"]) == (ObservationStatus.ASSESSED, "trasig")
+    entry = log_entries(any_store)[-1]
+    assert (entry["action"], entry["actor"], entry["feature_uuid"]) == ("update", "kim", uuid_)
+    before, after = json.loads(entry["before"]), json.loads(entry["after"])
+    assert (before["status"], after["status"]) == ("new", "assessed")
+    assert (before["description"], after["description"]) == ("släckt", "trasig")
+    assert set(before) == set(after) == {"status", "description", "updated_at"}
+    assert any_store.check() == []  # indexes, counts and the layout still right
+
+
+def test_an_update_that_changes_nothing_writes_nothing(any_store: Store) -> None:
+    uuid_ = add_lighting(any_store, description="släckt")
+    entries, revision = len(log_entries(any_store)), any_store.revision()
+    stored = any_store.update("test", "lighting", uuid_, {"description": "släckt"}, actor="kim")
+    assert stored["description"] == "släckt"
+    assert (len(log_entries(any_store)), any_store.revision()) == (entries, revision)
+
+
+def test_measures_are_updated_with_their_types(any_store: Store) -> None:
+    stored = any_store.append("test", "measures", measure(), None, actor="tests")
+    changed = any_store.update(
+        "test", "measures", stored["uuid"],
+        {"status": MeasureStatus.DECIDED, "deadline": date(2027, 3, 31)}, actor="tests",
+    )  # fmt: skip
+    assert changed["status"] is MeasureStatus.DECIDED
+    assert changed["deadline"] == date(2027, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"problem": "flicker"}, r"value 'flicker' is not allowed"),
+        ({"number": 7}, r"The fields number cannot be changed afterwards"),
+        ({"uuid": "x", "created_by": "y"}, r"The fields created_by, uuid cannot be changed"),
+        ({"colour": "red"}, r"Layer 'lighting' has no field colour"),
+    ],
+)
+def test_a_refused_update_changes_nothing(
+    any_store: Store, changes: dict[str, object], message: str
+) -> None:
+    uuid_ = add_lighting(any_store)
+    before = any_store.read_records("test", "lighting")
+    entries = len(log_entries(any_store))
+    with pytest.raises(FeatureValidationError, match=message):
+        any_store.update("test", "lighting", uuid_, changes, actor="tests")
+    assert any_store.read_records("test", "lighting") == before
+    assert len(log_entries(any_store)) == entries
+
+
+def test_updating_a_feature_that_is_not_there_says_so(any_store: Store) -> None:
+    with pytest.raises(StoreError, match="Layer 'lighting' has no feature nope"):
+        any_store.update("test", "lighting", "nope", {"description": "x"}, actor="tests")
