@@ -25,6 +25,7 @@ from layers.catalog import (
 )
 from layers.errors import FeatureValidationError
 from layers.values import (
+    CostClass,
     LightCondition,
     MeasureStatus,
     ObservationStatus,
@@ -38,6 +39,7 @@ WALKS_LAYER: Final = "walks"
 MEASURES_LAYER: Final = "measures"
 CHANGE_LOG_LAYER: Final = "change_log"
 PHOTOS_LAYER: Final = "photos"
+NOTES_LAYER: Final = "measure_notes"
 INDICATORS_LAYER: Final = "indicators"
 REFERENCE_PREFIX: Final = "reference_"
 
@@ -52,7 +54,7 @@ HOTSPOTS_LAYER: Final = "analysis_hotspots"
 DARK_LAYER: Final = "analysis_dark"
 ANALYSIS_LAYERS: Final = frozenset({HOTSPOTS_LAYER, DARK_LAYER})
 SYSTEM_LAYERS: Final = frozenset(
-    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER}
+    {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER, NOTES_LAYER}
     | REFERENCE_LAYERS
     | {INDICATORS_LAYER}
     | ANALYSIS_LAYERS
@@ -162,6 +164,8 @@ MEASURES_TABLE: Final = TableSpec(
         FieldSpec("deadline", _t("Klart senast", "Deadline"), "date"),
         _choice("status", _t("Status", "Status"), MeasureStatus, required=True),
         FieldSpec("observation_uuids", _t("Iakttagelser", "Observations"), "text"),
+        _choice("cost_class", _t("Kostnadsklass", "Cost class"), CostClass, required=False),
+        FieldSpec("reason", _t("Skäl (ej genomförbar)", "Reason (not feasible)"), "text"),
         *_RECORD_FIELDS,
     ),
     sequence="measure",
@@ -197,7 +201,22 @@ PHOTOS_TABLE: Final = TableSpec(
     ),
 )
 """Photos of features, stored in the area's GeoPackage so that copying the file carries them."""
-CHILD_TABLES: Final = (PHOTOS_TABLE,)
+NOTES_TABLE: Final = TableSpec(
+    NOTES_LAYER,
+    _t("Uppföljningsanteckningar", "Follow-up notes"),
+    None,
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("feature_uuid", _t("Åtgärd", "Measure"), "text", required=True),
+        FieldSpec("layer", _t("Lager", "Layer"), "text", required=True),
+        FieldSpec("text", _t("Anteckning", "Note"), "text", required=True),
+        FieldSpec("status", _t("Status då", "Status then"), "text"),
+        FieldSpec("created_at", _t("Skapad", "Created"), "datetime", required=True),
+        FieldSpec("created_by", _t("Skapad av", "Created by"), "text", required=True),
+    ),
+)
+"""Dated notes on a measure's follow-up (each tertial), kept with the measure."""
+CHILD_TABLES: Final = (PHOTOS_TABLE, NOTES_TABLE)
 """Tables whose rows belong to a feature (``feature_uuid``) and go when it goes."""
 _POINT_KINDS: Final = (ReferenceKind.LAMPS, ReferenceKind.STOPS, ReferenceKind.ENTRANCES)
 
@@ -269,7 +288,8 @@ DARK_TABLE: Final = TableSpec(
 )
 """The last saved ``safewalk analyse dark`` of the area: each dark stretch as a line."""
 SYSTEM_TABLES: Final = (
-    AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, *REFERENCE_TABLES,
+    AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, NOTES_TABLE,
+    *REFERENCE_TABLES,
     INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE,
 )  # fmt: skip
 

@@ -67,6 +67,14 @@ class ReferenceKind(TitledEnum):
     OTHER = "other", "Övrigt", "Other"
 
 
+class CostClass(TitledEnum):
+    """A measure's rough cost, for the analysis group's choices."""
+
+    SMALL = "small", "Liten (under 10 000 kr)", "Small (under SEK 10,000)"
+    MEDIUM = "medium", "Mellan (10 000–100 000 kr)", "Medium (SEK 10,000–100,000)"
+    LARGE = "large", "Stor (över 100 000 kr)", "Large (over SEK 100,000)"
+
+
 class MeasureStatus(TitledEnum):
     """Where a measure of the action plan is."""
 
@@ -74,4 +82,4 @@ class MeasureStatus(TitledEnum):
     DECIDED = "decided", "Beslutad", "Decided"
     IN_PROGRESS = "in_progress", "Pågår", "In progress"
     DONE = "done", "Genomförd", "Done"
-    CANCELLED = "cancelled", "Avbruten", "Cancelled"
+    NOT_FEASIBLE = "not_feasible", "Ej genomförbar", "Not feasible"

@@ -212,7 +212,7 @@ def observations_near(workspace: Workspace, area: str, *, distance_m: float = 50
 
     For each observation: the crime-exposed places (other than itself), metro entrances,
     stops and schools within the distance; for each crime-exposed place: the open
-    measures (not done, not cancelled) on observations within the distance.
+    measures (not done, not found not feasible) on observations within the distance.
     """
     _check_metres(distance_m, "distance", zero=True)
     target = find_area(workspace, area)

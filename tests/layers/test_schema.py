@@ -302,7 +302,16 @@ def test_every_area_holds_the_system_layers_and_one_per_category(catalog: Catalo
     kinds = ("lamps", "stops", "entrances", "schools", "other")
     references = [f"reference_{kind}" for kind in kinds]
     analyses = ["analysis_hotspots", "analysis_dark"]
-    system = ["area", "walks", "measures", "change_log", "photos", *references, "indicators"]
+    system = [
+        "area",
+        "walks",
+        "measures",
+        "change_log",
+        "photos",
+        "measure_notes",
+        *references,
+        "indicators",
+    ]
     system += analyses
     assert names[: len(system)] == system
     assert set(names[: len(system)]) == SYSTEM_LAYERS

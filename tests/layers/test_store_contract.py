@@ -345,7 +345,9 @@ def test_a_bad_photo_row_stores_neither_photo_nor_feature(any_store: Store) -> N
 
 def test_an_unknown_kind_of_child_row_is_refused(any_store: Store) -> None:
     before = any_store.feature_counts("test")
-    with pytest.raises(UnknownLayerError, match=r"Unknown category 'videos'\. .*: photos\."):
+    with pytest.raises(
+        UnknownLayerError, match=r"Unknown category 'videos'\. .*: photos, measure_notes\."
+    ):
         any_store.append(
             "test", "lighting", lighting(), INSIDE, actor="tests", children={"videos": [{}]}
         )
@@ -534,7 +536,15 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
     add_lighting(any_store)
     any_store.append("test", "walks", walk(), None, actor="tests")
     counts = any_store.feature_counts("test")
-    layers = {"area", "walks", "measures", "change_log", "photos", *any_store.catalog.names}
+    layers = {
+        "area",
+        "walks",
+        "measures",
+        "change_log",
+        "photos",
+        "measure_notes",
+        *any_store.catalog.names,
+    }
     layers |= {f"reference_{kind}" for kind in ("lamps", "stops", "entrances", "schools", "other")}
     layers |= {"indicators", "analysis_hotspots", "analysis_dark"}
     assert set(counts) == layers
