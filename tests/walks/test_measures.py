@@ -1,0 +1,220 @@
+"""The action plan: measures from observations, statuses that make sense, history, lists."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from layers.values import MeasureStatus, ObservationStatus
+from tests.walks.test_cli import run
+from walks.measures import (
+    MeasureError,
+    add_measure,
+    change_status,
+    list_measures,
+    measure_history,
+)
+from walks.organisations import OrganisationError, find_organisation, organisations
+from walks.recording import list_observations
+from walks.workspace import Workspace
+
+AREA = "hasselby-gard"
+
+
+def statuses(workspace: Workspace, numbers: list[int]) -> list[ObservationStatus]:
+    found = {o.number: o.status for o in list_observations(workspace, AREA)}
+    return [found[n] for n in numbers]
+
+
+def test_a_measure_covers_observations_which_become_planned(
+    memory_workspace: Workspace,
+) -> None:
+    measure = add_measure(
+        memory_workspace, AREA, observations=[1, 2], title="Byt lampor",
+        responsible="Trafikkontoret", deadline=date(2027, 1, 31), priority="high", actor="kim",
+    )  # fmt: skip
+    assert (measure.number, measure.status, measure.observations) == (
+        1, MeasureStatus.PROPOSED, (1, 2),
+    )  # fmt: skip
+    assert (measure.responsible, measure.priority) == ("trafikkontoret", "high")
+    assert statuses(memory_workspace, [1, 2, 3]) == [
+        ObservationStatus.PLANNED, ObservationStatus.PLANNED, ObservationStatus.NEW,
+    ]  # fmt: skip
+    second = add_measure(memory_workspace, AREA, observations=[3], title="Beskär",
+                         responsible="familjebostader", actor="kim")  # fmt: skip
+    assert second.number == 2
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"observations": [2, 99]}, r"The area has no observations no\. 99\."),
+        ({"observations": []}, r"Name the observations the measure is for"),
+        ({"title": "  "}, r"Give the measure a title"),
+        ({"responsible": "Ingen AB"}, r"Unknown organisation 'Ingen AB'\. Known: familjebostader,"),
+        ({"priority": "urgent"}, r"Unknown priority 'urgent': choose high, medium or low"),
+        ({"observations": [1, 3]}, r"already in an open measure: 1 \(no\. 1\)\."),
+    ],
+)
+def test_a_measure_that_cannot_be_is_refused_and_nothing_changes(
+    memory_workspace: Workspace, given: dict[str, object], message: str
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="Byt lampor",
+                responsible="trafikkontoret", actor="kim")  # fmt: skip
+    before = memory_workspace.store.revision()
+    values: dict[str, object] = {"observations": [2], "title": "Ny", "responsible": "sl"}
+    with pytest.raises((MeasureError, OrganisationError), match=message):
+        add_measure(memory_workspace, AREA, actor="kim", **{**values, **given})  # type: ignore[arg-type]
+    assert memory_workspace.store.revision() == before
+    assert len(list_measures(memory_workspace, [AREA])) == 1
+
+
+def test_statuses_go_forward_freely_and_back_only_with_a_reason(
+    memory_workspace: Workspace,
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1, 2], title="Byt lampor",
+                responsible="trafikkontoret", actor="kim")  # fmt: skip
+    decided = change_status(memory_workspace, AREA, 1, MeasureStatus.DECIDED, actor="kim")
+    assert decided.status is MeasureStatus.DECIDED
+    with pytest.raises(MeasureError, match="From decided to proposed needs a reason"):
+        change_status(memory_workspace, AREA, 1, MeasureStatus.PROPOSED, actor="kim")
+    with pytest.raises(MeasureError, match="is already decided"):
+        change_status(memory_workspace, AREA, 1, MeasureStatus.DECIDED, actor="kim")
+    with pytest.raises(MeasureError, match="needs a reason"):
+        change_status(memory_workspace, AREA, 1, MeasureStatus.NOT_FEASIBLE, actor="kim")
+    done = change_status(memory_workspace, AREA, 1, MeasureStatus.DONE, actor="kim")
+    assert done.status is MeasureStatus.DONE
+    assert statuses(memory_workspace, [1, 2]) == [ObservationStatus.RESOLVED] * 2
+    reopened = change_status(memory_workspace, AREA, 1, MeasureStatus.IN_PROGRESS,
+                             actor="kim", reason="Lampan slocknade igen")  # fmt: skip
+    assert reopened.reason == "Lampan slocknade igen"
+    assert statuses(memory_workspace, [1, 2]) == [ObservationStatus.PLANNED] * 2
+
+
+def test_a_measure_found_not_feasible_frees_its_observations(
+    memory_workspace: Workspace,
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="Ny belysning",
+                responsible="trafikkontoret", actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 1, MeasureStatus.NOT_FEASIBLE, actor="kim",
+                  reason="Ingen el i marken")  # fmt: skip
+    assert statuses(memory_workspace, [1]) == [ObservationStatus.ASSESSED]
+    again = add_measure(memory_workspace, AREA, observations=[1], title="Solcellslampa",
+                        responsible="trafikkontoret", actor="kim")  # fmt: skip
+    assert again.number == 2  # the observation is free for a new measure
+
+
+def test_the_history_shows_who_changed_what_and_the_notes_in_order(
+    memory_workspace: Workspace,
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="Byt lampor",
+                responsible="trafikkontoret", priority="low", actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 1, MeasureStatus.DECIDED, actor="eva",
+                  note="Beslutat i analysgruppen")  # fmt: skip
+    history = measure_history(memory_workspace, AREA, 1)
+    assert [(e.actor, e.action) for e in history] == [
+        ("kim", "insert"), ("eva", "update"), ("eva", "note"),
+    ]  # fmt: skip
+    assert history[0].changes["priority"] == (None, "low")
+    assert history[1].changes == {"status": ("proposed", "decided")}
+    assert history[2].note == "Beslutat i analysgruppen"
+
+
+def test_lists_by_organisation_and_overdue(memory_workspace: Workspace) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="A", responsible="sl",
+                deadline=date(2026, 11, 30), actor="kim")  # fmt: skip
+    add_measure(memory_workspace, AREA, observations=[2], title="B",
+                responsible="trafikkontoret", deadline=date(2026, 12, 31), actor="kim")  # fmt: skip
+    add_measure(memory_workspace, "grimsta", observations=[1], title="C", responsible="SL",
+                actor="kim")  # fmt: skip
+    assert [m.title for m in list_measures(memory_workspace)] == ["C", "A", "B"]
+    assert [m.title for m in list_measures(memory_workspace, responsible="sl")] == ["C", "A"]
+    late = list_measures(memory_workspace, overdue=True, today=date(2026, 12, 1))
+    assert [m.title for m in late] == ["A"]  # C has no deadline
+    change_status(memory_workspace, AREA, 1, MeasureStatus.DONE, actor="kim")
+    assert list_measures(memory_workspace, overdue=True, today=date(2026, 12, 1)) == []
+
+
+def test_the_shipped_organisations_include_the_analysis_group(tmp_path: Path) -> None:
+    from walks.config import DEFAULT_DATA_DIR
+
+    ids = [o.id for o in organisations(DEFAULT_DATA_DIR)]
+    for wanted in ("familjebostader", "stockholmshem", "svenska-bostader", "polisen", "sl",
+                   "trafikkontoret", "sisab"):  # fmt: skip
+        assert wanted in ids
+    assert find_organisation(DEFAULT_DATA_DIR, "Svenska Bostäder").id == "svenska-bostader"
+    assert find_organisation(DEFAULT_DATA_DIR, "traffic office").id == "trafikkontoret"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[organisation]]\nname = { sv = "A", en = "A" }\n', "organisation 1 lacks an id"),
+        ('[[organisation]]\nid = "a"\n', "organisation 'a' lacks name"),
+        (
+            '[[organisation]]\nid = "a"\nname = { sv = "A", en = "A" }\nkind = "club"\n',
+            "unknown kind 'club'",
+        ),
+        ("[[organisation]\n", "is not valid TOML"),
+    ],
+)
+def test_a_broken_organisations_file_is_named_with_its_problem(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "organisations.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(OrganisationError, match=message):
+        organisations(tmp_path)
+
+
+def test_measures_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path
+) -> None:
+    ws = ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+    code, out, _ = run(capsys, "measure", "add", "--area", AREA, "--observations", "1,2",
+                       "--title", "Byt lampor", "--responsible", "trafikkontoret",
+                       "--deadline", "2026-12-31", "--priority", "high", "--json", *ws)  # fmt: skip
+    assert code == 0
+    added = json.loads(out)
+    keys = ("number", "status", "responsible", "deadline", "observations")
+    assert {k: added[k] for k in keys} == {
+        "number": 1, "status": "proposed", "responsible": "trafikkontoret",
+        "deadline": "2026-12-31", "observations": [1, 2],
+    }  # fmt: skip
+    code, out, _ = run(capsys, "measure", "status", "--area", AREA, "--measure", "1", "--to",
+                       "in_progress", "--note", "Beställt", *ws)  # fmt: skip
+    assert (code, out.strip()) == (0, "Measure no. 1 in Hässelby gård is now in progress.")
+    code, out, _ = run(capsys, "measure", "list", "--all", "--responsible", "trafikkontoret",
+                       "--json", *ws)  # fmt: skip
+    assert [(m["number"], m["status"]) for m in json.loads(out)] == [(1, "in_progress")]
+    code, out, _ = run(capsys, "measure", "history", "--area", AREA, "--measure", "1",
+                       "--json", *ws)  # fmt: skip
+    history = json.loads(out)
+    assert [e["action"] for e in history] == ["insert", "update", "note"]
+    assert history[1]["changes"]["status"] == {"from": "proposed", "to": "in_progress"}
+    assert history[1]["actor"] == "tester"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--observations", "1,x"], "--observations '1,x' must be numbers separated by commas"),
+        (["--observations", "1", "--deadline", "31/12"], "--deadline '31/12' must be a date"),
+        (["--observations", "42"], "The area has no observations no. 42."),
+        (["--observations", "1", "--responsible", "Nobody"], "Unknown organisation 'Nobody'"),
+    ],
+)
+def test_bad_measure_input_is_one_line_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, args: list[str], message: str
+) -> None:
+    ws = ["--workspace", str(workspace_path), "--lang", "en"]
+    given = {"--responsible": "sl"}
+    rest = args if "--responsible" in args else [*args, *given.popitem()]
+    code, out, err = run(capsys, "measure", "add", "--area", AREA, "--title", "T", *rest, *ws)
+    assert code == 1
+    assert err.strip().startswith(f"safewalk: {message}")
+    assert len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "measure", "list", "--all", "--json", *ws)
+    assert json.loads(out) == []

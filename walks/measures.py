@@ -1,0 +1,383 @@
+"""The action plan: measures made from observations, their status, history and follow-up.
+
+A measure covers one or more observations of an area; an observation belongs to at most
+one open measure. The observations' status follows their measure: ``planned`` while it is
+open, ``resolved`` when it is done, ``assessed`` again when it is found not feasible.
+Every change goes through the store, which logs it (who, when, old → new).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from gis.i18n import Text
+from layers.schema import CHANGE_LOG_LAYER, MEASURES_LAYER, NOTES_LAYER
+from layers.values import CostClass, MeasureStatus, ObservationStatus
+from walks.areas import find_area
+from walks.errors import WalkError
+from walks.model import Observation
+from walks.organisations import find_organisation
+from walks.planning import LOCAL_TIME
+from walks.recording import list_observations
+from walks.workspace import Workspace
+
+PRIORITIES: Final = {"high": 1, "medium": 2, "low": 3}
+"""The priority words and how the measures layer stores them."""
+OPEN: Final = frozenset({MeasureStatus.PROPOSED, MeasureStatus.DECIDED, MeasureStatus.IN_PROGRESS})
+ORDER: Final = (
+    MeasureStatus.PROPOSED, MeasureStatus.DECIDED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE,
+)  # fmt: skip
+"""The way forward; going back, or to not feasible, needs a reason."""
+FOLLOWS: Final = {
+    MeasureStatus.PROPOSED: ObservationStatus.PLANNED,
+    MeasureStatus.DECIDED: ObservationStatus.PLANNED,
+    MeasureStatus.IN_PROGRESS: ObservationStatus.PLANNED,
+    MeasureStatus.DONE: ObservationStatus.RESOLVED,
+    MeasureStatus.NOT_FEASIBLE: ObservationStatus.ASSESSED,
+}
+"""The status an observation takes from its measure's."""
+
+
+class MeasureError(WalkError):
+    """A measure that cannot be made or changed as asked; nothing was stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A measure of the action plan."""
+
+    uuid: str
+    number: int
+    area: str
+    title: str
+    description: str
+    responsible: str
+    """The organisation's id (``walks.organisations``)."""
+    priority: str
+    """high, medium or low."""
+    deadline: date | None
+    status: MeasureStatus
+    observations: tuple[int, ...]
+    """The numbers of the observations it covers."""
+    cost_class: CostClass | None
+    reason: str
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+
+    def is_overdue(self, today: date) -> bool:
+        """Return whether the deadline has passed and the measure is still open."""
+        return self.status in OPEN and self.deadline is not None and self.deadline < today
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change to a measure: when, who, and each changed field's old and new value."""
+
+    at: datetime
+    actor: str
+    action: str
+    """insert, update or note."""
+    changes: dict[str, tuple[Any, Any]]
+    note: str = ""
+
+
+def _today() -> date:
+    return datetime.now(LOCAL_TIME).date()
+
+
+def _measure(area: str, record: dict[str, Any], numbers: dict[str, int]) -> Measure:
+    uuids = json.loads(record.get("observation_uuids") or "[]")
+    priority = next((w for w, n in PRIORITIES.items() if n == record.get("priority")), "medium")
+    return Measure(
+        uuid=str(record["uuid"]),
+        number=int(record["number"]),
+        area=area,
+        title=str(record["title"]),
+        description=str(record.get("description") or ""),
+        responsible=str(record.get("responsible") or ""),
+        priority=priority,
+        deadline=record.get("deadline"),
+        status=MeasureStatus(record["status"]),
+        observations=tuple(sorted(numbers[u] for u in uuids if u in numbers)),
+        cost_class=record.get("cost_class"),
+        reason=str(record.get("reason") or ""),
+        created_at=record["created_at"],
+        created_by=str(record["created_by"]),
+        updated_at=record["updated_at"],
+    )
+
+
+def _observations(workspace: Workspace, slug: str) -> dict[int, Observation]:
+    return {o.number: o for o in list_observations(workspace, slug)}
+
+
+def area_measures(workspace: Workspace, area: str) -> list[Measure]:
+    """Return an area's measures by number."""
+    slug = find_area(workspace, area).slug
+    numbers = {o.uuid: o.number for o in _observations(workspace, slug).values()}
+    records = workspace.store.read_records(slug, MEASURES_LAYER)
+    return sorted((_measure(slug, r, numbers) for r in records), key=lambda m: m.number)
+
+
+def find_measure(workspace: Workspace, area: str, number: int) -> Measure:
+    """Return measure ``number`` of ``area``.
+
+    Raises
+    ------
+    MeasureError
+        The area has no such measure.
+    """
+    measures = area_measures(workspace, area)
+    for measure in measures:
+        if measure.number == number:
+            return measure
+    listed = ", ".join(str(m.number) for m in measures) or "-"
+    raise MeasureError(
+        Text(
+            sv=f"Området har ingen åtgärd nr {number}. Åtgärder: {listed}.",
+            en=f"The area has no measure no. {number}. Measures: {listed}.",
+        )
+    )
+
+
+def _priority(word: str) -> int:
+    if word not in PRIORITIES:
+        raise MeasureError(
+            Text(
+                sv=f"Okänd prioritet {word!r}: välj high, medium eller low.",
+                en=f"Unknown priority {word!r}: choose high, medium or low.",
+            )
+        )
+    return PRIORITIES[word]
+
+
+def _follow(
+    workspace: Workspace, slug: str, observations: Sequence[Observation], status: MeasureStatus,
+    actor: str,
+) -> None:  # fmt: skip
+    """Give the observations the status their measure's status means."""
+    wanted = FOLLOWS[status]
+    for observation in observations:
+        if observation.status != wanted:
+            workspace.store.update(slug, observation.category, observation.uuid,
+                                   {"status": wanted}, actor=actor)  # fmt: skip
+
+
+def add_measure(
+    workspace: Workspace,
+    area: str,
+    *,
+    observations: Sequence[int],
+    title: str,
+    responsible: str,
+    actor: str,
+    deadline: date | None = None,
+    priority: str = "medium",
+    description: str = "",
+    cost_class: CostClass | None = None,
+    now: datetime | None = None,
+) -> Measure:
+    """Make a proposed measure covering ``observations`` (their numbers) of ``area``.
+
+    Everything is checked before anything is written: the observations exist and none is
+    in another open measure, the organisation is known, the title is given.
+
+    Raises
+    ------
+    MeasureError
+        No observations, unknown ones, ones already in an open measure, no title.
+    walks.organisations.OrganisationError
+        An organisation that is not in the list.
+    """
+    slug = find_area(workspace, area).slug
+    organisation = find_organisation(workspace.settings.data_dir, responsible)
+    if not title.strip():
+        raise MeasureError(
+            Text(sv="Ge åtgärden en rubrik (--title).", en="Give the measure a title (--title).")
+        )
+    if not observations:
+        raise MeasureError(
+            Text(
+                sv="Ange vilka iakttagelser åtgärden gäller (--observations 3,7).",
+                en="Name the observations the measure is for (--observations 3,7).",
+            )
+        )
+    known = _observations(workspace, slug)
+    unknown = sorted(set(observations) - set(known))
+    if unknown:
+        raise MeasureError(
+            Text(
+                sv=f"Området har inga iakttagelser nr {', '.join(map(str, unknown))}.",
+                en=f"The area has no observations no. {', '.join(map(str, unknown))}.",
+            )
+        )
+    chosen = [known[n] for n in sorted(set(observations))]
+    busy = {
+        n: m.number
+        for m in area_measures(workspace, slug) if m.status in OPEN
+        for n in m.observations if n in set(observations)
+    }  # fmt: skip
+    if busy:
+        listed = ", ".join(f"{n} (nr {m})" for n, m in sorted(busy.items()))
+        listed_en = ", ".join(f"{n} (no. {m})" for n, m in sorted(busy.items()))
+        raise MeasureError(
+            Text(
+                sv=f"Iakttagelserna finns redan i en öppen åtgärd: {listed}.",
+                en=f"The observations are already in an open measure: {listed_en}.",
+            )
+        )
+    moment = now or datetime.now(UTC)
+    values = {
+        "title": title.strip(), "description": description, "responsible": organisation.id,
+        "priority": _priority(priority), "deadline": deadline,
+        "status": MeasureStatus.PROPOSED, "cost_class": cost_class,
+        "observation_uuids": json.dumps([o.uuid for o in chosen]),
+        "created_at": moment, "updated_at": moment, "created_by": actor, "is_demo": False,
+    }  # fmt: skip
+    stored = workspace.store.append(slug, MEASURES_LAYER, values, None, actor=actor)
+    _follow(workspace, slug, chosen, MeasureStatus.PROPOSED, actor)
+    return _measure(slug, stored, {o.uuid: o.number for o in chosen})
+
+
+def _check_move(measure: Measure, to: MeasureStatus, reason: str) -> None:
+    if to == measure.status:
+        raise MeasureError(
+            Text(
+                sv=f"Åtgärd nr {measure.number} är redan {to.label.sv.lower()}.",
+                en=f"Measure no. {measure.number} is already {to.label.en.lower()}.",
+            )
+        )
+    forward = (
+        measure.status in ORDER and to in ORDER and ORDER.index(to) > ORDER.index(measure.status)
+    )
+    if not forward and not reason.strip():
+        raise MeasureError(
+            Text(
+                sv=f"Från {measure.status.label.sv.lower()} till {to.label.sv.lower()} "
+                "behövs ett skäl (--reason).",
+                en=f"From {measure.status.label.en.lower()} to {to.label.en.lower()} "
+                "needs a reason (--reason).",
+            )
+        )
+
+
+def change_status(
+    workspace: Workspace,
+    area: str,
+    number: int,
+    to: MeasureStatus,
+    *,
+    actor: str,
+    reason: str = "",
+    note: str = "",
+) -> Measure:
+    """Move measure ``number`` to status ``to``; its observations follow.
+
+    Going forward (proposed → decided → in progress → done) needs nothing more; going
+    back, or to not feasible, needs a reason. ``note`` is kept as a dated follow-up note.
+
+    Raises
+    ------
+    MeasureError
+        No such measure, the same status, or a move that needs a reason given none.
+    """
+    slug = find_area(workspace, area).slug
+    measure = find_measure(workspace, slug, number)
+    _check_move(measure, to, reason)
+    changes: dict[str, object] = {"status": to}
+    if reason.strip():
+        changes["reason"] = reason.strip()
+    stored = workspace.store.update(slug, MEASURES_LAYER, measure.uuid, changes, actor=actor)
+    known = _observations(workspace, slug)
+    covered = [known[n] for n in measure.observations if n in known]
+    _follow(workspace, slug, covered, to, actor)
+    if note.strip():
+        add_note(workspace, slug, number, note, actor=actor)
+    return _measure(slug, stored, {o.uuid: o.number for o in covered})
+
+
+def add_note(workspace: Workspace, area: str, number: int, text: str, *, actor: str) -> None:
+    """Keep a dated follow-up note on measure ``number``.
+
+    Raises
+    ------
+    MeasureError
+        No such measure, or an empty note.
+    """
+    if not text.strip():
+        raise MeasureError(Text(sv="Anteckningen är tom.", en="The note is empty."))
+    slug = find_area(workspace, area).slug
+    measure = find_measure(workspace, slug, number)
+    values = {"feature_uuid": measure.uuid, "layer": MEASURES_LAYER, "text": text.strip(),
+              "status": measure.status.value, "created_at": datetime.now(UTC),
+              "created_by": actor}  # fmt: skip
+    workspace.store.append(slug, NOTES_LAYER, values, None, actor=actor)
+
+
+def list_measures(
+    workspace: Workspace,
+    areas: Sequence[str] | None = None,
+    *,
+    responsible: str | None = None,
+    overdue: bool = False,
+    today: date | None = None,
+) -> list[Measure]:
+    """Return the measures of ``areas`` (every area when None), by area and number.
+
+    With ``responsible``, those of one organisation; with ``overdue``, only those whose
+    deadline has passed while they are still open.
+
+    Raises
+    ------
+    walks.organisations.OrganisationError
+        ``responsible`` is not in the list.
+    """
+    chosen = [find_area(workspace, a) for a in areas] if areas else workspace.areas()
+    who = find_organisation(workspace.settings.data_dir, responsible).id if responsible else None
+    day = today or _today()
+    found = []
+    for area in chosen:
+        for measure in area_measures(workspace, area.slug):
+            if who is not None and measure.responsible != who:
+                continue
+            if overdue and not measure.is_overdue(day):
+                continue
+            found.append(measure)
+    return found
+
+
+def measure_history(workspace: Workspace, area: str, number: int) -> list[HistoryEntry]:
+    """Return every change to measure ``number`` and its notes, oldest first."""
+    slug = find_area(workspace, area).slug
+    measure = find_measure(workspace, slug, number)
+    entries = []
+    for record in workspace.store.read_records(slug, CHANGE_LOG_LAYER):
+        if record["feature_uuid"] != measure.uuid or record["layer"] != MEASURES_LAYER:
+            continue
+        before = json.loads(record["before"] or "{}")
+        after = json.loads(record["after"] or "{}")
+        shown = ("status", "title", "responsible", "deadline", "priority", "reason", "cost_class")
+        words = {number: word for word, number in PRIORITIES.items()}
+        for values in (before, after):
+            if "priority" in values:
+                values["priority"] = words.get(values["priority"], values["priority"])
+        changes = {
+            name: (before.get(name), after.get(name))
+            for name in shown if before.get(name) != after.get(name)
+        }  # fmt: skip
+        entries.append(
+            HistoryEntry(record["at"], str(record["actor"]), str(record["action"]), changes)
+        )
+    for note in workspace.store.read_records(slug, NOTES_LAYER):
+        if note["feature_uuid"] == measure.uuid:
+            entries.append(
+                HistoryEntry(
+                    note["created_at"], str(note["created_by"]), "note", {}, note=str(note["text"])
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.at)
