@@ -32,10 +32,14 @@ from walks.areasmap import (
 from walks.config import settings_from_env
 from walks.indicators import indicator_names, indicator_values
 from walks.mapdata import LocalMapData, area_map_data, walk_map_data
+from walks.measures import HistoryEntry, Measure, area_measures, measure_history
 from walks.model import Area, AreaSummary, Observation, PhotoInfo, Walk
+from walks.organisations import MeasureTemplate, Organisation, measure_templates
+from walks.organisations import organisations as list_organisations
 from walks.planning import list_walks
 from walks.recording import (
     find_observation,
+    list_observations,
     observation_photos,
     photo_image,
     photo_thumbnails,
@@ -186,6 +190,46 @@ def changes(
     """Return what was resolved, persists and is new between walks ``before`` and ``after``."""
     return _changes(*_current(), tuple(slugs), observation_filter.key(), data, language,
                     before.uuid, after.uuid, (before, after))  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _observations(_workspace: Workspace, version: str, slug: str) -> list[Observation]:
+    return list_observations(_workspace, slug)
+
+
+def observations(slug: str) -> list[Observation]:
+    """Return the observations of area ``slug``, by number."""
+    return _observations(*_current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _measures(_workspace: Workspace, version: str, slug: str) -> list[Measure]:
+    return area_measures(_workspace, slug)
+
+
+def measures(slug: str) -> list[Measure]:
+    """Return the measures of area ``slug``, by number."""
+    return _measures(*_current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _history(_workspace: Workspace, version: str, slug: str, number: int) -> list[HistoryEntry]:
+    return measure_history(_workspace, slug, number)
+
+
+def history(slug: str, number: int) -> list[HistoryEntry]:
+    """Return the changes and notes of measure ``number`` of area ``slug``, oldest first."""
+    return _history(*_current(), slug, number)
+
+
+def organisations() -> tuple[Organisation, ...]:
+    """Return the analysis group's organisations (from the data file)."""
+    return list_organisations(workspace().settings.data_dir)
+
+
+def templates() -> dict[str, MeasureTemplate]:
+    """Return the measure template of each category that has one."""
+    return measure_templates(workspace().settings.data_dir)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

@@ -109,6 +109,51 @@ TEXTS: Final[dict[str, Text]] = {
         sv="Den ritade rutten sparas med vandringen (före en uppladdad GPX-fil).",
         en="The drawn route is saved with the walk (before an uploaded GPX file).",
     ),
+    "plan_intro": Text(
+        sv="Analysgruppens åtgärder: gör en åtgärd av en eller flera iakttagelser, följ upp "
+        "dess status och se vem som ändrat vad.",
+        en="The analysis group's measures: make a measure from one or more observations, "
+        "follow its status up and see who changed what.",
+    ),
+    "plan_new": Text(sv="Ny åtgärd", en="New measure"),
+    "plan_no_free": Text(
+        sv="Alla iakttagelser i området har redan en åtgärd (eller är avslutade).",
+        en="Every observation of the area already has a measure (or is closed).",
+    ),
+    "plan_observations": Text(sv="Iakttagelser", en="Observations"),
+    "plan_title_field": Text(sv="Åtgärd", en="Measure"),
+    "plan_responsible": Text(sv="Ansvarig", en="Responsible"),
+    "plan_deadline": Text(sv="Klart senast", en="Deadline"),
+    "plan_priority": Text(sv="Prioritet", en="Priority"),
+    "plan_priority_high": Text(sv="Hög", en="High"),
+    "plan_priority_medium": Text(sv="Medel", en="Medium"),
+    "plan_priority_low": Text(sv="Låg", en="Low"),
+    "plan_save": Text(sv="Spara åtgärden", en="Save the measure"),
+    "plan_saved": Text(
+        sv="Åtgärd nr {number} sparad som föreslagen.", en="Measure no. {number} saved as proposed."
+    ),
+    "plan_measures": Text(sv="Åtgärder", en="Measures"),
+    "plan_ours": Text(sv="Visa åtgärder för", en="Show the measures of"),
+    "plan_all": Text(sv="Alla organisationer", en="Every organisation"),
+    "plan_only_overdue": Text(sv="Bara försenade", en="Only overdue"),
+    "plan_none": Text(sv="Inga åtgärder.", en="No measures."),
+    "plan_status": Text(sv="Status", en="Status"),
+    "plan_overdue": Text(sv="försenad", en="overdue"),
+    "plan_change": Text(sv="Ändra status", en="Change the status"),
+    "plan_measure": Text(sv="Åtgärd", en="Measure"),
+    "plan_to": Text(sv="Ny status", en="New status"),
+    "plan_reason": Text(
+        sv="Skäl (krävs för att gå tillbaka eller för ej genomförbar)",
+        en="Reason (needed to go back, or for not feasible)",
+    ),
+    "plan_note": Text(sv="Uppföljningsanteckning", en="Follow-up note"),
+    "plan_apply": Text(sv="Ändra", en="Change"),
+    "plan_moved": Text(
+        sv="Åtgärd nr {number} är nu {status}.", en="Measure no. {number} is now {status}."
+    ),
+    "plan_history": Text(sv="Historik", en="History"),
+    "plan_who": Text(sv="Vem", en="Who"),
+    "plan_what": Text(sv="Vad", en="What"),
     "counts_title": Text(sv="Antal per område", en="Counts per area"),
     "col_area": Text(sv="Område", en="Area"),
     "col_observations": Text(sv="Iakttagelser", en="Observations"),

@@ -244,6 +244,13 @@ def add_measure(
     return _measure(slug, stored, {o.uuid: o.number for o in chosen})
 
 
+def next_status(status: MeasureStatus) -> MeasureStatus | None:
+    """Return the status after ``status`` on the way forward; None after done or off it."""
+    if status not in ORDER or status == ORDER[-1]:
+        return None
+    return ORDER[ORDER.index(status) + 1]
+
+
 def _check_move(measure: Measure, to: MeasureStatus, reason: str) -> None:
     if to == measure.status:
         raise MeasureError(

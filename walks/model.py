@@ -11,7 +11,13 @@ from shapely.geometry.base import BaseGeometry
 from gis.photos import Photo
 from layers.catalog import Catalog, FieldSpec, LayerSpec
 from layers.records import Area, PhotoInfo
-from layers.values import LightCondition, ObservationStatus, ReferenceKind, WalkKind
+from layers.values import (
+    LightCondition,
+    MeasureStatus,
+    ObservationStatus,
+    ReferenceKind,
+    WalkKind,
+)
 
 # The layer types the use cases hand to the app, re-exported so ui/ needs only walks/.
 __all__ = [
@@ -22,6 +28,7 @@ __all__ = [
     "FieldSpec",
     "LayerSpec",
     "LightCondition",
+    "MeasureStatus",
     "Observation",
     "ObservationDraft",
     "ObservationStatus",

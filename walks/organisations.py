@@ -101,3 +101,48 @@ def find_organisation(data_dir: Path, given: str) -> Organisation:
             en=f"Unknown organisation {given!r}. Known: {known}.",
         )
     )
+
+
+TEMPLATES_FILE: Final = "measure_templates.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureTemplate:
+    """What is usually done about a category, and by whom."""
+
+    category: str
+    title: Text
+    responsible: str
+    """An organisation's id."""
+
+
+@lru_cache(maxsize=4)
+def _load_templates(path: Path, data_dir: Path) -> dict[str, MeasureTemplate]:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise _file_error(path, f"kan inte läsas: {error}.", f"cannot be read: {error}.") from None
+    templates = {}
+    for category, entry in document.get("template", {}).items():
+        title = entry.get("title", {})
+        if not isinstance(title, dict) or not title.get("sv") or not title.get("en"):
+            raise _file_error(path, f"mallen {category!r} saknar title = {{ sv, en }}.",
+                              f"template {category!r} lacks title = {{ sv, en }}.")  # fmt: skip
+        organisation = find_organisation(data_dir, str(entry.get("responsible", "")))
+        templates[category] = MeasureTemplate(
+            category, Text(sv=title["sv"], en=title["en"]), organisation.id
+        )
+    return templates
+
+
+def measure_templates(data_dir: Path) -> dict[str, MeasureTemplate]:
+    """Return the measure template of each category that has one (none without the file).
+
+    Raises
+    ------
+    OrganisationError
+        The file cannot be read, or a template names an unknown organisation.
+    """
+    return _load_templates((data_dir / TEMPLATES_FILE).resolve(), data_dir.resolve())

@@ -27,7 +27,7 @@ from layers.memory import MemoryStore
 from ui import state
 from walks.cli import main
 from walks.config import settings_from_env
-from walks.model import LightCondition, ObservationStatus
+from walks.model import LightCondition, MeasureStatus, ObservationStatus
 from walks.recording import list_observations
 from walks.startup import open_workspace
 from walks.workspace import Workspace
@@ -506,3 +506,41 @@ def test_the_map_rings_what_near_priority_and_change_pick_out() -> None:
     )
     app.selectbox(key=state.MAP_ANALYSES_KEY).select("change").run()
     assert app.info[0].value == "A change needs two walks in the chosen areas."
+
+
+def _plan_script() -> None:
+    from ui import plan_page
+
+    plan_page.render()
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_action_plan_makes_a_measure_moves_it_and_shows_its_history() -> None:
+    app = page(_plan_script, language="en")
+    app.selectbox(key=state.MEASURE_AREA_KEY).select("hasselby-gard").run()
+    assert app.info[0].value == "No measures."
+    app.multiselect(key=state.PLAN_OBSERVATIONS_KEY).set_value([1, 2]).run()
+    # The first observation is about lighting: its template fills the form.
+    assert app.text_input[0].value == "Repair or add lighting"
+    assert app.selectbox[1].value == "trafikkontoret"
+    app.button(key=state.MEASURE_SAVE_KEY).click().run()
+    assert not app.exception
+    assert app.success[0].value == "Measure no. 1 saved as proposed."
+    table = app.dataframe[0].value
+    assert list(table["Observations"]) == ["1, 2"]
+    assert list(table["Status"]) == ["Proposed"]
+    statuses = {
+        o.number: o.status for o in list_observations(the_apps_workspace(), "hasselby-gard")
+    }
+    assert (statuses[1], statuses[2]) == (ObservationStatus.PLANNED, ObservationStatus.PLANNED)
+    app.selectbox[-1].select(MeasureStatus.PROPOSED)  # back to where it is: refused
+    app.button(key=state.STATUS_SAVE_KEY).click().run()
+    assert app.error[0].value.startswith("Measure no. 1 is already proposed")
+    app.selectbox[-1].select(MeasureStatus.DONE)
+    app.text_area[0].input("Lamporna bytta")
+    app.button(key=state.STATUS_SAVE_KEY).click().run()
+    assert not app.exception
+    assert app.success[-1].value == "Measure no. 1 is now done."
+    history = app.dataframe[-1].value
+    assert list(history["Who"]) == ["app", "app", "app"]
+    assert list(history["What"])[-2:] == ["status: proposed → done", "Lamporna bytta"]

@@ -218,3 +218,15 @@ def test_bad_measure_input_is_one_line_and_changes_nothing(
     assert len(err.strip().splitlines()) == 1
     code, out, _ = run(capsys, "measure", "list", "--all", "--json", *ws)
     assert json.loads(out) == []
+
+
+def test_every_shipped_template_is_for_a_category_and_a_known_organisation(
+    memory_workspace: Workspace,
+) -> None:
+    from walks.config import DEFAULT_DATA_DIR
+    from walks.organisations import measure_templates
+
+    templates = measure_templates(DEFAULT_DATA_DIR)
+    assert set(templates) <= set(memory_workspace.catalog.names)
+    assert templates["lighting"].responsible == "trafikkontoret"
+    assert templates["graffiti"].title.en == "Remove the graffiti"

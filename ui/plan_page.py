@@ -1,0 +1,159 @@
+"""The action plan page: measures made from observations, their status and history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from gis.i18n import LocalizedError
+from ui import cache, state
+from ui.i18n import t
+from walks.measures import PRIORITIES, Measure, add_measure, change_status, next_status
+from walks.model import MeasureStatus, Observation, ObservationStatus
+from walks.planning import LOCAL_TIME
+
+_FREE = frozenset({ObservationStatus.NEW, ObservationStatus.ASSESSED})
+"""Observations a new measure can take: not yet planned, resolved or dismissed."""
+
+
+def _observation_label(observation: Observation, lang: str) -> str:
+    title = cache.workspace().catalog.category(observation.category).title.in_language(lang)
+    text = f"{observation.number}. {title}"
+    return f"{text}: {observation.description}" if observation.description else text
+
+
+def _new_measure(slug: str, lang: str) -> None:
+    """Draw the form for a new measure from chosen observations, filled from a template."""
+    observations = {o.number: o for o in cache.observations(slug) if o.status in _FREE}
+    st.subheader(t("plan_new", lang))
+    if not observations:
+        st.info(t("plan_no_free", lang))
+        return
+    chosen = st.multiselect(t("plan_observations", lang), list(observations),
+                            format_func=lambda n: _observation_label(observations[n], lang),
+                            key=state.PLAN_OBSERVATIONS_KEY)  # fmt: skip
+    organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
+    template = cache.templates().get(observations[chosen[0]].category) if chosen else None
+    # The template fills the form once per first observation; what the user types stays.
+    suggested = template.title.in_language(lang) if template else ""
+    responsible = template.responsible if template else next(iter(organisations))
+    with st.form(state.MEASURE_FORM_KEY, clear_on_submit=True):
+        title = st.text_input(t("plan_title_field", lang), value=suggested)
+        who = st.selectbox(t("plan_responsible", lang), list(organisations),
+                           index=list(organisations).index(responsible),
+                           format_func=organisations.__getitem__)  # fmt: skip
+        left, right = st.columns(2)
+        deadline = left.date_input(t("plan_deadline", lang), value=None, format="YYYY-MM-DD")
+        priority = right.radio(t("plan_priority", lang), list(PRIORITIES), index=1,
+                               horizontal=True,
+                               format_func=lambda p: t(f"plan_priority_{p}", lang))  # fmt: skip
+        submitted = st.form_submit_button(t("plan_save", lang), type="primary",
+                                          key=state.MEASURE_SAVE_KEY)  # fmt: skip
+    if not submitted:
+        return
+    try:
+        with cache.writing() as workspace:
+            measure = add_measure(
+                workspace, slug, observations=chosen, title=title, responsible=who,
+                deadline=deadline if isinstance(deadline, date) else None,
+                priority=priority or "medium", actor="app",
+            )  # fmt: skip
+    except LocalizedError as error:
+        st.error(error.message(lang))
+        return
+    st.success(t("plan_saved", lang).format(number=measure.number))
+
+
+def _measure_table(measures: list[Measure], lang: str) -> None:
+    organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
+    today = date.today()
+    st.dataframe(
+        [
+            {
+                t("col_number", lang): m.number,
+                t("plan_title_field", lang): m.title,
+                t("plan_responsible", lang): organisations.get(m.responsible, m.responsible),
+                t("plan_deadline", lang): m.deadline.isoformat() if m.deadline else "",
+                t("plan_status", lang): m.status.label.in_language(lang)
+                + (f" ({t('plan_overdue', lang)})" if m.is_overdue(today) else ""),
+                t("plan_observations", lang): ", ".join(map(str, m.observations)),
+            }
+            for m in measures
+        ],
+        hide_index=True,
+    )
+
+
+def _status_change(slug: str, measures: list[Measure], lang: str) -> None:
+    """Draw the form that moves one measure on (reason, note), then its history."""
+    st.subheader(t("plan_change", lang))
+    by_number = {m.number: m for m in measures}
+    number = st.selectbox(t("plan_measure", lang), list(by_number),
+                          format_func=lambda n: f"{n}. {by_number[n].title}",
+                          key=state.MEASURE_PICK_KEY)  # fmt: skip
+    with st.form(state.STATUS_FORM_KEY, clear_on_submit=True):
+        current = by_number[number].status
+        statuses = list(MeasureStatus)
+        # The next step forward by default; the current status is no change.
+        following = next_status(current)
+        to = st.selectbox(t("plan_to", lang), statuses,
+                          index=statuses.index(following or current),
+                          format_func=lambda s: s.label.in_language(lang))  # fmt: skip
+        reason = st.text_input(t("plan_reason", lang))
+        note = st.text_area(t("plan_note", lang), height=68)
+        submitted = st.form_submit_button(t("plan_apply", lang), key=state.STATUS_SAVE_KEY)
+    if submitted:
+        try:
+            with cache.writing() as workspace:
+                moved = change_status(workspace, slug, number, MeasureStatus(to), actor="app",
+                                      reason=reason, note=note)  # fmt: skip
+        except LocalizedError as error:
+            st.error(error.message(lang))
+        else:
+            label = moved.status.label.in_language(lang).lower()
+            st.success(t("plan_moved", lang).format(number=moved.number, status=label))
+    st.markdown(f"**{t('plan_history', lang)}**")
+    history = cache.history(slug, number)
+    st.dataframe(
+        [
+            {
+                t("details_time", lang): e.at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
+                t("plan_who", lang): e.actor,
+                t("plan_what", lang): e.note
+                or "; ".join(f"{k}: {old} → {new}" for k, (old, new) in e.changes.items()),
+            }
+            for e in history
+        ],
+        hide_index=True,
+    )
+
+
+def render() -> None:
+    """Draw the page."""
+    lang = state.language()
+    st.title(t("page_plan", lang))
+    st.caption(t("plan_intro", lang))
+    try:
+        areas = {area.slug: area.name for area in cache.areas()}
+        slug = st.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,
+                            key=state.MEASURE_AREA_KEY)  # fmt: skip
+        _new_measure(slug, lang)
+        st.subheader(t("plan_measures", lang))
+        organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
+        left, right = st.columns(2)
+        whose = left.selectbox(t("plan_ours", lang), ["", *organisations],
+                               format_func=lambda o: organisations.get(o, t("plan_all", lang)),
+                               key=state.MEASURE_WHOSE_KEY)  # fmt: skip
+        late = right.toggle(t("plan_only_overdue", lang), key=state.MEASURE_LATE_KEY)
+        measures = cache.measures(slug)
+        shown = [m for m in measures if (not whose or m.responsible == whose)
+                 and (not late or m.is_overdue(date.today()))]  # fmt: skip
+        if not shown:
+            st.info(t("plan_none", lang))
+        else:
+            _measure_table(shown, lang)
+        if measures:
+            _status_change(slug, measures, lang)
+    except LocalizedError as error:
+        st.error(error.message(lang))
