@@ -154,6 +154,12 @@ TEXTS: Final[dict[str, Text]] = {
     "plan_history": Text(sv="Historik", en="History"),
     "plan_who": Text(sv="Vem", en="Who"),
     "plan_what": Text(sv="Vad", en="What"),
+    "possible_duplicates": Text(
+        sv="Kanske samma som öppna iakttagelser av samma kategori strax intill: {listed}. "
+        "Ångra registreringen nedan om det är samma sak.",
+        en="Perhaps the same as open observations of the same category close by: {listed}. "
+        "Undo the registration below if it is the same thing.",
+    ),
     "counts_title": Text(sv="Antal per område", en="Counts per area"),
     "col_area": Text(sv="Område", en="Area"),
     "col_observations": Text(sv="Iakttagelser", en="Observations"),

@@ -24,6 +24,7 @@ from walks.recording import (
     choose_position,
     drawn_shape,
     locate,
+    possible_duplicates,
     record_observation,
     withdraw_observation,
 )
@@ -142,6 +143,10 @@ def render() -> None:
     if observation is not None:
         state.set_last_observation(observation)
         st.success(_saved_message(observation, areas[slug], lang))
+        duplicates = possible_duplicates(workspace, observation)
+        if duplicates:
+            listed = ", ".join(f"{d.number} ({d.distance_m:.0f} m)" for d in duplicates)
+            st.warning(t("possible_duplicates", lang).format(listed=listed))
     _undo(lang)
 
 

@@ -30,11 +30,20 @@ from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
 from walks.model import DrawnShape, Observation, ObservationDraft, Position
-from walks.recording import choose_position, list_observations, record_observation
+from walks.recording import (
+    choose_position,
+    list_observations,
+    possible_duplicates,
+    record_observation,
+)
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 
 T: Final = HEADINGS | {
+    "duplicates": Text(
+        sv="Kanske samma som öppna iakttagelser av samma kategori strax intill: {listed}.",
+        en="Perhaps the same as open observations of the same category close by: {listed}.",
+    ),
     "id": Text(sv="Id", en="Id"),
     "walks": Text(sv="Vandringar", en="Walks"),
     "measures": Text(sv="Åtgärder", en="Measures"),
@@ -306,8 +315,11 @@ def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: st
         fields=_fields(args.field),
     )
     observation = record_observation(workspace, draft, area=args.area, walk=args.walk)
+    duplicates = possible_duplicates(workspace, observation)
     if args.json:
-        print_json(_observation_json(observation))
+        data = _observation_json(observation)
+        data["possible_duplicates"] = [asdict(d) for d in duplicates]
+        print_json(data)
         return 0
     area = find_area(workspace, observation.area)
     category = workspace.catalog.category(observation.category).title.in_language(lang)
@@ -318,6 +330,9 @@ def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: st
             en=f"{text.en} {len(photos)} photo(s) stored without metadata.",
         )
     print(text.in_language(lang))
+    if duplicates:
+        listed = ", ".join(f"{d.number} ({d.distance_m:.0f} m)" for d in duplicates)
+        print(T["duplicates"].format(listed=listed).in_language(lang))
     return 0
 
 

@@ -41,6 +41,8 @@ class Settings:
     tiles_url: str | None = OSM_TILES
     """Background tiles of web maps; None shows only the shipped vector layers."""
     gps_accuracy_m: float = 30.0
+    duplicate_m: float = 15.0
+    """An open observation of the same category this close to a new one may be the same."""
     """GPS positions less accurate than this are flagged to the user."""
     max_photo_bytes: int = 20_000_000
     """The largest photo upload accepted."""
@@ -115,7 +117,8 @@ def settings_from_env(
     Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_DATABASE_URL``, ``SAFEWALK_CATALOG``,
     ``SAFEWALK_LANG`` (sv/en), ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``,
     ``SAFEWALK_MAX_PHOTO_MB``, ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
-    ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_SEED`` (0 to start empty).
+    ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_DUPLICATE_M``, ``SAFEWALK_SEED`` (0 to start
+    empty).
 
     Raises
     ------
@@ -135,6 +138,7 @@ def settings_from_env(
         area_tolerance_m=_number(env, "SAFEWALK_AREA_TOLERANCE_M", 50.0, zero=True),
         tiles_url=None if tiles.lower() == "none" else tiles or OSM_TILES,
         gps_accuracy_m=_number(env, "SAFEWALK_GPS_ACCURACY_M", 30.0),
+        duplicate_m=_number(env, "SAFEWALK_DUPLICATE_M", 15.0, zero=True),
         max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
         seed_new_workspace=_switch(env, "SAFEWALK_SEED", default=True),
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Final
 
 import numpy as np
 import shapely
@@ -22,7 +24,7 @@ from layers.schema import OBSERVATION_FIELDS, PHOTOS_LAYER, WALKS_LAYER
 from layers.store import Area, PhotoInfo, Query, Record
 from walks.areas import find_area
 from walks.errors import LatLonSwappedError, OutsideAreasError, PositionError
-from walks.model import DrawnShape, Observation, ObservationDraft, Position
+from walks.model import DrawnShape, Observation, ObservationDraft, ObservationStatus, Position
 from walks.planning import light_condition_at
 from walks.workspace import Workspace
 
@@ -420,6 +422,40 @@ def walk_observations(workspace: Workspace, area: str, walk_uuid: str) -> list[O
     """Return a walk's observations in the order they were made."""
     observations = list_observations(workspace, area, query=Query(walk_uuid=walk_uuid))
     return sorted(observations, key=lambda o: o.observed_at)
+
+
+OPEN_STATUSES: Final = frozenset(
+    {ObservationStatus.NEW, ObservationStatus.ASSESSED, ObservationStatus.PLANNED}
+)
+"""Observations not yet resolved or dismissed: a new one near them may be the same."""
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleDuplicate:
+    """An open observation of the same category close to a new one."""
+
+    number: int
+    distance_m: float
+
+
+def possible_duplicates(
+    workspace: Workspace, observation: Observation, *, distance_m: float | None = None
+) -> list[PossibleDuplicate]:
+    """Return the open observations of ``observation``'s category within ``distance_m``.
+
+    The distance (default ``Settings.duplicate_m``) is between the observations' points
+    (a line's middle, a point inside an area), in metres; nearest first.
+    """
+    limit = workspace.settings.duplicate_m if distance_m is None else distance_m
+    others = [
+        o for o in list_observations(workspace, observation.area, category=observation.category)
+        if o.uuid != observation.uuid and o.status in OPEN_STATUSES
+    ]  # fmt: skip
+    found = [
+        PossibleDuplicate(o.number, round(math.hypot(o.x - observation.x, o.y - observation.y), 1))
+        for o in others
+    ]
+    return sorted((d for d in found if d.distance_m <= limit), key=lambda d: d.distance_m)
 
 
 def find_observation(workspace: Workspace, area: str, uuid: str) -> Observation | None:

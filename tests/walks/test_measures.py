@@ -230,3 +230,20 @@ def test_every_shipped_template_is_for_a_category_and_a_known_organisation(
     assert set(templates) <= set(memory_workspace.catalog.names)
     assert templates["lighting"].responsible == "trafikkontoret"
     assert templates["graffiti"].title.en == "Remove the graffiti"
+
+
+def test_the_command_line_names_possible_duplicates(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path
+) -> None:
+    ws = ["--workspace", str(workspace_path), "--lang", "en"]
+    where = ["--area", AREA, "--category", "graffiti", "--field", "surface=wall",
+             "--lon", "17.8445", "--lat", "59.3668"]  # fmt: skip
+    code, out, _ = run(capsys, "add", *where, "--json", *ws)
+    first = json.loads(out)
+    assert (code, first["possible_duplicates"]) == (0, [])
+    code, out, _ = run(capsys, "add", *where, *ws)
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "Perhaps the same as open observations of the same category close by: "
+        f"{first['number']} (0 m)."
+    )

@@ -17,6 +17,7 @@ from walks.errors import PositionError
 from walks.model import (
     DrawnShape,
     LightCondition,
+    Observation,
     ObservationDraft,
     ObservationStatus,
     Position,
@@ -171,3 +172,29 @@ def test_a_category_refuses_a_drawn_kind_it_does_not_take(memory_workspace: Work
     )  # fmt: skip
     with pytest.raises(PositionError, match="does not take a drawn Polygon; it takes LineString"):
         record_observation(memory_workspace, draft)
+
+
+def test_an_open_observation_of_the_same_category_close_by_is_a_possible_duplicate(
+    memory_workspace: Workspace,
+) -> None:
+    from walks.recording import possible_duplicates
+
+    def lamp(lon: float, lat: float, category: str = "lighting") -> Observation:
+        fields = {"lighting": {"problem": "dim"}, "graffiti": {"surface": "wall"}}[category]
+        draft = ObservationDraft(category=category, position=Position(lon, lat),
+                                 created_by="test", fields=fields)  # fmt: skip
+        return record_observation(memory_workspace, draft, area="hasselby-gard")
+
+    first = lamp(LON, LAT)
+    lamp(LON, LAT + 0.0002)  # about 22 m north: too far
+    lamp(LON, LAT, "graffiti")  # another category
+    second = lamp(LON + 0.0001, LAT)  # about 6 m east
+    found = possible_duplicates(memory_workspace, second)
+    assert [d.number for d in found] == [first.number]
+    assert found[0].distance_m == pytest.approx(5.7, abs=0.3)
+    assert [d.number for d in possible_duplicates(memory_workspace, second, distance_m=30)] == [
+        first.number, first.number + 1,
+    ]  # fmt: skip
+    memory_workspace.store.update("hasselby-gard", "lighting", first.uuid,
+                                  {"status": "resolved"}, actor="test")  # fmt: skip
+    assert possible_duplicates(memory_workspace, second) == []  # resolved: not open
