@@ -227,12 +227,6 @@ TEXTS: Final[dict[str, Text]] = {
         sv="Den här sidan är inte byggd ännu. Så här kommer den att fungera:",
         en="This page is not built yet. This is what it will do:",
     ),
-    "future_plan": Text(
-        sv="Handlingsplanen: åtgärder kopplade till iakttagelser, med ansvarig, prioritet, "
-        "sista datum och status, export till Excel, Word, PDF och GeoPackage.",
-        en="The action plan: measures linked to observations, with responsible party, "
-        "priority, deadline and status, exported to Excel, Word, PDF and GeoPackage.",
-    ),
     "future_print": Text(
         sv="Utskrift av kartor i A4 och A3 med numrerade markeringar, teckenförklaring, "
         "skalstock och norrpil – en sida per område.",
