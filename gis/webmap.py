@@ -39,6 +39,18 @@ OSM_ATTRIBUTION: Final = (
 )
 
 
+_TEMPLATE_LITERAL: Final = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def tooltip_html(text: str) -> str:
+    """Return plain ``text`` as HTML for a folium tooltip, safe in its JavaScript string.
+
+    folium puts a tooltip in a template literal: besides the HTML escaping, backtick,
+    dollar and backslash become entities (``${…}`` would run, a backslash break the map).
+    """
+    return escape(text).translate(_TEMPLATE_LITERAL)
+
+
 class OfflineMap(folium.Map):
     """A folium map that loads Leaflet from the app instead of a CDN."""
 
@@ -107,7 +119,7 @@ def add_polygons(
         folium.GeoJson(
             mapping(geometry),
             style_function=lambda _feature, c=colour, f=fill: _style(c, f),
-            tooltip=folium.Tooltip(escape(label)) if label else None,
+            tooltip=folium.Tooltip(tooltip_html(label)) if label else None,
             control=False,  # background, not a layer to switch off
             **extra,
         ).add_to(fmap)
@@ -148,7 +160,7 @@ def add_points(
             location=(lat, lon), radius=radius_px, color="#000000", weight=1, fill=True,
             fill_color=colour, fill_opacity=0.9,
             # A tooltip, not folium's Popup: Popup builds its content with jQuery (a CDN).
-            tooltip=folium.Tooltip(escape(text)) if text else None,
+            tooltip=folium.Tooltip(tooltip_html(text)) if text else None,
         ).add_to(fmap)  # fmt: skip
 
 
@@ -158,7 +170,7 @@ def add_line(
     """Add a WGS 84 line (a walk's route), dashed, with an escaped tooltip."""
     folium.PolyLine(  # type: ignore[no-untyped-call]
         [(y, x) for x, y in line.coords], color=colour, weight=4, dash_array="8 6",
-        tooltip=folium.Tooltip(escape(label)) if label else None,
+        tooltip=folium.Tooltip(tooltip_html(label)) if label else None,
     ).add_to(fmap)  # fmt: skip
 
 
@@ -199,7 +211,7 @@ class NumberedPoints:
     """Index into the symbols of ``add_compact_points``."""
     number: NDArray[np.integer[Any]]
     place: NDArray[np.integer[Any]]
-    """Index into ``places``."""
+    """Index into ``places`` (up to 65,535 places)."""
     places: tuple[str, ...]
     marker: NDArray[np.bool_] | None = None
     """False where a point goes into the heat map only (its feature is drawn otherwise)."""
@@ -251,7 +263,8 @@ class _CompactPoints(JSCSSMixin):
           }
           var qlon = new Uint16Array(bytes(data.at.lon).buffer);
           var qlat = new Uint16Array(bytes(data.at.lat).buffer);
-          var symbol = bytes(data.symbol), place = bytes(data.place);
+          var symbol = bytes(data.symbol);
+          var place = new Uint16Array(bytes(data.place).buffer);
           var number = new Uint32Array(bytes(data.number).buffer);
           var icons = data.symbols.map(function (s) {
             return L.divIcon({html: s.svg, className: 'safewalk-marker',
@@ -354,7 +367,7 @@ def add_compact_points(
     data = {
         "at": _quantised(np.asarray(points.lon, float), np.asarray(points.lat, float)),
         "symbol": _base64(symbol, "u1"),
-        "place": _base64(points.place, "u1"),
+        "place": _base64(points.place, "<u2"),
         "number": _base64(points.number, "<u4"),
         "places": list(points.places),
         "symbols": [

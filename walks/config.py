@@ -41,9 +41,9 @@ class Settings:
     tiles_url: str | None = OSM_TILES
     """Background tiles of web maps; None shows only the shipped vector layers."""
     gps_accuracy_m: float = 30.0
+    """GPS positions less accurate than this are flagged to the user."""
     duplicate_m: float = 15.0
     """An open observation of the same category this close to a new one may be the same."""
-    """GPS positions less accurate than this are flagged to the user."""
     max_photo_bytes: int = 20_000_000
     """The largest photo upload accepted."""
     seed_new_workspace: bool = True

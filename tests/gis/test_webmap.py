@@ -123,7 +123,7 @@ def test_compact_points_reach_the_browser_within_a_metre_with_their_number_and_s
     assert np.abs(at["lon0"] + qlon * step - lon).max() * 57_000 < 1.0
     assert (np.frombuffer(base64.b64decode(data["number"]), "<u4") == number).all()
     assert (np.frombuffer(base64.b64decode(data["symbol"]), "u1") == symbol).all()
-    assert (np.frombuffer(base64.b64decode(data["place"]), "u1") == place).all()
+    assert (np.frombuffer(base64.b64decode(data["place"]), "<u2") == place).all()
     assert data["places"] == ["Grimsta", "Vinsta"]
     assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in html
     assert "cdn" not in html.lower()
@@ -187,3 +187,16 @@ def test_drawing_tools_come_from_the_app_and_offer_only_the_kinds_asked_for() ->
     assert "cdnjs" not in html
     assert '"polyline": {' in html
     assert '"polygon": false' in html
+
+
+def test_tooltip_text_cannot_run_or_break_the_maps_script() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    text = "${alert(2)} `x` C:\\users"
+    add_points(fmap, [(17.84, 59.365, "#ff0000", text)])
+    add_polygons(fmap, [(text, AREA)])
+    add_line(fmap, shapely.LineString([(17.84, 59.365), (17.85, 59.366)]), label=text)
+    html = fmap.get_root().render()
+    assert "${alert" not in html
+    assert "`x`" not in html
+    assert "C:\\users" not in html
+    assert html.count("&#36;{alert(2)} &#96;x&#96; C:&#92;users") == 3

@@ -111,7 +111,7 @@ def map_points(app: AppTest) -> list[str]:
     (data,) = [d for d in payloads if "number" in d]
     numbers = np.frombuffer(base64.b64decode(data["number"]), dtype="<u4")
     symbols = np.frombuffer(base64.b64decode(data["symbol"]), dtype="u1") & 0x7F
-    places = np.frombuffer(base64.b64decode(data["place"]), dtype="u1")
+    places = np.frombuffer(base64.b64decode(data["place"]), dtype="<u2")
     return [
         f"{n}. {data['symbols'][s]['title']} ({data['places'][p]})"
         for n, s, p in zip(numbers, symbols, places, strict=True)
