@@ -9,7 +9,14 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from walks.measures import PRIORITIES, Measure, add_measure, change_status, next_status
+from walks.measures import (
+    PRIORITIES,
+    Measure,
+    add_measure,
+    change_status,
+    next_status,
+    stockholm_today,
+)
 from walks.model import MeasureStatus, Observation, ObservationStatus
 from walks.planning import LOCAL_TIME
 
@@ -37,11 +44,11 @@ def _new_measure(slug: str, lang: str) -> None:
     template = cache.templates().get(observations[chosen[0]].category) if chosen else None
     # The template fills the form once per first observation; what the user types stays.
     suggested = template.title.in_language(lang) if template else ""
-    responsible = template.responsible if template else next(iter(organisations))
+    responsible = template.responsible if template else next(iter(organisations), None)
     with st.form(state.MEASURE_FORM_KEY, clear_on_submit=True):
         title = st.text_input(t("plan_title_field", lang), value=suggested)
         who = st.selectbox(t("plan_responsible", lang), list(organisations),
-                           index=list(organisations).index(responsible),
+                           index=list(organisations).index(responsible) if responsible else None,
                            format_func=organisations.__getitem__)  # fmt: skip
         left, right = st.columns(2)
         deadline = left.date_input(t("plan_deadline", lang), value=None, format="YYYY-MM-DD")
@@ -67,7 +74,7 @@ def _new_measure(slug: str, lang: str) -> None:
 
 def _measure_table(measures: list[Measure], lang: str) -> None:
     organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
-    today = date.today()
+    today = stockholm_today()
     st.dataframe(
         [
             {
@@ -148,7 +155,7 @@ def render() -> None:
         late = right.toggle(t("plan_only_overdue", lang), key=state.MEASURE_LATE_KEY)
         measures = cache.measures(slug)
         shown = [m for m in measures if (not whose or m.responsible == whose)
-                 and (not late or m.is_overdue(date.today()))]  # fmt: skip
+                 and (not late or m.is_overdue(stockholm_today()))]  # fmt: skip
         if not shown:
             st.info(t("plan_none", lang))
         else:

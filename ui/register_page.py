@@ -50,11 +50,16 @@ def _tapped_position(
         key=state.register_map_key(slug),
         height=360,
         use_container_width=True,
-        returned_objects=["last_clicked", "last_active_drawing"],
+        returned_objects=["last_clicked", "last_active_drawing", "all_drawings"],
     )
     shape = None
+    # A drawing deleted with the toolbar's bin is gone from all_drawings, not from
+    # last_active_drawing.
+    drawn = (
+        (result or {}).get("last_active_drawing") if (result or {}).get("all_drawings") else None
+    )
     try:
-        shape = drawn_shape((result or {}).get("last_active_drawing")) if kinds else None
+        shape = drawn_shape(drawn) if kinds else None
     except LocalizedError as error:
         st.warning(error.message(lang))
     if shape is not None:
@@ -141,9 +146,13 @@ def render() -> None:
     tapped, shape = _tapped_position(slug, spec, lang)
     observation = _form(spec, slug, walk, (tapped, gps), shape, lang)
     if observation is not None:
-        state.set_last_observation(observation)
-        st.success(_saved_message(observation, areas[slug], lang))
-        duplicates = possible_duplicates(workspace, observation)
+        state.set_last_observation(observation, just_saved=True)
+        state.fresh_maps()  # the next observation starts without this one's drawing
+        st.rerun()  # draw the page again with a fresh map, then say what was saved
+    saved = state.just_saved()
+    if saved is not None:
+        st.success(_saved_message(saved, areas.get(saved.area, saved.area), lang))
+        duplicates = possible_duplicates(workspace, saved)
         if duplicates:
             listed = ", ".join(f"{d.number} ({d.distance_m:.0f} m)" for d in duplicates)
             st.warning(t("possible_duplicates", lang).format(listed=listed))

@@ -67,9 +67,26 @@ REGISTER_SEVERITY_KEY: Final = "register_severity"
 REGISTER_PHOTOS_KEY: Final = "register_photos"
 
 
+_MAPS_SAVED_KEY: Final = "maps_saved"
+
+
+def fresh_maps() -> None:
+    """Start the drawing maps anew (after a save): a drawn shape is used once."""
+    st.session_state[_MAPS_SAVED_KEY] = st.session_state.get(_MAPS_SAVED_KEY, 0) + 1
+
+
+def _saves() -> int:
+    return int(st.session_state.get(_MAPS_SAVED_KEY, 0))
+
+
 def register_map_key(area_slug: str) -> str:
-    """Return the key of the registration map of an area (one map per area)."""
-    return f"register_map_{area_slug}"
+    """Return the key of the registration map of an area, new after each save."""
+    return f"register_map_{area_slug}_{_saves()}"
+
+
+def plan_map_key() -> str:
+    """Return the key of the map a walk's route is drawn on, new after each save."""
+    return f"{PLAN_MAP_KEY}_{_saves()}"
 
 
 def walk_map_key(walk_uuid: str) -> str:
@@ -94,6 +111,20 @@ def last_observation() -> Observation | None:
     return value if isinstance(value, Observation) else None
 
 
-def set_last_observation(observation: Observation | None) -> None:
-    """Remember (or forget) the last registration, for undo."""
+_JUST_SAVED_KEY: Final = "just_saved"
+
+
+def set_last_observation(observation: Observation | None, *, just_saved: bool = False) -> None:
+    """Remember (or forget) the last registration, for undo.
+
+    With ``just_saved`` the next run confirms it (``just_saved()``), once.
+    """
     st.session_state[_LAST_OBSERVATION_KEY] = observation
+    st.session_state[_JUST_SAVED_KEY] = just_saved
+
+
+def just_saved() -> Observation | None:
+    """Return the registration saved in the run before, once; then None."""
+    if not st.session_state.pop(_JUST_SAVED_KEY, False):
+        return None
+    return last_observation()

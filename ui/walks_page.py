@@ -47,10 +47,12 @@ def _drawn_route(slug: str, lang: str) -> DrawnShape | None:
         fmap = area_web_map(cache.area_map(slug), language=lang,
                             tiles_url=cache.workspace().settings.tiles_url)  # fmt: skip
         add_draw_tools(fmap, ["LineString"])
-        result = st_folium(fmap, key=state.PLAN_MAP_KEY, height=360, use_container_width=True,
-                           returned_objects=["last_active_drawing"])  # fmt: skip
+        result = st_folium(fmap, key=state.plan_map_key(), height=360,
+                           use_container_width=True,
+                           returned_objects=["last_active_drawing", "all_drawings"])  # fmt: skip
+        drawn = result.get("last_active_drawing") if result and result.get("all_drawings") else None
         try:
-            shape = drawn_shape((result or {}).get("last_active_drawing"))
+            shape = drawn_shape(drawn)
         except LocalizedError as error:
             st.warning(error.message(lang))
             return None
@@ -129,6 +131,7 @@ def render() -> None:
         except LocalizedError as error:
             st.error(error.message(lang))
         else:
+            state.fresh_maps()  # the next walk starts without this one's drawn route
             st.success(t("walk_saved", lang).format(number=walk.number, area=names[slug]))
     st.subheader(t("walks_in_area", lang))
     walks = cache.walks(slug)

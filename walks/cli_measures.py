@@ -19,6 +19,7 @@ from walks.measures import (
     change_status,
     list_measures,
     measure_history,
+    stockholm_today,
 )
 from walks.workspace import Workspace
 
@@ -121,7 +122,7 @@ def measure_json(measure: Measure, today: date | None = None) -> dict[str, Any]:
         "reason": measure.reason, "created_by": measure.created_by,
         "created_at": measure.created_at.isoformat(),
         "updated_at": measure.updated_at.isoformat(),
-        "overdue": measure.is_overdue(today or date.today()),
+        "overdue": measure.is_overdue(today or stockholm_today()),
     }  # fmt: skip
 
 
@@ -182,7 +183,7 @@ def _list(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
         return
     head = ("area", "number", "title", "responsible", "deadline", "status", "observations")
     rows = [[T[key].in_language(lang) for key in head]]
-    today = date.today()
+    today = stockholm_today()
     for m in measures:
         status = m.status.label.in_language(lang)
         if m.is_overdue(today):

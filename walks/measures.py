@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import LocalizedError, Text
 from layers.schema import CHANGE_LOG_LAYER, MEASURES_LAYER, NOTES_LAYER
 from layers.values import CostClass, MeasureStatus, ObservationStatus
 from walks.areas import find_area
@@ -40,6 +40,8 @@ FOLLOWS: Final = {
     MeasureStatus.NOT_FEASIBLE: ObservationStatus.ASSESSED,
 }
 """The status an observation takes from its measure's."""
+CLOSED: Final = frozenset({ObservationStatus.RESOLVED, ObservationStatus.DISMISSED})
+"""Observations a new measure cannot take."""
 
 
 class MeasureError(WalkError):
@@ -86,7 +88,8 @@ class HistoryEntry:
     note: str = ""
 
 
-def _today() -> date:
+def stockholm_today() -> date:
+    """Return today's date in Stockholm: what "overdue" is measured against."""
     return datetime.now(LOCAL_TIME).date()
 
 
@@ -158,14 +161,52 @@ def _priority(word: str) -> int:
 
 def _follow(
     workspace: Workspace, slug: str, observations: Sequence[Observation], status: MeasureStatus,
-    actor: str,
+    actor: str, *, measure_uuid: str | None = None,
 ) -> None:  # fmt: skip
-    """Give the observations the status their measure's status means."""
+    """Give the observations the status their measure's status means, all or none.
+
+    An observation that another open measure covers keeps its status. If one update is
+    refused (a row edited elsewhere into something invalid), those already made are undone
+    and the error is raised.
+    """
     wanted = FOLLOWS[status]
-    for observation in observations:
-        if observation.status != wanted:
+    elsewhere = {
+        n for m in area_measures(workspace, slug)
+        if m.status in OPEN and m.uuid != measure_uuid for n in m.observations
+    }  # fmt: skip
+    done: list[Observation] = []
+    try:
+        for observation in observations:
+            if observation.status != wanted and observation.number not in elsewhere:
+                workspace.store.update(slug, observation.category, observation.uuid,
+                                       {"status": wanted}, actor=actor)  # fmt: skip
+                done.append(observation)
+    except LocalizedError:
+        for observation in done:
             workspace.store.update(slug, observation.category, observation.uuid,
-                                   {"status": wanted}, actor=actor)  # fmt: skip
+                                   {"status": observation.status}, actor=actor)  # fmt: skip
+        raise
+
+
+def _busy(
+    workspace: Workspace, slug: str, numbers: Sequence[int], *, measure_uuid: str | None = None
+) -> None:
+    """Refuse observations another open measure covers already."""
+    wanted = set(numbers)
+    busy = {
+        n: m.number
+        for m in area_measures(workspace, slug) if m.status in OPEN and m.uuid != measure_uuid
+        for n in m.observations if n in wanted
+    }  # fmt: skip
+    if busy:
+        listed = ", ".join(f"{n} (nr {m})" for n, m in sorted(busy.items()))
+        listed_en = ", ".join(f"{n} (no. {m})" for n, m in sorted(busy.items()))
+        raise MeasureError(
+            Text(
+                sv=f"Iakttagelserna finns redan i en öppen åtgärd: {listed}.",
+                en=f"The observations are already in an open measure: {listed_en}.",
+            )
+        )
 
 
 def add_measure(
@@ -217,20 +258,16 @@ def add_measure(
             )
         )
     chosen = [known[n] for n in sorted(set(observations))]
-    busy = {
-        n: m.number
-        for m in area_measures(workspace, slug) if m.status in OPEN
-        for n in m.observations if n in set(observations)
-    }  # fmt: skip
-    if busy:
-        listed = ", ".join(f"{n} (nr {m})" for n, m in sorted(busy.items()))
-        listed_en = ", ".join(f"{n} (no. {m})" for n, m in sorted(busy.items()))
+    closed = [o.number for o in chosen if o.status in CLOSED]
+    if closed:
+        listed = ", ".join(map(str, closed))
         raise MeasureError(
             Text(
-                sv=f"Iakttagelserna finns redan i en öppen åtgärd: {listed}.",
-                en=f"The observations are already in an open measure: {listed_en}.",
+                sv=f"Iakttagelserna {listed} är redan åtgärdade eller avskrivna.",
+                en=f"The observations {listed} are already resolved or dismissed.",
             )
         )
+    _busy(workspace, slug, [o.number for o in chosen])
     moment = now or datetime.now(UTC)
     values = {
         "title": title.strip(), "description": description, "responsible": organisation.id,
@@ -240,7 +277,12 @@ def add_measure(
         "created_at": moment, "updated_at": moment, "created_by": actor, "is_demo": False,
     }  # fmt: skip
     stored = workspace.store.append(slug, MEASURES_LAYER, values, None, actor=actor)
-    _follow(workspace, slug, chosen, MeasureStatus.PROPOSED, actor)
+    try:
+        _follow(workspace, slug, chosen, MeasureStatus.PROPOSED, actor,
+                measure_uuid=str(stored["uuid"]))  # fmt: skip
+    except LocalizedError:
+        workspace.store.delete(slug, MEASURES_LAYER, [str(stored["uuid"])], actor=actor)
+        raise
     return _measure(slug, stored, {o.uuid: o.number for o in chosen})
 
 
@@ -296,13 +338,20 @@ def change_status(
     slug = find_area(workspace, area).slug
     measure = find_measure(workspace, slug, number)
     _check_move(measure, to, reason)
+    if to in OPEN and measure.status not in OPEN:  # opened again: its observations free?
+        _busy(workspace, slug, measure.observations, measure_uuid=measure.uuid)
     changes: dict[str, object] = {"status": to}
     if reason.strip():
         changes["reason"] = reason.strip()
-    stored = workspace.store.update(slug, MEASURES_LAYER, measure.uuid, changes, actor=actor)
     known = _observations(workspace, slug)
     covered = [known[n] for n in measure.observations if n in known]
-    _follow(workspace, slug, covered, to, actor)
+    stored = workspace.store.update(slug, MEASURES_LAYER, measure.uuid, changes, actor=actor)
+    try:
+        _follow(workspace, slug, covered, to, actor, measure_uuid=measure.uuid)
+    except LocalizedError:
+        undo = {"status": measure.status, "reason": measure.reason}
+        workspace.store.update(slug, MEASURES_LAYER, measure.uuid, undo, actor=actor)
+        raise
     if note.strip():
         add_note(workspace, slug, number, note, actor=actor)
     return _measure(slug, stored, {o.uuid: o.number for o in covered})
@@ -346,7 +395,7 @@ def list_measures(
     """
     chosen = [find_area(workspace, a) for a in areas] if areas else workspace.areas()
     who = find_organisation(workspace.settings.data_dir, responsible).id if responsible else None
-    day = today or _today()
+    day = today or stockholm_today()
     found = []
     for area in chosen:
         for measure in area_measures(workspace, area.slug):

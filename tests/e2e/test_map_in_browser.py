@@ -198,6 +198,8 @@ def test_a_line_drawn_on_the_phone_map_is_stored_as_a_line(
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
+    # The next observation starts on a fresh map: the line is used once.
+    expect(page.get_by_text("Ritad linje sparas som iakttagelsens läge.")).to_have_count(0)
     with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
         rows = connection.execute(
             "SELECT number, problem FROM lighting WHERE is_demo = 0"

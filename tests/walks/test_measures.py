@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gis.i18n import LocalizedError
 from layers.values import MeasureStatus, ObservationStatus
 from tests.walks.test_cli import run
 from walks.measures import (
@@ -247,3 +248,59 @@ def test_the_command_line_names_possible_duplicates(
         "Perhaps the same as open observations of the same category close by: "
         f"{first['number']} (0 m)."
     )
+
+
+def test_closed_observations_cannot_be_taken_and_a_reopened_measure_must_be_free(
+    memory_workspace: Workspace,
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="A", responsible="sl",
+                actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 1, MeasureStatus.DONE, actor="kim")
+    with pytest.raises(MeasureError, match="The observations 1 are already resolved"):
+        add_measure(memory_workspace, AREA, observations=[1], title="B", responsible="sl",
+                    actor="kim")  # fmt: skip
+    add_measure(memory_workspace, AREA, observations=[2], title="C", responsible="sl",
+                actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 2, MeasureStatus.NOT_FEASIBLE, actor="kim",
+                  reason="För dyrt")  # fmt: skip
+    add_measure(memory_workspace, AREA, observations=[2], title="D", responsible="sl",
+                actor="kim")  # fmt: skip
+    # Measure 2 cannot open again: observation 2 is in open measure 3 now.
+    with pytest.raises(MeasureError, match=r"already in an open measure: 2 \(no\. 3\)"):
+        change_status(memory_workspace, AREA, 2, MeasureStatus.PROPOSED, actor="kim",
+                      reason="Ny budget")  # fmt: skip
+    assert statuses(memory_workspace, [2]) == [ObservationStatus.PLANNED]
+
+
+def test_closing_an_old_measure_leaves_observations_another_open_one_covers(
+    memory_workspace: Workspace,
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="A", responsible="sl",
+                actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 1, MeasureStatus.NOT_FEASIBLE, actor="kim",
+                  reason="Nej")  # fmt: skip
+    add_measure(memory_workspace, AREA, observations=[1], title="B", responsible="sl",
+                actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 2, MeasureStatus.DECIDED, actor="kim")
+    assert statuses(memory_workspace, [1]) == [ObservationStatus.PLANNED]
+
+
+def test_a_measure_whose_observation_cannot_be_updated_is_not_left_half_made(
+    workspace_path: Path,
+) -> None:
+    import sqlite3
+
+    from gis.gpkg import register_gpkg_functions
+    from walks.config import Settings
+    from walks.workspace import connect_workspace
+
+    with sqlite3.connect(workspace_path / f"{AREA}.gpkg") as connection:
+        register_gpkg_functions(connection)  # GDAL's R-tree triggers call them
+        # As an edit in another program could leave it: a severity the scale does not have.
+        connection.execute("UPDATE lighting SET severity = 9 WHERE number = 2")
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    with pytest.raises(LocalizedError, match="severity"):
+        add_measure(workspace, AREA, observations=[1, 2], title="Byt lampor",
+                    responsible="trafikkontoret", actor="kim")  # fmt: skip
+    assert list_measures(workspace, [AREA]) == []
+    assert statuses(workspace, [1]) == [ObservationStatus.NEW]
