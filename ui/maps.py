@@ -197,7 +197,10 @@ def district_web_map(
         breaks = add_choropleth(group, [
             (a.geometry, a.name, choropleth.values.get(a.slug)) for a in data.areas
         ], no_value=t("map_no_value", language))  # fmt: skip
-        if breaks:
+        if breaks and breaks[0] == breaks[-1]:  # one value for every area: one row
+            add_legend(fmap, [(swatch(CHOROPLETH_COLOURS[0]), f"{breaks[0]:.1f}")],
+                       title=choropleth.title, position="bottomleft")  # fmt: skip
+        elif breaks:
             add_legend(fmap, [
                 (swatch(CHOROPLETH_COLOURS[k]), f"{breaks[k]:.1f} – {breaks[k + 1]:.1f}")
                 for k in range(len(CHOROPLETH_COLOURS))

@@ -145,4 +145,4 @@ def measure_templates(data_dir: Path) -> dict[str, MeasureTemplate]:
     OrganisationError
         The file cannot be read, or a template names an unknown organisation.
     """
-    return _load_templates((data_dir / TEMPLATES_FILE).resolve(), data_dir.resolve())
+    return dict(_load_templates((data_dir / TEMPLATES_FILE).resolve(), data_dir.resolve()))
