@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from gis.i18n import LANGUAGES
-from ui import help_page, map_page, plan_page, register_page, state, walks_page
+from ui import help_page, map_page, plan_page, public_page, register_page, state, walks_page
 from ui.i18n import t
 from ui.upcoming_page import page
 
@@ -31,6 +31,7 @@ navigation = st.navigation(
         st.Page(register_page.render, title=t("page_register", language), url_path="register"),
         st.Page(walks_page.render, title=t("page_walks", language), url_path="walks"),
         st.Page(plan_page.render, title=t("page_plan", language), url_path="plan"),
+        st.Page(public_page.render, title=t("page_public", language), url_path="status"),
         st.Page(
             page("page_print", "future_print"), title=t("page_print", language), url_path="print"
         ),

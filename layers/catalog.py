@@ -105,6 +105,9 @@ class LayerSpec:
     severity: SeverityScale | None = None
     geometries: tuple[GeometryType, ...] = ()
     """Every kind of geometry the category takes (``geometry`` first); empty: only that."""
+    internal: bool = False
+    """Shown to the analysis group only, never in views for residents (crime-exposed places,
+    socially unsafe places)."""
 
     @property
     def accepts(self) -> tuple[GeometryType, ...]:
@@ -313,7 +316,16 @@ def _layer_from_entry(
         style=_style(path, where, entry.get("style")),
         severity=scales[severity_name] if severity_name is not None else None,
         geometries=tuple(cast(GeometryType, k) for k in ordered) if len(ordered) > 1 else (),
+        internal=_flag(path, where, entry, "internal"),
     )
+
+
+def _flag(path: Path, where: str, entry: dict[str, Any], key: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise _problem(path, where, f"{key} ska vara true eller false",
+                       f"{key} must be true or false")  # fmt: skip
+    return value
 
 
 def _style(path: Path, where: str, style: object) -> Style:

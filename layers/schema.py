@@ -166,6 +166,7 @@ MEASURES_TABLE: Final = TableSpec(
         FieldSpec("observation_uuids", _t("Iakttagelser", "Observations"), "text"),
         _choice("cost_class", _t("Kostnadsklass", "Cost class"), CostClass, required=False),
         FieldSpec("reason", _t("Skäl (ej genomförbar)", "Reason (not feasible)"), "text"),
+        FieldSpec("public", _t("Visas för boende", "Shown to residents"), "boolean"),
         *_RECORD_FIELDS,
     ),
     sequence="measure",

@@ -37,6 +37,8 @@ from walks.model import Area, AreaSummary, Observation, PhotoInfo, Walk
 from walks.organisations import MeasureTemplate, Organisation, measure_templates
 from walks.organisations import organisations as list_organisations
 from walks.planning import list_walks
+from walks.public import PublicMeasure
+from walks.public import public_measures as list_public_measures
 from walks.recording import (
     find_observation,
     list_observations,
@@ -220,6 +222,16 @@ def _history(_workspace: Workspace, version: str, slug: str, number: int) -> lis
 def history(slug: str, number: int) -> list[HistoryEntry]:
     """Return the changes and notes of measure ``number`` of area ``slug``, oldest first."""
     return _history(*_current(), slug, number)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _public(_workspace: Workspace, version: str, slug: str) -> list[PublicMeasure]:
+    return list_public_measures(_workspace, slug)
+
+
+def public_measures(slug: str) -> list[PublicMeasure]:
+    """Return what residents may see of area ``slug``'s measures."""
+    return _public(*_current(), slug)
 
 
 def organisations() -> tuple[Organisation, ...]:

@@ -160,6 +160,22 @@ TEXTS: Final[dict[str, Text]] = {
         en="Perhaps the same as open observations of the same category close by: {listed}. "
         "Undo the registration below if it is the same thing.",
     ),
+    "page_public": Text(sv="För boende", en="For residents"),
+    "public_title": Text(sv="Vad har gjorts i ditt område?", en="What was done in your area?"),
+    "public_intro": Text(
+        sv="Åtgärder som analysgruppen har beslutat eller genomfört efter trygghetsvandringar "
+        "och boendes iakttagelser.",
+        en="Measures the analysis group has decided or carried out after safety walks and "
+        "residents' observations.",
+    ),
+    "public_none": Text(
+        sv="Inga beslutade åtgärder att visa i området ännu.",
+        en="No decided measures to show in this area yet.",
+    ),
+    "plan_public": Text(
+        sv="Visa för boende när den är beslutad (rubrik och status)",
+        en="Show to residents once decided (title and status)",
+    ),
     "counts_title": Text(sv="Antal per område", en="Counts per area"),
     "col_area": Text(sv="Område", en="Area"),
     "col_observations": Text(sv="Iakttagelser", en="Observations"),

@@ -55,6 +55,7 @@ def _new_measure(slug: str, lang: str) -> None:
         priority = right.radio(t("plan_priority", lang), list(PRIORITIES), index=1,
                                horizontal=True,
                                format_func=lambda p: t(f"plan_priority_{p}", lang))  # fmt: skip
+        public = st.checkbox(t("plan_public", lang))
         submitted = st.form_submit_button(t("plan_save", lang), type="primary",
                                           key=state.MEASURE_SAVE_KEY)  # fmt: skip
     if not submitted:
@@ -64,7 +65,7 @@ def _new_measure(slug: str, lang: str) -> None:
             measure = add_measure(
                 workspace, slug, observations=chosen, title=title, responsible=who,
                 deadline=deadline if isinstance(deadline, date) else None,
-                priority=priority or "medium", actor="app",
+                priority=priority or "medium", public=public, actor="app",
             )  # fmt: skip
     except LocalizedError as error:
         st.error(error.message(lang))

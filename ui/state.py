@@ -63,6 +63,7 @@ STATUS_FORM_KEY: Final = "measure_status_form"
 STATUS_SAVE_KEY: Final = "measure_status_save"
 MEASURE_WHOSE_KEY: Final = "measure_whose"
 MEASURE_LATE_KEY: Final = "measure_late"
+PUBLIC_AREA_KEY: Final = "public_area"
 REGISTER_SEVERITY_KEY: Final = "register_severity"
 REGISTER_PHOTOS_KEY: Final = "register_photos"
 

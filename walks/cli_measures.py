@@ -63,6 +63,8 @@ def add_measures_parser(
     add.add_argument("--priority", default="medium", choices=list(PRIORITIES))
     add.add_argument("--cost", choices=[c.value for c in CostClass], help="cost class")
     add.add_argument("--description", default="")
+    add.add_argument("--public", action="store_true",
+                     help="its title and status may be shown to residents")  # fmt: skip
     add.add_argument("--json", action="store_true", help="print JSON")
     status = sub.add_parser("status", parents=[common], help="change a measure's status")
     status.add_argument("--area", required=True, help="area name or id")
@@ -119,7 +121,7 @@ def measure_json(measure: Measure, today: date | None = None) -> dict[str, Any]:
         "deadline": None if measure.deadline is None else measure.deadline.isoformat(),
         "observations": list(measure.observations),
         "cost_class": None if measure.cost_class is None else str(measure.cost_class),
-        "reason": measure.reason, "created_by": measure.created_by,
+        "reason": measure.reason, "public": measure.public, "created_by": measure.created_by,
         "created_at": measure.created_at.isoformat(),
         "updated_at": measure.updated_at.isoformat(),
         "overdue": measure.is_overdue(today or stockholm_today()),
@@ -143,7 +145,7 @@ def run_measures(workspace: Workspace, args: argparse.Namespace, lang: str, user
                 title=args.title, responsible=args.responsible, actor=user,
                 deadline=_date(args.deadline), priority=args.priority,
                 description=args.description,
-                cost_class=CostClass(args.cost) if args.cost else None,
+                cost_class=CostClass(args.cost) if args.cost else None, public=args.public,
             )  # fmt: skip
             if args.json:
                 print_json(measure_json(measure))

@@ -67,6 +67,8 @@ class Measure:
     """The numbers of the observations it covers."""
     cost_class: CostClass | None
     reason: str
+    public: bool
+    """Its title and status may be shown to residents (``walks.public``)."""
     created_at: datetime
     created_by: str
     updated_at: datetime
@@ -109,6 +111,7 @@ def _measure(area: str, record: dict[str, Any], numbers: dict[str, int]) -> Meas
         observations=tuple(sorted(numbers[u] for u in uuids if u in numbers)),
         cost_class=record.get("cost_class"),
         reason=str(record.get("reason") or ""),
+        public=bool(record.get("public")),
         created_at=record["created_at"],
         created_by=str(record["created_by"]),
         updated_at=record["updated_at"],
@@ -221,9 +224,12 @@ def add_measure(
     priority: str = "medium",
     description: str = "",
     cost_class: CostClass | None = None,
+    public: bool = False,
     now: datetime | None = None,
 ) -> Measure:
     """Make a proposed measure covering ``observations`` (their numbers) of ``area``.
+
+    ``public``: its title and status may be shown to residents once it is decided.
 
     Everything is checked before anything is written: the observations exist and none is
     in another open measure, the organisation is known, the title is given.
@@ -272,7 +278,7 @@ def add_measure(
     values = {
         "title": title.strip(), "description": description, "responsible": organisation.id,
         "priority": _priority(priority), "deadline": deadline,
-        "status": MeasureStatus.PROPOSED, "cost_class": cost_class,
+        "status": MeasureStatus.PROPOSED, "cost_class": cost_class, "public": public,
         "observation_uuids": json.dumps([o.uuid for o in chosen]),
         "created_at": moment, "updated_at": moment, "created_by": actor, "is_demo": False,
     }  # fmt: skip

@@ -168,6 +168,15 @@ def test_a_colour_in_lower_case_is_accepted_and_stored_in_upper_case(tmp_path: P
     assert catalog.category("lighting").style.colour == "#E69F00"
 
 
+def test_a_category_is_internal_only_when_the_file_says_so(tmp_path: Path) -> None:
+    assert not load(tmp_path, MINIMAL).category("lighting").internal
+    internal = MINIMAL.replace('name = "lighting"', 'name = "lighting"\ninternal = true')
+    assert load(tmp_path, internal).category("lighting").internal
+    wrong = MINIMAL.replace('name = "lighting"', 'name = "lighting"\ninternal = "yes"')
+    with pytest.raises(CatalogError, match="internal must be true or false"):
+        load(tmp_path, wrong)
+
+
 def test_geometry_defaults_to_point_and_description_is_optional(tmp_path: Path) -> None:
     spec = load(tmp_path, MINIMAL.replace('geometry = "Point"\n', "")).category("lighting")
     assert spec.geometry == "Point"

@@ -544,3 +544,28 @@ def test_the_action_plan_makes_a_measure_moves_it_and_shows_its_history() -> Non
     history = app.dataframe[-1].value
     assert list(history["Who"]) == ["app", "app", "app"]
     assert list(history["What"])[-2:] == ["status: proposed → done", "Lamporna bytta"]
+
+
+def _public_script() -> None:
+    from ui import public_page
+
+    public_page.render()
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_residents_page_shows_decided_public_measures_as_text() -> None:
+    from walks.measures import add_measure, change_status
+
+    workspace = the_apps_workspace()
+    app = page(_public_script, language="en")
+    app.selectbox(key=state.PUBLIC_AREA_KEY).select("hasselby-gard").run()
+    assert app.info[0].value == "No decided measures to show in this area yet."
+    add_measure(workspace, "hasselby-gard", observations=[1], title=HOSTILE,
+                responsible="trafikkontoret", public=True, actor="Kim")  # fmt: skip
+    change_status(workspace, "hasselby-gard", 1, MeasureStatus.DECIDED, actor="Kim")
+    st.cache_data.clear()
+    app.run()
+    assert not app.exception
+    assert [element.value for element in app.text] == [HOSTILE]  # as text, not HTML
+    assert app.caption[-1].value.startswith("Decided · ")
+    assert app.caption[-1].value.endswith(" · Lighting")

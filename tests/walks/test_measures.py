@@ -304,3 +304,32 @@ def test_a_measure_whose_observation_cannot_be_updated_is_not_left_half_made(
                     responsible="trafikkontoret", actor="kim")  # fmt: skip
     assert list_measures(workspace, [AREA]) == []
     assert statuses(workspace, [1]) == [ObservationStatus.NEW]
+
+
+def test_residents_see_public_decided_measures_and_nothing_internal(
+    memory_workspace: Workspace,
+) -> None:
+    from walks.public import public_measures
+
+    def measure(numbers: list[int], title: str, *, public: bool = True) -> int:
+        made = add_measure(memory_workspace, AREA, observations=numbers, title=title,
+                           responsible="sl", public=public, actor="Kim Svensson")  # fmt: skip
+        return made.number
+
+    by_category = {o.category: o.number for o in list_observations(memory_workspace, AREA)}
+    lamp = measure([by_category["lighting"]], "Nya lampor")
+    secret = measure([by_category["lighting"] + 1], "Internt", public=False)
+    crime = measure([by_category["crime_place"]], "Bevakning")  # internal category only
+    proposed = measure([by_category["graffiti"]], "Sanera klotter")  # not decided yet
+    for number in (lamp, secret, crime):
+        change_status(memory_workspace, AREA, number, MeasureStatus.DECIDED, actor="eva")
+    shown = public_measures(memory_workspace, AREA)
+    assert [(m.number, m.title, m.status) for m in shown] == [
+        (lamp, "Nya lampor", MeasureStatus.DECIDED),
+    ]
+    assert [c.sv for c in shown[0].categories] == ["Belysning"]
+    assert proposed not in [m.number for m in shown]
+    assert "Kim" not in repr(shown)  # no names
+    assert memory_workspace.catalog.category("crime_place").internal
+    assert memory_workspace.catalog.category("social_unsafe").internal
+    assert not memory_workspace.catalog.category("lighting").internal

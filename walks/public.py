@@ -1,0 +1,62 @@
+"""What residents may see of the action plan: decided and done measures, nothing internal.
+
+Two-way communication with residents starts with showing what was done about what they
+reported. Only measures the analysis group marked public are shown, only once decided,
+with their title and status, the day of their last change and the (non-internal)
+categories of what they are about: no names, no internal categories (crime-exposed or
+socially unsafe places), no other free text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from gis.i18n import Text
+from layers.values import MeasureStatus
+from walks.areas import find_area
+from walks.measures import area_measures
+from walks.planning import LOCAL_TIME
+from walks.recording import list_observations
+from walks.workspace import Workspace
+
+SHOWN: Final = (MeasureStatus.DECIDED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicMeasure:
+    """A measure as residents see it."""
+
+    number: int
+    title: str
+    status: MeasureStatus
+    changed_on: date
+    """The day (Stockholm) of its last change."""
+    categories: tuple[Text, ...]
+    """The titles of the categories of what it is about, internal ones left out."""
+
+
+def public_measures(workspace: Workspace, area: str) -> list[PublicMeasure]:
+    """Return the measures of ``area`` residents may see, newest change first."""
+    slug = find_area(workspace, area).slug
+    catalog = workspace.catalog
+    categories = {o.number: o.category for o in list_observations(workspace, slug)}
+    shown = []
+    for measure in area_measures(workspace, slug):
+        if not measure.public or measure.status not in SHOWN:
+            continue
+        about = sorted({categories[n] for n in measure.observations if n in categories})
+        visible = [name for name in about if not catalog.category(name).internal]
+        if not visible:  # only about internal things: not shown at all
+            continue
+        shown.append(
+            PublicMeasure(
+                number=measure.number,
+                title=measure.title,
+                status=measure.status,
+                changed_on=measure.updated_at.astimezone(LOCAL_TIME).date(),
+                categories=tuple(catalog.category(name).title for name in visible),
+            )
+        )
+    return sorted(shown, key=lambda m: (m.changed_on, m.number), reverse=True)
