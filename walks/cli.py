@@ -23,7 +23,7 @@ from gis.photos import Photo, process_photo
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.cli_analyse import add_analyse_parser, run_analysis
 from walks.cli_context import add_context_parser, run_context
-from walks.cli_measures import add_measures_parser, run_measures
+from walks.cli_measures import add_measures_parser, run_export, run_measures
 from walks.cli_output import HEADINGS, local_time, print_json, table
 from walks.cli_walks import add_walks_parser, run_walks
 from walks.config import settings_from_env
@@ -463,6 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_walks(workspace, args, lang, user)
             case "measure":
                 return run_measures(workspace, args, lang, user)
+            case "export":
+                return run_export(workspace, args, lang)
             case "reference" | "indicator":
                 return run_context(workspace, args, lang, user)
             case "analyse":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any, Final
 
 from gis.i18n import Text
@@ -21,6 +23,7 @@ from walks.measures import (
     measure_history,
     stockholm_today,
 )
+from walks.open311 import service_requests
 from walks.workspace import Workspace
 
 T: Final = HEADINGS | {
@@ -44,6 +47,10 @@ T: Final = HEADINGS | {
     "who": Text(sv="Vem", en="Who"),
     "what": Text(sv="Vad", en="What"),
     "overdue": Text(sv="FÖRSENAD", en="OVERDUE"),
+    "exported": Text(
+        sv="{count} ärenden (Open311 GeoReport v2) skrivna till {path}.",
+        en="{count} requests (Open311 GeoReport v2) written to {path}.",
+    ),
 }
 
 
@@ -80,6 +87,11 @@ def add_measures_parser(
     listing.add_argument("--responsible", help="only this organisation's")
     listing.add_argument("--overdue", action="store_true", help="only those past their deadline")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    export = commands.add_parser("export", parents=[common], help="export observations")
+    export.add_argument("kind", choices=["open311"], help="open311: GeoReport v2 requests")
+    export.add_argument("--area", required=True, help="area name or id")
+    export.add_argument("--observations", help="observation numbers, e.g. 3,7 (default: all)")
+    export.add_argument("-o", "--output", required=True, type=Path, help="the JSON file")
     history = sub.add_parser("history", parents=[common], help="a measure's changes and notes")
     history.add_argument("--area", required=True, help="area name or id")
     history.add_argument("--measure", required=True, type=int, help="the measure's number")
@@ -194,6 +206,24 @@ def _list(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
         numbers = ", ".join(map(str, m.observations))
         rows.append([m.area, str(m.number), m.title, m.responsible, deadline, status, numbers])
     print(table(rows))
+
+
+def run_export(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+    """Write the observations as Open311 GeoReport v2 requests (``export open311``)."""
+    numbers = _numbers(args.observations) if args.observations else None
+    requests = service_requests(workspace, args.area, numbers=numbers, language=lang)
+    text = json.dumps(requests, ensure_ascii=False, indent=2) + "\n"
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise MeasureError(
+            Text(
+                sv=f"{args.output} kan inte skrivas ({error.strerror}).",
+                en=f"{args.output} cannot be written ({error.strerror}).",
+            )
+        ) from None
+    print(T["exported"].format(count=len(requests), path=args.output).in_language(lang))
+    return 0
 
 
 def _history(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:

@@ -333,3 +333,46 @@ def test_residents_see_public_decided_measures_and_nothing_internal(
     assert memory_workspace.catalog.category("crime_place").internal
     assert memory_workspace.catalog.category("social_unsafe").internal
     assert not memory_workspace.catalog.category("lighting").internal
+
+
+def test_observations_go_out_as_open311_requests_without_internal_ones(
+    memory_workspace: Workspace,
+) -> None:
+    from walks.open311 import service_requests
+
+    by_category = {o.category: o.number for o in list_observations(memory_workspace, AREA)}
+    lamp = by_category["lighting"]
+    add_measure(memory_workspace, AREA, observations=[lamp], title="Lampor",
+                responsible="trafikkontoret", actor="kim")  # fmt: skip
+    change_status(memory_workspace, AREA, 1, MeasureStatus.DONE, actor="kim")
+    requests = service_requests(memory_workspace, AREA, language="en")
+    codes = {r["service_code"] for r in requests}
+    assert "crime_place" not in codes
+    assert "social_unsafe" not in codes
+    (done,) = [r for r in requests if r["service_request_id"] == f"{AREA}-{lamp}"]
+    assert (done["status"], done["service_name"], done["agency_responsible"]) == (
+        "closed", "Lighting", "Traffic office",
+    )  # fmt: skip
+    assert 59.3 < done["lat"] < 59.4
+    assert 17.8 < done["long"] < 17.9
+    assert all(r["status"] == "open" for r in requests if r is not done)
+    with pytest.raises(LocalizedError, match="is internal and is not sent on"):
+        service_requests(
+            memory_workspace, AREA, numbers=[by_category["crime_place"]], language="en"
+        )
+
+
+def test_export_open311_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, tmp_path: Path
+) -> None:
+    out_file = tmp_path / "requests.json"
+    ws = ["--workspace", str(workspace_path), "--lang", "en"]
+    code, out, _ = run(capsys, "export", "open311", "--area", AREA, "--observations", "1,2",
+                       "-o", str(out_file), *ws)  # fmt: skip
+    assert (code, out.strip()) == (0, f"2 requests (Open311 GeoReport v2) written to {out_file}.")
+    written = json.loads(out_file.read_text(encoding="utf-8"))
+    assert [r["service_request_id"] for r in written] == [f"{AREA}-1", f"{AREA}-2"]
+    code, _, err = run(capsys, "export", "open311", "--area", AREA, "--observations", "99",
+                       "-o", str(tmp_path / "no.json"), *ws)  # fmt: skip
+    assert (code, err.strip()) == (1, "safewalk: Observation 99 is not in the area.")
+    assert not (tmp_path / "no.json").exists()
