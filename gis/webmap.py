@@ -602,6 +602,22 @@ class OfflineDraw(Draw):
     default_css = [DRAW_CSS]  # noqa: RUF012
 
 
+class _DrawOnTouchScreens(MacroElement):
+    """Let Leaflet.draw take taps on touch screens.
+
+    Leaflet.draw 1.0.4 adds no corner on a tap with Leaflet ≥ 1.8 (its issues #935 and
+    #1036): its own touch handler is switched off, and the tap arrives as a click.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.Draw.Polyline.prototype._onTouch = L.Util.falseFn;
+        {% endmacro %}
+        """
+    )
+
+
 def add_draw_tools(fmap: folium.Map, kinds: Sequence[str]) -> None:
     """Add a toolbar to draw the geometry kinds ``kinds`` (``LineString``, ``Polygon``).
 
@@ -614,5 +630,6 @@ def add_draw_tools(fmap: folium.Map, kinds: Sequence[str]) -> None:
         if "Polygon" in kinds else False,
         "rectangle": False, "circle": False, "circlemarker": False, "marker": False,
     }  # fmt: skip
+    fmap.add_child(_DrawOnTouchScreens())  # type: ignore[no-untyped-call]
     OfflineDraw(show_geometry_on_click=False, draw_options=options,  # type: ignore[no-untyped-call]
                 edit_options={"edit": False, "remove": True}).add_to(fmap)  # fmt: skip

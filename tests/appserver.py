@@ -68,14 +68,23 @@ def running_app(workspace: Path | str, *, tiles: str | None = "none") -> Iterato
 
 
 def page_with_only_the_app(
-    browser: Browser, url: str, outside: list[str], *, width: int = 390, height: int = 844
+    browser: Browser,
+    url: str,
+    outside: list[str],
+    *,
+    width: int = 390,
+    height: int = 844,
+    touch: bool = False,
 ) -> Page:
     """Return a page (phone size by default, Swedish) whose requests reach only the app.
+
+    With ``touch`` it is a phone's touch screen: taps, no mouse.
 
     Every other request is aborted and its URL added to ``outside``: a test that ends with
     ``outside`` empty has shown that nothing left the machine.
     """
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="sv-SE")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="sv-SE",
+                                  has_touch=touch, is_mobile=touch)  # fmt: skip
 
     def only_the_app(route: Route, request: Request) -> None:
         if request.url.startswith(url):

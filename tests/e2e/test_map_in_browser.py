@@ -173,11 +173,11 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
     page.context.close()
 
 
-def test_a_line_drawn_on_the_phone_map_is_stored_as_a_line(
+def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
     browser: Browser, app_url: str, workspace_path: Path
 ) -> None:
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside)  # a phone's viewport
+    page = page_with_only_the_app(browser, app_url, outside, touch=True)  # a phone
     page.goto(f"{app_url}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     frame = page.frame_locator("iframe").first
@@ -185,18 +185,18 @@ def test_a_line_drawn_on_the_phone_map_is_stored_as_a_line(
     leaflet.wait_for(timeout=30_000)
     # The new map reports back once when it starts: let that rerun settle first.
     page.wait_for_timeout(1500)
-    frame.locator(".leaflet-draw-draw-polyline").click()
+    frame.locator(".leaflet-draw-draw-polyline").tap()
     frame.locator(".leaflet-draw-actions").first.wait_for(timeout=10_000)  # drawing now
     for dx in (-40, 0, 40):
         # Each tap also reruns the page (a tapped position): measure the map anew.
         box = leaflet.bounding_box()
         assert box is not None
-        leaflet.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dx / 4})
+        leaflet.tap(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dx / 4})
         page.wait_for_timeout(500)
-    frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
+    frame.locator(".leaflet-draw-actions a", has_text="Finish").tap()
     page.get_by_text("Ritad linje sparas som iakttagelsens läge.").wait_for(timeout=30_000)
-    page.get_by_text("Trasig lampa").click()
-    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Trasig lampa").tap()
+    page.get_by_role("button", name="Spara").tap()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
     # The next observation starts on a fresh map: the line is used once.
     expect(page.get_by_text("Ritad linje sparas som iakttagelsens läge.")).to_have_count(0)
