@@ -237,6 +237,23 @@ def _quantised(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> dict[str, 
     }
 
 
+_DECODING_JS: Final = """
+          function bytes(text) {
+            var raw = atob(text), out = new Uint8Array(raw.length);
+            for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+            return out;
+          }
+          function escapeHtml(text) {
+            return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
+              .replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+          }
+          var qlon = new Uint16Array(bytes(data.at.lon).buffer);
+          var qlat = new Uint16Array(bytes(data.at.lat).buffer);
+"""
+"""What both point layers' scripts start with: base64 columns to typed arrays (``_quantised``
+positions in ``qlon``/``qlat``), and HTML escaping for tooltips."""
+
+
 def _script_json(value: object) -> str:
     """Return ``value`` as JSON that is safe inside an HTML ``<script>`` element."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
@@ -252,17 +269,7 @@ class _CompactPoints(JSCSSMixin):
         (function () {
           var data = {{ this.data }};
           var groups = [{% for g in this.groups %}{{ g.get_name() }},{% endfor %}];
-          function bytes(text) {
-            var raw = atob(text), out = new Uint8Array(raw.length);
-            for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
-            return out;
-          }
-          function escapeHtml(text) {
-            return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
-              .replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-          }
-          var qlon = new Uint16Array(bytes(data.at.lon).buffer);
-          var qlat = new Uint16Array(bytes(data.at.lat).buffer);
+          {{ this.helpers }}
           var symbol = bytes(data.symbol);
           var place = new Uint16Array(bytes(data.place).buffer);
           var number = new Uint32Array(bytes(data.number).buffer);
@@ -337,6 +344,7 @@ class _CompactPoints(JSCSSMixin):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CompactPoints"
+        self.helpers = _DECODING_JS
         self.data = data
         self.groups = list(groups)
         self.heat_group = heat_group
@@ -388,17 +396,7 @@ class _CanvasPoints(MacroElement):
         (function () {
           var data = {{ this.data }};
           var group = {{ this.group.get_name() }};
-          function bytes(text) {
-            var raw = atob(text), out = new Uint8Array(raw.length);
-            for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
-            return out;
-          }
-          function escapeHtml(text) {
-            return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
-              .replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-          }
-          var qlon = new Uint16Array(bytes(data.at.lon).buffer);
-          var qlat = new Uint16Array(bytes(data.at.lat).buffer);
+          {{ this.helpers }}
           var renderer = L.canvas({padding: 0.5});
           for (var i = 0; i < qlon.length; i++) {
             var at = [data.at.lat0 + qlat[i] * data.at.step, data.at.lon0 + qlon[i] * data.at.step];
@@ -420,6 +418,7 @@ class _CanvasPoints(MacroElement):
     def __init__(self, data: str, group: folium.FeatureGroup) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CanvasPoints"
+        self.helpers = _DECODING_JS
         self.data = data
         self.group = group
 

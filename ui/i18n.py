@@ -365,13 +365,6 @@ TEXTS: Final[dict[str, Text]] = {
     ),
 }
 
-ORGANISATIONS: Final = (
-    "Stadsdelsförvaltningen", "Familjebostäder", "Stockholmshem", "Svenska Bostäder",
-    "Polisen Västerort", "SL", "Trafikkontoret", "SISAB", "Utbildningsförvaltningen",
-    "Brottsförebyggande rådet",
-)  # fmt: skip
-"""The analysis group's organisations, offered when planning a walk."""
-
 
 def t(key: str, language: str) -> str:
     """Return the app text ``key`` in ``language``."""

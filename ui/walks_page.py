@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
 from ui import cache, state
-from ui.i18n import ORGANISATIONS, t
+from ui.i18n import t
 from ui.maps import add_draw_tools, area_web_map, walk_web_map
 from walks.model import PARTICIPANT_GROUPS, Area, DrawnShape, Walk, WalkKind, WalkPlan
 from walks.planning import LOCAL_TIME, plan_walk, walk_light
@@ -88,9 +88,11 @@ def render() -> None:
             t("walk_kind", lang), tuple(WalkKind), format_func=lambda k: _kind_title(k, lang),
             horizontal=True, key=state.PLAN_KIND_KEY,
         )  # fmt: skip
+        # From data/organisations.toml; stored by their Swedish names, whatever the language.
+        known = {o.name.sv: o.name.in_language(lang) for o in cache.organisations()}
         organisations = st.multiselect(
-            t("organisations", lang), ORGANISATIONS, placeholder=t("choose", lang),
-            key=state.PLAN_ORGANISATIONS_KEY,
+            t("organisations", lang), list(known), placeholder=t("choose", lang),
+            format_func=known.__getitem__, key=state.PLAN_ORGANISATIONS_KEY,
         )  # fmt: skip
         others = st.text_input(
             t("other_organisations", lang), key=state.PLAN_OTHER_ORGANISATIONS_KEY

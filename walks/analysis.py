@@ -663,7 +663,7 @@ def _dark_stretch_lines(workspace: Workspace, slug: str) -> list[BaseGeometry]:
     if not any(w.route is not None for w in list_walks(workspace, slug)):
         return []
     report = dark_routes(workspace, slug)
-    return [_piece(route.route, stretch) for route in report.routes for stretch in route.stretches]
+    return [piece for route in report.routes for piece, _ in dark_stretch_pieces(route)]
 
 
 def prioritise(

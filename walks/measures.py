@@ -122,23 +122,21 @@ def _observations(workspace: Workspace, slug: str) -> dict[int, Observation]:
     return {o.number: o for o in list_observations(workspace, slug)}
 
 
-def area_measures(workspace: Workspace, area: str) -> list[Measure]:
-    """Return an area's measures by number."""
-    slug = find_area(workspace, area).slug
-    numbers = {o.uuid: o.number for o in _observations(workspace, slug).values()}
+def _measures(
+    workspace: Workspace, slug: str, observations: dict[int, Observation]
+) -> list[Measure]:
+    numbers = {o.uuid: o.number for o in observations.values()}
     records = workspace.store.read_records(slug, MEASURES_LAYER)
     return sorted((_measure(slug, r, numbers) for r in records), key=lambda m: m.number)
 
 
-def find_measure(workspace: Workspace, area: str, number: int) -> Measure:
-    """Return measure ``number`` of ``area``.
+def area_measures(workspace: Workspace, area: str) -> list[Measure]:
+    """Return an area's measures by number."""
+    slug = find_area(workspace, area).slug
+    return _measures(workspace, slug, _observations(workspace, slug))
 
-    Raises
-    ------
-    MeasureError
-        The area has no such measure.
-    """
-    measures = area_measures(workspace, area)
+
+def _find(measures: Sequence[Measure], number: int) -> Measure:
     for measure in measures:
         if measure.number == number:
             return measure
@@ -149,6 +147,26 @@ def find_measure(workspace: Workspace, area: str, number: int) -> Measure:
             en=f"The area has no measure no. {number}. Measures: {listed}.",
         )
     )
+
+
+def find_measure(workspace: Workspace, area: str, number: int) -> Measure:
+    """Return measure ``number`` of ``area``.
+
+    Raises
+    ------
+    MeasureError
+        The area has no such measure.
+    """
+    return _find(area_measures(workspace, area), number)
+
+
+def _taken(measures: Sequence[Measure], *, but: str | None = None) -> dict[int, int]:
+    """Return observation number → the open measure covering it, measure ``but`` left out."""
+    return {
+        n: m.number
+        for m in measures if m.status in OPEN and m.uuid != but
+        for n in m.observations
+    }  # fmt: skip
 
 
 def _priority(word: str) -> int:
@@ -164,23 +182,19 @@ def _priority(word: str) -> int:
 
 def _follow(
     workspace: Workspace, slug: str, observations: Sequence[Observation], status: MeasureStatus,
-    actor: str, *, measure_uuid: str | None = None,
+    actor: str, *, taken: dict[int, int],
 ) -> None:  # fmt: skip
     """Give the observations the status their measure's status means, all or none.
 
-    An observation that another open measure covers keeps its status. If one update is
-    refused (a row edited elsewhere into something invalid), those already made are undone
-    and the error is raised.
+    An observation another open measure covers (``taken``) keeps its status. If one update
+    is refused (a row edited elsewhere into something invalid), those already made are
+    undone and the error is raised.
     """
     wanted = FOLLOWS[status]
-    elsewhere = {
-        n for m in area_measures(workspace, slug)
-        if m.status in OPEN and m.uuid != measure_uuid for n in m.observations
-    }  # fmt: skip
     done: list[Observation] = []
     try:
         for observation in observations:
-            if observation.status != wanted and observation.number not in elsewhere:
+            if observation.status != wanted and observation.number not in taken:
                 workspace.store.update(slug, observation.category, observation.uuid,
                                        {"status": wanted}, actor=actor)  # fmt: skip
                 done.append(observation)
@@ -191,16 +205,9 @@ def _follow(
         raise
 
 
-def _busy(
-    workspace: Workspace, slug: str, numbers: Sequence[int], *, measure_uuid: str | None = None
-) -> None:
+def _refuse_taken(numbers: Sequence[int], taken: dict[int, int]) -> None:
     """Refuse observations another open measure covers already."""
-    wanted = set(numbers)
-    busy = {
-        n: m.number
-        for m in area_measures(workspace, slug) if m.status in OPEN and m.uuid != measure_uuid
-        for n in m.observations if n in wanted
-    }  # fmt: skip
+    busy = {n: taken[n] for n in numbers if n in taken}
     if busy:
         listed = ", ".join(f"{n} (nr {m})" for n, m in sorted(busy.items()))
         listed_en = ", ".join(f"{n} (no. {m})" for n, m in sorted(busy.items()))
@@ -273,7 +280,8 @@ def add_measure(
                 en=f"The observations {listed} are already resolved or dismissed.",
             )
         )
-    _busy(workspace, slug, [o.number for o in chosen])
+    taken = _taken(_measures(workspace, slug, known))
+    _refuse_taken([o.number for o in chosen], taken)
     moment = now or datetime.now(UTC)
     values = {
         "title": title.strip(), "description": description, "responsible": organisation.id,
@@ -284,8 +292,7 @@ def add_measure(
     }  # fmt: skip
     stored = workspace.store.append(slug, MEASURES_LAYER, values, None, actor=actor)
     try:
-        _follow(workspace, slug, chosen, MeasureStatus.PROPOSED, actor,
-                measure_uuid=str(stored["uuid"]))  # fmt: skip
+        _follow(workspace, slug, chosen, MeasureStatus.PROPOSED, actor, taken=taken)
     except LocalizedError:
         workspace.store.delete(slug, MEASURES_LAYER, [str(stored["uuid"])], actor=actor)
         raise
@@ -342,25 +349,28 @@ def change_status(
         No such measure, the same status, or a move that needs a reason given none.
     """
     slug = find_area(workspace, area).slug
-    measure = find_measure(workspace, slug, number)
+    known = _observations(workspace, slug)
+    measures = _measures(workspace, slug, known)
+    measure = _find(measures, number)
     _check_move(measure, to, reason)
+    taken = _taken(measures, but=measure.uuid)
     if to in OPEN and measure.status not in OPEN:  # opened again: its observations free?
-        _busy(workspace, slug, measure.observations, measure_uuid=measure.uuid)
+        _refuse_taken(measure.observations, taken)
     changes: dict[str, object] = {"status": to}
     if reason.strip():
         changes["reason"] = reason.strip()
-    known = _observations(workspace, slug)
     covered = [known[n] for n in measure.observations if n in known]
     stored = workspace.store.update(slug, MEASURES_LAYER, measure.uuid, changes, actor=actor)
     try:
-        _follow(workspace, slug, covered, to, actor, measure_uuid=measure.uuid)
+        _follow(workspace, slug, covered, to, actor, taken=taken)
     except LocalizedError:
         undo = {"status": measure.status, "reason": measure.reason}
         workspace.store.update(slug, MEASURES_LAYER, measure.uuid, undo, actor=actor)
         raise
+    moved = _measure(slug, stored, {o.uuid: o.number for o in covered})
     if note.strip():
-        add_note(workspace, slug, number, note, actor=actor)
-    return _measure(slug, stored, {o.uuid: o.number for o in covered})
+        _note(workspace, slug, moved, note, actor=actor)
+    return moved
 
 
 def add_note(workspace: Workspace, area: str, number: int, text: str, *, actor: str) -> None:
@@ -371,10 +381,13 @@ def add_note(workspace: Workspace, area: str, number: int, text: str, *, actor: 
     MeasureError
         No such measure, or an empty note.
     """
+    slug = find_area(workspace, area).slug
+    _note(workspace, slug, find_measure(workspace, slug, number), text, actor=actor)
+
+
+def _note(workspace: Workspace, slug: str, measure: Measure, text: str, *, actor: str) -> None:
     if not text.strip():
         raise MeasureError(Text(sv="Anteckningen är tom.", en="The note is empty."))
-    slug = find_area(workspace, area).slug
-    measure = find_measure(workspace, slug, number)
     values = {"feature_uuid": measure.uuid, "layer": MEASURES_LAYER, "text": text.strip(),
               "status": measure.status.value, "created_at": datetime.now(UTC),
               "created_by": actor}  # fmt: skip

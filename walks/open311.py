@@ -10,18 +10,15 @@ nothing names a person.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 from gis.i18n import Text
 from walks.areas import find_area
 from walks.errors import WalkError
-from walks.measures import area_measures
-from walks.model import ObservationStatus
+from walks.measures import CLOSED, area_measures
 from walks.organisations import find_organisation
 from walks.recording import list_observations
 from walks.workspace import Workspace
-
-CLOSED: Final = frozenset({ObservationStatus.RESOLVED, ObservationStatus.DISMISSED})
 
 
 def _time(moment: Any) -> str:

@@ -569,3 +569,12 @@ def test_the_residents_page_shows_decided_public_measures_as_text() -> None:
     assert [element.value for element in app.text] == [HOSTILE]  # as text, not HTML
     assert app.caption[-1].value.startswith("Decided · ")
     assert app.caption[-1].value.endswith(" · Lighting")
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_walk_form_offers_the_organisations_of_the_data_file() -> None:
+    app = page(_walks_script, language="en")
+    offered = app.multiselect(key=state.PLAN_ORGANISATIONS_KEY).options
+    assert "Traffic office" in offered  # shown in English, stored by the Swedish name
+    assert "Local crime-prevention council" in offered
+    assert len(offered) == 12

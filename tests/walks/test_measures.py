@@ -272,7 +272,7 @@ def test_closed_observations_cannot_be_taken_and_a_reopened_measure_must_be_free
     assert statuses(memory_workspace, [2]) == [ObservationStatus.PLANNED]
 
 
-def test_closing_an_old_measure_leaves_observations_another_open_one_covers(
+def test_moving_an_old_measure_leaves_observations_another_open_one_covers(
     memory_workspace: Workspace,
 ) -> None:
     add_measure(memory_workspace, AREA, observations=[1], title="A", responsible="sl",
@@ -281,8 +281,12 @@ def test_closing_an_old_measure_leaves_observations_another_open_one_covers(
                   reason="Nej")  # fmt: skip
     add_measure(memory_workspace, AREA, observations=[1], title="B", responsible="sl",
                 actor="kim")  # fmt: skip
-    change_status(memory_workspace, AREA, 2, MeasureStatus.DECIDED, actor="kim")
+    # Measure 1 marked done after all: observation 1 stays with open measure 2.
+    change_status(memory_workspace, AREA, 1, MeasureStatus.DONE, actor="kim",
+                  reason="Gjordes ändå")  # fmt: skip
     assert statuses(memory_workspace, [1]) == [ObservationStatus.PLANNED]
+    change_status(memory_workspace, AREA, 2, MeasureStatus.DONE, actor="kim")
+    assert statuses(memory_workspace, [1]) == [ObservationStatus.RESOLVED]
 
 
 def test_a_measure_whose_observation_cannot_be_updated_is_not_left_half_made(
