@@ -90,6 +90,11 @@ OBSERVATION_FIELDS: Final = (
     FieldSpec("walk_uuid", _t("Trygghetsvandring", "Safety walk"), "text"),
     FieldSpec("observed_at", _t("Iakttagen", "Observed"), "datetime", required=True),
     _choice("light_condition", _t("Ljusförhållande", "Light"), LightCondition, required=False),
+    FieldSpec(
+        "responsible",
+        _t("Ansvarig, vald av en användare", "Responsible, chosen by a user"),
+        "text",
+    ),
     *_RECORD_FIELDS,
 )
 RESERVED_FIELD_NAMES: Final = frozenset(f.name for f in OBSERVATION_FIELDS) | {"fid", "geom"}
@@ -223,6 +228,14 @@ _POINT_KINDS: Final = (ReferenceKind.LAMPS, ReferenceKind.STOPS, ReferenceKind.E
 
 
 def _reference_table(kind: ReferenceKind) -> TableSpec:
+    owner = (
+        FieldSpec(
+            "organisation",
+            _t("Ägare eller förvaltare (organisationens id)", "Owner or manager (organisation id)"),
+            "text",
+            required=True,
+        ),
+    )
     return TableSpec(
         reference_layer(kind),
         Text(sv=f"Referens: {kind.label.sv}", en=f"Reference: {kind.label.en}"),
@@ -230,6 +243,7 @@ def _reference_table(kind: ReferenceKind) -> TableSpec:
         (
             FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
             FieldSpec("name", _t("Namn", "Name"), "text"),
+            *(owner if kind is ReferenceKind.OWNERS else ()),
             FieldSpec("source", _t("Källa", "Source"), "text", required=True),
             FieldSpec("source_id", _t("Id i källan", "Id in the source"), "text"),
             FieldSpec(

@@ -65,6 +65,8 @@ class ReferenceKind(TitledEnum):
     ENTRANCES = "entrances", "Tunnelbaneuppgångar", "Metro entrances"
     SCHOOLS = "schools", "Skolor", "Schools"
     OTHER = "other", "Övrigt", "Other"
+    OWNERS = "owners", "Ägare och förvaltare", "Owners and managers"
+    """Land and buildings (polygons), each with the organisation that owns or manages it."""
 
 
 class CostClass(TitledEnum):

@@ -101,6 +101,7 @@ REFERENCE_COLOURS: Final = {
     ReferenceKind.SCHOOLS: "#984EA3",
     ReferenceKind.OTHER: "#A65628",
 }
+OWNER_COLOUR: Final = "#666666"
 ROUTE_COLOUR: Final = "#0072B2"
 HOTSPOT_COLOUR: Final = "#D7191C"
 DARK_COLOUR: Final = "#4B0082"
@@ -149,6 +150,12 @@ def _observation_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
 
 
 def _reference_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
+    if data.owners:
+        title = ReferenceKind.OWNERS.label.in_language(language)
+        group = add_layer_group(fmap, f"{t('map_reference', language)}: {title}", show=False)
+        shapes = [(o.geometry, f"{o.name}: {o.organisation.in_language(language)}")
+                  for o in data.owners]  # fmt: skip
+        add_shapes(group, shapes, colour=OWNER_COLOUR, weight=2)
     for points in data.reference:
         title = points.kind.label.in_language(language)
         group = add_layer_group(fmap, f"{t('map_reference', language)}: {title}", show=False)

@@ -39,6 +39,7 @@ from walks.analysis import (
 )
 from walks.areas import find_area
 from walks.mapdata import WATER_NEAR_AREA_M, Shape, shipped_water, web_shape
+from walks.organisations import organisations
 from walks.planning import LOCAL_TIME, list_walks
 from walks.workspace import Workspace
 
@@ -93,6 +94,15 @@ class ReferencePoints:
     lon: NDArray[np.float64]
     lat: NDArray[np.float64]
     names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerArea:
+    """An area of the owners layer, in WGS 84, with who owns or manages it."""
+
+    name: str
+    organisation: Text
+    geometry: BaseGeometry
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +178,9 @@ class MapData:
     walks: tuple[WalkChoice, ...] = ()
     """The areas' walks, newest first."""
     reference: tuple[ReferencePoints, ...] = ()
-    """One entry per reference kind that has features in the chosen areas."""
+    """One entry per reference kind of points that has features in the chosen areas."""
+    owners: tuple[OwnerArea, ...] = ()
+    """The owners layer's areas."""
 
     def filtered(self, observation_filter: ObservationFilter) -> MapData:
         """Return the same map with only the observations ``observation_filter`` lets through."""
@@ -252,6 +264,8 @@ def observations_frame(workspace: Workspace, slugs: Sequence[str]) -> pd.DataFra
 def _reference(workspace: Workspace, slugs: Sequence[str]) -> tuple[ReferencePoints, ...]:
     found = []
     for kind in ReferenceKind:
+        if kind is ReferenceKind.OWNERS:
+            continue
         frames = [
             workspace.store.read_layer(slug, reference_layer(kind), Query(columns=("name",)))
             for slug in slugs
@@ -264,6 +278,22 @@ def _reference(workspace: Workspace, slugs: Sequence[str]) -> tuple[ReferencePoi
         lon, lat = xy_to_wgs84(points[:, 0], points[:, 1])
         names = tuple("" if name is None else str(name) for name in frame["name"])
         found.append(ReferencePoints(kind, lon, lat, names))
+    return tuple(found)
+
+
+def _owners(workspace: Workspace, slugs: Sequence[str]) -> tuple[OwnerArea, ...]:
+    """Return the owner areas of ``slugs``, each with its organisation's name."""
+    known = {o.id: o.name for o in organisations(workspace.settings.data_dir)}
+    found = []
+    layer = reference_layer(ReferenceKind.OWNERS)
+    for slug in slugs:
+        for record in workspace.store.read_records(
+            slug, layer, Query(columns=("name", "organisation"))
+        ):
+            who = known.get(record["organisation"], Text(sv=record["organisation"],
+                                                          en=record["organisation"]))  # fmt: skip
+            name = str(record.get("name") or "-")
+            found.append(OwnerArea(name, who, web_shape(record["geometry"])))
     return tuple(found)
 
 
@@ -313,6 +343,7 @@ def map_data(workspace: Workspace, areas: Sequence[str]) -> MapData:
         routes=tuple(routes),
         walks=tuple(walks),
         reference=_reference(workspace, slugs),
+        owners=_owners(workspace, slugs),
     )
 
 

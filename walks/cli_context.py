@@ -54,11 +54,16 @@ def add_context_parser(
     )
     reference_add.add_argument("--area", required=True, help="area name or id")
     reference_add.add_argument(
-        "--kind", required=True, help="lamps, stops, entrances, schools or other"
+        "--kind", required=True, help="lamps, stops, entrances, schools, owners or other"
     )
     reference_add.add_argument("--from", dest="source", type=Path, required=True, help="file")
     reference_add.add_argument("--crs", help="CRS of the file when it does not say")
     reference_add.add_argument("--layer", help="layer of a file with several (GeoPackage)")
+    reference_add.add_argument(
+        "--organisation",
+        help="owners: the organisation (id or name) owning every area of the file; "
+        "default: a column of the file (organisation, owner, ägare, förvaltare, …)",
+    )
     reference_add.add_argument("--json", action="store_true", help="print JSON")
 
     indicator = commands.add_parser(
@@ -110,7 +115,14 @@ def run_context(workspace: Workspace, args: argparse.Namespace, lang: str, user:
 
 def _cmd_reference_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
     loaded = add_reference_from_file(
-        workspace, args.area, args.kind, args.source, crs=args.crs, layer=args.layer, actor=user
+        workspace,
+        args.area,
+        args.kind,
+        args.source,
+        crs=args.crs,
+        layer=args.layer,
+        organisation=args.organisation,
+        actor=user,
     )
     if args.json:
         refused = [{"row": row, "reason": why.in_language(lang)} for row, why in loaded.refused]

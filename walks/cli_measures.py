@@ -24,6 +24,7 @@ from walks.measures import (
     stockholm_today,
 )
 from walks.open311 import service_requests
+from walks.routing import responsible_for
 from walks.workspace import Workspace
 
 T: Final = HEADINGS | {
@@ -65,7 +66,10 @@ def add_measures_parser(
     add.add_argument("--area", required=True, help="area name or id")
     add.add_argument("--observations", required=True, help="observation numbers, e.g. 3,7")
     add.add_argument("--title", required=True)
-    add.add_argument("--responsible", required=True, help="organisation id or name")
+    add.add_argument(
+        "--responsible",
+        help="organisation id or name (default: the one 'safewalk route' gives the observations)",
+    )
     add.add_argument("--deadline", help="YYYY-MM-DD")
     add.add_argument("--priority", default="medium", choices=list(PRIORITIES))
     add.add_argument("--cost", choices=[c.value for c in CostClass], help="cost class")
@@ -152,9 +156,11 @@ def run_measures(workspace: Workspace, args: argparse.Namespace, lang: str, user
     """Run the ``measure`` command ``args`` names and print its result; return the exit status."""
     match args.measure_command:
         case "add":
+            numbers = _numbers(args.observations)
+            responsible = args.responsible or responsible_for(workspace, args.area, numbers)
             measure = add_measure(
-                workspace, args.area, observations=_numbers(args.observations),
-                title=args.title, responsible=args.responsible, actor=user,
+                workspace, args.area, observations=numbers,
+                title=args.title, responsible=responsible, actor=user,
                 deadline=_date(args.deadline), priority=args.priority,
                 description=args.description,
                 cost_class=CostClass(args.cost) if args.cost else None, public=args.public,

@@ -12,8 +12,9 @@ from typing import Any, Final
 from shapely.geometry import shape
 
 from gis.crs import WGS84, to_storage_crs
-from layers.schema import WALKS_LAYER
+from layers.schema import WALKS_LAYER, reference_layer
 from layers.store import Area, Query
+from layers.values import ReferenceKind
 from walks.model import ObservationDraft, ObservationStatus, Position
 from walks.recording import record_observation
 from walks.workspace import Workspace
@@ -93,6 +94,7 @@ def load_demo(workspace: Workspace, *, now: datetime | None = None) -> DemoSumma
         )
         walk_uuids[props["key"]] = stored["uuid"]
 
+    _add_owners(workspace, demo_dir / "owners_example.geojson", slugs, moment)
     observations = 0
     for feature in _features(demo_dir / "observations.geojson"):
         props = feature["properties"]
@@ -120,10 +122,36 @@ def load_demo(workspace: Workspace, *, now: datetime | None = None) -> DemoSumma
     return DemoSummary(removed, len(walk_uuids), observations, areas_added)
 
 
+OWNERS_LAYER: Final = reference_layer(ReferenceKind.OWNERS)
+
+
+def _add_owners(workspace: Workspace, path: Path, slugs: set[str], moment: datetime) -> None:
+    """Add the example owner areas: made up, marked as demo, for the routing example."""
+    per_area: dict[str, list[tuple[dict[str, object], Any]]] = {}
+    for feature in _features(path):
+        props = feature["properties"]
+        if props["area"] not in slugs:
+            continue
+        values: dict[str, object] = {
+            "name": props["name"],
+            "organisation": props["organisation"],
+            "source": props["source"],
+            "source_id": props["id"],
+            "created_at": moment,
+            "updated_at": moment,
+            "created_by": DEMO_ACTOR,
+            "is_demo": True,
+        }
+        geometry = to_storage_crs(shape(feature["geometry"]), WGS84)
+        per_area.setdefault(props["area"], []).append((values, geometry))
+    for slug, rows in per_area.items():
+        workspace.store.append_many(slug, OWNERS_LAYER, rows, actor=DEMO_ACTOR)
+
+
 def _remove_demo_records(workspace: Workspace, slug: str) -> int:
     demo_only = Query(is_demo=True, columns=("uuid",))
     removed = 0
-    for layer in (*workspace.catalog.names, WALKS_LAYER):
+    for layer in (*workspace.catalog.names, WALKS_LAYER, OWNERS_LAYER):
         uuids = [record["uuid"] for record in workspace.store.read_records(slug, layer, demo_only)]
         removed += workspace.store.delete(slug, layer, uuids, actor=DEMO_ACTOR)
     return removed

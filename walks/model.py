@@ -104,6 +104,8 @@ class Observation:
     light_condition: LightCondition | None = None
     geometry_type: str = "Point"
     """Point, LineString or Polygon; x/y and lon/lat are a point on a line or in an area."""
+    responsible: str | None = None
+    """The organisation a user chose as responsible (``walks.routing``); None: the rules'."""
 
 
 PARTICIPANT_GROUPS: tuple[str, ...] = (

@@ -387,6 +387,7 @@ def _observation(slug: str, category: str, record: Record) -> Observation:
         is_demo=record["is_demo"],
         light_condition=record["light_condition"],
         geometry_type=geometry.geom_type,
+        responsible=record.get("responsible"),
         fields={
             k: v for k, v in record.items() if k not in _COMMON and k not in ("fid", "geometry")
         },

@@ -25,16 +25,27 @@ from layers.store import Query
 from layers.values import ReferenceKind
 from walks.areas import find_area
 from walks.errors import WalkError
+from walks.organisations import find_organisation
 from walks.workspace import Workspace
 
 NEAR_AREA_M: Final = 1000.0
 """Reference features farther than this from the area are left out of its layers."""
 NAME_COLUMNS: Final = ("name", "namn", "Name", "NAME", "Namn", "NAMN")
 ID_COLUMNS: Final = ("id", "@id", "osm_id", "ID", "Id", "objectid", "OBJECTID", "fid")
+ORGANISATION_COLUMNS: Final = (
+    "organisation", "organization", "org", "owner", "manager", "agare", "ägare",
+    "forvaltare", "förvaltare", "ansvarig", "responsible",
+)  # fmt: skip
+"""Columns that name an owner area's organisation (any case), first found wins."""
 SHIPPED_OSM_FILE: Final = "osm_hasselby_gard_centrum_points.geojson"
 SHIPPED_OSM_AREA: Final = "hasselby-gard"
 OSM_SOURCE: Final = "© OpenStreetMap contributors (ODbL): data/" + SHIPPED_OSM_FILE
 _POINT_KINDS: Final = frozenset({ReferenceKind.LAMPS, ReferenceKind.STOPS, ReferenceKind.ENTRANCES})
+_SHAPES: Final = {
+    **dict.fromkeys(_POINT_KINDS, ("Point",)),
+    ReferenceKind.OWNERS: ("Polygon", "MultiPolygon"),
+}
+"""The geometries a kind of reference takes; kinds not named take any."""
 
 
 class ReferenceInputError(WalkError):
@@ -149,6 +160,7 @@ def add_reference_from_file(
     *,
     crs: str | None = None,
     layer: str | None = None,
+    organisation: str | None = None,
     actor: str,
     now: datetime | None = None,
 ) -> ReferenceImport:
@@ -160,6 +172,10 @@ def add_reference_from_file(
     the same file again adds nothing: each feature keeps its identity in its source (an
     id column, else its geometry). All features are stored in one transaction.
 
+    Owners (``ReferenceKind.OWNERS``) are polygons, each with the organisation that owns
+    or manages it: ``organisation`` for the whole file, else a column of the file
+    (``ORGANISATION_COLUMNS``) giving an organisation's id or name.
+
     Raises
     ------
     ReferenceInputError
@@ -169,6 +185,8 @@ def add_reference_from_file(
     """
     reference = kind if isinstance(kind, ReferenceKind) else reference_kind(kind)
     target = find_area(workspace, area)
+    data_dir = workspace.settings.data_dir
+    everyone = find_organisation(data_dir, organisation).id if organisation else None
     frame = read_vector_file(
         path, crs=crs, layer=layer, expected_extent=target.boundary.buffer(30_000)
     )
@@ -178,6 +196,7 @@ def add_reference_from_file(
     near = target.boundary.buffer(NEAR_AREA_M)
     refused: list[tuple[int, Text]] = []
     features: list[tuple[Mapping[str, object], BaseGeometry]] = []
+    owners: list[str | None] = []
     outside = 0
     columns = [c for c in frame.columns if c != frame.geometry.name]
     # Rows are the file's features counted from 1 (a split multi-point keeps its number).
@@ -185,7 +204,14 @@ def add_reference_from_file(
     for row, geometry, values in zip(
         rows_in_file, frame.geometry, frame[columns].itertuples(index=False, name=None), strict=True
     ):
-        if reference in _POINT_KINDS and geometry.geom_type != "Point":
+        properties = {c: _plain(v) for c, v in zip(columns, values, strict=True)}
+        owner = everyone
+        if reference is ReferenceKind.OWNERS and owner is None:
+            owner, why = _owner(workspace, properties)
+            if owner is None:
+                refused.append((row, why))
+                continue
+        if geometry.geom_type not in _SHAPES.get(reference, (geometry.geom_type,)):
             refused.append(_refusal(row, reference, geometry))
         elif not shapely.is_valid(geometry):
             reason = shapely.is_valid_reason(geometry)
@@ -195,22 +221,47 @@ def add_reference_from_file(
         elif not near.intersects(geometry):
             outside += 1
         else:
-            features.append(
-                ({c: _plain(v) for c, v in zip(columns, values, strict=True)}, geometry)
-            )
+            features.append((properties, geometry))
+            owners.append(owner)
     rows = _rows(features, source=path.name, actor=actor, now=now or datetime.now(UTC))
+    if reference is ReferenceKind.OWNERS:
+        rows = [
+            (values | {"organisation": who}, g)
+            for (values, g), who in zip(rows, owners, strict=True)
+        ]
     added, already = _store_new(workspace, target.slug, reference, rows, actor=actor)
     return ReferenceImport(target.slug, reference, added, already, outside, refused)
 
 
 def _refusal(row: int, kind: ReferenceKind, geometry: BaseGeometry) -> tuple[int, Text]:
+    shape = (
+        Text(sv="ytor", en="areas")
+        if kind is ReferenceKind.OWNERS
+        else Text(sv="punkter", en="points")
+    )
     return (
         row,
         Text(
-            sv=f"{kind.label.sv} är punkter; det här objektet är en {geometry.geom_type}",
-            en=f"{kind.label.en} are points; this feature is a {geometry.geom_type}",
+            sv=f"{kind.label.sv} är {shape.sv}; det här objektet är en {geometry.geom_type}",
+            en=f"{kind.label.en} are {shape.en}; this feature is a {geometry.geom_type}",
         ),
     )
+
+
+def _owner(workspace: Workspace, properties: Mapping[str, object]) -> tuple[str | None, Text]:
+    """Return the organisation an owner area's columns name, or None and why not."""
+    lowered = {str(k).casefold(): v for k, v in properties.items()}
+    given = next((lowered[c] for c in ORGANISATION_COLUMNS if lowered.get(c) is not None), None)
+    if given is None:
+        columns = ", ".join(ORGANISATION_COLUMNS[:4])
+        return None, Text(
+            sv=f"ingen organisation: ge en kolumn ({columns}, …) eller --organisation",
+            en=f"no organisation: give a column ({columns}, …) or --organisation",
+        )
+    try:
+        return find_organisation(workspace.settings.data_dir, str(given)).id, Text(sv="", en="")
+    except WalkError as error:
+        return None, Text(sv=error.message("sv"), en=error.message("en"))
 
 
 def osm_reference_kind(tags: Mapping[str, object]) -> ReferenceKind:

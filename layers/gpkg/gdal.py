@@ -173,6 +173,9 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
     styles[DARK_LAYER] = line_qml("#000000", width_mm=2.0)
     for kind, (colour, marker) in REFERENCE_STYLES.items():
         styles[reference_layer(kind)] = marker_qml(colour, marker, size_mm=2.5)
+    styles[reference_layer(ReferenceKind.OWNERS)] = polygon_qml(
+        "#666666", fill_alpha=25, outline_width_mm=0.4
+    )
     for name in tables:
         if name not in styles:
             continue

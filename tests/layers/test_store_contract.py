@@ -545,7 +545,10 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
         "measure_notes",
         *any_store.catalog.names,
     }
-    layers |= {f"reference_{kind}" for kind in ("lamps", "stops", "entrances", "schools", "other")}
+    layers |= {
+        f"reference_{kind}"
+        for kind in ("lamps", "stops", "entrances", "schools", "other", "owners")
+    }
     layers |= {"indicators", "analysis_hotspots", "analysis_dark"}
     assert set(counts) == layers
     assert {name: n for name, n in counts.items() if n} == {

@@ -394,7 +394,7 @@ def test_demo_reload_keeps_user_records_and_replaces_demo_ones(capsys, ws) -> No
     before = counts(capsys, ws)
     code, out, _ = run(capsys, "demo", *ws)
     assert code == 0
-    assert "Demo data loaded: 3 walks and 15 observations (18 old demo records removed" in out
+    assert "Demo data loaded: 3 walks and 15 observations (21 old demo records removed" in out
     assert counts(capsys, ws) == before
     _, out, _ = run(capsys, "list", "--area", "hasselby-gard", "--json", *ws)
     listed = json.loads(out)
