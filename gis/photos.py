@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gis.errors import GisError
 from gis.i18n import Text
+from gis.io import read_file_bytes
 
 ACCEPTED_FORMATS: Final = frozenset({"JPEG", "PNG", "WEBP", "HEIF", "MPO"})
 MAX_PIXELS: Final = 60_000_000
@@ -162,3 +165,14 @@ def _jpeg(image: Image.Image, *, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=True)  # no exif= → none written
     return buffer.getvalue()
+
+
+def read_photos(paths: Sequence[Path], *, max_bytes: int) -> list[Photo]:
+    """Return the photo files ``paths`` checked and stripped (``process_photo``), in order.
+
+    Raises
+    ------
+    gis.errors.GisError
+        A file cannot be read or is not a photo.
+    """
+    return [process_photo(read_file_bytes(path), max_bytes=max_bytes) for path in paths]

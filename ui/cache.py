@@ -47,6 +47,7 @@ from walks.recording import (
     photo_thumbnails,
 )
 from walks.recording import walk_observations as read_walk_observations
+from walks.routing import Route, route_observations
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 
@@ -212,6 +213,16 @@ def _measures(_workspace: Workspace, version: str, slug: str) -> list[Measure]:
 def measures(slug: str) -> list[Measure]:
     """Return the measures of area ``slug``, by number."""
     return _measures(*_current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _routes(_workspace: Workspace, version: str, slug: str) -> list[Route]:
+    return route_observations(_workspace, slug)
+
+
+def routes(slug: str) -> list[Route]:
+    """Return who is responsible for each observation of area ``slug``, and why."""
+    return _routes(*_current(), slug)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

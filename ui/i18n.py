@@ -152,6 +152,26 @@ TEXTS: Final[dict[str, Text]] = {
         sv="Åtgärd nr {number} är nu {status}.", en="Measure no. {number} is now {status}."
     ),
     "plan_history": Text(sv="Historik", en="History"),
+    "plan_note_photos": Text(sv="Foton till anteckningen", en="Photos for the note"),
+    "plan_photos": Text(sv="Foton", en="Photos"),
+    "route_title": Text(sv="Vem ansvarar?", en="Who is responsible?"),
+    "route_intro": Text(
+        sv="Förslag per iakttagelse enligt reglerna (data/routing.toml) och ägarlagret. "
+        "Ett val här gäller tills det tas bort, även om reglerna ändras.",
+        en="A suggestion per observation from the rules (data/routing.toml) and the owners "
+        "layer. A choice made here stays until it is removed, even when the rules change.",
+    ),
+    "route_why": Text(sv="Varför", en="Why"),
+    "route_chosen": Text(sv="vald av en användare", en="chosen by a user"),
+    "route_nobody": Text(sv="(ingen)", en="(nobody)"),
+    "route_observation": Text(sv="Iakttagelse", en="Observation"),
+    "route_who": Text(sv="Ansvarig", en="Responsible"),
+    "route_automatic": Text(sv="Enligt reglerna", en="As the rules say"),
+    "route_save": Text(sv="Spara ansvarig", en="Save who is responsible"),
+    "route_saved": Text(
+        sv="Iakttagelse nr {number}: ansvarig {who}.",
+        en="Observation no. {number}: responsible {who}.",
+    ),
     "plan_who": Text(sv="Vem", en="Who"),
     "plan_what": Text(sv="Vad", en="What"),
     "possible_duplicates": Text(

@@ -7,10 +7,13 @@ from datetime import date
 import streamlit as st
 
 from gis.i18n import LocalizedError
+from gis.photos import process_photo
 from ui import cache, state
 from ui.i18n import t
+from ui.register_page import PHOTO_TYPES
 from walks.measures import (
     PRIORITIES,
+    HistoryEntry,
     Measure,
     add_measure,
     change_status,
@@ -19,6 +22,7 @@ from walks.measures import (
 )
 from walks.model import MeasureStatus, Observation, ObservationStatus
 from walks.planning import LOCAL_TIME
+from walks.routing import set_responsible
 
 _FREE = frozenset({ObservationStatus.NEW, ObservationStatus.ASSESSED})
 """Observations a new measure can take: not yet planned, resolved or dismissed."""
@@ -42,9 +46,13 @@ def _new_measure(slug: str, lang: str) -> None:
                             key=state.PLAN_OBSERVATIONS_KEY)  # fmt: skip
     organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
     template = cache.templates().get(observations[chosen[0]].category) if chosen else None
-    # The template fills the form once per first observation; what the user types stays.
+    routed = {r.number: r.responsible for r in cache.routes(slug)}
+    # The template and the routing fill the form once per first observation; what the
+    # user types stays.
     suggested = template.title.in_language(lang) if template else ""
-    responsible = template.responsible if template else next(iter(organisations), None)
+    responsible = routed.get(chosen[0]) if chosen else None
+    if responsible not in organisations:
+        responsible = template.responsible if template else next(iter(organisations), None)
     with st.form(state.MEASURE_FORM_KEY, clear_on_submit=True):
         title = st.text_input(t("plan_title_field", lang), value=suggested)
         who = st.selectbox(t("plan_responsible", lang), list(organisations),
@@ -110,12 +118,17 @@ def _status_change(slug: str, measures: list[Measure], lang: str) -> None:
                           format_func=lambda s: s.label.in_language(lang))  # fmt: skip
         reason = st.text_input(t("plan_reason", lang))
         note = st.text_area(t("plan_note", lang), height=68)
+        uploads = st.file_uploader(t("plan_note_photos", lang), type=PHOTO_TYPES,
+                                   accept_multiple_files=True,
+                                   key=state.NOTE_PHOTOS_KEY)  # fmt: skip
         submitted = st.form_submit_button(t("plan_apply", lang), key=state.STATUS_SAVE_KEY)
     if submitted:
         try:
+            max_bytes = cache.workspace().settings.max_photo_bytes
+            photos = [process_photo(u.getvalue(), max_bytes=max_bytes) for u in uploads or []]
             with cache.writing() as workspace:
                 moved = change_status(workspace, slug, number, MeasureStatus(to), actor="app",
-                                      reason=reason, note=note)  # fmt: skip
+                                      reason=reason, note=note, photos=photos)  # fmt: skip
         except LocalizedError as error:
             st.error(error.message(lang))
         else:
@@ -123,6 +136,18 @@ def _status_change(slug: str, measures: list[Measure], lang: str) -> None:
             st.success(t("plan_moved", lang).format(number=moved.number, status=label))
     st.markdown(f"**{t('plan_history', lang)}**")
     history = cache.history(slug, number)
+    _history_table(history, lang)
+    noted = [e.note_uuid for e in history if e.photos]
+    if noted:
+        thumbnails = cache.thumbnails(slug, noted)
+        st.caption(t("plan_photos", lang))
+        for entry in (e for e in history if e.photos):
+            local = entry.at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+            st.image(thumbnails.get(entry.note_uuid, []), width=160,
+                     caption=[f"{local}: {entry.note}"] * entry.photos)  # fmt: skip
+
+
+def _history_table(history: list[HistoryEntry], lang: str) -> None:
     st.dataframe(
         [
             {
@@ -130,11 +155,63 @@ def _status_change(slug: str, measures: list[Measure], lang: str) -> None:
                 t("plan_who", lang): e.actor,
                 t("plan_what", lang): e.note
                 or "; ".join(f"{k}: {old} → {new}" for k, (old, new) in e.changes.items()),
+                t("plan_photos", lang): e.photos or None,
             }
             for e in history
         ],
         hide_index=True,
     )
+
+
+def _routing(slug: str, lang: str) -> None:
+    """Draw who is responsible for each observation, and the form to choose another."""
+    routes = cache.routes(slug)
+    if not routes:
+        return
+    with st.expander(t("route_title", lang)):
+        st.caption(t("route_intro", lang))
+        organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
+        catalog = cache.workspace().catalog
+
+        def who(ident: str | None) -> str:
+            return organisations.get(ident, ident) if ident else t("route_nobody", lang)
+
+        by_number = {r.number: r for r in routes}
+        with st.form(state.ROUTE_FORM_KEY):
+            left, right = st.columns(2)
+            number = left.selectbox(t("route_observation", lang), list(by_number),
+                                    format_func=lambda n: f"{n}. " + catalog.category(
+                                        by_number[n].category).title.in_language(lang),
+                                    key=state.ROUTE_PICK_KEY)  # fmt: skip
+            chosen = right.selectbox(t("route_who", lang), ["", *organisations],
+                                     format_func=lambda o: organisations.get(
+                                         o, t("route_automatic", lang)),
+                                     key=state.ROUTE_WHO_KEY)  # fmt: skip
+            submitted = st.form_submit_button(t("route_save", lang), key=state.ROUTE_SAVE_KEY)
+        if submitted and number is not None:
+            try:
+                with cache.writing() as workspace:
+                    route = set_responsible(workspace, slug, number, chosen or None, actor="app")
+            except LocalizedError as error:
+                st.error(error.message(lang))
+            else:
+                text = t("route_saved", lang).format(number=number, who=who(route.responsible))
+                st.success(text)
+        # Below the form, so that a choice just saved shows at once.
+        routes = cache.routes(slug)
+        st.dataframe(
+            [
+                {
+                    t("col_number", lang): r.number,
+                    t("category", lang): catalog.category(r.category).title.in_language(lang),
+                    t("route_who", lang): who(r.responsible),
+                    t("route_why", lang): (f"{t('route_chosen', lang)}. " if r.override else "")
+                    + r.reason.in_language(lang),
+                }
+                for r in routes
+            ],
+            hide_index=True,
+        )
 
 
 def render() -> None:
@@ -146,6 +223,7 @@ def render() -> None:
         areas = {area.slug: area.name for area in cache.areas()}
         slug = st.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,
                             key=state.MEASURE_AREA_KEY)  # fmt: skip
+        _routing(slug, lang)
         _new_measure(slug, lang)
         st.subheader(t("plan_measures", lang))
         organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}

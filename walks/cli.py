@@ -18,8 +18,7 @@ import shapely
 import shapely.errors
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedError, Text
-from gis.io import read_file_bytes
-from gis.photos import Photo, process_photo
+from gis.photos import Photo, read_photos
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.cli_analyse import add_analyse_parser, run_analysis
 from walks.cli_context import add_context_parser, run_context
@@ -297,16 +296,8 @@ def _position(args: argparse.Namespace, photos: Sequence[Photo]) -> Position | D
     return position
 
 
-def _read_photos(paths: Sequence[Path], max_bytes: int) -> list[Photo]:
-    photos = []
-    for path in paths:
-        data = read_file_bytes(path)
-        photos.append(process_photo(data, max_bytes=max_bytes))
-    return photos
-
-
 def _cmd_add(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
-    photos = _read_photos(args.photo, workspace.settings.max_photo_bytes)
+    photos = read_photos(args.photo, max_bytes=workspace.settings.max_photo_bytes)
     draft = ObservationDraft(
         category=args.category,
         position=_position(args, photos),

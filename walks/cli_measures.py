@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from gis.i18n import Text
+from gis.photos import read_photos
 from layers.values import CostClass, MeasureStatus
 from walks.areas import find_area
 from walks.cli_output import HEADINGS, local_time, print_json, table
@@ -18,6 +19,7 @@ from walks.measures import (
     Measure,
     MeasureError,
     add_measure,
+    add_note,
     change_status,
     list_measures,
     measure_history,
@@ -37,6 +39,10 @@ T: Final = HEADINGS | {
         en="Measure no. {number} in {area} is now {status}.",
     ),
     "none": Text(sv="Inga åtgärder.", en="No measures."),
+    "noted": Text(
+        sv="Anteckning sparad på åtgärd nr {number} i {area} ({photos} foton).",
+        en="Note kept on measure no. {number} in {area} ({photos} photos).",
+    ),
     "no_history": Text(sv="Ingen historik.", en="No history."),
     "area": Text(sv="Område", en="Area"),
     "title": Text(sv="Åtgärd", en="Measure"),
@@ -83,6 +89,8 @@ def add_measures_parser(
     status.add_argument("--to", required=True, choices=[s.value for s in MeasureStatus])
     status.add_argument("--reason", default="", help="why (going back, or not feasible)")
     status.add_argument("--note", default="", help="a follow-up note to keep with it")
+    status.add_argument("--photo", action="append", default=[], type=Path, metavar="FILE",
+                        help="a photo for the note (repeatable)")  # fmt: skip
     status.add_argument("--json", action="store_true", help="print JSON")
     listing = sub.add_parser("list", parents=[common], help="list measures")
     where = listing.add_mutually_exclusive_group(required=True)
@@ -96,6 +104,12 @@ def add_measures_parser(
     export.add_argument("--area", required=True, help="area name or id")
     export.add_argument("--observations", help="observation numbers, e.g. 3,7 (default: all)")
     export.add_argument("-o", "--output", required=True, type=Path, help="the JSON file")
+    note = sub.add_parser("note", parents=[common], help="keep a dated follow-up note")
+    note.add_argument("--area", required=True, help="area name or id")
+    note.add_argument("--measure", required=True, type=int, help="the measure's number")
+    note.add_argument("--text", required=True, help="what was found or done")
+    note.add_argument("--photo", action="append", default=[], type=Path, metavar="FILE",
+                      help="a photo, stored without its EXIF (repeatable)")  # fmt: skip
     history = sub.add_parser("history", parents=[common], help="a measure's changes and notes")
     history.add_argument("--area", required=True, help="area name or id")
     history.add_argument("--measure", required=True, type=int, help="the measure's number")
@@ -148,7 +162,7 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
     return {
         "at": entry.at.isoformat(), "actor": entry.actor, "action": entry.action,
         "changes": {k: {"from": old, "to": new} for k, (old, new) in entry.changes.items()},
-        "note": entry.note,
+        "note": entry.note, "photos": entry.photos,
     }  # fmt: skip
 
 
@@ -176,6 +190,7 @@ def run_measures(workspace: Workspace, args: argparse.Namespace, lang: str, user
             measure = change_status(
                 workspace, args.area, args.measure, MeasureStatus(args.to), actor=user,
                 reason=args.reason, note=args.note,
+                photos=read_photos(args.photo, max_bytes=workspace.settings.max_photo_bytes),
             )  # fmt: skip
             if args.json:
                 print_json(measure_json(measure))
@@ -184,6 +199,12 @@ def run_measures(workspace: Workspace, args: argparse.Namespace, lang: str, user
                 label = measure.status.label.in_language(lang).lower()
                 print(T["moved"].format(number=measure.number, area=name, status=label)
                       .in_language(lang))  # fmt: skip
+        case "note":
+            photos = read_photos(args.photo, max_bytes=workspace.settings.max_photo_bytes)
+            add_note(workspace, args.area, args.measure, args.text, actor=user, photos=photos)
+            name = find_area(workspace, args.area).name
+            print(T["noted"].format(number=args.measure, area=name, photos=len(photos))
+                  .in_language(lang))  # fmt: skip
         case "list":
             _list(workspace, args, lang)
         case "history":

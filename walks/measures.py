@@ -15,14 +15,15 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from gis.i18n import LocalizedError, Text
-from layers.schema import CHANGE_LOG_LAYER, MEASURES_LAYER, NOTES_LAYER
+from gis.photos import Photo
+from layers.schema import CHANGE_LOG_LAYER, MEASURES_LAYER, NOTES_LAYER, PHOTOS_LAYER
 from layers.values import CostClass, MeasureStatus, ObservationStatus
 from walks.areas import find_area
 from walks.errors import WalkError
 from walks.model import Observation
 from walks.organisations import find_organisation
 from walks.planning import LOCAL_TIME
-from walks.recording import list_observations
+from walks.recording import list_observations, photo_rows
 from walks.workspace import Workspace
 
 PRIORITIES: Final = {"high": 1, "medium": 2, "low": 3}
@@ -88,6 +89,10 @@ class HistoryEntry:
     """insert, update or note."""
     changes: dict[str, tuple[Any, Any]]
     note: str = ""
+    note_uuid: str = ""
+    """A note's id: its photos are those of this feature (``walks.recording.photo_thumbnails``)."""
+    photos: int = 0
+    """How many photos a note has."""
 
 
 def stockholm_today() -> date:
@@ -337,11 +342,13 @@ def change_status(
     actor: str,
     reason: str = "",
     note: str = "",
+    photos: Sequence[Photo] = (),
 ) -> Measure:
     """Move measure ``number`` to status ``to``; its observations follow.
 
     Going forward (proposed → decided → in progress → done) needs nothing more; going
-    back, or to not feasible, needs a reason. ``note`` is kept as a dated follow-up note.
+    back, or to not feasible, needs a reason. ``note`` is kept as a dated follow-up note,
+    with ``photos`` (checked by ``gis.photos.process_photo``).
 
     Raises
     ------
@@ -353,6 +360,8 @@ def change_status(
     measures = _measures(workspace, slug, known)
     measure = _find(measures, number)
     _check_move(measure, to, reason)
+    if photos and not note.strip():
+        raise _EMPTY_NOTE
     taken = _taken(measures, but=measure.uuid)
     if to in OPEN and measure.status not in OPEN:  # opened again: its observations free?
         _refuse_taken(measure.observations, taken)
@@ -369,12 +378,20 @@ def change_status(
         raise
     moved = _measure(slug, stored, {o.uuid: o.number for o in covered})
     if note.strip():
-        _note(workspace, slug, moved, note, actor=actor)
+        _note(workspace, slug, moved, note, actor=actor, photos=photos)
     return moved
 
 
-def add_note(workspace: Workspace, area: str, number: int, text: str, *, actor: str) -> None:
-    """Keep a dated follow-up note on measure ``number``.
+def add_note(
+    workspace: Workspace,
+    area: str,
+    number: int,
+    text: str,
+    *,
+    actor: str,
+    photos: Sequence[Photo] = (),
+) -> None:
+    """Keep a dated follow-up note on measure ``number``, with ``photos`` if any.
 
     Raises
     ------
@@ -382,16 +399,38 @@ def add_note(workspace: Workspace, area: str, number: int, text: str, *, actor: 
         No such measure, or an empty note.
     """
     slug = find_area(workspace, area).slug
-    _note(workspace, slug, find_measure(workspace, slug, number), text, actor=actor)
+    _note(workspace, slug, find_measure(workspace, slug, number), text, actor=actor, photos=photos)
 
 
-def _note(workspace: Workspace, slug: str, measure: Measure, text: str, *, actor: str) -> None:
+_EMPTY_NOTE: Final = MeasureError(
+    Text(
+        sv="Anteckningen är tom: skriv vad fotot visar.",
+        en="The note is empty: write what the photo shows.",
+    )
+)
+
+
+def _note(
+    workspace: Workspace,
+    slug: str,
+    measure: Measure,
+    text: str,
+    *,
+    actor: str,
+    photos: Sequence[Photo] = (),
+) -> None:
     if not text.strip():
-        raise MeasureError(Text(sv="Anteckningen är tom.", en="The note is empty."))
+        raise (
+            _EMPTY_NOTE
+            if photos
+            else MeasureError(Text(sv="Anteckningen är tom.", en="The note is empty."))
+        )
+    moment = datetime.now(UTC)
     values = {"feature_uuid": measure.uuid, "layer": MEASURES_LAYER, "text": text.strip(),
-              "status": measure.status.value, "created_at": datetime.now(UTC),
+              "status": measure.status.value, "created_at": moment,
               "created_by": actor}  # fmt: skip
-    workspace.store.append(slug, NOTES_LAYER, values, None, actor=actor)
+    children = {PHOTOS_LAYER: photo_rows(photos, moment)} if photos else None
+    workspace.store.append(slug, NOTES_LAYER, values, None, actor=actor, children=children)
 
 
 def list_measures(
@@ -448,11 +487,19 @@ def measure_history(workspace: Workspace, area: str, number: int) -> list[Histor
         entries.append(
             HistoryEntry(record["at"], str(record["actor"]), str(record["action"]), changes)
         )
-    for note in workspace.store.read_records(slug, NOTES_LAYER):
-        if note["feature_uuid"] == measure.uuid:
-            entries.append(
-                HistoryEntry(
-                    note["created_at"], str(note["created_by"]), "note", {}, note=str(note["text"])
-                )
+    notes = [n for n in workspace.store.read_records(slug, NOTES_LAYER)
+             if n["feature_uuid"] == measure.uuid]  # fmt: skip
+    photos = workspace.store.read_photos(slug, [str(n["uuid"]) for n in notes]) if notes else []
+    for note in notes:
+        entries.append(
+            HistoryEntry(
+                note["created_at"],
+                str(note["created_by"]),
+                "note",
+                {},
+                note=str(note["text"]),
+                note_uuid=str(note["uuid"]),
+                photos=sum(1 for photo in photos if photo.feature_uuid == note["uuid"]),
             )
+        )
     return sorted(entries, key=lambda entry: entry.at)

@@ -240,6 +240,21 @@ def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
     )
 
 
+def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, object]]:
+    """Return checked photos as rows of the photos table, for a feature's ``children``."""
+    return [
+        {
+            "mime_type": "image/jpeg",
+            "width": photo.width,
+            "height": photo.height,
+            "image": photo.jpeg,
+            "thumbnail": photo.thumbnail,
+            "created_at": moment,
+        }
+        for photo in photos
+    ]
+
+
 def record_observation(
     workspace: Workspace,
     draft: ObservationDraft,
@@ -310,17 +325,7 @@ def record_observation(
         "is_demo": draft.is_demo,
         **draft.fields,
     }
-    photos = [
-        {
-            "mime_type": "image/jpeg",
-            "width": photo.width,
-            "height": photo.height,
-            "image": photo.jpeg,
-            "thumbnail": photo.thumbnail,
-            "created_at": moment,
-        }
-        for photo in draft.photos
-    ]
+    photos = photo_rows(draft.photos, moment)
     stored = workspace.store.append(
         target.slug,
         spec.name,

@@ -520,13 +520,16 @@ def test_the_action_plan_makes_a_measure_moves_it_and_shows_its_history() -> Non
     app.selectbox(key=state.MEASURE_AREA_KEY).select("hasselby-gard").run()
     assert app.info[0].value == "No measures."
     app.multiselect(key=state.PLAN_OBSERVATIONS_KEY).set_value([1, 2]).run()
-    # The first observation is about lighting: its template fills the form.
+    # The first observation is about lighting: its template fills the title, and the
+    # routing the organisation (it lies on the example estate of Familjebostäder).
     assert app.text_input[0].value == "Repair or add lighting"
-    assert app.selectbox[1].value == "trafikkontoret"
+    assert app.selectbox(key=state.MEASURE_AREA_KEY).value == "hasselby-gard"
+    form = [box for box in app.selectbox if box.label == "Responsible" and box.key is None]
+    assert form[0].value == "familjebostader"
     app.button(key=state.MEASURE_SAVE_KEY).click().run()
     assert not app.exception
     assert app.success[0].value == "Measure no. 1 saved as proposed."
-    table = app.dataframe[0].value
+    table = app.dataframe[1].value
     assert list(table["Observations"]) == ["1, 2"]
     assert list(table["Status"]) == ["Proposed"]
     statuses = {
@@ -544,6 +547,29 @@ def test_the_action_plan_makes_a_measure_moves_it_and_shows_its_history() -> Non
     history = app.dataframe[-1].value
     assert list(history["Who"]) == ["app", "app", "app"]
     assert list(history["What"])[-2:] == ["status: proposed → done", "Lamporna bytta"]
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_action_plan_shows_who_is_responsible_and_keeps_a_users_choice() -> None:
+    app = page(_plan_script, language="en")
+    app.selectbox(key=state.MEASURE_AREA_KEY).select("hasselby-gard").run()
+    routes = app.dataframe[0].value
+    rows = dict(zip(routes["No"], routes["Responsible"], strict=True))
+    assert rows[1] == "Familjebostäder"
+    assert "owners layer" in list(routes["Why"])[0]
+    app.selectbox(key=state.ROUTE_PICK_KEY).select(1)
+    app.selectbox(key=state.ROUTE_WHO_KEY).select("stockholmshem")
+    app.button(key=state.ROUTE_SAVE_KEY).click().run()
+    assert not app.exception
+    assert app.success[0].value == "Observation no. 1: responsible Stockholmshem."
+    routes = app.dataframe[0].value
+    assert list(routes["Responsible"])[0] == "Stockholmshem"
+    assert list(routes["Why"])[0].startswith("chosen by a user. Rule fastighetsagare")
+    observation = list_observations(the_apps_workspace(), "hasselby-gard")[0]
+    assert observation.responsible == "stockholmshem"
+    app.selectbox(key=state.ROUTE_WHO_KEY).select("")  # back to the rules
+    app.button(key=state.ROUTE_SAVE_KEY).click().run()
+    assert list(app.dataframe[0].value["Responsible"])[0] == "Familjebostäder"
 
 
 def _public_script() -> None:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from gis.i18n import LocalizedError
+from gis.photos import process_photo
 from layers.values import MeasureStatus, ObservationStatus
+from tests.gis.test_photos import jpeg_with_gps
 from tests.walks.test_cli import run
 from walks.measures import (
     MeasureError,
     add_measure,
+    add_note,
     change_status,
     list_measures,
     measure_history,
 )
 from walks.organisations import OrganisationError, find_organisation, organisations
-from walks.recording import list_observations
+from walks.recording import list_observations, photo_image, photo_thumbnails
 from walks.workspace import Workspace
 
 AREA = "hasselby-gard"
@@ -122,6 +127,56 @@ def test_the_history_shows_who_changed_what_and_the_notes_in_order(
     assert history[0].changes["priority"] == (None, "low")
     assert history[1].changes == {"status": ("proposed", "decided")}
     assert history[2].note == "Beslutat i analysgruppen"
+
+
+def test_a_follow_up_note_keeps_its_photos_without_their_gps(
+    memory_workspace: Workspace,
+) -> None:
+    add_measure(memory_workspace, AREA, observations=[1], title="Byt lampor",
+                responsible="trafikkontoret", actor="kim")  # fmt: skip
+    photo = process_photo(jpeg_with_gps(17.844, 59.366, (800, 600)), max_bytes=10_000_000)
+    add_note(memory_workspace, AREA, 1, "Lampan är bytt", actor="eva", photos=[photo])
+    (note,) = [e for e in measure_history(memory_workspace, AREA, 1) if e.action == "note"]
+    assert (note.note, note.photos) == ("Lampan är bytt", 1)
+    (thumbnail,) = photo_thumbnails(memory_workspace, AREA, [note.note_uuid])[note.note_uuid]
+    assert Image.open(io.BytesIO(thumbnail)).size[0] <= 400
+    (info,) = memory_workspace.store.read_photos(AREA, [note.note_uuid])
+    stored = photo_image(memory_workspace, AREA, info.uuid)
+    assert stored is not None
+    assert Image.open(io.BytesIO(stored)).getexif().get_ifd(0x8825) == {}  # no GPS kept
+    before = memory_workspace.store.revision()
+    with pytest.raises(MeasureError, match="The note is empty: write what the photo shows"):
+        add_note(memory_workspace, AREA, 1, " ", actor="eva", photos=[photo])
+    with pytest.raises(MeasureError, match="The note is empty: write what the photo shows"):
+        change_status(memory_workspace, AREA, 1, MeasureStatus.DONE, actor="eva", photos=[photo])
+    assert memory_workspace.store.revision() == before
+
+
+def test_a_note_with_a_photo_from_the_command_line(capsys, ws, tmp_path: Path) -> None:
+    path = tmp_path / "efter.jpg"
+    path.write_bytes(jpeg_with_gps(17.844, 59.366, (800, 600)))
+    assert run(capsys, "measure", "add", "--area", AREA, "--observations", "1", "--title",
+               "Byt lampor", "--responsible", "trafikkontoret", *ws)[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "measure", "note", "--area", AREA, "--measure", "1", "--text",
+                       "Lampan är bytt", "--photo", str(path), *ws)  # fmt: skip
+    assert (code, out.strip()) == (0, "Note kept on measure no. 1 in Hässelby gård (1 photos).")
+    two = ["--photo", str(path), "--photo", str(path)]
+    code, out, _ = run(capsys, "measure", "status", "--area", AREA, "--measure", "1", "--to",
+                       "done", "--note", "Klart", *two, *ws)  # fmt: skip
+    assert code == 0
+    code, out, _ = run(capsys, "measure", "history", "--area", AREA, "--measure", "1", "--json",
+                       *ws)  # fmt: skip
+    notes = [(e["note"], e["photos"]) for e in json.loads(out) if e["action"] == "note"]
+    assert notes == [("Lampan är bytt", 1), ("Klart", 2)]
+    code, _, err = run(capsys, "measure", "note", "--area", AREA, "--measure", "1", "--text",
+                       "x", "--photo", str(tmp_path / "saknas.jpg"), *ws)  # fmt: skip
+    assert code == 1
+    assert "saknas.jpg" in err
+
+
+@pytest.fixture
+def ws(workspace_path: Path) -> list[str]:
+    return ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
 
 
 def test_lists_by_organisation_and_overdue(memory_workspace: Workspace) -> None:
