@@ -24,6 +24,7 @@ from walks.cli_analyse import add_analyse_parser, run_analysis
 from walks.cli_context import add_context_parser, run_context
 from walks.cli_measures import add_measures_parser, run_export, run_measures
 from walks.cli_output import HEADINGS, local_time, print_json, table
+from walks.cli_report import add_report_parser, run_report
 from walks.cli_route import add_route_parser, run_route
 from walks.cli_walks import add_walks_parser, run_walks
 from walks.config import settings_from_env
@@ -138,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     add_measures_parser(commands, common)
     add_context_parser(commands, common)
     add_route_parser(commands, common)
+    add_report_parser(commands, common)
     add_analyse_parser(commands, common)
 
     add = commands.add_parser("add", parents=[common], help="register one observation")
@@ -456,6 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_walks(workspace, args, lang, user)
             case "measure":
                 return run_measures(workspace, args, lang, user)
+            case "report":
+                return run_report(workspace, args, lang)
             case "route":
                 return run_route(workspace, args, lang, user)
             case "export":

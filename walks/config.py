@@ -48,6 +48,8 @@ class Settings:
     """The largest photo upload accepted."""
     seed_new_workspace: bool = True
     """Fill a workspace that has no areas with the shipped areas and the demo data."""
+    district: str = "Hässelby-Vällingby"
+    """The district the areas make up: the name over reports of every area."""
 
     @property
     def store_url(self) -> str:
@@ -118,7 +120,7 @@ def settings_from_env(
     ``SAFEWALK_LANG`` (sv/en), ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``,
     ``SAFEWALK_MAX_PHOTO_MB``, ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
     ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_DUPLICATE_M``, ``SAFEWALK_SEED`` (0 to start
-    empty).
+    empty), ``SAFEWALK_DISTRICT`` (the district's name in reports).
 
     Raises
     ------
@@ -141,6 +143,7 @@ def settings_from_env(
         duplicate_m=_number(env, "SAFEWALK_DUPLICATE_M", 15.0, zero=True),
         max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
         seed_new_workspace=_switch(env, "SAFEWALK_SEED", default=True),
+        district=env.get("SAFEWALK_DISTRICT", "").strip() or "Hässelby-Vällingby",
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)

@@ -556,20 +556,20 @@ def test_the_action_plan_shows_who_is_responsible_and_keeps_a_users_choice() -> 
     routes = app.dataframe[0].value
     rows = dict(zip(routes["No"], routes["Responsible"], strict=True))
     assert rows[1] == "Familjebostäder"
-    assert "owners layer" in list(routes["Why"])[0]
+    assert "owners layer" in next(iter(routes["Why"]))
     app.selectbox(key=state.ROUTE_PICK_KEY).select(1)
     app.selectbox(key=state.ROUTE_WHO_KEY).select("stockholmshem")
     app.button(key=state.ROUTE_SAVE_KEY).click().run()
     assert not app.exception
     assert app.success[0].value == "Observation no. 1: responsible Stockholmshem."
     routes = app.dataframe[0].value
-    assert list(routes["Responsible"])[0] == "Stockholmshem"
-    assert list(routes["Why"])[0].startswith("chosen by a user. Rule fastighetsagare")
+    assert next(iter(routes["Responsible"])) == "Stockholmshem"
+    assert next(iter(routes["Why"])).startswith("chosen by a user. Rule fastighetsagare")
     observation = list_observations(the_apps_workspace(), "hasselby-gard")[0]
     assert observation.responsible == "stockholmshem"
     app.selectbox(key=state.ROUTE_WHO_KEY).select("")  # back to the rules
     app.button(key=state.ROUTE_SAVE_KEY).click().run()
-    assert list(app.dataframe[0].value["Responsible"])[0] == "Familjebostäder"
+    assert next(iter(app.dataframe[0].value["Responsible"])) == "Familjebostäder"
 
 
 def _public_script() -> None:

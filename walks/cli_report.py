@@ -1,0 +1,71 @@
+"""``safewalk report``: the tertial follow-up as an Excel, Word or PDF file."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from gis.i18n import Text
+from walks.cli_output import print_json
+from walks.report_files import report_kind, write_report
+from walks.tertial import COUNTS, Tertial, area_follow_up, district_follow_up
+from walks.workspace import Workspace
+
+T: Final = {
+    "written": Text(
+        sv="Uppföljningen {tertial} för {name} skriven till {path} ({size} kB).",
+        en="The follow-up {tertial} of {name} written to {path} ({size} kB).",
+    ),
+}
+
+
+def add_report_parser(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """Add ``report`` to the command line's sub-commands."""
+    report = commands.add_parser(
+        "report", parents=[common], help="the tertial follow-up as .xlsx, .docx or .pdf"
+    )
+    where = report.add_mutually_exclusive_group(required=True)
+    where.add_argument("--area", help="area name or id")
+    where.add_argument("--all", action="store_true", help="every area, and the district")
+    report.add_argument(
+        "--tertial",
+        required=True,
+        help="year:tertial, e.g. 2026:3 (T1 January–April, T2 May–August, T3 September–December)",
+    )
+    report.add_argument(
+        "-o", "--output", required=True, type=Path, help="FILE.xlsx, FILE.docx or FILE.pdf"
+    )
+    report.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def run_report(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
+    """Write the report ``args`` asks for; return the exit status."""
+    tertial = Tertial.parse(args.tertial)
+    report_kind(args.output)  # refuse an unknown format before any work
+    now = datetime.now(UTC)
+    if args.all:
+        follow_up = district_follow_up(workspace, tertial, name=workspace.settings.district,
+                                       now=now)  # fmt: skip
+    else:
+        follow_up = area_follow_up(workspace, args.area, tertial, now=now)
+    size = write_report(workspace, follow_up, args.output, language=lang, now=now)
+    if args.json:
+        areas = follow_up.areas or (follow_up,)
+        print_json(
+            {
+                "tertial": str(tertial),
+                "output": str(args.output),
+                "bytes": size,
+                "counts": {name: getattr(follow_up.counts, name) for name in COUNTS},
+                "areas": {a.slug: {n: getattr(a.counts, n) for n in COUNTS} for a in areas},
+            }
+        )
+        return 0
+    written = T["written"].format(tertial=tertial.label(lang), name=follow_up.name,
+                                  path=args.output, size=max(1, round(size / 1000)))  # fmt: skip
+    print(written.in_language(lang))
+    return 0
