@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from operator import attrgetter
 
 import streamlit as st
@@ -47,8 +48,10 @@ from walks.recording import (
     photo_thumbnails,
 )
 from walks.recording import walk_observations as read_walk_observations
+from walks.report_files import report_bytes
 from walks.routing import Route, route_observations
 from walks.startup import open_workspace
+from walks.tertial import Tertial, area_follow_up, district_follow_up
 from walks.workspace import Workspace
 
 _ENTRIES = 64
@@ -223,6 +226,28 @@ def _routes(_workspace: Workspace, version: str, slug: str) -> list[Route]:
 def routes(slug: str) -> list[Route]:
     """Return who is responsible for each observation of area ``slug``, and why."""
     return _routes(*_current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _report(
+    _workspace: Workspace, version: str, slug: str, tertial: str, kind: str, language: str
+) -> bytes:
+    when = Tertial.parse(tertial)
+    now = datetime.now(UTC)
+    if slug:
+        follow_up = area_follow_up(_workspace, slug, when, now=now)
+    else:
+        follow_up = district_follow_up(_workspace, when, name=_workspace.settings.district,
+                                       now=now)  # fmt: skip
+    return report_bytes(_workspace, follow_up, kind, language=language, now=now)
+
+
+def report(slug: str, tertial: str, kind: str, language: str) -> bytes:
+    """Return a tertial follow-up report as a file of ``kind`` (xlsx, docx or pdf).
+
+    ``tertial`` as ``2026:3``; ``slug`` "" for every area.
+    """
+    return _report(*_current(), slug, tertial, kind, language)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

@@ -154,6 +154,22 @@ TEXTS: Final[dict[str, Text]] = {
     "plan_history": Text(sv="Historik", en="History"),
     "plan_note_photos": Text(sv="Foton till anteckningen", en="Photos for the note"),
     "plan_photos": Text(sv="Foton", en="Photos"),
+    "report_title": Text(sv="Tertialuppföljning", en="Tertial follow-up"),
+    "report_intro": Text(
+        sv="Registrerade, beslutade, pågående, genomförda och försenade per område, kategori och "
+        "organisation, med utvecklingen över två år: som Excel, Word (redigerbar "
+        "handlingsplan) eller PDF.",
+        en="Registered, decided, in progress, done and overdue by area, category and "
+        "organisation, with the trend over two years: as Excel, Word (an editable action "
+        "plan) or PDF.",
+    ),
+    "report_tertial": Text(sv="Tertial", en="Tertial"),
+    "report_scope": Text(sv="Omfattning", en="Scope"),
+    "report_area": Text(sv="Det här området", en="This area"),
+    "report_all": Text(sv="Alla områden", en="Every area"),
+    "report_download": Text(sv="Ladda ned {kind}", en="Download {kind}"),
+    "report_make": Text(sv="Ta fram rapporten", en="Make the report"),
+    "report_making": Text(sv="Tar fram rapporten …", en="Making the report …"),
     "route_title": Text(sv="Vem ansvarar?", en="Who is responsible?"),
     "route_intro": Text(
         sv="Förslag per iakttagelse enligt reglerna (data/routing.toml) och ägarlagret. "

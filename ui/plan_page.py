@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Final
 
 import streamlit as st
 
@@ -22,7 +23,9 @@ from walks.measures import (
 )
 from walks.model import MeasureStatus, Observation, ObservationStatus
 from walks.planning import LOCAL_TIME
+from walks.reports import MIME_TYPES
 from walks.routing import set_responsible
+from walks.tertial import Tertial, trend
 
 _FREE = frozenset({ObservationStatus.NEW, ObservationStatus.ASSESSED})
 """Observations a new measure can take: not yet planned, resolved or dismissed."""
@@ -214,6 +217,41 @@ def _routing(slug: str, lang: str) -> None:
         )
 
 
+REPORT_KINDS: Final = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
+
+
+def _reports(slug: str, lang: str) -> None:
+    """Draw the tertial follow-up: a button makes the files, then each one downloads."""
+    st.subheader(t("report_title", lang))
+    st.caption(t("report_intro", lang))
+    tertials = [str(x) for x in reversed(trend(Tertial.of(datetime.now(UTC))))]
+    left, right = st.columns(2)
+    tertial = left.selectbox(t("report_tertial", lang), tertials,
+                             format_func=lambda x: Tertial.parse(x).label(lang),
+                             key=state.REPORT_TERTIAL_KEY)  # fmt: skip
+    scope = right.radio(t("report_scope", lang), ["area", "all"], horizontal=True,
+                        format_func=lambda x: t(f"report_{x}", lang),
+                        key=state.REPORT_SCOPE_KEY)  # fmt: skip
+    chosen = slug if scope == "area" else ""
+    wanted = (chosen, tertial, lang)
+    if st.button(t("report_make", lang), key=state.REPORT_MAKE_KEY):
+        st.session_state[state.REPORT_READY_KEY] = wanted
+    if st.session_state.get(state.REPORT_READY_KEY) != wanted:
+        return
+    name = (slug if chosen else "alla") + f"-{tertial.replace(':', '-T')}"
+    with st.spinner(t("report_making", lang)):
+        files = {kind: cache.report(chosen, tertial, kind, lang) for kind in REPORT_KINDS}
+    for column, (kind, title) in zip(st.columns(3), REPORT_KINDS.items(), strict=True):
+        column.download_button(
+            t("report_download", lang).format(kind=title),
+            data=files[kind],
+            file_name=f"uppfoljning-{name}.{kind}",
+            mime=MIME_TYPES[kind],
+            on_click="ignore",
+            key=f"report_{kind}",
+        )
+
+
 def render() -> None:
     """Draw the page."""
     lang = state.language()
@@ -241,5 +279,6 @@ def render() -> None:
             _measure_table(shown, lang)
         if measures:
             _status_change(slug, measures, lang)
+        _reports(slug, lang)
     except LocalizedError as error:
         st.error(error.message(lang))

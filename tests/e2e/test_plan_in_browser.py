@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+from docx import Document
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
+from pypdf import PdfReader
 
 from tests.appserver import page_with_only_the_app
+from tests.gis.test_photos import jpeg_with_gps
 from walks.config import Settings
-from walks.measures import area_measures
+from walks.measures import area_measures, measure_history
 from walks.model import MeasureStatus, ObservationStatus
 from walks.recording import list_observations
+from walks.tertial import Tertial
 from walks.workspace import connect_workspace
 
 
 def test_a_measure_from_two_observations_is_moved_on_with_its_history(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
 ) -> None:
     outside: list[str] = []
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
@@ -35,13 +41,52 @@ def test_a_measure_from_two_observations_is_moved_on_with_its_history(
     new_status = page.locator('[data-testid="stSelectbox"]', has_text="Ny status")
     expect(new_status.locator("input")).to_have_value("Beslutad")  # the next step, first
     page.get_by_label("Uppföljningsanteckning").fill("Beslutat på mötet")
+    photo = tmp_path / "platsen.jpg"
+    photo.write_bytes(jpeg_with_gps(17.86, 59.355, (800, 600)))
+    form = page.locator('[data-testid="stForm"]', has_text="Foton till anteckningen")
+    form.locator('input[type="file"]').set_input_files(photo)
+    form.get_by_text("platsen.jpg").wait_for(timeout=30_000)
     page.get_by_role("button", name="Ändra", exact=True).click()
     page.get_by_text("Åtgärd nr 1 är nu beslutad.").wait_for(timeout=30_000)
     page.get_by_text("Historik").wait_for(timeout=10_000)
+    # The note's photo is shown under the history, captioned with the note.
+    page.locator('[data-testid="stImage"]', has_text="Beslutat på mötet").wait_for(timeout=30_000)
     workspace = connect_workspace(Settings(workspace=str(workspace_path)))
     (measure,) = area_measures(workspace, "grimsta")
     assert (measure.status, measure.observations) == (MeasureStatus.DECIDED, (1, 2))
     found = {o.number: o.status for o in list_observations(workspace, "grimsta")}
     assert (found[1], found[2]) == (ObservationStatus.PLANNED, ObservationStatus.PLANNED)
+    (note,) = [e for e in measure_history(workspace, "grimsta", 1) if e.action == "note"]
+    assert (note.note, note.photos) == ("Beslutat på mötet", 1)
+    assert outside == []
+    page.context.close()
+
+
+def test_the_tertial_reports_download_from_the_plan_page(
+    browser: Browser, app_url: str, tmp_path: Path
+) -> None:
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
+    page.goto(f"{app_url}/plan")
+    page.get_by_text("Tertialuppföljning").wait_for(timeout=60_000)
+    page.get_by_text("Alla områden", exact=True).click()
+    page.get_by_role("button", name="Ta fram rapporten").click()
+    page.get_by_role("button", name="Ladda ned PDF").wait_for(timeout=60_000)
+    now = Tertial.of(datetime.now(UTC))
+    saved = {}
+    for kind in ("Excel", "Word", "PDF"):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=f"Ladda ned {kind}").click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        saved[kind] = path
+    assert saved["PDF"].name == f"uppfoljning-alla-{now.year}-T{now.number}.pdf"
+    book = load_workbook(saved["Excel"])
+    assert book.sheetnames[0] == "Sammanfattning"
+    assert "Hässelby gård" in book.sheetnames
+    headings = [p.text for p in Document(str(saved["Word"])).paragraphs][:1]
+    assert headings == [f"Uppföljning {now.label()}: Hässelby-Vällingby"]
+    text = PdfReader(saved["PDF"]).pages[0].extract_text()
+    assert f"Uppföljning {now.label()}: Hässelby-Vällingby" in text
     assert outside == []
     page.context.close()

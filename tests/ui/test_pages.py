@@ -572,6 +572,21 @@ def test_the_action_plan_shows_who_is_responsible_and_keeps_a_users_choice() -> 
     assert next(iter(app.dataframe[0].value["Responsible"])) == "Familjebostäder"
 
 
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_action_plan_makes_the_tertial_reports_on_request() -> None:
+    app = page(_plan_script, language="en")
+    app.selectbox(key=state.MEASURE_AREA_KEY).select("grimsta").run()
+    assert not app.get("download_button")  # nothing is made before it is asked for
+    app.button(key=state.REPORT_MAKE_KEY).click().run()
+    assert not app.exception
+    buttons = app.get("download_button")
+    assert [b.proto.label for b in buttons] == [
+        "Download Excel", "Download Word", "Download PDF",
+    ]  # fmt: skip
+    app.radio(key=state.REPORT_SCOPE_KEY).set_value("all").run()
+    assert not app.get("download_button")  # another scope: made again when asked
+
+
 def _public_script() -> None:
     from ui import public_page
 
