@@ -7,7 +7,16 @@ import logging
 import streamlit as st
 
 from gis.i18n import LANGUAGES
-from ui import help_page, map_page, plan_page, public_page, register_page, state, walks_page
+from ui import (
+    data_page,
+    help_page,
+    map_page,
+    plan_page,
+    public_page,
+    register_page,
+    state,
+    walks_page,
+)
 from ui.i18n import t
 from ui.upcoming_page import page
 
@@ -35,7 +44,7 @@ navigation = st.navigation(
         st.Page(
             page("page_print", "future_print"), title=t("page_print", language), url_path="print"
         ),
-        st.Page(page("page_data", "future_data"), title=t("page_data", language), url_path="data"),
+        st.Page(data_page.render, title=t("page_data", language), url_path="data"),
         st.Page(help_page.render, title=t("page_help", language), url_path="help"),
     ]
 )

@@ -288,13 +288,40 @@ TEXTS: Final[dict[str, Text]] = {
         "– one page per area.",
     ),
     "future_data": Text(
-        sv="Import och export av områden och lager (GeoPackage, GeoJSON, Excel). Till dess: "
-        "`safewalk area add` på kommandoraden, och GeoPackage-filerna i arbetsytan öppnas "
-        "direkt i QGIS.",
-        en="Import and export of areas and layers (GeoPackage, GeoJSON, Excel). Until then: "
-        "`safewalk area add` on the command line; the GeoPackage files in the workspace open "
-        "directly in QGIS.",
+        sv="Import och export av iakttagelser, områden och lager (GeoPackage, GeoJSON, Excel) "
+        "kommer på den här sidan. Till dess: `safewalk area add` på kommandoraden, och "
+        "GeoPackage-filerna i arbetsytan öppnas direkt i QGIS.",
+        en="Import and export of observations, areas and layers (GeoPackage, GeoJSON, Excel) "
+        "will come on this page. Until then: `safewalk area add` on the command line; the "
+        "GeoPackage files in the workspace open directly in QGIS.",
     ),
+    "data_reference": Text(sv="Referenslager", en="Reference layers"),
+    "data_reference_intro": Text(
+        sv="Ägare och förvaltare (ytor, för vem som ansvarar), belysningsstolpar, hållplatser, "
+        "tunnelbaneuppgångar, skolor: en fil per lager (GeoJSON, GeoPackage, zippad "
+        "Shapefile, KML). Samma fil två gånger lägger inte till något.",
+        en="Owners and managers (areas, for who is responsible), street lamps, stops, metro "
+        "entrances, schools: one file per layer (GeoJSON, GeoPackage, zipped Shapefile, KML). "
+        "The same file twice adds nothing.",
+    ),
+    "data_kind": Text(sv="Sort", en="Kind"),
+    "data_owner": Text(sv="Ägare (för ägarlager)", en="Owner (for an owners layer)"),
+    "data_owner_column": Text(
+        sv="Enligt filens kolumn (organisation, ägare, förvaltare …)",
+        en="From the file's column (organisation, owner, manager …)",
+    ),
+    "data_file": Text(sv="Fil", en="File"),
+    "data_load": Text(sv="Läs in", en="Load"),
+    "data_no_file": Text(sv="Välj en fil att läsa in.", en="Choose a file to load."),
+    "data_loaded": Text(
+        sv="{area}: {added} tillagda, {already} fanns redan, {outside} utanför området, "
+        "{refused} gick inte att använda.",
+        en="{area}: {added} added, {already} were there already, {outside} outside the area, "
+        "{refused} could not be used.",
+    ),
+    "data_row": Text(sv="Objekt i filen", en="Feature in the file"),
+    "data_reason": Text(sv="Varför", en="Why"),
+    "data_more": Text(sv="Import och export", en="Import and export"),
     "choose": Text(sv="Välj…", en="Choose…"),
     "register_title": Text(sv="Registrera en iakttagelse", en="Register an observation"),
     "walk": Text(sv="Trygghetsvandring", en="Safety walk"),

@@ -1,0 +1,45 @@
+"""The data page in Chromium: an owners layer loaded from a file decides who is responsible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from playwright.sync_api import Browser
+
+from tests.appserver import page_with_only_the_app
+from walks.config import Settings
+from walks.routing import route_observations
+from walks.workspace import connect_workspace
+
+
+def test_an_owners_file_uploaded_on_the_data_page_routes_the_observations_in_it(
+    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+) -> None:
+    ring = [[17.859, 59.353], [17.866, 59.353], [17.866, 59.357], [17.859, 59.357],
+            [17.859, 59.353]]  # fmt: skip
+    properties = {"id": "g1", "name": "Gården <b>", "ägare": "Stockholmshem"}
+    document = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": properties,
+         "geometry": {"type": "Polygon", "coordinates": [ring]}},
+    ]}  # fmt: skip
+    path = tmp_path / "ägare.geojson"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
+    page.goto(f"{app_url}/data")
+    page.get_by_text("Referenslager").wait_for(timeout=60_000)
+    area = page.locator('[data-testid="stSelectbox"]', has_text="Område")
+    area.click()
+    page.get_by_role("option", name="Grimsta", exact=True).click()
+    form = page.locator('[data-testid="stForm"]')
+    form.locator('input[type="file"]').set_input_files(path)
+    form.get_by_text("ägare.geojson").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Läs in").click()
+    page.get_by_text("Grimsta: 1 tillagda, 0 fanns redan").wait_for(timeout=30_000)
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    owned = [r for r in route_observations(workspace, "grimsta") if r.rule == "fastighetsagare"]
+    assert owned
+    assert {(r.responsible, r.feature) for r in owned} == {("stockholmshem", "Gården <b>")}
+    assert outside == []
+    page.context.close()
