@@ -171,6 +171,7 @@ TEXTS: Final[dict[str, Text]] = {
     "report_make": Text(sv="Ta fram rapporten", en="Make the report"),
     "report_making": Text(sv="Tar fram rapporten …", en="Making the report …"),
     "route_title": Text(sv="Vem ansvarar?", en="Who is responsible?"),
+    "details_make_measure": Text(sv="Gör en åtgärd av den", en="Make a measure of it"),
     "route_intro": Text(
         sv="Förslag per iakttagelse enligt reglerna (data/routing.toml) och ägarlagret. "
         "Ett val här gäller tills det tas bort, även om reglerna ändras.",

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gis.i18n import LocalizedError
-from ui import cache, state
+from ui import cache, plan_page, state
 from ui.i18n import t
 from ui.maps import Choropleth, district_web_map
 from walks.areasmap import AnalysisShapes, MapData, MarkedLayer, ObservationFilter
@@ -139,11 +139,21 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
             values[field.title.in_language(lang)] = field.value_title(
                 observation.fields[field.name], lang
             )
+    route = next((r for r in cache.routes(slug) if r.number == observation.number), None)
+    if route is not None:
+        names = {o.id: o.name.in_language(lang) for o in cache.organisations()}
+        who = names.get(route.responsible or "", route.responsible or t("route_nobody", lang))
+        chosen = f"{t('route_chosen', lang)}. " if route.override else ""
+        values[t("route_who", lang)] = f"{who} ({chosen}{route.reason.in_language(lang)})"
     with st.container(border=True):
         area = next(a.name for a in data.areas if a.slug == slug)
         st.subheader(t("details_title", lang).format(number=observation.number, area=area))
         # A table, not markdown: user text shows as text.
         st.table({"": list(values.keys()), " ": [str(v) for v in values.values()]})
+        if observation.status in plan_page.FREE and st.button(
+            t("details_make_measure", lang), key=f"measure_{observation.uuid}"
+        ):
+            plan_page.open_with(slug, observation.number)
         for k, photo in enumerate(photos, start=1):
             st.image(photo.thumbnail, width=200)
             if st.button(t("details_photo_full", lang).format(k=k), key=f"photo_{photo.uuid}"):

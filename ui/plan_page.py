@@ -27,7 +27,7 @@ from walks.reports import MIME_TYPES
 from walks.routing import set_responsible
 from walks.tertial import Tertial, trend
 
-_FREE = frozenset({ObservationStatus.NEW, ObservationStatus.ASSESSED})
+FREE = frozenset({ObservationStatus.NEW, ObservationStatus.ASSESSED})
 """Observations a new measure can take: not yet planned, resolved or dismissed."""
 
 
@@ -39,7 +39,7 @@ def _observation_label(observation: Observation, lang: str) -> str:
 
 def _new_measure(slug: str, lang: str) -> None:
     """Draw the form for a new measure from chosen observations, filled from a template."""
-    observations = {o.number: o for o in cache.observations(slug) if o.status in _FREE}
+    observations = {o.number: o for o in cache.observations(slug) if o.status in FREE}
     st.subheader(t("plan_new", lang))
     if not observations:
         st.info(t("plan_no_free", lang))
@@ -250,6 +250,13 @@ def _reports(slug: str, lang: str) -> None:
             on_click="ignore",
             key=f"report_{kind}",
         )
+
+
+def open_with(slug: str, number: int) -> None:
+    """Go to this page with observation ``number`` of area ``slug`` chosen for a new measure."""
+    st.session_state[state.MEASURE_AREA_KEY] = slug
+    st.session_state[state.PLAN_OBSERVATIONS_KEY] = [number]
+    st.switch_page(st.Page(render, url_path="plan"))
 
 
 def render() -> None:

@@ -168,6 +168,14 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
     expect(images).to_have_count(1, timeout=10_000)  # the photo's thumbnail
     page.get_by_role("button", name="Visa foto 1 i full storlek").click()
     expect(images).to_have_count(2, timeout=30_000)  # and the photo itself, on demand
+    # Who is responsible: no rule or template decides "other".
+    page.get_by_text("(ingen) (Ingen regel eller åtgärdsmall passar").wait_for(timeout=10_000)
+    # A measure is one tap away: the plan page opens with this observation chosen.
+    page.get_by_role("button", name="Gör en åtgärd av den").click()
+    page.get_by_text("Ny åtgärd").wait_for(timeout=30_000)
+    chosen = page.locator('[data-testid="stMultiSelect"]', has_text="Iakttagelser")
+    expect(chosen).to_contain_text(f"9. Övrigt: {HOSTILE}", timeout=30_000)
+    assert page.locator('img[src="x"]').count() == 0
     assert dialogs == []
     assert outside == []
     page.context.close()

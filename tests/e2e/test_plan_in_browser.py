@@ -46,8 +46,10 @@ def test_a_measure_from_two_observations_is_moved_on_with_its_history(
     form = page.locator('[data-testid="stForm"]', has_text="Foton till anteckningen")
     form.locator('input[type="file"]').set_input_files(photo)
     form.get_by_text("platsen.jpg").wait_for(timeout=30_000)
+    # Submit once the upload has reached the server: its progress bar gone.
+    expect(form.locator('[role="progressbar"]')).to_have_count(0, timeout=30_000)
     page.get_by_role("button", name="Ändra", exact=True).click()
-    page.get_by_text("Åtgärd nr 1 är nu beslutad.").wait_for(timeout=30_000)
+    page.get_by_text("Åtgärd nr 1 är nu beslutad.").wait_for(timeout=60_000)
     page.get_by_text("Historik").wait_for(timeout=10_000)
     # The note's photo is shown under the history, captioned with the note.
     page.locator('[data-testid="stImage"]', has_text="Beslutat på mötet").wait_for(timeout=30_000)

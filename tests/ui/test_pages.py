@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import geopandas as gpd
@@ -536,10 +537,14 @@ def test_the_action_plan_makes_a_measure_moves_it_and_shows_its_history() -> Non
         o.number: o.status for o in list_observations(the_apps_workspace(), "hasselby-gard")
     }
     assert (statuses[1], statuses[2]) == (ObservationStatus.PLANNED, ObservationStatus.PLANNED)
-    app.selectbox[-1].select(MeasureStatus.PROPOSED)  # back to where it is: refused
+
+    def new_status() -> Any:
+        return next(box for box in app.selectbox if box.label == "New status")
+
+    new_status().select(MeasureStatus.PROPOSED)  # back to where it is: refused
     app.button(key=state.STATUS_SAVE_KEY).click().run()
     assert app.error[0].value.startswith("Measure no. 1 is already proposed")
-    app.selectbox[-1].select(MeasureStatus.DONE)
+    new_status().select(MeasureStatus.DONE)
     app.text_area[0].input("Lamporna bytta")
     app.button(key=state.STATUS_SAVE_KEY).click().run()
     assert not app.exception
