@@ -209,6 +209,16 @@ TEXTS: Final[dict[str, Text]] = {
         sv="Inga beslutade åtgärder att visa i området ännu.",
         en="No decided measures to show in this area yet.",
     ),
+    "public_feedback": Text(sv="Har det blivit bättre? Svara", en="Has it got better? Answer"),
+    "public_verdict": Text(sv="Hur är platsen nu?", en="How is the place now?"),
+    "public_comment": Text(
+        sv="Kommentar (frivillig; skriv inga namn)", en="Comment (optional; write no names)"
+    ),
+    "public_send": Text(sv="Skicka", en="Send"),
+    "public_thanks": Text(
+        sv="Tack! Analysgruppen ser ditt svar vid nästa uppföljning.",
+        en="Thank you! The analysis group sees your answer at the next follow-up.",
+    ),
     "plan_public": Text(
         sv="Visa för boende när den är beslutad (rubrik och status)",
         en="Show to residents once decided (title and status)",

@@ -7,6 +7,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
+from walks.public import FEEDBACK_MAX_CHARS, VERDICTS, resident_feedback
 
 
 def render() -> None:
@@ -32,3 +33,27 @@ def render() -> None:
             about = ", ".join(c.in_language(lang) for c in measure.categories)
             status = measure.status.label.in_language(lang)
             st.caption(f"{status} · {measure.changed_on.isoformat()} · {about}")
+            _feedback(slug, measure.number, lang)
+
+
+def _feedback(slug: str, number: int, lang: str) -> None:
+    """Draw the form a resident answers whether the place got better."""
+    sent = st.session_state.setdefault(state.PUBLIC_SENT_KEY, set())
+    if (slug, number) in sent:
+        st.success(t("public_thanks", lang))
+        return
+    with st.expander(t("public_feedback", lang)), st.form(f"feedback_{slug}_{number}"):
+        verdict = st.radio(t("public_verdict", lang), list(VERDICTS), horizontal=True,
+                           format_func=lambda v: VERDICTS[v].in_language(lang))  # fmt: skip
+        comment = st.text_area(t("public_comment", lang), max_chars=FEEDBACK_MAX_CHARS,
+                               height=68)  # fmt: skip
+        if not st.form_submit_button(t("public_send", lang)):
+            return
+    try:
+        with cache.writing() as workspace:
+            resident_feedback(workspace, slug, number, str(verdict), comment)
+    except LocalizedError as error:
+        st.error(error.message(lang))
+        return
+    sent.add((slug, number))
+    st.success(t("public_thanks", lang))

@@ -16,7 +16,7 @@ from typing import Final
 from gis.i18n import Text
 from layers.values import MeasureStatus
 from walks.areas import find_area
-from walks.measures import area_measures
+from walks.measures import MeasureError, add_note, area_measures
 from walks.planning import LOCAL_TIME
 from walks.recording import list_observations
 from walks.workspace import Workspace
@@ -60,3 +60,49 @@ def public_measures(workspace: Workspace, area: str) -> list[PublicMeasure]:
             )
         )
     return sorted(shown, key=lambda m: (m.changed_on, m.number), reverse=True)
+
+
+RESIDENT: Final = "resident"
+"""Who a resident's feedback is from: no name, no account."""
+VERDICTS: Final = {
+    "better": Text(sv="Bättre nu", en="Better now"),
+    "same": Text(sv="Ingen skillnad", en="No difference"),
+    "worse": Text(sv="Sämre", en="Worse"),
+}
+FEEDBACK_MAX_CHARS: Final = 500
+
+
+def resident_feedback(
+    workspace: Workspace, area: str, number: int, verdict: str, comment: str = ""
+) -> None:
+    """Keep a resident's feedback on a public measure as a follow-up note (``resident``).
+
+    The analysis group sees it in the measure's history. Only measures residents can see
+    take feedback; the comment is plain text, at most ``FEEDBACK_MAX_CHARS`` characters.
+
+    Raises
+    ------
+    MeasureError
+        Not a measure residents can see, an unknown verdict, or a comment too long.
+    """
+    shown = {m.number for m in public_measures(workspace, area)}
+    if number not in shown:
+        raise MeasureError(
+            Text(
+                sv=f"Åtgärd nr {number} visas inte för boende och kan inte få återkoppling.",
+                en=f"Measure no. {number} is not shown to residents and cannot take feedback.",
+            )
+        )
+    if verdict not in VERDICTS:
+        raise MeasureError(Text(sv=f"Okänt svar {verdict!r}.", en=f"Unknown answer {verdict!r}."))
+    text = " ".join(comment.split())
+    if len(text) > FEEDBACK_MAX_CHARS:
+        raise MeasureError(
+            Text(
+                sv=f"Kommentaren är {len(text)} tecken; högst {FEEDBACK_MAX_CHARS}.",
+                en=f"The comment is {len(text)} characters; at most {FEEDBACK_MAX_CHARS}.",
+            )
+        )
+    said = VERDICTS[verdict].sv
+    note = f"Boendes återkoppling: {said}" + (f". {text}" if text else "")
+    add_note(workspace, area, number, note, actor=RESIDENT)

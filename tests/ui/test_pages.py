@@ -615,6 +615,18 @@ def test_the_residents_page_shows_decided_public_measures_as_text() -> None:
     assert [element.value for element in app.text] == [HOSTILE]  # as text, not HTML
     assert app.caption[-1].value.startswith("Decided · ")
     assert app.caption[-1].value.endswith(" · Lighting")
+    # A resident answers; the analysis group sees it in the measure's history.
+    app.radio[0].set_value("same")
+    app.text_area[0].input("Fortfarande mörkt vid trappan")
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Thank you!")
+    from walks.measures import measure_history
+
+    last = measure_history(workspace, "hasselby-gard", 1)[-1]
+    assert (last.actor, last.note) == (
+        "resident", "Boendes återkoppling: Ingen skillnad. Fortfarande mörkt vid trappan",
+    )  # fmt: skip
 
 
 @pytest.mark.usefixtures("app_in_memory")

@@ -394,6 +394,33 @@ def test_residents_see_public_decided_measures_and_nothing_internal(
     assert not memory_workspace.catalog.category("lighting").internal
 
 
+def test_residents_answer_whether_a_public_measure_helped_and_the_group_sees_it(
+    memory_workspace: Workspace,
+) -> None:
+    from walks.public import resident_feedback
+
+    shown = add_measure(memory_workspace, AREA, observations=[1], title="Nya lampor",
+                        responsible="sl", public=True, actor="kim").number  # fmt: skip
+    hidden = add_measure(memory_workspace, AREA, observations=[2], title="Internt",
+                         responsible="sl", actor="kim").number  # fmt: skip
+    for number in (shown, hidden):
+        change_status(memory_workspace, AREA, number, MeasureStatus.DONE, actor="eva")
+    resident_feedback(memory_workspace, AREA, shown, "better", "  Ljust och   bra nu ")
+    history = measure_history(memory_workspace, AREA, shown)
+    assert (history[-1].actor, history[-1].note) == (
+        "resident", "Boendes återkoppling: Bättre nu. Ljust och bra nu",
+    )  # fmt: skip
+    before = memory_workspace.store.revision()
+    for number, verdict, comment, message in (
+        (hidden, "better", "", "is not shown to residents"),
+        (shown, "great", "", "Unknown answer 'great'"),
+        (shown, "worse", "x" * 501, "The comment is 501 characters; at most 500"),
+    ):
+        with pytest.raises(MeasureError, match=message):
+            resident_feedback(memory_workspace, AREA, number, verdict, comment)
+    assert memory_workspace.store.revision() == before
+
+
 def test_observations_go_out_as_open311_requests_without_internal_ones(
     memory_workspace: Workspace,
 ) -> None:
