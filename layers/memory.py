@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.catalog import Catalog
 from layers.errors import UnknownAreaError, UnknownLayerError
 from layers.frames import layer_frame
-from layers.records import Area, PhotoInfo, Problem, Query, Record
+from layers.records import Area, PhotoInfo, Problem, Query, Record, Update
 from layers.rules import (
     area_boundary,
     area_exists_error,
@@ -232,8 +232,12 @@ class MemoryStore:
         *,
         actor: str,
         children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+        updates: Sequence[Update] = (),
     ) -> Record:
-        """Add one feature and rows that belong to it, all or nothing; see ``Store.append``."""
+        """Add one feature, rows that belong to it and ``updates``, all or nothing.
+
+        See ``Store.append``.
+        """
         with self._lock:
             data = self._area(slug)
             table = self._table(layer)
@@ -246,12 +250,14 @@ class MemoryStore:
                 for r in given
             ]
             self._refuse_taken_uuids(data, [(table, row), *child_rows])
+            changed = self._checked_updates(data, updates)
             if table.sequence is not None:
                 data.sequences[table.sequence] = data.sequences.get(table.sequence, 0) + 1
                 row["number"] = data.sequences[table.sequence]
             stored = self._insert(data, table, row, geometry, actor=actor)
             for child, child_row in child_rows:
                 self._insert(data, child, child_row, None, actor=actor)
+            self._apply_updates(data, changed, actor=actor)
         return decode_record(table, {"fid": stored.fid, **row}, geometry)
 
     def append_many(
@@ -321,19 +327,50 @@ class MemoryStore:
         self, slug: str, layer: str, uuid: str, changes: Mapping[str, object], *, actor: str
     ) -> Record:
         """Change some values of one feature, logged; see ``Store.update``."""
+        return self.update_many(slug, [(layer, uuid, changes)], actor=actor)[0]
+
+    def update_many(self, slug: str, updates: Sequence[Update], *, actor: str) -> list[Record]:
+        """Make several updates, all or none; see ``Store.update_many``."""
         with self._lock:
             data = self._area(slug)
+            return self._apply_updates(data, self._checked_updates(data, updates), actor=actor)
+
+    def _checked_updates(
+        self, data: _AreaData, updates: Sequence[Update]
+    ) -> list[tuple[TableSpec, _Row, dict[str, SqlValue], dict[str, SqlValue]]]:
+        """Validate every update before any is made: (table, row, new values, old values).
+
+        Several updates of one feature see each other's values, as in one transaction.
+        """
+        checked = []
+        pending: dict[tuple[str, int], dict[str, SqlValue]] = {}
+        for layer, uuid, changes in updates:
             table = self._table(layer)
             stored = data.tables[table.name]
             fid = stored.by_uuid.get(uuid)
             if fid is None:
                 raise no_such_feature_error(table.name, uuid)
             row = stored.rows[fid]
-            new, old = updated_row(table, row.values, changes)
+            current = pending.get((table.name, fid), row.values)
+            new, old = updated_row(table, current, changes)
+            pending[(table.name, fid)] = {**current, **new}
+            checked.append((table, row, new, old))
+        return checked
+
+    def _apply_updates(
+        self,
+        data: _AreaData,
+        checked: Sequence[tuple[TableSpec, _Row, dict[str, SqlValue], dict[str, SqlValue]]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        records = []
+        for table, row, new, old in checked:
             if new:
                 row.values = {**row.values, **new}
-                self._log(data, updated_entry(actor, table, uuid, old, new))
-            return decode_record(table, {"fid": row.fid, **row.values}, row.geometry)
+                self._log(data, updated_entry(actor, table, row.values["uuid"], old, new))
+            records.append(decode_record(table, {"fid": row.fid, **row.values}, row.geometry))
+        return records
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID and the rows that belong to them (logged)."""

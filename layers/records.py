@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,8 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 Record = dict[str, Any]
+Update = tuple[str, str, Mapping[str, object]]
+"""A change to one feature: (layer, uuid, the values that change)."""
 """One stored feature as typed Python values (``datetime``, ``bool``, enums, …) and, for
 layers with geometry, ``"geometry"`` in EPSG:3006."""
 

@@ -19,13 +19,13 @@ from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
-from layers.records import Area, PhotoInfo, Problem, Query, Record
+from layers.records import Area, PhotoInfo, Problem, Query, Record, Update
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Area", "PhotoInfo", "Problem", "Query", "Record", "Store", "open_store"]
+__all__ = ["Area", "PhotoInfo", "Problem", "Query", "Record", "Store", "Update", "open_store"]
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
@@ -70,14 +70,16 @@ class Store(Protocol):
         *,
         actor: str,
         children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+        updates: Sequence[Update] = (),
     ) -> Record:
         """Add one feature in one transaction and return it as stored, typed.
 
         The store assigns ``number`` from the area's sequence for the layer (never
         reused), validates every value against the layer's table (``layers.rules``),
         and writes a change log entry in the same transaction. ``children`` are rows of
-        tables that belong to the feature (``{"photos": [...]}``), stored in the same
-        transaction.
+        tables that belong to the feature (``{"photos": [...]}``), and ``updates``
+        changes to other features of the area (as ``update_many``), written in the same
+        transaction: all of it, or none.
         """
 
     def append_many(
@@ -117,6 +119,12 @@ class Store(Protocol):
         ``number`` and the creation stamp cannot change, ``updated_at`` is set. The change
         log gets an ``update`` entry with the changed fields, old and new. Changing nothing
         writes nothing. Raises ``StoreError`` when there is no such feature.
+        """
+
+    def update_many(self, slug: str, updates: Sequence[Update], *, actor: str) -> list[Record]:
+        r"""Make several ``update``\ s, of any layers of the area, in one transaction: all or none.
+
+        Each is validated and logged as ``update`` does; return the features as stored.
         """
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:

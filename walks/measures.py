@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from gis.i18n import LocalizedError, Text
+from gis.i18n import Text
 from gis.photos import Photo
 from layers.schema import CHANGE_LOG_LAYER, MEASURES_LAYER, NOTES_LAYER, PHOTOS_LAYER
+from layers.store import Update
 from layers.values import CostClass, MeasureStatus, ObservationStatus
 from walks.areas import find_area
 from walks.errors import WalkError
@@ -185,29 +186,19 @@ def _priority(word: str) -> int:
     return PRIORITIES[word]
 
 
-def _follow(
-    workspace: Workspace, slug: str, observations: Sequence[Observation], status: MeasureStatus,
-    actor: str, *, taken: dict[int, int],
-) -> None:  # fmt: skip
-    """Give the observations the status their measure's status means, all or none.
+def _following(
+    observations: Sequence[Observation], status: MeasureStatus, *, taken: dict[int, int]
+) -> list[Update]:
+    """Return the updates that give the observations the status their measure's means.
 
-    An observation another open measure covers (``taken``) keeps its status. If one update
-    is refused (a row edited elsewhere into something invalid), those already made are
-    undone and the error is raised.
+    An observation another open measure covers (``taken``) keeps its status.
     """
     wanted = FOLLOWS[status]
-    done: list[Observation] = []
-    try:
-        for observation in observations:
-            if observation.status != wanted and observation.number not in taken:
-                workspace.store.update(slug, observation.category, observation.uuid,
-                                       {"status": wanted}, actor=actor)  # fmt: skip
-                done.append(observation)
-    except LocalizedError:
-        for observation in done:
-            workspace.store.update(slug, observation.category, observation.uuid,
-                                   {"status": observation.status}, actor=actor)  # fmt: skip
-        raise
+    return [
+        (o.category, o.uuid, {"status": wanted})
+        for o in observations
+        if o.status != wanted and o.number not in taken
+    ]
 
 
 def _refuse_taken(numbers: Sequence[int], taken: dict[int, int]) -> None:
@@ -295,12 +286,10 @@ def add_measure(
         "observation_uuids": json.dumps([o.uuid for o in chosen]),
         "created_at": moment, "updated_at": moment, "created_by": actor, "is_demo": False,
     }  # fmt: skip
-    stored = workspace.store.append(slug, MEASURES_LAYER, values, None, actor=actor)
-    try:
-        _follow(workspace, slug, chosen, MeasureStatus.PROPOSED, actor, taken=taken)
-    except LocalizedError:
-        workspace.store.delete(slug, MEASURES_LAYER, [str(stored["uuid"])], actor=actor)
-        raise
+    # The measure and its observations' new status: one transaction, all or nothing.
+    follow = _following(chosen, MeasureStatus.PROPOSED, taken=taken)
+    stored = workspace.store.append(slug, MEASURES_LAYER, values, None, actor=actor,
+                                    updates=follow)  # fmt: skip
     return _measure(slug, stored, {o.uuid: o.number for o in chosen})
 
 
@@ -369,13 +358,9 @@ def change_status(
     if reason.strip():
         changes["reason"] = reason.strip()
     covered = [known[n] for n in measure.observations if n in known]
-    stored = workspace.store.update(slug, MEASURES_LAYER, measure.uuid, changes, actor=actor)
-    try:
-        _follow(workspace, slug, covered, to, actor, taken=taken)
-    except LocalizedError:
-        undo = {"status": measure.status, "reason": measure.reason}
-        workspace.store.update(slug, MEASURES_LAYER, measure.uuid, undo, actor=actor)
-        raise
+    updates: list[Update] = [(MEASURES_LAYER, measure.uuid, changes)]
+    updates += _following(covered, to, taken=taken)
+    stored = workspace.store.update_many(slug, updates, actor=actor)[0]  # all or nothing
     moved = _measure(slug, stored, {o.uuid: o.number for o in covered})
     if note.strip():
         _note(workspace, slug, moved, note, actor=actor, photos=photos)

@@ -33,7 +33,7 @@ from layers.gpkg.frames import read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
 from layers.gpkg.writes import delete_rows, insert_row, update_row
-from layers.records import Area, PhotoInfo, Problem, Query, Record
+from layers.records import Area, PhotoInfo, Problem, Query, Record, Update
 from layers.rules import check_slug, child_table
 from layers.schema import (
     AREA_LAYER,
@@ -175,17 +175,24 @@ class GeoPackageStore:
         *,
         actor: str,
         children: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+        updates: Sequence[Update] = (),
     ) -> Record:
-        """Add one feature, and rows that belong to it, in one transaction; see ``Store.append``."""
+        """Add one feature, rows that belong to it and ``updates``, in one transaction.
+
+        See ``Store.append``.
+        """
         path = self.folder.existing_path(slug)
         table = self._table(layer)
         owned = {child_table(name): rows for name, rows in (children or {}).items()}
+        changed = [(self._table(name), uuid, changes) for name, uuid, changes in updates]
         with transaction(path) as connection:
             stored = insert_row(connection, table, values, geometry, actor=actor)
             owner = {"feature_uuid": stored["uuid"], "layer": table.name}
             for child, rows in owned.items():
                 for row in rows:
                     insert_row(connection, child, {**row, **owner}, None, actor=actor)
+            for other, uuid, changes in changed:
+                update_row(connection, other, uuid, changes, actor=actor)
             return stored
 
     def append_many(
@@ -233,6 +240,18 @@ class GeoPackageStore:
         table = self._table(layer)
         with transaction(path) as connection:
             return update_row(connection, table, uuid, changes, actor=actor)
+
+    def update_many(self, slug: str, updates: Sequence[Update], *, actor: str) -> list[Record]:
+        """Make several updates in one transaction, all or none; see ``Store.update_many``."""
+        path = self.folder.existing_path(slug)
+        changed = [(self._table(name), uuid, changes) for name, uuid, changes in updates]
+        if not changed:
+            return []
+        with transaction(path) as connection:
+            return [
+                update_row(connection, table, uuid, changes, actor=actor)
+                for table, uuid, changes in changed
+            ]
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction, logging each with its old values."""

@@ -738,6 +738,55 @@ def test_a_refused_replacement_leaves_everything_as_it_was(any_store: Store) -> 
 
 
 # ------------------------------------------------------------------------- update
+def test_update_many_changes_features_of_several_layers_all_or_none(any_store: Store) -> None:
+    lamp = add_lighting(any_store)
+    plan = str(any_store.append("test", "measures", measure(), None, actor="tests")["uuid"])
+    before = any_store.revision()
+    entries = len(log_entries(any_store))
+    with pytest.raises(FeatureValidationError, match="problem"):
+        any_store.update_many("test", [
+            ("measures", plan, {"status": "decided"}),
+            ("lighting", lamp, {"problem": "nonsense"}),
+        ], actor="kim")  # fmt: skip
+    with pytest.raises(StoreError):
+        any_store.update_many("test", [
+            ("lighting", lamp, {"status": "planned"}),
+            ("measures", str(uuid.uuid4()), {"status": "decided"}),
+        ], actor="kim")  # fmt: skip
+    assert any_store.revision() == before
+    assert len(log_entries(any_store)) == entries
+    assert any_store.read_records("test", "measures")[0]["status"] is MeasureStatus.PROPOSED
+    stored = any_store.update_many("test", [
+        ("measures", plan, {"status": "decided"}),
+        ("lighting", lamp, {"status": "planned"}),
+        ("lighting", lamp, {"description": "båda ändringarna står kvar"}),
+    ], actor="kim")  # fmt: skip
+    assert [r["uuid"] for r in stored] == [plan, lamp, lamp]
+    (read,) = any_store.read_records("test", "lighting")
+    assert (read["status"], read["description"]) == (
+        ObservationStatus.PLANNED, "båda ändringarna står kvar",
+    )  # fmt: skip
+    assert [e["action"] for e in log_entries(any_store)[entries:]] == ["update"] * 3
+    assert any_store.update_many("test", [], actor="kim") == []
+
+
+def test_append_with_updates_writes_both_or_neither(any_store: Store) -> None:
+    lamp = add_lighting(any_store)
+    nobody = str(uuid.uuid4())
+    with pytest.raises(StoreError):
+        any_store.append("test", "measures", measure(), None, actor="kim",
+                         updates=[("lighting", nobody, {"status": "planned"})])  # fmt: skip
+    with pytest.raises(FeatureValidationError):
+        any_store.append("test", "measures", measure(), None, actor="kim",
+                         updates=[("lighting", lamp, {"status": "nonsense"})])  # fmt: skip
+    assert any_store.read_records("test", "measures") == []
+    made = any_store.append("test", "measures", measure(), None, actor="kim",
+                            updates=[("lighting", lamp, {"status": "planned"})])  # fmt: skip
+    assert made["number"] == 1  # the refused writes took no number
+    (read,) = any_store.read_records("test", "lighting")
+    assert read["status"] is ObservationStatus.PLANNED
+
+
 def test_update_changes_the_values_given_and_logs_old_and_new(any_store: Store) -> None:
     uuid_ = add_lighting(any_store, description="släckt")
     revision = any_store.revision()

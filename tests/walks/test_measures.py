@@ -363,6 +363,9 @@ def test_a_measure_whose_observation_cannot_be_updated_is_not_left_half_made(
                     responsible="trafikkontoret", actor="kim")  # fmt: skip
     assert list_measures(workspace, [AREA]) == []
     assert statuses(workspace, [1]) == [ObservationStatus.NEW]
+    # One transaction: nothing was written and taken back, the change log has no trace.
+    log = workspace.store.read_records(AREA, "change_log")
+    assert [e for e in log if e["layer"] == "measures"] == []
 
 
 def test_residents_see_public_decided_measures_and_nothing_internal(
