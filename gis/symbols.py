@@ -60,6 +60,24 @@ _OUTLINES: Final[dict[str, list[tuple[float, float]]]] = {
 }  # fmt: skip
 
 
+def shape_outline(shape: str) -> list[tuple[float, float]] | None:
+    """Return the corners of ``shape`` in a box from -1 to 1 (y down); None for the round ones.
+
+    Raises
+    ------
+    ValueError
+        ``shape`` is not one of ``SHAPES``.
+    """
+    if shape in ("circle", "semi_circle"):
+        return None
+    if shape == "star":
+        return _star()
+    if shape in _OUTLINES:
+        return _OUTLINES[shape]
+    msg = f"unknown marker shape {shape!r}; use one of {', '.join(SHAPES)}"
+    raise ValueError(msg)
+
+
 def shape_path(shape: str) -> str:
     """Return the SVG path of ``shape`` in a box from -1 to 1 (y down).
 
@@ -72,13 +90,7 @@ def shape_path(shape: str) -> str:
         return "M-1,0A1,1 0 1,0 1,0A1,1 0 1,0 -1,0Z"
     if shape == "semi_circle":
         return "M-1,0.4A1,1 0 0,1 1,0.4Z"
-    if shape == "star":
-        corners = _star()
-    elif shape in _OUTLINES:
-        corners = _OUTLINES[shape]
-    else:
-        msg = f"unknown marker shape {shape!r}; use one of {', '.join(SHAPES)}"
-        raise ValueError(msg)
+    corners = shape_outline(shape) or []
     return "M" + "L".join(f"{x:.3f},{y:.3f}" for x, y in corners) + "Z"
 
 

@@ -6,6 +6,7 @@ from typing import Final
 
 from gis.i18n import Text
 from gis.webmap import OSM_ATTRIBUTION
+from walks.model import PARTICIPANT_TITLES
 
 TEXTS: Final[dict[str, Text]] = {
     "app_title": Text(sv="safewalk – trygghetsvandringar", en="safewalk – safety walks"),
@@ -399,15 +400,7 @@ TEXTS: Final[dict[str, Text]] = {
     "headcounts": Text(
         sv="Antal deltagare per grupp (inga namn)", en="Head-counts by group (no names)"
     ),
-    "group_residents": Text(sv="Boende", en="Residents"),
-    "group_young_people": Text(sv="Unga", en="Young people"),
-    "group_housing_company": Text(sv="Bostadsbolag", en="Housing company"),
-    "group_property_owner": Text(sv="Fastighetsägare", en="Property owner"),
-    "group_police": Text(sv="Polis", en="Police"),
-    "group_district": Text(sv="Stadsdelsförvaltning", en="District administration"),
-    "group_transit": Text(sv="Kollektivtrafik (SL)", en="Public transport (SL)"),
-    "group_school": Text(sv="Skola", en="School"),
-    "group_other": Text(sv="Övriga", en="Others"),
+    **{f"group_{group}": title for group, title in PARTICIPANT_TITLES.items()},
     "notes": Text(sv="Anteckningar", en="Notes"),
     "save_walk": Text(sv="Spara vandringen", en="Save the walk"),
     "walk_saved": Text(

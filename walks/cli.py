@@ -24,6 +24,7 @@ from walks.cli_analyse import add_analyse_parser, run_analysis
 from walks.cli_context import add_context_parser, run_context
 from walks.cli_measures import add_measures_parser, run_export, run_measures
 from walks.cli_output import HEADINGS, local_time, print_json, table
+from walks.cli_print import add_print_parser, run_print
 from walks.cli_report import add_report_parser, run_report
 from walks.cli_route import add_route_parser, run_route
 from walks.cli_walks import add_walks_parser, run_walks
@@ -140,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     add_context_parser(commands, common)
     add_route_parser(commands, common)
     add_report_parser(commands, common)
+    add_print_parser(commands, common)
     add_analyse_parser(commands, common)
 
     add = commands.add_parser("add", parents=[common], help="register one observation")
@@ -458,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_walks(workspace, args, lang, user)
             case "measure":
                 return run_measures(workspace, args, lang, user)
+            case "print" | "protocol":
+                return run_print(workspace, args, lang)
             case "report":
                 return run_report(workspace, args, lang)
             case "route":

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
 
+from gis.i18n import Text
 from gis.photos import Photo
 from layers.catalog import Catalog, FieldSpec, LayerSpec
 from layers.records import Area, PhotoInfo
@@ -113,6 +114,18 @@ PARTICIPANT_GROUPS: tuple[str, ...] = (
     "district", "transit", "school", "other",
 )  # fmt: skip
 """Groups whose head-counts a walk records; no personal names are stored."""
+PARTICIPANT_TITLES: dict[str, Text] = {
+    "residents": Text(sv="Boende", en="Residents"),
+    "young_people": Text(sv="Unga", en="Young people"),
+    "housing_company": Text(sv="Bostadsbolag", en="Housing company"),
+    "property_owner": Text(sv="Fastighetsägare", en="Property owner"),
+    "police": Text(sv="Polis", en="Police"),
+    "district": Text(sv="Stadsdelsförvaltning", en="District administration"),
+    "transit": Text(sv="Kollektivtrafik (SL)", en="Public transport (SL)"),
+    "school": Text(sv="Skola", en="School"),
+    "other": Text(sv="Övriga", en="Others"),
+}
+"""Each participant group's name, in both languages."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,12 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 from xml.sax.saxutils import escape
 
 from gis.i18n import Text
+from gis.printmap import fonts
 from walks.reports import (
     FORMATS,
     Block,
@@ -87,19 +87,6 @@ def docx_bytes(blocks: Sequence[Block], *, title: str, language: str) -> bytes:
 
 
 # ------------------------------------------------------------------ PDF
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    """Register DejaVu Sans (shipped with matplotlib: å, ä, ö and more) with ReportLab."""
-    import matplotlib
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont("SafewalkSans", str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("SafewalkSans-Bold", str(folder / "DejaVuSans-Bold.ttf")))
-    return "SafewalkSans", "SafewalkSans-Bold"
-
-
 def _column_widths(table: Table, width: float, language: str, font: str) -> list[float]:
     """Share ``width`` among the columns: each its longest word, the rest by text length."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -132,7 +119,7 @@ def pdf_bytes(blocks: Sequence[Block], *, title: str, language: str) -> bytes:
     from reportlab.platypus import SimpleDocTemplate, Spacer
     from reportlab.platypus import Table as PdfTable
 
-    regular, bold = _fonts()
+    regular, bold = fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5, spaceAfter=4)
     cell = ParagraphStyle("cell", fontName=regular, fontSize=8, leading=9.5)
     head = ParagraphStyle("head", fontName=bold, fontSize=8, leading=9.5)
@@ -315,21 +302,16 @@ def report_kind(path: Path) -> str:
     return kind
 
 
-def write_report(
-    workspace: Workspace, follow_up: AreaFollowUp, path: Path, *, language: str, now: datetime
-) -> int:
-    """Write the report to ``path`` (format from its suffix), whole or not at all; return bytes.
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a throw-away file beside it, then renamed.
 
     Raises
     ------
     ReportError
-        An unknown format, or a file that cannot be written (the old one is left as it was).
+        The file cannot be written; an old one is left as it was.
     """
-    kind = report_kind(path)
-    data = report_bytes(workspace, follow_up, kind, language=language, now=now)
     name = None
     try:
-        # A throw-away file beside the target, then renamed: no half-written report.
         handle, name = tempfile.mkstemp(prefix=".safewalk-", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -343,4 +325,19 @@ def write_report(
                 en=f"{path} cannot be written ({error.strerror}).",
             )
         ) from None
+
+
+def write_report(
+    workspace: Workspace, follow_up: AreaFollowUp, path: Path, *, language: str, now: datetime
+) -> int:
+    """Write the report to ``path`` (format from its suffix), whole or not at all; return bytes.
+
+    Raises
+    ------
+    ReportError
+        An unknown format, or a file that cannot be written (the old one is left as it was).
+    """
+    kind = report_kind(path)
+    data = report_bytes(workspace, follow_up, kind, language=language, now=now)
+    write_bytes(path, data)
     return len(data)

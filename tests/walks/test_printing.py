@@ -1,0 +1,170 @@
+"""Printed maps, the atlas and the walk protocol: real PDFs, opened and rendered."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+
+from gis.printmap import Frame, choose_scale, place_labels, scale_bar_metres, scale_text
+from tests.walks.test_cli import run
+from walks.model import ObservationDraft, Position
+from walks.printing import PrintOptions, print_area
+from walks.recording import list_observations, record_observation
+from walks.workspace import Workspace
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
+MM_PER_POINT = 25.4 / 72
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def page_mm(pdf: bytes, k: int = 0) -> tuple[int, int]:
+    box = PdfReader(io.BytesIO(pdf)).pages[k].mediabox
+    return round(float(box.width) * MM_PER_POINT), round(float(box.height) * MM_PER_POINT)
+
+
+def ink(pdf: bytes, k: int = 0) -> float:
+    """Return the share of a rendered page's pixels that are not white."""
+    page = pypdfium2.PdfDocument(pdf)[k]
+    pixels = np.asarray(page.render(scale=0.5).to_pil().convert("L"))
+    return float((pixels < 245).mean())
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "frame", "scale"),
+    [(900, 600, (200, 130), 5_000), (1_900, 1_500, (200, 130), 20_000), (90, 60, (200, 130), 500)],
+)
+def test_the_scale_is_the_smallest_round_one_that_fits(
+    width: float, height: float, frame: tuple[float, float], scale: int
+) -> None:
+    points = (frame[0] / MM_PER_POINT, frame[1] / MM_PER_POINT)
+    assert choose_scale(width, height, *points) == scale
+    assert scale_text(10_000) == "1:10 000"
+    assert scale_bar_metres(5_000, 45) == 200  # 40 mm on paper, not over 45
+    assert scale_bar_metres(10_000, 45) == 200
+
+
+def test_crowded_numbers_move_apart_with_leaders_and_cover_nothing() -> None:
+    from gis.printmap import LABEL_SIZE, fonts
+
+    _, bold = fonts()
+    rng = np.random.default_rng(3)
+    points = [tuple(p) for p in rng.uniform(200, 320, size=(200, 2))]  # 200 in a 4 cm box
+    frame = Frame(0, 0, 842, 595)
+    texts = [str(k) for k in range(1, 201)]
+    placed = place_labels(points, texts, frame, radius=3.2, font=bold)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    boxes = [(p.x, p.y, p.x + stringWidth(t, bold, LABEL_SIZE), p.y + LABEL_SIZE * 0.8)
+             for p, t in zip(placed, texts, strict=True)]  # fmt: skip
+    overlaps = sum(
+        1 for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    )  # fmt: skip
+    assert overlaps == 0
+    assert any(p.leader for p in placed)
+    assert all(frame.contains(b) for b in boxes)
+
+
+def test_a_map_page_has_everything_the_analysis_group_reads(
+    memory_workspace: Workspace,
+) -> None:
+    printed = print_area(memory_workspace, "hasselby-gard", PrintOptions(), now=NOW)
+    assert page_mm(printed.pdf) == (297, 210)  # A4 landscape
+    text = text_of(printed.pdf)
+    numbers = [o.number for o in list_observations(memory_workspace, "hasselby-gard")
+               if o.status.value not in ("resolved", "dismissed")]  # fmt: skip
+    assert printed.markers == len(numbers)
+    for wanted in ("Trygghetsvandring: Hässelby gård", "Hässelby gård · 2026-11-27",
+                   "Teckenförklaring", "Belysning", "Brottsutsatt plats", "Områdesgräns",
+                   "© OpenStreetMap contributors", "© Stockholms stad", "Sida 1", "N",
+                   f"Skala {scale_text(printed.scales[0])} (A4)"):  # fmt: skip
+        assert wanted in text, wanted
+    assert re.search(r"Skala 1:\d{1,3}( \d{3})* \(A4\)", text)
+    for number in numbers:  # every marker's number is in the text layer
+        assert re.search(rf"(?<!\d){number}(?!\d)", text)
+    assert "Klotter" in text  # the table
+    assert "Nedskräpning" in text
+    assert ink(printed.pdf) > 0.05  # not blank
+
+
+def test_paper_orientation_layers_title_and_english(memory_workspace: Workspace) -> None:
+    options = PrintOptions(paper="A3", orientation="portrait", layers=("lighting",),
+                           title="Möte med analysgruppen", language="en")  # fmt: skip
+    printed = print_area(memory_workspace, "hasselby-gard", options, now=NOW)
+    assert page_mm(printed.pdf) == (297, 420)
+    text = text_of(printed.pdf)
+    assert "Möte med analysgruppen" in text
+    assert "Legend" in text
+    assert "Lighting (2)" in text
+    assert "Graffiti" not in text  # not asked for: neither on the map nor in the legend
+    assert "(A3)" in text
+    assert "© City of Stockholm" in text
+
+
+def test_a_long_table_continues_on_the_following_pages(memory_workspace: Workspace) -> None:
+    for k in range(60):
+        record_observation(memory_workspace, ObservationDraft(
+            "litter", Position(17.842 + k * 0.00008, 59.3665 + (k % 7) * 0.0001),
+            created_by="tests", severity=1, description=f"Skräp {k}: <b>å ä ö</b>",
+            fields={"litter_type": "general"},
+        ), area="hasselby-gard")  # fmt: skip
+    printed = print_area(memory_workspace, "hasselby-gard", PrintOptions(), now=NOW)
+    assert printed.pages >= 2
+    text = text_of(printed.pdf)
+    assert "Iakttagelser (forts.)" in text
+    assert "Skräp 59: <b>å ä ö</b>" in text  # as text, not markup
+    assert f"Sida {printed.pages}" in text
+    assert printed.markers == 68
+
+
+def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws, tmp_path) -> None:
+    atlas = tmp_path / "atlas.pdf"
+    code, out, err = run(capsys, "print", "--all", "-o", str(atlas), "--json", *ws)
+    assert code == 0, err
+    written = json.loads(out)
+    reader = PdfReader(atlas)
+    assert len(reader.pages) == written["pages"] >= 11  # the overview and 10 areas
+    overview = reader.pages[0].extract_text()
+    assert "Atlas: Hässelby-Vällingby" in overview
+    assert "2. Hässelby gård" in overview
+    assert "sida 3" in overview
+    assert "Hässelby gård" in reader.pages[2].extract_text()
+    assert "Sida 3" in reader.pages[2].extract_text()
+    protocol = tmp_path / "protokoll.pdf"
+    walks = json.loads(run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws)[1])
+    number = str(walks[0]["number"])
+    code, out, err = run(capsys, "protocol", "--area", "hasselby-gard", "--walk", number, "-o",
+                         str(protocol), *ws)  # fmt: skip
+    assert code == 0, err
+    text = text_of(protocol.read_bytes())
+    for wanted in ("Protokoll: DEMO: Kvällsvandring Hässelby gård centrum", "2026-11-03 17:00",
+                   "Mörker", "Polisen Västerort", "Boende: 9", "Lampan vid gångvägen"):  # fmt: skip
+        assert wanted in text, wanted
+    assert page_mm(protocol.read_bytes()) == (210, 297)
+    for args, message in (
+        (["print", "--area", "hasselby-gard", "-o", str(tmp_path / "x.png")], "slutar på .pdf"),
+        (["print", "--area", "hasselby-gard", "--layers", "nope", "-o", str(tmp_path / "x.pdf")],
+         "okänt lager nope"),
+        (["protocol", "--area", "hasselby-gard", "--walk", "9", "-o", str(tmp_path / "x.pdf")],
+         f"har ingen vandring 9; vandringar: {number}"),
+    ):  # fmt: skip
+        code, _, err = run(capsys, *args, *ws)
+        assert code == 1
+        assert message in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.fixture
+def ws(workspace_path: Path) -> list[str]:
+    return ["--workspace", str(workspace_path), "--lang", "sv", "--user", "tester"]
