@@ -12,13 +12,13 @@ from ui import (
     help_page,
     map_page,
     plan_page,
+    print_page,
     public_page,
     register_page,
     state,
     walks_page,
 )
 from ui.i18n import t
-from ui.upcoming_page import page
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -41,9 +41,7 @@ navigation = st.navigation(
         st.Page(walks_page.render, title=t("page_walks", language), url_path="walks"),
         st.Page(plan_page.render, title=t("page_plan", language), url_path="plan"),
         st.Page(public_page.render, title=t("page_public", language), url_path="status"),
-        st.Page(
-            page("page_print", "future_print"), title=t("page_print", language), url_path="print"
-        ),
+        st.Page(print_page.render, title=t("page_print", language), url_path="print"),
         st.Page(data_page.render, title=t("page_data", language), url_path="data"),
         st.Page(help_page.render, title=t("page_help", language), url_path="help"),
     ]

@@ -38,6 +38,7 @@ from walks.model import Area, AreaSummary, Observation, PhotoInfo, Walk
 from walks.organisations import MeasureTemplate, Organisation, measure_templates
 from walks.organisations import organisations as list_organisations
 from walks.planning import list_walks
+from walks.printing import PrintOptions, first_page_png, print_area, print_atlas
 from walks.public import PublicMeasure
 from walks.public import public_measures as list_public_measures
 from walks.recording import (
@@ -248,6 +249,23 @@ def report(slug: str, tertial: str, kind: str, language: str) -> bytes:
     ``tertial`` as ``2026:3``; ``slug`` "" for every area.
     """
     return _report(*_current(), slug, tertial, kind, language)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _printed(
+    _workspace: Workspace, version: str, slug: str, options: PrintOptions
+) -> tuple[bytes, bytes, int]:
+    now = datetime.now(UTC)
+    if slug:
+        printed = print_area(_workspace, slug, options, now=now)
+    else:
+        printed = print_atlas(_workspace, options, now=now)
+    return printed.pdf, first_page_png(printed.pdf), printed.pages
+
+
+def printed(slug: str, options: PrintOptions) -> tuple[bytes, bytes, int]:
+    """Return area ``slug``'s map ("" for the atlas) as PDF, its first page as PNG, its pages."""
+    return _printed(*_current(), slug, options)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

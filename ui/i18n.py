@@ -288,17 +288,32 @@ TEXTS: Final[dict[str, Text]] = {
     "page_walks": Text(sv="Vandringar", en="Walks"),
     "page_plan": Text(sv="Handlingsplan", en="Action plan"),
     "page_print": Text(sv="Utskrift", en="Print"),
+    "print_intro": Text(
+        sv="Kartor som PDF för analysgruppens möten: numrerade iakttagelser, teckenförklaring, "
+        "skala, skalstock och norrpil, och en tabell över numren. Fungerar utan nätverk.",
+        en="Maps as PDF for the analysis group's meetings: numbered observations, legend, "
+        "scale, scale bar and north arrow, and a table of the numbers. Works without a "
+        "network.",
+    ),
+    "print_what": Text(sv="Område", en="Area"),
+    "print_atlas": Text(sv="Alla områden (atlas)", en="Every area (atlas)"),
+    "print_paper": Text(sv="Papper", en="Paper"),
+    "print_orientation": Text(sv="Riktning", en="Orientation"),
+    "print_landscape": Text(sv="Liggande", en="Landscape"),
+    "print_portrait": Text(sv="Stående", en="Portrait"),
+    "print_layers": Text(sv="Kategorier", en="Categories"),
+    "print_all_layers": Text(sv="Alla kategorier", en="Every category"),
+    "print_title": Text(sv="Rubrik (valfri)", en="Title (optional)"),
+    "print_status": Text(sv="Iakttagelser", en="Observations"),
+    "print_status_open": Text(sv="Öppna", en="Open"),
+    "print_status_all": Text(sv="Alla", en="All"),
+    "print_make": Text(sv="Ta fram PDF", en="Make the PDF"),
+    "print_making": Text(sv="Ritar kartan …", en="Drawing the map …"),
+    "print_download": Text(
+        sv="Ladda ned PDF ({pages} sidor)", en="Download the PDF ({pages} pages)"
+    ),
+    "print_preview": Text(sv="Förhandsvisning av första sidan", en="Preview of the first page"),
     "page_data": Text(sv="Data", en="Data"),
-    "not_built": Text(
-        sv="Den här sidan är inte byggd ännu. Så här kommer den att fungera:",
-        en="This page is not built yet. This is what it will do:",
-    ),
-    "future_print": Text(
-        sv="Utskrift av kartor i A4 och A3 med numrerade markeringar, teckenförklaring, "
-        "skalstock och norrpil – en sida per område.",
-        en="Printed A4 and A3 maps with numbered markers, legend, scale bar and north arrow "
-        "– one page per area.",
-    ),
     "future_data": Text(
         sv="Import och export av iakttagelser, områden och lager (GeoPackage, GeoJSON, Excel) "
         "kommer på den här sidan. Till dess: `safewalk area add` på kommandoraden, och "

@@ -558,6 +558,17 @@ def _overview(
     _footer(canvas, width, 1, options)
 
 
+def first_page_png(pdf: bytes, *, width_px: int = 1400) -> bytes:
+    """Return a PDF's first page rendered as PNG (PDFium), for a preview."""
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(pdf)[0]
+    image = page.render(scale=width_px / page.get_width()).to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 # ------------------------------------------------------------------ for a platypus story
 class MapFlowable(Flowable):
     """A map drawn by ``draw`` into a box of the given size, for documents built of flowables."""

@@ -295,21 +295,33 @@ def test_walk_kinds_are_titled_in_english() -> None:
     assert list(app.dataframe[0].value["Kind"]) == ["Walk with young people"]
 
 
-def _upcoming_script() -> None:
-    from ui.upcoming_page import page
+def _print_script() -> None:
+    from ui import print_page
 
-    page("page_print", "future_print")()
+    print_page.render()
 
 
-def test_pages_not_built_yet_say_so_in_both_languages() -> None:
-    app = page(_upcoming_script)
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_print_page_makes_a_pdf_with_a_preview_in_both_languages() -> None:
+    app = page(_print_script)
     assert not app.exception
     assert app.title[0].value == "Utskrift"
-    assert app.warning[0].value.startswith("Den här sidan är inte byggd ännu")
+    assert not app.get("download_button")  # nothing made before it is asked for
+    app.radio(key=state.PRINT_PAPER_KEY).set_value("A3")
+    app.button(key=state.PRINT_MAKE_KEY).click().run()
+    assert not app.exception
+    (download,) = app.get("download_button")
+    assert download.proto.label.startswith("Ladda ned PDF (")
+    assert app.get("image")  # the preview of the first page
     app.session_state[state.LANGUAGE_KEY] = "en"
     app.run()
-    assert app.warning[0].value.startswith("This page is not built yet")
-    assert "north arrow" in app.markdown[0].value
+    assert app.title[0].value == "Print"
+    assert not app.get("download_button")  # another language: made again when asked
+    app.selectbox(key=state.PRINT_AREA_KEY).select("").run()  # every area: the atlas
+    app.button(key=state.PRINT_MAKE_KEY).click().run()
+    assert not app.exception
+    (download,) = app.get("download_button")
+    assert download.proto.label.startswith("Download the PDF (1")  # 11 pages or more
 
 
 def test_registering_with_typed_coordinates_stores_it_in_the_geopackage(
