@@ -4,7 +4,7 @@ Usage, from the repository root::
 
     .venv/bin/python -m benchmarks.run                     # everything, full (~6 min)
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
-    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis, map
+    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis, map, print
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks import analysis, dark, first_run, webmap
+from benchmarks import analysis, dark, first_run, printing, webmap
 from benchmarks.machine import git_revision, machine_info
 from benchmarks.store import (
     LAYER,
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("store", "first-run", "dark", "analysis", "map"),
+        choices=("store", "first-run", "dark", "analysis", "map", "print"),
         help="run one of the benchmarks",
     )
     parser.add_argument(
@@ -272,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "store"):
         run(QUICK if args.quick else FULL, args.out_dir / DEFAULT_OUT.name, quick=args.quick)
     about = {"machine": machine_info(), "git": git_revision()}
-    modules = (("first-run", first_run), ("analysis", analysis), ("dark", dark), ("map", webmap))
+    modules = (
+        ("first-run", first_run), ("analysis", analysis), ("dark", dark), ("map", webmap),
+        ("print", printing),
+    )  # fmt: skip
     for name, module in modules:
         if args.only in (None, name):
             plan = module.QUICK if args.quick else module.FULL

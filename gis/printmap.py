@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import shapely
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -24,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.symbols import shape_outline
 
+rl_config.useA85 = 0  # compressed streams stay binary: smaller files, written faster
 MM: Final = 72.0 / 25.4
 """Points per millimetre."""
 PAPERS: Final = {"A4": A4, "A3": A3}
@@ -235,7 +237,7 @@ class Marker:
 class _Boxes:
     """Boxes already taken on the page, in a grid for quick overlap tests."""
 
-    cell: float = 20.0
+    cell: float = 10.0
     grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = field(
         default_factory=dict
     )
@@ -246,10 +248,14 @@ class _Boxes:
                 yield i, j
 
     def free(self, box: tuple[float, float, float, float]) -> bool:
-        return not any(
-            b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
-            for cell in self._cells(box) for b in self.grid.get(cell, ())
-        )  # fmt: skip
+        x0, y0, x1, y1 = box
+        grid, cell = self.grid, self.cell
+        for i in range(int(x0 // cell), int(x1 // cell) + 1):
+            for j in range(int(y0 // cell), int(y1 // cell) + 1):
+                for b in grid.get((i, j), ()):
+                    if b[0] < x1 and x0 < b[2] and b[1] < y1 and y0 < b[3]:
+                        return False
+        return True
 
     def add(self, box: tuple[float, float, float, float]) -> None:
         for cell in self._cells(box):
@@ -263,6 +269,27 @@ class PlacedLabel:
     x: float
     y: float
     leader: bool
+    covers: bool = False
+    """No free place was found: the number lies over something else."""
+
+
+def _candidates(radius: float) -> list[tuple[bool, float, float, float, float]]:
+    """Return where a number may go, nearest first: (on a leader?, dx, dy, x and y anchors).
+
+    The anchors say how much of the number's width and height lies left of and below the
+    candidate point, so that the number hangs away from its marker.
+    """
+    found = []
+    for ring, gap in enumerate(RINGS):
+        steps = 8 if ring == 0 else 16
+        for step in range(steps):
+            angle = math.radians(step * 360 / steps)
+            cos, sin = math.cos(angle), math.sin(angle)
+            anchor_x = 0.0 if cos > 0.3 else 1.0 if cos < -0.3 else 0.5
+            anchor_y = 0.0 if sin > 0.3 else 1.0 if sin < -0.3 else 0.5
+            found.append((ring > 0, (radius + gap) * cos, (radius + gap) * sin,
+                          anchor_x, anchor_y))  # fmt: skip
+    return found
 
 
 def place_labels(
@@ -281,47 +308,34 @@ def place_labels(
     order = sorted(range(len(points)), key=lambda k: (-points[k][1], points[k][0]))
     placed: list[PlacedLabel | None] = [None] * len(points)
     height = size * 0.8
+    left, bottom = frame.x, frame.y
+    right, top = frame.x + frame.width, frame.y + frame.height
+    candidates = _candidates(radius)
     for k in order:
         x, y = points[k]
         width = stringWidth(texts[k], font, size) + 1.0
         spot = None
-        for ring, gap in enumerate(RINGS):
-            gap += radius
-            steps = 8 if ring == 0 else 24
-            for step in range(steps):
-                angle = math.radians(step * 360 / steps)
-                cx, cy = x + gap * math.cos(angle), y + gap * math.sin(angle)
-                # The box hangs from the candidate point away from the marker.
-                bx = (
-                    cx
-                    if math.cos(angle) > 0.3
-                    else cx - width
-                    if math.cos(angle) < -0.3
-                    else cx - width / 2
-                )
-                by = (
-                    cy
-                    if math.sin(angle) > 0.3
-                    else cy - height
-                    if math.sin(angle) < -0.3
-                    else cy - height / 2
-                )
-                box = (bx - 0.5, by - 0.5, bx + width + 0.5, by + height + 0.5)
-                if frame.contains(box) and taken.free(box):
-                    spot = PlacedLabel(bx, by, ring > 0)
-                    break
-            if spot is not None:
+        for leader, dx, dy, anchor_x, anchor_y in candidates:
+            bx = x + dx - anchor_x * width
+            by = y + dy - anchor_y * height
+            box = (bx - 0.5, by - 0.5, bx + width + 0.5, by + height + 0.5)
+            if (box[0] >= left and box[1] >= bottom and box[2] <= right and box[3] <= top
+                    and taken.free(box)):  # fmt: skip
+                spot = PlacedLabel(bx, by, leader)
                 break
         if spot is None:  # nowhere free: beside it, over whatever is there
-            spot = PlacedLabel(x + radius + 0.8, y, False)
+            spot = PlacedLabel(x + radius + 0.8, y, False, covers=True)
         taken.add((spot.x - 0.5, spot.y - 0.5, spot.x + width + 0.5, spot.y + height + 0.5))
         placed[k] = spot
     return [p for p in placed if p is not None]
 
 
 def draw_markers(canvas: Canvas, view: MapView, markers: Sequence[Marker], *,
-                 radius: float = 3.2) -> int:  # fmt: skip
-    """Draw numbered markers in the frame; return how many numbers needed a leader line."""
+                 radius: float = 3.2) -> tuple[int, int]:  # fmt: skip
+    """Draw numbered markers in the frame.
+
+    Return how many numbers needed a leader line, and how many found no free place.
+    """
     _, bold = fonts()
     inside = [m for m in markers if view.frame.contains((*view.to_page(m.x, m.y),
                                                           *view.to_page(m.x, m.y)))]  # fmt: skip
@@ -342,7 +356,7 @@ def draw_markers(canvas: Canvas, view: MapView, markers: Sequence[Marker], *,
         canvas.setFillColor(colors.black)
         canvas.setFont(bold, LABEL_SIZE)
         canvas.drawString(label.x, label.y, marker.label)
-    return sum(1 for label in labels if label.leader)
+    return sum(label.leader for label in labels), sum(label.covers for label in labels)
 
 
 # ------------------------------------------------------------------ furniture

@@ -76,7 +76,8 @@ def _pdf_path(path: Path) -> Path:
 def _report(printed: Printed, path: Path, args: argparse.Namespace, text: Text, lang: str) -> None:
     if args.json:
         print_json({"output": str(path), "pages": printed.pages, "markers": printed.markers,
-                    "leaders": printed.leaders, "scales": list(printed.scales),
+                    "leaders": printed.leaders, "covering": printed.covering,
+                    "scales": list(printed.scales),
                     "bytes": len(printed.pdf)})  # fmt: skip
         return
     scales = ", ".join(f"1:{s:,}".replace(",", " ") for s in sorted(set(printed.scales)))

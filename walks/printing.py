@@ -22,6 +22,7 @@ import shapely
 from pyproj import Transformer
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
@@ -175,10 +176,12 @@ class _AreaContent:
     references: list[tuple[ReferenceKind, list[tuple[float, float]]]]
 
 
-def _observations(workspace: Workspace, slug: str, options: PrintOptions) -> list[Observation]:
+def _observations(
+    workspace: Workspace, everything: Sequence[Observation], options: PrintOptions
+) -> list[Observation]:
     wanted = set(options.layers or workspace.catalog.names)
     return [
-        o for o in list_observations(workspace, slug)
+        o for o in everything
         if o.category in wanted and (options.status == "all" or o.status not in CLOSED)
     ]  # fmt: skip
 
@@ -200,11 +203,13 @@ def _short(text: str, length: int = 70) -> str:
 def _area_content(workspace: Workspace, slug: str, options: PrintOptions) -> _AreaContent:
     lang = options.language
     area = find_area(workspace, slug)
-    shown = _observations(workspace, area.slug, options)
+    everything = list_observations(workspace, area.slug)
+    shown = _observations(workspace, everything, options)
     specs = {spec.name: spec for spec in workspace.catalog.categories}
     names = {o.id: o.name.in_language(lang) for o in organisations(workspace.settings.data_dir)}
     measures = _measure_of(area_measures(workspace, area.slug))
-    routed = {r.number: r.responsible for r in route_observations(workspace, area.slug)}
+    routed = {r.number: r.responsible for r in route_observations(workspace, area.slug,
+                                                                  everything)}  # fmt: skip
     markers, rows = [], []
     for o in shown:
         spec = specs[o.category]
@@ -255,8 +260,8 @@ def _clip(canvas: Canvas, frame: Frame) -> None:
 
 def draw_area_map(
     canvas: Canvas, view: MapView, workspace: Workspace, content: _AreaContent
-) -> int:
-    """Draw one area's map in ``view``'s frame; return how many numbers needed leaders."""
+) -> tuple[int, int]:
+    """Draw one area's map in ``view``'s frame; return (numbers on leaders, numbers covering)."""
     canvas.saveState()
     _clip(canvas, view.frame)
     _background(canvas, view, workspace, content.slug)
@@ -334,40 +339,68 @@ def _header(canvas: Canvas, height: float, title: str, subtitle: str) -> None:
 
 
 # ------------------------------------------------------------------ the table
-def _table(rows: Sequence[Sequence[str]], width: float, lang: str) -> Table:
+_SHARES: Final = (0.05, 0.15, 0.36, 0.18, 0.1, 0.16)
+"""The table's columns' shares of its width."""
+_PAD: Final = 3.0
+_LEADING: Final = 9.0
+
+
+def _cells(row: Sequence[str], widths: Sequence[float], style: ParagraphStyle) -> list[Any]:
+    """Return a row's cells: plain text where it fits one line, else a wrapping paragraph."""
+    return [
+        value if stringWidth(value, style.fontName, style.fontSize) <= w - 2 * _PAD
+        else Paragraph(escape(value), style)
+        for value, w in zip(row, widths, strict=True)
+    ]  # fmt: skip
+
+
+def _height(cells: Sequence[Any], widths: Sequence[float]) -> float:
+    lines = [c.wrap(w - 2 * _PAD, 10_000)[1] if isinstance(c, Paragraph) else _LEADING
+             for c, w in zip(cells, widths, strict=True)]  # fmt: skip
+    return max(lines) + 2 * 1.5
+
+
+def _tables(
+    rows: Sequence[Sequence[str]], width: float, lang: str, heights: Sequence[float]
+) -> list[Table]:
+    """Return the table in parts: the first fits ``heights[0]``, the rest ``heights[-1]``.
+
+    Each part repeats the heading row. A row is measured once (plain text cells take one
+    line), so a long table is laid out in one pass.
+    """
     regular, bold = fonts()
-    cell = ParagraphStyle("cell", fontName=regular, fontSize=7.5, leading=9)
-    head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9)
+    cell = ParagraphStyle("cell", fontName=regular, fontSize=7.5, leading=_LEADING)
+    head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=_LEADING)
+    widths = [width * share for share in _SHARES]
     keys = ("number", "category", "description", "responsible", "deadline", "status")
-    data = [[Paragraph(escape(T[k].in_language(lang)), head) for k in keys]]
-    data += [[Paragraph(escape(value), cell) for value in row] for row in rows]
-    shares = (0.05, 0.15, 0.36, 0.18, 0.1, 0.16)
-    table = Table(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
+    heading = [Paragraph(escape(T[k].in_language(lang)), head) for k in keys]
+    heading_h = _height(heading, widths)
+    style = TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 1), (-1, -1), regular, 7.5, _LEADING),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PAD), ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))  # fmt: skip
-    return table
-
-
-def _split(table: Table, width: float, height: float) -> list[Flowable]:
-    """Return the table in parts that each fit ``height``; the heading row repeats."""
-    parts: list[Flowable] = []
-    rest: Flowable | None = table
-    while rest is not None:
-        _, needed = rest.wrap(width, height)
-        if needed <= height:
-            parts.append(rest)
-            break
-        pieces = rest.split(width, height)
-        if len(pieces) < 2:  # a single row taller than the page: print it as it is
-            parts.append(rest)
-            break
-        parts.append(pieces[0])
-        rest = pieces[1]
-    return parts
+    ])  # fmt: skip
+    parts: list[list[list[Any]]] = [[]]
+    used = heading_h
+    for row in rows:
+        cells = _cells(row, widths, cell)
+        row_h = _height(cells, widths)
+        room = heights[min(len(parts) - 1, len(heights) - 1)]
+        if parts[-1] and used + row_h > room:
+            parts.append([])
+            used = heading_h
+        parts[-1].append(cells)
+        used += row_h
+    tables = []
+    for part in parts:
+        if part:
+            table = Table([heading, *part], colWidths=widths, hAlign="LEFT")
+            table.setStyle(style)
+            tables.append(table)
+    return tables
 
 
 # ------------------------------------------------------------------ pages
@@ -385,26 +418,26 @@ class _Layout:
 
 
 def _layout(content: _AreaContent, size: tuple[float, float], options: PrintOptions) -> _Layout:
+    """Lay out an area: the table under the map when it takes at most 40 % of the height."""
     width, height = size
     map_w = width - 2 * MARGIN - SIDE - 4 * MM
     full_h = height - HEADER - FOOTER - 2 * MARGIN
-    table = _table(content.rows, width - 2 * MARGIN, options.language)
-    _, table_h = table.wrap(width - 2 * MARGIN, full_h)
-    below = bool(content.rows) and table_h <= full_h * 0.4
-    map_h = full_h - (table_h + 4 * MM if below else 0)
-    frame = Frame(MARGIN, MARGIN + FOOTER + (table_h + 4 * MM if below else 0), map_w, map_h)
+    table_w = width - 2 * MARGIN
+    below_tables = _tables(content.rows, table_w, options.language, [full_h * 0.4])
+    below = len(below_tables) == 1
+    table_h = below_tables[0].wrap(table_w, full_h)[1] + 4 * MM if below else 0.0
+    frame = Frame(MARGIN, MARGIN + FOOTER + table_h, map_w, full_h - table_h)
     view = fit(content.boundary, frame)
     if below:
-        return _Layout(view, [table], True)
-    parts = _split(table, width - 2 * MARGIN, height - HEADER - FOOTER - 2 * MARGIN)
-    return _Layout(view, parts if content.rows else [], False)
+        return _Layout(view, list(below_tables), True)
+    return _Layout(view, list(_tables(content.rows, table_w, options.language, [full_h])), False)
 
 
 def _draw_area(
     canvas: Canvas, workspace: Workspace, content: _AreaContent, layout: _Layout,
     options: PrintOptions, now: datetime, first_page: int,
-) -> int:  # fmt: skip
-    """Draw an area's pages; return how many numbers needed leader lines."""
+) -> tuple[int, int]:  # fmt: skip
+    """Draw an area's pages; return (numbers on leader lines, numbers covering something)."""
     lang = options.language
     width, height = page_size(options.paper, options.orientation)
     title = options.title or T["title"].format(area=content.name).in_language(lang)
@@ -453,6 +486,8 @@ class Printed:
     leaders: int
     """Numbers moved away from their crowded marker, with a leader line."""
     scales: tuple[int, ...]
+    covering: int = 0
+    """Numbers that found no free place and lie over a marker or another number."""
 
 
 def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: datetime) -> Printed:
@@ -470,11 +505,11 @@ def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: d
     buffer = io.BytesIO()
     title = options.title or T["title"].format(area=content.name).in_language(options.language)
     canvas = _canvas(buffer, options, title)
-    moved = _draw_area(canvas, workspace, content, layout, options, now, 1)
+    moved, covering = _draw_area(canvas, workspace, content, layout, options, now, 1)
     canvas.showPage()
     canvas.save()
     return Printed(buffer.getvalue(), layout.pages, len(content.markers), moved,
-                   (layout.view.scale,))  # fmt: skip
+                   (layout.view.scale,), covering)  # fmt: skip
 
 
 def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -> Printed:
@@ -501,14 +536,15 @@ def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -
     )
     canvas = _canvas(buffer, options, title)
     _overview(canvas, workspace, contents, starts, title, options, now)
-    moved = 0
+    moved = covering = 0
     for content, layout, start in zip(contents, layouts, starts, strict=True):
         canvas.showPage()
-        moved += _draw_area(canvas, workspace, content, layout, options, now, start)
+        leaders, over = _draw_area(canvas, workspace, content, layout, options, now, start)
+        moved, covering = moved + leaders, covering + over
     canvas.showPage()
     canvas.save()
     return Printed(buffer.getvalue(), page - 1, sum(len(c.markers) for c in contents), moved,
-                   tuple(layout.view.scale for layout in layouts))  # fmt: skip
+                   tuple(layout.view.scale for layout in layouts), covering)  # fmt: skip
 
 
 def _overview(

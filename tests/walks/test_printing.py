@@ -85,6 +85,7 @@ def test_a_map_page_has_everything_the_analysis_group_reads(
     numbers = [o.number for o in list_observations(memory_workspace, "hasselby-gard")
                if o.status.value not in ("resolved", "dismissed")]  # fmt: skip
     assert printed.markers == len(numbers)
+    assert printed.covering == 0
     for wanted in ("Trygghetsvandring: Hässelby gård", "Hässelby gård · 2026-11-27",
                    "Teckenförklaring", "Belysning", "Brottsutsatt plats", "Områdesgräns",
                    "© OpenStreetMap contributors", "© Stockholms stad", "Sida 1", "N",
@@ -126,6 +127,7 @@ def test_a_long_table_continues_on_the_following_pages(memory_workspace: Workspa
     assert "Skräp 59: <b>å ä ö</b>" in text  # as text, not markup
     assert f"Sida {printed.pages}" in text
     assert printed.markers == 68
+    assert printed.covering == 0  # 60 in a row of 400 m: every number finds a free place
 
 
 def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws, tmp_path) -> None:
