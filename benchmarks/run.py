@@ -4,7 +4,8 @@ Usage, from the repository root::
 
     .venv/bin/python -m benchmarks.run                     # everything, full (~6 min)
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
-    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis, map, print
+    .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis,
+                                                           # map, print
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
