@@ -11,6 +11,7 @@ from gis.i18n import Text
 from gis.printmap import PAPERS
 from walks.cli_output import print_json
 from walks.printing import (
+    BACKGROUNDS,
     ORIENTATIONS,
     STATUSES,
     Printed,
@@ -52,6 +53,11 @@ def add_print_parser(
     printing.add_argument("--title", help="the page's title (default: the area's)")
     printing.add_argument("--status", default="open", choices=list(STATUSES),
                           help="open: not resolved or dismissed (default); all")  # fmt: skip
+    printing.add_argument(
+        "--background", default="auto", choices=list(BACKGROUNDS),
+        help="auto: tiles from SAFEWALK_PRINT_TILES when set and they can be had, else the "
+        "shipped vector data; tiles; vector",
+    )  # fmt: skip
     printing.add_argument("--json", action="store_true", help="print what was written as JSON")
     protocol = commands.add_parser(
         "protocol", parents=[common], help="a walk's protocol for the parties, as PDF"
@@ -77,6 +83,7 @@ def _report(printed: Printed, path: Path, args: argparse.Namespace, text: Text, 
     if args.json:
         print_json({"output": str(path), "pages": printed.pages, "markers": printed.markers,
                     "leaders": printed.leaders, "covering": printed.covering,
+                    "background": printed.background,
                     "scales": list(printed.scales),
                     "bytes": len(printed.pdf)})  # fmt: skip
         return
@@ -96,7 +103,8 @@ def run_print(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
         return 0
     layers = tuple(x.strip() for x in args.layers.split(",") if x.strip()) if args.layers else None
     options = PrintOptions(paper=args.paper, orientation=args.orientation, layers=layers,
-                           title=args.title, status=args.status, language=lang)  # fmt: skip
+                           title=args.title, status=args.status, language=lang,
+                           background=args.background)  # fmt: skip
     if args.all:
         printed = print_atlas(workspace, options, now=now)
     else:

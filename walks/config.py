@@ -23,6 +23,10 @@ def default_workspace(environ: Mapping[str, str]) -> str:
     return str(Path(base) / "safewalk" / "workspace")
 
 
+def _cache_home(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable, frozen: every Streamlit session shares one process."""
@@ -50,6 +54,12 @@ class Settings:
     """Fill a workspace that has no areas with the shipped areas and the demo data."""
     district: str = "Hässelby-Vällingby"
     """The district the areas make up: the name over reports of every area."""
+    print_tiles: str | None = None
+    """A tile server (URL template with {z}/{x}/{y}) for printed maps' background; None:
+    the shipped vector background. Choose a server whose terms allow printing."""
+    print_tiles_attribution: str = "© OpenStreetMap contributors"
+    tile_cache: Path = Path.home() / ".cache" / "safewalk" / "tiles"
+    """Where fetched tiles are kept, so that a map prints again without the network."""
 
     @property
     def store_url(self) -> str:
@@ -120,7 +130,9 @@ def settings_from_env(
     ``SAFEWALK_LANG`` (sv/en), ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``,
     ``SAFEWALK_MAX_PHOTO_MB``, ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
     ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_DUPLICATE_M``, ``SAFEWALK_SEED`` (0 to start
-    empty), ``SAFEWALK_DISTRICT`` (the district's name in reports).
+    empty), ``SAFEWALK_DISTRICT`` (the district's name in reports),
+    ``SAFEWALK_PRINT_TILES`` (a tile URL template for printed maps),
+    ``SAFEWALK_PRINT_TILES_ATTRIBUTION``, ``SAFEWALK_TILE_CACHE``.
 
     Raises
     ------
@@ -144,6 +156,10 @@ def settings_from_env(
         max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
         seed_new_workspace=_switch(env, "SAFEWALK_SEED", default=True),
         district=env.get("SAFEWALK_DISTRICT", "").strip() or "Hässelby-Vällingby",
+        print_tiles=env.get("SAFEWALK_PRINT_TILES", "").strip() or None,
+        print_tiles_attribution=env.get("SAFEWALK_PRINT_TILES_ATTRIBUTION", "").strip()
+        or "© OpenStreetMap contributors",
+        tile_cache=Path(env.get("SAFEWALK_TILE_CACHE") or _cache_home(env) / "safewalk" / "tiles"),
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)

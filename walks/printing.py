@@ -70,6 +70,7 @@ HEADER: Final = 17 * MM
 FOOTER: Final = 7 * MM
 STATUSES: Final = ("open", "all")
 ORIENTATIONS: Final = ("landscape", "portrait")
+BACKGROUNDS: Final = ("auto", "tiles", "vector")
 REFERENCE_SYMBOLS: Final = {
     ReferenceKind.LAMPS: ("circle", "#FFE066"),
     ReferenceKind.STOPS: ("square", "#9ECAE1"),
@@ -94,6 +95,7 @@ T: Final = {
         en="The arrow shows true north; the map's up is grid north (SWEREF 99 TM).",
     ),
     "printed": Text(sv="Utskriven {day} med safewalk", en="Printed {day} with safewalk"),
+    "tiles": Text(sv="Bakgrundskarta: {attribution}", en="Background map: {attribution}"),
     "page": Text(sv="Sida {page}", en="Page {page}"),
     "subtitle": Text(
         sv="{area} · {day} · {count} iakttagelser ({which})",
@@ -132,6 +134,9 @@ class PrintOptions:
     status: str = "open"
     """``open``: observations not resolved or dismissed; ``all``: every one."""
     language: str = "sv"
+    background: str = "auto"
+    """``auto``: the tile server of the settings when there is one and it answers, else
+    the vector background; ``tiles``: the same, but a tile server must be set; ``vector``."""
 
 
 def check_options(workspace: Workspace, options: PrintOptions) -> PrintOptions:
@@ -146,10 +151,18 @@ def check_options(workspace: Workspace, options: PrintOptions) -> PrintOptions:
         (options.paper not in PAPERS, "--paper", ", ".join(PAPERS)),
         (options.orientation not in ORIENTATIONS, "--orientation", ", ".join(ORIENTATIONS)),
         (options.status not in STATUSES, "--status", ", ".join(STATUSES)),
+        (options.background not in BACKGROUNDS, "--background", ", ".join(BACKGROUNDS)),
     ]
     for wrong, flag, allowed in problems:
         if wrong:
             raise PrintError(Text(sv=f"{flag}: välj {allowed}.", en=f"{flag}: choose {allowed}."))
+    if options.background == "tiles" and workspace.settings.print_tiles is None:
+        raise PrintError(
+            Text(
+                sv="--background tiles: ingen tileserver är inställd (SAFEWALK_PRINT_TILES).",
+                en="--background tiles: no tile server is set (SAFEWALK_PRINT_TILES).",
+            )
+        )
     names = workspace.catalog.names
     unknown = sorted(set(options.layers or ()) - set(names))
     if unknown:
@@ -242,14 +255,46 @@ def _area_content(workspace: Workspace, slug: str, options: PrintOptions) -> _Ar
 
 
 # ------------------------------------------------------------------ drawing a map
-def _background(canvas: Canvas, view: MapView, workspace: Workspace, focus: str | None) -> None:
-    """Water, the other areas' boundaries thin, then the focus area's boundary bold."""
-    fill_areas(canvas, view, shipped_water(workspace.settings.data_dir), WATER)
+TILE_DPI: Final = 150
+"""Resolution of a tile background on paper."""
+
+
+def _tiles(view: MapView, workspace: Workspace) -> Any:
+    """Return the tile background of ``view``'s frame as an image, or None to draw vectors."""
+    from gis.tiles import background
+
+    settings = workspace.settings
+    if settings.print_tiles is None:
+        return None
+    frame = view.frame
+    size = (round(frame.width / 72 * TILE_DPI), round(frame.height / 72 * TILE_DPI))
+    bounds = view.ground().bounds
+    return background(settings.print_tiles, settings.tile_cache,
+                      (bounds[0], bounds[1], bounds[2], bounds[3]), size)  # fmt: skip
+
+
+def _background(
+    canvas: Canvas, view: MapView, workspace: Workspace, focus: str | None, *, tiles: bool
+) -> bool:
+    """Draw tiles when asked for and to be had (else water), then the boundaries.
+
+    The other areas' boundaries thin, the focus area's bold. Return whether tiles were
+    used.
+    """
+    from reportlab.lib.utils import ImageReader
+
+    image = _tiles(view, workspace) if tiles else None
+    if image is not None:
+        frame = view.frame
+        canvas.drawImage(ImageReader(image), frame.x, frame.y, frame.width, frame.height)
+    else:
+        fill_areas(canvas, view, shipped_water(workspace.settings.data_dir), WATER)
     areas = workspace.areas()
     others = [a.boundary for a in areas if a.slug != focus]
     stroke_lines(canvas, view, others, "#888888", 0.6, dash=(3, 2))
     chosen = [a.boundary for a in areas if a.slug == focus]
     stroke_lines(canvas, view, chosen, "#000000", 1.6)
+    return image is not None
 
 
 def _clip(canvas: Canvas, frame: Frame) -> None:
@@ -258,24 +303,36 @@ def _clip(canvas: Canvas, frame: Frame) -> None:
     canvas.clipPath(path, stroke=0, fill=0)
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What drawing found: numbers on leader lines, numbers covering, maps on tiles."""
+
+    leaders: int = 0
+    covering: int = 0
+    tiled: int = 0
+
+
 def draw_area_map(
-    canvas: Canvas, view: MapView, workspace: Workspace, content: _AreaContent
-) -> tuple[int, int]:
-    """Draw one area's map in ``view``'s frame; return (numbers on leaders, numbers covering)."""
+    canvas: Canvas, view: MapView, workspace: Workspace, content: _AreaContent,
+    options: PrintOptions, tally: _Tally,
+) -> None:  # fmt: skip
+    """Draw one area's map in ``view``'s frame, counting into ``tally``."""
     canvas.saveState()
     _clip(canvas, view.frame)
-    _background(canvas, view, workspace, content.slug)
+    tally.tiled += _background(canvas, view, workspace, content.slug,
+                               tiles=options.background != "vector")  # fmt: skip
     for kind, points in content.references:
         shape, colour = REFERENCE_SYMBOLS[kind]
         for x, y in points:
             px, py = view.to_page(x, y)
             symbol(canvas, shape, px, py, 1.6, colour, outline="#666666")
-    moved = draw_markers(canvas, view, content.markers)
+    leaders, covering = draw_markers(canvas, view, content.markers)
+    tally.leaders += leaders
+    tally.covering += covering
     canvas.restoreState()
     canvas.setStrokeColor(colors.black)
     canvas.setLineWidth(0.8)
     canvas.rect(view.frame.x, view.frame.y, view.frame.width, view.frame.height)
-    return moved
 
 
 def _convergence(view: MapView) -> float:
@@ -301,9 +358,12 @@ def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float, size: 
 
 def _side(
     canvas: Canvas, view: MapView, x: float, top: float, entries: Sequence[LegendEntry],
-    options: PrintOptions, now: datetime,
+    options: PrintOptions, now: datetime, tiles: str | None = None,
 ) -> None:  # fmt: skip
-    """Draw the column beside a map: legend, scale, scale bar, north arrow, attributions."""
+    """Draw the column beside a map: legend, scale, scale bar, north arrow, attributions.
+
+    ``tiles``: the attribution of the background tiles, when the map is drawn on them.
+    """
     lang = options.language
     _, bold = fonts()
     y = legend(canvas, x, top, SIDE - 4, entries, title=T["legend"].in_language(lang))
@@ -317,6 +377,9 @@ def _side(
     y -= 26 * MM
     y = _wrapped(canvas, T["north"].in_language(lang), x, y, SIDE - 4, 6.5)
     y = _wrapped(canvas, T["attribution"].in_language(lang), x, y, SIDE - 4, 6.5)
+    if tiles is not None:
+        note = T["tiles"].format(attribution=tiles).in_language(lang)
+        y = _wrapped(canvas, note, x, y, SIDE - 4, 6.5)
     day = now.astimezone(LOCAL_TIME).date().isoformat()
     _wrapped(canvas, T["printed"].format(day=day).in_language(lang), x, y, SIDE - 4, 6.5)
 
@@ -435,9 +498,9 @@ def _layout(content: _AreaContent, size: tuple[float, float], options: PrintOpti
 
 def _draw_area(
     canvas: Canvas, workspace: Workspace, content: _AreaContent, layout: _Layout,
-    options: PrintOptions, now: datetime, first_page: int,
-) -> tuple[int, int]:  # fmt: skip
-    """Draw an area's pages; return (numbers on leader lines, numbers covering something)."""
+    options: PrintOptions, now: datetime, first_page: int, tally: _Tally,
+) -> None:  # fmt: skip
+    """Draw an area's pages, counting into ``tally``."""
     lang = options.language
     width, height = page_size(options.paper, options.orientation)
     title = options.title or T["title"].format(area=content.name).in_language(lang)
@@ -446,9 +509,11 @@ def _draw_area(
     subtitle = T["subtitle"].format(area=content.name, day=day, count=len(content.rows),
                                     which=which).in_language(lang)  # fmt: skip
     _header(canvas, height, title, subtitle)
-    moved = draw_area_map(canvas, layout.view, workspace, content)
+    tiled = tally.tiled
+    draw_area_map(canvas, layout.view, workspace, content, options, tally)
+    tiles = workspace.settings.print_tiles_attribution if tally.tiled > tiled else None
     _side(canvas, layout.view, width - MARGIN - SIDE, height - HEADER - MARGIN,
-          content.legend, options, now)  # fmt: skip
+          content.legend, options, now, tiles)  # fmt: skip
     page = first_page
     parts = list(layout.parts)
     if layout.below and parts:
@@ -465,7 +530,6 @@ def _draw_area(
         _, part_h = part.wrap(width - 2 * MARGIN, height)
         part.drawOn(canvas, MARGIN, height - HEADER - MARGIN - part_h)
         _footer(canvas, width, page, options)
-    return moved
 
 
 def _canvas(buffer: io.BytesIO, options: PrintOptions, title: str) -> Canvas:
@@ -488,6 +552,8 @@ class Printed:
     scales: tuple[int, ...]
     covering: int = 0
     """Numbers that found no free place and lie over a marker or another number."""
+    background: str = "vector"
+    """``tiles`` when every map is drawn on tiles, else ``vector``."""
 
 
 def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: datetime) -> Printed:
@@ -505,11 +571,13 @@ def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: d
     buffer = io.BytesIO()
     title = options.title or T["title"].format(area=content.name).in_language(options.language)
     canvas = _canvas(buffer, options, title)
-    moved, covering = _draw_area(canvas, workspace, content, layout, options, now, 1)
+    tally = _Tally()
+    _draw_area(canvas, workspace, content, layout, options, now, 1, tally)
     canvas.showPage()
     canvas.save()
-    return Printed(buffer.getvalue(), layout.pages, len(content.markers), moved,
-                   (layout.view.scale,), covering)  # fmt: skip
+    return Printed(buffer.getvalue(), layout.pages, len(content.markers), tally.leaders,
+                   (layout.view.scale,), tally.covering,
+                   "tiles" if tally.tiled else "vector")  # fmt: skip
 
 
 def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -> Printed:
@@ -536,15 +604,16 @@ def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -
     )
     canvas = _canvas(buffer, options, title)
     _overview(canvas, workspace, contents, starts, title, options, now)
-    moved = covering = 0
+    tally = _Tally()
     for content, layout, start in zip(contents, layouts, starts, strict=True):
         canvas.showPage()
-        leaders, over = _draw_area(canvas, workspace, content, layout, options, now, start)
-        moved, covering = moved + leaders, covering + over
+        _draw_area(canvas, workspace, content, layout, options, now, start, tally)
     canvas.showPage()
     canvas.save()
-    return Printed(buffer.getvalue(), page - 1, sum(len(c.markers) for c in contents), moved,
-                   tuple(layout.view.scale for layout in layouts), covering)  # fmt: skip
+    background = "tiles" if tally.tiled == len(contents) and contents else "vector"
+    return Printed(buffer.getvalue(), page - 1, sum(len(c.markers) for c in contents),
+                   tally.leaders, tuple(layout.view.scale for layout in layouts),
+                   tally.covering, background)  # fmt: skip
 
 
 def _overview(
@@ -563,7 +632,7 @@ def _overview(
     view = fit(everything, frame, margin=0.02)
     canvas.saveState()
     _clip(canvas, frame)
-    _background(canvas, view, workspace, None)
+    _background(canvas, view, workspace, None, tiles=options.background != "vector")
     stroke_lines(canvas, view, [c.boundary for c in contents], "#000000", 1.0)
     for k, content in enumerate(contents, start=1):
         point = content.boundary.representative_point()
@@ -721,7 +790,8 @@ def walk_protocol(
         view = fit(extent, frame, margin=0.05)
         canvas.saveState()
         _clip(canvas, frame)
-        _background(canvas, view, workspace, target.slug)
+        _background(canvas, view, workspace, target.slug,
+                    tiles=workspace.settings.print_tiles is not None)  # fmt: skip
         if chosen.route is not None:
             stroke_lines(canvas, view, [chosen.route], "#0072B2", 2.2, dash=(6, 3))
         draw_markers(canvas, view, markers)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import re
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pypdfium2
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from gis.printmap import Frame, choose_scale, place_labels, scale_bar_metres, scale_text
+from gis.tiles import forget_failures
 from tests.walks.test_cli import run
 from walks.model import ObservationDraft, Position
-from walks.printing import PrintOptions, print_area
+from walks.printing import PrintError, PrintOptions, print_area
 from walks.recording import list_observations, record_observation
 from walks.workspace import Workspace
 
@@ -170,3 +177,79 @@ def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws, tmp_path
 @pytest.fixture
 def ws(workspace_path: Path) -> list[str]:
     return ["--workspace", str(workspace_path), "--lang", "sv", "--user", "tester"]
+
+
+class _Tiles(http.server.BaseHTTPRequestHandler):
+    """A tile server on this machine: every tile one colour, or 404 when told to fail."""
+
+    png: ClassVar[bytes] = b""
+    asked: ClassVar[list[str]] = []
+    failing: ClassVar[bool] = False
+
+    def do_GET(self) -> None:
+        type(self).asked.append(self.path)
+        if type(self).failing:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(self.png)))
+        self.end_headers()
+        self.wfile.write(self.png)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def tile_server() -> Iterator[str]:
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (250, 200, 0)).save(buffer, format="PNG")
+    _Tiles.png, _Tiles.asked, _Tiles.failing = buffer.getvalue(), [], False
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    template = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    forget_failures()
+    yield template
+    server.shutdown()
+    server.server_close()
+    forget_failures()
+
+
+def test_tiles_are_fetched_once_kept_on_disk_and_credited(
+    memory_workspace: Workspace, tile_server: str, tmp_path: Path
+) -> None:
+    settings = replace(memory_workspace.settings, print_tiles=tile_server,
+                       tile_cache=tmp_path / "tiles")  # fmt: skip
+    workspace = Workspace(settings, memory_workspace.store)
+    printed = print_area(workspace, "grimsta", PrintOptions(), now=NOW)
+    assert printed.background == "tiles"
+    fetched = len(_Tiles.asked)
+    assert 0 < fetched == len(list((tmp_path / "tiles").rglob("*.png")))
+    assert "Bakgrundskarta: © OpenStreetMap contributors" in text_of(printed.pdf)
+    assert len(PdfReader(io.BytesIO(printed.pdf)).pages[0].images) == 1
+    page = np.asarray(pypdfium2.PdfDocument(printed.pdf)[0].render(scale=0.5).to_pil())
+    assert ((page[..., 0] > 240) & (page[..., 2] < 30)).mean() > 0.2  # the tiles' yellow
+    again = print_area(workspace, "grimsta", PrintOptions(), now=NOW)
+    assert (again.background, len(_Tiles.asked)) == ("tiles", fetched)  # from the disk
+    vector = print_area(workspace, "grimsta", PrintOptions(background="vector"), now=NOW)
+    assert vector.background == "vector"
+    assert "Bakgrundskarta" not in text_of(vector.pdf)
+
+
+def test_a_tile_server_that_fails_gives_the_vector_background_and_is_left_alone(
+    memory_workspace: Workspace, tile_server: str, tmp_path: Path
+) -> None:
+    _Tiles.failing = True
+    settings = replace(memory_workspace.settings, print_tiles=tile_server,
+                       tile_cache=tmp_path / "tiles")  # fmt: skip
+    workspace = Workspace(settings, memory_workspace.store)
+    printed = print_area(workspace, "grimsta", PrintOptions(), now=NOW)
+    assert printed.background == "vector"
+    asked = len(_Tiles.asked)
+    assert asked > 0
+    assert print_area(workspace, "grimsta", PrintOptions(), now=NOW).background == "vector"
+    assert len(_Tiles.asked) == asked  # not asked again for a while
+    with pytest.raises(PrintError, match="no tile server is set"):
+        print_area(memory_workspace, "grimsta", PrintOptions(background="tiles"), now=NOW)

@@ -1,0 +1,125 @@
+"""Background tiles for printed maps: fetched once, kept on disk, warped to SWEREF 99 TM.
+
+A tile server is named by a URL template (``https://…/{z}/{x}/{y}.png``). Tiles are
+fetched with a short time-out and kept in a folder, so a map printed again, or printed
+with the network gone, uses the tiles it has. When a tile cannot be had, the caller gets
+None and prints the vector background instead: printing never fails for want of tiles.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+import urllib.request
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+from PIL import Image
+from pyproj import Transformer
+
+from gis.crs import SWEREF99_TM
+
+log = logging.getLogger(__name__)
+
+TILE: Final = 256
+EARTH: Final = 20037508.342789244
+"""Half the Web Mercator world's width, in metres."""
+TIMEOUT_S: Final = 4.0
+MAX_TILES: Final = 400
+"""More tiles than this for one map: the vector background instead."""
+QUIET_S: Final = 300.0
+"""After a failed fetch, the server is not asked again for this long."""
+USER_AGENT: Final = "safewalk (safety-walk maps for a district administration)"
+_failed: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+def _zoom(metres_per_pixel: float, latitude: float) -> int:
+    """Return the tile zoom whose pixels are at most ``metres_per_pixel`` on the ground."""
+    at_zoom0 = 2 * EARTH / TILE * math.cos(math.radians(latitude))
+    return max(0, min(19, math.ceil(math.log2(at_zoom0 / metres_per_pixel))))
+
+
+def _fetch(url: str, path: Path) -> Image.Image:
+    if not path.exists():
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+            data = response.read()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    with Image.open(path) as image:
+        return image.convert("RGB")
+
+
+def background(
+    template: str,
+    cache: Path,
+    bounds: tuple[float, float, float, float],
+    size_px: tuple[int, int],
+) -> Image.Image | None:
+    """Return tiles covering ``bounds`` (EPSG:3006) warped to an image of ``size_px``.
+
+    The image's rows run north to south, its columns west to east, over exactly
+    ``bounds``. None when any tile cannot be had (the server was asked, or failed, within
+    ``QUIET_S``; too many tiles; an answer that is no image).
+    """
+    with _lock:
+        if time.monotonic() - _failed.get(template, -math.inf) < QUIET_S:
+            return None
+    minx, miny, maxx, maxy = bounds
+    width, height = size_px
+    to_wgs = Transformer.from_crs(SWEREF99_TM, "EPSG:4326", always_xy=True)
+    to_mercator = Transformer.from_crs(SWEREF99_TM, "EPSG:3857", always_xy=True)
+    _, latitude = to_wgs.transform((minx + maxx) / 2, (miny + maxy) / 2)
+    zoom = _zoom((maxx - minx) / width, latitude)
+    # Every output pixel's centre, in Web Mercator, then in tile pixels at that zoom.
+    xs = minx + (np.arange(width) + 0.5) * (maxx - minx) / width
+    ys = maxy - (np.arange(height) + 0.5) * (maxy - miny) / height
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    mx, my = to_mercator.transform(grid_x, grid_y)
+    scale = TILE * 2**zoom / (2 * EARTH)
+    px = (np.asarray(mx) + EARTH) * scale
+    py = (EARTH - np.asarray(my)) * scale
+    first_x, first_y = int(px.min() // TILE), int(py.min() // TILE)
+    last_x, last_y = int(px.max() // TILE), int(py.max() // TILE)
+    count = (last_x - first_x + 1) * (last_y - first_y + 1)
+    if count > MAX_TILES:
+        log.info("%d tiles for one map: the vector background instead", count)
+        return None
+    wanted = [(x, y) for y in range(first_y, last_y + 1) for x in range(first_x, last_x + 1)]
+    host = template.split("/")[2] if "//" in template else "tiles"
+
+    def one(tile: tuple[int, int]) -> Image.Image:
+        x, y = tile
+        url = template.format(z=zoom, x=x, y=y, s="a")
+        return _fetch(url, cache / host / str(zoom) / str(x) / f"{y}.png")
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            images = list(pool.map(one, wanted))
+    except (OSError, ValueError) as error:  # network, HTTP, disk, or not an image
+        log.warning("background tiles from %s unavailable: %s", host, error)
+        with _lock:
+            _failed[template] = time.monotonic()
+        return None
+    mosaic = Image.new("RGB", ((last_x - first_x + 1) * TILE, (last_y - first_y + 1) * TILE))
+    for (x, y), image in zip(wanted, images, strict=True):
+        mosaic.paste(image, ((x - first_x) * TILE, (y - first_y) * TILE))
+    pixels = np.asarray(mosaic)
+    column = np.clip((px - first_x * TILE).astype(int), 0, pixels.shape[1] - 1)
+    row = np.clip((py - first_y * TILE).astype(int), 0, pixels.shape[0] - 1)
+    return Image.fromarray(pixels[row, column])
+
+
+def forget_failures(templates: Sequence[str] = ()) -> None:
+    """Ask the servers again at once (all of them when none is named); for tests."""
+    with _lock:
+        for template in templates or list(_failed):
+            _failed.pop(template, None)
