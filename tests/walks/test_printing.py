@@ -253,3 +253,32 @@ def test_a_tile_server_that_fails_gives_the_vector_background_and_is_left_alone(
     assert len(_Tiles.asked) == asked  # not asked again for a while
     with pytest.raises(PrintError, match="no tile server is set"):
         print_area(memory_workspace, "grimsta", PrintOptions(background="tiles"), now=NOW)
+
+
+def test_the_protocol_shows_each_observations_photos(memory_workspace: Workspace) -> None:
+    from gis.photos import process_photo
+    from walks.planning import list_walks
+    from walks.printing import walk_protocol
+
+    (walk,) = list_walks(memory_workspace, "hasselby-gard")
+
+    def jpeg(colour: str) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (800, 600), colour).save(buffer, format="JPEG")
+        return buffer.getvalue()
+
+    photos = tuple(process_photo(jpeg(c), max_bytes=10_000_000) for c in ("red", "green"))
+    record_observation(memory_workspace, ObservationDraft(
+        "graffiti", Position(17.8445, 59.3668), created_by="tests", severity=2,
+        description="Nytt klotter på muren", fields={"surface": "wall"}, photos=photos,
+        walk_uuid=walk.uuid,
+    ), area="hasselby-gard")  # fmt: skip
+    printed = walk_protocol(memory_workspace, "hasselby-gard", walk.number, language="en",
+                            now=NOW)  # fmt: skip
+    reader = PdfReader(io.BytesIO(printed.pdf))
+    assert sum(len(page.images) for page in reader.pages) == 2  # both thumbnails
+    text = text_of(printed.pdf)
+    assert "Protocol: DEMO: Kvällsvandring Hässelby gård centrum" in text
+    assert "Nytt klotter på muren" in text
+    assert "Residents: 9" in text
+    assert printed.markers == 8
