@@ -12,6 +12,7 @@ reference points), so printing needs no network.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,9 +23,11 @@ import shapely
 from pyproj import Transformer
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 from shapely.geometry.base import BaseGeometry
 
@@ -50,15 +53,16 @@ from gis.printmap import (
     stroke_lines,
     symbol,
 )
+from gis.tiles import background
 from layers.values import ReferenceKind
 from walks.areas import find_area
 from walks.errors import WalkError
 from walks.mapdata import shipped_water
 from walks.measures import CLOSED, OPEN, Measure, area_measures
-from walks.model import Observation
+from walks.model import PARTICIPANT_TITLES, Observation
 from walks.organisations import organisations
-from walks.planning import LOCAL_TIME
-from walks.recording import list_observations
+from walks.planning import LOCAL_TIME, light_condition_at, list_walks
+from walks.recording import list_observations, photo_thumbnails, walk_observations
 from walks.reference import reference_points
 from walks.routing import route_observations
 from walks.workspace import Workspace
@@ -261,8 +265,6 @@ TILE_DPI: Final = 150
 
 def _tiles(view: MapView, workspace: Workspace) -> Any:
     """Return the tile background of ``view``'s frame as an image, or None to draw vectors."""
-    from gis.tiles import background
-
     settings = workspace.settings
     if settings.print_tiles is None:
         return None
@@ -281,8 +283,6 @@ def _background(
     The other areas' boundaries thin, the focus area's bold. Return whether tiles were
     used.
     """
-    from reportlab.lib.utils import ImageReader
-
     image = _tiles(view, workspace) if tiles else None
     if image is not None:
         frame = view.frame
@@ -341,8 +341,6 @@ def _convergence(view: MapView) -> float:
     to_grid = Transformer.from_crs(WGS84, SWEREF99_TM, always_xy=True)
     lon, lat = to_wgs.transform(view.centre_x, view.centre_y)
     x, y = to_grid.transform(lon, lat + 0.01)
-    import math
-
     return math.degrees(math.atan2(x - view.centre_x, y - view.centre_y))
 
 
@@ -721,13 +719,6 @@ def walk_protocol(
     PrintError
         The area has no such walk.
     """
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Image, SimpleDocTemplate, Spacer
-
-    from walks.model import PARTICIPANT_TITLES
-    from walks.planning import light_condition_at, list_walks
-    from walks.recording import photo_thumbnails, walk_observations
-
     target = find_area(workspace, area)
     walks = list_walks(workspace, target.slug)
     chosen = next((w for w in walks if str(w.number) == str(walk) or w.uuid == str(walk)), None)
