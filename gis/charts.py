@@ -1,7 +1,8 @@
 """Report images drawn with matplotlib: grouped bar charts and a small numbered area map.
 
 Figures are made with ``matplotlib.figure.Figure`` (no pyplot state, safe in the app's
-threads) and returned as PNG bytes for Word, PDF and the app.
+threads) and returned as PNG bytes for Word, PDF and the app. matplotlib is imported when
+a chart is drawn, not with the command line.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import shapely
-from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path as MplPath
-from matplotlib.ticker import MaxNLocator
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch
 
 BAR_COLOURS: Final = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
 """Okabe–Ito colours: told apart by colour-blind readers."""
@@ -38,6 +39,9 @@ def bar_chart(
     dpi: int = 150,
 ) -> bytes:
     """Return a grouped bar chart as PNG: one group per label, one bar per series."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=size)
     axes = figure.add_subplot()
     width = 0.8 / max(len(series), 1)
@@ -64,6 +68,9 @@ class MapMark:
 
 def _patch(geometry: BaseGeometry, **style: object) -> PathPatch:
     """Return polygons (with holes) as one matplotlib patch."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
     vertices: list[tuple[float, float]] = []
     codes: list[int] = []
     move, line, close = int(MplPath.MOVETO), int(MplPath.LINETO), int(MplPath.CLOSEPOLY)
@@ -88,6 +95,8 @@ def area_map(
 
     Coordinates are metres in a projected CRS (EPSG:3006), drawn to scale, north up.
     """
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=size)
     axes = figure.add_subplot()
     minx, miny, maxx, maxy = boundary.buffer(60).bounds
