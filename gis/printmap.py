@@ -171,13 +171,15 @@ def _visible(view: MapView, geometry: BaseGeometry) -> BaseGeometry:
 
 
 def fill_areas(
-    canvas: Canvas, view: MapView, geometries: Iterable[BaseGeometry], colour: str
-) -> None:
+    canvas: Canvas, view: MapView, geometries: Iterable[BaseGeometry], colour: str, *,
+    alpha: float = 1.0,
+) -> None:  # fmt: skip
     """Fill polygons (holes left open), cut to the frame."""
     path = canvas.beginPath()
     for geometry in geometries:
         _add_rings(path, view, _visible(view, geometry))
-    canvas.setFillColor(_hex(colour))
+    fill = _hex(colour)
+    canvas.setFillColor(colors.Color(fill.red, fill.green, fill.blue, alpha=alpha))
     canvas.drawPath(path, stroke=0, fill=1, fillMode=0)  # even-odd: holes stay open
 
 

@@ -54,6 +54,7 @@ from gis.printmap import (
     symbol,
 )
 from gis.tiles import background
+from layers.store import Query
 from layers.values import ReferenceKind
 from walks.areas import find_area
 from walks.errors import WalkError
@@ -191,6 +192,8 @@ class _AreaContent:
     rows: list[tuple[str, str, str, str, str, str]]
     legend: list[LegendEntry]
     references: list[tuple[ReferenceKind, list[tuple[float, float]]]]
+    shapes: list[tuple[BaseGeometry, str]] = field(default_factory=list)
+    """Lines and areas that observations are, with their category's colour."""
 
 
 def _observations(
@@ -255,7 +258,24 @@ def _area_content(workspace: Workspace, slug: str, options: PrintOptions) -> _Ar
         LegendEntry(T["area"].in_language(lang), "line", "#000000"),
         LegendEntry(T["water"].in_language(lang), "area", WATER, WATER),
     ]
-    return _AreaContent(area.slug, area.name, area.boundary, markers, rows, entries, references)
+    shapes = _shapes(workspace, area.slug, [o for o in shown if o.geometry_type != "Point"])
+    return _AreaContent(area.slug, area.name, area.boundary, markers, rows, entries, references,
+                        shapes)  # fmt: skip
+
+
+def _shapes(
+    workspace: Workspace, slug: str, observations: Sequence[Observation]
+) -> list[tuple[BaseGeometry, str]]:
+    """Return the lines and areas of ``observations``, each with its category's colour."""
+    found = []
+    for category in sorted({o.category for o in observations}):
+        uuids = tuple(o.uuid for o in observations if o.category == category)
+        colour = workspace.catalog.category(category).style.colour
+        query = Query(uuids=uuids, columns=())
+        found += [
+            (r["geometry"], colour) for r in workspace.store.read_records(slug, category, query)
+        ]
+    return found
 
 
 # ------------------------------------------------------------------ drawing a map
@@ -326,6 +346,12 @@ def draw_area_map(
         for x, y in points:
             px, py = view.to_page(x, y)
             symbol(canvas, shape, px, py, 1.6, colour, outline="#666666")
+    for geometry, colour in content.shapes:
+        if "Polygon" in geometry.geom_type:
+            fill_areas(canvas, view, [geometry], colour, alpha=0.35)
+        # A dark casing under the colour: white and yellow lines show on paper too.
+        stroke_lines(canvas, view, [geometry], "#000000", 3.2)
+        stroke_lines(canvas, view, [geometry], colour, 2.0)
     leaders, covering = draw_markers(canvas, view, content.markers)
     tally.leaders += leaders
     tally.covering += covering

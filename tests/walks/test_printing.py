@@ -282,3 +282,34 @@ def test_the_protocol_shows_each_observations_photos(memory_workspace: Workspace
     assert "Nytt klotter på muren" in text
     assert "Residents: 9" in text
     assert printed.markers == 8
+
+
+def test_lines_and_areas_are_drawn_as_such(memory_workspace: Workspace) -> None:
+    from shapely.geometry import LineString, Polygon
+
+    from walks.model import DrawnShape
+
+    line = LineString([(17.8570, 59.3545), (17.8660, 59.3550)])  # 510 m
+    area = Polygon([(17.8580, 59.3557), (17.8640, 59.3557), (17.8640, 59.3580),
+                    (17.8580, 59.3580)])  # fmt: skip
+    drafts = (
+        ObservationDraft("winter_maintenance", DrawnShape(line), created_by="tests",
+                         severity=2, fields={"issue": "icy"}),
+        ObservationDraft("vegetation", DrawnShape(area), created_by="tests", severity=2,
+                         fields={"blocks_sightline": True}),
+    )  # fmt: skip
+    for draft in drafts:
+        record_observation(memory_workspace, draft, area="grimsta")
+    layers = ("winter_maintenance", "vegetation")
+    printed = print_area(memory_workspace, "grimsta", PrintOptions(layers=layers), now=NOW)
+    assert printed.markers == 2
+
+    def share(colour: str) -> float:
+        page = np.asarray(pypdfium2.PdfDocument(printed.pdf)[0].render(scale=2).to_pil())
+        wanted = np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)])
+        return float((np.abs(page.astype(int) - wanted).sum(axis=2) < 30).mean())
+
+    # Far more of each colour than a marker and a legend symbol have (3e-5 of the page).
+    catalog = memory_workspace.catalog
+    assert share(catalog.category("winter_maintenance").style.colour) > 1.5e-4
+    assert share(catalog.category("vegetation").style.colour) > 1.5e-4
