@@ -21,13 +21,14 @@ from shapely.geometry.base import BaseGeometry
 from layers.catalog import Catalog
 from layers.errors import UnknownAreaError, UnknownLayerError
 from layers.frames import layer_frame
-from layers.records import Area, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
 from layers.rules import (
     area_boundary,
     area_exists_error,
     area_values,
     check_slug,
     child_table,
+    copied_row,
     decode_record,
     deleted_entry,
     duplicate_uuid_error,
@@ -39,6 +40,7 @@ from layers.rules import (
     updated_row,
 )
 from layers.schema import (
+    AREA_LAYER,
     AREA_TABLE,
     CHANGE_LOG_LAYER,
     CHILD_TABLES,
@@ -322,6 +324,38 @@ class MemoryStore:
                 seen.add(uuid)
             self.delete(slug, layer, remove, actor=actor)
             return self.append_many(slug, layer, add, actor=actor)
+
+    def copy_area(self, slug: str) -> AreaCopy:
+        """Return everything of the area; see ``Store.copy_area``."""
+        with self._lock:
+            data = self._area(slug)
+            tables = {
+                name: self.read_records(slug, name)
+                for name in self._tables if name != AREA_LAYER
+            }  # fmt: skip
+            return AreaCopy(data.area, tables, dict(data.sequences))
+
+    def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
+        """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""
+        with self._lock:
+            rows = [
+                (table, copied_row(table, record), record.get("geometry"))
+                for name, records in copy.tables.items() if name in self._tables
+                for table in (self._table(name),) for record in records
+            ]  # fmt: skip
+            self._refuse_taken_uuids(_AreaData(copy.area, {n: _Table() for n in self._tables}),
+                                     [(table, row) for table, row, _ in rows])  # fmt: skip
+            self.add_area(copy.area, actor=actor)
+            data = self._areas[copy.area.slug]
+            for table, row, geometry in rows:
+                data.tables[table.name].insert(row, geometry)
+                if table.sequence is not None:
+                    data.sequences[table.sequence] = max(
+                        data.sequences.get(table.sequence, 0), int(str(row["number"]))
+                    )
+            for name, number in copy.sequences.items():
+                data.sequences[name] = max(data.sequences.get(name, 0), number)
+            self._changes += 1
 
     def update(
         self, slug: str, layer: str, uuid: str, changes: Mapping[str, object], *, actor: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 Record = dict[str, Any]
-Update = tuple[str, str, Mapping[str, object]]
-"""A change to one feature: (layer, uuid, the values that change)."""
 """One stored feature as typed Python values (``datetime``, ``bool``, enums, …) and, for
 layers with geometry, ``"geometry"`` in EPSG:3006."""
+Update = tuple[str, str, Mapping[str, object]]
+"""A change to one feature: (layer, uuid, the values that change)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,16 @@ class PhotoInfo:
     width: int
     height: int
     thumbnail: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class AreaCopy:
+    """Everything of one area, as read from a store, to write into another.
+
+    ``tables``: every table but the boundary's, as typed records (with ``geometry``);
+    ``sequences``: the last number drawn per sequence, so that none is given out again.
+    """
+
+    area: Area
+    tables: Mapping[str, Sequence[Record]]
+    sequences: Mapping[str, int]

@@ -157,6 +157,17 @@ def prepare_row(
     return row
 
 
+def copied_row(table: TableSpec, record: Mapping[str, object]) -> dict[str, SqlValue]:
+    """Return a record read from another store as the row to store here, number kept.
+
+    Every field is coerced and checked as on insert; the ``fid`` is left to this store.
+    """
+    values = {name: record.get(name) for name in table.field_names}
+    row = coerce_record(table, values)
+    check_geometry(table, record.get("geometry") if table.geometry else None)
+    return row
+
+
 def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:
     """Return the attribute columns ``query`` asks for; refuse names the layer does not have."""
     names = table.field_names if query.columns is None else query.columns

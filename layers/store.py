@@ -19,13 +19,16 @@ from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
-from layers.records import Area, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Area", "PhotoInfo", "Problem", "Query", "Record", "Store", "Update", "open_store"]
+__all__ = [
+    "Area", "AreaCopy", "PhotoInfo", "Problem", "Query", "Record", "Store", "Update",
+    "open_store",
+]  # fmt: skip
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
@@ -129,6 +132,19 @@ class Store(Protocol):
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction (logged); return how many went."""
+
+    def copy_area(self, slug: str) -> AreaCopy:
+        """Return everything of area ``slug``, for another store's ``paste_area``.
+
+        Every layer's features, photos and notes, the change log, the number sequences.
+        """
+
+    def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
+        """Create the area of ``copy`` with all it holds, as it was.
+
+        UUIDs, numbers, times and the change log are kept; numbers go on from the copy's
+        sequences. Raises ``StoreError`` when the area exists already.
+        """
 
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""

@@ -32,9 +32,17 @@ from layers.gpkg.folder import Folder
 from layers.gpkg.frames import read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
-from layers.gpkg.writes import delete_rows, insert_row, update_row
-from layers.records import Area, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import check_slug, child_table
+from layers.gpkg.writes import (
+    delete_rows,
+    guard_feature_count,
+    insert_copied,
+    insert_row,
+    read_sequences,
+    set_sequences,
+    update_row,
+)
+from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
+from layers.rules import check_slug, child_table, copied_row, duplicate_uuid_error
 from layers.schema import (
     AREA_LAYER,
     PHOTOS_LAYER,
@@ -240,6 +248,51 @@ class GeoPackageStore:
         table = self._table(layer)
         with transaction(path) as connection:
             return update_row(connection, table, uuid, changes, actor=actor)
+
+    def copy_area(self, slug: str) -> AreaCopy:
+        """Return everything of the area; see ``Store.copy_area``."""
+        path = self.folder.existing_path(slug)
+        (area,) = [a for a in self.areas() if a.slug == slug]
+        with connect(path) as connection:
+            tables = {
+                name: read_records(connection, table, Query())
+                for name, table in self._tables.items() if name != AREA_LAYER
+            }  # fmt: skip
+            sequences = read_sequences(connection)
+        return AreaCopy(area, tables, sequences)
+
+    def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
+        """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""
+        rows = [
+            (table, copied_row(table, record), record.get("geometry"))
+            for name, records in copy.tables.items() if name in self._tables
+            for table in (self._table(name),) for record in records
+        ]  # fmt: skip
+        seen: set[tuple[str, object]] = set()
+        for table, row, _ in rows:
+            if row.get("uuid") is not None:
+                if (table.name, row["uuid"]) in seen:
+                    raise duplicate_uuid_error(table.name, row["uuid"])
+                seen.add((table.name, row["uuid"]))
+        numbers = dict(copy.sequences)
+        for table, row, _ in rows:
+            if table.sequence is not None:
+                numbers[table.sequence] = max(
+                    numbers.get(table.sequence, 0), int(row["number"] or 0)
+                )
+        self.add_area(copy.area, actor=actor)
+        try:
+            with transaction(self.path(copy.area.slug)) as connection:
+                for table, row, geometry in rows:
+                    insert_copied(connection, table, row, geometry)
+                set_sequences(connection, numbers)
+                for name in {table.name for table, _, _ in rows}:
+                    guard_feature_count(connection, name)
+        except BaseException:  # nothing half-made stays behind
+            path = self.path(copy.area.slug)
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
 
     def update_many(self, slug: str, updates: Sequence[Update], *, actor: str) -> list[Record]:
         """Make several updates in one transaction, all or none; see ``Store.update_many``."""

@@ -40,6 +40,46 @@ def next_number(connection: sqlite3.Connection, sequence: str) -> int:
     return int(row[0])
 
 
+def insert_copied(
+    connection: sqlite3.Connection,
+    table: TableSpec,
+    row: Mapping[str, SqlValue],
+    geometry: BaseGeometry | None,
+) -> None:
+    """Insert a row copied from another store as it is: its number kept, nothing logged."""
+    columns = list(row)
+    params: list[SqlValue] = list(row.values())
+    if table.geometry is not None:
+        columns.insert(0, "geom")
+        params.insert(0, None if geometry is None else geometry_to_gpkg(geometry, STORAGE_EPSG))
+    connection.execute(
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join('?' * len(columns))})",
+        params,
+    )
+    if geometry is not None:
+        extend_contents(connection, table.name, geometry.bounds)
+
+
+def set_sequences(connection: sqlite3.Connection, sequences: Mapping[str, int]) -> None:
+    """Make each sequence go on after ``sequences``' number (never back)."""
+    for name, number in sequences.items():
+        connection.execute(
+            "INSERT INTO safewalk_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (f"sequence:{name}", str(number)),
+        )
+
+
+def read_sequences(connection: sqlite3.Connection) -> dict[str, int]:
+    """Return the last number drawn per sequence."""
+    rows = connection.execute(
+        "SELECT substr(key, 10), CAST(value AS INTEGER) FROM safewalk_meta "
+        "WHERE key LIKE 'sequence:%'"
+    )
+    return {str(name): int(value) for name, value in rows}
+
+
 def insert_row(
     connection: sqlite3.Connection,
     table: TableSpec,

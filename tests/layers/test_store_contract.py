@@ -9,7 +9,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -852,3 +852,54 @@ def test_a_refused_update_changes_nothing(
 def test_updating_a_feature_that_is_not_there_says_so(any_store: Store) -> None:
     with pytest.raises(StoreError, match="Layer 'lighting' has no feature nope"):
         any_store.update("test", "lighting", "nope", {"description": "x"}, actor="tests")
+
+
+@pytest.mark.parametrize("target_backend", STORE_BACKENDS)
+def test_an_area_copied_into_another_store_holds_everything_as_it_was(
+    any_store: Store, target_backend: str, new_store: Callable[[str], Store]
+) -> None:
+    kept = add_lighting(any_store, description="Släckt lampa vid trappan")
+    gone = add_lighting(any_store)
+    any_store.append("test", "lighting", lighting(), INSIDE, actor="tests",
+                     children={"photos": [photo()]})  # fmt: skip
+    any_store.append("test", "walks", walk(), None, actor="tests")
+    plan = any_store.append("test", "measures", measure(), None, actor="kim",
+                            updates=[("lighting", kept, {"status": "planned"})])  # fmt: skip
+    any_store.update("test", "measures", str(plan["uuid"]), {"status": "decided"}, actor="kim")
+    any_store.delete("test", "lighting", [gone], actor="tests")  # number 2 is never reused
+    copy = any_store.copy_area("test")
+    target = new_store(target_backend)
+    target.paste_area(copy, actor="migration")
+    assert [a.slug for a in target.areas()] == ["test"]
+    assert target.areas()[0].boundary.equals(any_store.areas()[0].boundary)
+
+    def without_fid(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k != "fid"} for r in records]
+
+    for layer in ("lighting", "walks", "measures", "photos"):
+        assert without_fid(target.read_records("test", layer)) == without_fid(
+            any_store.read_records("test", layer)
+        ), layer
+    log = without_fid(target.read_records("test", "change_log"))
+    assert (log[0]["actor"], log[0]["layer"]) == ("migration", "area")  # the copy's own entry
+    assert log[1:] == without_fid(any_store.read_records("test", "change_log"))  # all history
+    assert [p.thumbnail for p in target.read_photos("test", [r["uuid"] for r in
+            target.read_records("test", "lighting")])] == [photo()["thumbnail"]]  # fmt: skip
+    assert numbers(target) == [1, 3]
+    assert target.append("test", "lighting", lighting(), INSIDE, actor="t")["number"] == 4
+    with pytest.raises(StoreError):
+        target.paste_area(copy, actor="migration")  # the area is there already
+    assert numbers(target) == [1, 3, 4]
+
+
+@pytest.mark.parametrize("target_backend", STORE_BACKENDS)
+def test_a_copy_that_cannot_be_pasted_leaves_no_area_behind(
+    any_store: Store, target_backend: str, new_store: Callable[[str], Store]
+) -> None:
+    add_lighting(any_store)
+    copy = any_store.copy_area("test")
+    twice = {**copy.tables, "lighting": [*copy.tables["lighting"], *copy.tables["lighting"]]}
+    target = new_store(target_backend)
+    with pytest.raises(FeatureValidationError, match="already has a feature with uuid"):
+        target.paste_area(replace(copy, tables=twice), actor="migration")
+    assert target.areas() == []
