@@ -13,6 +13,7 @@ from gis.photos import read_photos
 from layers.values import CostClass, MeasureStatus
 from walks.areas import find_area
 from walks.cli_output import HEADINGS, local_time, print_json, table
+from walks.exporting import FORMATS, ExportError, export
 from walks.measures import (
     PRIORITIES,
     HistoryEntry,
@@ -54,6 +55,10 @@ T: Final = HEADINGS | {
     "who": Text(sv="Vem", en="Who"),
     "what": Text(sv="Vad", en="What"),
     "overdue": Text(sv="FÖRSENAD", en="OVERDUE"),
+    "exported_file": Text(
+        sv="{count} iakttagelser skrivna till {path} ({kind}).",
+        en="{count} observations written to {path} ({kind}).",
+    ),
     "exported": Text(
         sv="{count} ärenden (Open311 GeoReport v2) skrivna till {path}.",
         en="{count} requests (Open311 GeoReport v2) written to {path}.",
@@ -99,11 +104,21 @@ def add_measures_parser(
     listing.add_argument("--responsible", help="only this organisation's")
     listing.add_argument("--overdue", action="store_true", help="only those past their deadline")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    export = commands.add_parser("export", parents=[common], help="export observations")
-    export.add_argument("kind", choices=["open311"], help="open311: GeoReport v2 requests")
-    export.add_argument("--area", required=True, help="area name or id")
-    export.add_argument("--observations", help="observation numbers, e.g. 3,7 (default: all)")
-    export.add_argument("-o", "--output", required=True, type=Path, help="the JSON file")
+    export = commands.add_parser(
+        "export", parents=[common],
+        help="export observations: GeoPackage, GeoJSON, CSV, Excel, KML, Shapefile, or Open311",
+    )  # fmt: skip
+    export.add_argument("kind", nargs="?", choices=["open311"],
+                        help="open311: GeoReport v2 service requests (JSON)")  # fmt: skip
+    where = export.add_mutually_exclusive_group()
+    where.add_argument("--area", help="area name or id")
+    where.add_argument("--all", action="store_true", help="every area")
+    export.add_argument("--observations", help="open311: observation numbers, e.g. 3,7")
+    export.add_argument("--layers", help="category layers, e.g. lighting,vegetation (default all)")
+    export.add_argument("--format", choices=list(FORMATS),
+                        help="default: from the file's suffix (.gpkg .geojson .csv .xlsx .kml "
+                        ".zip)")  # fmt: skip
+    export.add_argument("-o", "--output", required=True, type=Path, help="the file")
     note = sub.add_parser("note", parents=[common], help="keep a dated follow-up note")
     note.add_argument("--area", required=True, help="area name or id")
     note.add_argument("--measure", required=True, type=int, help="the measure's number")
@@ -236,7 +251,18 @@ def _list(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
 
 
 def run_export(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
-    """Write the observations as Open311 GeoReport v2 requests (``export open311``)."""
+    """Write the observations to a file (``export``), or as Open311 requests."""
+    if args.kind != "open311":
+        if not args.area and not args.all:
+            raise ExportError(Text(sv="Ange --area A eller --all.", en="Give --area A or --all."))
+        layers = [x.strip() for x in args.layers.split(",") if x.strip()] if args.layers else None
+        kind, count = export(workspace, args.output, areas=[args.area] if args.area else None,
+                             layers=layers, format=args.format)  # fmt: skip
+        print(T["exported_file"].format(count=count, path=args.output, kind=kind)
+              .in_language(lang))  # fmt: skip
+        return 0
+    if not args.area:
+        raise MeasureError(Text(sv="open311: ange --area.", en="open311: give --area."))
     numbers = _numbers(args.observations) if args.observations else None
     requests = service_requests(workspace, args.area, numbers=numbers, language=lang)
     text = json.dumps(requests, ensure_ascii=False, indent=2) + "\n"
