@@ -9,11 +9,13 @@ command line, QGIS) change the store's revision stamp, which is part of the key 
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
+from pathlib import Path
 
 import streamlit as st
 
@@ -31,6 +33,7 @@ from walks.areasmap import (
     priority_layer,
 )
 from walks.config import settings_from_env
+from walks.exporting import export
 from walks.indicators import indicator_names, indicator_values
 from walks.mapdata import LocalMapData, area_map_data, walk_map_data
 from walks.measures import HistoryEntry, Measure, area_measures, measure_history
@@ -266,6 +269,27 @@ def _printed(
 def printed(slug: str, options: PrintOptions) -> tuple[bytes, bytes, int]:
     """Return area ``slug``'s map ("" for the atlas) as PDF, its first page as PNG, its pages."""
     return _printed(*_current(), slug, options)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _exported(
+    _workspace: Workspace, version: str, slug: str, layers: tuple[str, ...], kind: str
+) -> tuple[bytes, int, str]:
+    suffix = {"shp": ".zip", "gpkg": ".gpkg" if slug else ".zip"}.get(kind, f".{kind}")
+    name = f"safewalk-{slug or 'alla'}{suffix}"
+    with tempfile.TemporaryDirectory(prefix="safewalk-download-") as folder:
+        path = Path(folder) / name
+        _, count = export(_workspace, path, areas=[slug] if slug else None,
+                          layers=list(layers) or None, format=kind)  # fmt: skip
+        return path.read_bytes(), count, name
+
+
+def exported(slug: str, layers: tuple[str, ...], kind: str) -> tuple[bytes, int, str]:
+    """Return area ``slug``'s observations ("" for every area) as a file of ``kind``.
+
+    The file's bytes, how many observations it holds, and its name.
+    """
+    return _exported(*_current(), slug, layers, kind)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

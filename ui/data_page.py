@@ -71,10 +71,48 @@ def _reference_upload(lang: str) -> None:
         )  # fmt: skip
 
 
+EXPORT_KINDS = {
+    "gpkg": "GeoPackage (QGIS)", "geojson": "GeoJSON", "csv": "CSV (Excel)",
+    "xlsx": "Excel", "kml": "KML (Google Earth)", "shp": "Shapefile (zip)",
+}  # fmt: skip
+
+
+def _export(lang: str) -> None:
+    """Draw the export: area or all, layers, format; the file is made on request."""
+    st.subheader(t("data_export", lang))
+    st.caption(t("data_export_intro", lang))
+    areas = {area.slug: area.name for area in cache.areas()}
+    titles = {s.name: s.title.in_language(lang) for s in cache.workspace().catalog.categories}
+    left, right = st.columns(2)
+    slug = left.selectbox(t("area", lang), ["", *areas], index=1 if areas else 0,
+                          format_func=lambda s: areas.get(s, t("data_all_areas", lang)),
+                          key=state.EXPORT_AREA_KEY)  # fmt: skip
+    kind = right.selectbox(t("data_format", lang), list(EXPORT_KINDS),
+                           format_func=EXPORT_KINDS.__getitem__,
+                           key=state.EXPORT_KIND_KEY)  # fmt: skip
+    layers = st.multiselect(t("print_layers", lang), list(titles), format_func=titles.__getitem__,
+                            placeholder=t("print_all_layers", lang),
+                            key=state.EXPORT_LAYERS_KEY)  # fmt: skip
+    wanted = (slug, tuple(layers), kind)
+    if st.button(t("data_make", lang), key=state.EXPORT_MAKE_KEY):
+        st.session_state[state.EXPORT_READY_KEY] = wanted
+    if st.session_state.get(state.EXPORT_READY_KEY) != wanted:
+        return
+    try:
+        data, count, name = cache.exported(*wanted)
+    except LocalizedError as error:
+        st.error(error.message(lang))
+        return
+    st.download_button(t("data_download", lang).format(count=count, name=name), data=data,
+                       file_name=name, on_click="ignore", type="primary",
+                       key=state.EXPORT_DOWNLOAD_KEY)  # fmt: skip
+
+
 def render() -> None:
     """Draw the page."""
     lang = state.language()
     st.title(t("page_data", lang))
     _reference_upload(lang)
+    _export(lang)
     st.subheader(t("data_more", lang))
     st.info(t("future_data", lang))

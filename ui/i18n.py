@@ -315,12 +315,12 @@ TEXTS: Final[dict[str, Text]] = {
     "print_preview": Text(sv="Förhandsvisning av första sidan", en="Preview of the first page"),
     "page_data": Text(sv="Data", en="Data"),
     "future_data": Text(
-        sv="Import och export av iakttagelser, områden och lager (GeoPackage, GeoJSON, Excel) "
-        "kommer på den här sidan. Till dess: `safewalk area add` på kommandoraden, och "
+        sv="Import av iakttagelser från andra verktyg (GeoPackage, GeoJSON, KML, GPX, CSV) är "
+        "inte byggd ännu. Till dess: `safewalk add` och `safewalk area add` på kommandoraden; "
         "GeoPackage-filerna i arbetsytan öppnas direkt i QGIS.",
-        en="Import and export of observations, areas and layers (GeoPackage, GeoJSON, Excel) "
-        "will come on this page. Until then: `safewalk area add` on the command line; the "
-        "GeoPackage files in the workspace open directly in QGIS.",
+        en="Importing observations from other tools (GeoPackage, GeoJSON, KML, GPX, CSV) is "
+        "not built yet. Until then: `safewalk add` and `safewalk area add` on the command "
+        "line; the GeoPackage files in the workspace open directly in QGIS.",
     ),
     "data_reference": Text(sv="Referenslager", en="Reference layers"),
     "data_reference_intro": Text(
@@ -348,7 +348,22 @@ TEXTS: Final[dict[str, Text]] = {
     ),
     "data_row": Text(sv="Objekt i filen", en="Feature in the file"),
     "data_reason": Text(sv="Varför", en="Why"),
-    "data_more": Text(sv="Import och export", en="Import and export"),
+    "data_more": Text(sv="Import", en="Import"),
+    "data_export": Text(sv="Export", en="Export"),
+    "data_export_intro": Text(
+        sv="Iakttagelserna som fil: GeoPackage (hela området med stilar och foton, öppnas i "
+        "QGIS), GeoJSON, CSV för svenskt Excel, Excel, KML för Google Earth eller zippad "
+        "Shapefile.",
+        en="The observations as a file: GeoPackage (the whole area with styles and photos, "
+        "opens in QGIS), GeoJSON, CSV for Swedish Excel, Excel, KML for Google Earth or "
+        "zipped Shapefile.",
+    ),
+    "data_all_areas": Text(sv="Alla områden", en="Every area"),
+    "data_format": Text(sv="Format", en="Format"),
+    "data_make": Text(sv="Ta fram filen", en="Make the file"),
+    "data_download": Text(
+        sv="Ladda ned {name} ({count} iakttagelser)", en="Download {name} ({count} observations)"
+    ),
     "choose": Text(sv="Välj…", en="Choose…"),
     "register_title": Text(sv="Registrera en iakttagelse", en="Register an observation"),
     "walk": Text(sv="Trygghetsvandring", en="Safety walk"),

@@ -29,7 +29,7 @@ def test_an_owners_file_uploaded_on_the_data_page_routes_the_observations_in_it(
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
     page.goto(f"{app_url}/data")
     page.get_by_text("Referenslager").wait_for(timeout=60_000)
-    area = page.locator('[data-testid="stSelectbox"]', has_text="Område")
+    area = page.locator('[data-testid="stSelectbox"]', has_text="Område").first
     area.click()
     page.get_by_role("option", name="Grimsta", exact=True).click()
     form = page.locator('[data-testid="stForm"]')
@@ -41,5 +41,29 @@ def test_an_owners_file_uploaded_on_the_data_page_routes_the_observations_in_it(
     owned = [r for r in route_observations(workspace, "grimsta") if r.rule == "fastighetsagare"]
     assert owned
     assert {(r.responsible, r.feature) for r in owned} == {("stockholmshem", "Gården <b>")}
+    assert outside == []
+    page.context.close()
+
+
+def test_observations_export_from_the_data_page(
+    browser: Browser, app_url: str, tmp_path: Path
+) -> None:
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
+    page.goto(f"{app_url}/data")
+    page.get_by_role("button", name="Ta fram filen").wait_for(timeout=60_000)
+    kind = page.locator('[data-testid="stSelectbox"]', has_text="Format")
+    kind.click()
+    page.get_by_role("option", name="GeoJSON").click()
+    page.get_by_role("button", name="Ta fram filen").click()
+    button = page.get_by_role("button", name="Ladda ned safewalk-grimsta.geojson")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert {f["properties"]["area_id"] for f in document["features"]} == {"grimsta"}
+    assert len(document["features"]) == 4
     assert outside == []
     page.context.close()
