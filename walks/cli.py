@@ -22,6 +22,7 @@ from gis.photos import Photo, read_photos
 from walks.areas import add_area_from_file, area_summaries, find_area
 from walks.cli_analyse import add_analyse_parser, run_analysis
 from walks.cli_context import add_context_parser, run_context
+from walks.cli_import import add_import_parser, run_import
 from walks.cli_measures import add_measures_parser, run_export, run_measures
 from walks.cli_output import HEADINGS, local_time, print_json, table
 from walks.cli_print import add_print_parser, run_print
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     add_route_parser(commands, common)
     add_report_parser(commands, common)
     add_print_parser(commands, common)
+    add_import_parser(commands, common)
     add_analyse_parser(commands, common)
 
     add = commands.add_parser("add", parents=[common], help="register one observation")
@@ -460,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_walks(workspace, args, lang, user)
             case "measure":
                 return run_measures(workspace, args, lang, user)
+            case "import":
+                return run_import(workspace, args, lang, user)
             case "print" | "protocol":
                 return run_print(workspace, args, lang)
             case "report":

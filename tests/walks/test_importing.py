@@ -1,0 +1,221 @@
+"""Importing observations: round trips through every export format, quirks, hostile files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from gis.errors import GisError
+from gis.i18n import LocalizedError
+from layers.memory import MemoryStore
+from tests.walks.test_cli import run
+from walks.config import settings_from_env
+from walks.exporting import export
+from walks.importing import FileImportError, import_observations
+from walks.recording import list_observations
+from walks.startup import add_shipped_areas, open_workspace
+from walks.workspace import Workspace
+
+AREAS = ["hasselby-gard", "grimsta"]
+
+
+@pytest.fixture
+def empty() -> Iterator[Workspace]:
+    """A workspace of its own with the shipped areas and no observations."""
+    name = f"empty-{uuid4().hex}"
+    workspace = open_workspace(settings_from_env({"SAFEWALK_SEED": "0"},
+                                                 workspace=f"memory://{name}"))  # fmt: skip
+    add_shipped_areas(workspace)
+    yield workspace
+    MemoryStore.discard(name)
+
+
+def observed(workspace: Workspace) -> dict[str, tuple[object, ...]]:
+    return {
+        o.uuid: (round(o.x, 2), round(o.y, 2), o.category, o.description, dict(o.fields),
+                 o.severity, o.status, o.observed_at, o.light_condition)
+        for area in AREAS for o in list_observations(workspace, area)
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["ut.geojson", "ut.csv", "ut.zip", "ut.kml"])
+def test_an_export_imports_into_an_empty_workspace_as_it_was(
+    memory_workspace: Workspace, empty: Workspace, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    export(memory_workspace, path, areas=AREAS)
+    report = import_observations(empty, path, actor="tests")
+    assert (report.accepted, report.rejected, report.written) == (12, [], True)
+    assert report.areas == {"hasselby-gard": 8, "grimsta": 4}
+    assert observed(empty) == observed(memory_workspace)  # fields, and positions to 1 cm
+    before = empty.store.revision()
+    again = import_observations(empty, path, actor="tests")
+    assert (again.accepted, again.already, again.written) == (0, 12, False)
+    assert empty.store.revision() == before  # the same file twice adds nothing
+
+
+def test_a_geopackage_of_an_area_imports_its_category_layers(
+    memory_workspace: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "hg.gpkg"
+    export(memory_workspace, path, areas=["hasselby-gard"])
+    report = import_observations(empty, path, actor="tests")
+    assert report.accepted == 8
+    hg = {u: v for u, v in observed(memory_workspace).items() if u in observed(empty)}
+    assert observed(empty) == hg
+
+
+def test_a_dry_run_reports_and_writes_nothing(
+    memory_workspace: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "ut.geojson"
+    export(memory_workspace, path, areas=AREAS)
+    before = empty.store.revision()
+    report = import_observations(empty, path, actor="tests", dry_run=True)
+    assert (report.accepted, report.written) == (12, False)
+    assert empty.store.revision() == before
+
+
+def geojson(path: Path, *features: tuple[dict[str, object], dict[str, object] | None]) -> Path:
+    document = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": g} for p, g in features
+    ]}  # fmt: skip
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def point(lon: float, lat: float) -> dict[str, object]:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def test_each_feature_is_accepted_repaired_or_rejected_with_its_reason(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    bowtie = {"type": "Polygon", "coordinates": [[[17.844, 59.366], [17.846, 59.368],
+              [17.846, 59.366], [17.844, 59.368], [17.844, 59.366]]]}  # fmt: skip
+    path = geojson(
+        tmp_path / "blandat.geojson",
+        ({"category": "lighting", "problem": "dim", "beskrivning": "<b>Mörkt</b>"},
+         point(17.8445, 59.3668)),
+        ({"category": "vegetation", "blocks_sightline": True}, bowtie),
+        ({"category": "lighting", "problem": "dim"}, point(18.07, 59.33)),  # Stockholm city
+        ({"category": "lighting", "problem": "dim"}, point(59.3668, 17.8445)),  # swapped
+        ({"category": "lighting", "problem": "dim"}, None),
+        ({"category": "lighting", "problem": "dim"}, bowtie),  # lighting takes no area
+        ({"category": "nope"}, point(17.8445, 59.3668)),
+        ({"category": "lighting", "problem": "very"}, point(17.8445, 59.3668)),
+    )  # fmt: skip
+    report = import_observations(empty, path, actor="tests")
+    reasons = {k: why.en for k, why in report.rejected}
+    assert report.accepted == 2, [(k, w.en) for k, w in report.rejected]
+    assert [k for k, _ in report.repaired] == [2]
+    assert ("outside" in reasons[3] and "nearest" in reasons[3].lower()) or "Hässelby" in reasons[3]
+    assert "swapped" in reasons[4]
+    assert reasons[5] == "empty geometry"
+    assert "takes Point, LineString, not Polygon" in reasons[6]
+    assert "nope" in reasons[7]
+    assert "'very'" in reasons[8]
+    (lamp,) = list_observations(empty, "hasselby-gard", category="lighting")
+    assert lamp.description == "<b>Mörkt</b>"  # stored as text
+
+
+def test_swedish_excel_csv_and_field_apps_column_names(empty: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "kobo.csv"
+    text = ("_plats_latitude;_plats_longitude;kategori;problem;Beskrivning\n"
+            "59,3668;17,8445;lighting;broken;Trasig lampa vid förskolan\n")  # fmt: skip
+    path.write_bytes(text.encode("cp1252"))
+    report = import_observations(empty, path, actor="tests")
+    assert report.accepted == 1
+    assert report.notes[0].en == "The coordinate system EPSG:4326 was inferred from the values."
+    (lamp,) = list_observations(empty, "hasselby-gard")
+    assert lamp.description == "Trasig lampa vid förskolan"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "trasig.csv",
+            "lat;lon;category\n59.36;17.84;lighting;extra\n",
+            "line 2: 4 fields, the heading has 3",
+        ),
+        ("ingen.csv", "a;b\n1;2\n", "no coordinate columns"),
+        ("rapport.geojson", "%PDF-1.7\n%âãÏÓ\n1 0 obj\n", "could not be read"),
+    ],
+)
+def test_files_that_are_not_what_they_say_are_refused(
+    empty: Workspace, tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = empty.store.revision()
+    with pytest.raises((FileImportError, GisError), match=message):
+        import_observations(empty, path, actor="tests")
+    assert empty.store.revision() == before
+
+
+def test_hostile_zips_are_refused_before_anything_is_unpacked(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    slip = tmp_path / "slip.zip"
+    with zipfile.ZipFile(slip, "w") as archive:
+        archive.writestr("../../utanfor.geojson", "{}")
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("noll.geojson", b"\0" * 20_000_000)
+    for path, message in ((slip, "points outside the zip"), (bomb, "unpacks to too much")):
+        with pytest.raises(FileImportError, match=message):
+            import_observations(empty, path, actor="tests")
+    assert not (tmp_path.parent / "utanfor.geojson").exists()
+
+
+def test_xml_entity_bombs_and_external_entities_in_kml_are_refused(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    laughs = "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10}">' for k in range(1, 10))
+    bomb = tmp_path / "bomb.kml"
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY l0 "ha">{laughs}]>'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&l9;</name>'
+        "<Point><coordinates>17.8445,59.3668</coordinates></Point></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
+    secret = tmp_path / "hemligt.txt"
+    secret.write_text("lösenord", encoding="utf-8")
+    external = tmp_path / "extern.kml"
+    external.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&x;</name>'
+        "<Point><coordinates>17.8445,59.3668</coordinates></Point></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
+    before = empty.store.revision()
+    for path in (bomb, external):
+        with pytest.raises(LocalizedError, match=r"entit|DOCTYPE|could not be read"):
+            import_observations(empty, path, actor="tests", category="other")
+    assert empty.store.revision() == before
+
+
+def test_import_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, tmp_path: Path
+) -> None:
+    ws = ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+    path = tmp_path / "ut.geojson"
+    assert run(capsys, "export", "--area", "grimsta", "-o", str(path), *ws)[0] == 0
+    code, out, err = run(capsys, "import", str(path), "--dry-run", *ws)
+    assert code == 0, err
+    assert out.startswith("Dry run, nothing written: 0 would be imported (-); 0 repaired, 0 "
+                          "rejected, 4 were there already.")  # fmt: skip
+    litter = {"category": "litter", "litter_type": "general"}
+    new = geojson(tmp_path / "ny.geojson", (litter, point(17.862, 59.355)))
+    code, out, err = run(capsys, "import", str(new), "--json", *ws)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["accepted"], report["repaired"], report["rejected"], report["areas"]) == (
+        1, 0, [], {"grimsta": 1},
+    )  # fmt: skip

@@ -1,0 +1,82 @@
+"""``safewalk import``: observations from another tool's file, with a report per feature."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, Final
+
+from gis.i18n import Text
+from walks.cli_output import print_json
+from walks.importing import ImportReport, import_observations
+from walks.workspace import Workspace
+
+T: Final = {
+    "done": Text(
+        sv="{accepted} iakttagelser importerade ({areas}); {repaired} lagade, {rejected} "
+        "avvisade, {already} fanns redan.",
+        en="{accepted} observations imported ({areas}); {repaired} repaired, {rejected} "
+        "rejected, {already} were there already.",
+    ),
+    "dry": Text(
+        sv="Provkörning, inget skrevs: {accepted} skulle importeras ({areas}); {repaired} "
+        "lagade, {rejected} avvisade, {already} fanns redan.",
+        en="Dry run, nothing written: {accepted} would be imported ({areas}); {repaired} "
+        "repaired, {rejected} rejected, {already} were there already.",
+    ),
+    "row": Text(sv="objekt", en="feature"),
+}
+
+
+def add_import_parser(
+    commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser
+) -> None:
+    """Add ``import`` to the command line's sub-commands."""
+    parser = commands.add_parser(
+        "import", parents=[common],
+        help="observations from a file: GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, GPX, CSV",
+    )  # fmt: skip
+    parser.add_argument("file", type=Path, help="the file")
+    parser.add_argument("--area", help="every feature into this area (default: where it lies)")
+    parser.add_argument("--category", help="every feature of this category (default: the "
+                        "file's category column)")  # fmt: skip
+    parser.add_argument("--crs", help="the coordinates' system when the file does not say")
+    parser.add_argument("--layer", help="the layer of a file with several")
+    parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _json(report: ImportReport, lang: str) -> dict[str, Any]:
+    return {
+        "accepted": report.accepted,
+        "repaired": len(report.repaired),
+        "rejected": [{"row": k, "reason": why.in_language(lang)} for k, why in report.rejected],
+        "already": report.already,
+        "areas": report.areas,
+        "written": report.written,
+        "repairs": [{"row": k, "what": what.in_language(lang)} for k, what in report.repaired],
+        "notes": [note.in_language(lang) for note in report.notes],
+    }
+
+
+def run_import(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    """Run ``safewalk import``; return the exit status (1 when nothing could be imported)."""
+    report = import_observations(
+        workspace, args.file, actor=user, area=args.area, category=args.category, crs=args.crs,
+        layer=args.layer, dry_run=args.dry_run,
+    )  # fmt: skip
+    if args.json:
+        print_json(_json(report, lang))
+    else:
+        names = {a.slug: a.name for a in workspace.areas()}
+        areas = ", ".join(f"{names.get(s, s)} {n}" for s, n in report.areas.items()) or "-"
+        text = T["dry" if args.dry_run else "done"].format(
+            accepted=report.accepted, areas=areas, repaired=len(report.repaired),
+            rejected=len(report.rejected), already=report.already,
+        )  # fmt: skip
+        print(text.in_language(lang))
+        for note in report.notes:
+            print(f"  {note.in_language(lang)}")
+        for k, why in report.rejected[:20]:
+            print(f"  {T['row'].in_language(lang)} {k}: {why.in_language(lang)}")
+    return 1 if report.rejected and not report.accepted and not report.already else 0

@@ -1,0 +1,553 @@
+"""Importing observations from other tools' files: a report per feature, then all or none.
+
+Formats: whatever GDAL reads (GeoPackage, GeoJSON — also older files with a ``crs``
+member —, KML, GPX waypoints), zipped Shapefiles and KMZ (unpacked safely), and CSV with
+coordinate columns (Swedish Excel's semicolons and decimal commas too). Each feature is
+accepted, repaired (an invalid polygon made valid, saying so) or rejected with the
+reason; ``dry_run`` writes nothing. Importing the same file again adds nothing: each
+feature's UUID is kept from the file (safewalk's own exports) or derived from its source
+identity.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import uuid as uuid_module
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from gis.crs import SWEREF99_TM, WGS84, crs_from_user_input, infer_crs, to_wgs84
+from gis.i18n import LocalizedError, Text
+from gis.io import MAX_VECTOR_FILE_BYTES, read_vector_file
+from layers.catalog import LayerSpec
+from layers.rules import prepare_row
+from layers.schema import table_for_category
+from layers.store import Query
+from walks.errors import PositionError, WalkError
+from walks.model import Position
+from walks.planning import LOCAL_TIME
+from walks.recording import locate, position_to_point
+from walks.workspace import Workspace
+
+MAX_UNPACKED_BYTES: Final = 500 * 1024 * 1024
+"""A zip whose members would unpack to more than this is refused (a zip bomb)."""
+READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv")
+"""The files in a zip or KMZ that are read (the first one found)."""
+MAX_RATIO: Final = 200
+"""Nor may a member unpack to more than this many times its packed size."""
+NAMESPACE: Final = uuid_module.UUID("6c6b4a1e-2f3d-4c52-9a57-0b7f3f1d2a10")
+"""UUIDs of imported features without one derive from this and their source identity."""
+LON: Final = ("lon", "lng", "long", "longitude", "longitud", "x", "e", "easting", "ost", "öst")
+LAT: Final = ("lat", "latitude", "latitud", "y", "n", "northing", "nord")
+COMMON: Final = {
+    "description": ("description", "beskrivning", "comment", "kommentar", "notes", "name"),
+    "severity": ("severity", "allvarlighet", "allvarlighetsgrad"),
+    "status": ("status",),
+    "observed_at": ("observed_at", "iakttagen", "time", "tid", "date", "datum", "timestamp"),
+    "light_condition": ("light_condition", "ljus", "ljusförhållande"),
+}
+"""Columns that give an observation's common fields, by the names tools use."""
+
+
+class FileImportError(WalkError):
+    """A file that cannot be imported at all; nothing is written."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did, or would do (``dry_run``)."""
+
+    accepted: int = 0
+    repaired: list[tuple[int, Text]] = field(default_factory=list)
+    rejected: list[tuple[int, Text]] = field(default_factory=list)
+    already: int = 0
+    """Features imported before (the same UUID or source identity): left as they are."""
+    areas: dict[str, int] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    """What was assumed, e.g. a coordinate system inferred from the values."""
+    written: bool = False
+
+
+def _refuse(sv: str, en: str) -> FileImportError:
+    return FileImportError(Text(sv=sv, en=en))
+
+
+# ------------------------------------------------------------------ reading
+def _safe_unzip(path: Path, folder: Path) -> list[Path]:
+    """Unpack a zip into ``folder``, refusing paths that leave it and zip bombs."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise _refuse(sv=f"{path.name} är ingen giltig zip-fil.",
+                      en=f"{path.name} is not a valid zip file.") from None  # fmt: skip
+    with archive:
+        total = 0
+        for member in archive.infolist():
+            name = PurePosixPath(member.filename)
+            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                raise _refuse(
+                    sv=f"{path.name}: posten {member.filename!r} pekar utanför zip-filen; "
+                    "filen läses inte.",
+                    en=f"{path.name}: the entry {member.filename!r} points outside the zip; the "
+                    "file is not read.",
+                )
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if total > MAX_UNPACKED_BYTES or (member.file_size > 1_000_000 and ratio > MAX_RATIO):
+                raise _refuse(
+                    sv=f"{path.name} packas upp till för mycket ({total // 1_000_000} MB, "
+                    f"{ratio:.0f} gånger); filen läses inte.",
+                    en=f"{path.name} unpacks to too much ({total // 1_000_000} MB, {ratio:.0f} "
+                    "times); the file is not read.",
+                )
+        files = []
+        for member in archive.infolist():
+            if member.is_dir():
+                continue
+            target = folder / PurePosixPath(member.filename).name
+            with archive.open(member) as source:
+                target.write_bytes(source.read(MAX_UNPACKED_BYTES + 1))
+            files.append(target)
+        return files
+
+
+def _coordinate_column(columns: Sequence[str], names: Sequence[str]) -> str | None:
+    """Return the column that holds one coordinate, whatever the tool called it."""
+    lowered = {c: c.strip().casefold() for c in columns}
+    for column, name in lowered.items():
+        if name in names:
+            return column
+    for column, name in lowered.items():  # KoboToolbox, ODK Central, Epicollect5 shapes
+        core = name.removeprefix("_").removesuffix("-")
+        for wanted in names[:4]:
+            if (
+                core.endswith(f"_{wanted}")
+                or core.endswith(f"-{wanted}")
+                or core.startswith(f"{wanted}_")
+            ):
+                return column
+    return None
+
+
+def read_csv_points(path: Path) -> pd.DataFrame:
+    """Return a CSV's rows with ``geometry`` points from its coordinate columns (no CRS).
+
+    Reads UTF-8 (with or without BOM) or Windows-1252, semicolons or commas, decimal
+    commas.
+
+    Raises
+    ------
+    FileImportError
+        No coordinate columns, rows of the wrong length, or values that are no numbers.
+    """
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise _refuse(sv=f"{path.name} är tom.", en=f"{path.name} is empty.")
+    header, body = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    for k, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise _refuse(
+                sv=f"{path.name}, rad {k}: {len(row)} fält, rubrikraden har {len(header)}.",
+                en=f"{path.name}, line {k}: {len(row)} fields, the heading has {len(header)}.",
+            )
+    x_column = _coordinate_column(header, LON)
+    y_column = _coordinate_column(header, LAT)
+    if x_column is None or y_column is None:
+        raise _refuse(
+            sv=f"{path.name}: inga koordinatkolumner (t.ex. lat/lon, latitud/longitud, E/N). "
+            f"Kolumner: {', '.join(header)}.",
+            en=f"{path.name}: no coordinate columns (e.g. lat/lon, latitude/longitude, E/N). "
+            f"Columns: {', '.join(header)}.",
+        )
+    frame = pd.DataFrame(body, columns=header)
+    coordinates = []
+    for name in (x_column, y_column):
+        values = pd.to_numeric(frame[name].str.strip().str.replace(",", ".", regex=False),
+                               errors="coerce")  # fmt: skip
+        coordinates.append(values.to_numpy(dtype=float))
+    frame = frame.drop(columns=[x_column, y_column])
+    frame["geometry"] = [
+        None if not (np.isfinite(x) and np.isfinite(y)) else shapely.Point(x, y)
+        for x, y in zip(*coordinates, strict=True)
+    ]
+    return frame
+
+
+def read_source(
+    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None, notes: list[Text]
+) -> gpd.GeoDataFrame:
+    """Return the features of ``path`` in EPSG:3006, unpacking zips and KMZ safely.
+
+    Raises
+    ------
+    FileImportError / gis.errors.GisError
+        A file that cannot be read, is too large, or has no coordinate system that can be
+        known (``--crs`` names it).
+    """
+    if not path.is_file():
+        raise _refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
+    size = path.stat().st_size
+    if size > MAX_VECTOR_FILE_BYTES:
+        raise _refuse(
+            sv=f"{path.name} är för stor ({size // 1_000_000} MB; högst "
+            f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
+            en=f"{path.name} is too large ({size // 1_000_000} MB; at most "
+            f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
+        )
+    extent = shapely.union_all([a.boundary for a in workspace.areas()]).buffer(30_000)
+    suffix = path.suffix.lower()
+    if suffix in (".zip", ".kmz"):
+        with tempfile.TemporaryDirectory(prefix="safewalk-import-") as folder:
+            files = _safe_unzip(path, Path(folder))
+            readable = sorted(f for f in files if f.suffix.lower() in READABLE)
+            if not readable:
+                raise _refuse(sv=f"{path.name} innehåller ingen geodatafil.",
+                              en=f"{path.name} holds no geodata file.")  # fmt: skip
+            frames = []
+            for file in readable:
+                frame = read_source(workspace, file, crs=crs, layer=layer, notes=notes)
+                # safewalk's own Shapefiles are named <category>_<kind>.shp
+                prefix = file.stem.rsplit("_", 1)[0]
+                if prefix in workspace.catalog.names and "category" not in frame:
+                    frame = frame.assign(category=prefix)
+                frames.append(frame)
+            return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
+    if suffix == ".csv":
+        frame = read_csv_points(path)
+        points = gpd.GeoDataFrame(frame, geometry="geometry")
+        given = crs_from_user_input(crs).to_string() if crs else None
+        valid = points.geometry.notna()
+        if given is None:
+            minx, miny, maxx, maxy = points[valid].total_bounds if valid.any() else (0, 0, 0, 0)
+            # A single point has no extent: a hair's breadth lets it be placed.
+            bounds = (minx - 1e-6, miny - 1e-6, maxx + 1e-6, maxy + 1e-6)
+            given = infer_crs(bounds, expected_extent=extent)
+            if given is None:
+                raise _refuse(
+                    sv=f"{path.name}: koordinaternas system går inte att avgöra; ange --crs "
+                    "(t.ex. EPSG:4326 för lat/lon, EPSG:3006 för SWEREF 99 TM).",
+                    en=f"{path.name}: the coordinates' system cannot be told; give --crs (e.g. "
+                    "EPSG:4326 for lat/lon, EPSG:3006 for SWEREF 99 TM).",
+                )
+            notes.append(Text(sv=f"Koordinatsystemet {given} antogs av värdena.",
+                              en=f"The coordinate system {given} was inferred from "
+                              "the values."))  # fmt: skip
+        return points.set_crs(given).to_crs(SWEREF99_TM)
+    if suffix == ".gpx" and layer is None:
+        layer = "waypoints"
+    return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent)
+
+
+def _read_layers(
+    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None,
+    extent: BaseGeometry,
+) -> gpd.GeoDataFrame:  # fmt: skip
+    """Read one layer, or several: a KML's folders, or a GeoPackage's category layers."""
+    import pyogrio
+
+    try:
+        listed = [str(name) for name, kind in pyogrio.list_layers(path) if kind is not None]
+    except (pyogrio.errors.DataSourceError, ValueError):
+        listed = []
+    if layer is not None or len(listed) <= 1:
+        return read_vector_file(path, crs=crs, layer=layer, expected_extent=extent)
+    categories = [name for name in listed if name in workspace.catalog.names]
+    if path.suffix.lower() == ".kml":
+        chosen, named = listed, "folder"
+    elif categories:  # safewalk's own GeoPackage: each category layer as its category
+        chosen, named = categories, "category"
+    else:
+        raise _refuse(
+            sv=f"{path.name} har flera lager: {', '.join(listed)}; välj ett med --layer.",
+            en=f"{path.name} has several layers: {', '.join(listed)}; choose one with --layer.",
+        )
+    frames = []
+    for name in chosen:
+        if not pyogrio.read_info(path, layer=name)["features"]:
+            continue
+        frame = read_vector_file(path, crs=crs, layer=name, expected_extent=extent)
+        frames.append(frame.assign(**{named: name}))
+    if not frames:
+        raise _refuse(sv=f"{path.name} har inga objekt.", en=f"{path.name} has no features.")
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
+
+
+# ------------------------------------------------------------------ planning
+OWN_COLUMNS: Final = frozenset({
+    "area", "area_id", "category", "kategori", "number", "uuid", "lon", "lat", "easting",
+    "northing", "wkt", "folder", "updated_at",
+})  # fmt: skip
+"""Columns of safewalk's own exports (and of the import itself) that are no field."""
+
+
+def _match(columns: Sequence[str], spec: LayerSpec) -> dict[str, str]:
+    """Return {file column: catalog field} for the columns that name a field.
+
+    A field's own name wins over a title that happens to be the same word.
+    """
+    found: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for f in spec.fields:
+        for alias in (f.name, f.title.sv, f.title.en):
+            names[alias.casefold()] = f.name
+    for name, aliases in COMMON.items():
+        for alias in aliases:
+            names.setdefault(alias, name)
+    exact = {f.name for f in spec.fields} | set(COMMON)
+    for name in exact | {"created_at", "created_by", "responsible"}:
+        names.setdefault(name[:10], name)  # a Shapefile keeps 10 characters of a name
+    ordered = sorted(columns, key=lambda c: str(c).strip().casefold() not in exact)
+    for column in ordered:
+        key = str(column).strip().casefold()
+        if key in OWN_COLUMNS or key not in names or names[key] in found.values():
+            continue
+        found[column] = names[key]
+    return found
+
+
+def _value(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text or None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _moment(text: str) -> object:
+    """Return a time as written; one without a zone is Stockholm time (as spreadsheets keep)."""
+    try:
+        moment = pd.Timestamp(text)
+    except ValueError:
+        return text  # the store names the value that is no time
+    if moment.tzinfo is None:
+        moment = moment.tz_localize(LOCAL_TIME)
+    return moment.to_pydatetime()
+
+
+def _identity(
+    path: Path, row: int, properties: Mapping[str, object], geometry: BaseGeometry
+) -> str:
+    """Return the feature's UUID: its own, else one derived from the file and its content."""
+    own = properties.get("uuid")
+    if isinstance(own, str):
+        try:
+            return str(uuid_module.UUID(own))
+        except ValueError:
+            pass
+    wkb = shapely.to_wkb(shapely.set_precision(geometry, 0.01)).hex()
+    content = repr(sorted((k, str(v)) for k, v in properties.items()))
+    return str(uuid_module.uuid5(NAMESPACE, f"{path.name}|{wkb}|{content}"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    area: str
+    category: str
+    values: dict[str, object]
+    geometry: BaseGeometry
+
+
+def import_observations(
+    workspace: Workspace,
+    path: Path,
+    *,
+    actor: str,
+    area: str | None = None,
+    category: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import the features of ``path`` as observations; return the report.
+
+    Each feature's category is ``category``, or its ``category`` column (safewalk's own
+    exports, or a column named so); its area is ``area``, or the one it lies in. Its
+    fields come from the columns that name them (the catalog's names or titles, Swedish
+    or English). The accepted features of each area are written in one transaction,
+    after every feature of the file has been checked; with ``dry_run`` nothing is.
+
+    Raises
+    ------
+    FileImportError / gis.errors.GisError / layers.errors.LayerError
+        A file that cannot be read, or an unknown area or category.
+    """
+    report = ImportReport()
+    frame = read_source(workspace, path, crs=crs, layer=layer, notes=report.notes)
+    catalog = workspace.catalog
+    fixed = catalog.category(category).name if category else None
+    rows: list[_Row] = []
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    seen: set[str] = set()
+    for k, (values, geometry) in enumerate(
+        zip(frame[columns].itertuples(index=False, name=None), frame.geometry, strict=True),
+        start=1,
+    ):
+        properties = {c: _value(v) for c, v in zip(columns, values, strict=True)}
+        try:
+            row = _checked(workspace, path, k, properties, geometry, fixed, area, report)
+        except LocalizedError as error:
+            report.rejected.append((k, Text(sv=error.message("sv"), en=error.message("en"))))
+            continue
+        if row is None:
+            continue
+        if row.values["uuid"] in seen:
+            report.already += 1
+            continue
+        seen.add(str(row.values["uuid"]))
+        rows.append(row)
+    fresh = _new_only(workspace, rows, report)
+    for row in fresh:
+        report.areas[row.area] = report.areas.get(row.area, 0) + 1
+    report.accepted = len(fresh)
+    if dry_run or not fresh:
+        return report
+    _write(workspace, fresh, actor=actor)
+    report.written = True
+    return report
+
+
+def _checked(
+    workspace: Workspace, path: Path, k: int, properties: dict[str, object],
+    geometry: BaseGeometry | None, fixed: str | None, area: str | None, report: ImportReport,
+) -> _Row | None:  # fmt: skip
+    """Return one feature as a row to store, or raise why it cannot be one."""
+    name = fixed or properties.get("category") or properties.get("kategori")
+    if not name:
+        raise WalkError(Text(
+            sv="ingen kategori: ange --category eller en kolumn category",
+            en="no category: give --category or a column category",
+        ))  # fmt: skip
+    spec = workspace.catalog.category(str(name))
+    if geometry is None or geometry.is_empty:
+        raise WalkError(Text(sv="tom geometri", en="empty geometry"))
+    repair = None
+    if not shapely.is_valid(geometry):
+        reason = shapely.is_valid_reason(geometry)
+        geometry = shapely.make_valid(geometry)
+        repair = Text(sv=f"gjordes giltig ({reason})", en=f"made valid ({reason})")
+    parts = shapely.get_parts(geometry)
+    if len(parts) == 1:
+        geometry = parts[0]
+    elif repair is not None:  # split in pieces by the repair: the largest is kept
+        geometry = max(parts, key=lambda part: (part.area, part.length))
+        repair = Text(
+            sv=f"{repair.sv}; den största av {len(parts)} delar behölls",
+            en=f"{repair.en}; the largest of {len(parts)} parts was kept",
+        )
+    kind = geometry.geom_type
+    if kind not in spec.accepts:
+        raise WalkError(Text(
+            sv=f"{spec.title.sv} tar {', '.join(spec.accepts)}, inte {kind}",
+            en=f"{spec.title.en} takes {', '.join(spec.accepts)}, not {kind}",
+        ))  # fmt: skip
+    point = shapely.point_on_surface(geometry)
+    try:
+        target, _ = locate(workspace, Position(point.x, point.y, SWEREF99_TM), area=area)
+    except PositionError:
+        _refuse_if_swapped(workspace, point)
+        raise
+    values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
+    types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
+    for column, field_name in _match(list(properties), spec).items():
+        value = properties[column]
+        if isinstance(value, float) and value.is_integer():
+            # A column with gaps is read as float: 1.0 is the 1 or the yes it was written as.
+            value = (
+                bool(value)
+                if types.get(field_name) == "boolean"
+                else (int(value) if types.get(field_name) == "integer" else value)
+            )
+        if value is not None:
+            values[field_name] = value
+    for kept in ("created_at", "created_by", "is_demo"):
+        for column in (kept, kept[:10]):
+            if properties.get(column) is not None:
+                values[kept] = properties[column]
+    for name in ("observed_at", "created_at"):
+        if isinstance(values.get(name), str):
+            values[name] = _moment(str(values[name]))
+    values["uuid"] = _identity(path, k, properties, geometry)
+    values.setdefault("observed_at", pd.Timestamp.now(tz="UTC").to_pydatetime())
+    now = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    values.setdefault("created_at", now)
+    values["updated_at"] = now
+    # Checked now, as the store will check it: a bad value rejects this row alone.
+    prepare_row(table_for_category(spec), values, geometry)
+    if repair is not None:
+        report.repaired.append((k, repair))
+    return _Row(target.slug, spec.name, values, geometry)
+
+
+def _refuse_if_swapped(workspace: Workspace, point: shapely.Point) -> None:
+    """Raise when the point, its latitude and longitude swapped, would lie in an area."""
+    wgs = to_wgs84(point)
+    try:
+        swapped = position_to_point(Position(wgs.y, wgs.x, WGS84))
+    except (PositionError, ValueError):
+        return
+    inside = [a for a in workspace.areas() if a.boundary.contains(swapped)]
+    if inside:
+        raise WalkError(
+            Text(
+                sv=f"latitud och longitud verkar förväxlade: omvända hamnar punkten i "
+                f"{inside[0].name}",
+                en=f"latitude and longitude look swapped: the other way round the point falls "
+                f"in {inside[0].name}",
+            )
+        )
+
+
+def _new_only(workspace: Workspace, rows: list[_Row], report: ImportReport) -> list[_Row]:
+    """Leave out the rows whose UUID their layer holds already (imported before)."""
+    fresh = []
+    held: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        key = (row.area, row.category)
+        if key not in held:
+            records = workspace.store.read_records(row.area, row.category, Query(columns=("uuid",)))
+            held[key] = {str(r["uuid"]) for r in records}
+        if row.values["uuid"] in held[key]:
+            report.already += 1
+        else:
+            fresh.append(row)
+    return fresh
+
+
+def _write(workspace: Workspace, rows: list[_Row], *, actor: str) -> None:
+    """Write the rows, each area's in one transaction; undo the areas done if one fails."""
+    by_area: dict[str, dict[str, list[tuple[dict[str, object], BaseGeometry]]]] = {}
+    for row in rows:
+        by_area.setdefault(row.area, {}).setdefault(row.category, []).append(
+            (row.values, row.geometry)
+        )
+    done: list[tuple[str, str, list[str]]] = []
+    try:
+        for slug, layers in by_area.items():
+            for layer, features in layers.items():
+                stored = workspace.store.append_many(slug, layer, features, actor=actor)
+                done.append((slug, layer, [str(r["uuid"]) for r in stored]))
+    except (LocalizedError, OSError):
+        for slug, layer, uuids in done:
+            workspace.store.delete(slug, layer, uuids, actor=actor)
+        raise
