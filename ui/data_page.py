@@ -1,8 +1,4 @@
-"""The data page: reference layers (owners, lamps, stops, …) loaded from a file.
-
-Import and export of observations and areas come later (``future_data``); what is here
-is what the routing and the analyses need today.
-"""
+"""The data page: observations imported (previewed first) and exported; reference layers."""
 
 from __future__ import annotations
 
@@ -14,6 +10,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
+from walks.importing import import_observations
 from walks.model import ReferenceKind
 from walks.reference import add_reference_from_file
 
@@ -108,11 +105,66 @@ def _export(lang: str) -> None:
                        key=state.EXPORT_DOWNLOAD_KEY)  # fmt: skip
 
 
+IMPORT_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "gpx", "csv"]
+
+
+def _import(lang: str) -> None:
+    """Draw the import: upload, a dry run's report as the preview, then the import itself."""
+    st.subheader(t("data_import", lang))
+    st.caption(t("data_import_intro", lang))
+    titles = {s.name: s.title.in_language(lang) for s in cache.workspace().catalog.categories}
+    areas = {area.slug: area.name for area in cache.areas()}
+    upload = st.file_uploader(t("data_file", lang), type=IMPORT_TYPES, key=state.IMPORT_FILE_KEY)
+    left, right = st.columns(2)
+    category = left.selectbox(t("data_import_category", lang), ["", *titles],
+                              format_func=lambda c: titles.get(c, t("data_from_file", lang)),
+                              key=state.IMPORT_CATEGORY_KEY)  # fmt: skip
+    area = right.selectbox(t("area", lang), ["", *areas],
+                           format_func=lambda a: areas.get(a, t("data_where_it_lies", lang)),
+                           key=state.IMPORT_AREA_KEY)  # fmt: skip
+    if upload is None:
+        return
+    confirm = st.button(t("data_import_confirm", lang), type="primary",
+                        key=state.IMPORT_CONFIRM_KEY)  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            chosen = {"area": area or None, "category": category or None}
+            if confirm:
+                with cache.writing() as workspace:
+                    report = import_observations(workspace, path, actor="app", **chosen)
+            else:
+                report = import_observations(cache.workspace(), path, actor="app",
+                                             dry_run=True, **chosen)  # fmt: skip
+    except LocalizedError as error:
+        st.error(error.message(lang))
+        return
+    names = ", ".join(f"{areas.get(s, s)} {n}" for s, n in report.areas.items()) or "-"
+    key = "data_imported" if report.written else "data_preview"
+    st.info(t(key, lang).format(accepted=report.accepted, areas=names,
+                                repaired=len(report.repaired), rejected=len(report.rejected),
+                                already=report.already))  # fmt: skip
+    for note in report.notes:
+        st.caption(note.in_language(lang))
+    outcomes = [(k, why, "data_rejected") for k, why in report.rejected]
+    outcomes += [(k, what, "data_repaired") for k, what in report.repaired]
+    rows = [
+        {
+            t("data_row", lang): k,
+            t("data_outcome", lang): t(outcome, lang),
+            t("data_reason", lang): text.in_language(lang),
+        }
+        for k, text, outcome in outcomes
+    ]
+    if rows:
+        st.dataframe(sorted(rows, key=lambda r: r[t("data_row", lang)]), hide_index=True)
+
+
 def render() -> None:
     """Draw the page."""
     lang = state.language()
     st.title(t("page_data", lang))
-    _reference_upload(lang)
+    _import(lang)
     _export(lang)
-    st.subheader(t("data_more", lang))
-    st.info(t("future_data", lang))
+    _reference_upload(lang)

@@ -314,14 +314,6 @@ TEXTS: Final[dict[str, Text]] = {
     ),
     "print_preview": Text(sv="Förhandsvisning av första sidan", en="Preview of the first page"),
     "page_data": Text(sv="Data", en="Data"),
-    "future_data": Text(
-        sv="Import av iakttagelser från andra verktyg (GeoPackage, GeoJSON, KML, GPX, CSV) är "
-        "inte byggd ännu. Till dess: `safewalk add` och `safewalk area add` på kommandoraden; "
-        "GeoPackage-filerna i arbetsytan öppnas direkt i QGIS.",
-        en="Importing observations from other tools (GeoPackage, GeoJSON, KML, GPX, CSV) is "
-        "not built yet. Until then: `safewalk add` and `safewalk area add` on the command "
-        "line; the GeoPackage files in the workspace open directly in QGIS.",
-    ),
     "data_reference": Text(sv="Referenslager", en="Reference layers"),
     "data_reference_intro": Text(
         sv="Ägare och förvaltare (ytor, för vem som ansvarar), belysningsstolpar, hållplatser, "
@@ -348,7 +340,36 @@ TEXTS: Final[dict[str, Text]] = {
     ),
     "data_row": Text(sv="Objekt i filen", en="Feature in the file"),
     "data_reason": Text(sv="Varför", en="Why"),
-    "data_more": Text(sv="Import", en="Import"),
+    "data_import": Text(sv="Importera iakttagelser", en="Import observations"),
+    "data_import_intro": Text(
+        sv="Från QGIS, fältappar (KoboToolbox, ODK, QField, Epicollect5), Google My Maps, "
+        "GPS-appar eller Excel: GeoJSON, GeoPackage, zippad Shapefile, KML/KMZ, GPX eller CSV. "
+        "Först visas vad som skulle importeras; inget sparas förrän du bekräftar.",
+        en="From QGIS, field apps (KoboToolbox, ODK, QField, Epicollect5), Google My Maps, GPS "
+        "apps or Excel: GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or CSV. First you "
+        "see what would be imported; nothing is stored until you confirm.",
+    ),
+    "data_import_category": Text(sv="Kategori", en="Category"),
+    "data_from_file": Text(
+        sv="Enligt filens kolumn category", en="From the file's column category"
+    ),
+    "data_where_it_lies": Text(sv="Där varje objekt ligger", en="Where each feature lies"),
+    "data_import_confirm": Text(sv="Importera", en="Import"),
+    "data_preview": Text(
+        sv="Förhandsvisning, inget sparat: {accepted} skulle importeras ({areas}); {repaired} "
+        "lagade, {rejected} avvisade, {already} finns redan.",
+        en="Preview, nothing stored: {accepted} would be imported ({areas}); {repaired} "
+        "repaired, {rejected} rejected, {already} are there already.",
+    ),
+    "data_imported": Text(
+        sv="{accepted} iakttagelser importerade ({areas}); {repaired} lagade, {rejected} "
+        "avvisade, {already} fanns redan.",
+        en="{accepted} observations imported ({areas}); {repaired} repaired, {rejected} "
+        "rejected, {already} were there already.",
+    ),
+    "data_outcome": Text(sv="Utfall", en="Outcome"),
+    "data_rejected": Text(sv="avvisad", en="rejected"),
+    "data_repaired": Text(sv="lagad", en="repaired"),
     "data_export": Text(sv="Export", en="Export"),
     "data_export_intro": Text(
         sv="Iakttagelserna som fil: GeoPackage (hela området med stilar och foton, öppnas i "

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from tests.appserver import page_with_only_the_app
 from walks.config import Settings
+from walks.recording import list_observations
 from walks.routing import route_observations
 from walks.workspace import connect_workspace
 
@@ -29,10 +30,10 @@ def test_an_owners_file_uploaded_on_the_data_page_routes_the_observations_in_it(
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
     page.goto(f"{app_url}/data")
     page.get_by_text("Referenslager").wait_for(timeout=60_000)
-    area = page.locator('[data-testid="stSelectbox"]', has_text="Område").first
-    area.click()
-    page.get_by_role("option", name="Grimsta", exact=True).click()
     form = page.locator('[data-testid="stForm"]')
+    # Grimsta, the first area by name, is chosen from the start.
+    area = form.locator('[data-testid="stSelectbox"]', has_text="Område")
+    expect(area.locator("input")).to_have_value("Grimsta")
     form.locator('input[type="file"]').set_input_files(path)
     form.get_by_text("ägare.geojson").wait_for(timeout=30_000)
     page.get_by_role("button", name="Läs in").click()
@@ -65,5 +66,39 @@ def test_observations_export_from_the_data_page(
     document = json.loads(path.read_text(encoding="utf-8"))
     assert {f["properties"]["area_id"] for f in document["features"]} == {"grimsta"}
     assert len(document["features"]) == 4
+    assert outside == []
+    page.context.close()
+
+
+def test_a_file_is_previewed_then_imported_on_the_data_page(
+    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+) -> None:
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [17.862, 59.355]},
+         "properties": {"category": "litter", "litter_type": "general",
+                        "beskrivning": "<img src=x onerror=alert(1)>"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [18.07, 59.33]},
+         "properties": {"category": "litter", "litter_type": "general"}},
+    ]  # fmt: skip
+    path = tmp_path / "fältapp.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                    encoding="utf-8")  # fmt: skip
+    outside: list[str] = []
+    dialogs: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{app_url}/data")
+    page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
+    page.locator('input[type="file"]').first.set_input_files(path)
+    page.get_by_text("Förhandsvisning, inget sparat: 1 skulle importeras (Grimsta 1); 0 lagade, "
+                     "1 avvisade").wait_for(timeout=60_000)  # fmt: skip
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    before = len(list_observations(workspace, "grimsta"))
+    page.get_by_role("button", name="Importera", exact=True).click()
+    page.get_by_text("1 iakttagelser importerade (Grimsta 1)").wait_for(timeout=60_000)
+    after = list_observations(workspace, "grimsta")
+    assert len(after) == before + 1
+    assert "<img src=x onerror=alert(1)>" in {o.description for o in after}
+    assert dialogs == []
     assert outside == []
     page.context.close()
