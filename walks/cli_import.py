@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from gis.i18n import Text
+from walks.areas import add_area_from_file
 from walks.cli_output import print_json
-from walks.importing import ImportReport, import_observations
+from walks.importing import FileImportError, ImportReport, import_observations, read_mapping
+from walks.reference import add_reference_from_file
 from walks.workspace import Workspace
 
 T: Final = {
@@ -25,6 +27,15 @@ T: Final = {
         "repaired, {rejected} rejected, {already} were there already.",
     ),
     "row": Text(sv="objekt", en="feature"),
+    "area": Text(
+        sv="Området {name} ({slug}) lades till.", en="The area {name} ({slug}) was added."
+    ),
+    "reference": Text(
+        sv="{added} referensobjekt tillagda; {already} fanns redan, {refused} gick inte att "
+        "använda.",
+        en="{added} reference features added; {already} were there already, {refused} could "
+        "not be used.",
+    ),
 }
 
 
@@ -40,6 +51,14 @@ def add_import_parser(
     parser.add_argument("--area", help="every feature into this area (default: where it lies)")
     parser.add_argument("--category", help="every feature of this category (default: the "
                         "file's category column)")  # fmt: skip
+    parser.add_argument("--mapping", type=Path, metavar="MAP.toml",
+                        help="the file's columns and values as the catalog's")  # fmt: skip
+    parser.add_argument("--as", dest="as_", default="observations",
+                        choices=["observations", "reference", "area"],
+                        help="observations (default); reference: a reference layer of "
+                        "--kind in --area; area: a new area named --area")  # fmt: skip
+    parser.add_argument("--kind", help="with --as reference: lamps, stops, entrances, "
+                        "schools, owners or other")  # fmt: skip
     parser.add_argument("--crs", help="the coordinates' system when the file does not say")
     parser.add_argument("--layer", help="the layer of a file with several")
     parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
@@ -59,11 +78,37 @@ def _json(report: ImportReport, lang: str) -> dict[str, Any]:
     }
 
 
+def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    """Import as a reference layer or as a new area (what ``reference add``/``area add`` do)."""
+    if not args.area or (args.as_ == "reference" and not args.kind):
+        raise FileImportError(
+            Text(
+                sv="--as reference behöver --area och --kind; --as area behöver --area (namnet).",
+                en="--as reference needs --area and --kind; --as area needs --area (the name).",
+            )
+        )
+    if args.dry_run:
+        raise FileImportError(Text(sv="--dry-run gäller iakttagelser.",
+                                   en="--dry-run is for observations."))  # fmt: skip
+    if args.as_ == "area":
+        area = add_area_from_file(workspace, args.area, args.file, crs=args.crs, actor=user)
+        print(T["area"].format(name=area.name, slug=area.slug).in_language(lang))
+        return 0
+    loaded = add_reference_from_file(workspace, args.area, args.kind, args.file, crs=args.crs,
+                                     layer=args.layer, actor=user)  # fmt: skip
+    print(T["reference"].format(added=loaded.added, already=loaded.already_there,
+                                refused=len(loaded.refused)).in_language(lang))  # fmt: skip
+    return 0
+
+
 def run_import(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
     """Run ``safewalk import``; return the exit status (1 when nothing could be imported)."""
+    if args.as_ != "observations":
+        return _other(workspace, args, lang, user)
+    mapping = read_mapping(args.mapping) if args.mapping else None
     report = import_observations(
         workspace, args.file, actor=user, area=args.area, category=args.category, crs=args.crs,
-        layer=args.layer, dry_run=args.dry_run,
+        layer=args.layer, mapping=mapping, dry_run=args.dry_run,
     )  # fmt: skip
     if args.json:
         print_json(_json(report, lang))

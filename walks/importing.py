@@ -361,6 +361,54 @@ def _identity(
 
 
 @dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """How a file's columns and values become the catalog's: from a small TOML file.
+
+    ``category``: every feature's category; else ``category_column`` names the column
+    whose values ``categories`` turns into categories. ``fields``: file column → field.
+    ``values``: per field, file value → catalog value.
+    """
+
+    category: str | None = None
+    category_column: str | None = None
+    categories: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+
+def read_mapping(path: Path) -> ColumnMapping:
+    """Return the column mapping of a TOML file.
+
+    Raises
+    ------
+    FileImportError
+        The file cannot be read, is not TOML, or has a part of the wrong shape.
+    """
+    import tomllib
+
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _refuse(
+            sv=f"{path.name}: mappningsfilen kan inte läsas ({error}).",
+            en=f"{path.name}: the mapping file cannot be read ({error}).",
+        ) from None
+    tables = {key: document.get(key, {}) for key in ("categories", "fields", "values")}
+    if not all(isinstance(t, dict) for t in tables.values()):
+        raise _refuse(
+            sv=f"{path.name}: categories, fields och values ska vara tabeller ([fields] …).",
+            en=f"{path.name}: categories, fields and values must be tables ([fields] …).",
+        )
+    return ColumnMapping(
+        category=document.get("category"),
+        category_column=document.get("category_column"),
+        categories={str(k): str(v) for k, v in tables["categories"].items()},
+        fields={str(k): str(v) for k, v in tables["fields"].items()},
+        values={str(k): dict(v) for k, v in tables["values"].items() if isinstance(v, dict)},
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class _Row:
     area: str
     category: str
@@ -377,6 +425,7 @@ def import_observations(
     category: str | None = None,
     crs: str | None = None,
     layer: str | None = None,
+    mapping: ColumnMapping | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
     """Import the features of ``path`` as observations; return the report.
@@ -395,7 +444,8 @@ def import_observations(
     report = ImportReport()
     frame = read_source(workspace, path, crs=crs, layer=layer, notes=report.notes)
     catalog = workspace.catalog
-    fixed = catalog.category(category).name if category else None
+    chosen = category or (mapping.category if mapping else None)
+    fixed = catalog.category(chosen).name if chosen else None
     rows: list[_Row] = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
     seen: set[str] = set()
@@ -405,7 +455,8 @@ def import_observations(
     ):
         properties = {c: _value(v) for c, v in zip(columns, values, strict=True)}
         try:
-            row = _checked(workspace, path, k, properties, geometry, fixed, area, report)
+            row = _checked(workspace, path, k, properties, geometry, fixed, area, report,
+                           mapping or ColumnMapping())  # fmt: skip
         except LocalizedError as error:
             report.rejected.append((k, Text(sv=error.message("sv"), en=error.message("en"))))
             continue
@@ -430,9 +481,13 @@ def import_observations(
 def _checked(
     workspace: Workspace, path: Path, k: int, properties: dict[str, object],
     geometry: BaseGeometry | None, fixed: str | None, area: str | None, report: ImportReport,
+    mapping: ColumnMapping,
 ) -> _Row | None:  # fmt: skip
     """Return one feature as a row to store, or raise why it cannot be one."""
     name = fixed or properties.get("category") or properties.get("kategori")
+    if fixed is None and mapping.category_column is not None:
+        given = properties.get(mapping.category_column)
+        name = mapping.categories.get(str(given), given) if given is not None else None
     if not name:
         raise WalkError(Text(
             sv="ingen kategori: ange --category eller en kolumn category",
@@ -469,8 +524,14 @@ def _checked(
         raise
     values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
     types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
-    for column, field_name in _match(list(properties), spec).items():
+    matched = _match(list(properties), spec) | {
+        column: field_name for column, field_name in mapping.fields.items() if column in properties
+    }
+    for column, field_name in matched.items():
         value = properties[column]
+        translated = mapping.values.get(field_name, {})
+        if value is not None and str(value) in translated:
+            value = translated[str(value)]
         if isinstance(value, float) and value.is_integer():
             # A column with gaps is read as float: 1.0 is the 1 or the yes it was written as.
             value = (

@@ -219,3 +219,89 @@ def test_import_on_the_command_line(
     assert (report["accepted"], report["repaired"], report["rejected"], report["areas"]) == (
         1, 0, [], {"grimsta": 1},
     )  # fmt: skip
+
+
+def test_a_mapping_file_turns_a_partners_columns_and_values_into_the_catalogs(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    from walks.importing import read_mapping
+
+    path = geojson(
+        tmp_path / "bostadsbolaget.geojson",
+        ({"Typ": "Belysning", "Fel": "Trasig", "Beskr": "Lampa ur funktion"},
+         point(17.8445, 59.3668)),
+        ({"Typ": "Klotter", "Yta": "Fasad", "Beskr": "Tag på gaveln"}, point(17.8446, 59.3669)),
+    )  # fmt: skip
+    mapping = tmp_path / "karta.toml"
+    mapping.write_text(
+        'category_column = "Typ"\n'
+        '[categories]\n"Belysning" = "lighting"\n"Klotter" = "graffiti"\n'
+        '[fields]\n"Fel" = "problem"\n"Yta" = "surface"\n"Beskr" = "description"\n'
+        '[values.problem]\n"Trasig" = "broken"\n[values.surface]\n"Fasad" = "wall"\n',
+        encoding="utf-8",
+    )
+    report = import_observations(empty, path, actor="tests", mapping=read_mapping(mapping))
+    assert (report.accepted, report.rejected) == (2, [])
+    found = {o.category: o for o in list_observations(empty, "hasselby-gard")}
+    assert found["lighting"].fields["problem"] == "broken"
+    assert found["graffiti"].fields["surface"] == "wall"
+    assert found["graffiti"].description == "Tag på gaveln"
+    broken = tmp_path / "trasig.toml"
+    broken.write_text("fields = 3\n[fields", encoding="utf-8")
+    with pytest.raises(FileImportError, match="the mapping file cannot be read"):
+        read_mapping(broken)
+
+
+def test_an_old_geojson_with_a_crs_member_is_read_in_its_system(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    # SWEREF 99 18 00 (EPSG:3011), as the city's older exports have it.
+    path = tmp_path / "stadens.geojson"
+    path.write_text(json.dumps({
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3011"}},
+        "features": [{"type": "Feature", "properties": {"category": "litter",
+                                                         "litter_type": "general"},
+                      "geometry": {"type": "Point", "coordinates": [141186.32, 6583562.52]}}],
+    }), encoding="utf-8")  # fmt: skip
+    report = import_observations(empty, path, actor="tests")
+    assert (report.accepted, report.rejected) == (1, [])
+    (litter,) = list_observations(empty, "hasselby-gard")
+    assert (round(litter.lon, 3), round(litter.lat, 3)) == (17.845, 59.367)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "plats-Latitude,plats-Longitude,category,litter_type",  # ODK Central
+        "lat_plats,long_plats,category,litter_type",  # Epicollect5
+        "latitud,longitud,category,litter_type",
+    ],
+)
+def test_field_apps_coordinate_columns_are_found(
+    empty: Workspace, tmp_path: Path, heading: str
+) -> None:
+    path = tmp_path / "app.csv"
+    path.write_text(f"{heading}\n59.3668,17.8445,litter,general\n", encoding="utf-8")
+    report = import_observations(empty, path, actor="tests")
+    assert (report.accepted, report.areas) == (1, {"hasselby-gard": 1})
+
+
+def test_import_as_reference_or_as_a_new_area_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, tmp_path: Path
+) -> None:
+    ws = ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+    lamps = geojson(tmp_path / "lampor.geojson", ({"id": "L1"}, point(17.845, 59.367)))
+    code, out, err = run(capsys, "import", str(lamps), "--as", "reference", "--kind", "lamps",
+                         "--area", "hasselby-gard", *ws)  # fmt: skip
+    assert (code, out.strip()) == (
+        0, "1 reference features added; 0 were there already, 0 could not be used.",
+    ), err  # fmt: skip
+    ring = [[17.80, 59.30], [17.81, 59.30], [17.81, 59.31], [17.80, 59.31], [17.80, 59.30]]
+    area = geojson(tmp_path / "ny.geojson", ({}, {"type": "Polygon", "coordinates": [ring]}))
+    code, out, err = run(capsys, "import", str(area), "--as", "area", "--area", "Nytt område",
+                         *ws)  # fmt: skip
+    assert (code, out.strip()) == (0, "The area Nytt område (nytt-omrade) was added."), err
+    code, _, err = run(capsys, "import", str(lamps), "--as", "reference", *ws)
+    assert code == 1
+    assert "--as reference needs --area and --kind" in err
