@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from gis.crs import WGS84, to_storage_crs
 from gis.i18n import Text
-from walks.areas import add_area_from_file
+from walks.areas import add_area_from_file, find_area
 from walks.cli_output import print_json
 from walks.importing import FileImportError, ImportReport, import_observations, read_mapping
+from walks.model import WalkPlan
+from walks.planning import plan_walk, route_from_file
 from walks.reference import add_reference_from_file
 from walks.workspace import Workspace
 
@@ -27,6 +31,12 @@ T: Final = {
         "repaired, {rejected} rejected, {already} were there already.",
     ),
     "row": Text(sv="objekt", en="feature"),
+    "route": Text(
+        sv="Vandring nr {number} planerad i {area} längs filens rutt ({length} m); ändra tid "
+        "och rubrik på sidan Vandringar.",
+        en="Walk no. {number} planned in {area} along the file's route ({length} m); change "
+        "its time and title on the Walks page.",
+    ),
     "area": Text(
         sv="Området {name} ({slug}) lades till.", en="The area {name} ({slug}) was added."
     ),
@@ -54,9 +64,10 @@ def add_import_parser(
     parser.add_argument("--mapping", type=Path, metavar="MAP.toml",
                         help="the file's columns and values as the catalog's")  # fmt: skip
     parser.add_argument("--as", dest="as_", default="observations",
-                        choices=["observations", "reference", "area"],
-                        help="observations (default); reference: a reference layer of "
-                        "--kind in --area; area: a new area named --area")  # fmt: skip
+                        choices=["observations", "route", "reference", "area"],
+                        help="observations (default); route: a new walk in --area along the "
+                        "file's track or line; reference: a reference layer of --kind in "
+                        "--area; area: a new area named --area")  # fmt: skip
     parser.add_argument("--kind", help="with --as reference: lamps, stops, entrances, "
                         "schools, owners or other")  # fmt: skip
     parser.add_argument("--crs", help="the coordinates' system when the file does not say")
@@ -83,13 +94,24 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
     if not args.area or (args.as_ == "reference" and not args.kind):
         raise FileImportError(
             Text(
-                sv="--as reference behöver --area och --kind; --as area behöver --area (namnet).",
-                en="--as reference needs --area and --kind; --as area needs --area (the name).",
+                sv="--as reference behöver --area och --kind; --as route och --as area behöver "
+                "--area (för area: namnet).",
+                en="--as reference needs --area and --kind; --as route and --as area need "
+                "--area (for area: the name).",
             )
         )
     if args.dry_run:
         raise FileImportError(Text(sv="--dry-run gäller iakttagelser.",
                                    en="--dry-run is for observations."))  # fmt: skip
+    if args.as_ == "route":
+        route = route_from_file(args.file, crs=args.crs)
+        walk = plan_walk(workspace, WalkPlan(area=args.area, title=args.file.stem,
+                                             starts_at=datetime.now(UTC), created_by=user,
+                                             route=route))  # fmt: skip
+        length = round(to_storage_crs(route, WGS84).length)
+        print(T["route"].format(number=walk.number, area=find_area(workspace, walk.area).name,
+                                length=length).in_language(lang))  # fmt: skip
+        return 0
     if args.as_ == "area":
         area = add_area_from_file(workspace, args.area, args.file, crs=args.crs, actor=user)
         print(T["area"].format(name=area.name, slug=area.slug).in_language(lang))

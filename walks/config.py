@@ -50,6 +50,8 @@ class Settings:
     """An open observation of the same category this close to a new one may be the same."""
     max_photo_bytes: int = 20_000_000
     """The largest photo upload accepted."""
+    max_import_bytes: int = 200_000_000
+    """The largest file ``safewalk import`` and the Data page take."""
     seed_new_workspace: bool = True
     """Fill a workspace that has no areas with the shipped areas and the demo data."""
     district: str = "Hässelby-Vällingby"
@@ -154,6 +156,7 @@ def settings_from_env(
         gps_accuracy_m=_number(env, "SAFEWALK_GPS_ACCURACY_M", 30.0),
         duplicate_m=_number(env, "SAFEWALK_DUPLICATE_M", 15.0, zero=True),
         max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
+        max_import_bytes=int(_number(env, "SAFEWALK_MAX_IMPORT_MB", 200.0) * 1_000_000),
         seed_new_workspace=_switch(env, "SAFEWALK_SEED", default=True),
         district=env.get("SAFEWALK_DISTRICT", "").strip() or "Hässelby-Vällingby",
         print_tiles=env.get("SAFEWALK_PRINT_TILES", "").strip() or None,

@@ -205,12 +205,13 @@ def read_source(
     if not path.is_file():
         raise _refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
     size = path.stat().st_size
-    if size > MAX_VECTOR_FILE_BYTES:
+    largest = min(workspace.settings.max_import_bytes, MAX_VECTOR_FILE_BYTES)
+    if size > largest:
         raise _refuse(
-            sv=f"{path.name} är för stor ({size // 1_000_000} MB; högst "
-            f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
-            en=f"{path.name} is too large ({size // 1_000_000} MB; at most "
-            f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
+            sv=f"{path.name} är för stor ({size / 1e6:.1f} MB; högst {largest / 1e6:.1f} MB, "
+            "SAFEWALK_MAX_IMPORT_MB).",
+            en=f"{path.name} is too large ({size / 1e6:.1f} MB; at most {largest / 1e6:.1f} MB, "
+            "SAFEWALK_MAX_IMPORT_MB).",
         )
     extent = shapely.union_all([a.boundary for a in workspace.areas()]).buffer(30_000)
     suffix = path.suffix.lower()

@@ -305,3 +305,57 @@ def test_import_as_reference_or_as_a_new_area_on_the_command_line(
     code, _, err = run(capsys, "import", str(lamps), "--as", "reference", *ws)
     assert code == 1
     assert "--as reference needs --area and --kind" in err
+
+
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="telefon" xmlns="http://www.topografix.com/GPX/1/1">
+  <wpt lat="59.3668" lon="17.8445"><name>Mörk trappa</name></wpt>
+  <wpt lat="59.3670" lon="17.8450"><name>Trasigt staket</name></wpt>
+  <trk><name>Kvällsrundan</name><trkseg>
+    <trkpt lat="59.3660" lon="17.8430"/><trkpt lat="59.3668" lon="17.8445"/>
+    <trkpt lat="59.3675" lon="17.8460"/>
+  </trkseg></trk>
+</gpx>
+"""
+
+
+def test_gpx_waypoints_become_observations_and_a_track_a_walks_route(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "runda.gpx"
+    path.write_text(GPX, encoding="utf-8")
+    ws = ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+    code, out, err = run(capsys, "import", str(path), "--category", "other", "--json", *ws)
+    assert code == 0, err
+    assert (json.loads(out)["accepted"], json.loads(out)["areas"]) == (2, {"hasselby-gard": 2})
+    code, out, err = run(capsys, "import", str(path), "--as", "route", "--area",
+                         "hasselby-gard", *ws)  # fmt: skip
+    assert code == 0, err
+    assert "planned in Hässelby gård along the file's route (2" in out
+    code, out, _ = run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws)
+    titles = {w["title"] for w in json.loads(out)}
+    assert "runda" in titles
+
+
+def test_a_file_over_the_limit_is_refused_naming_the_setting(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    path = geojson(tmp_path / "stor.geojson", ({"category": "other"}, point(17.8445, 59.3668)))
+    small = Workspace(replace(empty.settings, max_import_bytes=100), empty.store)
+    with pytest.raises(FileImportError, match=r"is too large \(0\.\d MB; at most 0\.0 MB, "
+                       "SAFEWALK_MAX_IMPORT_MB"):  # fmt: skip
+        import_observations(small, path, actor="tests")
+
+
+def test_a_truncated_geopackage_is_refused_and_nothing_changes(
+    memory_workspace: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "hg.gpkg"
+    export(memory_workspace, path, areas=["hasselby-gard"])
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    before = empty.store.revision()
+    with pytest.raises((FileImportError, GisError)):
+        import_observations(empty, path, actor="tests")
+    assert empty.store.revision() == before
