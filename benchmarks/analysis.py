@@ -10,8 +10,6 @@ both sides' results are checked against each other. ``run.py`` is the command.
 
 from __future__ import annotations
 
-import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -23,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks.machine import BENCHMARKS_DIR, git_revision, machine_info
+from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
 from benchmarks.store import fill, summary
 from walks.analysis import find_hotspots, summarise
 from walks.config import settings_from_env
@@ -179,29 +177,14 @@ def run(plan: Plan, out: Path, *, quick: bool, about: dict[str, Any]) -> dict[st
     print(f"  summary ÷ plain {ratio:.2f}, hotspots ÷ plain {figures['hotspots_vs_plain']:.2f}")
     print(f"  results: {figures['checks']} (the hotspots also compute Gi* grid cells)")
     print(f"Targets:\n  [{'met   ' if target['met'] else 'MISSED'}] {target['name']}: {ratio:.2f}")
-    results = {
-        **about,
-        "quick": quick,
-        "plan": {"observations": plan.observations, "rounds": plan.rounds},
-        "figures": figures,
-        "targets": [target],
-        "total_s": time.perf_counter() - started,
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Written {out} ({results['total_s']:.0f} s in all).")
-    return results
+    plan_figures = {"observations": plan.observations, "rounds": plan.rounds}
+    return write_results(out, about, quick=quick, plan=plan_figures, figures=figures,
+                         targets=[target], started=started)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the analysis benchmark alone (``python -m benchmarks.run`` runs it with the rest)."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.analysis")
-    parser.add_argument("--quick", action="store_true", help="20k observations, 3 rounds")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    about = {"machine": machine_info(), "git": git_revision()}
-    run(QUICK if args.quick else FULL, args.out, quick=args.quick, about=about)
-    return 0
+    return run_alone("python -m benchmarks.analysis", DEFAULT_OUT, (FULL, QUICK), run, argv)
 
 
 if __name__ == "__main__":

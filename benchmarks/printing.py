@@ -21,8 +21,6 @@ rounds).
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +35,7 @@ import shapely
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from benchmarks.machine import BENCHMARKS_DIR, git_revision, machine_info
+from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
 from benchmarks.store import summary
 from layers.memory import MemoryStore
 from walks.config import settings_from_env
@@ -188,29 +186,14 @@ def run(plan: Plan, out: Path, *, quick: bool, about: dict[str, Any]) -> dict[st
     for target in targets:
         print(f"  [{'met   ' if target['met'] else 'MISSED'}] {target['name']}: "
               f"{target['value']:.3g}")  # fmt: skip
-    results = {
-        **about,
-        "quick": quick,
-        "plan": {"observations": plan.observations, "rounds": plan.rounds},
-        "figures": figures,
-        "targets": targets,
-        "total_s": time.perf_counter() - started,
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Written {out} ({results['total_s']:.0f} s in all).")
-    return results
+    plan_figures = {"observations": plan.observations, "rounds": plan.rounds}
+    return write_results(out, about, quick=quick, plan=plan_figures, figures=figures,
+                         targets=targets, started=started)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the print benchmark alone (``python -m benchmarks.run`` runs it with the rest)."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.printing")
-    parser.add_argument("--quick", action="store_true", help="3 rounds")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    about = {"machine": machine_info(), "git": git_revision()}
-    run(QUICK if args.quick else FULL, args.out, quick=args.quick, about=about)
-    return 0
+    return run_alone("python -m benchmarks.printing", DEFAULT_OUT, (FULL, QUICK), run, argv)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,8 @@ Run with the rest: ``.venv/bin/python -m benchmarks.run --only map`` (``--quick`
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
-import json
 import shutil
 import tempfile
 import threading
@@ -37,7 +35,7 @@ import folium
 from folium.plugins import FastMarkerCluster
 
 from benchmarks import analysis
-from benchmarks.machine import BENCHMARKS_DIR, git_revision, machine_info
+from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
 from benchmarks.store import summary
 from gis.webmap import MARKERCLUSTER_CSS, MARKERCLUSTER_JS, add_points, fitted_web_map
 from layers.values import ObservationStatus
@@ -247,26 +245,14 @@ def run(plan: Plan, out: Path, *, quick: bool, about: dict[str, Any]) -> dict[st
     for target in targets:
         verdict = "met   " if target["met"] else "MISSED"
         print(f"  [{verdict}] {target['name']}: {target['value']:,.2f}")
-    results = {
-        **about, "quick": quick,
-        "plan": {"observations": plan.observations, "rounds": plan.rounds},
-        "figures": figures, "targets": targets, "total_s": time.perf_counter() - started,
-    }  # fmt: skip
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"Written {out} ({results['total_s']:.0f} s in all).")
-    return results
+    plan_figures = {"observations": plan.observations, "rounds": plan.rounds}
+    return write_results(out, about, quick=quick, plan=plan_figures, figures=figures,
+                         targets=targets, started=started)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the map benchmark alone (``python -m benchmarks.run`` runs it with the rest)."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.webmap")
-    parser.add_argument("--quick", action="store_true", help="20k observations, 3 rounds")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    about = {"machine": machine_info(), "git": git_revision()}
-    run(QUICK if args.quick else FULL, args.out, quick=args.quick, about=about)
-    return 0
+    return run_alone("python -m benchmarks.webmap", DEFAULT_OUT, (FULL, QUICK), run, argv)
 
 
 if __name__ == "__main__":
