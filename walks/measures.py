@@ -136,10 +136,14 @@ def _measures(
     return sorted((_measure(slug, r, numbers) for r in records), key=lambda m: m.number)
 
 
-def area_measures(workspace: Workspace, area: str) -> list[Measure]:
-    """Return an area's measures by number."""
+def area_measures(
+    workspace: Workspace, area: str, observations: Sequence[Observation] | None = None
+) -> list[Measure]:
+    """Return an area's measures by number (``observations``: the area's, if read already)."""
     slug = find_area(workspace, area).slug
-    return _measures(workspace, slug, _observations(workspace, slug))
+    if observations is None:
+        return _measures(workspace, slug, _observations(workspace, slug))
+    return _measures(workspace, slug, {o.number: o for o in observations})
 
 
 def _find(measures: Sequence[Measure], number: int) -> Measure:

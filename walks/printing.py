@@ -227,7 +227,7 @@ def _area_content(workspace: Workspace, slug: str, options: PrintOptions) -> _Ar
     shown = _observations(workspace, everything, options)
     specs = {spec.name: spec for spec in workspace.catalog.categories}
     names = {o.id: o.name.in_language(lang) for o in organisations(workspace.settings.data_dir)}
-    measures = _measure_of(area_measures(workspace, area.slug))
+    measures = _measure_of(area_measures(workspace, area.slug, everything))
     routed = {r.number: r.responsible for r in route_observations(workspace, area.slug,
                                                                   everything)}  # fmt: skip
     markers, rows = [], []
@@ -510,7 +510,9 @@ def _layout(content: _AreaContent, size: tuple[float, float], options: PrintOpti
     map_w = width - 2 * MARGIN - SIDE - 4 * MM
     full_h = height - HEADER - FOOTER - 2 * MARGIN
     table_w = width - 2 * MARGIN
-    below_tables = _tables(content.rows, table_w, options.language, [full_h * 0.4])
+    # Every row takes a line at least: more rows than lines in 40 % cannot go below.
+    fits = len(content.rows) <= full_h * 0.4 / (_LEADING + 3)
+    below_tables = _tables(content.rows, table_w, options.language, [full_h * 0.4]) if fits else []
     below = len(below_tables) == 1
     table_h = below_tables[0].wrap(table_w, full_h)[1] + 4 * MM if below else 0.0
     frame = Frame(MARGIN, MARGIN + FOOTER + table_h, map_w, full_h - table_h)

@@ -300,7 +300,7 @@ def area_follow_up(
     """
     target = find_area(workspace, area)
     observations = list_observations(workspace, target.slug)
-    measures = area_measures(workspace, target.slug)
+    measures = area_measures(workspace, target.slug, observations)
     categories = {o.number: o.category for o in observations}
     lines = timelines(workspace, target.slug, measures, categories)
     routed = {r.uuid: r.responsible for r in route_observations(workspace, target.slug,
