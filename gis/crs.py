@@ -94,7 +94,9 @@ def infer_crs(
     ``expected_extent`` is a SWEREF 99 TM polygon (e.g. the workspace's areas, buffered).
     Returns None when no candidate, or more than one, fits: the caller must then ask the user.
     """
-    box = shapely.box(*bounds)
+    min_x, min_y, max_x, max_y = bounds
+    # A hair's breadth around the values: a single point has no extent of its own.
+    box = shapely.box(min_x - 1e-6, min_y - 1e-6, max_x + 1e-6, max_y + 1e-6)
     fitting = []
     for candidate in candidates:
         try:

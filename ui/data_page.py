@@ -10,7 +10,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from walks.importing import import_observations
+from walks.importing import import_observations, read_mapping
 from walks.model import ReferenceKind
 from walks.reference import add_reference_from_file
 
@@ -122,15 +122,28 @@ def _import(lang: str) -> None:
     area = right.selectbox(t("area", lang), ["", *areas],
                            format_func=lambda a: areas.get(a, t("data_where_it_lies", lang)),
                            key=state.IMPORT_AREA_KEY)  # fmt: skip
+    rules = st.file_uploader(t("data_mapping", lang), type=["toml"], key=state.IMPORT_MAPPING_KEY)
     if upload is None:
         return
     confirm = st.button(t("data_import_confirm", lang), type="primary",
                         key=state.IMPORT_CONFIRM_KEY)  # fmt: skip
+    bar = st.progress(0.0, text=t("data_checking", lang))
     try:
         with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
-            chosen = {"area": area or None, "category": category or None}
+            mapping = None
+            if rules is not None:
+                mapping_path = Path(folder) / "mapping.toml"
+                mapping_path.write_bytes(rules.getvalue())
+                mapping = read_mapping(mapping_path)
+
+            def show(done: int, total: int) -> None:
+                text = t("data_checked", lang).format(done=done, total=total)
+                bar.progress(done / max(total, 1), text=text)
+
+            chosen = {"area": area or None, "category": category or None, "mapping": mapping,
+                      "progress": show}  # fmt: skip
             if confirm:
                 with cache.writing() as workspace:
                     report = import_observations(workspace, path, actor="app", **chosen)
@@ -138,8 +151,10 @@ def _import(lang: str) -> None:
                 report = import_observations(cache.workspace(), path, actor="app",
                                              dry_run=True, **chosen)  # fmt: skip
     except LocalizedError as error:
+        bar.empty()
         st.error(error.message(lang))
         return
+    bar.empty()
     names = ", ".join(f"{areas.get(s, s)} {n}" for s, n in report.areas.items()) or "-"
     key = "data_imported" if report.written else "data_preview"
     st.info(t(key, lang).format(accepted=report.accepted, areas=names,
@@ -159,6 +174,14 @@ def _import(lang: str) -> None:
     ]
     if rows:
         st.dataframe(sorted(rows, key=lambda r: r[t("data_row", lang)]), hide_index=True)
+    used = [
+        {t("data_import_category", lang): titles.get(category, category),
+         t("data_column", lang): column, t("data_field", lang): name}
+        for category, columns in report.mapping.items() for column, name in columns.items()
+    ]  # fmt: skip
+    if used:
+        st.caption(t("data_mapping_used", lang))
+        st.dataframe(used, hide_index=True)
 
 
 def render() -> None:

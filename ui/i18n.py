@@ -368,6 +368,20 @@ TEXTS: Final[dict[str, Text]] = {
         "rejected, {already} were there already.",
     ),
     "data_outcome": Text(sv="Utfall", en="Outcome"),
+    "data_mapping": Text(
+        sv="Mappningsfil (valfri, TOML: vilka kolumner och värden som är vilka fält)",
+        en="Mapping file (optional, TOML: which columns and values are which fields)",
+    ),
+    "data_mapping_used": Text(
+        sv="Kolumnerna i filen och fälten de fyller. Stämmer det inte: ladda upp en "
+        "mappningsfil (se README).",
+        en="The file's columns and the fields they fill. If that is not right, upload a "
+        "mapping file (see README).",
+    ),
+    "data_column": Text(sv="Kolumn i filen", en="Column in the file"),
+    "data_field": Text(sv="Fält", en="Field"),
+    "data_checking": Text(sv="Kontrollerar …", en="Checking …"),
+    "data_checked": Text(sv="{done} av {total} kontrollerade", en="{done} of {total} checked"),
     "data_rejected": Text(sv="avvisad", en="rejected"),
     "data_repaired": Text(sv="lagad", en="repaired"),
     "data_export": Text(sv="Export", en="Export"),

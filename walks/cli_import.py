@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +33,9 @@ T: Final = {
         "repaired, {rejected} rejected, {already} were there already.",
     ),
     "row": Text(sv="objekt", en="feature"),
+    "mapping": Text(
+        sv="  Fält ur filen, {category}: {pairs}", en="  Fields from the file, {category}: {pairs}"
+    ),
     "route": Text(
         sv="Vandring nr {number} planerad i {area} längs filens rutt ({length} m); ändra tid "
         "och rubrik på sidan Vandringar.",
@@ -86,6 +91,7 @@ def _json(report: ImportReport, lang: str) -> dict[str, Any]:
         "written": report.written,
         "repairs": [{"row": k, "what": what.in_language(lang)} for k, what in report.repaired],
         "notes": [note.in_language(lang) for note in report.notes],
+        "mapping": report.mapping,
     }
 
 
@@ -123,6 +129,17 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
     return 0
 
 
+def _terminal_progress(lang: str) -> Callable[[int, int], None]:
+    """Return a progress report for a terminal: checked features, on one line."""
+    word = Text(sv="kontrollerade", en="checked").in_language(lang)
+
+    def report(done: int, total: int) -> None:
+        print(f"\r{word} {done:,}/{total:,}".replace(",", " "), end="", file=sys.stderr,
+              flush=True)  # fmt: skip
+
+    return report
+
+
 def run_import(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
     """Run ``safewalk import``; return the exit status (1 when nothing could be imported)."""
     if args.as_ != "observations":
@@ -131,7 +148,10 @@ def run_import(workspace: Workspace, args: argparse.Namespace, lang: str, user: 
     report = import_observations(
         workspace, args.file, actor=user, area=args.area, category=args.category, crs=args.crs,
         layer=args.layer, mapping=mapping, dry_run=args.dry_run,
+        progress=_terminal_progress(lang) if sys.stderr.isatty() else None,
     )  # fmt: skip
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     if args.json:
         print_json(_json(report, lang))
     else:
@@ -142,6 +162,9 @@ def run_import(workspace: Workspace, args: argparse.Namespace, lang: str, user: 
             rejected=len(report.rejected), already=report.already,
         )  # fmt: skip
         print(text.in_language(lang))
+        for category, columns in report.mapping.items():
+            pairs = ", ".join(c if c == f else f"{c} → {f}" for c, f in columns.items()) or "-"
+            print(T["mapping"].format(category=category, pairs=pairs).in_language(lang))
         for note in report.notes:
             print(f"  {note.in_language(lang)}")
         for k, why in report.rejected[:20]:

@@ -16,7 +16,7 @@ import io
 import tempfile
 import uuid as uuid_module
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Final
@@ -44,6 +44,8 @@ MAX_UNPACKED_BYTES: Final = 500 * 1024 * 1024
 """A zip whose members would unpack to more than this is refused (a zip bomb)."""
 READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv")
 """The files in a zip or KMZ that are read (the first one found)."""
+PROGRESS_EVERY: Final = 500
+"""How many features are checked between two reports of progress."""
 MAX_RATIO: Final = 200
 """Nor may a member unpack to more than this many times its packed size."""
 NAMESPACE: Final = uuid_module.UUID("6c6b4a1e-2f3d-4c52-9a57-0b7f3f1d2a10")
@@ -77,6 +79,8 @@ class ImportReport:
     notes: list[Text] = field(default_factory=list)
     """What was assumed, e.g. a coordinate system inferred from the values."""
     written: bool = False
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per category, the file's columns and the fields they filled: for the user to check."""
 
 
 def _refuse(sv: str, en: str) -> FileImportError:
@@ -237,9 +241,7 @@ def read_source(
         given = crs_from_user_input(crs).to_string() if crs else None
         valid = points.geometry.notna()
         if given is None:
-            minx, miny, maxx, maxy = points[valid].total_bounds if valid.any() else (0, 0, 0, 0)
-            # A single point has no extent: a hair's breadth lets it be placed.
-            bounds = (minx - 1e-6, miny - 1e-6, maxx + 1e-6, maxy + 1e-6)
+            bounds = tuple(points[valid].total_bounds) if valid.any() else (0.0, 0.0, 0.0, 0.0)
             given = infer_crs(bounds, expected_extent=extent)
             if given is None:
                 raise _refuse(
@@ -254,12 +256,22 @@ def read_source(
         return points.set_crs(given).to_crs(SWEREF99_TM)
     if suffix == ".gpx" and layer is None:
         layer = "waypoints"
-    return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent)
+    return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent, notes=notes)
+
+
+def _has_no_crs(path: Path, layer: str | None) -> bool:
+    """Return whether the (first or named) layer of ``path`` states no coordinate system."""
+    import pyogrio
+
+    try:
+        return pyogrio.read_info(path, layer=layer)["crs"] is None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError):
+        return False  # read_vector_file names what is wrong with the file
 
 
 def _read_layers(
     workspace: Workspace, path: Path, *, crs: str | None, layer: str | None,
-    extent: BaseGeometry,
+    extent: BaseGeometry, notes: list[Text],
 ) -> gpd.GeoDataFrame:  # fmt: skip
     """Read one layer, or several: a KML's folders, or a GeoPackage's category layers."""
     import pyogrio
@@ -268,7 +280,15 @@ def _read_layers(
         listed = [str(name) for name, kind in pyogrio.list_layers(path) if kind is not None]
     except (pyogrio.errors.DataSourceError, ValueError):
         listed = []
-    if layer is not None or len(listed) <= 1:
+    single = layer is not None or len(listed) <= 1
+    if single and crs is None and _has_no_crs(path, layer):
+        # read_vector_file infers one when the values allow only one answer: say so.
+        frame = read_vector_file(path, crs=crs, layer=layer, expected_extent=extent)
+        notes.append(Text(sv="Filen anger inget koordinatsystem; det antogs av värdena.",
+                          en="The file states no coordinate system; it was inferred from "
+                          "the values."))  # fmt: skip
+        return frame
+    if single:
         return read_vector_file(path, crs=crs, layer=layer, expected_extent=extent)
     categories = [name for name in listed if name in workspace.catalog.names]
     if path.suffix.lower() == ".kml":
@@ -428,6 +448,7 @@ def import_observations(
     layer: str | None = None,
     mapping: ColumnMapping | None = None,
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import the features of ``path`` as observations; return the report.
 
@@ -449,11 +470,14 @@ def import_observations(
     fixed = catalog.category(chosen).name if chosen else None
     rows: list[_Row] = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
+    total = len(frame)
     seen: set[str] = set()
     for k, (values, geometry) in enumerate(
         zip(frame[columns].itertuples(index=False, name=None), frame.geometry, strict=True),
         start=1,
     ):
+        if progress is not None and (k % PROGRESS_EVERY == 0 or k == total):
+            progress(k, total)
         properties = {c: _value(v) for c, v in zip(columns, values, strict=True)}
         try:
             row = _checked(workspace, path, k, properties, geometry, fixed, area, report,
@@ -528,7 +552,9 @@ def _checked(
     matched = _match(list(properties), spec) | {
         column: field_name for column, field_name in mapping.fields.items() if column in properties
     }
+    used = report.mapping.setdefault(spec.name, {})
     for column, field_name in matched.items():
+        used.setdefault(str(column), field_name)
         value = properties[column]
         translated = mapping.values.get(field_name, {})
         if value is not None and str(value) in translated:

@@ -96,6 +96,7 @@ def test_a_file_is_previewed_then_imported_on_the_data_page(
     before = len(list_observations(workspace, "grimsta"))
     page.get_by_role("button", name="Importera", exact=True).click()
     page.get_by_text("1 iakttagelser importerade (Grimsta 1)").wait_for(timeout=60_000)
+    page.get_by_text("Kolumnerna i filen och fälten de fyller").wait_for(timeout=10_000)
     after = list_observations(workspace, "grimsta")
     assert len(after) == before + 1
     assert "<img src=x onerror=alert(1)>" in {o.description for o in after}

@@ -359,3 +359,25 @@ def test_a_truncated_geopackage_is_refused_and_nothing_changes(
     with pytest.raises((FileImportError, GisError)):
         import_observations(empty, path, actor="tests")
     assert empty.store.revision() == before
+
+
+def test_the_report_shows_the_mapping_used_an_inferred_crs_and_progress(
+    memory_workspace: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    # A zipped Shapefile without its .prj: the system is inferred, and the report says so.
+    shapes = tmp_path / "utan-prj.zip"
+    export(memory_workspace, shapes, areas=["grimsta"])
+    with zipfile.ZipFile(shapes) as archive:
+        kept = {n: archive.read(n) for n in archive.namelist() if not n.endswith(".prj")}
+    with zipfile.ZipFile(shapes, "w") as archive:
+        for name, data in kept.items():
+            archive.writestr(name, data)
+    steps: list[tuple[int, int]] = []
+    report = import_observations(
+        empty, shapes, actor="tests", dry_run=True,
+        progress=lambda done, total: steps.append((done, total)),
+    )  # fmt: skip
+    assert report.accepted == 4
+    assert any("states no coordinate system; it was inferred" in n.en for n in report.notes)
+    assert steps[-1] == (4, 4)
+    assert report.mapping["passage"]["passage_ty"] == "passage_type"  # a Shapefile's 10 letters
