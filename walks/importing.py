@@ -549,7 +549,8 @@ def _checked(
         raise
     values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
     types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
-    matched = _match(list(properties), spec) | {
+    # Only the columns with a value: an empty Description must not hide a Name (KML).
+    matched = _match([c for c, v in properties.items() if v is not None], spec) | {
         column: field_name for column, field_name in mapping.fields.items() if column in properties
     }
     used = report.mapping.setdefault(spec.name, {})

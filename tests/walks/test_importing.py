@@ -381,3 +381,50 @@ def test_the_report_shows_the_mapping_used_an_inferred_crs_and_progress(
     assert any("states no coordinate system; it was inferred" in n.en for n in report.notes)
     assert steps[-1] == (4, 4)
     assert report.mapping["passage"]["passage_ty"] == "passage_type"  # a Shapefile's 10 letters
+
+
+def test_a_kmz_a_windows_1252_shapefile_and_a_hostile_gpx(empty: Workspace, tmp_path: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    kml = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+           "<Document><Folder><name>Trygghetsvandring</name><Placemark><name>Mörk gång</name>"
+           '<ExtendedData><Data name="category"><value>other</value></Data>'
+           '<Data name="subject"><value>Gångtunnel</value></Data></ExtendedData>'
+           "<Point><coordinates>17.8445,59.3668</coordinates></Point></Placemark>"
+           "</Folder></Document></kml>")  # fmt: skip
+    kmz = tmp_path / "mymaps.kmz"
+    with zipfile.ZipFile(kmz, "w") as archive:
+        archive.writestr("doc.kml", kml)
+    report = import_observations(empty, kmz, actor="tests")
+    assert (report.accepted, report.rejected) == (1, [])
+    (made,) = list_observations(empty, "hasselby-gard")
+    assert (made.category, made.description) == ("other", "Mörk gång")
+    # A Shapefile saved by an older program: Windows-1252, said so in its .cpg.
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    values = {"category": ["other"], "descriptio": ["Skräp vid grön bänk"]}
+    frame = gpd.GeoDataFrame(values, geometry=[shapely.Point(661700, 6584300)], crs="EPSG:3006")
+    pyogrio.write_dataframe(frame, folder / "gammal.shp", encoding="cp1252")
+    assert (folder / "gammal.cpg").read_text().strip() in ("1252", "CP1252")
+    archive_path = tmp_path / "gammal.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for part in folder.iterdir():
+            archive.write(part, part.name)
+    report = import_observations(empty, archive_path, actor="tests")
+    assert report.accepted == 1
+    found = {o.description for o in list_observations(empty, "hasselby-gard")}
+    assert "Skräp vid grön bänk" in found
+    laughs = "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10}">' for k in range(1, 10))
+    gpx = tmp_path / "bomb.gpx"
+    gpx.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY l0 "ha">{laughs}]>'
+        '<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<wpt lat="59.3668" lon="17.8445"><name>&l9;</name></wpt></gpx>',
+        encoding="utf-8",
+    )
+    before = empty.store.revision()
+    with pytest.raises(LocalizedError):
+        import_observations(empty, gpx, actor="tests", category="other")
+    assert empty.store.revision() == before
