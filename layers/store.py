@@ -98,6 +98,18 @@ class Store(Protocol):
         Each is validated, numbered and logged as ``append`` does; for imports.
         """
 
+    def append_across(
+        self,
+        features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add features, each (area, layer, values, geometry), to several areas: all or none.
+
+        Every area's writes are made, each in its own transaction, before any is committed;
+        a refused feature rolls every area back. For imports that span areas.
+        """
+
     def replace(
         self,
         slug: str,

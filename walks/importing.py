@@ -4,7 +4,8 @@ Formats: whatever GDAL reads (GeoPackage, GeoJSON — also older files with a ``
 member —, KML, GPX waypoints), zipped Shapefiles and KMZ (unpacked safely), and CSV with
 coordinate columns (Swedish Excel's semicolons and decimal commas too). Each feature is
 accepted, repaired (an invalid polygon made valid, saying so) or rejected with the
-reason; ``dry_run`` writes nothing. Importing the same file again adds nothing: each
+reason; ``dry_run`` writes nothing, and an import writes all its accepted features or none
+(``Store.append_across``). Importing the same file again adds nothing: each
 feature's UUID is kept from the file (safewalk's own exports) or derived from its source
 identity.
 """
@@ -455,7 +456,7 @@ def import_observations(
     Each feature's category is ``category``, or its ``category`` column (safewalk's own
     exports, or a column named so); its area is ``area``, or the one it lies in. Its
     fields come from the columns that name them (the catalog's names or titles, Swedish
-    or English). The accepted features of each area are written in one transaction,
+    or English). The accepted features of every area are written together (all or none),
     after every feature of the file has been checked; with ``dry_run`` nothing is.
 
     Raises
@@ -624,19 +625,7 @@ def _new_only(workspace: Workspace, rows: list[_Row], report: ImportReport) -> l
 
 
 def _write(workspace: Workspace, rows: list[_Row], *, actor: str) -> None:
-    """Write the rows, each area's in one transaction; undo the areas done if one fails."""
-    by_area: dict[str, dict[str, list[tuple[dict[str, object], BaseGeometry]]]] = {}
-    for row in rows:
-        by_area.setdefault(row.area, {}).setdefault(row.category, []).append(
-            (row.values, row.geometry)
-        )
-    done: list[tuple[str, str, list[str]]] = []
-    try:
-        for slug, layers in by_area.items():
-            for layer, features in layers.items():
-                stored = workspace.store.append_many(slug, layer, features, actor=actor)
-                done.append((slug, layer, [str(r["uuid"]) for r in stored]))
-    except (LocalizedError, OSError):
-        for slug, layer, uuids in done:
-            workspace.store.delete(slug, layer, uuids, actor=actor)
-        raise
+    """Write the rows of every area together: all of them, or none (``Store.append_across``)."""
+    workspace.store.append_across(
+        [(row.area, row.category, row.values, row.geometry) for row in rows], actor=actor
+    )

@@ -14,7 +14,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,6 +219,28 @@ class GeoPackageStore:
                 insert_row(connection, table, values, geometry, actor=actor)
                 for values, geometry in features
             ]
+
+    def append_across(
+        self,
+        features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add features to several areas, all or none; see ``Store.append_across``."""
+        by_area: dict[str, list[int]] = {}
+        for k, (slug, _, _, _) in enumerate(features):
+            by_area.setdefault(slug, []).append(k)
+        paths = {slug: self.folder.existing_path(slug) for slug in by_area}
+        tables = [self._table(layer) for _, layer, _, _ in features]
+        stored: list[Record | None] = [None] * len(features)
+        # Areas in a fixed order, each file's transaction held until all are written.
+        with ExitStack() as stack:
+            for slug in sorted(by_area):
+                connection = stack.enter_context(transaction(paths[slug]))
+                for k in by_area[slug]:
+                    _, _, values, geometry = features[k]
+                    stored[k] = insert_row(connection, tables[k], values, geometry, actor=actor)
+        return [record for record in stored if record is not None]
 
     def replace(
         self,

@@ -903,3 +903,26 @@ def test_a_copy_that_cannot_be_pasted_leaves_no_area_behind(
     with pytest.raises(FeatureValidationError, match="already has a feature with uuid"):
         target.paste_area(replace(copy, tables=twice), actor="migration")
     assert target.areas() == []
+
+
+def test_append_across_areas_writes_all_or_none(any_store: Store) -> None:
+    other = Area("other", "Other", shapely.box(663_000, 6_580_000, 665_000, 6_582_000))
+    any_store.add_area(other, actor="tests")
+    inside_other = Point(664_000, 6_581_000)
+    before = any_store.revision()
+    with pytest.raises(FeatureValidationError):
+        any_store.append_across([
+            ("test", "lighting", lighting(), INSIDE, ),
+            ("other", "lighting", lighting(), inside_other),
+            ("other", "lighting", lighting(problem="nonsense"), inside_other),
+        ], actor="import")  # fmt: skip
+    assert any_store.revision() == before
+    assert (numbers(any_store), any_store.read_records("other", "lighting")) == ([], [])
+    made = any_store.append_across([
+        ("test", "lighting", lighting(), INSIDE),
+        ("other", "lighting", lighting(), inside_other),
+        ("other", "litter", litter(), inside_other),
+    ], actor="import")  # fmt: skip
+    assert [(r["number"]) for r in made] == [1, 1, 2]  # numbered per area, never reused
+    assert numbers(any_store) == [1]
+    assert len(any_store.read_records("other", "lighting")) == 1
