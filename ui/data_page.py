@@ -10,7 +10,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from walks.importing import import_observations, read_mapping
+from walks.importing import file_layers, import_observations, read_mapping
 from walks.model import ReferenceKind
 from walks.reference import add_reference_from_file
 
@@ -132,6 +132,13 @@ def _import(lang: str) -> None:
         with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
+            layers = file_layers(path) if path.suffix.lower() == ".gpkg" else []
+            layer = None
+            if len(layers) > 1:
+                categories = cache.workspace().catalog.names
+                if not set(layers) & set(categories):  # safewalk's own: every category layer
+                    layer = st.selectbox(t("data_layer", lang), layers,
+                                         key=state.IMPORT_LAYER_KEY)  # fmt: skip
             mapping = None
             if rules is not None:
                 mapping_path = Path(folder) / "mapping.toml"
@@ -143,7 +150,7 @@ def _import(lang: str) -> None:
                 bar.progress(done / max(total, 1), text=text)
 
             chosen = {"area": area or None, "category": category or None, "mapping": mapping,
-                      "progress": show}  # fmt: skip
+                      "progress": show, "layer": layer}  # fmt: skip
             if confirm:
                 with cache.writing() as workspace:
                     report = import_observations(workspace, path, actor="app", **chosen)

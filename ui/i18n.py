@@ -379,6 +379,7 @@ TEXTS: Final[dict[str, Text]] = {
         "mapping file (see README).",
     ),
     "data_column": Text(sv="Kolumn i filen", en="Column in the file"),
+    "data_layer": Text(sv="Lager i filen", en="Layer of the file"),
     "data_field": Text(sv="Fält", en="Field"),
     "data_checking": Text(sv="Kontrollerar …", en="Checking …"),
     "data_checked": Text(sv="{done} av {total} kontrollerade", en="{done} of {total} checked"),

@@ -260,6 +260,16 @@ def read_source(
     return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent, notes=notes)
 
 
+def file_layers(path: Path) -> list[str]:
+    """Return the names of a file's layers that hold geometry (a GeoPackage may have many)."""
+    import pyogrio
+
+    try:
+        return [str(name) for name, kind in pyogrio.list_layers(path) if kind is not None]
+    except (pyogrio.errors.DataSourceError, ValueError):
+        return []
+
+
 def _has_no_crs(path: Path, layer: str | None) -> bool:
     """Return whether the (first or named) layer of ``path`` states no coordinate system."""
     import pyogrio
@@ -277,10 +287,7 @@ def _read_layers(
     """Read one layer, or several: a KML's folders, or a GeoPackage's category layers."""
     import pyogrio
 
-    try:
-        listed = [str(name) for name, kind in pyogrio.list_layers(path) if kind is not None]
-    except (pyogrio.errors.DataSourceError, ValueError):
-        listed = []
+    listed = file_layers(path)
     single = layer is not None or len(listed) <= 1
     if single and crs is None and _has_no_crs(path, layer):
         # read_vector_file infers one when the values allow only one answer: say so.

@@ -103,3 +103,24 @@ def test_a_file_is_previewed_then_imported_on_the_data_page(
     assert dialogs == []
     assert outside == []
     page.context.close()
+
+
+def test_a_geopackage_with_several_layers_offers_them_on_the_data_page(
+    browser: Browser, app_url: str, tmp_path: Path
+) -> None:
+    from tests.walks.test_importing import two_layer_geopackage
+
+    path = two_layer_geopackage(tmp_path / "partner.gpkg")
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
+    page.goto(f"{app_url}/data")
+    page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
+    page.locator('input[type="file"]').first.set_input_files(path)
+    layer = page.locator('[data-testid="stSelectbox"]', has_text="Lager i filen")
+    layer.wait_for(timeout=60_000)
+    expect(layer.locator("input")).to_have_value("punkter")
+    page.get_by_text(
+        "Förhandsvisning, inget sparat: 1 skulle importeras (Hässelby gård 1)"
+    ).wait_for(timeout=60_000)
+    assert outside == []
+    page.context.close()

@@ -100,7 +100,8 @@ def test_each_feature_is_accepted_repaired_or_rejected_with_its_reason(
               [17.846, 59.366], [17.844, 59.368], [17.844, 59.366]]]}  # fmt: skip
     path = geojson(
         tmp_path / "blandat.geojson",
-        ({"category": "lighting", "problem": "dim", "beskrivning": "<b>Mörkt</b>"},
+        ({"category": "lighting", "problem": "dim",
+          "beskrivning": "<b>Mörkt</b>'; DROP TABLE lighting; --"},
          point(17.8445, 59.3668)),
         ({"category": "vegetation", "blocks_sightline": True}, bowtie),
         ({"category": "lighting", "problem": "dim"}, point(18.07, 59.33)),  # Stockholm city
@@ -121,7 +122,7 @@ def test_each_feature_is_accepted_repaired_or_rejected_with_its_reason(
     assert "nope" in reasons[7]
     assert "'very'" in reasons[8]
     (lamp,) = list_observations(empty, "hasselby-gard", category="lighting")
-    assert lamp.description == "<b>Mörkt</b>"  # stored as text
+    assert lamp.description == "<b>Mörkt</b>'; DROP TABLE lighting; --"  # stored as text
 
 
 def test_swedish_excel_csv_and_field_apps_column_names(empty: Workspace, tmp_path: Path) -> None:
@@ -428,3 +429,29 @@ def test_a_kmz_a_windows_1252_shapefile_and_a_hostile_gpx(empty: Workspace, tmp_
     with pytest.raises(LocalizedError):
         import_observations(empty, gpx, actor="tests", category="other")
     assert empty.store.revision() == before
+
+
+def two_layer_geopackage(path: Path) -> Path:
+    """A partner's GeoPackage with two layers: one of points, one of lines."""
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    stig = shapely.LineString([(17.84, 59.36), (17.85, 59.37)])
+    points = gpd.GeoDataFrame({"category": ["other"]}, crs="EPSG:4326",
+                              geometry=[shapely.Point(17.8445, 59.3668)])  # fmt: skip
+    lines = gpd.GeoDataFrame({"namn": ["stig"]}, geometry=[stig], crs="EPSG:4326")
+    pyogrio.write_dataframe(points, path, layer="punkter")
+    pyogrio.write_dataframe(lines, path, layer="stigar", append=True)
+    return path
+
+
+def test_a_geopackage_of_several_layers_asks_which(empty: Workspace, tmp_path: Path) -> None:
+    from walks.importing import file_layers
+
+    path = two_layer_geopackage(tmp_path / "partner.gpkg")
+    assert file_layers(path) == ["punkter", "stigar"]
+    with pytest.raises(FileImportError, match=r"several layers: punkter, stigar; choose one"):
+        import_observations(empty, path, actor="tests")
+    report = import_observations(empty, path, actor="tests", layer="punkter")
+    assert (report.accepted, report.areas) == (1, {"hasselby-gard": 1})
