@@ -34,7 +34,8 @@ from gis.io import MAX_VECTOR_FILE_BYTES, read_vector_file
 from layers.catalog import LayerSpec
 from layers.rules import prepare_row
 from layers.schema import table_for_category
-from layers.store import Query
+from layers.store import Area, Query
+from walks.areas import find_area
 from walks.errors import PositionError, WalkError
 from walks.model import Position
 from walks.planning import LOCAL_TIME
@@ -479,6 +480,8 @@ def import_observations(
     rows: list[_Row] = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
     total = len(frame)
+    known = workspace.areas()  # read once: every feature is located among them
+    area = find_area(workspace, area).slug if area else None
     seen: set[str] = set()
     for k, (values, geometry) in enumerate(
         zip(frame[columns].itertuples(index=False, name=None), frame.geometry, strict=True),
@@ -489,7 +492,7 @@ def import_observations(
         properties = {c: _value(v) for c, v in zip(columns, values, strict=True)}
         try:
             row = _checked(workspace, path, k, properties, geometry, fixed, area, report,
-                           mapping or ColumnMapping())  # fmt: skip
+                           mapping or ColumnMapping(), known)  # fmt: skip
         except LocalizedError as error:
             report.rejected.append((k, Text(sv=error.message("sv"), en=error.message("en"))))
             continue
@@ -514,7 +517,7 @@ def import_observations(
 def _checked(
     workspace: Workspace, path: Path, k: int, properties: dict[str, object],
     geometry: BaseGeometry | None, fixed: str | None, area: str | None, report: ImportReport,
-    mapping: ColumnMapping,
+    mapping: ColumnMapping, known: Sequence[Area],
 ) -> _Row | None:  # fmt: skip
     """Return one feature as a row to store, or raise why it cannot be one."""
     name = fixed or properties.get("category") or properties.get("kategori")
@@ -551,7 +554,8 @@ def _checked(
         ))  # fmt: skip
     point = shapely.point_on_surface(geometry)
     try:
-        target, _ = locate(workspace, Position(point.x, point.y, SWEREF99_TM), area=area)
+        target, _ = locate(workspace, Position(point.x, point.y, SWEREF99_TM), area=area,
+                           known=known)  # fmt: skip
     except PositionError:
         _refuse_if_swapped(workspace, point)
         raise

@@ -144,12 +144,17 @@ def choose_position(
 
 
 def locate(
-    workspace: Workspace, position: Position, *, area: str | None = None
+    workspace: Workspace,
+    position: Position,
+    *,
+    area: str | None = None,
+    known: Sequence[Area] | None = None,
 ) -> tuple[Area, Point]:
     """Return the area a position lies in (the smallest, if areas overlap) and the point.
 
     With ``area`` the position must lie in that area, or within the configured tolerance
-    of its boundary.
+    of its boundary. ``known``: the workspace's areas, when the caller has read them
+    already (an import locates many positions).
 
     Raises
     ------
@@ -158,11 +163,11 @@ def locate(
         or with latitude and longitude swapped.
     """
     point = position_to_point(position)
-    areas = {a.slug: a for a in workspace.areas()}
+    areas = {a.slug: a for a in (workspace.areas() if known is None else known)}
     boundaries: dict[str, BaseGeometry] = {slug: a.boundary for slug, a in areas.items()}
     tolerance = workspace.settings.area_tolerance_m
     if area is not None:
-        wanted = find_area(workspace, area)
+        wanted = areas.get(area) or find_area(workspace, area)
         distance = wanted.boundary.distance(point)
         if distance <= tolerance:
             return wanted, point

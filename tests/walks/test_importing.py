@@ -455,3 +455,13 @@ def test_a_geopackage_of_several_layers_asks_which(empty: Workspace, tmp_path: P
         import_observations(empty, path, actor="tests")
     report = import_observations(empty, path, actor="tests", layer="punkter")
     assert (report.accepted, report.areas) == (1, {"hasselby-gard": 1})
+
+
+def test_every_feature_into_the_area_named_or_rejected(empty: Workspace, tmp_path: Path) -> None:
+    other = {"category": "other"}
+    path = geojson(tmp_path / "två.geojson", (other, point(17.8445, 59.3668)),
+                   (other, point(17.862, 59.355)))  # fmt: skip
+    report = import_observations(empty, path, actor="tests", area="Hässelby gård")
+    assert (report.accepted, report.areas) == (1, {"hasselby-gard": 1})
+    (why,) = [w.en for _, w in report.rejected]
+    assert "outside Hässelby gård. It lies in Grimsta." in why
