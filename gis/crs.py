@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Final
@@ -108,11 +109,28 @@ def infer_crs(
     return fitting[0] if len(fitting) == 1 else None
 
 
+def transform_xy(
+    x: npt.ArrayLike, y: npt.ArrayLike, source: str, target: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return coordinate arrays transformed from ``source`` to ``target`` (x/lon first)."""
+    tx, ty = _transformer(source, target).transform(
+        np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    )
+    return np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
+
+
 def xy_to_wgs84(
     x: npt.ArrayLike, y: npt.ArrayLike
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Return SWEREF 99 TM eastings/northings as WGS 84 longitudes and latitudes (arrays)."""
-    lon, lat = _transformer(SWEREF99_TM, WGS84).transform(
-        np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    )
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    return transform_xy(x, y, SWEREF99_TM, WGS84)
+
+
+def grid_convergence(x: float, y: float) -> float:
+    """Return how far true north lies clockwise of SWEREF 99 TM's grid north at (x, y).
+
+    In degrees: what a printed map's north arrow turns by.
+    """
+    lon, lat = transform_xy(x, y, SWEREF99_TM, WGS84)
+    north_x, north_y = transform_xy(lon, lat + 0.01, WGS84, SWEREF99_TM)
+    return math.degrees(math.atan2(float(north_x) - x, float(north_y) - y))

@@ -20,13 +20,13 @@ from typing import Final
 
 import numpy as np
 from PIL import Image
-from pyproj import Transformer
 
-from gis.crs import SWEREF99_TM
+from gis.crs import SWEREF99_TM, WGS84, transform_xy
 
 log = logging.getLogger(__name__)
 
 TILE: Final = 256
+WEB_MERCATOR: Final = "EPSG:3857"
 EARTH: Final = 20037508.342789244
 """Half the Web Mercator world's width, in metres."""
 TIMEOUT_S: Final = 4.0
@@ -75,15 +75,13 @@ def background(
             return None
     minx, miny, maxx, maxy = bounds
     width, height = size_px
-    to_wgs = Transformer.from_crs(SWEREF99_TM, "EPSG:4326", always_xy=True)
-    to_mercator = Transformer.from_crs(SWEREF99_TM, "EPSG:3857", always_xy=True)
-    _, latitude = to_wgs.transform((minx + maxx) / 2, (miny + maxy) / 2)
-    zoom = _zoom((maxx - minx) / width, latitude)
+    _, latitude = transform_xy((minx + maxx) / 2, (miny + maxy) / 2, SWEREF99_TM, WGS84)
+    zoom = _zoom((maxx - minx) / width, float(latitude))
     # Every output pixel's centre, in Web Mercator, then in tile pixels at that zoom.
     xs = minx + (np.arange(width) + 0.5) * (maxx - minx) / width
     ys = maxy - (np.arange(height) + 0.5) * (maxy - miny) / height
     grid_x, grid_y = np.meshgrid(xs, ys)
-    mx, my = to_mercator.transform(grid_x, grid_y)
+    mx, my = transform_xy(grid_x, grid_y, SWEREF99_TM, WEB_MERCATOR)
     scale = TILE * 2**zoom / (2 * EARTH)
     px = (np.asarray(mx) + EARTH) * scale
     py = (EARTH - np.asarray(my)) * scale

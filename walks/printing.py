@@ -12,7 +12,6 @@ reference points), so printing needs no network.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,6 @@ from typing import Any, Final
 from xml.sax.saxutils import escape
 
 import shapely
-from pyproj import Transformer
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -31,7 +29,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from reportlab.platypus.flowables import Flowable
 from shapely.geometry.base import BaseGeometry
 
-from gis.crs import SWEREF99_TM, WGS84
+from gis.crs import grid_convergence, to_wgs84
 from gis.i18n import Text
 from gis.printmap import (
     MM,
@@ -363,11 +361,7 @@ def draw_area_map(
 
 def _convergence(view: MapView) -> float:
     """Return how far true north lies clockwise of grid north at the map's centre (degrees)."""
-    to_wgs = Transformer.from_crs(SWEREF99_TM, WGS84, always_xy=True)
-    to_grid = Transformer.from_crs(WGS84, SWEREF99_TM, always_xy=True)
-    lon, lat = to_wgs.transform(view.centre_x, view.centre_y)
-    x, y = to_grid.transform(lon, lat + 0.01)
-    return math.degrees(math.atan2(x - view.centre_x, y - view.centre_y))
+    return grid_convergence(view.centre_x, view.centre_y)
 
 
 def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float, size: float) -> float:
@@ -768,11 +762,8 @@ def walk_protocol(
     observations = walk_observations(workspace, target.slug, chosen.uuid)
     specs = {spec.name: spec for spec in workspace.catalog.categories}
     start = chosen.starts_at.astimezone(LOCAL_TIME)
-    centre = (chosen.route or target.boundary).centroid
-    lon, lat = Transformer.from_crs(SWEREF99_TM, WGS84, always_xy=True).transform(
-        centre.x, centre.y
-    )
-    light = light_condition_at(lon, lat, chosen.starts_at).label.in_language(lang)
+    centre = to_wgs84((chosen.route or target.boundary).centroid)
+    light = light_condition_at(centre.x, centre.y, chosen.starts_at).label.in_language(lang)
     heads = ", ".join(
         f"{PARTICIPANT_TITLES[g].in_language(lang) if g in PARTICIPANT_TITLES else g}: {n}"
         for g, n in chosen.participants.items() if n

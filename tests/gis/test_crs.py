@@ -197,3 +197,13 @@ def test_wkt_and_proj_strings_are_accepted() -> None:
     wkt = crs_from_user_input("EPSG:3011").to_wkt()
     assert crs_from_user_input(wkt).to_epsg() == 3011
     assert crs_from_user_input("+proj=longlat +datum=WGS84 +no_defs").is_geographic
+
+
+def test_grid_convergence_turns_true_north_east_of_the_central_meridian() -> None:
+    from gis.crs import SWEREF99_TM, WGS84, grid_convergence, transform_xy
+
+    on_meridian = transform_xy(15.0, 59.35, WGS84, SWEREF99_TM)
+    assert abs(grid_convergence(*map(float, on_meridian))) < 0.01
+    # Hässelby gård, 2.85° east of 15° E: about 2.85 · sin(59.35°) = 2.45° anticlockwise.
+    x, y = transform_xy(17.85, 59.35, WGS84, SWEREF99_TM)
+    assert grid_convergence(float(x), float(y)) == pytest.approx(-2.45, abs=0.05)
