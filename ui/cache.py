@@ -34,6 +34,8 @@ from walks.areasmap import (
 )
 from walks.config import settings_from_env
 from walks.exporting import export
+from walks.importing import ImportReport, import_upload
+from walks.importing import upload_layers as read_upload_layers
 from walks.indicators import indicator_names, indicator_values
 from walks.mapdata import LocalMapData, area_map_data, walk_map_data
 from walks.measures import HistoryEntry, Measure, area_measures, measure_history
@@ -290,6 +292,28 @@ def exported(slug: str, layers: tuple[str, ...], kind: str) -> tuple[bytes, int,
     The file's bytes, how many observations it holds, and its name.
     """
     return _exported(*_current(), slug, layers, kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _import_preview(
+    _workspace: Workspace, version: str, name: str, data: bytes, mapping: bytes | None,
+    options: tuple[tuple[str, str | None], ...],
+) -> ImportReport:  # fmt: skip
+    return import_upload(_workspace, name, data, mapping=mapping, actor="app", dry_run=True,
+                         **dict(options))  # fmt: skip
+
+
+def import_preview(
+    name: str, data: bytes, mapping: bytes | None, **options: str | None
+) -> ImportReport:
+    """Return what importing an uploaded file would do (a dry run), kept per data version."""
+    return _import_preview(*_current(), name, data, mapping, tuple(sorted(options.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_layers(name: str, data: bytes) -> list[str]:
+    """Return the layers of an uploaded GeoPackage to choose from."""
+    return read_upload_layers(name, data)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

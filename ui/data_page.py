@@ -10,7 +10,7 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from walks.importing import file_layers, import_observations, read_mapping
+from walks.importing import import_upload
 from walks.model import ReferenceKind
 from walks.reference import add_reference_from_file
 
@@ -125,43 +125,33 @@ def _import(lang: str) -> None:
     rules = st.file_uploader(t("data_mapping", lang), type=["toml"], key=state.IMPORT_MAPPING_KEY)
     if upload is None:
         return
+    data = upload.getvalue()
+    layers = cache.upload_layers(upload.name, data)
+    layer = None
+    if len(layers) > 1 and not set(layers) & set(cache.workspace().catalog.names):
+        # A partner's GeoPackage of several layers; safewalk's own imports every category.
+        layer = st.selectbox(t("data_layer", lang), layers, key=state.IMPORT_LAYER_KEY)
+    options = {"area": area or None, "category": category or None, "layer": layer}
+    mapping = rules.getvalue() if rules is not None else None
     confirm = st.button(t("data_import_confirm", lang), type="primary",
                         key=state.IMPORT_CONFIRM_KEY)  # fmt: skip
-    bar = st.progress(0.0, text=t("data_checking", lang))
     try:
-        with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            layers = file_layers(path) if path.suffix.lower() == ".gpkg" else []
-            layer = None
-            if len(layers) > 1:
-                categories = cache.workspace().catalog.names
-                if not set(layers) & set(categories):  # safewalk's own: every category layer
-                    layer = st.selectbox(t("data_layer", lang), layers,
-                                         key=state.IMPORT_LAYER_KEY)  # fmt: skip
-            mapping = None
-            if rules is not None:
-                mapping_path = Path(folder) / "mapping.toml"
-                mapping_path.write_bytes(rules.getvalue())
-                mapping = read_mapping(mapping_path)
+        if confirm:
+            bar = st.progress(0.0, text=t("data_checking", lang))
 
             def show(done: int, total: int) -> None:
                 text = t("data_checked", lang).format(done=done, total=total)
                 bar.progress(done / max(total, 1), text=text)
 
-            chosen = {"area": area or None, "category": category or None, "mapping": mapping,
-                      "progress": show, "layer": layer}  # fmt: skip
-            if confirm:
-                with cache.writing() as workspace:
-                    report = import_observations(workspace, path, actor="app", **chosen)
-            else:
-                report = import_observations(cache.workspace(), path, actor="app",
-                                             dry_run=True, **chosen)  # fmt: skip
+            with cache.writing() as workspace:
+                report = import_upload(workspace, upload.name, data, mapping=mapping,
+                                       actor="app", progress=show, **options)  # fmt: skip
+            bar.empty()
+        else:  # the preview: kept until the file, the choices or the data change
+            report = cache.import_preview(upload.name, data, mapping, **options)
     except LocalizedError as error:
-        bar.empty()
         st.error(error.message(lang))
         return
-    bar.empty()
     names = ", ".join(f"{areas.get(s, s)} {n}" for s, n in report.areas.items()) or "-"
     key = "data_imported" if report.written else "data_preview"
     st.info(t(key, lang).format(accepted=report.accepted, areas=names,

@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -269,6 +269,35 @@ def file_layers(path: Path) -> list[str]:
         return [str(name) for name, kind in pyogrio.list_layers(path) if kind is not None]
     except (pyogrio.errors.DataSourceError, ValueError):
         return []
+
+
+def import_upload(
+    workspace: Workspace, name: str, data: bytes, *, mapping: bytes | None = None,
+    **options: Any,
+) -> ImportReport:  # fmt: skip
+    """Import an uploaded file (its name and bytes), as ``import_observations`` does.
+
+    ``mapping``: an uploaded mapping file's bytes (``read_mapping``).
+    """
+    with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        rules = None
+        if mapping is not None:
+            mapping_path = Path(folder) / "mapping.toml"
+            mapping_path.write_bytes(mapping)
+            rules = read_mapping(mapping_path)
+        return import_observations(workspace, path, mapping=rules, **options)
+
+
+def upload_layers(name: str, data: bytes) -> list[str]:
+    """Return the layers of an uploaded GeoPackage to choose from (none for other files)."""
+    if not name.lower().endswith(".gpkg"):
+        return []
+    with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        return file_layers(path)
 
 
 def _has_no_crs(path: Path, layer: str | None) -> bool:
