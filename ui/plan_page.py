@@ -11,7 +11,7 @@ from gis.i18n import LocalizedError
 from gis.photos import process_photo
 from ui import cache, state
 from ui.i18n import t
-from ui.register_page import PHOTO_TYPES
+from ui.widgets import PHOTO_TYPES
 from walks.measures import (
     PRIORITIES,
     HistoryEntry,

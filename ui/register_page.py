@@ -11,7 +11,7 @@ from ui import cache, state
 from ui.geolocation import gps_button
 from ui.i18n import t
 from ui.maps import add_draw_tools, area_web_map
-from ui.widgets import category_inputs
+from ui.widgets import PHOTO_TYPES, category_inputs
 from walks.model import (
     DrawnShape,
     LayerSpec,
@@ -28,8 +28,6 @@ from walks.recording import (
     record_observation,
     withdraw_observation,
 )
-
-PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 
 
 def _tapped_position(

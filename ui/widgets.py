@@ -6,6 +6,9 @@ import streamlit as st
 
 from walks.model import FieldSpec, LayerSpec
 
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
+"""The photo files the upload fields take."""
+
 
 def field_input(spec: FieldSpec, language: str, *, key: str) -> object:
     """Draw the input for one catalog field and return its value (None when left empty)."""

@@ -326,9 +326,9 @@ def _filtered_copy(copy: AreaCopy, layers: Sequence[str], catalog_names: Sequenc
     """Return the copy with only ``layers``' observations (and what belongs to them)."""
     dropped = set(catalog_names) - set(layers)
     tables = {name: list(records) for name, records in copy.tables.items() if name not in dropped}
-    kept = {str(r["uuid"]) for name in layers for r in tables.get(name, [])}
-    kept |= {str(r["uuid"]) for name in (MEASURES_LAYER,) for r in tables.get(name, [])}
-    kept |= {str(r["uuid"]) for r in tables.get(NOTES_LAYER, [])}
+    # Photos and notes stay with what they belong to: the kept observations and measures.
+    owners = [*layers, MEASURES_LAYER, NOTES_LAYER]
+    kept = {str(r["uuid"]) for name in owners for r in tables.get(name, [])}
     for child in CHILD_TABLES:
         tables[child.name] = [r for r in tables.get(child.name, []) if r["feature_uuid"] in kept]
     for name in dropped:

@@ -404,9 +404,7 @@ def _moment(text: str) -> object:
     return moment.to_pydatetime()
 
 
-def _identity(
-    path: Path, row: int, properties: Mapping[str, object], geometry: BaseGeometry
-) -> str:
+def _identity(path: Path, properties: Mapping[str, object], geometry: BaseGeometry) -> str:
     """Return the feature's UUID: its own, else one derived from the file and its content."""
     own = properties.get("uuid")
     if isinstance(own, str):
@@ -617,7 +615,7 @@ def _checked(
     for name in ("observed_at", "created_at"):
         if isinstance(values.get(name), str):
             values[name] = _moment(str(values[name]))
-    values["uuid"] = _identity(path, k, properties, geometry)
+    values["uuid"] = _identity(path, properties, geometry)
     values.setdefault("observed_at", pd.Timestamp.now(tz="UTC").to_pydatetime())
     now = pd.Timestamp.now(tz="UTC").to_pydatetime()
     values.setdefault("created_at", now)

@@ -354,7 +354,7 @@ def change_status(
     measure = _find(measures, number)
     _check_move(measure, to, reason)
     if photos and not note.strip():
-        raise _EMPTY_NOTE
+        raise MeasureError(EMPTY_NOTE_WITH_PHOTO)
     taken = _taken(measures, but=measure.uuid)
     if to in OPEN and measure.status not in OPEN:  # opened again: its observations free?
         _refuse_taken(measure.observations, taken)
@@ -391,11 +391,9 @@ def add_note(
     _note(workspace, slug, find_measure(workspace, slug, number), text, actor=actor, photos=photos)
 
 
-_EMPTY_NOTE: Final = MeasureError(
-    Text(
-        sv="Anteckningen är tom: skriv vad fotot visar.",
-        en="The note is empty: write what the photo shows.",
-    )
+EMPTY_NOTE_WITH_PHOTO: Final = Text(
+    sv="Anteckningen är tom: skriv vad fotot visar.",
+    en="The note is empty: write what the photo shows.",
 )
 
 
@@ -409,11 +407,8 @@ def _note(
     photos: Sequence[Photo] = (),
 ) -> None:
     if not text.strip():
-        raise (
-            _EMPTY_NOTE
-            if photos
-            else MeasureError(Text(sv="Anteckningen är tom.", en="The note is empty."))
-        )
+        empty = Text(sv="Anteckningen är tom.", en="The note is empty.")
+        raise MeasureError(EMPTY_NOTE_WITH_PHOTO if photos else empty)
     moment = datetime.now(UTC)
     values = {"feature_uuid": measure.uuid, "layer": MEASURES_LAYER, "text": text.strip(),
               "status": measure.status.value, "created_at": moment,

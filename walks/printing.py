@@ -855,7 +855,7 @@ def walk_protocol(
     def number(canvas: Canvas, document: Any) -> None:
         pages.append(document.page)
         canvas.setFont(regular, 7)
-        canvas.drawRightString(A4_WIDTH - MARGIN, MARGIN * 0.6,
+        canvas.drawRightString(PAPERS["A4"][0] - MARGIN, MARGIN * 0.6,
                                T["page"].format(page=document.page).in_language(lang))  # fmt: skip
 
     title = words["title"].format(title=chosen.title)
@@ -864,6 +864,3 @@ def walk_protocol(
                                  bottomMargin=15 * mm)  # fmt: skip
     document.build(story, onFirstPage=number, onLaterPages=number)
     return Printed(buffer.getvalue(), len(pages), len(markers), 0, ())
-
-
-A4_WIDTH: Final = PAPERS["A4"][0]

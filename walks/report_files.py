@@ -30,6 +30,7 @@ from walks.reports import (
     report_blocks,
     words_for,
 )
+from walks.reports import T as REPORT_TEXTS
 from walks.tertial import COUNT_TITLES, COUNTS, AreaFollowUp, Counts
 from walks.workspace import Workspace
 
@@ -40,7 +41,7 @@ def _cell_text(value: object, language: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return Text(sv="ja", en="yes").in_language(language) if value else ""
+        return REPORT_TEXTS["yes"].in_language(language) if value else ""
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

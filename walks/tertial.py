@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
 
@@ -264,7 +264,7 @@ class AreaFollowUp:
     observations: tuple[Observation, ...] = ()
     """The observations made before the tertial's end, by number."""
     slug: str = ""
-    areas: tuple[AreaFollowUp, ...] = field(default=())
+    areas: tuple[AreaFollowUp, ...] = ()
     """For the district: each area's follow-up."""
 
 
