@@ -38,7 +38,13 @@ from walks.importing import ImportReport, import_upload
 from walks.importing import upload_layers as read_upload_layers
 from walks.indicators import indicator_names, indicator_values
 from walks.mapdata import LocalMapData, area_map_data, walk_map_data
-from walks.measures import HistoryEntry, Measure, area_measures, measure_history
+from walks.measures import (
+    HistoryEntry,
+    Measure,
+    area_measures,
+    measure_history,
+    stockholm_today,
+)
 from walks.model import Area, AreaSummary, Observation, PhotoInfo, Walk
 from walks.organisations import MeasureTemplate, Organisation, measure_templates
 from walks.organisations import organisations as list_organisations
@@ -57,7 +63,7 @@ from walks.recording import walk_observations as read_walk_observations
 from walks.report_files import report_bytes
 from walks.routing import Route, route_observations
 from walks.startup import open_workspace
-from walks.tertial import Tertial, area_follow_up, district_follow_up
+from walks.tertial import AreaFollowUp, Tertial, follow_up
 from walks.workspace import Workspace
 
 _ENTRIES = 64
@@ -234,18 +240,21 @@ def routes(slug: str) -> list[Route]:
     return _routes(*_current(), slug)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _follow_up(
+    _workspace: Workspace, version: str, slug: str, tertial: str, day: str
+) -> AreaFollowUp:
+    # ``day``: a running tertial's figures (overdue, in progress) change at midnight.
+    return follow_up(_workspace, slug or None, Tertial.parse(tertial))
+
+
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _report(
     _workspace: Workspace, version: str, slug: str, tertial: str, kind: str, language: str
 ) -> bytes:
-    when = Tertial.parse(tertial)
-    now = datetime.now(UTC)
-    if slug:
-        follow_up = area_follow_up(_workspace, slug, when, now=now)
-    else:
-        follow_up = district_follow_up(_workspace, when, name=_workspace.settings.district,
-                                       now=now)  # fmt: skip
-    return report_bytes(_workspace, follow_up, kind, language=language, now=now)
+    # One follow-up for the three files of a choice: Excel, Word and PDF.
+    figures = _follow_up(_workspace, version, slug, tertial, stockholm_today().isoformat())
+    return report_bytes(_workspace, figures, kind, language=language, now=datetime.now(UTC))
 
 
 def report(slug: str, tertial: str, kind: str, language: str) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any, Final
 from gis.i18n import Text
 from walks.cli_output import print_json
 from walks.report_files import report_kind, write_report
-from walks.tertial import COUNTS, Tertial, area_follow_up, district_follow_up
+from walks.tertial import COUNTS, Tertial, follow_up
 from walks.workspace import Workspace
 
 T: Final = {
@@ -47,25 +47,21 @@ def run_report(workspace: Workspace, args: argparse.Namespace, lang: str) -> int
     tertial = Tertial.parse(args.tertial)
     report_kind(args.output)  # refuse an unknown format before any work
     now = datetime.now(UTC)
-    if args.all:
-        follow_up = district_follow_up(workspace, tertial, name=workspace.settings.district,
-                                       now=now)  # fmt: skip
-    else:
-        follow_up = area_follow_up(workspace, args.area, tertial, now=now)
-    size = write_report(workspace, follow_up, args.output, language=lang, now=now)
+    figures = follow_up(workspace, None if args.all else args.area, tertial, now=now)
+    size = write_report(workspace, figures, args.output, language=lang, now=now)
     if args.json:
-        areas = follow_up.areas or (follow_up,)
+        areas = figures.areas or (figures,)
         print_json(
             {
                 "tertial": str(tertial),
                 "output": str(args.output),
                 "bytes": size,
-                "counts": {name: getattr(follow_up.counts, name) for name in COUNTS},
+                "counts": {name: getattr(figures.counts, name) for name in COUNTS},
                 "areas": {a.slug: {n: getattr(a.counts, n) for n in COUNTS} for a in areas},
             }
         )
         return 0
-    written = T["written"].format(tertial=tertial.label(lang), name=follow_up.name,
+    written = T["written"].format(tertial=tertial.label(lang), name=figures.name,
                                   path=args.output, size=max(1, round(size / 1000)))  # fmt: skip
     print(written.in_language(lang))
     return 0

@@ -363,3 +363,12 @@ def district_follow_up(
         by_organisation=_sum(a.by_organisation for a in each),
         areas=tuple(each),
     )
+
+
+def follow_up(
+    workspace: Workspace, area: str | None, tertial: Tertial, *, now: datetime | None = None
+) -> AreaFollowUp:
+    """Return one area's follow-up, or (``area`` None) the district's with every area's."""
+    if area:
+        return area_follow_up(workspace, area, tertial, now=now)
+    return district_follow_up(workspace, tertial, name=workspace.settings.district, now=now)
