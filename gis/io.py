@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import shapely
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_VECTOR_FILE_BYTES = 200 * 1024 * 1024
+XML_SUFFIXES: Final = (".kml", ".gpx", ".gml", ".xml")
+"""Files read as XML: refused when they declare a DTD (entity bombs, external entities)."""
+INFERRED_CRS: Final = "inferred_crs"
+"""The key of a read frame's ``attrs`` naming the CRS inferred from its values (else None)."""
 
 
 def read_file_bytes(path: Path, *, at_most: int | None = None) -> bytes:
@@ -37,6 +41,41 @@ def read_file_bytes(path: Path, *, at_most: int | None = None) -> bytes:
         raise UnreadableFileError(path=str(path), reason=error.strerror or str(error)) from None
 
 
+def refuse_hostile_xml(path: Path) -> None:
+    """Refuse an XML file that declares a DTD (entities that grow a billion-fold or read files).
+
+    Geodata never needs one; only the head of the file is read.
+
+    Raises
+    ------
+    VectorFileError
+        The file declares a DTD, or is no XML at all.
+    """
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        for _ in ElementTree.iterparse(path, events=("start",), forbid_dtd=True):
+            return  # the root element: any DTD came before it
+    except DefusedXmlException:
+        raise VectorFileError(
+            Text(
+                sv=f"{path.name} deklarerar en DTD med entiteter (<!DOCTYPE …>), som kan läsa "
+                "andra filer eller växa utan gräns; filen läses inte. Spara den utan DOCTYPE.",
+                en=f"{path.name} declares a DTD with entities (<!DOCTYPE …>), which can read "
+                "other files or grow without bound; the file is not read. Save it without the "
+                "DOCTYPE.",
+            )
+        ) from None
+    except ElementTree.ParseError as error:
+        raise VectorFileError(
+            Text(
+                sv=f"{path.name} är ingen läsbar XML-fil ({error}).",
+                en=f"{path.name} is not a readable XML file ({error}).",
+            )
+        ) from None
+
+
 def read_vector_file(
     path: Path,
     *,
@@ -45,6 +84,9 @@ def read_vector_file(
     layer: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a vector file (GeoPackage, GeoJSON, Shapefile, …) and return it in EPSG:3006.
+
+    A file that states no CRS, where none is given, has one inferred from its values
+    when only one fits; the frame's ``attrs[INFERRED_CRS]`` then names it.
 
     Parameters
     ----------
@@ -91,6 +133,8 @@ def read_vector_file(
                 f"{MAX_VECTOR_FILE_BYTES // 1_000_000} MB).",
             )
         )
+    if path.suffix.lower() in XML_SUFFIXES:
+        refuse_hostile_xml(path)
     try:
         frame = pyogrio.read_dataframe(path, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
@@ -106,15 +150,21 @@ def read_vector_file(
         )
     if frame.crs is None:
         source = crs_from_user_input(crs).to_string() if crs else None
+        inferred = None
         if source is None and expected_extent is not None:
-            source = infer_crs(tuple(frame.total_bounds), expected_extent=expected_extent)
+            source = inferred = infer_crs(
+                tuple(frame.total_bounds), expected_extent=expected_extent
+            )
             if source is not None:
                 log.info("inferred CRS %s for %s from its coordinates", source, path)
         if source is None:
             raise MissingCRSError(path=str(path))
         frame = frame.set_crs(source)
+    else:
+        inferred = None
     stated = frame.crs.to_string()
     frame = frame.to_crs(SWEREF99_TM)
+    frame.attrs[INFERRED_CRS] = inferred
     if not np.isfinite(shapely.get_coordinates(frame.geometry.to_numpy())).all():
         raise VectorFileError(
             Text(

@@ -8,9 +8,10 @@ the GeoPackage and any database backend accept and refuse exactly the same input
 from __future__ import annotations
 
 import json
+import operator
 import re
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final, TypeVar
 
@@ -33,6 +34,7 @@ from layers.schema import (
     TableSpec,
     check_field_names,
     coerce_record,
+    coerce_records,
     datetime_to_text,
 )
 
@@ -157,6 +159,81 @@ def prepare_row(
     return row
 
 
+def prepare_rows(
+    table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
+) -> list[dict[str, SqlValue]]:
+    """Return the rows to store for many features, as ``prepare_row`` would one by one.
+
+    Raises
+    ------
+    FeatureValidationError
+        The first feature, in order, whose values or geometry do not fit the layer.
+    """
+    rows, errors = checked_rows(table, features)
+    if errors:
+        raise errors[min(errors)]
+    return [row for row in rows if row is not None]
+
+
+def checked_rows(
+    table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
+) -> tuple[list[dict[str, SqlValue] | None], dict[int, FeatureValidationError]]:
+    """Return the row to store for each feature (None if refused), and why each is refused.
+
+    As ``prepare_row`` one by one, but values are coerced once per distinct value of a
+    field and the geometries tested together: a bulk write spends little time per row.
+    """
+    has_uuid = "uuid" in table.field_names
+    records = []
+    for values, _ in features:
+        record = dict(values)
+        if has_uuid and record.get("uuid") is None:
+            record["uuid"] = str(uuid_module.uuid4())
+        if table.sequence is not None:
+            record["number"] = 1
+        records.append(record)
+    rows, errors = coerce_records(table, records)
+    refused = geometry_refusals(table, [geometry for _, geometry in features])
+    for k, error in refused.items():
+        errors.setdefault(k, error)
+        rows[k] = None
+    return rows, errors
+
+
+def geometry_refusals(
+    table: TableSpec, geometries: Sequence[BaseGeometry | None]
+) -> dict[int, FeatureValidationError]:
+    """Return, by index, why ``check_geometry`` refuses each geometry it refuses.
+
+    The usual case (present, of the layer's kind, valid, finite) is tested for all at
+    once; only the others are checked one by one, for the message.
+    """
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = geometries
+    kinds = table.accepts or (() if table.geometry in (None, "Geometry") else (table.geometry,))
+    missing = shapely.is_missing(array)
+    fine = missing if table.geometry is None else ~missing
+    if kinds:
+        fine &= np.isin(shapely.get_type_id(array), [_TYPE_IDS[kind] for kind in kinds])
+    fine &= ~shapely.is_empty(array) & shapely.is_valid(array)
+    coordinates, index = shapely.get_coordinates(array, return_index=True)
+    fine[index[~np.isfinite(coordinates).all(axis=1)]] = False
+    refusals = {}
+    for k in np.flatnonzero(~fine).tolist():
+        try:
+            check_geometry(table, array[k])
+        except FeatureValidationError as error:
+            refusals[k] = error
+    return refusals
+
+
+_TYPE_IDS: Final = {
+    "Point": 0, "LineString": 1, "Polygon": 3, "MultiPoint": 4, "MultiLineString": 5,
+    "MultiPolygon": 6, "GeometryCollection": 7,
+}  # fmt: skip
+"""``shapely.get_type_id`` of each geometry type a layer names."""
+
+
 def copied_row(table: TableSpec, record: Mapping[str, object]) -> dict[str, SqlValue]:
     """Return a record read from another store as the row to store here, number kept.
 
@@ -242,6 +319,38 @@ def decode_record(
     return record
 
 
+def decode_records(
+    table: TableSpec,
+    rows: Sequence[Mapping[str, SqlValue]],
+    geometries: Sequence[BaseGeometry | None],
+) -> list[Record]:
+    """Return many stored rows (all with the same columns) as ``decode_record`` does.
+
+    Each column decodes each distinct value once.
+    """
+    if not rows:
+        return []
+    names = list(rows[0])
+    columns = []
+    for name in names:
+        spec = table.field(name)
+        if spec is None or (spec.type in ("text", "binary") and spec.enum is None):
+            columns.append([row[name] for row in rows])  # stored as they are typed
+            continue
+        cache: dict[tuple[type, SqlValue], Any] = {}
+        column = []
+        for value in [row[name] for row in rows]:
+            key = (value.__class__, value)
+            if key not in cache:
+                cache[key] = decode_value(table, name, value)
+            column.append(cache[key])
+        columns.append(column)
+    if table.geometry is not None:
+        names.append("geometry")
+        columns.append(list(geometries))
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
 def change_entry(
     actor: str,
     action: str,
@@ -257,9 +366,13 @@ def change_entry(
         "action": action,
         "layer": layer,
         "feature_uuid": None if feature_uuid is None else str(feature_uuid),
-        "before": None if before is None else json.dumps(before, ensure_ascii=False, default=str),
-        "after": None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+        "before": None if before is None else _to_json(before),
+        "after": None if after is None else _to_json(after),
     }
+
+
+_to_json: Final = json.JSONEncoder(ensure_ascii=False, default=str).encode
+"""Values as the change log keeps them: JSON, anything else as text."""
 
 
 def inserted_entry(
@@ -270,6 +383,34 @@ def inserted_entry(
     if geometry is not None:
         after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
     return change_entry(actor, "insert", table.name, row.get("uuid"), None, after)
+
+
+def inserted_entries(
+    actor: str,
+    table: TableSpec,
+    rows: Sequence[Mapping[str, Any]],
+    geometries: Sequence[BaseGeometry | None],
+) -> list[dict[str, SqlValue]]:
+    """Return the change-log rows for inserting many rows, as ``inserted_entry`` does."""
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = geometries
+    texts = shapely.to_wkt(array, rounding_precision=2).tolist()
+    at = datetime_to_text(datetime.now(UTC))
+    entries: list[dict[str, SqlValue]] = []
+    binary = {f.name for f in table.fields if f.type == "binary"}
+    kept = [name for name in (rows[0] if rows else ()) if name not in binary | {"geom", "geometry"}]
+    values = operator.itemgetter(*kept)  # at least the fid and the uuid: a tuple
+    for row, text in zip(rows, texts, strict=True):
+        after = dict(zip(kept, values(row), strict=True))
+        if text is not None:
+            after["geometry"] = text
+        uuid = row.get("uuid")
+        entries.append({
+            "at": at, "actor": actor, "action": "insert", "layer": table.name,
+            "feature_uuid": None if uuid is None else str(uuid), "before": None,
+            "after": _to_json(after),
+        })  # fmt: skip
+    return entries
 
 
 def deleted_entry(actor: str, table: TableSpec, row: Mapping[str, Any]) -> dict[str, SqlValue]:

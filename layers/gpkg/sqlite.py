@@ -14,6 +14,8 @@ from layers.errors import StoreError
 
 BUSY_TIMEOUT_S: Final = 60.0
 """How long a writer waits for another process's transaction before giving up."""
+WRITE_CACHE_KIB: Final = 128 * 1024
+"""SQLite's page cache of a write transaction, at most (its default is 2 MiB)."""
 
 
 def quote(identifier: str) -> str:
@@ -52,6 +54,8 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
 def transaction(path: Path) -> Iterator[sqlite3.Connection]:
     """One write transaction; taken with BEGIN IMMEDIATE so writers queue, never deadlock."""
     with connect(path) as connection:
+        # Room for a large write's pages in memory until it commits (taken only as used).
+        connection.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection

@@ -37,6 +37,7 @@ from layers.gpkg.writes import (
     guard_feature_count,
     insert_copied,
     insert_row,
+    insert_rows,
     read_sequences,
     set_sequences,
     update_row,
@@ -215,10 +216,7 @@ class GeoPackageStore:
         path = self.folder.existing_path(slug)
         table = self._table(layer)
         with transaction(path) as connection:
-            return [
-                insert_row(connection, table, values, geometry, actor=actor)
-                for values, geometry in features
-            ]
+            return insert_rows(connection, table, features, actor=actor)
 
     def append_across(
         self,
@@ -237,9 +235,14 @@ class GeoPackageStore:
         with ExitStack() as stack:
             for slug in sorted(by_area):
                 connection = stack.enter_context(transaction(paths[slug]))
+                by_layer: dict[str, list[int]] = {}
                 for k in by_area[slug]:
-                    _, _, values, geometry = features[k]
-                    stored[k] = insert_row(connection, tables[k], values, geometry, actor=actor)
+                    by_layer.setdefault(features[k][1], []).append(k)
+                for indexes in by_layer.values():
+                    batch = [(features[k][2], features[k][3]) for k in indexes]
+                    records = insert_rows(connection, tables[indexes[0]], batch, actor=actor)
+                    for k, record in zip(indexes, records, strict=True):
+                        stored[k] = record
         return [record for record in stored if record is not None]
 
     def replace(
@@ -257,10 +260,7 @@ class GeoPackageStore:
         with transaction(path) as connection:
             if remove:
                 delete_rows(connection, table, remove, actor=actor)
-            return [
-                insert_row(connection, table, values, geometry, actor=actor)
-                for values, geometry in add
-            ]
+            return insert_rows(connection, table, add, actor=actor)
 
     def update(
         self, slug: str, layer: str, uuid: str, changes: Mapping[str, object], *, actor: str

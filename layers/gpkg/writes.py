@@ -4,26 +4,41 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
+from typing import Final
 
+import numpy as np
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG
-from gis.gpkg import geometry_to_gpkg, gpkg_to_geometry
+from gis.gpkg import geometries_to_gpkg, geometry_to_gpkg, gpkg_to_geometry
 from layers.gpkg.sqlite import quote
 from layers.records import Record
 from layers.rules import (
     decode_record,
+    decode_records,
     deleted_entry,
     duplicate_uuid_error,
+    inserted_entries,
     inserted_entry,
     no_such_feature_error,
     prepare_row,
+    prepare_rows,
     updated_entry,
     updated_row,
 )
-from layers.schema import CHANGE_LOG_LAYER, CHILD_TABLES, SqlValue, TableSpec, datetime_to_text
+from layers.schema import (
+    CHANGE_LOG_LAYER,
+    CHANGE_LOG_TABLE,
+    CHILD_TABLES,
+    SqlValue,
+    TableSpec,
+    datetime_to_text,
+)
 
 
 def _now() -> datetime:
@@ -38,6 +53,16 @@ def next_number(connection: sqlite3.Connection, sequence: str) -> int:
         (f"sequence:{sequence}",),
     ).fetchone()
     return int(row[0])
+
+
+def draw_numbers(connection: sqlite3.Connection, sequence: str, count: int) -> range:
+    """Draw the next ``count`` numbers of the area's ``sequence`` at once."""
+    row = connection.execute(
+        "INSERT INTO safewalk_meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + ? RETURNING CAST(value AS INTEGER)",
+        (f"sequence:{sequence}", str(count), count),
+    ).fetchone()
+    return range(int(row[0]) - count + 1, int(row[0]) + 1)
 
 
 def insert_copied(
@@ -116,6 +141,152 @@ def insert_row(
     return decode_record(table, stored, geometry)
 
 
+BULK_ROWS: Final = 100
+"""From this many rows a write keeps the spatial index and feature counts itself (as GDAL)."""
+
+
+def insert_rows(
+    connection: sqlite3.Connection,
+    table: TableSpec,
+    features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+    *,
+    actor: str,
+) -> list[Record]:
+    """Validate and insert many rows, each with its change-log entry, as ``insert_row`` does.
+
+    The rows are checked together (``layers.rules.prepare_rows``) and written with one
+    statement per table. From ``BULK_ROWS`` rows the R-tree and the cached feature counts
+    are kept by this function instead of GDAL's per-row triggers, as GDAL does when it
+    writes many rows: the triggers are dropped and made again inside the same
+    transaction, so other connections never see them missing.
+    """
+    if not features:
+        return []
+    rows = prepare_rows(table, features)
+    geometries = [geometry for _, geometry in features]
+    if table.sequence is not None:
+        for row, number in zip(rows, draw_numbers(connection, table.sequence, len(rows)),
+                               strict=True):  # fmt: skip
+            row["number"] = number
+    columns = list(rows[0])
+    params: list[list[SqlValue]] = [list(row.values()) for row in rows]
+    if table.geometry is not None:
+        columns.insert(0, "geom")
+        present = [k for k, geometry in enumerate(geometries) if geometry is not None]
+        blobs = geometries_to_gpkg([geometries[k] for k in present], STORAGE_EPSG)
+        for values in params:
+            values.insert(0, None)
+        for k, blob in zip(present, blobs, strict=True):
+            params[k][0] = blob
+    bulk = len(rows) >= BULK_ROWS and table.name != CHANGE_LOG_LAYER
+    before = connection.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(table.name)}")
+    last_before = int(before.fetchone()[0])
+    with _own_bookkeeping(connection, table) if bulk else nullcontext():
+        try:
+            connection.executemany(
+                f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                params,
+            )
+        except sqlite3.IntegrityError as error:
+            if f"{table.name}.uuid" in str(error):
+                raise duplicate_uuid_error(
+                    table.name, _taken_uuid(connection, table, rows, last_before)
+                ) from None
+            raise
+        last = int(connection.execute("SELECT last_insert_rowid()").fetchone()[0])
+        # One transaction alone writes: the rows got the fids after the largest one.
+        fids = range(last - len(rows) + 1, last + 1)
+        if bulk and table.geometry is not None:
+            _index(connection, table.name, fids, geometries)
+    stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
+    if table.name != CHANGE_LOG_LAYER:
+        log_changes(connection, inserted_entries(actor, table, stored, geometries), bulk=bulk)
+    shapes = [g for g in geometries if g is not None and not g.is_empty]
+    if shapes:
+        min_x, min_y, max_x, max_y = shapely.total_bounds(np.array(shapes, dtype=object))
+        extend_contents(connection, table.name, (min_x, min_y, max_x, max_y))
+    guard_feature_count(connection, table.name)
+    return decode_records(table, stored, geometries)
+
+
+def _taken_uuid(
+    connection: sqlite3.Connection,
+    table: TableSpec,
+    rows: Sequence[Mapping[str, SqlValue]],
+    last_before: int,
+) -> SqlValue:
+    """Return the UUID of ``rows`` that the layer held before, or that ``rows`` repeat."""
+    uuids = [row["uuid"] for row in rows]
+    held = connection.execute(
+        f"SELECT uuid FROM {quote(table.name)} WHERE fid <= ? AND uuid IN "
+        "(SELECT value FROM json_each(?)) LIMIT 1",
+        (last_before, json.dumps(uuids)),
+    ).fetchone()
+    if held is not None:
+        return str(held[0])
+    return next(uuid for uuid, count in Counter(uuids).items() if count > 1)
+
+
+@contextmanager
+def _own_bookkeeping(connection: sqlite3.Connection, table: TableSpec) -> Iterator[None]:
+    """Drop the R-tree insert and feature-count triggers of ``table``; count and make them again.
+
+    Inside the caller's transaction: a failure rolls the triggers back with the rows.
+    """
+    names = [f"trigger_insert_feature_count_{table.name}", f"rtree_{table.name}_geom_insert"]
+    saved = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", names
+    ).fetchall()
+    rows_before = _count(connection, table.name)
+    for name, _ in saved:
+        connection.execute(f"DROP TRIGGER {quote(name)}")
+    yield
+    for _, sql in saved:
+        connection.execute(sql)
+    if names[0] in {name for name, _ in saved}:
+        connection.execute(
+            "UPDATE gpkg_ogr_contents SET feature_count = feature_count + ? "
+            "WHERE lower(table_name) = lower(?)",
+            (_count(connection, table.name) - rows_before, table.name),
+        )
+
+
+def _count(connection: sqlite3.Connection, table: str) -> int:
+    return int(connection.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0])
+
+
+RTREE_BAND_M: Final = 250.0
+"""Entries are added to the R-tree by bands of this height, west to east in each."""
+
+
+def _index(
+    connection: sqlite3.Connection,
+    table: str,
+    fids: Sequence[int],
+    geometries: Sequence[BaseGeometry | None],
+) -> None:
+    """Add rows to the layer's R-tree as GDAL's insert trigger would (none for empty ones)."""
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = geometries
+    bounds = shapely.bounds(array)
+    indexed = np.flatnonzero(~np.isnan(bounds).any(axis=1))
+    # Entries near each other inserted one after the other: the R-tree grows faster so.
+    centres = (bounds[indexed, :2] + bounds[indexed, 2:]) / 2
+    indexed = indexed[np.lexsort((centres[:, 0], np.floor(centres[:, 1] / RTREE_BAND_M)))]
+    connection.executemany(
+        f"INSERT OR REPLACE INTO {quote(f'rtree_{table}_geom')} VALUES (?, ?, ?, ?, ?)",
+        zip(
+            np.asarray(fids)[indexed].tolist(),
+            bounds[indexed, 0].tolist(),
+            bounds[indexed, 2].tolist(),
+            bounds[indexed, 1].tolist(),
+            bounds[indexed, 3].tolist(),
+            strict=True,
+        ),
+    )
+
+
 def delete_rows(
     connection: sqlite3.Connection, table: TableSpec, uuids: Sequence[str], *, actor: str
 ) -> int:
@@ -176,6 +347,21 @@ def log_change(connection: sqlite3.Connection, entry: Mapping[str, SqlValue]) ->
         f"VALUES ({', '.join('?' * len(entry))})",
         list(entry.values()),
     )
+
+
+def log_changes(
+    connection: sqlite3.Connection, entries: Sequence[Mapping[str, SqlValue]], *, bulk: bool
+) -> None:
+    """Add many entries to the change log in one statement (``bulk``: counted here)."""
+    if not entries:
+        return
+    columns = list(entries[0])
+    with _own_bookkeeping(connection, CHANGE_LOG_TABLE) if bulk else nullcontext():
+        connection.executemany(
+            f"INSERT INTO {quote(CHANGE_LOG_LAYER)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [list(entry.values()) for entry in entries],
+        )
 
 
 def extend_contents(

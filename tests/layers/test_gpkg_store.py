@@ -156,6 +156,29 @@ def test_gdal_readers_get_every_row_while_gdal_has_dropped_the_count_triggers(
     assert len(store.read_layer("test", "lighting")) == 5
 
 
+def test_a_large_write_leaves_gdals_triggers_index_and_counts_as_gdal_keeps_them(
+    store: GeoPackageStore,
+) -> None:
+    listed = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    triggers = sql(store, listed)
+    points = [Point(661_100 + k, 6_580_100 + 3 * k) for k in range(300)]
+    store.append_many("test", "lighting", [(lighting(), p) for p in points], actor="tests")
+    assert sql(store, listed) == triggers
+    index = sql(store, "SELECT id, minx, maxx, miny, maxy FROM rtree_lighting_geom ORDER BY id")
+    fids = sql(store, "SELECT fid FROM lighting ORDER BY fid")
+    assert [row[0] for row in index] == [row[0] for row in fids]
+    # The R-tree keeps 32-bit floats, rounded outwards: within a metre here.
+    assert all(abs(x - p.x) < 1 and abs(y - p.y) < 1 for (_, x, _, y, _), p
+               in zip(index, points, strict=True))  # fmt: skip
+    assert all(row[1] <= row[2] and row[3] <= row[4] for row in index)
+    counts = sql(store, "SELECT table_name, feature_count FROM gpkg_ogr_contents WHERE "
+                        "table_name IN ('lighting', 'change_log') ORDER BY table_name")  # fmt: skip
+    logged = sql(store, "SELECT count(*) FROM change_log")[0][0]
+    assert counts == [("change_log", logged), ("lighting", 300)]
+    info = pyogrio.read_info(store.path("test"), layer="lighting")
+    assert (info["features"], info["total_bounds"][0]) == (300, 661_100)
+
+
 def test_check_reports_and_repairs_stale_counts_and_spatial_index(store: GeoPackageStore) -> None:
     for _ in range(3):
         store.append("test", "lighting", lighting(), INSIDE, actor="tests")

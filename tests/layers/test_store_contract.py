@@ -695,6 +695,54 @@ def test_one_bad_feature_among_many_stores_none_and_uses_no_number(any_store: St
     assert numbers(any_store) == [1]
 
 
+def spread(count: int) -> list[Point]:
+    """Return ``count`` points on a grid inside ``TEST_BOX``."""
+    return [Point(661_100 + 30 * (k % 60), 6_580_100 + 30 * (k // 60)) for k in range(count)]
+
+
+def test_a_large_write_is_numbered_logged_and_found_by_place_like_single_ones(
+    any_store: Store,
+) -> None:
+    add_lighting(any_store)
+    points = spread(250)
+    stored = any_store.append_many(
+        "test", "lighting", [(lighting(severity=1 + k % 3), p) for k, p in enumerate(points)],
+        actor="bulk",
+    )  # fmt: skip
+    assert [r["number"] for r in stored] == list(range(2, 252))
+    assert [r["severity"] for r in stored[:4]] == [1, 2, 3, 1]
+    assert [r["geometry"] for r in stored] == points
+    logged = [e for e in log_entries(any_store) if e["actor"] == "bulk"]
+    assert sorted(e["feature_uuid"] for e in logged) == sorted(r["uuid"] for r in stored)
+    box = (661_000.0, 6_580_000.0, 661_500.0, 6_580_120.0)  # the first row's 14 points
+    assert sorted(numbers(any_store, query=Query(bbox=box))) == list(range(2, 16))
+    assert any_store.feature_counts("test")["lighting"] == 251
+    assert any_store.check() == []
+    add_lighting(any_store, NEAR_CORNER)  # single writes go on as before, on the first point
+    corner = Query(bbox=(661_095.0, 6_580_095.0, 661_105.0, 6_580_105.0))
+    assert sorted(numbers(any_store, query=corner)) == [2, 252]
+    assert any_store.check() == []
+
+
+def test_a_large_write_with_a_taken_uuid_stores_nothing_and_names_it(any_store: Store) -> None:
+    taken = add_lighting(any_store)
+    before = (any_store.revision(), any_store.feature_counts("test"))
+    batch = [(lighting(), p) for p in spread(200)]
+    batch[150] = (lighting(uuid=taken), batch[150][1])
+    with pytest.raises(FeatureValidationError, match=taken):
+        any_store.append_many("test", "lighting", batch, actor="tests")
+    again = str(uuid.uuid4())
+    batch[150] = (lighting(uuid=again), batch[150][1])
+    batch[160] = (lighting(uuid=again), batch[160][1])
+    with pytest.raises(FeatureValidationError, match=again):
+        any_store.append_many("test", "lighting", batch, actor="tests")
+    assert (any_store.revision(), any_store.feature_counts("test")) == before
+    batch[160] = (lighting(), batch[160][1])
+    assert len(any_store.append_many("test", "lighting", batch, actor="tests")) == 200
+    assert numbers(any_store)[-1] == 201  # the refused writes used no number
+    assert any_store.check() == []
+
+
 def reference(**changes: object) -> dict[str, object]:
     values: dict[str, object] = {"name": "Lampa", "source": "lamps.geojson", "source_id": "1"}
     values |= {"created_at": NOW, "updated_at": NOW, "created_by": "tests", "is_demo": False}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 from uuid import uuid4
 
 import pytest
@@ -93,9 +95,11 @@ def point(lon: float, lat: float) -> dict[str, object]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
+@pytest.mark.parametrize("chunk", [5000, 3])
 def test_each_feature_is_accepted_repaired_or_rejected_with_its_reason(
-    empty: Workspace, tmp_path: Path
+    empty: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
+    monkeypatch.setattr("walks.importing.CHUNK", chunk)  # checked in parts, numbered as one
     bowtie = {"type": "Polygon", "coordinates": [[[17.844, 59.366], [17.846, 59.368],
               [17.846, 59.366], [17.844, 59.368], [17.844, 59.366]]]}  # fmt: skip
     path = geojson(
@@ -175,24 +179,33 @@ def test_hostile_zips_are_refused_before_anything_is_unpacked(
     assert not (tmp_path.parent / "utanfor.geojson").exists()
 
 
-def test_xml_entity_bombs_and_external_entities_in_kml_are_refused(
-    empty: Workspace, tmp_path: Path
+XML_DOCUMENTS: Final = {
+    "kml": ('<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>{name}'
+            "</name><Point><coordinates>17.8445,59.3668</coordinates></Point></Placemark>"
+            "</Document></kml>"),
+    "gpx": ('<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+            '<wpt lat="59.3668" lon="17.8445"><name>{name}</name></wpt></gpx>'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["kml", "gpx"])
+def test_xml_entity_bombs_and_external_entities_are_refused(
+    empty: Workspace, tmp_path: Path, kind: str
 ) -> None:
+    root = "kml" if kind == "kml" else "gpx"
     laughs = "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10}">' for k in range(1, 10))
-    bomb = tmp_path / "bomb.kml"
+    bomb = tmp_path / f"bomb.{kind}"
     bomb.write_text(
-        f'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY l0 "ha">{laughs}]>'
-        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&l9;</name>'
-        "<Point><coordinates>17.8445,59.3668</coordinates></Point></Placemark></Document></kml>",
+        f'<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY l0 "ha">{laughs}]>'
+        + XML_DOCUMENTS[kind].format(name="&l9;"),
         encoding="utf-8",
     )
     secret = tmp_path / "hemligt.txt"
     secret.write_text("lösenord", encoding="utf-8")
-    external = tmp_path / "extern.kml"
+    external = tmp_path / f"extern.{kind}"
     external.write_text(
-        f'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file://{secret}">]>'
-        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&x;</name>'
-        "<Point><coordinates>17.8445,59.3668</coordinates></Point></Placemark></Document></kml>",
+        f'<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY x SYSTEM "file://{secret}">]>'
+        + XML_DOCUMENTS[kind].format(name="&x;"),
         encoding="utf-8",
     )
     before = empty.store.revision()
@@ -200,6 +213,16 @@ def test_xml_entity_bombs_and_external_entities_in_kml_are_refused(
         with pytest.raises(LocalizedError, match=r"entit|DOCTYPE|could not be read"):
             import_observations(empty, path, actor="tests", category="other")
     assert empty.store.revision() == before
+    plain = tmp_path / f"vanlig.{kind}"  # the same file without the entity is imported
+    plain.write_text(XML_DOCUMENTS[kind].format(name="Mörk gång"), encoding="utf-8")
+    assert import_observations(empty, plain, actor="tests", category="other").accepted == 1
+
+
+def test_derived_uuids_are_uuid5_of_the_source_identity() -> None:
+    from walks.importing import NAMESPACE, _uuid5
+
+    for name in ("a.geojson|0101|[]", "punkter.gpkg|ff00|[('beskrivning', 'Mörk gång')]", ""):
+        assert _uuid5(name) == str(uuid.uuid5(NAMESPACE, name))
 
 
 def test_import_on_the_command_line(
