@@ -28,7 +28,7 @@ from layers.rules import (
     area_values,
     check_slug,
     child_table,
-    copied_row,
+    copied_rows,
     decode_record,
     deleted_entry,
     duplicate_uuid_error,
@@ -362,9 +362,10 @@ class MemoryStore:
         """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""
         with self._lock:
             rows = [
-                (table, copied_row(table, record), record.get("geometry"))
+                (table, row, record.get("geometry"))
                 for name, records in copy.tables.items() if name in self._tables
-                for table in (self._table(name),) for record in records
+                for table in (self._table(name),)
+                for row, record in zip(copied_rows(table, records), records, strict=True)
             ]  # fmt: skip
             self._refuse_taken_uuids(_AreaData(copy.area, {n: _Table() for n in self._tables}),
                                      [(table, row) for table, row, _ in rows])  # fmt: skip

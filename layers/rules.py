@@ -234,15 +234,26 @@ _TYPE_IDS: Final = {
 """``shapely.get_type_id`` of each geometry type a layer names."""
 
 
-def copied_row(table: TableSpec, record: Mapping[str, object]) -> dict[str, SqlValue]:
-    """Return a record read from another store as the row to store here, number kept.
+def copied_rows(
+    table: TableSpec, records: Sequence[Mapping[str, object]]
+) -> list[dict[str, SqlValue]]:
+    """Return records read from another store as the rows to store here, numbers kept.
 
     Every field is coerced and checked as on insert; the ``fid`` is left to this store.
+
+    Raises
+    ------
+    FeatureValidationError
+        The first record, in order, whose values or geometry do not fit the layer.
     """
-    values = {name: record.get(name) for name in table.field_names}
-    row = coerce_record(table, values)
-    check_geometry(table, record.get("geometry") if table.geometry else None)
-    return row
+    values = [{name: record.get(name) for name in table.field_names} for record in records]
+    rows, errors = coerce_records(table, values)
+    shapes = [record.get("geometry") if table.geometry else None for record in records]
+    for k, error in geometry_refusals(table, shapes).items():
+        errors.setdefault(k, error)
+    if errors:
+        raise errors[min(errors)]
+    return [row for row in rows if row is not None]
 
 
 def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
@@ -34,8 +35,7 @@ from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
 from layers.gpkg.writes import (
     delete_rows,
-    guard_feature_count,
-    insert_copied,
+    insert_copied_rows,
     insert_row,
     insert_rows,
     read_sequences,
@@ -43,7 +43,7 @@ from layers.gpkg.writes import (
     update_row,
 )
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import check_slug, child_table, copied_row, duplicate_uuid_error
+from layers.rules import check_slug, child_table, copied_rows, duplicate_uuid_error
 from layers.schema import (
     AREA_LAYER,
     PHOTOS_LAYER,
@@ -285,31 +285,27 @@ class GeoPackageStore:
 
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""
-        rows = [
-            (table, copied_row(table, record), record.get("geometry"))
+        layers = [
+            (table, copied_rows(table, records), [r.get("geometry") for r in records])
             for name, records in copy.tables.items() if name in self._tables
-            for table in (self._table(name),) for record in records
+            for table in (self._table(name),)
         ]  # fmt: skip
-        seen: set[tuple[str, object]] = set()
-        for table, row, _ in rows:
-            if row.get("uuid") is not None:
-                if (table.name, row["uuid"]) in seen:
-                    raise duplicate_uuid_error(table.name, row["uuid"])
-                seen.add((table.name, row["uuid"]))
         numbers = dict(copy.sequences)
-        for table, row, _ in rows:
+        for table, rows, _ in layers:
+            uuids = Counter(row["uuid"] for row in rows if row.get("uuid") is not None)
+            for uuid, count in uuids.items():
+                if count > 1:
+                    raise duplicate_uuid_error(table.name, uuid)
             if table.sequence is not None:
                 numbers[table.sequence] = max(
-                    numbers.get(table.sequence, 0), int(row["number"] or 0)
+                    [numbers.get(table.sequence, 0), *(int(row["number"] or 0) for row in rows)]
                 )
         self.add_area(copy.area, actor=actor)
         try:
             with transaction(self.path(copy.area.slug)) as connection:
-                for table, row, geometry in rows:
-                    insert_copied(connection, table, row, geometry)
+                for table, rows, geometries in layers:
+                    insert_copied_rows(connection, table, rows, geometries)
                 set_sequences(connection, numbers)
-                for name in {table.name for table, _, _ in rows}:
-                    guard_feature_count(connection, name)
         except BaseException:  # nothing half-made stays behind
             path = self.path(copy.area.slug)
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):

@@ -65,27 +65,6 @@ def draw_numbers(connection: sqlite3.Connection, sequence: str, count: int) -> r
     return range(int(row[0]) - count + 1, int(row[0]) + 1)
 
 
-def insert_copied(
-    connection: sqlite3.Connection,
-    table: TableSpec,
-    row: Mapping[str, SqlValue],
-    geometry: BaseGeometry | None,
-) -> None:
-    """Insert a row copied from another store as it is: its number kept, nothing logged."""
-    columns = list(row)
-    params: list[SqlValue] = list(row.values())
-    if table.geometry is not None:
-        columns.insert(0, "geom")
-        params.insert(0, None if geometry is None else geometry_to_gpkg(geometry, STORAGE_EPSG))
-    connection.execute(
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join('?' * len(columns))})",
-        params,
-    )
-    if geometry is not None:
-        extend_contents(connection, table.name, geometry.bounds)
-
-
 def set_sequences(connection: sqlite3.Connection, sequences: Mapping[str, int]) -> None:
     """Make each sequence go on after ``sequences``' number (never back)."""
     for name, number in sequences.items():
@@ -155,10 +134,7 @@ def insert_rows(
     """Validate and insert many rows, each with its change-log entry, as ``insert_row`` does.
 
     The rows are checked together (``layers.rules.prepare_rows``) and written with one
-    statement per table. From ``BULK_ROWS`` rows the R-tree and the cached feature counts
-    are kept by this function instead of GDAL's per-row triggers, as GDAL does when it
-    writes many rows: the triggers are dropped and made again inside the same
-    transaction, so other connections never see them missing.
+    statement per table (``insert_copied_rows``).
     """
     if not features:
         return []
@@ -168,6 +144,30 @@ def insert_rows(
         for row, number in zip(rows, draw_numbers(connection, table.sequence, len(rows)),
                                strict=True):  # fmt: skip
             row["number"] = number
+    fids = insert_copied_rows(connection, table, rows, geometries)
+    stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
+    if table.name != CHANGE_LOG_LAYER:
+        entries = inserted_entries(actor, table, stored, geometries)
+        log_changes(connection, entries, bulk=len(entries) >= BULK_ROWS)
+    return decode_records(table, stored, geometries)
+
+
+def insert_copied_rows(
+    connection: sqlite3.Connection,
+    table: TableSpec,
+    rows: Sequence[Mapping[str, SqlValue]],
+    geometries: Sequence[BaseGeometry | None],
+) -> range:
+    """Insert rows as they are (checked, numbered) with one statement; return their fids.
+
+    Nothing is logged: rows copied from another store keep their numbers and their own
+    change log. From ``BULK_ROWS`` rows the R-tree and the cached feature counts are
+    kept by this function instead of GDAL's per-row triggers, as GDAL does when it writes
+    many rows: the triggers are dropped and made again inside the same transaction, so
+    other connections never see them missing.
+    """
+    if not rows:
+        return range(0)
     columns = list(rows[0])
     params: list[list[SqlValue]] = [list(row.values()) for row in rows]
     if table.geometry is not None:
@@ -178,7 +178,7 @@ def insert_rows(
             values.insert(0, None)
         for k, blob in zip(present, blobs, strict=True):
             params[k][0] = blob
-    bulk = len(rows) >= BULK_ROWS and table.name != CHANGE_LOG_LAYER
+    bulk = len(rows) >= BULK_ROWS
     before = connection.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(table.name)}")
     last_before = int(before.fetchone()[0])
     with _own_bookkeeping(connection, table) if bulk else nullcontext():
@@ -199,15 +199,12 @@ def insert_rows(
         fids = range(last - len(rows) + 1, last + 1)
         if bulk and table.geometry is not None:
             _index(connection, table.name, fids, geometries)
-    stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
-    if table.name != CHANGE_LOG_LAYER:
-        log_changes(connection, inserted_entries(actor, table, stored, geometries), bulk=bulk)
     shapes = [g for g in geometries if g is not None and not g.is_empty]
     if shapes:
         min_x, min_y, max_x, max_y = shapely.total_bounds(np.array(shapes, dtype=object))
         extend_contents(connection, table.name, (min_x, min_y, max_x, max_y))
     guard_feature_count(connection, table.name)
-    return decode_records(table, stored, geometries)
+    return fids
 
 
 def _taken_uuid(
