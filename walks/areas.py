@@ -56,8 +56,11 @@ def add_area_from_file(
     crs: str | None = None,
     dissolve: bool = False,
     actor: str,
+    dry_run: bool = False,
 ) -> Area:
     """Add an area named ``name`` whose boundary is the polygon in ``path``.
+
+    ``dry_run``: check everything, return the area, and store nothing.
 
     Raises
     ------
@@ -124,5 +127,6 @@ def add_area_from_file(
             )
         )
     area = Area(slug=slug, name=name.strip(), boundary=boundary, source=f"file: {path.name}")
-    workspace.store.add_area(area, actor=actor)
+    if not dry_run:
+        workspace.store.add_area(area, actor=actor)
     return area

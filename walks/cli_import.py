@@ -11,11 +11,11 @@ from typing import Any, Final
 
 from gis.crs import WGS84, to_storage_crs
 from gis.i18n import Text
-from walks.areas import add_area_from_file, find_area
+from walks.areas import add_area_from_file
 from walks.cli_output import print_json
 from walks.importing import FileImportError, ImportReport, import_observations, read_mapping
 from walks.model import WalkPlan
-from walks.planning import plan_walk, route_from_file
+from walks.planning import check_plan, plan_walk, route_from_file
 from walks.reference import add_reference_from_file
 from walks.workspace import Workspace
 
@@ -42,14 +42,30 @@ T: Final = {
         en="Walk no. {number} planned in {area} along the file's route ({length} m); change "
         "its time and title on the Walks page.",
     ),
+    "route_dry": Text(
+        sv="Provkörning, inget skrevs: en vandring skulle planeras i {area} längs filens rutt "
+        "({length} m).",
+        en="Dry run, nothing written: a walk would be planned in {area} along the file's route "
+        "({length} m).",
+    ),
     "area": Text(
         sv="Området {name} ({slug}) lades till.", en="The area {name} ({slug}) was added."
+    ),
+    "area_dry": Text(
+        sv="Provkörning, inget skrevs: området {name} ({slug}) skulle läggas till.",
+        en="Dry run, nothing written: the area {name} ({slug}) would be added.",
     ),
     "reference": Text(
         sv="{added} referensobjekt tillagda; {already} fanns redan, {refused} gick inte att "
         "använda.",
         en="{added} reference features added; {already} were there already, {refused} could "
         "not be used.",
+    ),
+    "reference_dry": Text(
+        sv="Provkörning, inget skrevs: {added} referensobjekt skulle läggas till; {already} "
+        "fanns redan, {refused} gick inte att använda.",
+        en="Dry run, nothing written: {added} reference features would be added; {already} "
+        "were there already, {refused} could not be used.",
     ),
 }
 
@@ -96,7 +112,7 @@ def _json(report: ImportReport, lang: str) -> dict[str, Any]:
 
 
 def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
-    """Import as a reference layer or as a new area (what ``reference add``/``area add`` do)."""
+    """Import as a route, a reference layer or a new area; ``--dry-run`` checks only."""
     if not args.area or (args.as_ == "reference" and not args.kind):
         raise FileImportError(
             Text(
@@ -106,26 +122,41 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
                 "--area (for area: the name).",
             )
         )
-    if args.dry_run:
-        raise FileImportError(Text(sv="--dry-run gäller iakttagelser.",
-                                   en="--dry-run is for observations."))  # fmt: skip
+    dry = args.dry_run
+    report: dict[str, Any] = {"as": args.as_, "written": not dry}
     if args.as_ == "route":
         route = route_from_file(args.file, crs=args.crs)
-        walk = plan_walk(workspace, WalkPlan(area=args.area, title=args.file.stem,
-                                             starts_at=datetime.now(UTC), created_by=user,
-                                             route=route))  # fmt: skip
+        plan = WalkPlan(area=args.area, title=args.file.stem, starts_at=datetime.now(UTC),
+                        created_by=user, route=route)  # fmt: skip
+        area, _ = check_plan(workspace, plan)
+        number = None if dry else plan_walk(workspace, plan).number
         length = round(to_storage_crs(route, WGS84).length)
-        print(T["route"].format(number=walk.number, area=find_area(workspace, walk.area).name,
-                                length=length).in_language(lang))  # fmt: skip
-        return 0
-    if args.as_ == "area":
-        area = add_area_from_file(workspace, args.area, args.file, crs=args.crs, actor=user)
-        print(T["area"].format(name=area.name, slug=area.slug).in_language(lang))
-        return 0
-    loaded = add_reference_from_file(workspace, args.area, args.kind, args.file, crs=args.crs,
-                                     layer=args.layer, actor=user)  # fmt: skip
-    print(T["reference"].format(added=loaded.added, already=loaded.already_there,
-                                refused=len(loaded.refused)).in_language(lang))  # fmt: skip
+        report |= {"area": area.slug, "number": number, "length_m": length}
+        text = T["route_dry" if dry else "route"].format(number=number, area=area.name,
+                                                         length=length)  # fmt: skip
+    elif args.as_ == "area":
+        made = add_area_from_file(workspace, args.area, args.file, crs=args.crs, actor=user,
+                                  dry_run=dry)  # fmt: skip
+        report |= {"area": made.slug, "name": made.name,
+                   "area_km2": round(made.boundary.area / 1e6, 3)}  # fmt: skip
+        text = T["area_dry" if dry else "area"].format(name=made.name, slug=made.slug)
+    else:
+        loaded = add_reference_from_file(workspace, args.area, args.kind, args.file,
+                                         crs=args.crs, layer=args.layer, actor=user,
+                                         dry_run=dry)  # fmt: skip
+        report |= {
+            "area": loaded.area, "kind": loaded.kind.value, "added": loaded.added,
+            "already": loaded.already_there, "outside": loaded.outside_area,
+            "rejected": [{"row": k, "reason": why.in_language(lang)}
+                         for k, why in loaded.refused],
+        }  # fmt: skip
+        text = T["reference_dry" if dry else "reference"].format(
+            added=loaded.added, already=loaded.already_there, refused=len(loaded.refused)
+        )
+    if args.json:
+        print_json(report)
+    else:
+        print(text.in_language(lang))
     return 0
 
 

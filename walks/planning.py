@@ -67,15 +67,15 @@ def walk_light(area: Area, day: date) -> WalkLight:
     return WalkLight(area.slug, day, times, start)
 
 
-def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = None) -> Walk:
-    """Validate ``plan`` and store it in its area's walks layer; return it with its number.
+def check_plan(workspace: Workspace, plan: WalkPlan) -> tuple[Area, BaseGeometry | None]:
+    """Return the area of ``plan`` and its route in SWEREF 99 TM, or say what is wrong.
+
+    What ``plan_walk`` checks before it stores anything (also for a dry run).
 
     Raises
     ------
-    WalkError
-        A participant group that does not exist, or a negative head-count.
-    layers.errors.LayerError
-        An unknown area, a title missing, a start without time zone.
+    WalkError / layers.errors.LayerError
+        As ``plan_walk``.
     """
     area = find_area(workspace, plan.area)
     unknown = sorted(set(plan.participants) - set(PARTICIPANT_GROUPS))
@@ -109,6 +109,20 @@ def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = No
                     "Check that it is the right file and the right area.",
                 )
             )
+    return area, route
+
+
+def plan_walk(workspace: Workspace, plan: WalkPlan, *, now: datetime | None = None) -> Walk:
+    """Validate ``plan`` and store it in its area's walks layer; return it with its number.
+
+    Raises
+    ------
+    WalkError
+        A participant group that does not exist, or a negative head-count.
+    layers.errors.LayerError
+        An unknown area, a title missing, a start without time zone.
+    """
+    area, route = check_plan(workspace, plan)
     moment = now or datetime.now(UTC)
     organisations = tuple(o.strip() for o in plan.organisations if o.strip())
     participants = {k: v for k, v in plan.participants.items() if v}

@@ -136,8 +136,12 @@ def _store_new(
     rows: list[tuple[dict[str, object], BaseGeometry]],
     *,
     actor: str,
+    dry_run: bool = False,
 ) -> tuple[int, int]:
-    """Store the rows whose source identity the layer does not hold yet; (added, already)."""
+    """Store the rows whose source identity the layer does not hold yet; (added, already).
+
+    ``dry_run``: count them, store nothing.
+    """
     layer = reference_layer(kind)
     held = {
         (record["source"], record["source_id"])
@@ -147,7 +151,7 @@ def _store_new(
     }
     fresh = [(v, g) for v, g in rows if (v["source"], v["source_id"]) not in held]
     unique = list({(v["source"], v["source_id"]): (v, g) for v, g in fresh}.values())
-    if unique:
+    if unique and not dry_run:
         workspace.store.append_many(slug, layer, unique, actor=actor)
     return len(unique), len(rows) - len(unique)
 
@@ -163,8 +167,12 @@ def add_reference_from_file(
     organisation: str | None = None,
     actor: str,
     now: datetime | None = None,
+    dry_run: bool = False,
 ) -> ReferenceImport:
     """Load the features of a vector file as the area's reference layer of ``kind``.
+
+    ``dry_run``: check and count everything as a load would, and store nothing (``added``
+    is then what would be added).
 
     Any vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, …), its CRS from the file
     (or ``crs``). Multi-points are split; a point layer refuses other geometries, naming
@@ -229,7 +237,9 @@ def add_reference_from_file(
             (values | {"organisation": who}, g)
             for (values, g), who in zip(rows, owners, strict=True)
         ]
-    added, already = _store_new(workspace, target.slug, reference, rows, actor=actor)
+    added, already = _store_new(
+        workspace, target.slug, reference, rows, actor=actor, dry_run=dry_run
+    )
     return ReferenceImport(target.slug, reference, added, already, outside, refused)
 
 

@@ -331,6 +331,42 @@ def test_import_as_reference_or_as_a_new_area_on_the_command_line(
     assert "--as reference needs --area and --kind" in err
 
 
+def test_a_dry_run_of_a_route_a_reference_layer_or_an_area_checks_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, tmp_path: Path
+) -> None:
+    ws = ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+    before = sorted((p.name, p.read_bytes()) for p in workspace_path.glob("*.gpkg"))
+    line = {"type": "LineString", "coordinates": [[17.84, 59.36], [17.85, 59.37]]}
+    lamps = geojson(tmp_path / "lampor.geojson", ({"id": "L1"}, point(17.845, 59.367)),
+                    ({"id": "L2"}, line))  # fmt: skip
+    code, out, err = run(capsys, "import", str(lamps), "--as", "reference", "--kind", "lamps",
+                         "--area", "hasselby-gard", "--dry-run", "--json", *ws)  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["written"], report["added"], report["already"]) == (False, 1, 0)
+    assert [r["row"] for r in report["rejected"]] == [2]
+    ring = [[17.80, 59.30], [17.81, 59.30], [17.81, 59.31], [17.80, 59.31], [17.80, 59.30]]
+    area = geojson(tmp_path / "ny.geojson", ({}, {"type": "Polygon", "coordinates": [ring]}))
+    code, out, err = run(capsys, "import", str(area), "--as", "area", "--area", "Nytt område",
+                         "--dry-run", *ws)  # fmt: skip
+    assert (code, out.strip()) == (
+        0, "Dry run, nothing written: the area Nytt område (nytt-omrade) would be added."
+    ), err  # fmt: skip
+    path = tmp_path / "runda.gpx"
+    path.write_text(GPX, encoding="utf-8")
+    code, out, err = run(capsys, "import", str(path), "--as", "route", "--area", "racksta",
+                         "--dry-run", *ws)  # fmt: skip
+    assert code == 1  # checked as a walk would be
+    assert "more than 1000 m from Råcksta" in err
+    code, out, err = run(capsys, "import", str(path), "--as", "route", "--area",
+                         "hasselby-gard", "--dry-run", "--json", *ws)  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out) | {"length_m": 0} == {"as": "route", "written": False,
+        "area": "hasselby-gard", "number": None, "length_m": 0}  # fmt: skip
+    after = sorted((p.name, p.read_bytes()) for p in workspace_path.glob("*.gpkg"))
+    assert after == before  # byte for byte
+
+
 GPX = """<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="telefon" xmlns="http://www.topografix.com/GPX/1/1">
   <wpt lat="59.3668" lon="17.8445"><name>Mörk trappa</name></wpt>
