@@ -3,8 +3,9 @@
 A store holds a workspace: a set of areas, each with its boundary, one layer per
 observation category, walks, measures, photos and a change log. Geometries go in and
 come out in SWEREF 99 TM (EPSG:3006); values come out as the Python types they went in
-as. Backends: ``gpkg`` (a folder of GeoPackages, one per area) and ``memory`` (in this
-process only: for tests and trying things out).
+as. Backends: ``gpkg`` (a folder of GeoPackages, one per area), ``postgis`` (a
+PostgreSQL/PostGIS database, one schema per area) and ``memory`` (in this process only:
+for tests and trying things out).
 """
 
 from __future__ import annotations
@@ -180,8 +181,8 @@ class Store(Protocol):
 def open_store(url: str, *, catalog: Catalog | None = None) -> Store:
     """Open the store at ``url``.
 
-    ``url`` is a folder path or ``gpkg:///path`` (GeoPackages), or ``memory://name``
-    (this process only).
+    ``url`` is a folder path or ``gpkg:///path`` (GeoPackages), ``postgresql://…`` (a
+    PostGIS database), or ``memory://name`` (this process only).
 
     Parameters
     ----------
@@ -194,12 +195,9 @@ def open_store(url: str, *, catalog: Catalog | None = None) -> Store:
         For an unsupported URL scheme, or a location that cannot be used.
     """
     if url.startswith(DATABASE_SCHEMES):
-        raise StoreError(
-            Text(
-                sv="PostGIS-lagring finns inte ännu; använd en mapp med GeoPackage-filer.",
-                en="PostGIS storage is not available yet; use a folder of GeoPackage files.",
-            )
-        )
+        from layers.postgis import PostgisStore  # psycopg only where a database is used
+
+        return PostgisStore(url, catalog)
     if url.startswith("memory://"):
         return MemoryStore.named(url.removeprefix("memory://"), catalog)
     if "://" in url and not url.startswith("gpkg://"):

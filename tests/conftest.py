@@ -3,6 +3,7 @@ memory), a one-area GeoPackage store, and ``any_store``: one empty area on every
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,13 +18,13 @@ from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
 from layers.schema import load_layer_catalog
 from layers.store import Area, Store, open_store
+from tests.postgres import PostgresServer, running_server
 from walks.config import Settings, settings_from_env
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 
-STORE_BACKENDS: Final = ("gpkg", "memory")
-"""Every store backend the store contract runs on; a database backend joins by name here
-and with its address in ``new_store``."""
+STORE_BACKENDS: Final = ("gpkg", "memory", "postgis")
+"""Every store backend the store contract runs on (``new_store`` knows their addresses)."""
 
 # A 2 km square in Grimsta, SWEREF 99 TM.
 TEST_BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
@@ -86,10 +87,30 @@ def memory_workspace(memory_settings: Settings) -> Workspace:
     return open_workspace(memory_settings)
 
 
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[PostgresServer | None]:
+    with running_server() as server:
+        yield server
+
+
 @pytest.fixture
-def new_store(tmp_path: Path, catalog: Catalog) -> Iterator[Callable[[str], Store]]:
+def postgres(_postgres: PostgresServer | None) -> PostgresServer:
+    """The test run's PostgreSQL server with PostGIS; missing, its tests skip (fail in CI)."""
+    if _postgres is None:
+        message = "PostgreSQL with PostGIS is missing (apt-get install postgresql-15-postgis-3)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs it: {message}", pytrace=False)
+        pytest.skip(message)
+    return _postgres
+
+
+@pytest.fixture
+def new_store(
+    tmp_path: Path, catalog: Catalog, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Store]]:
     """Return a function that opens a new, empty store of a backend (``STORE_BACKENDS``)."""
     memory_names: list[str] = []
+    databases: list[Store] = []
 
     def open_new(backend: str) -> Store:
         if backend == "gpkg":
@@ -97,6 +118,10 @@ def new_store(tmp_path: Path, catalog: Catalog) -> Iterator[Callable[[str], Stor
         elif backend == "memory":
             memory_names.append(f"test-{uuid4().hex}")
             url = f"memory://{memory_names[-1]}"
+        elif backend == "postgis":
+            server: PostgresServer = request.getfixturevalue("postgres")
+            databases.append(open_store(server.new_database(), catalog=catalog))
+            return databases[-1]
         else:
             pytest.fail(f"no store address for the backend {backend!r}")
         return open_store(url, catalog=catalog)
@@ -104,6 +129,8 @@ def new_store(tmp_path: Path, catalog: Catalog) -> Iterator[Callable[[str], Stor
     yield open_new
     for name in memory_names:
         MemoryStore.discard(name)
+    for store in databases:
+        store.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(params=STORE_BACKENDS)

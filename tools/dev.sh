@@ -39,12 +39,16 @@ ensure_venv() {
 ensure_test_tools() {
   # Debian's GDAL (3.6 on bookworm) and its GeoPackage validator check that the area files
   # open in the district's older GIS tools; Debian's Chromium runs the end-to-end tests
-  # (Playwright drives it; no browser is downloaded).
+  # (Playwright drives it; no browser is downloaded); PostgreSQL with PostGIS runs the
+  # database backend's tests.
   missing=""
   command -v ogrinfo >/dev/null 2>&1 || missing="$missing gdal-bin"
   [ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] \
     || missing="$missing python3-gdal"
   [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  # PostgreSQL with PostGIS: the tests start a throw-away server of their own.
+  ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+    || missing="$missing postgresql-15-postgis-3"
   if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       apt-get update -qq

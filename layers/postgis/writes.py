@@ -1,0 +1,259 @@
+"""Writing rows on an open transaction: rows, numbers, change-log entries; as the GeoPackage store.
+
+What a row may hold, its number and its change-log entry come from ``layers.rules``, so
+both backends accept, refuse and log exactly alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import psycopg
+import shapely
+from psycopg import sql
+from shapely.geometry.base import BaseGeometry
+
+from layers.postgis.schema import column_sql, geometry_sql, qualified, value_sql
+from layers.records import Record
+from layers.rules import (
+    decode_records,
+    deleted_entry,
+    duplicate_uuid_error,
+    inserted_entries,
+    no_such_feature_error,
+    prepare_rows,
+    updated_entry,
+    updated_row,
+)
+from layers.schema import CHANGE_LOG_LAYER, CHANGE_LOG_TABLE, CHILD_TABLES, SqlValue, TableSpec
+
+META: Final = "safewalk_meta"
+
+
+def draw_numbers(connection: psycopg.Connection, schema: str, sequence: str, count: int) -> range:
+    """Draw the next ``count`` numbers of the area's ``sequence``; they are never given again.
+
+    The sequence's row stays locked until the transaction ends: concurrent writers of
+    the area take their numbers one after the other, and a write rolled back gives its
+    numbers back unused (none was ever seen).
+    """
+    rows = connection.execute(
+        sql.SQL(
+            "INSERT INTO {} AS m (key, value) VALUES (%s, %s) ON CONFLICT (key) "
+            "DO UPDATE SET value = (m.value::bigint + %s)::text RETURNING value::bigint"
+        ).format(qualified(schema, META)),
+        (f"sequence:{sequence}", str(count), count),
+    ).fetchall()
+    last = int(rows[0][0])
+    return range(last - count + 1, last + 1)
+
+
+def read_sequences(connection: psycopg.Connection, schema: str) -> dict[str, int]:
+    """Return the last number drawn per sequence."""
+    rows = connection.execute(
+        sql.SQL("SELECT substr(key, 10), value::bigint FROM {} WHERE key LIKE 'sequence:%%'")
+        .format(qualified(schema, META))
+    ).fetchall()  # fmt: skip
+    return {str(name): int(value) for name, value in rows}
+
+
+def set_sequences(
+    connection: psycopg.Connection, schema: str, sequences: Mapping[str, int]
+) -> None:
+    """Make each sequence go on after ``sequences``' number (never back)."""
+    for name, number in sequences.items():
+        connection.execute(
+            sql.SQL(
+                "INSERT INTO {} AS m (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                "SET value = greatest(m.value::bigint, excluded.value::bigint)::text"
+            ).format(qualified(schema, META)),
+            (f"sequence:{name}", str(number)),
+        )
+
+
+def insert_rows(
+    connection: psycopg.Connection,
+    schema: str,
+    table: TableSpec,
+    features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+    *,
+    actor: str,
+) -> list[Record]:
+    """Validate and insert many features, each numbered and logged; return them as stored."""
+    if not features:
+        return []
+    rows = prepare_rows(table, features)
+    geometries = [geometry for _, geometry in features]
+    if table.sequence is not None:
+        numbers = draw_numbers(connection, schema, table.sequence, len(rows))
+        for row, number in zip(rows, numbers, strict=True):
+            row["number"] = number
+    fids = insert_copied_rows(connection, schema, table, rows, geometries)
+    stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
+    if table.name != CHANGE_LOG_LAYER:
+        log_changes(connection, schema, inserted_entries(actor, table, stored, geometries))
+    return decode_records(table, stored, geometries)
+
+
+def insert_copied_rows(
+    connection: psycopg.Connection,
+    schema: str,
+    table: TableSpec,
+    rows: Sequence[Mapping[str, SqlValue]],
+    geometries: Sequence[BaseGeometry | None],
+) -> list[int]:
+    """Insert checked rows as they are (numbers kept, nothing logged); return their fids."""
+    if not rows:
+        return []
+    name = qualified(schema, table.name)
+    if "uuid" in table.field_names:
+        _refuse_taken_uuids(connection, schema, table, rows)
+    fids = [
+        int(fid)
+        for (fid,) in connection.execute(
+            sql.SQL("SELECT nextval(pg_get_serial_sequence(%s, 'fid')) "
+                    "FROM generate_series(1, %s)"),
+            (name.as_string(connection), len(rows)),
+        )
+    ]  # fmt: skip
+    columns = list(rows[0])
+    names = [sql.Identifier("fid"), *map(sql.Identifier, columns)]
+    values = [sql.Placeholder(), *(value_sql(table, c) for c in columns)]
+    if table.geometry is not None:
+        names.append(sql.Identifier("geom"))
+        values.append(geometry_sql())
+    params: list[list[Any]] = [[fid, *row.values()] for fid, row in zip(fids, rows, strict=True)]
+    if table.geometry is not None:
+        wkbs = shapely.to_wkb(_array(geometries), flavor="iso")
+        for values_of_row, wkb in zip(params, wkbs, strict=True):
+            values_of_row.append(wkb)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                name, sql.SQL(", ").join(names), sql.SQL(", ").join(values)
+            ),
+            params,
+        )
+    return fids
+
+
+def _array(geometries: Sequence[BaseGeometry | None]) -> Any:
+    import numpy as np
+
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = geometries
+    return array
+
+
+def _refuse_taken_uuids(
+    connection: psycopg.Connection,
+    schema: str,
+    table: TableSpec,
+    rows: Sequence[Mapping[str, SqlValue]],
+) -> None:
+    """Refuse a UUID the layer holds already, or one that ``rows`` give twice."""
+    uuids = [row["uuid"] for row in rows]
+    held = connection.execute(
+        sql.SQL("SELECT uuid FROM {} WHERE uuid = ANY(%s) LIMIT 1").format(
+            qualified(schema, table.name)
+        ),
+        (uuids,),
+    ).fetchone()
+    if held is not None:
+        raise duplicate_uuid_error(table.name, held[0])
+    twice = [uuid for uuid, count in Counter(uuids).items() if count > 1]
+    if twice:
+        raise duplicate_uuid_error(table.name, twice[0])
+
+
+def log_changes(
+    connection: psycopg.Connection, schema: str, entries: Sequence[Mapping[str, SqlValue]]
+) -> None:
+    """Add entries (``layers.rules.change_entry``) to the area's change log."""
+    if not entries:
+        return
+    columns = list(entries[0])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                qualified(schema, CHANGE_LOG_LAYER),
+                sql.SQL(", ").join(map(sql.Identifier, columns)),
+                sql.SQL(", ").join(value_sql(CHANGE_LOG_TABLE, c) for c in columns),
+            ),
+            [list(entry.values()) for entry in entries],
+        )
+
+
+def selected(table: TableSpec, names: Sequence[str]) -> sql.Composable:
+    """Return the select list of ``names`` (as stored values) and the geometry as WKB."""
+    parts = [sql.Identifier("fid"), *(column_sql(table, n) for n in names)]
+    if table.geometry is not None:
+        parts.append(sql.SQL("ST_AsBinary(geom)"))
+    return sql.SQL(", ").join(parts)
+
+
+def update_row(
+    connection: psycopg.Connection,
+    schema: str,
+    table: TableSpec,
+    uuid: str,
+    changes: Mapping[str, object],
+    *,
+    actor: str,
+) -> Record:
+    """Change some values of feature ``uuid``, logging old and new; return it as stored."""
+    name = qualified(schema, table.name)
+    found = connection.execute(
+        sql.SQL("SELECT {} FROM {} WHERE uuid = %s FOR UPDATE").format(
+            selected(table, table.field_names), name
+        ),
+        (uuid,),
+    ).fetchone()
+    if found is None:
+        raise no_such_feature_error(table.name, uuid)
+    stored = dict(zip(("fid", *table.field_names), found, strict=False))
+    geometry = shapely.from_wkb(found[-1]) if table.geometry is not None and found[-1] else None
+    new, old = updated_row(table, stored, changes)
+    if new:
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(n), value_sql(table, n)) for n in new
+        )
+        connection.execute(
+            sql.SQL("UPDATE {} SET {} WHERE uuid = %s").format(name, assignments),
+            [*new.values(), uuid],
+        )
+        log_changes(connection, schema, [updated_entry(actor, table, uuid, old, new)])
+    return decode_records(table, [{**stored, **new}], [geometry])[0]
+
+
+def delete_rows(
+    connection: psycopg.Connection,
+    schema: str,
+    table: TableSpec,
+    uuids: Sequence[str],
+    *,
+    actor: str,
+) -> int:
+    """Delete features and the rows that belong to them, logging each with its old values."""
+    if "uuid" not in table.field_names:
+        return 0
+    name = qualified(schema, table.name)
+    old = connection.execute(
+        sql.SQL("DELETE FROM {} WHERE uuid = ANY(%s) RETURNING {}").format(
+            name, sql.SQL(", ").join(
+                [sql.Identifier("fid"), *(column_sql(table, n) for n in table.field_names)])
+        ),
+        (list(uuids),),
+    ).fetchall()  # fmt: skip
+    for child in CHILD_TABLES:
+        connection.execute(
+            sql.SQL("DELETE FROM {} WHERE layer = %s AND feature_uuid = ANY(%s)").format(
+                qualified(schema, child.name)
+            ),
+            (table.name, list(uuids)),
+        )
+    records = [dict(zip(("fid", *table.field_names), row, strict=True)) for row in old]
+    log_changes(connection, schema, [deleted_entry(actor, table, r) for r in records])
+    return len(records)
