@@ -22,7 +22,7 @@ WORKSPACE_SCHEMA: Final = "safewalk"
 RESERVED_SCHEMAS: Final = frozenset({
     WORKSPACE_SCHEMA, "public", "information_schema", "topology", "tiger", "tiger_data",
 })  # fmt: skip
-"""Schema names an area id may not take (nor any name starting with ``pg_``)."""
+"""Schema names an area id may not take (``pg_…`` cannot be one: ids have no underscores)."""
 SQL_TYPES: Final = {
     "text": "text", "integer": "bigint", "real": "double precision", "boolean": "boolean",
     "date": "date", "datetime": "timestamptz", "binary": "bytea",

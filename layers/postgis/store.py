@@ -123,11 +123,12 @@ class PostgisStore:
             min_size=1, max_size=POOL_SIZE, open=False, kwargs={"autocommit": True},
             check=ConnectionPool.check_connection, name="safewalk",
         )  # fmt: skip
-        try:
+        try:  # once directly: a wrong address or password is told at once, with the reason
+            psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT_S)).close()
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-        except PoolTimeout:
+        except (psycopg.Error, PoolTimeout) as error:
             self._pool.close()
-            raise self._unreachable(None) from None
+            raise self._unreachable(error) from None
         with self._transaction() as connection:
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
             create_workspace_tables(connection)
@@ -143,7 +144,7 @@ class PostgisStore:
         self._pool.close()
 
     def _unreachable(self, error: Exception | None) -> StoreError:
-        detail = f" ({str(error).strip()})" if error else ""
+        detail = f" ({' '.join(str(error).split())})" if error else ""
         return StoreError(
             Text(
                 sv=f"Databasen {self._location} svarar inte{detail}; inget sparades. Försök "
@@ -340,7 +341,7 @@ class PostgisStore:
 
     def _create_area(self, connection: psycopg.Connection, area: Area, *, actor: str) -> None:
         check_slug(area.slug)
-        if area.slug in RESERVED_SCHEMAS or area.slug.startswith("pg"):
+        if area.slug in RESERVED_SCHEMAS:
             raise StoreError(
                 Text(
                     sv=f"Område-id {area.slug!r} är reserverat i databasen; välj ett annat.",

@@ -253,9 +253,10 @@ def test_an_existing_area_is_never_replaced(store: GeoPackageStore) -> None:
     assert store.feature_counts("test")["lighting"] == 1
 
 
-def test_postgis_urls_are_refused_with_a_clear_message(catalog: Catalog) -> None:
-    with pytest.raises(StoreError, match="PostGIS storage is not available yet"):
-        open_store("postgresql://localhost/safewalk", catalog=catalog)
+def test_a_database_that_does_not_answer_is_a_clear_message(catalog: Catalog) -> None:
+    with pytest.raises(StoreError, match=r"The database postgresql://safewalk@127.0.0.1:1/x "
+                       "does not answer .*nothing was saved"):  # fmt: skip
+        open_store("postgresql://safewalk:hemligt@127.0.0.1:1/x", catalog=catalog)
 
 
 def test_an_area_being_built_by_another_process_is_not_listed(store: GeoPackageStore) -> None:

@@ -1,0 +1,187 @@
+"""The PostGIS store on a real PostgreSQL server: identifiers, QGIS, concurrency, faults.
+
+What every backend promises is in ``test_store_contract.py`` (run here too, as
+``any_store[postgis]``); these are what only a database has.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from layers.catalog import Catalog
+from layers.errors import StoreError
+from layers.postgis import PostgisStore
+from layers.postgis.schema import create_table, qualified
+from layers.schema import AREA_TABLE
+from layers.store import Area, Query, Store, open_store
+from tests.builders import lighting
+from tests.conftest import TEST_BOX
+from tests.postgres import PostgresServer
+from walks.workspace import slug_from_name
+
+INSIDE = TEST_BOX.centroid
+
+
+@pytest.fixture
+def url(postgres: PostgresServer) -> str:
+    return postgres.new_database()
+
+
+@pytest.fixture
+def db(url: str, catalog: Catalog) -> Iterator[PostgisStore]:
+    store = PostgisStore(url, catalog)
+    store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
+    yield store
+    store.close()
+
+
+def query(url: str, text: str, *params: object) -> list[tuple[object, ...]]:
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(text, params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+
+def test_identifiers_are_quoted_never_pasted_into_sql(url: str, db: PostgisStore) -> None:
+    hostile = 'a"; DROP TABLE x; --'
+    assert qualified(hostile, "lighting").as_string(None) == '"a""; DROP TABLE x; --"."lighting"'
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE x (id int)")
+        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(hostile)))
+        create_table(connection, hostile, AREA_TABLE)
+    schemas = query(url, "SELECT table_schema FROM information_schema.tables "
+                         "WHERE table_name = 'area' ORDER BY 1")  # fmt: skip
+    assert schemas == [(hostile,), ("test",)]
+    assert query(url, "SELECT count(*) FROM x") == [(0,)]  # x is still there
+    for name in (hostile, "Hässelby gård"):
+        area = Area(slug_from_name(name), name, TEST_BOX)
+        db.add_area(area, actor="tests")
+        db.append(area.slug, "lighting", lighting(description=name), INSIDE, actor="tests")
+        (stored,) = db.read_records(area.slug, "lighting")
+        assert stored["description"] == name
+    assert {a.name for a in db.areas()} == {"Test", hostile, "Hässelby gård"}
+    assert {a.slug for a in db.areas()} == {"test", "a-drop-table-x", "hasselby-gard"}
+
+
+def test_layers_are_what_qgis_lists_typed_indexed_in_sweref(
+    url: str, db: PostgisStore, catalog: Catalog
+) -> None:
+    columns = dict(query(url, "SELECT f_table_name, type FROM geometry_columns "
+                              "WHERE f_table_schema = 'test' AND srid = 3006"))  # fmt: skip
+    for spec in catalog.categories:  # one kind, or any when a category takes several
+        kind = spec.geometry if len(spec.accepts) == 1 else "Geometry"
+        assert columns[spec.name] == kind.upper(), spec.name
+    assert columns["area"] == "MULTIPOLYGON"
+    gist = query(url, "SELECT tablename FROM pg_indexes WHERE schemaname = 'test' "
+                      "AND indexdef LIKE '%%USING gist%%'")  # fmt: skip
+    assert {t for (t,) in gist} >= {"lighting", "area", "walks"}
+    types = dict(query(url, "SELECT column_name, data_type FROM information_schema.columns "
+                            "WHERE table_schema = 'test' AND table_name = 'lighting'"))  # fmt: skip
+    assert (types["observed_at"], types["is_demo"], types["severity"]) == (
+        "timestamp with time zone", "boolean", "bigint",
+    )  # fmt: skip
+    db.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert query(url, "SELECT ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM test.lighting") == [
+        (INSIDE.x, INSIDE.y, 3006)
+    ]
+
+
+def test_a_write_by_another_program_changes_the_revision(url: str, db: PostgisStore) -> None:
+    before = db.revision()
+    # As QGIS would: an edit straight into the table, bypassing safewalk.
+    query(url, "UPDATE test.area SET name = 'Test, ändrad'")
+    assert db.revision() != before
+    assert db.feature_counts("test")["area"] == 1
+
+
+def _register(store: Store, count: int, errors: list[BaseException]) -> None:
+    for _ in range(count):
+        try:
+            store.append("test", "lighting", lighting(), INSIDE, actor="load")
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+
+
+REGISTER: str = """
+import sys
+from layers.store import open_store
+from tests.builders import lighting
+from tests.conftest import TEST_BOX
+store = open_store(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    store.append("test", "lighting", lighting(), TEST_BOX.centroid, actor="process")
+"""
+
+
+def test_fifty_registrations_at_once_are_all_stored_numbered_once(
+    url: str, db: PostgisStore, catalog: Catalog
+) -> None:
+    errors: list[BaseException] = []
+    other = open_store(url, catalog=catalog)  # a second app instance in this process
+    threads = [
+        threading.Thread(target=_register, args=(store, 1, errors))
+        for store in (db, other) for _ in range(15)
+    ]  # fmt: skip
+    processes = [
+        subprocess.Popen([sys.executable, "-c", REGISTER, url, "5"]) for _ in range(4)
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [p.wait(timeout=120) for p in processes] == [0] * 4
+    assert errors == []
+    records = db.read_records("test", "lighting", Query(columns=("number", "uuid")))
+    numbers = sorted(r["number"] for r in records)
+    assert numbers == list(range(1, 51))  # 30 threads and 4 × 5 in processes
+    assert len({r["uuid"] for r in records}) == 50
+    assert len(other.read_records("test", "lighting")) == 50  # each sees the other's
+    other.close()  # type: ignore[attr-defined]
+
+
+def test_a_restarted_database_fails_saves_clearly_and_works_again(
+    postgres: PostgresServer, db: PostgisStore
+) -> None:
+    confirmed: list[str] = []
+    failures: list[StoreError] = []
+    stop = threading.Event()
+
+    def burst() -> None:
+        while not stop.is_set():
+            try:
+                stored = db.append("test", "lighting", lighting(), INSIDE, actor="burst")
+                confirmed.append(str(stored["uuid"]))
+            except StoreError as error:
+                failures.append(error)
+
+    worker = threading.Thread(target=burst)
+    worker.start()
+    try:
+        while len(confirmed) < 5:
+            threading.Event().wait(0.05)
+        postgres.stop("fast")  # a restart: open connections are cut
+        threading.Event().wait(0.5)
+        postgres.start()
+        threading.Event().wait(0.5)
+    finally:
+        stop.set()
+        worker.join(timeout=60)
+    assert failures, "saves while the database was down must fail"
+    assert "does not answer" in failures[0].text.en
+    assert "nothing was saved" in failures[0].text.en
+    stored = db.append("test", "lighting", lighting(), INSIDE, actor="after")  # no restart
+    kept = {str(r["uuid"]) for r in db.read_records("test", "lighting")}
+    assert set(confirmed) <= kept  # nothing confirmed is lost
+    assert str(stored["uuid"]) in kept
+
+
+def test_an_area_id_the_database_keeps_for_itself_is_refused(db: PostgisStore) -> None:
+    for slug in ("public", "safewalk", "topology"):
+        with pytest.raises(StoreError, match="reserved in the database"):
+            db.add_area(Area(slug, slug, TEST_BOX), actor="tests")
