@@ -133,6 +133,7 @@ class MemoryStore:
         self._areas: dict[str, _AreaData] = {}
         self._lock = threading.RLock()
         self._changes = 0
+        self._own_catalog: str | None = None
 
     @classmethod
     def named(cls, name: str, catalog: Catalog | None = None) -> MemoryStore:
@@ -147,6 +148,14 @@ class MemoryStore:
         """Forget the process's store called ``name`` and its data (e.g. after a test)."""
         with cls._named_lock:
             cls._named.pop(name, None)
+
+    def own_catalog(self) -> str | None:
+        """Return the catalog saved with ``save_own_catalog``, if any."""
+        return self._own_catalog
+
+    def save_own_catalog(self, text: str) -> None:
+        """Keep ``text`` as the workspace's own catalog (for this process's life)."""
+        self._own_catalog = text
 
     @property
     def location(self) -> str:

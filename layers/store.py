@@ -47,6 +47,15 @@ class Store(Protocol):
     def is_persistent(self) -> bool:
         """Whether the data outlives this process (not so for ``memory://``)."""
 
+    def own_catalog(self) -> str | None:
+        """Return the workspace's own catalog (a catalog file's TOML), None for the shipped one."""
+
+    def save_own_catalog(self, text: str) -> None:
+        """Keep ``text`` (a catalog file's TOML) as the workspace's own catalog.
+
+        It is used from the next opening on (``safewalk migrate`` carries it over).
+        """
+
     def revision(self) -> str:
         """Return a stamp of the data that changes with every write, by anyone; cheap to call.
 

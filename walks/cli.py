@@ -32,6 +32,7 @@ from walks.cli_walks import add_walks_parser, run_walks
 from walks.config import settings_from_env
 from walks.demo import load_demo
 from walks.errors import WalkError
+from walks.migrate import migrate
 from walks.model import DrawnShape, Observation, ObservationDraft, Position
 from walks.recording import (
     choose_position,
@@ -68,6 +69,13 @@ T: Final = HEADINGS | {
         "({removed} gamla demoposter borttagna, {areas} nya demoområden).",
         en="Demo data loaded: {walks} walks and {observations} observations "
         "({removed} old demo records removed, {areas} new demo areas).",
+    ),
+    "migrating": Text(sv="Flyttar {name} …", en="Moving {name} …"),
+    "migrated": Text(
+        sv="{areas} områden flyttade från {source} till {target}: {rows} rader, alla lager "
+        "kontrollerade. Källan är orörd.",
+        en="{areas} areas moved from {source} to {target}: {rows} rows, every layer checked. "
+        "The source is untouched.",
     ),
     "check_ok": Text(
         sv="Arbetsytan {path} är hel: {areas} områden kontrollerade, inga fel.",
@@ -190,6 +198,16 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print JSON")
 
     commands.add_parser("demo", parents=[common], help="(re)load the demo data set")
+
+    moving = commands.add_parser(
+        "migrate", parents=[common],
+        help="copy every area of one workspace (folder or database URL) into another",
+    )  # fmt: skip
+    moving.add_argument("--from", dest="source", required=True, metavar="WORKSPACE_OR_URL",
+                        help="the workspace to copy: a folder or postgresql://…")  # fmt: skip
+    moving.add_argument("--to", dest="target", required=True, metavar="WORKSPACE_OR_URL",
+                        help="where to: a folder (made if new) or postgresql://…")  # fmt: skip
+    moving.add_argument("--json", action="store_true", help="print JSON")
 
     check = commands.add_parser("check", parents=[common], help="verify the workspace")
     check.add_argument("--repair", action="store_true", help="fix stale counts and indexes")
@@ -382,6 +400,22 @@ def _cmd_demo(workspace: Workspace, lang: str) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace, lang: str, user: str) -> int:
+    def progress(name: str) -> None:
+        if not args.json:
+            print(T["migrating"].format(name=name).in_language(lang), file=sys.stderr)
+
+    done = migrate(args.source, args.target, actor=user, progress=progress)
+    if args.json:
+        print_json({"from": done.source, "to": done.target, "catalog": done.catalog,
+                    "areas": done.areas})  # fmt: skip
+        return 0
+    rows = sum(n for layers in done.areas.values() for n in layers.values())
+    print(T["migrated"].format(areas=len(done.areas), rows=rows, source=done.source,
+                               target=done.target).in_language(lang))  # fmt: skip
+    return 0
+
+
 def _cmd_check(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     problems = workspace.store.check(repair=args.repair)
     areas = len(workspace.areas())
@@ -439,6 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         lang = settings.language
         user = getattr(args, "user", None) or os.environ.get("SAFEWALK_USER") or _login()
+        if args.command == "migrate":  # two workspaces of its own, never the default one
+            return _cmd_migrate(args, lang, user)
         workspace = open_workspace(settings)
         if not workspace.store.is_persistent:
             raise WalkError(

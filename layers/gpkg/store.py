@@ -29,7 +29,7 @@ from layers.catalog import Catalog
 from layers.errors import StoredValueError, StoreError, UnknownLayerError
 from layers.gpkg.build import build_area
 from layers.gpkg.check import check_area
-from layers.gpkg.folder import Folder
+from layers.gpkg.folder import WORKSPACE_CATALOG, Folder
 from layers.gpkg.frames import read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
@@ -83,6 +83,17 @@ class GeoPackageStore:
         """Boundaries read so far: slug → (the file's inode, the area)."""
         self._areas_lock = threading.Lock()
         self._upgrade_areas()
+
+    def own_catalog(self) -> str | None:
+        """Return the workspace folder's ``catalog.toml``, None when it has none."""
+        own = self.folder.catalog_path()
+        return own.read_text(encoding="utf-8") if own else None
+
+    def save_own_catalog(self, text: str) -> None:
+        """Write ``text`` as the workspace folder's ``catalog.toml`` (whole or not at all)."""
+        partial = self.root / f".{WORKSPACE_CATALOG}.partial"
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(self.root / WORKSPACE_CATALOG)
 
     @property
     def root(self) -> Path:

@@ -188,6 +188,16 @@ class PostgisStore:
             yield connection
 
     def _stored_catalog(self) -> Catalog | None:
+        text = self.own_catalog()
+        if text is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="safewalk-catalog-") as folder:
+            path = Path(folder) / "catalog.toml"
+            path.write_text(text, encoding="utf-8")
+            return load_layer_catalog(path)
+
+    def own_catalog(self) -> str | None:
+        """Return the workspace's own catalog, kept in the database; None for the shipped one."""
         with self._connection() as connection:
             row = connection.execute(
                 sql.SQL("SELECT value FROM {} WHERE key = %s").format(
@@ -195,14 +205,9 @@ class PostgisStore:
                 ),
                 (CATALOG_KEY,),
             ).fetchone()
-        if row is None:
-            return None
-        with tempfile.TemporaryDirectory(prefix="safewalk-catalog-") as folder:
-            path = Path(folder) / "catalog.toml"
-            path.write_text(str(row[0]), encoding="utf-8")
-            return load_layer_catalog(path)
+        return None if row is None else str(row[0])
 
-    def save_catalog(self, text: str) -> None:
+    def save_own_catalog(self, text: str) -> None:
         """Keep ``text`` (a catalog file's TOML) as the workspace's own catalog."""
         with self._transaction() as connection:
             connection.execute(
