@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers.accounts import MemoryAccounts
 from layers.catalog import Catalog
 from layers.errors import UnknownAreaError, UnknownLayerError
 from layers.frames import layer_frame
@@ -134,6 +135,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._changes = 0
         self._own_catalog: str | None = None
+        self._accounts = MemoryAccounts()
 
     @classmethod
     def named(cls, name: str, catalog: Catalog | None = None) -> MemoryStore:
@@ -148,6 +150,10 @@ class MemoryStore:
         """Forget the process's store called ``name`` and its data (e.g. after a test)."""
         with cls._named_lock:
             cls._named.pop(name, None)
+
+    def accounts(self) -> MemoryAccounts:
+        """Return the workspace's accounts (kept for this process's life)."""
+        return self._accounts
 
     def own_catalog(self) -> str | None:
         """Return the catalog saved with ``save_own_catalog``, if any."""

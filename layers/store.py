@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from gis.i18n import Text
+from layers.accounts import Accounts
 from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
@@ -46,6 +47,9 @@ class Store(Protocol):
     @property
     def is_persistent(self) -> bool:
         """Whether the data outlives this process (not so for ``memory://``)."""
+
+    def accounts(self) -> Accounts:
+        """Return the workspace's accounts (``layers.accounts``): in the folder or database."""
 
     def own_catalog(self) -> str | None:
         """Return the workspace's own catalog (a catalog file's TOML), None for the shipped one."""

@@ -28,6 +28,7 @@ from walks.cli_output import HEADINGS, local_time, print_json, table
 from walks.cli_print import add_print_parser, run_print
 from walks.cli_report import add_report_parser, run_report
 from walks.cli_route import add_route_parser, run_route
+from walks.cli_users import add_users_parser, run_users
 from walks.cli_walks import add_walks_parser, run_walks
 from walks.config import settings_from_env
 from walks.demo import load_demo
@@ -152,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     add_report_parser(commands, common)
     add_print_parser(commands, common)
     add_import_parser(commands, common)
+    add_users_parser(commands, common)
     add_analyse_parser(commands, common)
 
     add = commands.add_parser("add", parents=[common], help="register one observation")
@@ -500,6 +502,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_measures(workspace, args, lang, user)
             case "import":
                 return run_import(workspace, args, lang, user)
+            case "user":
+                return run_users(workspace, args, lang)
             case "print" | "protocol":
                 return run_print(workspace, args, lang)
             case "report":

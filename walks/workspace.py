@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from layers.catalog import Catalog
 from layers.schema import load_layer_catalog
 from layers.store import Area, Store, open_store
 from walks.config import Settings
+
+if TYPE_CHECKING:
+    from walks.accounts import Account
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +21,15 @@ class Workspace:
 
     settings: Settings
     store: Store
+    account: Account | None = None
+    """Who works in it; None: the embedded single-user set-up, where all is allowed."""
+
+    def as_account(self, account: Account) -> Workspace:
+        """Return the workspace as ``account`` may use it (``walks.access.GuardedStore``)."""
+        from walks.access import GuardedStore
+
+        base = self.store.inner if isinstance(self.store, GuardedStore) else self.store
+        return Workspace(self.settings, GuardedStore(base, account), account)
 
     @property
     def catalog(self) -> Catalog:

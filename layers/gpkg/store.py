@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from gis.errors import GisError
 from gis.gpkg import gpkg_to_geometry
 from gis.i18n import Text
+from layers.accounts import FileAccounts
 from layers.catalog import Catalog
 from layers.errors import StoredValueError, StoreError, UnknownLayerError
 from layers.gpkg.build import build_area
@@ -83,6 +84,10 @@ class GeoPackageStore:
         """Boundaries read so far: slug → (the file's inode, the area)."""
         self._areas_lock = threading.Lock()
         self._upgrade_areas()
+
+    def accounts(self) -> FileAccounts:
+        """Return the workspace's accounts (``accounts.sqlite`` in the folder)."""
+        return FileAccounts(self.root)
 
     def own_catalog(self) -> str | None:
         """Return the workspace folder's ``catalog.toml``, None when it has none."""

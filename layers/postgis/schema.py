@@ -82,6 +82,10 @@ def create_workspace_tables(connection: psycopg.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS {s}.revision (id int PRIMARY KEY CHECK (id = 1), "
         "value bigint NOT NULL)",
         "INSERT INTO {s}.revision VALUES (1, 0) ON CONFLICT DO NOTHING",
+        "CREATE TABLE IF NOT EXISTS {s}.accounts (name text PRIMARY KEY, role text NOT NULL, "
+        "password_hash text NOT NULL, organisation text, disabled boolean NOT NULL, "
+        "created_at timestamptz NOT NULL, failed_logins int NOT NULL DEFAULT 0, "
+        "locked_until timestamptz)",
         # Once per transaction that changes a layer, at its commit: the stamp of
         # Store.revision, whoever writes (the app, a command, QGIS).
         """CREATE OR REPLACE FUNCTION {s}.bump_revision() RETURNS trigger LANGUAGE plpgsql

@@ -18,8 +18,8 @@ import logging
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -33,6 +33,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from shapely.geometry.base import BaseGeometry
 
 from gis.i18n import Text
+from layers.accounts import AccountRow
 from layers.catalog import Catalog
 from layers.errors import StoreError, UnknownAreaError, UnknownLayerError
 from layers.frames import layer_frame
@@ -217,6 +218,10 @@ class PostgisStore:
                 ).format(qualified(WORKSPACE_SCHEMA, "meta")),
                 (CATALOG_KEY, text),
             )
+
+    def accounts(self) -> PostgresAccounts:
+        """Return the workspace's accounts (``safewalk.accounts``)."""
+        return PostgresAccounts(self._connection)
 
     @property
     def location(self) -> str:
@@ -700,3 +705,63 @@ def _geometries(wkbs: Sequence[bytes | None]) -> list[BaseGeometry | None]:
     array = np.empty(len(wkbs), dtype=object)
     array[:] = [None if w is None else bytes(w) for w in wkbs]
     return list(shapely.from_wkb(array))
+
+
+class PostgresAccounts:
+    """The accounts of a PostGIS workspace, in ``safewalk.accounts``."""
+
+    _COLUMNS: Final = sql.SQL(
+        "name, role, password_hash, organisation, disabled, created_at, failed_logins, locked_until"
+    )
+
+    def __init__(
+        self, connection: Callable[[], AbstractContextManager[psycopg.Connection]]
+    ) -> None:
+        self._connection = connection
+        self._table = qualified(WORKSPACE_SCHEMA, "accounts")
+
+    def all(self) -> list[AccountRow]:
+        """Return every account, by name."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                sql.SQL("SELECT {} FROM {} ORDER BY name").format(self._COLUMNS, self._table)
+            ).fetchall()
+        return [AccountRow(*row) for row in rows]
+
+    def get(self, name: str) -> AccountRow | None:
+        """Return the account called ``name``, or None."""
+        with self._connection() as connection:
+            row = connection.execute(
+                sql.SQL("SELECT {} FROM {} WHERE name = %s").format(self._COLUMNS, self._table),
+                (name,),
+            ).fetchone()
+        return None if row is None else AccountRow(*row)
+
+    def add(self, row: AccountRow) -> bool:
+        """Add an account unless the name is taken."""
+        with self._connection() as connection:
+            added = connection.execute(
+                sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                        "ON CONFLICT (name) DO NOTHING").format(self._table, self._COLUMNS),
+                _account_params(row),
+            )  # fmt: skip
+            return added.rowcount == 1
+
+    def put(self, row: AccountRow) -> None:
+        """Replace the account of ``row.name``."""
+        with self._connection() as connection:
+            connection.execute(
+                sql.SQL(
+                    "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
+                    "password_hash = excluded.password_hash, "
+                    "organisation = excluded.organisation, disabled = excluded.disabled, "
+                    "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until"
+                ).format(self._table, self._COLUMNS),
+                _account_params(row),
+            )
+
+
+def _account_params(row: AccountRow) -> tuple[object, ...]:
+    return (row.name, row.role, row.password_hash, row.organisation, row.disabled,
+            row.created_at, row.failed_logins, row.locked_until)  # fmt: skip
