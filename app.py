@@ -10,6 +10,7 @@ from gis.i18n import LANGUAGES
 from ui import (
     data_page,
     help_page,
+    login,
     map_page,
     plan_page,
     print_page,
@@ -34,16 +35,18 @@ with st.sidebar:
     )
 
 language = state.language()
-navigation = st.navigation(
-    [
+public = st.Page(public_page.render, title=t("page_public", language), url_path="status")
+if login.admitted(language):
+    pages = [
         st.Page(map_page.render, title=t("page_map", language), default=True),
         st.Page(register_page.render, title=t("page_register", language), url_path="register"),
         st.Page(walks_page.render, title=t("page_walks", language), url_path="walks"),
         st.Page(plan_page.render, title=t("page_plan", language), url_path="plan"),
-        st.Page(public_page.render, title=t("page_public", language), url_path="status"),
+        public,
         st.Page(print_page.render, title=t("page_print", language), url_path="print"),
         st.Page(data_page.render, title=t("page_data", language), url_path="data"),
         st.Page(help_page.render, title=t("page_help", language), url_path="help"),
     ]
-)
-navigation.run()
+else:  # residents' page stays open to everyone
+    pages = [st.Page(login.render, title=t("login_title", language), default=True), public]
+st.navigation(pages).run()

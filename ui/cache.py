@@ -16,9 +16,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
+from typing import Final
 
 import streamlit as st
 
+from ui import state
+from walks.accounts import Account, Role
 from walks.areas import area_summaries
 from walks.areasmap import (
     AnalysisShapes,
@@ -89,9 +92,22 @@ class DataVersion:
 
 
 @st.cache_resource(show_spinner=False)
-def workspace() -> Workspace:
-    """Open the workspace named by the environment (created and seeded on first run)."""
+def opened() -> Workspace:
+    """Open the workspace named by the environment (created and seeded on first run).
+
+    One per process, shared by every session; sessions use it through ``workspace``.
+    """
     return open_workspace(settings_from_env())
+
+
+GUEST: Final = Account("allmänheten", Role.VIEWER)
+"""A session without a login, where the workspace has accounts: the residents' page."""
+
+
+def workspace() -> Workspace:
+    """Return the workspace as this session's account may use it (all of it without accounts)."""
+    account = state.account() or (GUEST if state.is_guest() else None)
+    return opened() if account is None else opened().as_account(account)
 
 
 @st.cache_resource(show_spinner=False)
@@ -106,9 +122,11 @@ def _current() -> tuple[Workspace, str]:
     through the app, whatever the store can tell) and the store's revision stamp, which
     also changes with writes made outside the app (the command line, QGIS).
     """
-    opened = workspace()
-    store = opened.store
-    return opened, f"{store.location}#{_data_version().current()}#{store.revision()}"
+    current = workspace()
+    store = current.store
+    # What a session may see depends on its role: each role has its own cached results.
+    role = current.account.role.value if current.account else "all"
+    return current, f"{store.location}#{_data_version().current()}#{store.revision()}#{role}"
 
 
 @contextmanager

@@ -10,6 +10,21 @@ from walks.model import PARTICIPANT_TITLES
 
 TEXTS: Final[dict[str, Text]] = {
     "app_title": Text(sv="safewalk – trygghetsvandringar", en="safewalk – safety walks"),
+    "login_title": Text(sv="Logga in", en="Log in"),
+    "login_name": Text(sv="Användarnamn", en="User name"),
+    "login_password": Text(sv="Lösenord", en="Password"),
+    "login_button": Text(sv="Logga in", en="Log in"),
+    "login_sso": Text(sv="Logga in med stadens konto", en="Log in with the city's account"),
+    "login_no_account": Text(
+        sv="Det finns inget konto för {email} i safewalk; be samordnaren lägga till det.",
+        en="There is no safewalk account for {email}; ask the coordinator to add it.",
+    ),
+    "login_expired": Text(
+        sv="Inloggningen har gått ut; logga in igen.",
+        en="The login has expired; log in again.",
+    ),
+    "logged_in_as": Text(sv="Inloggad som {name} ({role})", en="Logged in as {name} ({role})"),
+    "logout": Text(sv="Logga ut", en="Log out"),
     "language": Text(sv="Språk", en="Language"),
     "workspace": Text(sv="Arbetsyta", en="Workspace"),
     "page_map": Text(sv="Karta", en="Map"),

@@ -5,11 +5,13 @@ Widget keys are session-state keys too: every widget ``key=`` comes from here.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 import streamlit as st
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from walks.accounts import Account
 from walks.model import Observation
 
 LANGUAGE_KEY: Final = "language"
@@ -166,3 +168,42 @@ def just_saved() -> Observation | None:
     if not st.session_state.pop(_JUST_SAVED_KEY, False):
         return None
     return last_observation()
+
+
+_ACCOUNT_KEY: Final = "account"
+_LOGGED_IN_AT_KEY: Final = "logged_in_at"
+LOGIN_FORM_KEY: Final = "login"
+LOGIN_NAME_KEY: Final = "login_name"
+LOGIN_PASSWORD_KEY: Final = "login_password"  # noqa: S105 - a widget key
+LOGOUT_KEY: Final = "logout"
+
+
+def account() -> Account | None:
+    """Return the account this session is logged in as, or None (no login, or no accounts)."""
+    value = st.session_state.get(_ACCOUNT_KEY)
+    return value if isinstance(value, Account) else None
+
+
+def logged_in_at() -> datetime | None:
+    """Return when this session logged in."""
+    value = st.session_state.get(_LOGGED_IN_AT_KEY)
+    return value if isinstance(value, datetime) else None
+
+
+def set_account(value: Account | None, *, at: datetime | None = None) -> None:
+    """Log this session in as ``value`` (at ``at``), or out (None)."""
+    st.session_state[_ACCOUNT_KEY] = value
+    st.session_state[_LOGGED_IN_AT_KEY] = at
+
+
+_GUEST_KEY: Final = "guest"
+
+
+def is_guest() -> bool:
+    """Return whether this session is not logged in while the workspace has accounts."""
+    return bool(st.session_state.get(_GUEST_KEY, False))
+
+
+def set_guest(value: bool) -> None:
+    """Mark this session as one without a login (it sees what a viewer sees), or not."""
+    st.session_state[_GUEST_KEY] = value

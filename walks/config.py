@@ -62,6 +62,11 @@ class Settings:
     print_tiles_attribution: str = "© OpenStreetMap contributors"
     tile_cache: Path = Path.home() / ".cache" / "safewalk" / "tiles"
     """Where fetched tiles are kept, so that a map prints again without the network."""
+    session_hours: float = 8.0
+    """How long an app login lasts (a working day) before the app asks again."""
+    login_provider: str | None = None
+    """The city's single sign-on: the name of a provider configured for Streamlit's
+    OpenID Connect login (``st.login``) in ``.streamlit/secrets.toml``; None: passwords."""
 
     @property
     def store_url(self) -> str:
@@ -134,7 +139,9 @@ def settings_from_env(
     ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_DUPLICATE_M``, ``SAFEWALK_SEED`` (0 to start
     empty), ``SAFEWALK_DISTRICT`` (the district's name in reports),
     ``SAFEWALK_PRINT_TILES`` (a tile URL template for printed maps),
-    ``SAFEWALK_PRINT_TILES_ATTRIBUTION``, ``SAFEWALK_TILE_CACHE``.
+    ``SAFEWALK_PRINT_TILES_ATTRIBUTION``, ``SAFEWALK_TILE_CACHE``,
+    ``SAFEWALK_SESSION_HOURS`` (how long an app login lasts), ``SAFEWALK_LOGIN_PROVIDER``
+    (single sign-on through ``st.login``).
 
     Raises
     ------
@@ -163,6 +170,8 @@ def settings_from_env(
         print_tiles_attribution=env.get("SAFEWALK_PRINT_TILES_ATTRIBUTION", "").strip()
         or "© OpenStreetMap contributors",
         tile_cache=Path(env.get("SAFEWALK_TILE_CACHE") or _cache_home(env) / "safewalk" / "tiles"),
+        session_hours=_number(env, "SAFEWALK_SESSION_HOURS", 8.0),
+        login_provider=env.get("SAFEWALK_LOGIN_PROVIDER", "").strip() or None,
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)
