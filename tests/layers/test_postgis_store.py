@@ -185,3 +185,23 @@ def test_an_area_id_the_database_keeps_for_itself_is_refused(db: PostgisStore) -
     for slug in ("public", "safewalk", "topology"):
         with pytest.raises(StoreError, match="reserved in the database"):
             db.add_area(Area(slug, slug, TEST_BOX), actor="tests")
+
+
+def test_a_backup_with_pg_dump_restores_whole(
+    postgres: PostgresServer, db: PostgisStore, catalog: Catalog
+) -> None:
+    stored = db.append("test", "lighting", lighting(description="före säkerhetskopian"), INSIDE,
+                       actor="tests")  # fmt: skip
+    dump = postgres.folder / "safewalk.dump"
+    subprocess.run([str(postgres.binaries / "pg_dump"), "--format=custom", f"--file={dump}",
+                    db.url], check=True)  # fmt: skip
+    restored = postgres.new_database()
+    subprocess.run([str(postgres.binaries / "pg_restore"), "--no-owner", "--clean",
+                    "--if-exists", f"--dbname={restored}", str(dump)], check=True)  # fmt: skip
+    again = PostgisStore(restored, catalog)
+    assert again.check() == []
+    (back,) = again.read_records("test", "lighting")
+    assert (back["uuid"], back["description"]) == (stored["uuid"], "före säkerhetskopian")
+    made = again.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert made["number"] == 2  # numbering goes on after the restore
+    again.close()
