@@ -34,11 +34,14 @@ def free_port() -> int:
 def running_app(workspace: Path | str, *, tiles: str | None = "none") -> Iterator[str]:
     """Run the app on ``workspace`` and yield its URL once it answers; stop it afterwards.
 
+    ``workspace`` is a folder, or a ``postgresql://`` URL (``SAFEWALK_DATABASE_URL``).
     ``tiles`` sets ``SAFEWALK_TILES`` (``none``: no tile server, the default here); None
     keeps the app's default tile server.
     """
     port = free_port()
-    env = {**os.environ, "SAFEWALK_WORKSPACE": str(workspace)}
+    where = str(workspace)
+    key = "SAFEWALK_DATABASE_URL" if where.startswith("postgresql://") else "SAFEWALK_WORKSPACE"
+    env = {**os.environ, key: where}
     env.pop("SAFEWALK_TILES", None)
     if tiles is not None:
         env["SAFEWALK_TILES"] = tiles

@@ -1,0 +1,63 @@
+"""Two app instances on one PostGIS database, two phones registering at the same moment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.appserver import running_app
+from tests.postgres import PostgresServer
+from walks.config import settings_from_env
+from walks.startup import open_workspace
+
+
+@pytest.fixture
+def two_apps(postgres: PostgresServer) -> Iterator[tuple[str, str]]:
+    """Two instances of the app on one new database with the shipped areas and the demo."""
+    url = postgres.new_database()
+    open_workspace(settings_from_env({}, database_url=url))
+    with running_app(url) as first, running_app(url) as second:
+        yield first, second
+
+
+def phone(browser: Browser, app: str, lon: float, lat: float) -> Page:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="sv-SE",
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": 5},
+        permissions=["geolocation"],
+    )  # fmt: skip
+    context.route("**/*", lambda route, request: route.continue_()
+                  if request.url.startswith(app) else route.abort())  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{app}/register")
+    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    page.locator('[data-testid="stSelectbox"]', has_text="Område").click()
+    page.get_by_role("option", name="Hässelby gård").click()
+    page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Använd min position (GPS)").click()
+    page.get_by_text("GPS-position:").wait_for(timeout=30_000)
+    page.get_by_text("Trasig lampa").click()
+    return page
+
+
+def test_two_instances_register_at_once_and_each_sees_the_other(
+    browser: Browser, two_apps: tuple[str, str]
+) -> None:
+    pages = [phone(browser, two_apps[0], 17.8445, 59.3668),
+             phone(browser, two_apps[1], 17.8450, 59.3670)]  # fmt: skip
+    for page in pages:  # both saves sent before either is confirmed
+        page.get_by_role("button", name="Spara").click()
+    numbers = []
+    for page in pages:
+        saved = page.get_by_text(re.compile(r"Sparad som nr \d+ i Hässelby gård"))
+        saved.wait_for(timeout=60_000)
+        numbers.append(int(re.findall(r"nr (\d+)", saved.inner_text())[0]))
+    assert sorted(numbers) == [9, 10]  # the demo's 8, then one number each, never the same
+    for page, app in zip(pages, two_apps, strict=True):
+        page.goto(app)
+        page.get_by_text(re.compile(r"\d+ av 17 iakttagelser")).wait_for(timeout=60_000)
+        page.context.close()
