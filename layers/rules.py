@@ -11,6 +11,7 @@ import json
 import operator
 import re
 import uuid as uuid_module
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final, TypeVar
@@ -27,7 +28,7 @@ from layers.errors import (
     StoreError,
     UnknownLayerError,
 )
-from layers.records import Area, Query, Record
+from layers.records import Area, AreaCopy, Query, Record
 from layers.schema import (
     CHILD_TABLES,
     SqlValue,
@@ -254,6 +255,38 @@ def copied_rows(
     if errors:
         raise errors[min(errors)]
     return [row for row in rows if row is not None]
+
+
+def pasted_layers(
+    tables: Mapping[str, TableSpec], copy: AreaCopy
+) -> tuple[list[tuple[TableSpec, list[dict[str, SqlValue]], list[Any]]], dict[str, int]]:
+    """Return what ``paste_area`` stores of ``copy``, and the sequences to go on from.
+
+    Per layer of ``tables``: its checked rows (``copied_rows``) and geometries; the
+    sequences go on after every number copied.
+
+    Raises
+    ------
+    FeatureValidationError
+        A value or geometry that does not fit its layer, or a UUID a layer holds twice.
+    """
+    layers = []
+    numbers = dict(copy.sequences)
+    for name, records in copy.tables.items():
+        if name not in tables:
+            continue
+        table = tables[name]
+        rows = copied_rows(table, records)
+        uuids = Counter(row["uuid"] for row in rows if row.get("uuid") is not None)
+        for uuid, count in uuids.items():
+            if count > 1:
+                raise duplicate_uuid_error(table.name, uuid)
+        if table.sequence is not None:
+            numbers[table.sequence] = max(
+                [numbers.get(table.sequence, 0), *(int(row["number"] or 0) for row in rows)]
+            )
+        layers.append((table, rows, [r.get("geometry") for r in records]))
+    return layers, numbers
 
 
 def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:

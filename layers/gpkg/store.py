@@ -13,7 +13,6 @@ import json
 import logging
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
@@ -44,7 +43,7 @@ from layers.gpkg.writes import (
     update_row,
 )
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import check_slug, child_table, copied_rows, duplicate_uuid_error
+from layers.rules import check_slug, child_table, pasted_layers
 from layers.schema import (
     AREA_LAYER,
     PHOTOS_LAYER,
@@ -301,21 +300,7 @@ class GeoPackageStore:
 
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""
-        layers = [
-            (table, copied_rows(table, records), [r.get("geometry") for r in records])
-            for name, records in copy.tables.items() if name in self._tables
-            for table in (self._table(name),)
-        ]  # fmt: skip
-        numbers = dict(copy.sequences)
-        for table, rows, _ in layers:
-            uuids = Counter(row["uuid"] for row in rows if row.get("uuid") is not None)
-            for uuid, count in uuids.items():
-                if count > 1:
-                    raise duplicate_uuid_error(table.name, uuid)
-            if table.sequence is not None:
-                numbers[table.sequence] = max(
-                    [numbers.get(table.sequence, 0), *(int(row["number"] or 0) for row in rows)]
-                )
+        layers, numbers = pasted_layers(self._tables, copy)
         self.add_area(copy.area, actor=actor)
         try:
             with transaction(self.path(copy.area.slug)) as connection:

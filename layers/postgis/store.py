@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -63,9 +62,8 @@ from layers.rules import (
     area_values,
     check_slug,
     child_table,
-    copied_rows,
     decode_records,
-    duplicate_uuid_error,
+    pasted_layers,
     query_columns,
 )
 from layers.schema import (
@@ -499,21 +497,7 @@ class PostgisStore:
 
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create the area of ``copy`` with all it holds, in one transaction."""
-        layers = [
-            (table, copied_rows(table, records), [r.get("geometry") for r in records])
-            for name, records in copy.tables.items() if name in self._tables
-            for table in (self._table(name),)
-        ]  # fmt: skip
-        numbers = dict(copy.sequences)
-        for table, rows, _ in layers:
-            uuids = Counter(row["uuid"] for row in rows if row.get("uuid") is not None)
-            for uuid, count in uuids.items():
-                if count > 1:
-                    raise duplicate_uuid_error(table.name, uuid)
-            if table.sequence is not None:
-                numbers[table.sequence] = max(
-                    [numbers.get(table.sequence, 0), *(int(row["number"] or 0) for row in rows)]
-                )
+        layers, numbers = pasted_layers(self._tables, copy)
         with self._transaction() as connection:
             self._create_area(connection, copy.area, actor=actor)
             for table, rows, geometries in layers:
