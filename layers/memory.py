@@ -29,12 +29,13 @@ from layers.rules import (
     area_values,
     check_slug,
     child_table,
-    copied_rows,
+    copied_created_at,
     decode_record,
     deleted_entry,
     duplicate_uuid_error,
     inserted_entry,
     no_such_feature_error,
+    pasted_layers,
     prepare_row,
     query_columns,
     updated_entry,
@@ -369,31 +370,25 @@ class MemoryStore:
             data = self._area(slug)
             tables = {
                 name: self.read_records(slug, name)
-                for name in self._tables if name != AREA_LAYER
+                for name in self._tables
             }  # fmt: skip
             return AreaCopy(data.area, tables, dict(data.sequences))
 
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""
         with self._lock:
-            rows = [
-                (table, row, record.get("geometry"))
-                for name, records in copy.tables.items() if name in self._tables
-                for table in (self._table(name),)
-                for row, record in zip(copied_rows(table, records), records, strict=True)
-            ]  # fmt: skip
-            self._refuse_taken_uuids(_AreaData(copy.area, {n: _Table() for n in self._tables}),
-                                     [(table, row) for table, row, _ in rows])  # fmt: skip
+            layers, numbers = pasted_layers(self._tables, copy)
             self.add_area(copy.area, actor=actor)
             data = self._areas[copy.area.slug]
-            for table, row, geometry in rows:
-                data.tables[table.name].insert(row, geometry)
-                if table.sequence is not None:
-                    data.sequences[table.sequence] = max(
-                        data.sequences.get(table.sequence, 0), int(str(row["number"]))
-                    )
-            for name, number in copy.sequences.items():
+            for table, rows, geometries in layers:
+                for row, geometry in zip(rows, geometries, strict=True):
+                    data.tables[table.name].insert(row, geometry)
+            for name, number in numbers.items():
                 data.sequences[name] = max(data.sequences.get(name, 0), number)
+            created = copied_created_at(copy)
+            if created is not None:
+                for stored in data.tables[AREA_LAYER].rows.values():
+                    stored.values["created_at"] = created
             self._changes += 1
 
     def update(

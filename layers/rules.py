@@ -30,6 +30,7 @@ from layers.errors import (
 )
 from layers.records import Area, AreaCopy, Query, Record
 from layers.schema import (
+    AREA_LAYER,
     CHILD_TABLES,
     SqlValue,
     TableSpec,
@@ -273,7 +274,7 @@ def pasted_layers(
     layers = []
     numbers = dict(copy.sequences)
     for name, records in copy.tables.items():
-        if name not in tables:
+        if name not in tables or name == AREA_LAYER:  # the area's row: ``copied_created_at``
             continue
         table = tables[name]
         rows = copied_rows(table, records)
@@ -287,6 +288,17 @@ def pasted_layers(
             )
         layers.append((table, rows, [r.get("geometry") for r in records]))
     return layers, numbers
+
+
+def copied_created_at(copy: AreaCopy) -> str | None:
+    """Return when the copied area was first made (its boundary row's stored time), if known.
+
+    ``paste_area`` makes the area's row anew and then gives it this time, so that a moved
+    area keeps its creation date.
+    """
+    rows = copy.tables.get(AREA_LAYER) or []
+    created = rows[0].get("created_at") if rows else None
+    return datetime_to_text(created) if isinstance(created, datetime) else None
 
 
 def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:

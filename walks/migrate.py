@@ -5,8 +5,7 @@ layer's features with their UUIDs, numbers and times, photos, walks, measures an
 notes, reference layers, analyses, the change log and the number sequences; the
 workspace's own catalog too. The source is only read. Each area is checked afterwards:
 the same number of rows in every layer, or the migration stops and says where. The
-target makes each area's boundary row anew (dated when it was moved) and logs that it
-did; the area's first creation stays in the change log that came over.
+target logs that it made each area: one change-log entry more than the source's.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from layers.gpkg.writes import (
     update_row,
 )
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import check_slug, child_table, pasted_layers
+from layers.rules import check_slug, child_table, copied_created_at, pasted_layers
 from layers.schema import (
     AREA_LAYER,
     PHOTOS_LAYER,
@@ -293,7 +293,7 @@ class GeoPackageStore:
         with connect(path) as connection:
             tables = {
                 name: read_records(connection, table, Query())
-                for name, table in self._tables.items() if name != AREA_LAYER
+                for name, table in self._tables.items()
             }  # fmt: skip
             sequences = read_sequences(connection)
         return AreaCopy(area, tables, sequences)
@@ -307,6 +307,9 @@ class GeoPackageStore:
                 for table, rows, geometries in layers:
                     insert_copied_rows(connection, table, rows, geometries)
                 set_sequences(connection, numbers)
+                created = copied_created_at(copy)
+                if created is not None:
+                    connection.execute(f"UPDATE {quote(AREA_LAYER)} SET created_at = ?", (created,))
         except BaseException:  # nothing half-made stays behind
             path = self.path(copy.area.slug)
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):

@@ -62,6 +62,7 @@ from layers.rules import (
     area_values,
     check_slug,
     child_table,
+    copied_created_at,
     decode_records,
     pasted_layers,
     query_columns,
@@ -490,7 +491,7 @@ class PostgisStore:
             connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             tables = {
                 name: self._records(connection, schema, table, Query())
-                for name, table in self._tables.items() if name != AREA_LAYER
+                for name, table in self._tables.items()
             }  # fmt: skip
             sequences = read_sequences(connection, schema)
         return AreaCopy(area, tables, sequences)
@@ -503,6 +504,14 @@ class PostgisStore:
             for table, rows, geometries in layers:
                 insert_copied_rows(connection, copy.area.slug, table, rows, geometries)
             set_sequences(connection, copy.area.slug, numbers)
+            created = copied_created_at(copy)
+            if created is not None:
+                connection.execute(
+                    sql.SQL("UPDATE {} SET created_at = %s::timestamptz").format(
+                        qualified(copy.area.slug, AREA_LAYER)
+                    ),
+                    (created,),
+                )
 
     # ---------------------------------------------------------------------- reads
     def _select(
