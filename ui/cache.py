@@ -21,7 +21,6 @@ from typing import Final
 import streamlit as st
 
 from ui import state
-from walks.accounts import Account, Role
 from walks.areas import area_summaries
 from walks.areasmap import (
     AnalysisShapes,
@@ -64,6 +63,7 @@ from walks.recording import (
 )
 from walks.recording import walk_observations as read_walk_observations
 from walks.report_files import report_bytes
+from walks.roles import Account, Role
 from walks.routing import Route, route_observations
 from walks.startup import open_workspace
 from walks.tertial import AreaFollowUp, Tertial, follow_up

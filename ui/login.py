@@ -17,7 +17,8 @@ import streamlit as st
 from gis.i18n import LocalizedError
 from ui import cache, state
 from ui.i18n import t
-from walks.accounts import Account, Role, account_for_login, has_accounts, log_in
+from walks.accounts import account_for_login, has_accounts, log_in
+from walks.roles import Account, Role
 
 
 def admitted(language: str) -> bool:

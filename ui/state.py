@@ -11,8 +11,8 @@ from typing import Final
 import streamlit as st
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from walks.accounts import Account
 from walks.model import Observation
+from walks.roles import Account
 
 LANGUAGE_KEY: Final = "language"
 

@@ -32,8 +32,8 @@ from layers.schema import (
     PHOTOS_LAYER,
 )
 from layers.store import Store
-from walks.accounts import Account, Role
 from walks.errors import WalkError
+from walks.roles import Account, Role
 
 if TYPE_CHECKING:
     import geopandas as gpd

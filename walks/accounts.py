@@ -9,9 +9,7 @@ next try.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Final
 
 from argon2 import PasswordHasher
@@ -21,6 +19,7 @@ from gis.i18n import Text
 from layers.accounts import AccountRow, with_changes
 from walks.errors import WalkError
 from walks.organisations import find_organisation
+from walks.roles import Account, Role
 from walks.workspace import Workspace
 
 MAX_FAILED: Final = 5
@@ -34,56 +33,8 @@ _DUMMY_HASH: Final = _HASHER.hash("safewalk: no such account")
 """Checked against for unknown names, so that they take as long as known ones."""
 
 
-class Role(StrEnum):
-    """What an account may do; each role may do what the ones before it may."""
-
-    VIEWER = "viewer"
-    """Sees the map, without the internal categories (crime-exposed, socially unsafe)."""
-    REGISTRANT = "registrant"
-    """Registers observations during walks."""
-    PARTNER = "partner"
-    """An organisation of the analysis group: sees everything, edits its own measures."""
-    COORDINATOR = "coordinator"
-    """Everything in the district: walks, measures, imports, analyses."""
-    ADMIN = "admin"
-    """Users and configuration too."""
-
-    @property
-    def rank(self) -> int:
-        """The role's place: a higher one may do all a lower one may."""
-        return list(Role).index(self)
-
-    @property
-    def label(self) -> Text:
-        """The role's name for people."""
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS: Final = {
-    Role.VIEWER: Text(sv="läsare", en="viewer"),
-    Role.REGISTRANT: Text(sv="registrerare", en="registrant"),
-    Role.PARTNER: Text(sv="samverkanspart", en="partner"),
-    Role.COORDINATOR: Text(sv="samordnare", en="coordinator"),
-    Role.ADMIN: Text(sv="administratör", en="admin"),
-}
-
-
 class AccountError(WalkError):
     """An account that cannot be made or changed, or a login that fails."""
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """A logged-in user: the name every change is recorded under, the role, the organisation."""
-
-    name: str
-    role: Role
-    organisation: str | None = None
-    """For a partner: the organisation (id) whose measures it edits."""
-
-    def at_least(self, role: Role) -> bool:
-        """Return whether the account may do what ``role`` may."""
-        return self.role.rank >= role.rank
 
 
 def role_of(text: str) -> Role:

@@ -10,7 +10,6 @@ from typing import Any, Final
 from gis.i18n import Text
 from walks.accounts import (
     AccountError,
-    Role,
     add_account,
     list_accounts,
     set_disabled,
@@ -18,6 +17,7 @@ from walks.accounts import (
     set_role,
 )
 from walks.cli_output import HEADINGS, local_time, print_json, table
+from walks.roles import Role
 from walks.workspace import Workspace
 
 T: Final = HEADINGS | {

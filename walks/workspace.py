@@ -12,7 +12,7 @@ from layers.store import Area, Store, open_store
 from walks.config import Settings
 
 if TYPE_CHECKING:
-    from walks.accounts import Account
+    from walks.roles import Account
 
 
 @dataclass(frozen=True, slots=True)

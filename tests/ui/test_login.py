@@ -12,8 +12,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from layers.memory import MemoryStore
-from walks.accounts import Account, Role, add_account, set_disabled, set_role
+from walks.accounts import add_account, set_disabled, set_role
 from walks.config import settings_from_env
+from walks.roles import Account, Role
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 

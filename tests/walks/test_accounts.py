@@ -17,9 +17,7 @@ from walks.access import AccessError
 from walks.accounts import (
     LOCK_S,
     MAX_FAILED,
-    Account,
     AccountError,
-    Role,
     account_for_login,
     add_account,
     has_accounts,
@@ -31,6 +29,7 @@ from walks.config import settings_from_env
 from walks.measures import add_measure, add_note, change_status
 from walks.model import ObservationDraft, Position
 from walks.recording import list_observations, record_observation
+from walks.roles import Account, Role
 from walks.startup import open_workspace
 from walks.workspace import Workspace
 
