@@ -35,7 +35,6 @@ from gis.i18n import Text
 from layers.accounts import AccountRow
 from layers.catalog import Catalog
 from layers.errors import StoreError, UnknownAreaError, UnknownLayerError
-from layers.frames import layer_frame
 from layers.postgis.schema import (
     RESERVED_SCHEMAS,
     WORKSPACE_SCHEMA,
@@ -48,9 +47,11 @@ from layers.postgis.schema import (
 from layers.postgis.writes import (
     META,
     delete_rows,
+    frame_selected,
     insert_copied_rows,
     insert_rows,
     read_sequences,
+    rows_to_frame,
     selected,
     set_sequences,
     update_row,
@@ -515,9 +516,13 @@ class PostgisStore:
 
     # ---------------------------------------------------------------------- reads
     def _select(
-        self, connection: psycopg.Connection, schema: str, table: TableSpec, query: Query
-    ) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Return the attribute columns ``query`` asks for and its rows, in fid order."""
+        self, connection: psycopg.Connection, schema: str, table: TableSpec, query: Query,
+        *, for_frame: bool = False,
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:  # fmt: skip
+        """Return the attribute columns ``query`` asks for and its rows, in fid order.
+
+        ``for_frame``: as ``frame_selected`` gives them, for a data frame.
+        """
         names = list(query_columns(table, query))
         conditions: list[sql.Composable] = []
         params: list[Any] = []
@@ -552,7 +557,9 @@ class PostgisStore:
         )
         rows = connection.execute(
             sql.SQL("SELECT {} FROM {}{} ORDER BY fid").format(
-                selected(table, names), qualified(schema, table.name), where
+                (frame_selected if for_frame else selected)(table, names),
+                qualified(schema, table.name),
+                where,
             ),
             params,
         ).fetchall()
@@ -573,10 +580,8 @@ class PostgisStore:
         schema = self._schema(slug)
         table = self._table(layer)
         with self._connection() as connection:
-            names, rows = self._select(connection, schema, table, query or Query())
-        columns = {name: [row[i + 1] for row in rows] for i, name in enumerate(names)}
-        geometries = _geometries([row[-1] for row in rows]) if table.geometry else None
-        return layer_frame(table, [row[0] for row in rows], columns, geometries)
+            names, rows = self._select(connection, schema, table, query or Query(), for_frame=True)
+        return rows_to_frame(table, names, rows)
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
         """Return a layer's features (those ``query`` selects) as typed records."""
