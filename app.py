@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from gis.i18n import LANGUAGES
+from gis.i18n import LANGUAGES, LocalizedError
 from ui import (
     data_page,
     help_page,
@@ -36,7 +36,12 @@ with st.sidebar:
 
 language = state.language()
 public = st.Page(public_page.render, title=t("page_public", language), url_path="status")
-if login.admitted(language):
+try:
+    admitted = login.admitted(language)
+except LocalizedError as error:  # e.g. the database does not answer: said, not a traceback
+    st.error(error.message(language))
+    st.stop()
+if admitted:
     pages = [
         st.Page(map_page.render, title=t("page_map", language), default=True),
         st.Page(register_page.render, title=t("page_register", language), url_path="register"),

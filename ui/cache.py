@@ -20,6 +20,7 @@ from typing import Final
 
 import streamlit as st
 
+from gis.i18n import LocalizedError
 from ui import state
 from walks.areas import area_summaries
 from walks.areasmap import (
@@ -126,7 +127,22 @@ def _current() -> tuple[Workspace, str]:
     store = current.store
     # What a session may see depends on its role: each role has its own cached results.
     role = current.account.role.value if current.account else "all"
-    return current, f"{store.location}#{_data_version().current()}#{store.revision()}#{role}"
+    revisions = _last_revisions()
+    try:
+        revision = store.revision()
+    except LocalizedError as error:  # the database is away: show what was read last
+        if store.location not in revisions:
+            raise
+        revision = revisions[store.location]
+        st.warning(error.message(state.language()))
+    revisions[store.location] = revision
+    return current, f"{store.location}#{_data_version().current()}#{revision}#{role}"
+
+
+@st.cache_resource(show_spinner=False)
+def _last_revisions() -> dict[str, str]:
+    """Return the revision of each store as last read: pages show that while it is away."""
+    return {}
 
 
 @contextmanager

@@ -27,11 +27,20 @@ def admitted(language: str) -> bool:
     A session that may not sees the login page (``render``) and the residents' page only.
     """
     workspace = cache.opened()
-    if not has_accounts(workspace):
+    try:
+        accounts = has_accounts(workspace)
+    except LocalizedError as error:  # the database is away: a session let in stays in
+        if not state.admitted():
+            raise
+        st.warning(error.message(language))
+        return True
+    if not accounts:
         state.set_account(None)
         state.set_guest(False)
+        state.set_admitted(True)
         return True
     account = _still_valid(state.account(), language)
+    state.set_admitted(account is not None)
     state.set_guest(account is None)
     if account is not None:
         _sidebar(account, language)

@@ -145,6 +145,7 @@ def render() -> None:
     observation = _form(spec, slug, walk, (tapped, gps), shape, lang)
     if observation is not None:
         state.set_last_observation(observation, just_saved=True)
+        state.clear_register_form(catalog.names)
         state.fresh_maps()  # the next observation starts without this one's drawing
         st.rerun()  # draw the page again with a fresh map, then say what was saved
     saved = state.just_saved()
@@ -166,7 +167,8 @@ def _form(
     lang: str,
 ) -> Observation | None:
     """Draw the form; on submit store the observation and return it (None otherwise)."""
-    with st.form(state.REGISTER_FORM_KEY, clear_on_submit=True):
+    # Kept after a failed save (to try again); emptied after a good one (state).
+    with st.form(state.REGISTER_FORM_KEY, clear_on_submit=False):
         fields = category_inputs(spec, lang, key=state.REGISTER_FORM_KEY)
         severity = None
         if spec.severity is not None:

@@ -207,3 +207,29 @@ def is_guest() -> bool:
 def set_guest(value: bool) -> None:
     """Mark this session as one without a login (it sees what a viewer sees), or not."""
     st.session_state[_GUEST_KEY] = value
+
+
+_ADMITTED_KEY: Final = "admitted"
+
+
+def admitted() -> bool:
+    """Return whether this session was let in at its last run (logged in, or no accounts)."""
+    return bool(st.session_state.get(_ADMITTED_KEY, False))
+
+
+def set_admitted(value: bool) -> None:
+    """Remember whether this session was let in."""
+    st.session_state[_ADMITTED_KEY] = value
+
+
+def clear_register_form(categories: tuple[str, ...]) -> None:
+    """Empty the registration form (after a save; a failed one keeps it, to try again).
+
+    ``categories``: the catalog's, whose own fields are keyed ``register_<category>_…``.
+    """
+    form_keys = {REGISTER_SEVERITY_KEY, REGISTER_DESCRIPTION_KEY, REGISTER_PHOTOS_KEY,
+                 REGISTER_LON_KEY, REGISTER_LAT_KEY}  # fmt: skip
+    prefixes = tuple(f"{REGISTER_FORM_KEY}_{name}_" for name in categories)
+    for key in list(st.session_state):
+        if key in form_keys or str(key).startswith(prefixes):
+            del st.session_state[key]

@@ -84,7 +84,7 @@ log = logging.getLogger(__name__)
 
 POOL_SIZE: Final = 8
 """Connections per process at most (each app instance, each command)."""
-CONNECT_TIMEOUT_S: Final = 10.0
+CONNECT_TIMEOUT_S: Final = 5.0
 """How long a call waits for a connection before it tells the user the database is away."""
 LOCK_KEY: Final = 0x5AFE_3A1C
 """The advisory lock of ``exclusive`` (first-run set-up, schema changes)."""

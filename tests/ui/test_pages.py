@@ -385,6 +385,9 @@ def test_a_registration_shows_on_every_map_at_once_and_undo_takes_it_away() -> N
     assert "Lampan blinkar" not in leaflet_script(registering)
     register(registering, description="Lampan blinkar")
     assert registering.success
+    # The form is empty for the next observation (a failed save keeps it, to try again).
+    assert registering.text_area(key=state.REGISTER_DESCRIPTION_KEY).value == ""
+    assert registering.number_input(key=state.REGISTER_LON_KEY).value is None
     overview.run()
     assert "9. Belysning (Hässelby gård)" in map_points(overview)
     table = overview.dataframe[0].value

@@ -1,4 +1,4 @@
-"""Two app instances on one PostGIS database, two phones registering at the same moment."""
+"""The app on a PostGIS database: two instances at once, and the database restarted."""
 
 from __future__ import annotations
 
@@ -60,4 +60,22 @@ def test_two_instances_register_at_once_and_each_sees_the_other(
     for page, app in zip(pages, two_apps, strict=True):
         page.goto(app)
         page.get_by_text(re.compile(r"\d+ av 17 iakttagelser")).wait_for(timeout=60_000)
+        page.context.close()
+
+
+def test_a_save_while_the_database_is_down_fails_clearly_and_the_retry_works(
+    browser: Browser, postgres: PostgresServer
+) -> None:
+    url = postgres.new_database()
+    open_workspace(settings_from_env({}, database_url=url))
+    with running_app(url) as app:
+        page = phone(browser, app, 17.8445, 59.3668)
+        postgres.stop()  # the database goes away while the form is filled in
+        try:
+            page.get_by_role("button", name="Spara").click()
+            page.get_by_text(re.compile("svarar inte.*inget sparades")).wait_for(timeout=60_000)
+        finally:
+            postgres.start()
+        page.get_by_role("button", name="Spara").click()  # the same form, once more
+        page.get_by_text("Sparad som nr 9 i Hässelby gård").wait_for(timeout=60_000)
         page.context.close()
