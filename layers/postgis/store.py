@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
@@ -35,6 +34,7 @@ from gis.i18n import Text
 from layers.accounts import AccountRow
 from layers.catalog import Catalog
 from layers.errors import StoreError, UnknownAreaError, UnknownLayerError
+from layers.postgis.reads import frame_selected, geometries, rows_to_frame, selected
 from layers.postgis.schema import (
     RESERVED_SCHEMAS,
     WORKSPACE_SCHEMA,
@@ -47,12 +47,9 @@ from layers.postgis.schema import (
 from layers.postgis.writes import (
     META,
     delete_rows,
-    frame_selected,
     insert_copied_rows,
     insert_rows,
     read_sequences,
-    rows_to_frame,
-    selected,
     set_sequences,
     update_row,
 )
@@ -570,10 +567,9 @@ class PostgisStore:
     ) -> list[Record]:
         names, rows = self._select(connection, schema, table, query)
         columns = ["fid", *names]
-        geometries = _geometries([row[-1] for row in rows]) if table.geometry else [None] * len(
-            rows)  # fmt: skip
+        shapes = geometries([row[-1] for row in rows]) if table.geometry else [None] * len(rows)
         stored = [dict(zip(columns, row, strict=False)) for row in rows]
-        return decode_records(table, stored, geometries)
+        return decode_records(table, stored, shapes)
 
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
@@ -696,13 +692,6 @@ class PostgisStore:
                 sv="löpnumret ligger efter det högsta använda numret",
                 en="the number sequence is behind the highest number in use")))  # fmt: skip
         return problems
-
-
-def _geometries(wkbs: Sequence[bytes | None]) -> list[BaseGeometry | None]:
-    """Return the geometries of WKB values (None for NULL), parsed together."""
-    array = np.empty(len(wkbs), dtype=object)
-    array[:] = [None if w is None else bytes(w) for w in wkbs]
-    return list(shapely.from_wkb(array))
 
 
 class PostgresAccounts:
