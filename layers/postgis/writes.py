@@ -6,7 +6,6 @@ both backends accept, refuse and log exactly alike.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -106,67 +105,51 @@ def insert_copied_rows(
     rows: Sequence[Mapping[str, SqlValue]],
     geometries: Sequence[BaseGeometry | None],
 ) -> list[int]:
-    """Insert checked rows as they are (numbers kept, nothing logged); return their fids."""
+    """Insert checked rows as they are (numbers kept, nothing logged); return their fids.
+
+    One statement per row, sent together (psycopg's pipeline), each returning its fid; a
+    UUID the layer holds already, or one given twice, returns none and is refused by name
+    (the caller's transaction then stores nothing).
+
+    Raises
+    ------
+    FeatureValidationError
+        A UUID the layer holds already.
+    """
     if not rows:
         return []
-    name = qualified(schema, table.name)
-    if "uuid" in table.field_names:
-        _refuse_taken_uuids(connection, schema, table, rows)
-    fids = [
-        int(fid)
-        for (fid,) in connection.execute(
-            sql.SQL("SELECT nextval(pg_get_serial_sequence(%s, 'fid')) "
-                    "FROM generate_series(1, %s)"),
-            (name.as_string(connection), len(rows)),
-        )
-    ]  # fmt: skip
     columns = list(rows[0])
-    names = [sql.Identifier("fid"), *map(sql.Identifier, columns)]
-    values = [sql.Placeholder(), *(value_sql(table, c) for c in columns)]
+    names = list(map(sql.Identifier, columns))
+    values = [value_sql(table, c) for c in columns]
     if table.geometry is not None:
         names.append(sql.Identifier("geom"))
         values.append(geometry_sql())
-    params: list[list[Any]] = [[fid, *row.values()] for fid, row in zip(fids, rows, strict=True)]
+    params: list[list[Any]] = [list(row.values()) for row in rows]
     if table.geometry is not None:
         wkbs = shapely.to_wkb(_array(geometries), flavor="iso")
         for values_of_row, wkb in zip(params, wkbs, strict=True):
             values_of_row.append(wkb)
+    unique = "uuid" in table.field_names
+    query = sql.SQL("INSERT INTO {} ({}) VALUES ({}){} RETURNING fid").format(
+        qualified(schema, table.name), sql.SQL(", ").join(names), sql.SQL(", ").join(values),
+        sql.SQL(" ON CONFLICT (uuid) DO NOTHING" if unique else ""),
+    )  # fmt: skip
+    fids: list[int] = []
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-                name, sql.SQL(", ").join(names), sql.SQL(", ").join(values)
-            ),
-            params,
-        )
+        cursor.executemany(query, params, returning=True)
+        for row in rows:
+            inserted = cursor.fetchone()
+            if inserted is None:  # the layer has this UUID, or an earlier row gave it
+                raise duplicate_uuid_error(table.name, row["uuid"])
+            fids.append(int(inserted[0]))
+            cursor.nextset()
     return fids
 
 
 def _array(geometries: Sequence[BaseGeometry | None]) -> Any:
-
     array = np.empty(len(geometries), dtype=object)
     array[:] = geometries
     return array
-
-
-def _refuse_taken_uuids(
-    connection: psycopg.Connection,
-    schema: str,
-    table: TableSpec,
-    rows: Sequence[Mapping[str, SqlValue]],
-) -> None:
-    """Refuse a UUID the layer holds already, or one that ``rows`` give twice."""
-    uuids = [row["uuid"] for row in rows]
-    held = connection.execute(
-        sql.SQL("SELECT uuid FROM {} WHERE uuid = ANY(%s) LIMIT 1").format(
-            qualified(schema, table.name)
-        ),
-        (uuids,),
-    ).fetchone()
-    if held is not None:
-        raise duplicate_uuid_error(table.name, held[0])
-    twice = [uuid for uuid, count in Counter(uuids).items() if count > 1]
-    if twice:
-        raise duplicate_uuid_error(table.name, twice[0])
 
 
 def log_changes(
