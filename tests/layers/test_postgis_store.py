@@ -19,6 +19,7 @@ from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.postgis import PostgisStore
 from layers.postgis.schema import create_table, qualified
+from layers.postgis.store import CONNECT_TIMEOUT_S
 from layers.schema import AREA_TABLE
 from layers.store import Area, Query, Store, open_store
 from tests.builders import lighting
@@ -166,7 +167,8 @@ def test_a_restarted_database_fails_saves_clearly_and_works_again(
         while len(confirmed) < 5:
             threading.Event().wait(0.05)
         postgres.stop("fast")  # a restart: open connections are cut
-        threading.Event().wait(0.5)
+        # Away longer than a save waits for a connection: the saves meanwhile must fail.
+        threading.Event().wait(CONNECT_TIMEOUT_S + 1)
         postgres.start()
         threading.Event().wait(0.5)
     finally:
