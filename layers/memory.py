@@ -152,6 +152,9 @@ class MemoryStore:
         with cls._named_lock:
             cls._named.pop(name, None)
 
+    def close(self) -> None:
+        """Nothing to let go of: each call opens and closes what it uses."""
+
     def accounts(self) -> MemoryAccounts:
         """Return the workspace's accounts (kept for this process's life)."""
         return self._accounts

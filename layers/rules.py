@@ -28,6 +28,7 @@ from layers.errors import (
     StoreError,
     UnknownLayerError,
 )
+from layers.frames import values_to_objects
 from layers.records import Area, AreaCopy, Query, Record
 from layers.schema import (
     AREA_LAYER,
@@ -210,8 +211,7 @@ def geometry_refusals(
     The usual case (present, of the layer's kind, valid, finite) is tested for all at
     once; only the others are checked one by one, for the message.
     """
-    array = np.empty(len(geometries), dtype=object)
-    array[:] = geometries
+    array = values_to_objects(geometries)
     kinds = table.accepts or (() if table.geometry in (None, "Geometry") else (table.geometry,))
     missing = shapely.is_missing(array)
     fine = missing if table.geometry is None else ~missing
@@ -448,8 +448,7 @@ def inserted_entries(
     geometries: Sequence[BaseGeometry | None],
 ) -> list[dict[str, SqlValue]]:
     """Return the change-log rows for inserting many rows, as ``inserted_entry`` does."""
-    array = np.empty(len(geometries), dtype=object)
-    array[:] = geometries
+    array = values_to_objects(geometries)
     texts = shapely.to_wkt(array, rounding_precision=2).tolist()
     at = datetime_to_text(datetime.now(UTC))
     entries: list[dict[str, SqlValue]] = []

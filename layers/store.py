@@ -66,6 +66,13 @@ class Store(Protocol):
         Caches key on it, so changes made elsewhere (another process, QGIS) are seen.
         """
 
+    def close(self) -> None:
+        """Let go of what the store holds open (a database's connections).
+
+        Reads and writes after it are not allowed. A folder or memory store holds nothing
+        open between calls.
+        """
+
     def exclusive(self) -> AbstractContextManager[None]:
         """Hold a lock on the whole store against other processes, for one-time set-up."""
 

@@ -130,7 +130,7 @@ def new_store(
     for name in memory_names:
         MemoryStore.discard(name)
     for store in databases:
-        store.close()  # type: ignore[attr-defined]
+        store.close()
 
 
 @pytest.fixture(params=STORE_BACKENDS)

@@ -80,6 +80,9 @@ class GuardedStore:
         """Return the store's revision stamp."""
         return self.inner.revision()
 
+    def close(self) -> None:
+        """Leave the store open: it is shared by every session of the process."""
+
     def _need(self, role: Role, sv: str, en: str) -> None:
         if not self.account.at_least(role):
             raise _refused(self.account, sv, en)

@@ -39,10 +39,10 @@ from layers.rules import checked_rows
 from layers.schema import table_for_category
 from layers.store import Area, Query
 from walks.areas import find_area
-from walks.errors import PositionError, WalkError
+from walks.errors import WalkError
 from walks.model import Position
 from walks.planning import LOCAL_TIME
-from walks.recording import locate, position_to_point
+from walks.recording import locate, swapped_area
 from walks.workspace import Workspace
 
 MAX_UNPACKED_BYTES: Final = 500 * 1024 * 1024
@@ -801,17 +801,14 @@ def _own_uuid(given: object) -> str | None:
 def _swapped(known: Sequence[Area], point: shapely.Point) -> Text | None:
     """Say so when the point, its latitude and longitude swapped, would lie in an area."""
     wgs = to_wgs84(point)
-    try:
-        swapped = position_to_point(Position(wgs.y, wgs.x, WGS84))
-    except (PositionError, ValueError):
-        return None
-    inside = [a for a in known if a.boundary.contains(swapped)]
-    if not inside:
+    area = swapped_area(Position(wgs.x, wgs.y, WGS84), {a.slug: a.boundary for a in known},
+                        {a.slug: a for a in known})  # fmt: skip
+    if area is None:
         return None
     return Text(
-        sv=f"latitud och longitud verkar förväxlade: omvända hamnar punkten i {inside[0].name}",
+        sv=f"latitud och longitud verkar förväxlade: omvända hamnar punkten i {area.name}",
         en=f"latitude and longitude look swapped: the other way round the point falls in "
-        f"{inside[0].name}",
+        f"{area.name}",
     )
 
 

@@ -76,7 +76,7 @@ def migrate(
         target.paste_area(source.copy_area(area.slug), actor=actor)
         done.areas[area.slug] = _same_rows(source, target, area.slug)
     for store in (source, target):
-        _close(store)
+        store.close()
     return done
 
 
@@ -97,9 +97,3 @@ def _same_rows(source: Store, target: Store, slug: str) -> dict[str, int]:
             )
         )
     return before
-
-
-def _close(store: Store) -> None:
-    close = getattr(store, "close", None)
-    if close is not None:
-        close()

@@ -214,14 +214,22 @@ def locate(
 def _raise_if_swapped(
     position: Position, boundaries: Mapping[str, BaseGeometry], areas: Mapping[str, Area]
 ) -> None:
+    area = swapped_area(position, boundaries, areas)
+    if area is not None:
+        raise LatLonSwappedError(x=position.x, y=position.y, area=area.name)
+
+
+def swapped_area(
+    position: Position, boundaries: Mapping[str, BaseGeometry], areas: Mapping[str, Area]
+) -> Area | None:
+    """Return the area ``position`` would lie in with its two coordinates swapped, if any."""
     swapped = Position(position.y, position.x, position.crs)
     try:
         point = position_to_point(swapped)
     except PositionError:
-        return
+        return None
     containing = containing_keys(point, boundaries)
-    if containing:
-        raise LatLonSwappedError(x=position.x, y=position.y, area=areas[containing[0]].name)
+    return areas[containing[0]] if containing else None
 
 
 def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:

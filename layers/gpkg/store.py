@@ -84,6 +84,9 @@ class GeoPackageStore:
         self._areas_lock = threading.Lock()
         self._upgrade_areas()
 
+    def close(self) -> None:
+        """Nothing to let go of: each call opens and closes what it uses."""
+
     def accounts(self) -> FileAccounts:
         """Return the workspace's accounts (``accounts.sqlite`` in the folder)."""
         return FileAccounts(self.root)

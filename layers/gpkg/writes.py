@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG
 from gis.gpkg import geometries_to_gpkg, geometry_to_gpkg, gpkg_to_geometry
+from layers.frames import values_to_objects
 from layers.gpkg.sqlite import quote
 from layers.records import Record
 from layers.rules import (
@@ -264,8 +265,7 @@ def _index(
     geometries: Sequence[BaseGeometry | None],
 ) -> None:
     """Add rows to the layer's R-tree as GDAL's insert trigger would (none for empty ones)."""
-    array = np.empty(len(geometries), dtype=object)
-    array[:] = geometries
+    array = values_to_objects(geometries)
     bounds = shapely.bounds(array)
     indexed = np.flatnonzero(~np.isnan(bounds).any(axis=1))
     # Entries near each other inserted one after the other: the R-tree grows faster so.

@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 from psycopg import sql
-from shapely.geometry.base import BaseGeometry
 
-from layers.frames import columns_to_frame, epoch_ms_to_datetimes, field_type, values_to_column
+from layers.frames import (
+    columns_to_frame,
+    epoch_ms_to_datetimes,
+    field_type,
+    values_to_column,
+    values_to_objects,
+)
 from layers.postgis.schema import column_sql
 from layers.schema import TableSpec
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from numpy.typing import NDArray
 
 
 def selected(table: TableSpec, names: Sequence[str]) -> sql.Composable:
@@ -51,7 +57,6 @@ def rows_to_frame(
     table: TableSpec, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> gpd.GeoDataFrame:
     """Return rows selected with ``frame_selected`` as ``layers.frames`` makes layer frames."""
-    count = len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 3)
     fids = np.asarray(columns[0], dtype=np.int64)
     arrays: dict[str, Any] = {}
@@ -72,14 +77,13 @@ def rows_to_frame(
         geometries = shapely.points(xs, ys)
         geometries[np.isnan(xs)] = None
     elif table.geometry is not None:
-        wkbs = np.empty(count, dtype=object)
-        wkbs[:] = [None if w is None else bytes(w) for w in columns[len(names) + 1]]
-        geometries = shapely.from_wkb(wkbs)
+        geometries = wkb_geometries(columns[len(names) + 1])
     return columns_to_frame(table, fids, arrays, geometries)
 
 
-def geometries(wkbs: Sequence[bytes | None]) -> list[BaseGeometry | None]:
+def wkb_geometries(wkbs: Sequence[bytes | None]) -> NDArray[np.object_]:
     """Return the geometries of WKB values (None for NULL), parsed together."""
-    array = np.empty(len(wkbs), dtype=object)
-    array[:] = [None if w is None else bytes(w) for w in wkbs]
-    return list(shapely.from_wkb(array))
+    shapes: NDArray[np.object_] = shapely.from_wkb(
+        values_to_objects([None if w is None else bytes(w) for w in wkbs])
+    )
+    return shapes

@@ -34,7 +34,7 @@ from gis.i18n import Text
 from layers.accounts import AccountRow
 from layers.catalog import Catalog
 from layers.errors import StoreError, UnknownAreaError, UnknownLayerError
-from layers.postgis.reads import frame_selected, geometries, rows_to_frame, selected
+from layers.postgis.reads import frame_selected, rows_to_frame, selected, wkb_geometries
 from layers.postgis.schema import (
     RESERVED_SCHEMAS,
     WORKSPACE_SCHEMA,
@@ -567,7 +567,11 @@ class PostgisStore:
     ) -> list[Record]:
         names, rows = self._select(connection, schema, table, query)
         columns = ["fid", *names]
-        shapes = geometries([row[-1] for row in rows]) if table.geometry else [None] * len(rows)
+        shapes = (
+            list(wkb_geometries([row[-1] for row in rows]))
+            if table.geometry
+            else [None] * len(rows)
+        )
         stored = [dict(zip(columns, row, strict=False)) for row in rows]
         return decode_records(table, stored, shapes)
 

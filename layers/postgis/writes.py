@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
 from shapely.geometry.base import BaseGeometry
 
+from layers.frames import values_to_objects
 from layers.postgis.reads import selected
 from layers.postgis.schema import column_sql, geometry_sql, qualified, value_sql
 from layers.records import Record
@@ -126,7 +126,7 @@ def insert_copied_rows(
         values.append(geometry_sql())
     params: list[list[Any]] = [list(row.values()) for row in rows]
     if table.geometry is not None:
-        wkbs = shapely.to_wkb(_array(geometries), flavor="iso")
+        wkbs = shapely.to_wkb(values_to_objects(geometries), flavor="iso")
         for values_of_row, wkb in zip(params, wkbs, strict=True):
             values_of_row.append(wkb)
     unique = "uuid" in table.field_names
@@ -144,12 +144,6 @@ def insert_copied_rows(
             fids.append(int(inserted[0]))
             cursor.nextset()
     return fids
-
-
-def _array(geometries: Sequence[BaseGeometry | None]) -> Any:
-    array = np.empty(len(geometries), dtype=object)
-    array[:] = geometries
-    return array
 
 
 def log_changes(

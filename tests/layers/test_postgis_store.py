@@ -143,7 +143,7 @@ def test_fifty_registrations_at_once_are_all_stored_numbered_once(
     assert numbers == list(range(1, 51))  # 30 threads and 4 × 5 in processes
     assert len({r["uuid"] for r in records}) == 50
     assert len(other.read_records("test", "lighting")) == 50  # each sees the other's
-    other.close()  # type: ignore[attr-defined]
+    other.close()
 
 
 def test_a_restarted_database_fails_saves_clearly_and_works_again(
