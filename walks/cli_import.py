@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from gis.crs import WGS84, to_storage_crs
 from gis.i18n import Text
-from walks.areas import add_area_from_file
+from walks.areas import add_area_from_file, find_area
 from walks.cli_output import print_json
 from walks.importing import FileImportError, ImportReport, import_observations, read_mapping
 from walks.model import WalkPlan
@@ -128,9 +127,13 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
         route = route_from_file(args.file, crs=args.crs)
         plan = WalkPlan(area=args.area, title=args.file.stem, starts_at=datetime.now(UTC),
                         created_by=user, route=route)  # fmt: skip
-        area, _ = check_plan(workspace, plan)
-        number = None if dry else plan_walk(workspace, plan).number
-        length = round(to_storage_crs(route, WGS84).length)
+        if dry:
+            area, stored = check_plan(workspace, plan)  # what plan_walk checks, nothing stored
+            number = None
+        else:
+            walk = plan_walk(workspace, plan)
+            area, stored, number = find_area(workspace, walk.area), walk.route, walk.number
+        length = round(stored.length) if stored is not None else 0
         report |= {"area": area.slug, "number": number, "length_m": length}
         text = T["route_dry" if dry else "route"].format(number=number, area=area.name,
                                                          length=length)  # fmt: skip
