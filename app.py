@@ -35,6 +35,8 @@ with st.sidebar:
     )
 
 language = state.language()
+state.set_store_away(None)
+notice = st.empty()  # above the page: the database being away is said once per run
 public = st.Page(public_page.render, title=t("page_public", language), url_path="status")
 try:
     admitted = login.admitted(language)
@@ -54,4 +56,8 @@ if admitted:
     ]
 else:  # residents' page stays open to everyone
     pages = [st.Page(login.render, title=t("login_title", language), default=True), public]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+finally:
+    if away := state.store_away():
+        notice.warning(away)

@@ -23,10 +23,11 @@ from typing import Any, Final
 
 from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
 from benchmarks.store import fill, summary
-from walks.analysis import find_hotspots, summarise
-from walks.config import settings_from_env
-from walks.startup import add_shipped_areas
-from walks.workspace import Workspace, connect_workspace
+from walks.analysis.counts import summarise
+from walks.analysis.hotspots import find_hotspots
+from walks.core.config import settings_from_env
+from walks.core.workspace import Workspace, connect_workspace
+from walks.fieldwork.startup import add_shipped_areas
 
 DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "analysis.json"
 RADIUS_M: Final = 50.0

@@ -20,8 +20,8 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from tests.appserver import running_app
-from walks.config import settings_from_env
-from walks.startup import open_workspace
+from walks.core.config import settings_from_env
+from walks.fieldwork.startup import open_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 

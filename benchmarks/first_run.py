@@ -46,9 +46,9 @@ from layers.gpkg.writes import insert_row
 from layers.records import Area
 from layers.rules import area_boundary, area_exists_error, area_values, check_slug
 from layers.schema import AREA_TABLE, TableSpec, load_layer_catalog, tables_for_catalog
-from walks.cli import main as safewalk
-from walks.config import DEFAULT_DATA_DIR
-from walks.startup import shipped_areas
+from walks.cli.main import main as safewalk
+from walks.core.config import DEFAULT_DATA_DIR
+from walks.fieldwork.startup import shipped_areas
 
 BENCHMARKS_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = BENCHMARKS_DIR.parent

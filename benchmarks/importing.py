@@ -3,7 +3,7 @@
 Figures, each beside a baseline measured in the same run, turn about:
 
 - **import_gpkg**: ``safewalk import points.gpkg --area hasselby-gard --category lighting``
-  (``walks.importing.import_observations``) of 100,000 points in EPSG:3006 into an empty
+  (``walks.exchange.importing.import_observations``) of 100,000 points in EPSG:3006 into an empty
   area of a real workspace: reading, every feature checked (category, geometry, area,
   every field against the catalog), numbered, written with its change-log entry, all in
   one transaction.
@@ -40,11 +40,11 @@ import shapely
 
 from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
 from benchmarks.store import summary
-from walks.config import settings_from_env
-from walks.exporting import export
-from walks.importing import import_observations
-from walks.startup import add_shipped_areas, open_workspace
-from walks.workspace import Workspace
+from walks.core.config import settings_from_env
+from walks.core.workspace import Workspace
+from walks.exchange.exporting import export
+from walks.exchange.importing import import_observations
+from walks.fieldwork.startup import add_shipped_areas, open_workspace
 
 DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "import.json"
 AREA: Final = "hasselby-gard"

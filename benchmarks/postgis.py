@@ -39,8 +39,8 @@ from layers.postgis import PostgisStore
 from layers.schema import load_layer_catalog
 from layers.store import Area, Store
 from tests.postgres import running_server
-from walks.config import settings_from_env
-from walks.startup import shipped_areas
+from walks.core.config import settings_from_env
+from walks.fieldwork.startup import shipped_areas
 
 DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "postgis.json"
 AREA: Final = "hasselby-gard"

@@ -3,7 +3,7 @@
 Figures, each beside a baseline measured in the same run, turn about:
 
 - **a3**: ``safewalk print --area … --paper A3`` of Hässelby gård with 2,000 open
-  observations (``walks.printing.print_area``): every marker numbered, crowded numbers
+  observations (``walks.documents.printing.print_area``): every marker numbered, crowded numbers
   moved apart on leader lines, the table of all 2,000 on the following pages.
 - **a3_page200**: the same with 200 observations, and how many numbers found no free
   place (the target: none).
@@ -38,11 +38,11 @@ from matplotlib.figure import Figure
 from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
 from benchmarks.store import summary
 from layers.memory import MemoryStore
-from walks.config import settings_from_env
-from walks.printing import Printed, PrintOptions, print_area, print_atlas
-from walks.recording import list_observations
-from walks.startup import open_workspace
-from walks.workspace import Workspace
+from walks.core.config import settings_from_env
+from walks.core.workspace import Workspace
+from walks.documents.printing import Printed, PrintOptions, print_area, print_atlas
+from walks.fieldwork.recording import list_observations
+from walks.fieldwork.startup import open_workspace
 
 DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "print.json"
 AREA: Final = "hasselby-gard"

@@ -3,7 +3,7 @@
 Three ways of adding the same lighting observation are timed in one interleaved loop, so
 machine noise hits them alike:
 
-- ``record_observation``: the real path (``walks.recording.record_observation``): catalog
+- ``record_observation``: the real path (``walks.fieldwork.recording.record_observation``): catalog
   validation, CRS transform, finding the area, light condition, the store's transaction;
 - ``store_append``: the store's transaction alone (``GeoPackageStore.append``);
 - ``plain_insert``: the reference, the same row written with plain ``sqlite3``: own
@@ -40,11 +40,11 @@ from gis.crs import STORAGE_EPSG, WGS84, to_storage_crs
 from gis.gpkg import geometry_to_gpkg, register_gpkg_functions
 from layers.schema import CHANGE_LOG_LAYER, datetime_to_text
 from layers.store import Area
-from walks.config import settings_from_env
-from walks.model import LightCondition, ObservationDraft, Position
-from walks.recording import record_observation
-from walks.startup import open_workspace
-from walks.workspace import Workspace
+from walks.core.config import settings_from_env
+from walks.core.model import LightCondition, ObservationDraft, Position
+from walks.core.workspace import Workspace
+from walks.fieldwork.recording import record_observation
+from walks.fieldwork.startup import open_workspace
 
 LAYER: Final = "lighting"
 BASE_AREA: Final = "hasselby-gard"

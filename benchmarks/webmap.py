@@ -3,7 +3,7 @@
 Figures, each beside a baseline measured in the same run, turn about:
 
 - **read**: the observations of the nine areas read into the map's columns
-  (``walks.areasmap.map_data``; once per data version in the app, then cached).
+  (``walks.documents.areasmap.map_data``; once per data version in the app, then cached).
 - **build**: the map built from those columns and rendered to the HTML the browser gets
   (``ui.maps.district_web_map`` + folium's render), and its size in bytes.
 - **filter**: a filter change that keeps every observation (the most work a change can
@@ -40,7 +40,7 @@ from benchmarks.store import summary
 from gis.webmap import MARKERCLUSTER_CSS, MARKERCLUSTER_JS, add_points, fitted_web_map
 from layers.values import ObservationStatus
 from ui.maps import district_web_map
-from walks.areasmap import MapData, ObservationFilter, map_data
+from walks.documents.areasmap import MapData, ObservationFilter, map_data
 
 DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "map.json"
 ROOT: Final = BENCHMARKS_DIR.parent

@@ -2,7 +2,7 @@
 
 A workspace folder keeps them in ``accounts.sqlite`` (plain SQLite, not an area file); a
 PostGIS workspace in ``safewalk.accounts``. Passwords are kept only as hashes (argon2,
-made by ``walks.accounts``); this module stores and returns rows, it decides nothing.
+made by ``walks.access.accounts``); this module stores and returns rows, it decides nothing.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from layers.memory import MemoryStore
 from layers.schema import load_layer_catalog
 from layers.store import Area, Store, open_store
 from tests.postgres import PostgresServer, running_server
-from walks.config import Settings, settings_from_env
-from walks.startup import open_workspace
-from walks.workspace import Workspace
+from walks.core.config import Settings, settings_from_env
+from walks.core.workspace import Workspace
+from walks.fieldwork.startup import open_workspace
 
 STORE_BACKENDS: Final = ("gpkg", "memory", "postgis")
 """Every store backend the store contract runs on (``new_store`` knows their addresses)."""

@@ -1,4 +1,8 @@
-"""Imports go one way (ui → walks → layers → gis), without cycles; only ui/ imports streamlit."""
+"""Imports go one way (ui → walks → layers → gis), without cycles; only ui/ imports streamlit.
+
+Inside walks/ the rooms import one way too: cli → documents → analysis/actions/exchange →
+fieldwork → core, with access beside core.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,21 @@ FORBIDDEN = {
     "walks": {"ui", "streamlit", "app", "folium", "streamlit_folium"},
     "ui": {"app", "layers"},
 }
+
+ROOMS = ("core", "access", "fieldwork", "analysis", "actions", "exchange", "documents", "cli")
+BELOW: dict[str, set[str]] = {
+    "core": set(),
+    "access": {"core"},
+    "fieldwork": {"core", "access"},
+    "analysis": {"core", "access", "fieldwork"},
+    "actions": {"core", "access", "fieldwork"},
+    "exchange": {"core", "access", "fieldwork"},
+    "documents": {"core", "access", "fieldwork", "analysis", "actions", "exchange"},
+    "cli": {"core", "access", "fieldwork", "analysis", "actions", "exchange", "documents"},
+}
+"""The rooms of walks/ each may import, besides itself."""
+OFFICE_LIBRARIES = {"openpyxl", "docx", "reportlab"}
+"""Office and PDF writers: in walks/, only documents/ may use them."""
 
 
 def imported_names(path: Path) -> Iterator[str]:
@@ -112,3 +131,45 @@ def test_pages_hold_no_geopandas_sql_or_file_access() -> None:
             path
         )
         assert "open(" not in text, path
+
+
+def rooms_imported(path: Path) -> set[str]:
+    """The rooms of walks/ that ``path`` imports."""
+    return {
+        name.split(".")[1]
+        for name in imported_names(path)
+        if name.startswith("walks.") and name.split(".")[1] in ROOMS
+    }
+
+
+def test_walks_has_no_module_outside_its_rooms() -> None:
+    top = {path.name for path in (ROOT / "walks").glob("*.py")}
+    rooms = {path.name for path in (ROOT / "walks").iterdir() if (path / "__init__.py").exists()}
+    assert top == {"__init__.py"}
+    assert rooms == set(ROOMS)
+
+
+@pytest.mark.parametrize("room", ROOMS)
+def test_each_room_imports_only_the_rooms_below_it(room: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(rooms_imported(path) - BELOW[room] - {room})
+        for path in (ROOT / "walks" / room).rglob("*.py")
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_each_room_says_what_lives_there_and_what_it_may_import() -> None:
+    for room in ROOMS:
+        init = ROOT / "walks" / room / "__init__.py"
+        docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert docstring, room
+        assert "import" in docstring.lower(), room
+
+
+def test_office_files_are_written_only_in_documents() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) & OFFICE_LIBRARIES)
+        for path in (ROOT / "walks").rglob("*.py")
+        if path.parent.name != "documents"
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}

@@ -1,29 +1,31 @@
-"""Cached loaders: one workspace per process, and every read from it cached per data version.
+"""Cached loaders: every read from the workspace, cached per data version.
 
-All Streamlit sessions run in one process and share these caches. Every write through the
-app goes through ``writing()``, which bumps the process-wide data version afterwards; the
-cached loaders take the version as an argument, so the next read in any session after a
-write misses the cache and reads the store again. Writes made outside this process (the
-command line, QGIS) change the store's revision stamp, which is part of the key too.
+All Streamlit sessions run in one process and share these caches. Each loader takes
+``ui.session.current()``'s key as an argument, so the next read in any session after a
+write (through the app, or from outside it) misses the cache and reads the store again.
 """
 
 from __future__ import annotations
 
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Final
 
 import streamlit as st
 
-from gis.i18n import LocalizedError
-from ui import state
-from walks.areas import area_summaries
-from walks.areasmap import (
+from ui.session import current, workspace
+from walks.actions.measures import HistoryEntry, Measure, area_measures, measure_history
+from walks.actions.public import PublicMeasure
+from walks.actions.public import public_measures as list_public_measures
+from walks.actions.routing import Route, route_observations
+from walks.actions.tertial import AreaFollowUp, Tertial, follow_up
+from walks.core.clock import stockholm_today
+from walks.core.model import Area, AreaSummary, Observation, PhotoInfo, Walk
+from walks.core.organisations import MeasureTemplate, Organisation, measure_templates
+from walks.core.organisations import organisations as list_organisations
+from walks.core.workspace import Workspace
+from walks.documents.areasmap import (
     AnalysisShapes,
     MapData,
     MarkedLayer,
@@ -35,123 +37,26 @@ from walks.areasmap import (
     near_layer,
     priority_layer,
 )
-from walks.config import settings_from_env
-from walks.exporting import export
-from walks.importing import ImportReport, import_upload
-from walks.importing import upload_layers as read_upload_layers
-from walks.indicators import indicator_names, indicator_values
-from walks.mapdata import LocalMapData, area_map_data, walk_map_data
-from walks.measures import (
-    HistoryEntry,
-    Measure,
-    area_measures,
-    measure_history,
-    stockholm_today,
-)
-from walks.model import Area, AreaSummary, Observation, PhotoInfo, Walk
-from walks.organisations import MeasureTemplate, Organisation, measure_templates
-from walks.organisations import organisations as list_organisations
-from walks.planning import list_walks
-from walks.printing import PrintOptions, first_page_png, print_area, print_atlas
-from walks.public import PublicMeasure
-from walks.public import public_measures as list_public_measures
-from walks.recording import (
+from walks.documents.mapdata import LocalMapData, area_map_data, walk_map_data
+from walks.documents.printing import PrintOptions, first_page_png, print_area, print_atlas
+from walks.documents.report_files import report_bytes
+from walks.exchange.exporting import export
+from walks.exchange.importing import ImportReport, import_upload
+from walks.exchange.importing import upload_layers as read_upload_layers
+from walks.fieldwork.areas import area_summaries
+from walks.fieldwork.indicators import indicator_names, indicator_values
+from walks.fieldwork.planning import list_walks
+from walks.fieldwork.recording import (
     find_observation,
     list_observations,
     observation_photos,
     photo_image,
     photo_thumbnails,
 )
-from walks.recording import walk_observations as read_walk_observations
-from walks.report_files import report_bytes
-from walks.roles import Account, Role
-from walks.routing import Route, route_observations
-from walks.startup import open_workspace
-from walks.tertial import AreaFollowUp, Tertial, follow_up
-from walks.workspace import Workspace
+from walks.fieldwork.recording import walk_observations as read_walk_observations
 
 _ENTRIES = 64
 """Cached results kept per loader: old versions fall out instead of piling up."""
-
-
-class DataVersion:
-    """A number that goes up after every write; thread-safe, one per process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._number = 0
-
-    def current(self) -> int:
-        """Return the number of writes so far."""
-        with self._lock:
-            return self._number
-
-    def bump(self) -> None:
-        """Count one more write."""
-        with self._lock:
-            self._number += 1
-
-
-@st.cache_resource(show_spinner=False)
-def opened() -> Workspace:
-    """Open the workspace named by the environment (created and seeded on first run).
-
-    One per process, shared by every session; sessions use it through ``workspace``.
-    """
-    return open_workspace(settings_from_env())
-
-
-GUEST: Final = Account("allmänheten", Role.VIEWER)
-"""A session without a login, where the workspace has accounts: the residents' page."""
-
-
-def workspace() -> Workspace:
-    """Return the workspace as this session's account may use it (all of it without accounts)."""
-    account = state.account() or (GUEST if state.is_guest() else None)
-    return opened() if account is None else opened().as_account(account)
-
-
-@st.cache_resource(show_spinner=False)
-def _data_version() -> DataVersion:
-    return DataVersion()
-
-
-def _current() -> tuple[Workspace, str]:
-    """Return the workspace and the key of its data as it is now.
-
-    The key holds where the data is, the app's own write count (bumped by every write
-    through the app, whatever the store can tell) and the store's revision stamp, which
-    also changes with writes made outside the app (the command line, QGIS).
-    """
-    current = workspace()
-    store = current.store
-    # What a session may see depends on its role: each role has its own cached results.
-    role = current.account.role.value if current.account else "all"
-    revisions = _last_revisions()
-    try:
-        revision = store.revision()
-    except LocalizedError as error:  # the database is away: show what was read last
-        if store.location not in revisions:
-            raise
-        revision = revisions[store.location]
-        st.warning(error.message(state.language()))
-    revisions[store.location] = revision
-    return current, f"{store.location}#{_data_version().current()}#{revision}#{role}"
-
-
-@st.cache_resource(show_spinner=False)
-def _last_revisions() -> dict[str, str]:
-    """Return the revision of each store as last read: pages show that while it is away."""
-    return {}
-
-
-@contextmanager
-def writing() -> Iterator[Workspace]:
-    """Yield the workspace to write to; afterwards, even after a failure, bump the version."""
-    try:
-        yield workspace()
-    finally:
-        _data_version().bump()
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -161,7 +66,7 @@ def _areas(_workspace: Workspace, version: str) -> list[Area]:
 
 def areas() -> list[Area]:
     """Return every area, sorted by name."""
-    return _areas(*_current())
+    return _areas(*current())
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -171,7 +76,7 @@ def _summaries(_workspace: Workspace, version: str) -> list[AreaSummary]:
 
 def summaries() -> list[AreaSummary]:
     """Return every area's counts."""
-    return _summaries(*_current())
+    return _summaries(*current())
 
 
 # The map of some areas holds up to 100,000 rows: kept as it is (cache_resource), not
@@ -192,8 +97,8 @@ def _filtered_map_data(
 def map_data_of(slugs: list[str], observation_filter: ObservationFilter | None = None) -> MapData:
     """Return what the map of areas ``slugs`` shows, with ``observation_filter`` applied."""
     if observation_filter is None:
-        return _map_data(*_current(), tuple(slugs))
-    return _filtered_map_data(*_current(), tuple(slugs), observation_filter.key(),
+        return _map_data(*current(), tuple(slugs))
+    return _filtered_map_data(*current(), tuple(slugs), observation_filter.key(),
                               observation_filter)  # fmt: skip
 
 
@@ -206,7 +111,7 @@ def _analyses(
 
 def analyses(slugs: list[str], language: str) -> AnalysisShapes:
     """Return the hotspots and dark stretches of areas ``slugs`` (default settings)."""
-    return _analyses(*_current(), tuple(slugs), language)
+    return _analyses(*current(), tuple(slugs), language)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -224,7 +129,7 @@ def marked(
     kind: str,
 ) -> MarkedLayer:  # fmt: skip
     """Return the observations of ``data`` that analysis ``kind`` (near, priority) picks out."""
-    return _marked(*_current(), tuple(slugs), observation_filter.key(), data, language, kind)
+    return _marked(*current(), tuple(slugs), observation_filter.key(), data, language, kind)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -240,7 +145,7 @@ def changes(
     before: WalkChoice, after: WalkChoice,
 ) -> list[MarkedLayer]:  # fmt: skip
     """Return what was resolved, persists and is new between walks ``before`` and ``after``."""
-    return _changes(*_current(), tuple(slugs), observation_filter.key(), data, language,
+    return _changes(*current(), tuple(slugs), observation_filter.key(), data, language,
                     before.uuid, after.uuid, (before, after))  # fmt: skip
 
 
@@ -251,7 +156,7 @@ def _observations(_workspace: Workspace, version: str, slug: str) -> list[Observ
 
 def observations(slug: str) -> list[Observation]:
     """Return the observations of area ``slug``, by number."""
-    return _observations(*_current(), slug)
+    return _observations(*current(), slug)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -261,7 +166,7 @@ def _measures(_workspace: Workspace, version: str, slug: str) -> list[Measure]:
 
 def measures(slug: str) -> list[Measure]:
     """Return the measures of area ``slug``, by number."""
-    return _measures(*_current(), slug)
+    return _measures(*current(), slug)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -271,7 +176,7 @@ def _routes(_workspace: Workspace, version: str, slug: str) -> list[Route]:
 
 def routes(slug: str) -> list[Route]:
     """Return who is responsible for each observation of area ``slug``, and why."""
-    return _routes(*_current(), slug)
+    return _routes(*current(), slug)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -296,7 +201,7 @@ def report(slug: str, tertial: str, kind: str, language: str) -> bytes:
 
     ``tertial`` as ``2026:3``; ``slug`` "" for every area.
     """
-    return _report(*_current(), slug, tertial, kind, language)
+    return _report(*current(), slug, tertial, kind, language)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -313,7 +218,7 @@ def _printed(
 
 def printed(slug: str, options: PrintOptions) -> tuple[bytes, bytes, int]:
     """Return area ``slug``'s map ("" for the atlas) as PDF, its first page as PNG, its pages."""
-    return _printed(*_current(), slug, options)
+    return _printed(*current(), slug, options)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -334,7 +239,7 @@ def exported(slug: str, layers: tuple[str, ...], kind: str) -> tuple[bytes, int,
 
     The file's bytes, how many observations it holds, and its name.
     """
-    return _exported(*_current(), slug, layers, kind)
+    return _exported(*current(), slug, layers, kind)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -350,7 +255,7 @@ def import_preview(
     name: str, data: bytes, mapping: bytes | None, **options: str | None
 ) -> ImportReport:
     """Return what importing an uploaded file would do (a dry run), kept per data version."""
-    return _import_preview(*_current(), name, data, mapping, tuple(sorted(options.items())))
+    return _import_preview(*current(), name, data, mapping, tuple(sorted(options.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -366,7 +271,7 @@ def _history(_workspace: Workspace, version: str, slug: str, number: int) -> lis
 
 def history(slug: str, number: int) -> list[HistoryEntry]:
     """Return the changes and notes of measure ``number`` of area ``slug``, oldest first."""
-    return _history(*_current(), slug, number)
+    return _history(*current(), slug, number)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -376,7 +281,7 @@ def _public(_workspace: Workspace, version: str, slug: str) -> list[PublicMeasur
 
 def public_measures(slug: str) -> list[PublicMeasure]:
     """Return what residents may see of area ``slug``'s measures."""
-    return _public(*_current(), slug)
+    return _public(*current(), slug)
 
 
 def organisations() -> tuple[Organisation, ...]:
@@ -396,7 +301,7 @@ def _indicators(_workspace: Workspace, version: str) -> dict[str, dict[str, floa
 
 def indicators() -> dict[str, dict[str, float]]:
     """Return every area indicator's latest value per area (slug), by indicator name."""
-    return _indicators(*_current())
+    return _indicators(*current())
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -409,7 +314,7 @@ def _observation(
 
 def observation(slug: str, uuid: str) -> tuple[Observation | None, list[PhotoInfo]]:
     """Return observation ``uuid`` of area ``slug`` (None if gone) and its photos."""
-    return _observation(*_current(), slug, uuid)
+    return _observation(*current(), slug, uuid)
 
 
 def full_photo(slug: str, photo_uuid: str) -> bytes | None:
@@ -424,7 +329,7 @@ def _area_map(_workspace: Workspace, version: str, slug: str) -> LocalMapData:
 
 def area_map(slug: str) -> LocalMapData:
     """Return what the map of area ``slug`` shows."""
-    return _area_map(*_current(), slug)
+    return _area_map(*current(), slug)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -434,7 +339,7 @@ def _walks(_workspace: Workspace, version: str, slug: str) -> list[Walk]:
 
 def walks(slug: str) -> list[Walk]:
     """Return the walks of area ``slug``, newest start first."""
-    return _walks(*_current(), slug)
+    return _walks(*current(), slug)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -446,7 +351,7 @@ def _walk_observations(
 
 def walk_observations(walk: Walk) -> list[Observation]:
     """Return a walk's observations in the order they were made."""
-    return _walk_observations(*_current(), walk.area, walk.uuid)
+    return _walk_observations(*current(), walk.area, walk.uuid)
 
 
 # A walk is keyed by its UUID: what else it holds can only change with the version.
@@ -458,7 +363,7 @@ def _walk_map(_workspace: Workspace, version: str, walk: Walk) -> LocalMapData:
 
 def walk_map(walk: Walk) -> LocalMapData:
     """Return what the map of ``walk`` shows: its area, route and observations."""
-    return _walk_map(*_current(), walk)
+    return _walk_map(*current(), walk)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -470,4 +375,4 @@ def _thumbnails(
 
 def thumbnails(slug: str, uuids: list[str]) -> dict[str, list[bytes]]:
     """Return the photo thumbnails of features ``uuids`` of area ``slug``, per feature."""
-    return _thumbnails(*_current(), slug, tuple(uuids))
+    return _thumbnails(*current(), slug, tuple(uuids))

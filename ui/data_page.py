@@ -8,11 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from gis.i18n import LocalizedError
-from ui import cache, state
+from ui import cache, session, state
 from ui.i18n import t
-from walks.importing import import_upload
-from walks.model import ReferenceKind
-from walks.reference import add_reference_from_file
+from walks.core.model import ReferenceKind
+from walks.exchange.importing import import_upload
+from walks.fieldwork.reference import add_reference_from_file
 
 REFERENCE_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "gml"]
 
@@ -47,7 +47,7 @@ def _reference_upload(lang: str) -> None:
             # GDAL reads files by name: the upload is kept under its own name for it.
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
-            with cache.writing() as workspace:
+            with session.writing() as workspace:
                 loaded = add_reference_from_file(
                     workspace, slug, kind, path, organisation=owner or None, actor="app"
                 )
@@ -79,7 +79,7 @@ def _export(lang: str) -> None:
     st.subheader(t("data_export", lang))
     st.caption(t("data_export_intro", lang))
     areas = {area.slug: area.name for area in cache.areas()}
-    titles = {s.name: s.title.in_language(lang) for s in cache.workspace().catalog.categories}
+    titles = {s.name: s.title.in_language(lang) for s in session.workspace().catalog.categories}
     left, right = st.columns(2)
     slug = left.selectbox(t("area", lang), ["", *areas], index=1 if areas else 0,
                           format_func=lambda s: areas.get(s, t("data_all_areas", lang)),
@@ -112,7 +112,7 @@ def _import(lang: str) -> None:
     """Draw the import: upload, a dry run's report as the preview, then the import itself."""
     st.subheader(t("data_import", lang))
     st.caption(t("data_import_intro", lang))
-    titles = {s.name: s.title.in_language(lang) for s in cache.workspace().catalog.categories}
+    titles = {s.name: s.title.in_language(lang) for s in session.workspace().catalog.categories}
     areas = {area.slug: area.name for area in cache.areas()}
     upload = st.file_uploader(t("data_file", lang), type=IMPORT_TYPES, key=state.IMPORT_FILE_KEY)
     left, right = st.columns(2)
@@ -128,7 +128,7 @@ def _import(lang: str) -> None:
     data = upload.getvalue()
     layers = cache.upload_layers(upload.name, data)
     layer = None
-    if len(layers) > 1 and not set(layers) & set(cache.workspace().catalog.names):
+    if len(layers) > 1 and not set(layers) & set(session.workspace().catalog.names):
         # A partner's GeoPackage of several layers; safewalk's own imports every category.
         layer = st.selectbox(t("data_layer", lang), layers, key=state.IMPORT_LAYER_KEY)
     options = {"area": area or None, "category": category or None, "layer": layer}
@@ -143,7 +143,7 @@ def _import(lang: str) -> None:
                 text = t("data_checked", lang).format(done=done, total=total)
                 bar.progress(done / max(total, 1), text=text)
 
-            with cache.writing() as workspace:
+            with session.writing() as workspace:
                 report = import_upload(workspace, upload.name, data, mapping=mapping,
                                        actor="app", progress=show, **options)  # fmt: skip
             bar.empty()

@@ -6,7 +6,7 @@ from typing import Final
 
 from gis.i18n import Text
 from gis.webmap import OSM_ATTRIBUTION
-from walks.model import PARTICIPANT_TITLES
+from walks.core.model import PARTICIPANT_TITLES
 
 TEXTS: Final[dict[str, Text]] = {
     "app_title": Text(sv="safewalk – trygghetsvandringar", en="safewalk – safety walks"),

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from gis.i18n import LocalizedError
-from ui import cache, state
+from ui import session, state
 from ui.i18n import t
-from walks.accounts import account_for_login, has_accounts, log_in
-from walks.roles import Account, Role
+from walks.access.accounts import account_for_login, has_accounts, log_in
+from walks.core.roles import Account, Role
 
 
 def admitted(language: str) -> bool:
@@ -26,7 +26,7 @@ def admitted(language: str) -> bool:
 
     A session that may not sees the login page (``render``) and the residents' page only.
     """
-    workspace = cache.opened()
+    workspace = session.opened()
     try:
         accounts = has_accounts(workspace)
     except LocalizedError as error:  # the database is away: a session let in stays in
@@ -58,12 +58,12 @@ def _still_valid(account: Account | None, language: str) -> Account | None:
     if account is None:
         return None
     since = state.logged_in_at()
-    hours = cache.opened().settings.session_hours
+    hours = session.opened().settings.session_hours
     if since is None or datetime.now(UTC) - since > timedelta(hours=hours):
         state.set_account(None)
         st.info(t("login_expired", language))
         return None
-    row = cache.opened().store.accounts().get(account.name)
+    row = session.opened().store.accounts().get(account.name)
     if row is None or row.disabled:
         state.set_account(None)
         return None
@@ -75,7 +75,7 @@ def _still_valid(account: Account | None, language: str) -> Account | None:
 
 def _login_form(language: str) -> None:
     st.title(t("app_title", language))
-    provider = cache.opened().settings.login_provider
+    provider = session.opened().settings.login_provider
     if provider is not None:
         _single_sign_on(provider, language)
         return
@@ -87,7 +87,7 @@ def _login_form(language: str) -> None:
         submitted = st.form_submit_button(t("login_button", language))
     if submitted:
         try:
-            account = log_in(cache.opened(), name, password)
+            account = log_in(session.opened(), name, password)
         except LocalizedError as error:
             st.error(error.message(language))
             return
@@ -101,7 +101,7 @@ def _single_sign_on(provider: str, language: str) -> None:
     if not user.is_logged_in:
         st.button(t("login_sso", language), on_click=st.login, args=(provider,))
         return
-    account = account_for_login(cache.opened(), str(user.get("email", "")))
+    account = account_for_login(session.opened(), str(user.get("email", "")))
     if account is None:
         st.error(t("login_no_account", language).format(email=user.get("email", "")))
         st.button(t("logout", language), on_click=st.logout)
@@ -116,6 +116,6 @@ def _sidebar(account: Account, language: str) -> None:
             name=account.name, role=account.role.label.in_language(language)))  # fmt: skip
         if st.button(t("logout", language), key=state.LOGOUT_KEY):
             state.set_account(None)
-            if cache.opened().settings.login_provider is not None:
+            if session.opened().settings.login_provider is not None:
                 st.logout()
             st.rerun()

@@ -1,4 +1,4 @@
-"""The app's maps drawn from ``walks.mapdata``: the overview as SVG, areas or a walk in folium.
+"""The app's maps from ``walks.documents.mapdata``: the overview as SVG, areas or a walk in folium.
 
 User text (names, titles, descriptions) goes into the maps as plain text; ``gis.svgmap`` and
 ``gis.webmap`` escape it.
@@ -33,9 +33,9 @@ from gis.webmap import (
     swatch,
 )
 from ui.i18n import t
-from walks.areasmap import AnalysisShapes, MapData, MarkedLayer
-from walks.mapdata import LocalMapData, ObservationMark
-from walks.model import LightCondition, ObservationStatus, ReferenceKind
+from walks.core.model import LightCondition, ObservationStatus, ReferenceKind
+from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer
+from walks.documents.mapdata import LocalMapData, ObservationMark
 
 __all__ = ["Choropleth", "add_draw_tools", "area_web_map", "district_web_map", "walk_web_map"]
 

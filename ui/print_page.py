@@ -6,9 +6,9 @@ import streamlit as st
 
 from gis.i18n import LocalizedError
 from gis.printmap import PAPERS
-from ui import cache, state
+from ui import cache, session, state
 from ui.i18n import t
-from walks.printing import ORIENTATIONS, STATUSES, PrintOptions
+from walks.documents.printing import ORIENTATIONS, STATUSES, PrintOptions
 
 ATLAS = ""
 """The area choice that prints every area: the atlas."""
@@ -20,7 +20,7 @@ def render() -> None:
     st.title(t("page_print", lang))
     st.caption(t("print_intro", lang))
     areas = {area.slug: area.name for area in cache.areas()}
-    catalog = cache.workspace().catalog
+    catalog = session.workspace().catalog
     titles = {spec.name: spec.title.in_language(lang) for spec in catalog.categories}
     choices = [ATLAS, *areas]
     left, middle, right = st.columns(3)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gis.i18n import LocalizedError
-from ui import cache, state
+from ui import cache, session, state
 from ui.i18n import t
-from walks.public import FEEDBACK_MAX_CHARS, VERDICTS, resident_feedback
+from walks.actions.public import FEEDBACK_MAX_CHARS, VERDICTS, resident_feedback
 
 
 def render() -> None:
@@ -50,7 +50,7 @@ def _feedback(slug: str, number: int, lang: str) -> None:
         if not st.form_submit_button(t("public_send", lang)):
             return
     try:
-        with cache.writing() as workspace:
+        with session.writing() as workspace:
             resident_feedback(workspace, slug, number, str(verdict), comment)
     except LocalizedError as error:
         st.error(error.message(lang))

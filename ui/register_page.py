@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gis.i18n import LocalizedError
 from gis.photos import process_photo
-from ui import cache, state
-from ui.geolocation import gps_button
+from ui import cache, position_inputs, session, state
 from ui.i18n import t
-from ui.maps import add_draw_tools, area_web_map
 from ui.widgets import PHOTO_TYPES, category_inputs
-from walks.model import (
+from walks.core.model import (
     DrawnShape,
     LayerSpec,
     LightCondition,
@@ -20,78 +17,12 @@ from walks.model import (
     ObservationDraft,
     Position,
 )
-from walks.recording import (
+from walks.fieldwork.recording import (
     choose_position,
-    drawn_shape,
-    locate,
     possible_duplicates,
     record_observation,
     withdraw_observation,
 )
-
-
-def _tapped_position(
-    slug: str, spec: LayerSpec, lang: str
-) -> tuple[tuple[float, float] | None, DrawnShape | None]:
-    """Draw the area's map; return the point tapped on it and the line or area drawn on it.
-
-    The drawing tools show for the categories that take lines or areas.
-    """
-    workspace = cache.workspace()
-    kinds = [kind for kind in spec.accepts if kind != "Point"]
-    fmap = area_web_map(cache.area_map(slug), language=lang, tiles_url=workspace.settings.tiles_url)
-    if kinds:
-        add_draw_tools(fmap, kinds)
-        st.caption(t("draw_hint", lang))
-    result = st_folium(
-        fmap,
-        key=state.register_map_key(slug),
-        height=360,
-        use_container_width=True,
-        returned_objects=["last_clicked", "last_active_drawing", "all_drawings"],
-    )
-    shape = None
-    # A drawing deleted with the toolbar's bin is gone from all_drawings, not from
-    # last_active_drawing.
-    drawn = (
-        (result or {}).get("last_active_drawing") if (result or {}).get("all_drawings") else None
-    )
-    try:
-        shape = drawn_shape(drawn) if kinds else None
-    except LocalizedError as error:
-        st.warning(error.message(lang))
-    if shape is not None:
-        st.caption(t("drawn", lang).format(kind=t(f"drawn_{shape.geometry.geom_type}", lang)))
-    clicked = (result or {}).get("last_clicked")
-    if not clicked:
-        return None, shape
-    lon, lat = float(clicked["lng"]), float(clicked["lat"])
-    st.caption(t("tapped", lang).format(lon=f"{lon:.6f}", lat=f"{lat:.6f}"))
-    try:
-        area, _ = locate(workspace, Position(lon, lat))
-    except LocalizedError as error:
-        st.warning(error.message(lang))
-    else:
-        st.caption(t("tapped_area", lang).format(area=area.name))
-    return (lon, lat), shape
-
-
-def _gps_position(lang: str, limit_m: float) -> tuple[float, float] | None:
-    reading = gps_button(t("gps_button", lang), t("gps_waiting", lang), key=state.REGISTER_GPS_KEY)
-    if reading is None:
-        return None
-    if reading.error is not None or reading.lon is None or reading.lat is None:
-        st.warning(t("gps_denied" if reading.error == "denied" else "gps_unavailable", lang))
-        return None
-    accuracy = f"{reading.accuracy_m or 0:.0f}"
-    st.caption(
-        t("gps_position", lang).format(
-            lon=f"{reading.lon:.6f}", lat=f"{reading.lat:.6f}", accuracy=accuracy
-        )
-    )
-    if reading.accuracy_m is not None and reading.accuracy_m > limit_m:
-        st.warning(t("gps_inaccurate", lang).format(accuracy=accuracy, limit=f"{limit_m:.0f}"))
-    return reading.lon, reading.lat
 
 
 def _undo(lang: str) -> None:
@@ -100,7 +31,7 @@ def _undo(lang: str) -> None:
         return
     if st.button(t("undo", lang).format(number=last.number), key=state.UNDO_KEY):
         try:
-            with cache.writing() as workspace:
+            with session.writing() as workspace:
                 withdraw_observation(workspace, last, actor="app")
         except LocalizedError as error:
             st.error(error.message(lang))
@@ -120,7 +51,7 @@ def render() -> None:
     lang = state.language()
     st.title(t("register_title", lang))
     try:
-        workspace = cache.workspace()
+        workspace = session.workspace()
         areas = {area.slug: area.name for area in cache.areas()}
     except LocalizedError as error:
         st.error(error.message(lang))
@@ -138,10 +69,10 @@ def render() -> None:
         t("category", lang), catalog.names, key=state.REGISTER_CATEGORY_KEY,
         format_func=lambda n: catalog.category(n).title.in_language(lang),
     )  # fmt: skip
-    gps = _gps_position(lang, workspace.settings.gps_accuracy_m)
+    gps = position_inputs.gps_position(lang, workspace.settings.gps_accuracy_m)
     st.caption(t("tap_map", lang))
     spec = catalog.category(category)
-    tapped, shape = _tapped_position(slug, spec, lang)
+    tapped, shape = position_inputs.tapped_position(slug, spec, lang)
     observation = _form(spec, slug, walk, (tapped, gps), shape, lang)
     if observation is not None:
         state.set_last_observation(observation, just_saved=True)
@@ -191,7 +122,7 @@ def _form(
         )
     if not submitted:
         return None
-    max_bytes = cache.workspace().settings.max_photo_bytes
+    max_bytes = session.workspace().settings.max_photo_bytes
     try:
         photos = [process_photo(u.getvalue(), max_bytes=max_bytes) for u in uploads or []]
         tapped, gps = tapped_and_gps
@@ -207,7 +138,7 @@ def _form(
             severity=int(severity) if severity is not None else None,
             description=description, walk_uuid=walk, fields=fields, photos=tuple(photos),
         )  # fmt: skip
-        with cache.writing() as workspace:
+        with session.writing() as workspace:
             return record_observation(workspace, draft, area=slug)
     except LocalizedError as error:
         st.error(error.message(lang))

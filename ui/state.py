@@ -11,8 +11,8 @@ from typing import Final
 import streamlit as st
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from walks.model import Observation
-from walks.roles import Account
+from walks.core.model import Observation
+from walks.core.roles import Account
 
 LANGUAGE_KEY: Final = "language"
 
@@ -233,3 +233,17 @@ def clear_register_form(categories: tuple[str, ...]) -> None:
     for key in list(st.session_state):
         if key in form_keys or str(key).startswith(prefixes):
             del st.session_state[key]
+
+
+_STORE_AWAY_KEY: Final = "store_away"
+
+
+def store_away() -> str | None:
+    """Return why the store did not answer during this run (pages showed what was read last)."""
+    value = st.session_state.get(_STORE_AWAY_KEY)
+    return str(value) if value else None
+
+
+def set_store_away(message: str | None) -> None:
+    """Note that the store did not answer during this run, and why; None at a run's start."""
+    st.session_state[_STORE_AWAY_KEY] = message

@@ -10,12 +10,13 @@ from streamlit_folium import st_folium
 
 from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
-from ui import cache, state
+from ui import cache, session, state
 from ui.i18n import t
 from ui.maps import add_draw_tools, area_web_map, walk_web_map
-from walks.model import PARTICIPANT_GROUPS, Area, DrawnShape, Walk, WalkKind, WalkPlan
-from walks.planning import LOCAL_TIME, plan_walk, walk_light
-from walks.recording import drawn_shape
+from walks.core.clock import LOCAL_TIME
+from walks.core.model import PARTICIPANT_GROUPS, Area, DrawnShape, Walk, WalkKind, WalkPlan
+from walks.fieldwork.planning import plan_walk, walk_light
+from walks.fieldwork.recording import drawn_shape
 
 
 def _kind_title(kind: str, lang: str) -> str:
@@ -45,7 +46,7 @@ def _drawn_route(slug: str, lang: str) -> DrawnShape | None:
     """Draw the area's map with a line tool; return the route drawn on it, if any."""
     with st.expander(t("route_draw", lang)):
         fmap = area_web_map(cache.area_map(slug), language=lang,
-                            tiles_url=cache.workspace().settings.tiles_url)  # fmt: skip
+                            tiles_url=session.workspace().settings.tiles_url)  # fmt: skip
         add_draw_tools(fmap, ["LineString"])
         result = st_folium(fmap, key=state.plan_map_key(), height=360,
                            use_container_width=True,
@@ -128,7 +129,7 @@ def render() -> None:
                 plan = replace(plan, route=drawn_route.geometry)
             elif gpx is not None:
                 plan = replace(plan, route=gpx_to_line(gpx.getvalue()))
-            with cache.writing() as workspace:
+            with session.writing() as workspace:
                 walk = plan_walk(workspace, plan)
         except LocalizedError as error:
             st.error(error.message(lang))
@@ -159,7 +160,7 @@ def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
     """One walk: its route and observations on a map, and the observations with thumbnails."""
     if not walks:
         return
-    workspace = cache.workspace()
+    workspace = session.workspace()
     st.subheader(t("walk_detail", lang))
     by_uuid = {walk.uuid: walk for walk in walks}
     chosen = st.selectbox(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from walks.model import FieldSpec, LayerSpec
+from walks.core.model import FieldSpec, LayerSpec
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 """The photo files the upload fields take."""

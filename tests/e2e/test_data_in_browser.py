@@ -8,10 +8,10 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.appserver import page_with_only_the_app
-from walks.config import Settings
-from walks.recording import list_observations
-from walks.routing import route_observations
-from walks.workspace import connect_workspace
+from walks.actions.routing import route_observations
+from walks.core.config import Settings
+from walks.core.workspace import connect_workspace
+from walks.fieldwork.recording import list_observations
 
 
 def test_an_owners_file_uploaded_on_the_data_page_routes_the_observations_in_it(

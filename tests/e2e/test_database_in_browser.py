@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, Page
 
 from tests.appserver import running_app
 from tests.postgres import PostgresServer
-from walks.config import settings_from_env
-from walks.startup import open_workspace
+from walks.core.config import settings_from_env
+from walks.fieldwork.startup import open_workspace
 
 
 @pytest.fixture

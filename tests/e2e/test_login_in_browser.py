@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.appserver import page_with_only_the_app, running_app
-from walks.accounts import add_account
-from walks.config import Settings
-from walks.workspace import connect_workspace
+from walks.access.accounts import add_account
+from walks.core.config import Settings
+from walks.core.workspace import connect_workspace
 
 PASSWORD = "långt-och-hemligt"  # noqa: S105 - a test account's
 

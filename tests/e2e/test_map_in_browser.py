@@ -19,11 +19,11 @@ from shapely.geometry import LineString
 
 from gis.photos import process_photo
 from tests.appserver import page_with_only_the_app, running_app
-from walks.config import Settings
-from walks.model import DrawnShape, ObservationDraft, Position
-from walks.planning import list_walks
-from walks.recording import record_observation
-from walks.workspace import connect_workspace
+from walks.core.config import Settings
+from walks.core.model import DrawnShape, ObservationDraft, Position
+from walks.core.workspace import connect_workspace
+from walks.fieldwork.planning import list_walks
+from walks.fieldwork.recording import record_observation
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 MARKERS_SHOWN = """() => {

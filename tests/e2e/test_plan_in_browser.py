@@ -12,12 +12,12 @@ from pypdf import PdfReader
 
 from tests.appserver import page_with_only_the_app
 from tests.gis.test_photos import jpeg_with_gps
-from walks.config import Settings
-from walks.measures import area_measures, measure_history
-from walks.model import MeasureStatus, ObservationStatus
-from walks.recording import list_observations
-from walks.tertial import Tertial
-from walks.workspace import connect_workspace
+from walks.actions.measures import area_measures, measure_history
+from walks.actions.tertial import Tertial
+from walks.core.config import Settings
+from walks.core.model import MeasureStatus, ObservationStatus
+from walks.core.workspace import connect_workspace
+from walks.fieldwork.recording import list_observations
 
 
 def test_a_measure_from_two_observations_is_moved_on_with_its_history(

@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.appserver import page_with_only_the_app, running_app
-from walks.config import Settings
-from walks.measures import add_measure, change_status
-from walks.model import MeasureStatus
-from walks.workspace import connect_workspace
+from walks.actions.measures import add_measure, change_status
+from walks.core.config import Settings
+from walks.core.model import MeasureStatus
+from walks.core.workspace import connect_workspace
 
 
 @pytest.fixture

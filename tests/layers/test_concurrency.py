@@ -147,7 +147,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_consistent_file(
 
 def test_two_processes_starting_on_a_new_workspace_seed_it_once(tmp_path: Path) -> None:
     workspace = tmp_path / "new"
-    code = "import sys; from walks.cli import main; raise SystemExit(main(sys.argv[1:]))"
+    code = "import sys; from walks.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     starts = [
         subprocess.Popen(

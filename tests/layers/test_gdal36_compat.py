@@ -21,7 +21,7 @@ from layers.schema import load_layer_catalog
 from layers.store import Area
 from tests.builders import lighting
 from tests.conftest import TEST_BOX
-from walks.cli import main
+from walks.cli.main import main
 
 VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
 SYSTEM_PYTHON = Path("/usr/bin/python3")

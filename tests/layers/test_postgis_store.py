@@ -25,7 +25,7 @@ from layers.store import Area, Query, Store, open_store
 from tests.builders import lighting
 from tests.conftest import TEST_BOX
 from tests.postgres import PostgresServer
-from walks.workspace import slug_from_name
+from walks.core.workspace import slug_from_name
 
 INSIDE = TEST_BOX.centroid
 

@@ -12,11 +12,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from layers.memory import MemoryStore
-from walks.accounts import add_account, set_disabled, set_role
-from walks.config import settings_from_env
-from walks.roles import Account, Role
-from walks.startup import open_workspace
-from walks.workspace import Workspace
+from walks.access.accounts import add_account, set_disabled, set_role
+from walks.core.config import settings_from_env
+from walks.core.roles import Account, Role
+from walks.core.workspace import Workspace
+from walks.fieldwork.startup import open_workspace
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "långt-och-hemligt"  # noqa: S105 - a test account's

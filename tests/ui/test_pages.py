@@ -26,12 +26,12 @@ from streamlit.testing.v1 import AppTest
 
 from layers.memory import MemoryStore
 from ui import state
-from walks.cli import main
-from walks.config import settings_from_env
-from walks.model import LightCondition, MeasureStatus, ObservationStatus
-from walks.recording import list_observations
-from walks.startup import open_workspace
-from walks.workspace import Workspace
+from walks.cli.main import main
+from walks.core.config import settings_from_env
+from walks.core.model import LightCondition, MeasureStatus, ObservationStatus
+from walks.core.workspace import Workspace
+from walks.fieldwork.recording import list_observations
+from walks.fieldwork.startup import open_workspace
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -615,7 +615,7 @@ def _public_script() -> None:
 
 @pytest.mark.usefixtures("app_in_memory")
 def test_the_residents_page_shows_decided_public_measures_as_text() -> None:
-    from walks.measures import add_measure, change_status
+    from walks.actions.measures import add_measure, change_status
 
     workspace = the_apps_workspace()
     app = page(_public_script, language="en")
@@ -636,7 +636,7 @@ def test_the_residents_page_shows_decided_public_measures_as_text() -> None:
     app.button[0].click().run()
     assert not app.exception
     assert app.success[0].value.startswith("Thank you!")
-    from walks.measures import measure_history
+    from walks.actions.measures import measure_history
 
     last = measure_history(workspace, "hasselby-gard", 1)[-1]
     assert (last.actor, last.note) == (

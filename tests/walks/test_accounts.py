@@ -13,8 +13,7 @@ from layers.schema import CHANGE_LOG_LAYER
 from layers.values import MeasureStatus
 from tests.postgres import PostgresServer
 from tests.walks.test_cli import run
-from walks.access import AccessError
-from walks.accounts import (
+from walks.access.accounts import (
     LOCK_S,
     MAX_FAILED,
     AccountError,
@@ -24,14 +23,15 @@ from walks.accounts import (
     log_in,
     set_disabled,
 )
-from walks.areasmap import map_data
-from walks.config import settings_from_env
-from walks.measures import add_measure, add_note, change_status
-from walks.model import ObservationDraft, Position
-from walks.recording import list_observations, record_observation
-from walks.roles import Account, Role
-from walks.startup import open_workspace
-from walks.workspace import Workspace
+from walks.access.guard import AccessError, workspace_as
+from walks.actions.measures import add_measure, add_note, change_status
+from walks.core.config import settings_from_env
+from walks.core.model import ObservationDraft, Position
+from walks.core.roles import Account, Role
+from walks.core.workspace import Workspace
+from walks.documents.areasmap import map_data
+from walks.fieldwork.recording import list_observations, record_observation
+from walks.fieldwork.startup import open_workspace
 
 PASSWORD = "långt-och-hemligt"  # noqa: S105 - a test account's
 AREA = "hasselby-gard"
@@ -106,7 +106,7 @@ def test_single_sign_on_finds_the_account_by_e_mail(workspace: Workspace) -> Non
 def test_a_viewer_is_refused_in_the_services_and_sees_no_internal_feature(
     workspace: Workspace,
 ) -> None:
-    viewer = workspace.as_account(Account("sam", Role.VIEWER))
+    viewer = workspace_as(workspace, Account("sam", Role.VIEWER))
     before = workspace.store.revision()
     with pytest.raises(AccessError, match="sam \\(viewer\\) may not add to litter"):
         record_observation(viewer, draft(), area=AREA)
@@ -122,7 +122,7 @@ def test_a_viewer_is_refused_in_the_services_and_sees_no_internal_feature(
 
 
 def test_a_registrant_registers_as_itself_whatever_the_caller_says(workspace: Workspace) -> None:
-    registrant = workspace.as_account(Account("ali", Role.REGISTRANT))
+    registrant = workspace_as(workspace, Account("ali", Role.REGISTRANT))
     made = record_observation(registrant, draft(), area=AREA)
     (stored,) = [o for o in list_observations(workspace, AREA) if o.uuid == made.uuid]
     assert stored.created_by == "ali"  # the draft said "app"
@@ -141,7 +141,7 @@ def test_a_partner_changes_only_its_own_measures(workspace: Workspace) -> None:
                       responsible="familjebostader", actor="kim")  # fmt: skip
     theirs = add_measure(workspace, AREA, observations=[other.number], title="Laga",
                          responsible="trafikkontoret", actor="kim")  # fmt: skip
-    partner = workspace.as_account(Account("fb", Role.PARTNER, "familjebostader"))
+    partner = workspace_as(workspace, Account("fb", Role.PARTNER, "familjebostader"))
     moved = change_status(partner, AREA, own.number, MeasureStatus.DECIDED, actor="app")
     assert moved.status is MeasureStatus.DECIDED
     add_note(partner, AREA, own.number, "Beställt", actor="app")

@@ -16,21 +16,18 @@ from gis.crs import to_wgs84
 from layers.memory import MemoryStore
 from layers.store import Area
 from tests.conftest import TEST_BOX
-from walks.analysis import (
-    AnalysisError,
-    dark_routes,
-    find_hotspots,
-    load_weights,
-    observations_near,
-    prioritise,
-    summarise,
-    walk_changes,
-)
-from walks.config import settings_from_env
-from walks.model import ObservationDraft, Position, WalkPlan
-from walks.planning import plan_walk
-from walks.recording import record_observation
-from walks.workspace import Workspace, connect_workspace
+from walks.analysis.change import walk_changes
+from walks.analysis.counts import summarise
+from walks.analysis.dark import dark_routes
+from walks.analysis.frames import AnalysisError
+from walks.analysis.hotspots import find_hotspots
+from walks.analysis.nearby import observations_near
+from walks.analysis.priority import load_weights, prioritise
+from walks.core.config import settings_from_env
+from walks.core.model import ObservationDraft, Position, WalkPlan
+from walks.core.workspace import Workspace, connect_workspace
+from walks.fieldwork.planning import plan_walk
+from walks.fieldwork.recording import record_observation
 
 SWEREF = "EPSG:3006"
 EVENING = datetime(2026, 11, 3, 17, 30, tzinfo=UTC)

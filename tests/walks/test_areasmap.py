@@ -8,8 +8,11 @@ import pytest
 from shapely.geometry import LineString
 
 from tests.walks.test_analysis import X0, Y0, empty, observe, plan
-from walks.analysis import AnalysisError
-from walks.areasmap import (
+from walks.analysis.frames import AnalysisError
+from walks.core.clock import LOCAL_TIME
+from walks.core.model import DrawnShape, LightCondition, ObservationDraft, ObservationStatus
+from walks.core.workspace import Workspace
+from walks.documents.areasmap import (
     ObservationFilter,
     analysis_shapes,
     change_layers,
@@ -17,10 +20,7 @@ from walks.areasmap import (
     near_layer,
     priority_layer,
 )
-from walks.model import DrawnShape, LightCondition, ObservationDraft, ObservationStatus
-from walks.planning import LOCAL_TIME
-from walks.recording import record_observation
-from walks.workspace import Workspace
+from walks.fieldwork.recording import record_observation
 
 __all__ = ["empty"]  # the fixture, from the analysis tests
 
@@ -122,7 +122,7 @@ def test_lines_and_areas_keep_their_shape_and_get_a_marker_point(
 def test_the_day_is_the_local_day_not_the_utc_day(memory_workspace: Workspace) -> None:
     from datetime import datetime
 
-    from walks.model import Position
+    from walks.core.model import Position
 
     # 00:30 in Stockholm on 2 December is 23:30 UTC on 1 December.
     late = datetime(2026, 12, 2, 0, 30, tzinfo=LOCAL_TIME)

@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from gis.crs import to_wgs84, transform_geometry
-from walks.cli import main
+from walks.cli.main import main
 
 # Hässelby gård metro station area (WGS 84).
 LON, LAT = 17.8445, 59.3668
@@ -536,7 +536,7 @@ def test_a_library_bug_is_not_reported_as_a_user_error(capsys, monkeypatch, ws) 
         msg = "a bug"
         raise ValueError(msg)
 
-    monkeypatch.setattr("walks.cli.area_summaries", broken)
+    monkeypatch.setattr("walks.cli.observations.area_summaries", broken)
     with pytest.raises(ValueError, match="a bug"):
         main(["areas", *ws])
 

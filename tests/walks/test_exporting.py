@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from gis.photos import process_photo
 from tests.walks.test_cli import run
-from walks.exporting import ExportError, export
-from walks.model import ObservationDraft, Position
-from walks.recording import list_observations, record_observation
-from walks.workspace import Workspace
+from walks.core.model import ObservationDraft, Position
+from walks.core.workspace import Workspace
+from walks.exchange.exporting import ExportError, export
+from walks.fieldwork.recording import list_observations, record_observation
 
 AREA = "hasselby-gard"
 HOSTILE = '=HYPERLINK("http://x")<script>alert(1)</script>'

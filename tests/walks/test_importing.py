@@ -16,12 +16,12 @@ from gis.errors import GisError
 from gis.i18n import LocalizedError
 from layers.memory import MemoryStore
 from tests.walks.test_cli import run
-from walks.config import settings_from_env
-from walks.exporting import export
-from walks.importing import FileImportError, import_observations
-from walks.recording import list_observations
-from walks.startup import add_shipped_areas, open_workspace
-from walks.workspace import Workspace
+from walks.core.config import settings_from_env
+from walks.core.workspace import Workspace
+from walks.exchange.exporting import export
+from walks.exchange.importing import FileImportError, import_observations
+from walks.fieldwork.recording import list_observations
+from walks.fieldwork.startup import add_shipped_areas, open_workspace
 
 AREAS = ["hasselby-gard", "grimsta"]
 
@@ -99,7 +99,8 @@ def point(lon: float, lat: float) -> dict[str, object]:
 def test_each_feature_is_accepted_repaired_or_rejected_with_its_reason(
     empty: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    monkeypatch.setattr("walks.importing.CHUNK", chunk)  # checked in parts, numbered as one
+    # checked in parts, numbered as one
+    monkeypatch.setattr("walks.exchange.importing.CHUNK", chunk)
     bowtie = {"type": "Polygon", "coordinates": [[[17.844, 59.366], [17.846, 59.368],
               [17.846, 59.366], [17.844, 59.368], [17.844, 59.366]]]}  # fmt: skip
     path = geojson(
@@ -219,7 +220,7 @@ def test_xml_entity_bombs_and_external_entities_are_refused(
 
 
 def test_derived_uuids_are_uuid5_of_the_source_identity() -> None:
-    from walks.importing import NAMESPACE, _uuid5
+    from walks.exchange.importing import NAMESPACE, _uuid5
 
     for name in ("a.geojson|0101|[]", "punkter.gpkg|ff00|[('beskrivning', 'Mörk gång')]", ""):
         assert _uuid5(name) == str(uuid.uuid5(NAMESPACE, name))
@@ -248,7 +249,7 @@ def test_import_on_the_command_line(
 def test_a_mapping_file_turns_a_partners_columns_and_values_into_the_catalogs(
     empty: Workspace, tmp_path: Path
 ) -> None:
-    from walks.importing import read_mapping
+    from walks.exchange.importing import read_mapping
 
     path = geojson(
         tmp_path / "bostadsbolaget.geojson",
@@ -506,7 +507,7 @@ def two_layer_geopackage(path: Path) -> Path:
 
 
 def test_a_geopackage_of_several_layers_asks_which(empty: Workspace, tmp_path: Path) -> None:
-    from walks.importing import file_layers
+    from walks.exchange.importing import file_layers
 
     path = two_layer_geopackage(tmp_path / "partner.gpkg")
     assert file_layers(path) == ["punkter", "stigar"]

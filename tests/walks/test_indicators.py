@@ -10,8 +10,9 @@ import pyogrio
 import pytest
 
 from gis.errors import UnreadableFileError
-from walks.cli import main
-from walks.indicators import (
+from walks.cli.main import main
+from walks.core.workspace import Workspace
+from walks.fieldwork.indicators import (
     MAX_CSV_BYTES,
     IndicatorInputError,
     add_indicator_from_csv,
@@ -20,7 +21,6 @@ from walks.indicators import (
     indicator_values,
     number_from_text,
 )
-from walks.workspace import Workspace
 
 SURVEY = "Andel otrygga"
 MONDAY = datetime(2026, 11, 23, 9, tzinfo=UTC)

@@ -15,7 +15,7 @@ from gis.photos import process_photo
 from layers.values import MeasureStatus, ObservationStatus
 from tests.gis.test_photos import jpeg_with_gps
 from tests.walks.test_cli import run
-from walks.measures import (
+from walks.actions.measures import (
     MeasureError,
     add_measure,
     add_note,
@@ -23,9 +23,9 @@ from walks.measures import (
     list_measures,
     measure_history,
 )
-from walks.organisations import OrganisationError, find_organisation, organisations
-from walks.recording import list_observations, photo_image, photo_thumbnails
-from walks.workspace import Workspace
+from walks.core.organisations import OrganisationError, find_organisation, organisations
+from walks.core.workspace import Workspace
+from walks.fieldwork.recording import list_observations, photo_image, photo_thumbnails
 
 AREA = "hasselby-gard"
 
@@ -195,7 +195,7 @@ def test_lists_by_organisation_and_overdue(memory_workspace: Workspace) -> None:
 
 
 def test_the_shipped_organisations_include_the_analysis_group(tmp_path: Path) -> None:
-    from walks.config import DEFAULT_DATA_DIR
+    from walks.core.config import DEFAULT_DATA_DIR
 
     ids = [o.id for o in organisations(DEFAULT_DATA_DIR)]
     for wanted in ("familjebostader", "stockholmshem", "svenska-bostader", "polisen", "sl",
@@ -279,8 +279,8 @@ def test_bad_measure_input_is_one_line_and_changes_nothing(
 def test_every_shipped_template_is_for_a_category_and_a_known_organisation(
     memory_workspace: Workspace,
 ) -> None:
-    from walks.config import DEFAULT_DATA_DIR
-    from walks.organisations import measure_templates
+    from walks.core.config import DEFAULT_DATA_DIR
+    from walks.core.organisations import measure_templates
 
     templates = measure_templates(DEFAULT_DATA_DIR)
     assert set(templates) <= set(memory_workspace.catalog.names)
@@ -350,8 +350,8 @@ def test_a_measure_whose_observation_cannot_be_updated_is_not_left_half_made(
     import sqlite3
 
     from gis.gpkg import register_gpkg_functions
-    from walks.config import Settings
-    from walks.workspace import connect_workspace
+    from walks.core.config import Settings
+    from walks.core.workspace import connect_workspace
 
     with sqlite3.connect(workspace_path / f"{AREA}.gpkg") as connection:
         register_gpkg_functions(connection)  # GDAL's R-tree triggers call them
@@ -371,7 +371,7 @@ def test_a_measure_whose_observation_cannot_be_updated_is_not_left_half_made(
 def test_residents_see_public_decided_measures_and_nothing_internal(
     memory_workspace: Workspace,
 ) -> None:
-    from walks.public import public_measures
+    from walks.actions.public import public_measures
 
     def measure(numbers: list[int], title: str, *, public: bool = True) -> int:
         made = add_measure(memory_workspace, AREA, observations=numbers, title=title,
@@ -400,7 +400,7 @@ def test_residents_see_public_decided_measures_and_nothing_internal(
 def test_residents_answer_whether_a_public_measure_helped_and_the_group_sees_it(
     memory_workspace: Workspace,
 ) -> None:
-    from walks.public import resident_feedback
+    from walks.actions.public import resident_feedback
 
     shown = add_measure(memory_workspace, AREA, observations=[1], title="Nya lampor",
                         responsible="sl", public=True, actor="kim").number  # fmt: skip
@@ -427,7 +427,7 @@ def test_residents_answer_whether_a_public_measure_helped_and_the_group_sees_it(
 def test_observations_go_out_as_open311_requests_without_internal_ones(
     memory_workspace: Workspace,
 ) -> None:
-    from walks.open311 import service_requests
+    from walks.actions.open311 import service_requests
 
     by_category = {o.category: o.number for o in list_observations(memory_workspace, AREA)}
     lamp = by_category["lighting"]

@@ -13,10 +13,10 @@ from layers.store import Store, open_store
 from tests.gis.test_photos import jpeg_with_gps
 from tests.postgres import PostgresServer
 from tests.walks.test_cli import run
-from walks.config import settings_from_env
-from walks.model import ObservationDraft, Position
-from walks.recording import record_observation
-from walks.startup import open_workspace
+from walks.core.config import settings_from_env
+from walks.core.model import ObservationDraft, Position
+from walks.fieldwork.recording import record_observation
+from walks.fieldwork.startup import open_workspace
 
 
 def everything(store: Store) -> dict[str, dict[str, list[Any]]]:

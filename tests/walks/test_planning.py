@@ -9,12 +9,12 @@ import pytest
 
 from gis.gpx import gpx_to_line
 from layers.errors import LayerError
-from walks.areas import find_area
-from walks.errors import WalkError
-from walks.model import LightCondition, ObservationDraft, Position, WalkKind, WalkPlan
-from walks.planning import light_condition, list_walks, plan_walk, walk_light
-from walks.recording import list_observations, record_observation
-from walks.workspace import Workspace
+from walks.core.errors import WalkError
+from walks.core.model import LightCondition, ObservationDraft, Position, WalkKind, WalkPlan
+from walks.core.workspace import Workspace
+from walks.fieldwork.areas import find_area
+from walks.fieldwork.planning import light_condition, list_walks, plan_walk, walk_light
+from walks.fieldwork.recording import list_observations, record_observation
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 

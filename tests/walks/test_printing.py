@@ -22,10 +22,10 @@ from pypdf import PdfReader
 from gis.printmap import Frame, choose_scale, place_labels, scale_bar_metres, scale_text
 from gis.tiles import forget_failures
 from tests.walks.test_cli import run
-from walks.model import ObservationDraft, Position
-from walks.printing import PrintError, PrintOptions, print_area
-from walks.recording import list_observations, record_observation
-from walks.workspace import Workspace
+from walks.core.model import ObservationDraft, Position
+from walks.core.workspace import Workspace
+from walks.documents.printing import PrintError, PrintOptions, print_area
+from walks.fieldwork.recording import list_observations, record_observation
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 MM_PER_POINT = 25.4 / 72
@@ -257,8 +257,8 @@ def test_a_tile_server_that_fails_gives_the_vector_background_and_is_left_alone(
 
 def test_the_protocol_shows_each_observations_photos(memory_workspace: Workspace) -> None:
     from gis.photos import process_photo
-    from walks.planning import list_walks
-    from walks.printing import walk_protocol
+    from walks.documents.printing import walk_protocol
+    from walks.fieldwork.planning import list_walks
 
     (walk,) = list_walks(memory_workspace, "hasselby-gard")
 
@@ -287,7 +287,7 @@ def test_the_protocol_shows_each_observations_photos(memory_workspace: Workspace
 def test_lines_and_areas_are_drawn_as_such(memory_workspace: Workspace) -> None:
     from shapely.geometry import LineString, Polygon
 
-    from walks.model import DrawnShape
+    from walks.core.model import DrawnShape
 
     line = LineString([(17.8570, 59.3545), (17.8660, 59.3550)])  # 510 m
     area = Polygon([(17.8580, 59.3557), (17.8640, 59.3557), (17.8640, 59.3580),

@@ -12,9 +12,8 @@ from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import OBSERVATION_FIELDS, WALKS_LAYER
 from layers.store import Query
-from walks.areasmap import map_data
-from walks.errors import PositionError
-from walks.model import (
+from walks.core.errors import PositionError
+from walks.core.model import (
     DrawnShape,
     LightCondition,
     Observation,
@@ -22,14 +21,15 @@ from walks.model import (
     ObservationStatus,
     Position,
 )
-from walks.recording import (
+from walks.core.workspace import Workspace, slug_from_name
+from walks.documents.areasmap import map_data
+from walks.fieldwork.recording import (
     choose_position,
     distance_text,
     list_observations,
     locate,
     record_observation,
 )
-from walks.workspace import Workspace, slug_from_name
 
 LON, LAT = 17.8445, 59.3668
 
@@ -177,7 +177,7 @@ def test_a_category_refuses_a_drawn_kind_it_does_not_take(memory_workspace: Work
 def test_an_open_observation_of_the_same_category_close_by_is_a_possible_duplicate(
     memory_workspace: Workspace,
 ) -> None:
-    from walks.recording import possible_duplicates
+    from walks.fieldwork.recording import possible_duplicates
 
     def lamp(lon: float, lat: float, category: str = "lighting") -> Observation:
         fields = {"lighting": {"problem": "dim"}, "graffiti": {"surface": "wall"}}[category]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from layers.values import ReferenceKind
-from walks.reference import (
+from walks.core.workspace import Workspace
+from walks.fieldwork.reference import (
     ReferenceInputError,
     add_reference_from_file,
     add_shipped_references,
@@ -16,7 +17,6 @@ from walks.reference import (
     reference_kind,
     reference_points,
 )
-from walks.workspace import Workspace
 
 # Hässelby gård centrum (WGS 84), and a point in central Stockholm, far from it.
 CENTRUM = (17.8445, 59.3668)

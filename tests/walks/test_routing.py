@@ -18,19 +18,19 @@ from layers.values import ReferenceKind
 from tests.conftest import TEST_BOX
 from tests.walks.test_cli import run
 from tests.walks.test_reference import geojson
-from walks.config import Settings
-from walks.model import ObservationDraft, Position
-from walks.organisations import OrganisationError
-from walks.recording import record_observation
-from walks.reference import add_reference_from_file
-from walks.routing import (
+from walks.actions.routing import (
     RoutingError,
     responsible_for,
     route_observations,
     routing_rules,
     set_responsible,
 )
-from walks.workspace import Workspace
+from walks.core.config import Settings
+from walks.core.model import ObservationDraft, Position
+from walks.core.organisations import OrganisationError
+from walks.core.workspace import Workspace
+from walks.fieldwork.recording import record_observation
+from walks.fieldwork.reference import add_reference_from_file
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data"
 NOW = datetime(2026, 11, 3, 17, 0, tzinfo=UTC)

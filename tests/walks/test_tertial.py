@@ -14,11 +14,8 @@ from pypdf import PdfReader
 
 from layers.values import MeasureStatus, ObservationStatus
 from tests.walks.test_cli import run
-from walks.measures import Measure, add_measure, change_status
-from walks.model import Observation
-from walks.planning import LOCAL_TIME
-from walks.report_files import report_bytes
-from walks.tertial import (
+from walks.actions.measures import Measure, add_measure, change_status
+from walks.actions.tertial import (
     Counts,
     MeasureTimeline,
     Tertial,
@@ -28,7 +25,10 @@ from walks.tertial import (
     district_follow_up,
     trend,
 )
-from walks.workspace import Workspace
+from walks.core.clock import LOCAL_TIME
+from walks.core.model import Observation
+from walks.core.workspace import Workspace
+from walks.documents.report_files import report_bytes
 
 
 def local(*parts: int) -> datetime:

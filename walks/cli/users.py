@@ -1,0 +1,124 @@
+"""``safewalk user``: accounts and their roles (``add``, ``list``, ``set-role``, ``disable``, …)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any, Final
+
+from gis.i18n import Text
+from walks.access.accounts import (
+    AccountError,
+    add_account,
+    list_accounts,
+    set_disabled,
+    set_password,
+    set_role,
+)
+from walks.cli.output import HEADINGS, local_time, print_json, table
+from walks.core.roles import Role
+from walks.core.workspace import Workspace
+
+T: Final = HEADINGS | {
+    "added": Text(
+        sv="Användaren {name} ({role}) lades till. Appen frågar nu efter inloggning.",
+        en="The user {name} ({role}) was added. The app now asks for a login.",
+    ),
+    "role": Text(sv="{name} är nu {role}.", en="{name} is now {role}."),
+    "disabled": Text(sv="{name} är avstängd.", en="{name} is disabled."),
+    "enabled": Text(sv="{name} kan logga in igen.", en="{name} can log in again."),
+    "password": Text(sv="{name} har ett nytt lösenord.", en="{name} has a new password."),
+    "none": Text(
+        sv="Inga användare: arbetsytan används utan inloggning. Lägg till en med "
+        "'safewalk user add NAMN --role admin'.",
+        en="No users: the workspace is used without a login. Add one with "
+        "'safewalk user add NAME --role admin'.",
+    ),
+    "prompt": Text(sv="Lösenord för {name}: ", en="Password for {name}: "),
+    "again": Text(sv="Samma lösenord igen: ", en="The same password again: "),
+    "mismatch": Text(sv="Lösenorden var olika.", en="The passwords differed."),
+    "user": Text(sv="Användare", en="User"),
+    "role_heading": Text(sv="Roll", en="Role"),
+    "organisation": Text(sv="Organisation", en="Organisation"),
+    "state": Text(sv="Läge", en="State"),
+    "created": Text(sv="Skapad", en="Created"),
+    "off": Text(sv="avstängd", en="disabled"),
+    "on": Text(sv="aktiv", en="active"),
+}
+
+
+COMMANDS: Final = ("user",)
+"""The sub-commands this module adds and runs."""
+
+
+def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    """Add ``user`` and its sub-commands."""
+    user = commands.add_parser("user", parents=[common], help="accounts and roles")
+    users = user.add_subparsers(dest="user_command", required=True, parser_class=type(common))
+    roles = ", ".join(role.value for role in Role)
+    add = users.add_parser("add", parents=[common], help="add an account")
+    add.add_argument("name", help="user name (e-mail address with single sign-on)")
+    add.add_argument("--role", required=True, help=roles)
+    add.add_argument("--organisation", help="a partner's organisation (id or name)")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input (default: ask)")  # fmt: skip
+    listing = users.add_parser("list", parents=[common], help="list the accounts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    role = users.add_parser("set-role", parents=[common], help="give an account another role")
+    role.add_argument("name")
+    role.add_argument("role", help=roles)
+    role.add_argument("--organisation", help="a partner's organisation (id or name)")
+    for name, text in (("disable", "stop an account from logging in"),
+                       ("enable", "let a disabled account log in again")):  # fmt: skip
+        users.add_parser(name, parents=[common], help=text).add_argument("name")
+    password = users.add_parser("password", parents=[common], help="set a new password")
+    password.add_argument("name")
+    password.add_argument("--password-stdin", action="store_true")
+
+
+def _password(args: argparse.Namespace, lang: str) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(T["prompt"].format(name=args.name).in_language(lang))
+    if getpass.getpass(T["again"].in_language(lang)) != first:
+        raise AccountError(T["mismatch"])
+    return first
+
+
+def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
+    """Run ``safewalk user …``; return the exit status."""
+    match args.user_command:
+        case "add":
+            made = add_account(workspace, args.name, args.role, _password(args, lang),
+                               organisation=args.organisation)  # fmt: skip
+            print(T["added"].format(name=made.name, role=made.role.label.in_language(lang))
+                  .in_language(lang))  # fmt: skip
+        case "list":
+            rows = list_accounts(workspace)
+            if args.json:
+                print_json([{"name": r.name, "role": r.role, "organisation": r.organisation,
+                             "disabled": r.disabled, "created_at": r.created_at.isoformat()}
+                            for r in rows])  # fmt: skip
+            elif not rows:
+                print(T["none"].in_language(lang))
+            else:
+                keys = ("user", "role_heading", "organisation", "state", "created")
+                heading = [T[k].in_language(lang) for k in keys]
+                print(table([heading] + [
+                    [r.name, Role(r.role).label.in_language(lang), r.organisation or "-",
+                     T["off" if r.disabled else "on"].in_language(lang), local_time(r.created_at)]
+                    for r in rows
+                ]))  # fmt: skip
+        case "set-role":
+            changed = set_role(workspace, args.name, args.role, organisation=args.organisation)
+            print(T["role"].format(name=changed.name, role=changed.role.label.in_language(lang))
+                  .in_language(lang))  # fmt: skip
+        case "disable" | "enable":
+            set_disabled(workspace, args.name, disabled=args.user_command == "disable")
+            print(T["disabled" if args.user_command == "disable" else "enabled"]
+                  .format(name=args.name).in_language(lang))  # fmt: skip
+        case "password":
+            set_password(workspace, args.name, _password(args, lang))
+            print(T["password"].format(name=args.name).in_language(lang))
+    return 0

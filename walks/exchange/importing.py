@@ -1,0 +1,834 @@
+"""Importing observations from other tools' files: a report per feature, then all or none.
+
+Formats: whatever GDAL reads (GeoPackage, GeoJSON — also older files with a ``crs``
+member —, KML, GPX waypoints), zipped Shapefiles and KMZ (unpacked safely), and CSV with
+coordinate columns (Swedish Excel's semicolons and decimal commas too). Each feature is
+accepted, repaired (an invalid polygon made valid, saying so) or rejected with the
+reason; ``dry_run`` writes nothing, and an import writes all its accepted features or none
+(``Store.append_across``). Importing the same file again adds nothing: each
+feature's UUID is kept from the file (safewalk's own exports) or derived from its source
+identity.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+import uuid as uuid_module
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from gis.cells import plain_value
+from gis.crs import SWEREF99_TM, WGS84, crs_from_user_input, infer_crs, to_wgs84
+from gis.i18n import LocalizedError, Text
+from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
+from layers.catalog import LayerSpec
+from layers.rules import checked_rows
+from layers.schema import table_for_category
+from layers.store import Area, Query
+from walks.core.clock import LOCAL_TIME
+from walks.core.errors import WalkError
+from walks.core.model import Position
+from walks.core.workspace import Workspace
+from walks.fieldwork.areas import find_area
+from walks.fieldwork.recording import locate, swapped_area
+
+MAX_UNPACKED_BYTES: Final = 500 * 1024 * 1024
+"""A zip whose members would unpack to more than this is refused (a zip bomb)."""
+READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv")
+"""The files in a zip or KMZ that are read (the first one found)."""
+MAX_RATIO: Final = 200
+"""Nor may a member unpack to more than this many times its packed size."""
+NAMESPACE: Final = uuid_module.UUID("6c6b4a1e-2f3d-4c52-9a57-0b7f3f1d2a10")
+"""UUIDs of imported features without one derive from this and their source identity."""
+LON: Final = ("lon", "lng", "long", "longitude", "longitud", "x", "e", "easting", "ost", "öst")
+LAT: Final = ("lat", "latitude", "latitud", "y", "n", "northing", "nord")
+COMMON: Final = {
+    "description": ("description", "beskrivning", "comment", "kommentar", "notes", "name"),
+    "severity": ("severity", "allvarlighet", "allvarlighetsgrad"),
+    "status": ("status",),
+    "observed_at": ("observed_at", "iakttagen", "time", "tid", "date", "datum", "timestamp"),
+    "light_condition": ("light_condition", "ljus", "ljusförhållande"),
+}
+"""Columns that give an observation's common fields, by the names tools use."""
+
+
+class FileImportError(WalkError):
+    """A file that cannot be imported at all; nothing is written."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did, or would do (``dry_run``)."""
+
+    accepted: int = 0
+    repaired: list[tuple[int, Text]] = field(default_factory=list)
+    rejected: list[tuple[int, Text]] = field(default_factory=list)
+    already: int = 0
+    """Features imported before (the same UUID or source identity): left as they are."""
+    areas: dict[str, int] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    """What was assumed, e.g. a coordinate system inferred from the values."""
+    written: bool = False
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per category, the file's columns and the fields they filled: for the user to check."""
+
+
+def _refuse(sv: str, en: str) -> FileImportError:
+    return FileImportError(Text(sv=sv, en=en))
+
+
+# ------------------------------------------------------------------ reading
+def _safe_unzip(path: Path, folder: Path) -> list[Path]:
+    """Unpack a zip into ``folder``, refusing paths that leave it and zip bombs."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise _refuse(sv=f"{path.name} är ingen giltig zip-fil.",
+                      en=f"{path.name} is not a valid zip file.") from None  # fmt: skip
+    with archive:
+        total = 0
+        for member in archive.infolist():
+            name = PurePosixPath(member.filename)
+            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                raise _refuse(
+                    sv=f"{path.name}: posten {member.filename!r} pekar utanför zip-filen; "
+                    "filen läses inte.",
+                    en=f"{path.name}: the entry {member.filename!r} points outside the zip; the "
+                    "file is not read.",
+                )
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if total > MAX_UNPACKED_BYTES or (member.file_size > 1_000_000 and ratio > MAX_RATIO):
+                raise _refuse(
+                    sv=f"{path.name} packas upp till för mycket ({total // 1_000_000} MB, "
+                    f"{ratio:.0f} gånger); filen läses inte.",
+                    en=f"{path.name} unpacks to too much ({total // 1_000_000} MB, {ratio:.0f} "
+                    "times); the file is not read.",
+                )
+        files = []
+        for member in archive.infolist():
+            if member.is_dir():
+                continue
+            target = folder / PurePosixPath(member.filename).name
+            with archive.open(member) as source:
+                target.write_bytes(source.read(MAX_UNPACKED_BYTES + 1))
+            files.append(target)
+        return files
+
+
+def _coordinate_column(columns: Sequence[str], names: Sequence[str]) -> str | None:
+    """Return the column that holds one coordinate, whatever the tool called it."""
+    lowered = {c: c.strip().casefold() for c in columns}
+    for column, name in lowered.items():
+        if name in names:
+            return column
+    for column, name in lowered.items():  # KoboToolbox, ODK Central, Epicollect5 shapes
+        core = name.removeprefix("_").removesuffix("-")
+        for wanted in names[:4]:
+            if (
+                core.endswith(f"_{wanted}")
+                or core.endswith(f"-{wanted}")
+                or core.startswith(f"{wanted}_")
+            ):
+                return column
+    return None
+
+
+def read_csv_points(path: Path) -> pd.DataFrame:
+    """Return a CSV's rows with ``geometry`` points from its coordinate columns (no CRS).
+
+    Reads UTF-8 (with or without BOM) or Windows-1252, semicolons or commas, decimal
+    commas.
+
+    Raises
+    ------
+    FileImportError
+        No coordinate columns, rows of the wrong length, or values that are no numbers.
+    """
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise _refuse(sv=f"{path.name} är tom.", en=f"{path.name} is empty.")
+    header, body = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    for k, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise _refuse(
+                sv=f"{path.name}, rad {k}: {len(row)} fält, rubrikraden har {len(header)}.",
+                en=f"{path.name}, line {k}: {len(row)} fields, the heading has {len(header)}.",
+            )
+    x_column = _coordinate_column(header, LON)
+    y_column = _coordinate_column(header, LAT)
+    if x_column is None or y_column is None:
+        raise _refuse(
+            sv=f"{path.name}: inga koordinatkolumner (t.ex. lat/lon, latitud/longitud, E/N). "
+            f"Kolumner: {', '.join(header)}.",
+            en=f"{path.name}: no coordinate columns (e.g. lat/lon, latitude/longitude, E/N). "
+            f"Columns: {', '.join(header)}.",
+        )
+    frame = pd.DataFrame(body, columns=header)
+    coordinates = []
+    for name in (x_column, y_column):
+        values = pd.to_numeric(frame[name].str.strip().str.replace(",", ".", regex=False),
+                               errors="coerce")  # fmt: skip
+        coordinates.append(values.to_numpy(dtype=float))
+    frame = frame.drop(columns=[x_column, y_column])
+    frame["geometry"] = [
+        None if not (np.isfinite(x) and np.isfinite(y)) else shapely.Point(x, y)
+        for x, y in zip(*coordinates, strict=True)
+    ]
+    return frame
+
+
+def read_source(
+    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None, notes: list[Text]
+) -> gpd.GeoDataFrame:
+    """Return the features of ``path`` in EPSG:3006, unpacking zips and KMZ safely.
+
+    Raises
+    ------
+    FileImportError / gis.errors.GisError
+        A file that cannot be read, is too large, or has no coordinate system that can be
+        known (``--crs`` names it).
+    """
+    if not path.is_file():
+        raise _refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
+    size = path.stat().st_size
+    largest = min(workspace.settings.max_import_bytes, MAX_VECTOR_FILE_BYTES)
+    if size > largest:
+        raise _refuse(
+            sv=f"{path.name} är för stor ({size / 1e6:.1f} MB; högst {largest / 1e6:.1f} MB, "
+            "SAFEWALK_MAX_IMPORT_MB).",
+            en=f"{path.name} is too large ({size / 1e6:.1f} MB; at most {largest / 1e6:.1f} MB, "
+            "SAFEWALK_MAX_IMPORT_MB).",
+        )
+    extent = shapely.union_all([a.boundary for a in workspace.areas()]).buffer(30_000)
+    suffix = path.suffix.lower()
+    if suffix in (".zip", ".kmz"):
+        with tempfile.TemporaryDirectory(prefix="safewalk-import-") as folder:
+            files = _safe_unzip(path, Path(folder))
+            readable = sorted(f for f in files if f.suffix.lower() in READABLE)
+            if not readable:
+                raise _refuse(sv=f"{path.name} innehåller ingen geodatafil.",
+                              en=f"{path.name} holds no geodata file.")  # fmt: skip
+            frames = []
+            for file in readable:
+                frame = read_source(workspace, file, crs=crs, layer=layer, notes=notes)
+                # safewalk's own Shapefiles are named <category>_<kind>.shp
+                prefix = file.stem.rsplit("_", 1)[0]
+                if prefix in workspace.catalog.names and "category" not in frame:
+                    frame = frame.assign(category=prefix)
+                frames.append(frame)
+            return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
+    if suffix == ".csv":
+        frame = read_csv_points(path)
+        points = gpd.GeoDataFrame(frame, geometry="geometry")
+        given = crs_from_user_input(crs).to_string() if crs else None
+        valid = points.geometry.notna()
+        if given is None:
+            bounds = tuple(points[valid].total_bounds) if valid.any() else (0.0, 0.0, 0.0, 0.0)
+            given = infer_crs(bounds, expected_extent=extent)
+            if given is None:
+                raise _refuse(
+                    sv=f"{path.name}: koordinaternas system går inte att avgöra; ange --crs "
+                    "(t.ex. EPSG:4326 för lat/lon, EPSG:3006 för SWEREF 99 TM).",
+                    en=f"{path.name}: the coordinates' system cannot be told; give --crs (e.g. "
+                    "EPSG:4326 for lat/lon, EPSG:3006 for SWEREF 99 TM).",
+                )
+            notes.append(Text(sv=f"Koordinatsystemet {given} antogs av värdena.",
+                              en=f"The coordinate system {given} was inferred from "
+                              "the values."))  # fmt: skip
+        return points.set_crs(given).to_crs(SWEREF99_TM)
+    if suffix == ".gpx" and layer is None:
+        layer = "waypoints"
+    return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent, notes=notes)
+
+
+def file_layers(path: Path) -> list[str]:
+    """Return the names of a file's layers that hold geometry (a GeoPackage may have many)."""
+    import pyogrio
+
+    try:
+        return [str(name) for name, kind in pyogrio.list_layers(path) if kind is not None]
+    except (pyogrio.errors.DataSourceError, ValueError):
+        return []
+
+
+def import_upload(
+    workspace: Workspace, name: str, data: bytes, *, mapping: bytes | None = None,
+    **options: Any,
+) -> ImportReport:  # fmt: skip
+    """Import an uploaded file (its name and bytes), as ``import_observations`` does.
+
+    ``mapping``: an uploaded mapping file's bytes (``read_mapping``).
+    """
+    with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        rules = None
+        if mapping is not None:
+            mapping_path = Path(folder) / "mapping.toml"
+            mapping_path.write_bytes(mapping)
+            rules = read_mapping(mapping_path)
+        return import_observations(workspace, path, mapping=rules, **options)
+
+
+def upload_layers(name: str, data: bytes) -> list[str]:
+    """Return the layers of an uploaded GeoPackage to choose from (none for other files)."""
+    if not name.lower().endswith(".gpkg"):
+        return []
+    with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        return file_layers(path)
+
+
+def _read_layers(
+    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None,
+    extent: BaseGeometry, notes: list[Text],
+) -> gpd.GeoDataFrame:  # fmt: skip
+    """Read one layer, or several: a KML's folders, or a GeoPackage's category layers."""
+    import pyogrio
+
+    # Opening a GeoJSON file reads all of it: only files that can have layers are asked.
+    listed = file_layers(path) if path.suffix.lower() in (".gpkg", ".kml") else []
+    if layer is not None or len(listed) <= 1:
+        frame = read_vector_file(path, crs=crs, layer=layer, expected_extent=extent)
+        if frame.attrs.get(INFERRED_CRS):
+            notes.append(Text(sv="Filen anger inget koordinatsystem; det antogs av värdena.",
+                              en="The file states no coordinate system; it was inferred from "
+                              "the values."))  # fmt: skip
+        return frame
+    categories = [name for name in listed if name in workspace.catalog.names]
+    if path.suffix.lower() == ".kml":
+        chosen, named = listed, "folder"
+    elif categories:  # safewalk's own GeoPackage: each category layer as its category
+        chosen, named = categories, "category"
+    else:
+        raise _refuse(
+            sv=f"{path.name} har flera lager: {', '.join(listed)}; välj ett med --layer.",
+            en=f"{path.name} has several layers: {', '.join(listed)}; choose one with --layer.",
+        )
+    frames = []
+    for name in chosen:
+        if not pyogrio.read_info(path, layer=name)["features"]:
+            continue
+        frame = read_vector_file(path, crs=crs, layer=name, expected_extent=extent)
+        frames.append(frame.assign(**{named: name}))
+    if not frames:
+        raise _refuse(sv=f"{path.name} har inga objekt.", en=f"{path.name} has no features.")
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
+
+
+# ------------------------------------------------------------------ planning
+OWN_COLUMNS: Final = frozenset({
+    "area", "area_id", "category", "kategori", "number", "uuid", "lon", "lat", "easting",
+    "northing", "wkt", "folder", "updated_at",
+})  # fmt: skip
+"""Columns of safewalk's own exports (and of the import itself) that are no field."""
+
+
+def _match(columns: Sequence[str], spec: LayerSpec) -> dict[str, str]:
+    """Return {file column: catalog field} for the columns that name a field.
+
+    A field's own name wins over a title that happens to be the same word.
+    """
+    found: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for f in spec.fields:
+        for alias in (f.name, f.title.sv, f.title.en):
+            names[alias.casefold()] = f.name
+    for name, aliases in COMMON.items():
+        for alias in aliases:
+            names.setdefault(alias, name)
+    exact = {f.name for f in spec.fields} | set(COMMON)
+    for name in exact | {"created_at", "created_by", "responsible"}:
+        names.setdefault(name[:10], name)  # a Shapefile keeps 10 characters of a name
+    ordered = sorted(columns, key=lambda c: str(c).strip().casefold() not in exact)
+    for column in ordered:
+        key = str(column).strip().casefold()
+        if key in OWN_COLUMNS or key not in names or names[key] in found.values():
+            continue
+        found[column] = names[key]
+    return found
+
+
+def _value(value: object) -> object:
+    """Return a cell as plain Python; text trimmed, a spreadsheet's formula guard taken off."""
+    plain = plain_value(value)
+    if isinstance(plain, str):
+        text = plain.strip()
+        return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text or None
+    return plain
+
+
+def _moment(given: str | datetime) -> object:
+    """Return a time as written; one without a zone is Stockholm time (as spreadsheets keep)."""
+    if isinstance(given, datetime):
+        moment = pd.Timestamp(given).to_pydatetime()
+    else:
+        try:
+            moment = datetime.fromisoformat(given)
+        except ValueError:
+            try:
+                stamp = pd.Timestamp(given)
+            except ValueError:
+                return given  # the store names the value that is no time
+            if pd.isna(stamp):
+                return given
+            moment = stamp.to_pydatetime()
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_TIME)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """How a file's columns and values become the catalog's: from a small TOML file.
+
+    ``category``: every feature's category; else ``category_column`` names the column
+    whose values ``categories`` turns into categories. ``fields``: file column → field.
+    ``values``: per field, file value → catalog value.
+    """
+
+    category: str | None = None
+    category_column: str | None = None
+    categories: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+
+def read_mapping(path: Path) -> ColumnMapping:
+    """Return the column mapping of a TOML file.
+
+    Raises
+    ------
+    FileImportError
+        The file cannot be read, is not TOML, or has a part of the wrong shape.
+    """
+    import tomllib
+
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _refuse(
+            sv=f"{path.name}: mappningsfilen kan inte läsas ({error}).",
+            en=f"{path.name}: the mapping file cannot be read ({error}).",
+        ) from None
+    tables = {key: document.get(key, {}) for key in ("categories", "fields", "values")}
+    if not all(isinstance(t, dict) for t in tables.values()):
+        raise _refuse(
+            sv=f"{path.name}: categories, fields och values ska vara tabeller ([fields] …).",
+            en=f"{path.name}: categories, fields and values must be tables ([fields] …).",
+        )
+    return ColumnMapping(
+        category=document.get("category"),
+        category_column=document.get("category_column"),
+        categories={str(k): str(v) for k, v in tables["categories"].items()},
+        fields={str(k): str(v) for k, v in tables["fields"].items()},
+        values={str(k): dict(v) for k, v in tables["values"].items() if isinstance(v, dict)},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    area: str
+    category: str
+    values: dict[str, object]
+    geometry: BaseGeometry
+
+
+def import_observations(
+    workspace: Workspace,
+    path: Path,
+    *,
+    actor: str,
+    area: str | None = None,
+    category: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+    mapping: ColumnMapping | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import the features of ``path`` as observations; return the report.
+
+    Each feature's category is ``category``, or its ``category`` column (safewalk's own
+    exports, or a column named so); its area is ``area``, or the one it lies in. Its
+    fields come from the columns that name them (the catalog's names or titles, Swedish
+    or English). The accepted features of every area are written together (all or none),
+    after every feature of the file has been checked; with ``dry_run`` nothing is.
+
+    Raises
+    ------
+    FileImportError / gis.errors.GisError / layers.errors.LayerError
+        A file that cannot be read, or an unknown area or category.
+    """
+    report = ImportReport()
+    frame = read_source(workspace, path, crs=crs, layer=layer, notes=report.notes)
+    chosen = category or (mapping.category if mapping else None)
+    check = _Check(
+        workspace=workspace,
+        path=path,
+        fixed=workspace.catalog.category(chosen).name if chosen else None,
+        area=find_area(workspace, area).slug if area else None,
+        mapping=mapping or ColumnMapping(),
+        known=workspace.areas(),  # read once: every feature is located among them
+        report=report,
+        now=pd.Timestamp.now(tz="UTC").to_pydatetime(),
+    )
+    rows: list[_Row] = []
+    seen: set[str] = set()
+    total = len(frame)
+    for start in range(0, total, CHUNK):
+        for row in check.rows(frame.iloc[start : start + CHUNK], first=start + 1):
+            if row.values["uuid"] in seen:
+                report.already += 1
+                continue
+            seen.add(str(row.values["uuid"]))
+            rows.append(row)
+        if progress is not None:
+            progress(min(start + CHUNK, total), total)
+    report.repaired.sort(key=lambda item: item[0])
+    report.rejected.sort(key=lambda item: item[0])
+    fresh = _new_only(workspace, rows, report)
+    for row in fresh:
+        report.areas[row.area] = report.areas.get(row.area, 0) + 1
+    report.accepted = len(fresh)
+    if dry_run or not fresh:
+        return report
+    _write(workspace, fresh, actor=actor)
+    report.written = True
+    return report
+
+
+NO_CATEGORY: Final = Text(
+    sv="ingen kategori: ange --category eller en kolumn category",
+    en="no category: give --category or a column category",
+)
+CHUNK: Final = 5000
+"""How many features are checked together (and between two reports of progress)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """Checks a file's features, many at a time, into rows to store."""
+
+    workspace: Workspace
+    path: Path
+    fixed: str | None
+    area: str | None
+    mapping: ColumnMapping
+    known: Sequence[Area]
+    report: ImportReport
+    now: datetime
+
+    def rows(self, frame: gpd.GeoDataFrame, *, first: int) -> list[_Row]:
+        """Return the rows to store of ``frame``, whose first feature is number ``first``.
+
+        Rejected features go to the report with the reason, repaired ones with the repair.
+        """
+        columns = [c for c in frame.columns if c != frame.geometry.name]
+        cells = {c: [_value(v) for v in frame[c].tolist()] for c in columns}
+        numbers = range(first, first + len(frame))
+        refused: dict[int, Text] = {}
+        names = self._categories(cells, numbers, refused)
+        geometries, repairs = self._geometries(frame.geometry.to_numpy(), numbers, refused)
+        specs = self._specs(names, geometries, numbers, refused)
+        areas = self._areas(geometries, numbers, refused)
+        identities = self._identities(cells, geometries)
+        by_category: dict[str, list[int]] = {}
+        for i, spec in enumerate(specs):
+            if spec is not None and i not in refused:
+                by_category.setdefault(spec.name, []).append(i)
+        rows: dict[int, _Row] = {}
+        for name, indexes in by_category.items():
+            spec = self.workspace.catalog.category(name)
+            values = self._values(spec, cells, indexes, identities)
+            shapes = [geometries[i] for i in indexes]
+            _, errors = checked_rows(
+                table_for_category(spec), list(zip(values, shapes, strict=True))
+            )
+            for j, i in enumerate(indexes):
+                if j in errors:
+                    refused[i] = errors[j].text
+                else:
+                    rows[i] = _Row(areas[i], name, values[j], geometries[i])
+        for i, text in refused.items():
+            self.report.rejected.append((numbers[i], text))
+        for i, text in repairs.items():
+            if i in rows:
+                self.report.repaired.append((numbers[i], text))
+        return [rows[i] for i in sorted(rows)]
+
+    def _categories(
+        self, cells: Mapping[str, list[object]], numbers: range, refused: dict[int, Text]
+    ) -> list[str | None]:
+        """Return each feature's category as given (``--category``, a column, the mapping)."""
+        mapping = self.mapping
+        if self.fixed is not None:
+            return [self.fixed] * len(numbers)
+        if mapping.category_column is not None:
+            given = cells.get(mapping.category_column, [None] * len(numbers))
+            names = [None if v is None else mapping.categories.get(str(v), v) for v in given]
+        else:
+            own = [cells.get(c, [None] * len(numbers)) for c in ("category", "kategori")]
+            names = [a if a is not None else b for a, b in zip(*own, strict=True)]
+        result: list[str | None] = []
+        for i, name in enumerate(names):
+            if not name:
+                refused[i] = NO_CATEGORY
+            result.append(None if not name else str(name))
+        return result
+
+    def _geometries(
+        self, given: NDArray[np.object_], numbers: range, refused: dict[int, Text]
+    ) -> tuple[list[BaseGeometry], dict[int, Text]]:
+        """Return each feature's geometry: single parts taken out, invalid ones made valid."""
+        geometries = np.asarray(given, dtype=object).copy()
+        missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+        for i in np.flatnonzero(missing).tolist():
+            refused[i] = Text(sv="tom geometri", en="empty geometry")
+        repairs: dict[int, Text] = {}
+        for i in np.flatnonzero(~missing & ~shapely.is_valid(geometries)).tolist():
+            geometries[i], repairs[i] = _repaired(geometries[i])
+        single = ~missing & (shapely.get_num_geometries(geometries) == 1)
+        geometries[single] = shapely.get_geometry(geometries[single], 0)
+        return list(geometries), repairs
+
+    def _specs(
+        self, names: Sequence[str | None], geometries: Sequence[BaseGeometry],
+        numbers: range, refused: dict[int, Text],
+    ) -> list[LayerSpec | None]:  # fmt: skip
+        """Return each feature's category, refusing unknown ones and kinds it does not take."""
+        specs: dict[str, LayerSpec | Text] = {}
+        result: list[LayerSpec | None] = []
+        for i, (name, geometry) in enumerate(zip(names, geometries, strict=True)):
+            if name is None or i in refused:
+                result.append(None)
+                continue
+            if name not in specs:
+                try:
+                    specs[name] = self.workspace.catalog.category(name)
+                except LocalizedError as error:
+                    specs[name] = error.text
+            spec = specs[name]
+            if isinstance(spec, Text):
+                refused[i] = spec
+                result.append(None)
+                continue
+            kind = geometry.geom_type
+            if kind not in spec.accepts:
+                refused[i] = Text(
+                    sv=f"{spec.title.sv} tar {', '.join(spec.accepts)}, inte {kind}",
+                    en=f"{spec.title.en} takes {', '.join(spec.accepts)}, not {kind}",
+                )
+            result.append(spec)
+        return result
+
+    def _areas(
+        self, geometries: Sequence[BaseGeometry], numbers: range, refused: dict[int, Text]
+    ) -> list[str]:
+        """Return the area of each feature: the one given, or the smallest it lies in.
+
+        The features plainly inside are found together; the others one by one, as a
+        registration would be (the tolerance at the boundary, the nearest area, swapped
+        coordinates).
+        """
+        points = np.asarray(shapely.point_on_surface(np.asarray(geometries, dtype=object)))
+        found = np.full(len(points), "", dtype=object)
+        candidates = [a for a in self.known if a.slug == self.area] if self.area else sorted(
+            self.known, key=lambda a: a.boundary.area)  # fmt: skip
+        for candidate in candidates:
+            shapely.prepare(candidate.boundary)
+            inside = (found == "") & shapely.covers(candidate.boundary, points)
+            found[inside] = candidate.slug
+        for i in np.flatnonzero(found == "").tolist():
+            if i in refused:
+                continue
+            point = points[i]
+            try:
+                target, _ = locate(self.workspace, Position(point.x, point.y, SWEREF99_TM),
+                                   area=self.area, known=self.known)  # fmt: skip
+                found[i] = target.slug
+            except LocalizedError as error:
+                refused[i] = _swapped(self.known, point) or error.text
+        return [str(slug) for slug in found]
+
+    def _identities(
+        self, cells: Mapping[str, list[object]], geometries: Sequence[BaseGeometry]
+    ) -> list[str]:
+        """Return each feature's UUID: its own, else one derived from the file and its content.
+
+        Derived from the file's name, the geometry to the centimetre and every value, so
+        the same feature of the same file gets the same UUID again.
+        """
+        count = len(geometries)
+        array = np.asarray(geometries, dtype=object)
+        present = ~shapely.is_missing(array)
+        wkbs = np.full(count, "", dtype=object)
+        wkbs[present] = [w.hex() for w in shapely.to_wkb(
+            shapely.set_precision(array[present], 0.01))]  # fmt: skip
+        # The content as repr(sorted((column, str(value)) ...)) of each feature, by column.
+        parts = [
+            [f"({column!r}, {str(value)!r})" for value in cells[column]] for column in sorted(cells)
+        ]
+        contents = ["[" + ", ".join(row) + "]" for row in zip(*parts, strict=True)] if parts \
+            else ["[]"] * count  # fmt: skip
+        own = cells.get("uuid", [None] * count)
+        return [
+            _own_uuid(given) or _uuid5(f"{self.path.name}|{wkb}|{content}")
+            for given, wkb, content in zip(own, wkbs, contents, strict=True)
+        ]
+
+    def _values(
+        self, spec: LayerSpec, cells: Mapping[str, list[object]], indexes: Sequence[int],
+        identities: Sequence[str],
+    ) -> list[dict[str, object]]:  # fmt: skip
+        """Return the values of the features ``indexes`` of category ``spec``.
+
+        A feature's fields come from its columns that hold a value (an empty Description
+        must not hide a Name, in KML), as named or as the mapping says.
+        """
+        types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
+        used = self.report.mapping.setdefault(spec.name, {})
+        columns = list(cells)
+        patterns: dict[tuple[bool, ...], dict[str, str]] = {}
+        times: dict[object, object] = {}
+        result = []
+        for i in indexes:
+            pattern = tuple(cells[c][i] is not None for c in columns)
+            if pattern not in patterns:
+                filled = [c for c, has in zip(columns, pattern, strict=True) if has]
+                patterns[pattern] = _match(filled, spec) | {
+                    column: name for column, name in self.mapping.fields.items()
+                    if column in cells
+                }  # fmt: skip
+            values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
+            for column, field_name in patterns[pattern].items():
+                used.setdefault(str(column), field_name)
+                value = _field_value(
+                    cells[column][i], types.get(field_name), self.mapping.values.get(field_name)
+                )
+                if value is not None:
+                    values[field_name] = value
+            for kept in ("created_at", "created_by", "is_demo"):
+                for column in (kept, kept[:10]):
+                    if column in cells and cells[column][i] is not None:
+                        values[kept] = cells[column][i]
+            for name in ("observed_at", "created_at"):
+                given = values.get(name)
+                if isinstance(given, str | datetime):
+                    if given not in times:
+                        times[given] = _moment(given)
+                    values[name] = times[given]
+            values["uuid"] = identities[i]
+            values.setdefault("observed_at", self.now)
+            values.setdefault("created_at", self.now)
+            values["updated_at"] = self.now
+            result.append(values)
+        return result
+
+
+def _field_value(
+    value: object, kind: str | None, translated: Mapping[str, object] | None
+) -> object:
+    """Return a file's value as the field's: translated by the mapping, 1.0 as 1 or yes."""
+    if value is not None and translated and str(value) in translated:
+        value = translated[str(value)]
+    if isinstance(value, float) and value.is_integer():
+        # A column with gaps is read as float: 1.0 is the 1 or the yes it was written as.
+        if kind == "boolean":
+            return bool(value)
+        if kind == "integer":
+            return int(value)
+    return value
+
+
+def _repaired(geometry: BaseGeometry) -> tuple[BaseGeometry, Text]:
+    """Return an invalid geometry made valid (its largest piece, if it fell apart), and how."""
+    reason = shapely.is_valid_reason(geometry)
+    valid = shapely.make_valid(geometry)
+    repair = Text(sv=f"gjordes giltig ({reason})", en=f"made valid ({reason})")
+    parts = shapely.get_parts(valid)
+    if len(parts) == 1:
+        return parts[0], repair
+    largest = max(parts, key=lambda part: (part.area, part.length))
+    return largest, Text(
+        sv=f"{repair.sv}; den största av {len(parts)} delar behölls",
+        en=f"{repair.en}; the largest of {len(parts)} parts was kept",
+    )
+
+
+def _uuid5(name: str) -> str:
+    """Return ``str(uuid.uuid5(NAMESPACE, name))``, in a third of the time (a UUID per row)."""
+    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + name.encode(), usedforsecurity=False)
+                       .digest()[:16])  # fmt: skip
+    digest[6] = digest[6] & 0x0F | 0x50  # version 5
+    digest[8] = digest[8] & 0x3F | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _own_uuid(given: object) -> str | None:
+    """Return a file's own UUID value as a UUID, or None when it is none."""
+    if isinstance(given, str):
+        try:
+            return str(uuid_module.UUID(given))
+        except ValueError:
+            return None
+    return None
+
+
+def _swapped(known: Sequence[Area], point: shapely.Point) -> Text | None:
+    """Say so when the point, its latitude and longitude swapped, would lie in an area."""
+    wgs = to_wgs84(point)
+    area = swapped_area(Position(wgs.x, wgs.y, WGS84), {a.slug: a.boundary for a in known},
+                        {a.slug: a for a in known})  # fmt: skip
+    if area is None:
+        return None
+    return Text(
+        sv=f"latitud och longitud verkar förväxlade: omvända hamnar punkten i {area.name}",
+        en=f"latitude and longitude look swapped: the other way round the point falls in "
+        f"{area.name}",
+    )
+
+
+def _new_only(workspace: Workspace, rows: list[_Row], report: ImportReport) -> list[_Row]:
+    """Leave out the rows whose UUID their layer holds already (imported before)."""
+    fresh = []
+    held: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        key = (row.area, row.category)
+        if key not in held:
+            records = workspace.store.read_records(row.area, row.category, Query(columns=("uuid",)))
+            held[key] = {str(r["uuid"]) for r in records}
+        if row.values["uuid"] in held[key]:
+            report.already += 1
+        else:
+            fresh.append(row)
+    return fresh
+
+
+def _write(workspace: Workspace, rows: list[_Row], *, actor: str) -> None:
+    """Write the rows of every area together: all of them, or none (``Store.append_across``)."""
+    workspace.store.append_across(
+        [(row.area, row.category, row.values, row.geometry) for row in rows], actor=actor
+    )
