@@ -138,6 +138,21 @@ def check_geometry(table: TableSpec, geometry: BaseGeometry | None) -> None:
         )
 
 
+def row_values(table: TableSpec, values: Mapping[str, object]) -> dict[str, object]:
+    """Return the values of a new row before coercion: the one place that fills them in.
+
+    A layer with UUIDs gets a new one where none is given, whether the key is missing or
+    its value is None; a layer with a number sequence gets a placeholder number (the
+    backend draws the real one inside its write transaction).
+    """
+    record = dict(values)
+    if "uuid" in table.field_names and record.get("uuid") is None:
+        record["uuid"] = str(uuid_module.uuid4())
+    if table.sequence is not None:
+        record["number"] = 1
+    return record
+
+
 def prepare_row(
     table: TableSpec, values: Mapping[str, object], geometry: BaseGeometry | None
 ) -> dict[str, SqlValue]:
@@ -152,12 +167,7 @@ def prepare_row(
     FeatureValidationError
         A value or the geometry does not fit the layer.
     """
-    record = dict(values)
-    if "uuid" in table.field_names:
-        record.setdefault("uuid", str(uuid_module.uuid4()))
-    if table.sequence is not None:
-        record["number"] = 1
-    row = coerce_record(table, record)
+    row = coerce_record(table, row_values(table, values))
     check_geometry(table, geometry)
     return row
 
@@ -186,16 +196,7 @@ def checked_rows(
     As ``prepare_row`` one by one, but values are coerced once per distinct value of a
     field and the geometries tested together: a bulk write spends little time per row.
     """
-    has_uuid = "uuid" in table.field_names
-    records = []
-    for values, _ in features:
-        record = dict(values)
-        if has_uuid and record.get("uuid") is None:
-            record["uuid"] = str(uuid_module.uuid4())
-        if table.sequence is not None:
-            record["number"] = 1
-        records.append(record)
-    rows, errors = coerce_records(table, records)
+    rows, errors = coerce_records(table, [row_values(table, values) for values, _ in features])
     refused = geometry_refusals(table, [geometry for _, geometry in features])
     for k, error in refused.items():
         errors.setdefault(k, error)

@@ -195,6 +195,21 @@ def test_a_given_uuid_is_kept(any_store: Store) -> None:
     assert stored["uuid"] == given
 
 
+@pytest.mark.parametrize("write", ["append", "append_many"])
+def test_a_uuid_given_as_none_is_a_new_uuid_whether_written_alone_or_in_bulk(
+    any_store: Store, write: str
+) -> None:
+    if write == "append":
+        stored = [any_store.append("test", "lighting", lighting(uuid=None), INSIDE, actor="t")]
+    else:
+        features = [(lighting(uuid=None), INSIDE), (lighting(uuid=None), NEAR_CORNER)]
+        stored = any_store.append_many("test", "lighting", features, actor="t")
+    uuids = [str(record["uuid"]) for record in stored]
+    assert all(uuid.UUID(given).version == 4 for given in uuids)
+    assert len(set(uuids)) == len(uuids)
+    assert sorted(r["uuid"] for r in any_store.read_records("test", "lighting")) == sorted(uuids)
+
+
 def test_category_fields_come_back_as_their_types(any_store: Store) -> None:
     vegetation = {k: v for k, v in litter(blocks_sightline="ja").items() if k != "litter_type"}
     graffiti = {k: v for k, v in litter(surface="wall", area_m2="2,5").items()
