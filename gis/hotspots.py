@@ -9,7 +9,6 @@ them takes one to two seconds, and every command line start imports this module.
 from __future__ import annotations
 
 import math
-import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -166,7 +165,7 @@ def hot_spot_grid(
     *,
     cell_m: float,
     permutations: int = 999,
-    seed: int = 0,
+    rng: np.random.Generator | None = None,
     max_cells: int = MAX_HOT_SPOT_CELLS,
 ) -> gpd.GeoDataFrame:
     """Count the points in a square grid and return each cell's Getis-Ord Gi* z-score.
@@ -185,9 +184,10 @@ def hot_spot_grid(
         The side of a grid cell in metres.
     permutations
         The number of conditional permutations behind each p-value, at least 99.
-    seed
-        Seeds the permutations, so the same input gives the same p-values (for a given
-        installation: esda draws them with numba's generator when numba is installed).
+    rng
+        The random numbers behind the permutations; by default a new generator seeded with 0,
+        so the same input gives the same p-values. Pass ``numpy.random.default_rng(seed)``
+        for another, equally repeatable, draw.
     max_cells
         The largest grid accepted.
 
@@ -218,9 +218,9 @@ def hot_spot_grid(
     the *neighbours* are unusual, given the cell: one crowded cell among ordinary ones gets
     a high z-score but no small p-value, while a crowded block of cells gets both.
 
-    esda reseeds numpy's global random generator when it draws the permutations; the
-    generator's state is restored afterwards. The permutations run in this process
-    (``n_jobs=1``): a web server's worker should not fork a pool per request.
+    The permutations are drawn here from ``rng`` rather than by esda, which seeds numpy's
+    global random state: one process serves many sessions at once, and a global state
+    swapped by one request would change (or be changed by) another's draws.
     """
     points = as_xy_array(xy)
     if not (math.isfinite(cell_m) and cell_m > 0):
@@ -256,7 +256,11 @@ def hot_spot_grid(
     bounds = np.column_stack([x_min, y_min, x_min + cell_m, y_min + cell_m])
 
     z_scores, p_values = _getis_ord_star(
-        counts, n_rows=n_rows, n_cols=n_cols, permutations=permutations, seed=seed
+        counts,
+        n_rows=n_rows,
+        n_cols=n_cols,
+        permutations=permutations,
+        rng=np.random.default_rng(0) if rng is None else rng,
     )
     return _hot_spot_frame(bounds, counts, z_scores, p_values)
 
@@ -275,38 +279,53 @@ def _cell_indices(
 
 
 def _getis_ord_star(
-    counts: npt.NDArray[np.int64], *, n_rows: int, n_cols: int, permutations: int, seed: int
+    counts: npt.NDArray[np.int64],
+    *,
+    n_rows: int,
+    n_cols: int,
+    permutations: int,
+    rng: np.random.Generator,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Return Gi* z-scores and two-sided pseudo p-values for counts on a row-major lattice."""
     from esda.getisord import G_Local
     from libpysal.weights import lat2W
 
     weights = lat2W(n_rows, n_cols, rook=False)
-    global_state = np.random.get_state()
-    try:
-        # esda's permutation engine warns that the alternative hypothesis of its p_sim will
-        # change (G_Local gives no way to choose it, and p_sim is not used here), and its
-        # z_sim divides by zero where all permutations tie (z_sim is not used either).
-        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
-            warnings.filterwarnings(
-                "ignore",
-                message="The alternative hypothesis for conditional randomization",
-                category=DeprecationWarning,
-            )
-            result = G_Local(
-                counts.astype(np.float64),
-                weights,
-                transform="B",
-                star=True,
-                permutations=permutations,
-                keep_simulations=True,
-                n_jobs=1,
-                seed=seed,
-            )
-    finally:
-        np.random.set_state(global_state)
+    values = counts.astype(np.float64)
+    # permutations=0: esda computes the statistic and its analytical z-score only.
+    result = G_Local(values, weights, transform="B", star=True, permutations=0)
+    neighbours = np.array([weights.cardinalities[i] for i in weights.id_order], dtype=np.int64)
+    simulated = _permuted_g_star(values, neighbours, permutations=permutations, rng=rng)
     z_scores = np.asarray(result.Zs, dtype=np.float64)
-    return z_scores, _two_sided_p_values(result.Gs, result.rGs)
+    return z_scores, _two_sided_p_values(np.asarray(result.Gs, dtype=np.float64), simulated)
+
+
+def _permuted_g_star(
+    values: npt.NDArray[np.float64],
+    neighbours: npt.NDArray[np.int64],
+    *,
+    permutations: int,
+    rng: np.random.Generator,
+    cells_per_chunk: int = 256,
+) -> npt.NDArray[np.float64]:
+    """Return Gi* (binary weights) of each cell under conditional permutation, cells × draws.
+
+    Each cell keeps its own value; its ``neighbours[i]`` neighbours' values are drawn without
+    replacement from the other cells (PySAL's conditional randomisation). As in esda, one draw
+    of positions among the n - 1 other cells serves every cell in that permutation.
+    """
+    n = len(values)
+    most = int(neighbours.max())
+    drawn = np.stack([rng.choice(n - 1, size=most, replace=False) for _ in range(permutations)])
+    # Position p among "the other cells" of cell i is cell p below i and cell p + 1 from i on.
+    below, from_self_on = values[drawn], values[drawn + 1]
+    sums = np.empty((n, permutations), dtype=np.float64)
+    for start in range(0, n, cells_per_chunk):
+        cells = np.arange(start, min(start + cells_per_chunk, n))
+        taken = np.arange(most) < neighbours[cells, np.newaxis, np.newaxis]
+        other = np.where(drawn >= cells[:, np.newaxis, np.newaxis], from_self_on, below)
+        sums[cells] = (other * taken).sum(axis=2) + values[cells, np.newaxis]
+    return np.asarray(sums / values.sum(), dtype=np.float64)
 
 
 def _two_sided_p_values(

@@ -4,6 +4,8 @@ A tile server is named by a URL template (``https://…/{z}/{x}/{y}.png``). Tile
 fetched with a short time-out and kept in a folder, so a map printed again, or printed
 with the network gone, uses the tiles it has. When a tile cannot be had, the caller gets
 None and prints the vector background instead: printing never fails for want of tiles.
+A :class:`TileFetcher` remembers its own failures; the caller decides how long it lives
+(e.g. one per print job), so one session's failed fetch never silences another's.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import math
 import threading
 import time
 import urllib.request
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
@@ -33,10 +34,8 @@ TIMEOUT_S: Final = 4.0
 MAX_TILES: Final = 400
 """More tiles than this for one map: the vector background instead."""
 QUIET_S: Final = 300.0
-"""After a failed fetch, the server is not asked again for this long."""
+"""After a failed fetch, the same fetcher does not ask the server again for this long."""
 USER_AGENT: Final = "safewalk (safety-walk maps for a district administration)"
-_failed: dict[str, float] = {}
-_lock = threading.Lock()
 
 
 def _zoom(metres_per_pixel: float, latitude: float) -> int:
@@ -58,66 +57,81 @@ def _fetch(url: str, path: Path) -> Image.Image:
         return image.convert("RGB")
 
 
-def background(
-    template: str,
-    cache: Path,
-    bounds: tuple[float, float, float, float],
-    size_px: tuple[int, int],
-) -> Image.Image | None:
-    """Return tiles covering ``bounds`` (EPSG:3006) warped to an image of ``size_px``.
+class TileFetcher:
+    """Background images from one tile server, kept in a folder, with a memory of failures.
 
-    The image's rows run north to south, its columns west to east, over exactly
-    ``bounds``. None when any tile cannot be had (the server was asked, or failed, within
-    ``QUIET_S``; too many tiles; an answer that is no image).
+    After a failed fetch this fetcher returns None without asking the server again for
+    ``quiet_s`` seconds, so an atlas of many maps waits for a dead server once. The memory
+    is this object's alone: make one per print job (or per settings), never one per process.
     """
-    with _lock:
-        if time.monotonic() - _failed.get(template, -math.inf) < QUIET_S:
+
+    def __init__(self, template: str, cache: Path, *, quiet_s: float = QUIET_S) -> None:
+        self.template = template
+        self.cache = cache
+        self.quiet_s = quiet_s
+        self._failed_at = -math.inf
+        self._lock = threading.Lock()
+
+    def is_quiet(self) -> bool:
+        """Return whether this fetcher failed within the last ``quiet_s`` seconds."""
+        with self._lock:
+            return time.monotonic() - self._failed_at < self.quiet_s
+
+    def forget_failures(self) -> None:
+        """Ask the server again at the next call, however recently it failed."""
+        with self._lock:
+            self._failed_at = -math.inf
+
+    def background(
+        self, bounds: tuple[float, float, float, float], size_px: tuple[int, int]
+    ) -> Image.Image | None:
+        """Return tiles covering ``bounds`` (EPSG:3006) warped to an image of ``size_px``.
+
+        The image's rows run north to south, its columns west to east, over exactly
+        ``bounds``. None when any tile cannot be had (this fetcher failed within
+        ``quiet_s``; the server failed now; too many tiles; an answer that is no image).
+        """
+        if self.is_quiet():
             return None
-    minx, miny, maxx, maxy = bounds
-    width, height = size_px
-    _, latitude = transform_xy((minx + maxx) / 2, (miny + maxy) / 2, SWEREF99_TM, WGS84)
-    zoom = _zoom((maxx - minx) / width, float(latitude))
-    # Every output pixel's centre, in Web Mercator, then in tile pixels at that zoom.
-    xs = minx + (np.arange(width) + 0.5) * (maxx - minx) / width
-    ys = maxy - (np.arange(height) + 0.5) * (maxy - miny) / height
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    mx, my = transform_xy(grid_x, grid_y, SWEREF99_TM, WEB_MERCATOR)
-    scale = TILE * 2**zoom / (2 * EARTH)
-    px = (np.asarray(mx) + EARTH) * scale
-    py = (EARTH - np.asarray(my)) * scale
-    first_x, first_y = int(px.min() // TILE), int(py.min() // TILE)
-    last_x, last_y = int(px.max() // TILE), int(py.max() // TILE)
-    count = (last_x - first_x + 1) * (last_y - first_y + 1)
-    if count > MAX_TILES:
-        log.info("%d tiles for one map: the vector background instead", count)
-        return None
-    wanted = [(x, y) for y in range(first_y, last_y + 1) for x in range(first_x, last_x + 1)]
-    host = template.split("/")[2] if "//" in template else "tiles"
+        template = self.template
+        minx, miny, maxx, maxy = bounds
+        width, height = size_px
+        _, latitude = transform_xy((minx + maxx) / 2, (miny + maxy) / 2, SWEREF99_TM, WGS84)
+        zoom = _zoom((maxx - minx) / width, float(latitude))
+        # Every output pixel's centre, in Web Mercator, then in tile pixels at that zoom.
+        xs = minx + (np.arange(width) + 0.5) * (maxx - minx) / width
+        ys = maxy - (np.arange(height) + 0.5) * (maxy - miny) / height
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        mx, my = transform_xy(grid_x, grid_y, SWEREF99_TM, WEB_MERCATOR)
+        scale = TILE * 2**zoom / (2 * EARTH)
+        px = (np.asarray(mx) + EARTH) * scale
+        py = (EARTH - np.asarray(my)) * scale
+        first_x, first_y = int(px.min() // TILE), int(py.min() // TILE)
+        last_x, last_y = int(px.max() // TILE), int(py.max() // TILE)
+        count = (last_x - first_x + 1) * (last_y - first_y + 1)
+        if count > MAX_TILES:
+            log.info("%d tiles for one map: the vector background instead", count)
+            return None
+        wanted = [(x, y) for y in range(first_y, last_y + 1) for x in range(first_x, last_x + 1)]
+        host = template.split("/")[2] if "//" in template else "tiles"
 
-    def one(tile: tuple[int, int]) -> Image.Image:
-        x, y = tile
-        url = template.format(z=zoom, x=x, y=y, s="a")
-        return _fetch(url, cache / host / str(zoom) / str(x) / f"{y}.png")
+        def one(tile: tuple[int, int]) -> Image.Image:
+            x, y = tile
+            url = template.format(z=zoom, x=x, y=y, s="a")
+            return _fetch(url, self.cache / host / str(zoom) / str(x) / f"{y}.png")
 
-    try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            images = list(pool.map(one, wanted))
-    except (OSError, ValueError) as error:  # network, HTTP, disk, or not an image
-        log.warning("background tiles from %s unavailable: %s", host, error)
-        with _lock:
-            _failed[template] = time.monotonic()
-        return None
-    mosaic = Image.new("RGB", ((last_x - first_x + 1) * TILE, (last_y - first_y + 1) * TILE))
-    for (x, y), image in zip(wanted, images, strict=True):
-        mosaic.paste(image, ((x - first_x) * TILE, (y - first_y) * TILE))
-    pixels = np.asarray(mosaic)
-    column = np.clip((px - first_x * TILE).astype(int), 0, pixels.shape[1] - 1)
-    row = np.clip((py - first_y * TILE).astype(int), 0, pixels.shape[0] - 1)
-    return Image.fromarray(pixels[row, column])
-
-
-def forget_failures(templates: Sequence[str] = ()) -> None:
-    """Ask the servers again at once (all of them when none is named); for tests."""
-    with _lock:
-        for template in templates or list(_failed):
-            _failed.pop(template, None)
+        try:
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                images = list(pool.map(one, wanted))
+        except (OSError, ValueError) as error:  # network, HTTP, disk, or not an image
+            log.warning("background tiles from %s unavailable: %s", host, error)
+            with self._lock:
+                self._failed_at = time.monotonic()
+            return None
+        mosaic = Image.new("RGB", ((last_x - first_x + 1) * TILE, (last_y - first_y + 1) * TILE))
+        for (x, y), image in zip(wanted, images, strict=True):
+            mosaic.paste(image, ((x - first_x) * TILE, (y - first_y) * TILE))
+        pixels = np.asarray(mosaic)
+        column = np.clip((px - first_x * TILE).astype(int), 0, pixels.shape[1] - 1)
+        row = np.clip((py - first_y * TILE).astype(int), 0, pixels.shape[0] - 1)
+        return Image.fromarray(pixels[row, column])

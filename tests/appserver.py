@@ -98,3 +98,12 @@ def page_with_only_the_app(
 
     context.route("**/*", only_the_app)
     return context.new_page()
+
+
+IDLE: Final = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState"
+"""The app's script state as its page shows it: ``running`` while the corner says so."""
+
+
+def wait_until_idle(page: Page, *, timeout_ms: float = 30_000) -> None:
+    """Wait until the app has finished its run (the "running" indicator is gone)."""
+    page.wait_for_function(f"() => ({IDLE})() === 'notRunning'", timeout=timeout_ms)

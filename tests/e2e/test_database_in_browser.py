@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.appserver import running_app
+from tests.appserver import running_app, wait_until_idle
 from tests.postgres import PostgresServer
 from walks.core.config import settings_from_env
 from walks.fieldwork.startup import open_workspace
@@ -37,7 +37,7 @@ def phone(browser: Browser, app: str, lon: float, lat: float) -> Page:
     page.locator('[data-testid="stSelectbox"]', has_text="Område").click()
     page.get_by_role("option", name="Hässelby gård").click()
     page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
+    wait_until_idle(page)  # the new map reports back once: that rerun done
     page.get_by_role("button", name="Använd min position (GPS)").click()
     page.get_by_text("GPS-position:").wait_for(timeout=30_000)
     page.get_by_text("Trasig lampa").click()

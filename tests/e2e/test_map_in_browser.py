@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from shapely.geometry import LineString
 
 from gis.photos import process_photo
-from tests.appserver import page_with_only_the_app, running_app
+from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
 from walks.core.config import Settings
 from walks.core.model import DrawnShape, ObservationDraft, Position
 from walks.core.workspace import connect_workspace
@@ -53,6 +53,42 @@ def switch_layer(frame: FrameLocator, name: str) -> None:
 
 def shown(frame: FrameLocator) -> int:
     return int(frame.locator("body").evaluate(MARKERS_SHOWN))
+
+
+def start_drawing_a_line(page: Page, frame: FrameLocator, *, tap: bool) -> None:
+    """Choose the line tool, again if the map was still starting and the choice went unheard."""
+    wait_until_idle(page)  # the new map reports back once when it starts
+    tool = frame.locator(".leaflet-draw-draw-polyline")
+    actions = frame.locator(".leaflet-draw-actions").first
+    for _ in range(3):
+        tool.tap() if tap else tool.click()
+        try:
+            actions.wait_for(timeout=10_000)  # the tool's Finish / Delete / Cancel: drawing now
+            break
+        except PlaywrightTimeout:
+            continue
+    actions.wait_for(timeout=1_000)
+
+
+def add_vertices(page: Page, frame: FrameLocator, offsets: list[tuple[float, float]], *,
+                 tap: bool) -> None:  # fmt: skip
+    """Tap or click the map at ``offsets`` from its centre, each time until its vertex shows."""
+    leaflet = frame.locator(".leaflet-container")
+    vertices = frame.locator(".leaflet-editing-icon")
+    for count, (dx, dy) in enumerate(offsets, start=1):
+        for _ in range(3):  # a tap the map did not take (it was busy) is tapped again
+            # A tap may rerun the page (a tapped position): measure the map anew each time.
+            box = leaflet.bounding_box()
+            assert box is not None
+            position = {"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dy}
+            leaflet.tap(position=position) if tap else leaflet.click(position=position)
+            try:
+                expect(vertices).to_have_count(count, timeout=5_000)
+                break
+            except AssertionError:
+                assert vertices.count() == count - 1, f"{vertices.count()} vertices, not {count}"
+        expect(vertices).to_have_count(count, timeout=1_000)
+        wait_until_idle(page)
 
 
 def wait_until_shown(frame: FrameLocator, expected: int, *, timeout_s: float = 15.0) -> None:
@@ -191,16 +227,8 @@ def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")
     leaflet.wait_for(timeout=30_000)
-    # The new map reports back once when it starts: let that rerun settle first.
-    page.wait_for_timeout(1500)
-    frame.locator(".leaflet-draw-draw-polyline").tap()
-    frame.locator(".leaflet-draw-actions").first.wait_for(timeout=10_000)  # drawing now
-    for dx in (-40, 0, 40):
-        # Each tap also reruns the page (a tapped position): measure the map anew.
-        box = leaflet.bounding_box()
-        assert box is not None
-        leaflet.tap(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dx / 4})
-        page.wait_for_timeout(500)
+    start_drawing_a_line(page, frame, tap=True)
+    add_vertices(page, frame, [(dx, dx / 4) for dx in (-40, 0, 40)], tap=True)
     frame.locator(".leaflet-draw-actions a", has_text="Finish").tap()
     page.get_by_text("Ritad linje sparas som iakttagelsens läge.").wait_for(timeout=30_000)
     page.get_by_text("Trasig lampa").tap()
@@ -233,14 +261,8 @@ def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")
     leaflet.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
-    frame.locator(".leaflet-draw-draw-polyline").click()
-    frame.locator(".leaflet-draw-actions").first.wait_for(timeout=10_000)
-    for dx in (-60, 0, 60):
-        box = leaflet.bounding_box()
-        assert box is not None
-        leaflet.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 - dx / 3})
-        page.wait_for_timeout(400)
+    start_drawing_a_line(page, frame, tap=False)
+    add_vertices(page, frame, [(dx, -dx / 3) for dx in (-60, 0, 60)], tap=False)
     frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
     page.get_by_text("Den ritade rutten sparas med vandringen").wait_for(timeout=30_000)
     page.get_by_label("Rubrik").fill("Ritad rutt")

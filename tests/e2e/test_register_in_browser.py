@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 from playwright.sync_api import Browser, Page
 
-from tests.appserver import page_with_only_the_app, running_app
+from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
 from tests.gis.test_photos import jpeg_with_gps
 
 
@@ -102,9 +102,9 @@ def test_the_phones_gps_position_and_a_photo_are_stored_without_exif(
     area = page.locator('[data-testid="stSelectbox"]', has_text="Område")
     area.click()
     page.get_by_role("option", name="Hässelby gård").click()
-    # The new area mounts a new map, which reports back once: let that rerun settle.
+    # The new area mounts a new map, which reports back once and reruns the page.
     page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
+    wait_until_idle(page)  # the new map reports back once: that rerun done
     photo = workspace_path.parent / "IMG_0100.jpg"
     photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # its EXIF says Grimsta: GPS must win
     with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):

@@ -180,9 +180,32 @@ def test_the_functions_return_null_for_null(connection: sqlite3.Connection) -> N
     assert sql_bounds(connection, None) == (None,) * 5
 
 
-def test_without_the_functions_a_plain_connection_does_not_know_them() -> None:
-    with sqlite3.connect(":memory:") as plain, pytest.raises(sqlite3.OperationalError):
-        plain.execute("SELECT ST_MinX(?)", (geometry_to_gpkg(POINT, 3006),))
+@pytest.mark.parametrize(
+    ("box", "expected"),
+    [
+        # The line's envelope is x 661 000-661 180, y 6 581 000-6 581 050.
+        ((661_100, 6_581_010, 661_120, 6_581_020), 1),  # inside the envelope
+        ((661_180, 6_581_050, 661_300, 6_581_100), 1),  # touching its corner counts
+        ((661_180.01, 6_581_000, 661_300, 6_581_050), 0),  # just east of it
+        ((661_000, 6_581_050.01, 661_180, 6_581_100), 0),  # just north of it
+        ((660_000, 6_580_000, 661_000, 6_581_000), 1),  # touching the opposite corner
+    ],
+)
+def test_st_envintersects_compares_the_envelope_with_a_box_edges_included(
+    connection: sqlite3.Connection, box: tuple[float, float, float, float], expected: int
+) -> None:
+    (found,) = connection.execute(
+        "SELECT ST_EnvIntersects(?, ?, ?, ?, ?)", (geometry_to_gpkg(LINE, 3006), *box)
+    ).fetchone()
+    assert found == expected
+
+
+def test_st_envintersects_is_null_for_null_and_for_an_empty_geometry(
+    connection: sqlite3.Connection,
+) -> None:
+    query = "SELECT ST_EnvIntersects(?, 0, 0, 1e9, 1e9)"
+    assert connection.execute(query, (None,)).fetchone() == (None,)
+    assert connection.execute(query, (geometry_to_gpkg(Polygon(), 3006),)).fetchone() == (None,)
 
 
 # --------------------------------------------------------------------- GDAL interoperability

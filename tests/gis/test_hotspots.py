@@ -14,6 +14,7 @@ from gis.hotspots import (
     MIN_CELLS_FOR_HOT_SPOTS,
     MIN_POINTS_FOR_HOT_SPOTS,
     OUTLINE_MARGIN_M,
+    _permuted_g_star,
     clusters,
     density_clusters,
     hot_spot_grid,
@@ -209,15 +210,62 @@ def test_the_grid_is_aligned_to_multiples_of_the_cell_size_in_sweref_99_tm() -> 
     assert list(grid.columns) == ["count", "z_score", "p_value", "geometry"]
 
 
-def test_the_same_seed_gives_the_same_p_values_and_numpy_randomness_is_left_alone() -> None:
+def test_the_same_seed_gives_the_same_p_values() -> None:
     points = at(*one_point_per_cell(), *[(5, 5), (15, 5), (5, 15), (15, 15)] * 5)
-    np.random.seed(7)
-    expected_draw = np.random.random()
-    np.random.seed(7)
-    first = hot_spot_grid(points, cell_m=10, seed=3)
-    assert np.random.random() == expected_draw
-    second = hot_spot_grid(points, cell_m=10, seed=3)
+    first = hot_spot_grid(points, cell_m=10, rng=np.random.default_rng(3))
+    second = hot_spot_grid(points, cell_m=10, rng=np.random.default_rng(3))
     assert first["p_value"].tolist() == second["p_value"].tolist()
+    assert hot_spot_grid(points, cell_m=10)["p_value"].tolist() == (
+        hot_spot_grid(points, cell_m=10)["p_value"].tolist()
+    )
+
+
+def test_another_seed_gives_other_p_values() -> None:
+    points = at(*one_point_per_cell(), *[(5, 5), (15, 5), (5, 15), (15, 15)] * 5)
+    first = hot_spot_grid(points, cell_m=10, rng=np.random.default_rng(3))
+    other = hot_spot_grid(points, cell_m=10, rng=np.random.default_rng(4))
+    assert first["p_value"].tolist() != other["p_value"].tolist()
+
+
+def test_a_hot_spot_run_leaves_numpys_global_random_state_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Saving and restoring the global state would not do either: another session's thread
+    # may draw in between. So seeding or setting it at all fails the test.
+    def refuse(*_: object) -> None:
+        pytest.fail("numpy's global random state was seeded or set")
+
+    monkeypatch.setattr(np.random, "seed", refuse)
+    monkeypatch.setattr(np.random, "set_state", refuse)
+    points = at(*one_point_per_cell(), *[(5, 5), (15, 5), (5, 15), (15, 15)] * 5)
+    before = np.random.get_state(legacy=False)
+    hot_spot_grid(points, cell_m=10, rng=np.random.default_rng(3))
+    after = np.random.get_state(legacy=False)
+    assert np.array_equal(after["state"]["key"], before["state"]["key"])
+    assert after["state"]["pos"] == before["state"]["pos"]
+
+
+def test_the_permuted_neighbours_are_the_other_cells_and_never_the_cell_itself() -> None:
+    # Cell i's permuted statistic is (own value + its neighbours' drawn values) / total.
+    # With values 1, 10, 100, ... every sum says which cells were drawn.
+    values = 10.0 ** np.arange(6)
+    neighbours = np.array([2, 2, 2, 2, 2, 2])
+    sums = (
+        _permuted_g_star(
+            values, neighbours, permutations=200, rng=np.random.default_rng(1), cells_per_chunk=4
+        )
+        * values.sum()
+    )
+    for cell in range(6):
+        drawn = np.round(sums[cell] - values[cell]).astype(np.int64)
+        for total in drawn:
+            digits = [int(d) for d in f"{total:06d}"[::-1]]
+            assert sum(digits) == 2
+            assert set(digits) <= {0, 1}
+            assert digits[cell] == 0
+        # Over 200 draws every other cell comes up as a neighbour.
+        seen = {i for total in drawn for i, d in enumerate(f"{total:06d}"[::-1]) if d == "1"}
+        assert seen == set(range(6)) - {cell}
 
 
 def test_too_few_points_give_an_empty_result() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -12,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from layers.memory import MemoryStore
+from ui import state
 from walks.access.accounts import add_account, set_disabled, set_role
 from walks.core.config import settings_from_env
 from walks.core.roles import Account, Role
@@ -50,12 +52,18 @@ def texts(app: AppTest) -> str:
                                       *app.title, *app.subheader])  # fmt: skip
 
 
+def log_in_button(app: AppTest) -> Any:
+    """The login form's button, found by its label."""
+    (button,) = [b for b in app.button if b.label == "Logga in"]
+    return button
+
+
 def test_a_login_expires_after_the_session_hours(workspace: Workspace) -> None:
     app = logged_in(Account("kim", Role.COORDINATOR), hours_ago=1)
     assert "Inloggad som kim (samordnare)" in texts(app)
     app = logged_in(Account("kim", Role.COORDINATOR), hours_ago=9)
     assert "Inloggningen har gått ut; logga in igen." in texts(app)
-    assert app.text_input[0].label == "Användarnamn"
+    assert app.text_input(key=state.LOGIN_NAME_KEY).label == "Användarnamn"
 
 
 def test_a_changed_role_or_a_disabled_account_counts_at_the_next_click(
@@ -66,15 +74,15 @@ def test_a_changed_role_or_a_disabled_account_counts_at_the_next_click(
     assert "Inloggad som kim (läsare)" in texts(app)
     set_disabled(workspace, "kim")
     app.run()
-    assert app.text_input[0].label == "Användarnamn"
+    assert app.text_input(key=state.LOGIN_NAME_KEY).label == "Användarnamn"
 
 
 def test_a_wrong_password_is_told_and_the_right_one_lets_in(workspace: Workspace) -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
-    app.text_input[0].input("kim")
-    app.text_input[1].input("fel-lösenord")
-    app.button[0].click().run()
+    app.text_input(key=state.LOGIN_NAME_KEY).input("kim")
+    app.text_input(key=state.LOGIN_PASSWORD_KEY).input("fel-lösenord")
+    log_in_button(app).click().run()
     assert "Fel användarnamn eller lösenord." in texts(app)
-    app.text_input[1].input(PASSWORD)
-    app.button[0].click().run()
+    app.text_input(key=state.LOGIN_PASSWORD_KEY).input(PASSWORD)
+    log_in_button(app).click().run()
     assert "Inloggad som kim (samordnare)" in texts(app)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,24 @@ def gpkg_workspace(workspace_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("SAFEWALK_WORKSPACE", str(workspace_path))
     monkeypatch.setenv("SAFEWALK_TILES", "none")
     return workspace_path
+
+
+# Midsummer noon and a November evening at Hässelby gård (the sun 53° above and 24° below
+# the horizon): daylight and dark whatever the margins of dusk.
+MIDSUMMER_NOON = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)
+NOVEMBER_EVENING = datetime(2026, 11, 3, 18, 0, tzinfo=UTC)
+
+
+def clock_at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
+    """Make registering through the app record ``moment`` as the observation's time."""
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return moment if tz is None else moment.astimezone(tz)
+
+    recording = sys.modules[list_observations.__module__]
+    monkeypatch.setattr(recording, "datetime", Fixed)
 
 
 def the_apps_workspace() -> Workspace:
@@ -325,19 +344,20 @@ def test_the_print_page_makes_a_pdf_with_a_preview_in_both_languages() -> None:
 
 
 def test_registering_with_typed_coordinates_stores_it_in_the_geopackage(
-    gpkg_workspace: Path,
+    gpkg_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    clock_at(monkeypatch, MIDSUMMER_NOON)
     app = page(_register_script)
     assert not app.exception
     assert app.title[0].value == "Registrera en iakttagelse"
     register(app, description='<img src=x onerror="alert(1)"> släckt')
     assert not app.exception
     assert [e.value for e in app.error] == []
-    assert re.fullmatch(
-        r"Sparad som nr 9 i Hässelby gård \((dagsljus|skymning|mörker)\)\.", app.success[0].value
-    )
+    assert app.success[0].value == "Sparad som nr 9 i Hässelby gård (dagsljus)."
     stored = read_layer(gpkg_workspace, "lighting")
     row = stored[stored["number"] == 9].iloc[0]
+    assert row["observed_at"] == MIDSUMMER_NOON
+    assert row["light_condition"] == "daylight"
     assert row["problem"] == "broken"
     assert row["description"] == '<img src=x onerror="alert(1)"> släckt'
     app.button(key=state.UNDO_KEY).click().run()
@@ -352,11 +372,10 @@ def read_layer(workspace_path: Path, layer: str) -> gpd.GeoDataFrame:
 
 
 @pytest.mark.usefixtures("app_in_memory")
-def test_the_confirmation_names_the_light_in_english() -> None:
+def test_the_confirmation_names_the_light_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock_at(monkeypatch, NOVEMBER_EVENING)
     app = register(page(_register_script, language="en"))
-    assert re.fullmatch(
-        r"Saved as no\. 9 in Hässelby gård \((daylight|dusk|dark)\)\.", app.success[0].value
-    )
+    assert app.success[0].value == "Saved as no. 9 in Hässelby gård (dark)."
 
 
 @pytest.mark.usefixtures("app_in_memory")

@@ -14,7 +14,6 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -22,6 +21,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from gis.filecache import FileCache
 from gis.i18n import Text
 from layers.schema import reference_layer
 from layers.store import Query
@@ -157,7 +157,10 @@ def _rule(path: Path, k: int, entry: dict[str, object], data_dir: Path) -> Routi
     )
 
 
-@lru_cache(maxsize=4)
+_RULES: FileCache[tuple[RoutingRule, ...]] = FileCache()
+"""Each routing file's rules, read again when the file or the organisations change."""
+
+
 def _load(path: Path, data_dir: Path) -> tuple[RoutingRule, ...]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -184,7 +187,9 @@ def routing_rules(data_dir: Path, categories: Sequence[str]) -> tuple[RoutingRul
         kind or category (not in ``categories``).
     """
     path = (data_dir / ROUTING_FILE).resolve()
-    rules = _load(path, data_dir.resolve())
+    rules = _RULES.get(
+        [path], lambda: _load(path, data_dir.resolve()), also=organisations(data_dir)
+    )
     for rule in rules:
         unknown = sorted((rule.categories or frozenset()) - set(categories))
         if unknown:

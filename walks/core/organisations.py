@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
+from gis.filecache import FileCache
 from gis.i18n import Text
 from walks.core.errors import WalkError
 
@@ -40,7 +40,10 @@ def _file_error(path: Path, sv: str, en: str) -> OrganisationError:
     return OrganisationError(Text(sv=f"{path}: {sv}", en=f"{path}: {en}"))
 
 
-@lru_cache(maxsize=4)
+_ORGANISATIONS: FileCache[tuple[Organisation, ...]] = FileCache()
+"""Each organisations file's entries, read again when the file changes."""
+
+
 def _load(path: Path) -> tuple[Organisation, ...]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -77,7 +80,8 @@ def organisations(data_dir: Path) -> tuple[Organisation, ...]:
     OrganisationError
         The file cannot be read or an entry lacks its id or names.
     """
-    return _load((data_dir / ORGANISATIONS_FILE).resolve())
+    path = (data_dir / ORGANISATIONS_FILE).resolve()
+    return _ORGANISATIONS.get([path], lambda: _load(path))
 
 
 def find_organisation(data_dir: Path, given: str) -> Organisation:
@@ -116,7 +120,10 @@ class MeasureTemplate:
     """An organisation's id."""
 
 
-@lru_cache(maxsize=4)
+_TEMPLATES: FileCache[dict[str, MeasureTemplate]] = FileCache()
+"""Each templates file's templates, read again when the file or the organisations change."""
+
+
 def _load_templates(path: Path, data_dir: Path) -> dict[str, MeasureTemplate]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -145,4 +152,8 @@ def measure_templates(data_dir: Path) -> dict[str, MeasureTemplate]:
     OrganisationError
         The file cannot be read, or a template names an unknown organisation.
     """
-    return dict(_load_templates((data_dir / TEMPLATES_FILE).resolve(), data_dir.resolve()))
+    path = (data_dir / TEMPLATES_FILE).resolve()
+    templates = _TEMPLATES.get(
+        [path], lambda: _load_templates(path, data_dir.resolve()), also=organisations(data_dir)
+    )
+    return dict(templates)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -20,6 +19,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import WGS84, to_storage_crs, to_wgs84
+from gis.filecache import FileCache
 from gis.i18n import Text
 from layers.catalog import Catalog
 from walks.core.model import LightCondition, Observation, ObservationStatus, Walk
@@ -98,10 +98,18 @@ def web_shape(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.transform(light, lambda xy: np.round(xy, WEB_DECIMALS))
 
 
-@lru_cache(maxsize=4)
+_WATER: FileCache[tuple[BaseGeometry, ...]] = FileCache()
+"""Each water file's bodies, read again when the file changes."""
+
+
 def shipped_water(data_dir: Path) -> tuple[BaseGeometry, ...]:
-    """Return the water bodies shipped in ``data_dir`` in EPSG:3006."""
-    document = json.loads((data_dir / WATER_FILE).read_text(encoding="utf-8"))
+    """Return the water bodies shipped in ``data_dir`` in EPSG:3006 (read again when edited)."""
+    path = data_dir / WATER_FILE
+    return _WATER.get([path], lambda: _water(path))
+
+
+def _water(path: Path) -> tuple[BaseGeometry, ...]:
+    document = json.loads(path.read_text(encoding="utf-8"))
     return tuple(to_storage_crs(shape(f["geometry"]), WGS84) for f in document["features"])
 
 

@@ -51,7 +51,7 @@ from gis.printmap import (
     stroke_lines,
     symbol,
 )
-from gis.tiles import background
+from gis.tiles import TileFetcher
 from layers.store import Query
 from layers.values import ReferenceKind
 from walks.actions.measures import CLOSED, OPEN, Measure, area_measures
@@ -282,27 +282,40 @@ TILE_DPI: Final = 150
 """Resolution of a tile background on paper."""
 
 
-def _tiles(view: MapView, workspace: Workspace) -> Any:
-    """Return the tile background of ``view``'s frame as an image, or None to draw vectors."""
+def _tile_fetcher(workspace: Workspace, *, wanted: bool) -> TileFetcher | None:
+    """Return a print job's own tile fetcher, or None when the job draws no tiles.
+
+    One per job: a server found down is not asked again for the job's other maps, and
+    does not keep the next job (another session's, maybe) from trying.
+    """
     settings = workspace.settings
-    if settings.print_tiles is None:
+    if not wanted or settings.print_tiles is None:
         return None
+    return TileFetcher(settings.print_tiles, settings.tile_cache)
+
+
+def _tiles(view: MapView, tiles: TileFetcher) -> Any:
+    """Return the tile background of ``view``'s frame as an image, or None to draw vectors."""
     frame = view.frame
     size = (round(frame.width / 72 * TILE_DPI), round(frame.height / 72 * TILE_DPI))
     bounds = view.ground().bounds
-    return background(settings.print_tiles, settings.tile_cache,
-                      (bounds[0], bounds[1], bounds[2], bounds[3]), size)  # fmt: skip
+    return tiles.background((bounds[0], bounds[1], bounds[2], bounds[3]), size)
 
 
 def _background(
-    canvas: Canvas, view: MapView, workspace: Workspace, focus: str | None, *, tiles: bool
+    canvas: Canvas,
+    view: MapView,
+    workspace: Workspace,
+    focus: str | None,
+    *,
+    tiles: TileFetcher | None,
 ) -> bool:
-    """Draw tiles when asked for and to be had (else water), then the boundaries.
+    """Draw tiles from ``tiles`` when to be had (else water), then the boundaries.
 
     The other areas' boundaries thin, the focus area's bold. Return whether tiles were
     used.
     """
-    image = _tiles(view, workspace) if tiles else None
+    image = None if tiles is None else _tiles(view, tiles)
     if image is not None:
         frame = view.frame
         canvas.drawImage(ImageReader(image), frame.x, frame.y, frame.width, frame.height)
@@ -333,13 +346,12 @@ class _Tally:
 
 def draw_area_map(
     canvas: Canvas, view: MapView, workspace: Workspace, content: _AreaContent,
-    options: PrintOptions, tally: _Tally,
+    tiles: TileFetcher | None, tally: _Tally,
 ) -> None:  # fmt: skip
-    """Draw one area's map in ``view``'s frame, counting into ``tally``."""
+    """Draw one area's map in ``view``'s frame, on ``tiles`` if any, counting into ``tally``."""
     canvas.saveState()
     _clip(canvas, view.frame)
-    tally.tiled += _background(canvas, view, workspace, content.slug,
-                               tiles=options.background != "vector")  # fmt: skip
+    tally.tiled += _background(canvas, view, workspace, content.slug, tiles=tiles)
     for kind, points in content.references:
         shape, colour = REFERENCE_SYMBOLS[kind]
         for x, y in points:
@@ -520,8 +532,9 @@ def _layout(content: _AreaContent, size: tuple[float, float], options: PrintOpti
 def _draw_area(
     canvas: Canvas, workspace: Workspace, content: _AreaContent, layout: _Layout,
     options: PrintOptions, now: datetime, first_page: int, tally: _Tally,
+    tiles: TileFetcher | None,
 ) -> None:  # fmt: skip
-    """Draw an area's pages, counting into ``tally``."""
+    """Draw an area's pages (maps on tiles from ``tiles``, if any), counting into ``tally``."""
     lang = options.language
     width, height = page_size(options.paper, options.orientation)
     title = options.title or T["title"].format(area=content.name).in_language(lang)
@@ -531,10 +544,10 @@ def _draw_area(
                                     which=which).in_language(lang)  # fmt: skip
     _header(canvas, height, title, subtitle)
     tiled = tally.tiled
-    draw_area_map(canvas, layout.view, workspace, content, options, tally)
-    tiles = workspace.settings.print_tiles_attribution if tally.tiled > tiled else None
+    draw_area_map(canvas, layout.view, workspace, content, tiles, tally)
+    credit = workspace.settings.print_tiles_attribution if tally.tiled > tiled else None
     _side(canvas, layout.view, width - MARGIN - SIDE, height - HEADER - MARGIN,
-          content.legend, options, now, tiles)  # fmt: skip
+          content.legend, options, now, credit)  # fmt: skip
     page = first_page
     parts = list(layout.parts)
     if layout.below and parts:
@@ -593,7 +606,8 @@ def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: d
     title = options.title or T["title"].format(area=content.name).in_language(options.language)
     canvas = _canvas(buffer, options, title)
     tally = _Tally()
-    _draw_area(canvas, workspace, content, layout, options, now, 1, tally)
+    tiles = _tile_fetcher(workspace, wanted=options.background != "vector")
+    _draw_area(canvas, workspace, content, layout, options, now, 1, tally, tiles)
     canvas.showPage()
     canvas.save()
     return Printed(buffer.getvalue(), layout.pages, len(content.markers), tally.leaders,
@@ -624,11 +638,12 @@ def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -
         lang
     )
     canvas = _canvas(buffer, options, title)
-    _overview(canvas, workspace, contents, starts, title, options, now)
+    tiles = _tile_fetcher(workspace, wanted=options.background != "vector")
+    _overview(canvas, workspace, contents, starts, title, options, now, tiles)
     tally = _Tally()
     for content, layout, start in zip(contents, layouts, starts, strict=True):
         canvas.showPage()
-        _draw_area(canvas, workspace, content, layout, options, now, start, tally)
+        _draw_area(canvas, workspace, content, layout, options, now, start, tally, tiles)
     canvas.showPage()
     canvas.save()
     background = "tiles" if tally.tiled == len(contents) and contents else "vector"
@@ -640,6 +655,7 @@ def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -
 def _overview(
     canvas: Canvas, workspace: Workspace, contents: Sequence[_AreaContent],
     starts: Sequence[int], title: str, options: PrintOptions, now: datetime,
+    tiles: TileFetcher | None,
 ) -> None:  # fmt: skip
     """Draw the atlas's first page: every area outlined and numbered, and where it is."""
     lang = options.language
@@ -653,7 +669,7 @@ def _overview(
     view = fit(everything, frame, margin=0.02)
     canvas.saveState()
     _clip(canvas, frame)
-    _background(canvas, view, workspace, None, tiles=options.background != "vector")
+    _background(canvas, view, workspace, None, tiles=tiles)
     stroke_lines(canvas, view, [c.boundary for c in contents], "#000000", 1.0)
     for k, content in enumerate(contents, start=1):
         point = content.boundary.representative_point()
@@ -796,13 +812,13 @@ def walk_protocol(
     if extent.is_empty:
         extent = target.boundary
     extent = extent.buffer(40)
+    tiles = _tile_fetcher(workspace, wanted=True)
 
     def draw(canvas: Canvas, frame: Frame) -> None:
         view = fit(extent, frame, margin=0.05)
         canvas.saveState()
         _clip(canvas, frame)
-        _background(canvas, view, workspace, target.slug,
-                    tiles=workspace.settings.print_tiles is not None)  # fmt: skip
+        _background(canvas, view, workspace, target.slug, tiles=tiles)
         if chosen.route is not None:
             stroke_lines(canvas, view, [chosen.route], "#0072B2", 2.2, dash=(6, 3))
         draw_markers(canvas, view, markers)
