@@ -20,7 +20,7 @@ from layers.errors import StoreError
 from layers.postgis import PostgisStore
 from layers.postgis.schema import create_table, qualified
 from layers.postgis.store import CONNECT_TIMEOUT_S
-from layers.schema import AREA_TABLE
+from layers.schema import AREA_TABLE, category_tables
 from layers.store import Area, Query, Store, open_store
 from tests.builders import lighting
 from tests.conftest import TEST_BOX
@@ -75,13 +75,15 @@ def test_layers_are_what_qgis_lists_typed_indexed_in_sweref(
 ) -> None:
     columns = dict(query(url, "SELECT f_table_name, type FROM geometry_columns "
                               "WHERE f_table_schema = 'test' AND srid = 3006"))  # fmt: skip
-    for spec in catalog.categories:  # one kind, or any when a category takes several
-        kind = spec.geometry if len(spec.accepts) == 1 else "Geometry"
-        assert columns[spec.name] == kind.upper(), spec.name
+    tables = [(name, kind) for spec in catalog.categories for name, kind in category_tables(spec)]
+    for name, kind in tables:  # a table per kind of geometry, never GEOMETRY
+        assert columns[name] == kind.upper(), name
+    assert {columns["passage"], columns["passage_line"]} == {"POINT", "LINESTRING"}
+    assert columns["vegetation_area"] == "POLYGON"
     assert columns["area"] == "MULTIPOLYGON"
     gist = query(url, "SELECT tablename FROM pg_indexes WHERE schemaname = 'test' "
                       "AND indexdef LIKE '%%USING gist%%'")  # fmt: skip
-    assert {t for (t,) in gist} >= {"lighting", "area", "walks"}
+    assert {t for (t,) in gist} >= {"area", "walks", *(name for name, _ in tables)}
     types = dict(query(url, "SELECT column_name, data_type FROM information_schema.columns "
                             "WHERE table_schema = 'test' AND table_name = 'lighting'"))  # fmt: skip
     assert (types["observed_at"], types["is_demo"], types["severity"]) == (
