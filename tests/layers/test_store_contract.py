@@ -1070,8 +1070,8 @@ def test_a_uuid_is_one_feature_of_a_category_whatever_its_kind(
         with pytest.raises(FeatureValidationError, match="already has a feature with uuid"):
             any_store.append("test", "other", other(uuid=kinds["line"]), shape, actor="tests")
     twice = str(uuid.uuid4())
+    both = [(other(uuid=twice), NEAR_CORNER), (other(uuid=twice), OTHER_AREA)]
     with pytest.raises(FeatureValidationError, match=rf"'other' already has .* {twice!r}"):
-        both = [(other(uuid=twice), NEAR_CORNER), (other(uuid=twice), OTHER_AREA)]
         any_store.append_many("test", "other", both, actor="tests")
     assert any_store.feature_counts("test")["other"] == 3
     assert numbers(any_store, "other") == [2, 3, 4]
