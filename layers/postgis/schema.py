@@ -240,6 +240,10 @@ def split_category(
             connection.execute(
                 sql.SQL("DELETE FROM {} WHERE GeometryType(geom) = %s").format(name), (kind,)
             )
+    # The revision triggers of the rows moved fire now: a table with trigger events
+    # pending cannot be altered.
+    connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    connection.execute("SET CONSTRAINTS ALL DEFERRED")
     connection.execute(
         sql.SQL("ALTER TABLE {} ALTER COLUMN geom TYPE geometry({}, {})").format(
             name, sql.SQL(str(table.geometry)), sql.Literal(STORAGE_EPSG)
