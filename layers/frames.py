@@ -51,6 +51,20 @@ def layer_frame(
     return columns_to_frame(table, np.asarray(fids, dtype=np.int64), arrays, shapes)
 
 
+def joined_frames(frames: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Return the frames of a category's tables (``TableSpec.parts``) as one, in their order.
+
+    The parts number their fids from ranges of their own (``layers.schema.PART_FIDS``):
+    the index stays unique, in fid order. A frame alone holding rows is returned as it is.
+    """
+    import pandas as pd
+
+    filled = [frame for frame in frames if len(frame)]
+    if len(filled) <= 1:
+        return filled[0] if filled else frames[0]
+    return pd.concat(filled)
+
+
 def columns_to_frame(
     table: TableSpec,
     fids: NDArray[np.int64],

@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.accounts import MemoryAccounts
 from layers.catalog import Catalog
 from layers.errors import UnknownAreaError, UnknownLayerError
-from layers.frames import layer_frame
+from layers.frames import joined_frames, layer_frame
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
 from layers.rules import (
     area_boundary,
@@ -50,6 +50,7 @@ from layers.schema import (
     SqlValue,
     TableSpec,
     load_layer_catalog,
+    physical_tables,
     tables_for_catalog,
 )
 
@@ -132,6 +133,8 @@ class MemoryStore:
         self.catalog = catalog or load_layer_catalog()
         self.name = name
         self._tables = {table.name: table for table in tables_for_catalog(self.catalog)}
+        self._physical = {table.name: table for table in physical_tables(self._tables.values())}
+        """The tables of an area, as in the other backends: a category's one per kind."""
         self._areas: dict[str, _AreaData] = {}
         self._lock = threading.RLock()
         self._changes = 0
@@ -220,7 +223,10 @@ class MemoryStore:
                 area.slug, str(row["name"]), boundary, source=str(row["source"] or ""),
                 is_demo=bool(row["is_demo"]),
             )  # fmt: skip
-            data = _AreaData(stored, {name: _Table() for name in self._tables})
+            data = _AreaData(
+                stored,
+                {name: _Table(next_fid=t.first_fid) for name, t in self._physical.items()},
+            )
             self._insert(data, AREA_TABLE, row, boundary, actor=actor)
             self._areas[area.slug] = data
 
@@ -235,7 +241,7 @@ class MemoryStore:
         actor: str,
     ) -> _Row:
         """Store a checked row and its change-log entry (as the GeoPackage store logs it)."""
-        stored = data.tables[table.name].insert(row, geometry)
+        stored = data.tables[table.part_for(geometry).name].insert(row, geometry)
         if table.name != CHANGE_LOG_LAYER:
             self._log(data, inserted_entry(actor, table, {"fid": stored.fid, **row}, geometry))
         return stored
@@ -264,7 +270,7 @@ class MemoryStore:
             table = self._table(layer)
             owned = [(child_table(name), given) for name, given in (children or {}).items()]
             row = prepare_row(table, values, geometry)
-            owner = {"feature_uuid": row["uuid"], "layer": table.name}
+            owner = {"feature_uuid": row["uuid"], "layer": table.layer_name}
             child_rows = [
                 (child, prepare_row(child, {**r, **owner}, None))
                 for child, given in owned
@@ -337,7 +343,8 @@ class MemoryStore:
             uuid = row.get("uuid")
             if uuid is None:
                 continue
-            if uuid in data.tables[table.name].by_uuid or (table.name, uuid) in seen:
+            held = any(uuid in data.tables[part.name].by_uuid for part in table.physical)
+            if held or (table.name, uuid) in seen:
                 raise duplicate_uuid_error(table.name, uuid)
             seen.add((table.name, uuid))
 
@@ -357,7 +364,12 @@ class MemoryStore:
             # Everything that can refuse the write is checked before anything changes.
             rows = [prepare_row(table, values, geometry) for values, geometry in add]
             gone = set(remove)
-            taken = {uuid for uuid in data.tables[table.name].by_uuid if uuid not in gone}
+            taken = {
+                uuid
+                for part in table.physical
+                for uuid in data.tables[part.name].by_uuid
+                if uuid not in gone
+            }
             seen: set[object] = set()
             for row in rows:
                 uuid = row.get("uuid")
@@ -385,7 +397,7 @@ class MemoryStore:
             data = self._areas[copy.area.slug]
             for table, rows, geometries in layers:
                 for row, geometry in zip(rows, geometries, strict=True):
-                    data.tables[table.name].insert(row, geometry)
+                    data.tables[table.part_for(geometry).name].insert(row, geometry)
             for name, number in numbers.items():
                 data.sequences[name] = max(data.sequences.get(name, 0), number)
             created = copied_created_at(copy)
@@ -417,14 +429,16 @@ class MemoryStore:
         pending: dict[tuple[str, int], dict[str, SqlValue]] = {}
         for layer, uuid, changes in updates:
             table = self._table(layer)
-            stored = data.tables[table.name]
-            fid = stored.by_uuid.get(uuid)
-            if fid is None:
+            for part in table.physical:  # a category's feature is in one of its tables
+                fid = data.tables[part.name].by_uuid.get(uuid)
+                if fid is not None:
+                    break
+            else:
                 raise no_such_feature_error(table.name, uuid)
-            row = stored.rows[fid]
-            current = pending.get((table.name, fid), row.values)
+            row = data.tables[part.name].rows[fid]
+            current = pending.get((part.name, fid), row.values)
             new, old = updated_row(table, current, changes)
-            pending[(table.name, fid)] = {**current, **new}
+            pending[(part.name, fid)] = {**current, **new}
             checked.append((table, row, new, old))
         return checked
 
@@ -448,14 +462,17 @@ class MemoryStore:
         with self._lock:
             data = self._area(slug)
             table = self._table(layer)
-            rows = self._rows(data, table, Query(uuids=tuple(uuids)))
-            data.tables[table.name].remove(rows)
+            rows = []
+            for part in table.physical:
+                found = self._rows(data, part, Query(uuids=tuple(uuids)))
+                data.tables[part.name].remove(found)
+                rows += found
             wanted = set(uuids)
             for child in CHILD_TABLES:
                 owned = data.tables[child.name]
                 owned.remove([
                     r for r in owned.rows.values()
-                    if r.values["layer"] == table.name and r.values["feature_uuid"] in wanted
+                    if r.values["layer"] == table.layer_name and r.values["feature_uuid"] in wanted
                 ])  # fmt: skip
             for row in rows:
                 self._log(data, deleted_entry(actor, table, {"fid": row.fid, **row.values}))
@@ -463,7 +480,12 @@ class MemoryStore:
 
     @staticmethod
     def _rows(data: _AreaData, table: TableSpec, query: Query) -> list[_Row]:
-        """Return the rows of ``query`` in fid order (call with the lock held)."""
+        """Return the rows of ``query`` in fid order (call with the lock held).
+
+        A category's tables are read one after the other: their fids do not overlap.
+        """
+        if table.parts:
+            return [row for part in table.parts for row in MemoryStore._rows(data, part, query)]
         stored = data.tables[table.name]
         if query.uuids is not None:
             fids = sorted({stored.by_uuid[u] for u in query.uuids if u in stored.by_uuid})
@@ -492,6 +514,16 @@ class MemoryStore:
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
         table, names, rows = self._select(slug, layer, query)
+        if table.parts:  # one frame per table, joined, as the other backends read them
+            query = query or Query()
+            with self._lock:
+                data = self._area(slug)
+                parts = [(part, self._rows(data, part, query)) for part in table.parts]
+            return joined_frames([self._frame(part, names, found) for part, found in parts])
+        return self._frame(table, names, rows)
+
+    @staticmethod
+    def _frame(table: TableSpec, names: Sequence[str], rows: Sequence[_Row]) -> gpd.GeoDataFrame:
         columns = {name: [r.values.get(name) for r in rows] for name in names}
         geometries = [r.geometry for r in rows] if table.geometry else None
         return layer_frame(table, [r.fid for r in rows], columns, geometries)
@@ -523,7 +555,10 @@ class MemoryStore:
         """Return the number of features per layer of an area."""
         with self._lock:
             tables = self._area(slug).tables
-            return {name: len(tables[name].rows) for name in self._tables}
+            return {
+                name: sum(len(tables[part.name].rows) for part in table.physical)
+                for name, table in self._tables.items()
+            }
 
     def check(self, *, repair: bool = False) -> list[Problem]:
         """Nothing can go stale in memory: always no problems."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from layers.catalog import LayerSpec
+from layers.catalog import GeometryType, LayerSpec
 
 _HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 
@@ -56,46 +56,20 @@ def _symbol(symbol_type: str, name: str, symbol_layer: str) -> str:
     )
 
 
-_QGIS_TYPES = {"Point": "Point", "LineString": "Line", "Polygon": "Polygon"}
-"""The names QGIS' ``geometry_type()`` gives the catalog's geometry kinds."""
+def category_qml(spec: LayerSpec, kind: GeometryType | None = None) -> str:
+    """Return a QML style for a category's table of ``kind`` (None: its main kind).
 
-
-def _mixed_qml(spec: LayerSpec) -> str:
-    """Return a rule-based QML style: per geometry kind its own symbol, in the category's colour."""
-    red_green_blue = _rgba(spec.style.colour).rsplit(",", 1)[0]
-    symbols = {
-        "Point": ("marker", _marker_layer(spec.style.colour, spec.style.marker, size_mm=4)),
-        "LineString": ("line", _line_layer(spec.style.colour, width_mm=1.2, dashed=False)),
-        "Polygon": ("fill", _fill_layer(spec.style.colour, f"{red_green_blue},80", 0.8)),
-    }
-    filters = {kind: f"geometry_type($geometry) = '{qgis}'" for kind, qgis in _QGIS_TYPES.items()}
-    rules = "".join(
-        f'<rule key="{kind}" symbol="{i}" filter={quoteattr(filters[kind])}/>'
-        for i, kind in enumerate(spec.accepts)
-    )
-    drawn = "".join(
-        _symbol(symbols[kind][0], str(i), symbols[kind][1]) for i, kind in enumerate(spec.accepts)
-    )
-    return (
-        f'{_HEADER}<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="1">'
-        '<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">'
-        f'<rules key="root">{rules}</rules><symbols>{drawn}</symbols></renderer-v2>'
-        f"{_NUMBER_LABELS}</qgis>"
-    )
-
-
-def category_qml(spec: LayerSpec) -> str:
-    """Return a QML style for a category layer: its marker, colour and numbered labels.
-
-    A category that takes several kinds of geometry gets a symbol per kind.
+    Points get the category's marker, lines a line and areas a fill, all in the
+    category's colour and labelled with their numbers.
     """
-    if len(spec.accepts) > 1:
-        return _mixed_qml(spec)
-    if spec.geometry == "Point":
-        return marker_qml(spec.style.colour, spec.style.marker, size_mm=4, labels=_NUMBER_LABELS)
-    if spec.geometry == "LineString":
-        return line_qml(spec.style.colour, width_mm=1.2)
-    return polygon_qml(spec.style.colour, fill_alpha=80)
+    colour = spec.style.colour
+    match kind or spec.geometry:
+        case "Point":
+            return marker_qml(colour, spec.style.marker, size_mm=4, labels=_NUMBER_LABELS)
+        case "LineString":
+            return line_qml(colour, width_mm=1.2, labels=_NUMBER_LABELS)
+        case _:
+            return polygon_qml(colour, fill_alpha=80, labels=_NUMBER_LABELS)
 
 
 def marker_qml(colour: str, marker: str, *, size_mm: float, labels: str = "") -> str:
@@ -122,9 +96,9 @@ def _marker_layer(colour: str, marker: str, *, size_mm: float) -> str:
     )
 
 
-def line_qml(colour: str, *, width_mm: float, dashed: bool = False) -> str:
+def line_qml(colour: str, *, width_mm: float, dashed: bool = False, labels: str = "") -> str:
     """Return a QML style for a line layer."""
-    return _document("line", _line_layer(colour, width_mm=width_mm, dashed=dashed))
+    return _document("line", _line_layer(colour, width_mm=width_mm, dashed=dashed), labels)
 
 
 def _line_layer(colour: str, *, width_mm: float, dashed: bool) -> str:
@@ -139,11 +113,13 @@ def _line_layer(colour: str, *, width_mm: float, dashed: bool) -> str:
     )
 
 
-def polygon_qml(colour: str, *, fill_alpha: int = 0, outline_width_mm: float = 0.8) -> str:
+def polygon_qml(
+    colour: str, *, fill_alpha: int = 0, outline_width_mm: float = 0.8, labels: str = ""
+) -> str:
     """Return a QML style for a polygon layer (``fill_alpha`` 0 draws the outline only)."""
     red_green_blue = _rgba(colour).rsplit(",", 1)[0]
     fill = f"{red_green_blue},{fill_alpha}" if fill_alpha else ""
-    return _document("fill", _fill_layer(colour, fill, outline_width_mm))
+    return _document("fill", _fill_layer(colour, fill, outline_width_mm), labels)
 
 
 def _fill_layer(colour: str, fill: str, outline_width_mm: float) -> str:

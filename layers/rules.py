@@ -237,6 +237,24 @@ _TYPE_IDS: Final = {
 """``shapely.get_type_id`` of each geometry type a layer names."""
 
 
+def rows_by_table(
+    table: TableSpec, geometries: Sequence[BaseGeometry | None]
+) -> list[tuple[TableSpec, list[int]]]:
+    """Return the tables of ``table`` that store ``geometries``, each with their indexes.
+
+    Geometries already checked (``check_geometry``): a category's points, lines and
+    areas go to their parts (``TableSpec.part_for``), in the order of the parts; every
+    row of a layer without parts goes to the layer itself.
+    """
+    if not table.parts:
+        return [(table, list(range(len(geometries))))]
+    kinds = shapely.get_type_id(values_to_objects(geometries))
+    return [
+        (part, np.flatnonzero(kinds == _TYPE_IDS[str(part.geometry)]).tolist())
+        for part in table.parts
+    ]
+
+
 def copied_rows(
     table: TableSpec, records: Sequence[Mapping[str, object]]
 ) -> list[dict[str, SqlValue]]:
@@ -439,7 +457,7 @@ def inserted_entry(
     after = record_for_log(row)
     if geometry is not None:
         after["geometry"] = shapely.to_wkt(geometry, rounding_precision=2)
-    return change_entry(actor, "insert", table.name, row.get("uuid"), None, after)
+    return change_entry(actor, "insert", table.layer_name, row.get("uuid"), None, after)
 
 
 def inserted_entries(
@@ -462,7 +480,7 @@ def inserted_entries(
             after["geometry"] = text
         uuid = row.get("uuid")
         entries.append({
-            "at": at, "actor": actor, "action": "insert", "layer": table.name,
+            "at": at, "actor": actor, "action": "insert", "layer": table.layer_name,
             "feature_uuid": None if uuid is None else str(uuid), "before": None,
             "after": _to_json(after),
         })  # fmt: skip
@@ -471,7 +489,9 @@ def inserted_entries(
 
 def deleted_entry(actor: str, table: TableSpec, row: Mapping[str, Any]) -> dict[str, SqlValue]:
     """Return the change-log row for deleting ``row`` (as it was stored) from ``table``."""
-    return change_entry(actor, "delete", table.name, row.get("uuid"), record_for_log(row), None)
+    return change_entry(
+        actor, "delete", table.layer_name, row.get("uuid"), record_for_log(row), None
+    )
 
 
 FIXED_FIELDS: Final = frozenset({"uuid", "number", "created_at", "created_by"})
@@ -518,7 +538,7 @@ def updated_entry(
     after: Mapping[str, Any],
 ) -> dict[str, SqlValue]:
     """Return the change-log row for changing some values of feature ``uuid`` (old → new)."""
-    return change_entry(actor, "update", table.name, uuid, dict(before), dict(after))
+    return change_entry(actor, "update", table.layer_name, uuid, dict(before), dict(after))
 
 
 def no_such_feature_error(layer: str, uuid: str) -> StoreError:

@@ -3,6 +3,13 @@
 Every category layer holds the fields every observation has (``OBSERVATION_FIELDS``)
 followed by the category's own fields from the catalog. The system layers (area
 boundary, walks, measures, change log) have fixed layouts defined here.
+
+A category is one logical layer, stored as one table per kind of geometry it takes, each
+typed for that kind (QGIS and ArcGIS draw and edit a table of one kind only): its main
+kind (``geometry`` in the catalog, the points in the shipped catalog) in a table named as
+the category, the other kinds in ``<category>_point``, ``<category>_line`` and
+``<category>_area`` (``category_tables``). Each table draws fids from a range of its own
+(``PART_FIDS``), so a category's fids never repeat across its tables.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from gis.i18n import Text
 from layers.catalog import (
@@ -23,7 +30,7 @@ from layers.catalog import (
     LayerSpec,
     load_catalog,
 )
-from layers.errors import FeatureValidationError
+from layers.errors import CatalogError, FeatureValidationError
 from layers.values import (
     CostClass,
     LightCondition,
@@ -33,6 +40,9 @@ from layers.values import (
     TitledEnum,
     WalkKind,
 )
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 AREA_LAYER: Final = "area"
 WALKS_LAYER: Final = "walks"
@@ -112,6 +122,34 @@ class TableSpec:
     """Name of the per-area number sequence for the ``number`` field, if the layer has one."""
     accepts: tuple[str, ...] = ()
     """For a ``Geometry`` layer: the kinds it takes (empty: any kind)."""
+    parts: tuple[TableSpec, ...] = ()
+    """For a category of several kinds: its tables, one per kind, the main kind's first."""
+    layer: str = ""
+    """For one of a category's ``parts``: the category's name (empty: the table's own)."""
+    first_fid: int = 1
+    """The fid of the table's first row (``PART_FIDS``)."""
+
+    @property
+    def layer_name(self) -> str:
+        """The name callers know the layer by: the category of a part, else the table's."""
+        return self.layer or self.name
+
+    @property
+    def physical(self) -> tuple[TableSpec, ...]:
+        """The tables that hold the layer's rows: its parts, or the table itself."""
+        return self.parts or (self,)
+
+    def part_for(self, geometry: BaseGeometry | None) -> TableSpec:
+        """Return the table that stores ``geometry``.
+
+        The layer itself when none of its parts takes that kind (or it has no parts), so
+        that its own checks refuse it.
+        """
+        if geometry is not None:
+            for part in self.parts:
+                if part.geometry == geometry.geom_type:
+                    return part
+        return self
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -309,36 +347,112 @@ SYSTEM_TABLES: Final = (
 )  # fmt: skip
 
 
+PART_SUFFIXES: Final[dict[str, str]] = {"Point": "_point", "LineString": "_line",
+                                        "Polygon": "_area"}  # fmt: skip
+"""The suffix of the table of a category's kind of geometry other than its main kind."""
+PART_FIDS: Final = 1_000_000_000
+"""A category's n-th table (0: the main kind's) numbers its rows from n × this + 1."""
+_KIND_TITLES: Final = {
+    "Point": _t("punkter", "points"), "LineString": _t("linjer", "lines"),
+    "Polygon": _t("ytor", "areas"),
+}  # fmt: skip
+MAX_TABLE_NAME: Final = 63
+"""The longest table name every backend keeps whole (PostgreSQL cuts longer names)."""
+
+
+def category_tables(spec: LayerSpec) -> tuple[tuple[str, GeometryType], ...]:
+    """Return (table name, kind) of each table of a category, the main kind's first.
+
+    The main kind's table is named as the category (``passage``), the others by their
+    kind (``passage_line``, ``passage_area``, ``passage_point``).
+    """
+    return tuple(
+        (spec.name if kind == spec.geometry else f"{spec.name}{PART_SUFFIXES[kind]}", kind)
+        for kind in spec.accepts
+    )
+
+
 def table_for_category(spec: LayerSpec) -> TableSpec:
-    """Return the physical layout of a category layer: common fields, then its own."""
+    """Return the layout of a category layer: common fields, then its own.
+
+    A category of several kinds of geometry is a ``Geometry`` layer that accepts those
+    kinds, stored in one table per kind (``parts``, see ``category_tables``).
+    """
     severity = FieldSpec(
         "severity",
         _t("Allvarlighet", "Severity"),
         "integer",
         values=spec.severity.levels if spec.severity else (),
     )
-    common = tuple(severity if f.name == "severity" else f for f in OBSERVATION_FIELDS)
-    mixed = len(spec.accepts) > 1
+    fields = tuple(severity if f.name == "severity" else f for f in OBSERVATION_FIELDS)
+    fields += spec.fields
+    if len(spec.accepts) == 1:
+        return TableSpec(
+            spec.name, spec.title, spec.geometry, fields, sequence=OBSERVATION_SEQUENCE
+        )
+    parts = tuple(
+        TableSpec(
+            name,
+            Text(sv=f"{spec.title.sv} ({_KIND_TITLES[kind].sv})",
+                 en=f"{spec.title.en} ({_KIND_TITLES[kind].en})"),
+            kind, fields, sequence=OBSERVATION_SEQUENCE, layer=spec.name,
+            first_fid=k * PART_FIDS + 1,
+        )
+        for k, (name, kind) in enumerate(category_tables(spec))
+    )  # fmt: skip
     return TableSpec(
         spec.name,
         spec.title,
-        "Geometry" if mixed else spec.geometry,
-        common + spec.fields,
+        "Geometry",
+        fields,
         sequence=OBSERVATION_SEQUENCE,
-        accepts=spec.accepts if mixed else (),
+        accepts=spec.accepts,
+        parts=parts,
     )
 
 
 def load_layer_catalog(path: Path = DEFAULT_CATALOG_PATH) -> Catalog:
-    """Load a catalog file, refusing categories that clash with the system layers or fields."""
-    return load_catalog(
+    """Load a catalog file, refusing categories that clash with the system layers or fields.
+
+    A category's tables (``category_tables``) must not take another layer's name, and
+    must fit in a table name.
+    """
+    catalog = load_catalog(
         path, reserved_fields=RESERVED_FIELD_NAMES, reserved_layers=SYSTEM_LAYERS | INTERNAL_TABLES
     )
+    taken = dict.fromkeys(SYSTEM_LAYERS | INTERNAL_TABLES, "safewalk")
+    for spec in catalog.categories:
+        for name, _ in category_tables(spec):
+            where = (
+                f"Katalogfilen {path}, layer {spec.name!r}",
+                f"Catalog file {path}, layer {spec.name!r}",
+            )
+            if len(name) > MAX_TABLE_NAME:
+                raise CatalogError(Text(
+                    sv=f"{where[0]}: tabellnamnet {name!r} är längre än {MAX_TABLE_NAME} tecken; "
+                    "välj ett kortare namn.",
+                    en=f"{where[1]}: the table name {name!r} is longer than {MAX_TABLE_NAME} "
+                    "characters; choose a shorter name.",
+                ))  # fmt: skip
+            if name in taken:
+                raise CatalogError(Text(
+                    sv=f"{where[0]}: tabellen {name!r} krockar med lagret {taken[name]!r}; "
+                    "byt namn på en av kategorierna.",
+                    en=f"{where[1]}: the table {name!r} clashes with the layer "
+                    f"{taken[name]!r}; rename one of the categories.",
+                ))  # fmt: skip
+            taken[name] = spec.name
+    return catalog
 
 
 def tables_for_catalog(catalog: Catalog) -> tuple[TableSpec, ...]:
-    """Return every table an area's GeoPackage holds for ``catalog``."""
+    """Return every layer an area holds for ``catalog`` (categories as one layer each)."""
     return SYSTEM_TABLES + tuple(table_for_category(spec) for spec in catalog.categories)
+
+
+def physical_tables(tables: Iterable[TableSpec]) -> tuple[TableSpec, ...]:
+    """Return the tables that hold ``tables``' rows: each category's parts in its place."""
+    return tuple(part for table in tables for part in table.physical)
 
 
 _TRUE: Final = frozenset({"true", "yes", "ja", "1", "sant", "y", "j"})

@@ -33,7 +33,13 @@ from gis.i18n import Text
 from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg.folder import SCHEMA_VERSION
-from layers.gpkg.gdal import create_indexes, create_tables, gdal_without_sync, write_styles
+from layers.gpkg.gdal import (
+    create_indexes,
+    create_tables,
+    gdal_without_sync,
+    start_fids,
+    write_styles,
+)
 from layers.gpkg.sqlite import connect
 from layers.gpkg.writes import insert_row
 from layers.records import Area
@@ -107,6 +113,7 @@ def build_template(catalog: Catalog, tables: Sequence[TableSpec]) -> bytes:
             )
             write_styles(connection, catalog, [table.name for table in tables])
             create_indexes(connection, tables)
+            start_fids(connection, tables)
             connection.execute("COMMIT")
         # Closing the last connection checkpointed the WAL into the file and removed it.
         return path.read_bytes()

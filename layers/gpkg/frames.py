@@ -21,6 +21,7 @@ from layers.frames import (
     columns_to_frame,
     epoch_ms_to_datetimes,
     field_type,
+    joined_frames,
     layer_frame,
     null_column,
     values_to_column,
@@ -103,8 +104,12 @@ def read_frame(connection: sqlite3.Connection, table: TableSpec, query: Query) -
     Read column by column (``_read_columns``), or row by row where that cannot be: a
     database whose text is not UTF-8, or a column too big for one value (a gigabyte) or
     holding blobs where text belongs. Either way the frame is what
-    ``layers.frames.layer_frame`` gives for the rows.
+    ``layers.frames.layer_frame`` gives for the rows. A category's tables are read in
+    one read transaction and joined (``layers.frames.joined_frames``).
     """
+    if table.parts:
+        with _read_transaction(connection):
+            return joined_frames([read_frame(connection, part, query) for part in table.parts])
     if connection.execute("PRAGMA encoding").fetchone()[0] == "UTF-8":
         try:
             return _read_columns(connection, table, query)
@@ -272,6 +277,9 @@ def _blobs_to_geometries(lengths_json: bytes, joined: bytes) -> NDArray[np.objec
 
 def read_records(connection: sqlite3.Connection, table: TableSpec, query: Query) -> list[Record]:
     """Return the features of ``query`` as typed records, in fid order."""
+    if table.parts:
+        with _read_transaction(connection):
+            return [r for part in table.parts for r in read_records(connection, part, query)]
     sql, params = select_sql(table, query)
     cursor = connection.execute(sql, params)
     columns = [d[0] for d in cursor.description]

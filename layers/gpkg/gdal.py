@@ -27,6 +27,7 @@ from layers.schema import (
     HOTSPOTS_LAYER,
     WALKS_LAYER,
     TableSpec,
+    category_tables,
     datetime_to_text,
     reference_layer,
 )
@@ -166,7 +167,11 @@ def _create_styles_table(path: Path) -> None:
 
 def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Sequence[str]) -> None:
     """Store safewalk's QGIS style (QML) of each of ``tables`` as its default style."""
-    styles = {spec.name: category_qml(spec) for spec in catalog.categories}
+    styles = {
+        name: category_qml(spec, kind)
+        for spec in catalog.categories
+        for name, kind in category_tables(spec)
+    }
     styles[AREA_LAYER] = polygon_qml("#000000", outline_width_mm=1.0)
     styles[WALKS_LAYER] = line_qml("#0072B2", width_mm=1.0, dashed=True)
     styles[HOTSPOTS_LAYER] = polygon_qml("#D55E00", fill_alpha=60, outline_width_mm=0.6)
@@ -189,6 +194,25 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
             "'safewalk', '', ?)",
             (name, styles[name], "safewalk default style", datetime_to_text(datetime.now(UTC))),
         )
+
+
+def start_fids(connection: sqlite3.Connection, tables: Sequence[TableSpec]) -> None:
+    """Make each table number its rows from its ``first_fid`` on (never back).
+
+    GDAL makes every fid AUTOINCREMENT, so the next fid follows ``sqlite_sequence``,
+    whoever inserts (safewalk, GDAL, QGIS).
+    """
+    for table in tables:
+        if table.first_fid <= 1:
+            continue
+        start = table.first_fid - 1
+        updated = connection.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (start, table.name)
+        )
+        if updated.rowcount == 0:
+            connection.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table.name, start)
+            )
 
 
 def index_name(table: str, column: str) -> str:

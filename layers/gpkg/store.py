@@ -1,7 +1,15 @@
 """The GeoPackage store: a workspace folder with one GeoPackage per area.
 
 Layers are created by GDAL, so files carry the metadata QGIS and GDAL expect
-(GeoPackage 1.2, R-tree spatial index, feature-count triggers). Features are then
+(GeoPackage 1.2, R-tree spatial index, feature-count triggers). Each table holds one
+kind of geometry, as QGIS and ArcGIS expect: a category that takes points, lines and
+areas keeps its points in the table named as the category (``passage``, POINT), its
+lines in ``passage_line`` (LINESTRING) and its areas in ``passage_area`` (POLYGON)
+(``layers.schema.category_tables``). The store speaks of categories all the same:
+``read_layer("passage")`` reads all three tables, an append goes to the table of its
+geometry, an update or delete finds the feature by UUID in whichever table holds it.
+Files made when a category's table took any kind are split so on opening
+(``layers.gpkg.upgrade``). Features are then
 written with plain SQLite in one ``BEGIN IMMEDIATE`` transaction each: appending never
 rewrites a layer, concurrent writers queue on SQLite's lock, and a killed writer leaves
 either the whole write or none of it (SQLite's journal).
@@ -49,6 +57,7 @@ from layers.schema import (
     PHOTOS_LAYER,
     TableSpec,
     load_layer_catalog,
+    physical_tables,
     tables_for_catalog,
 )
 
@@ -79,6 +88,9 @@ class GeoPackageStore:
             catalog = load_layer_catalog(own) if own else load_layer_catalog()
         self.catalog = catalog
         self._tables = {table.name: table for table in tables_for_catalog(catalog)}
+        """The layers callers name: a category is one, whatever its tables."""
+        self._physical = {table.name: table for table in physical_tables(self._tables.values())}
+        """The tables of an area file: each category's one per kind of geometry."""
         self._areas: dict[str, tuple[int, Area]] = {}
         """Boundaries read so far: slug → (the file's inode, the area)."""
         self._areas_lock = threading.Lock()
@@ -137,12 +149,12 @@ class GeoPackageStore:
 
     def _upgrade_areas(self) -> None:
         """Add layers, fields and indexes the catalog has gained since an area was created."""
-        stale = [s for s in self.folder.slugs() if missing_schema(self.path(s), self._tables)]
+        stale = [s for s in self.folder.slugs() if missing_schema(self.path(s), self._physical)]
         if not stale:
             return
         with self.exclusive():
             for slug in stale:
-                upgrade_area(self.path(slug), self.catalog, self._tables)
+                upgrade_area(self.path(slug), self.catalog, self._physical)
 
     def _table(self, layer: str) -> TableSpec:
         try:
@@ -189,7 +201,7 @@ class GeoPackageStore:
         """Create ``<slug>.gpkg`` with every layer, empty, and the boundary."""
         check_slug(area.slug)
         build_area(
-            self.path(area.slug), area, self.catalog, list(self._tables.values()), actor=actor
+            self.path(area.slug), area, self.catalog, list(self._physical.values()), actor=actor
         )
 
     # ------------------------------------------------------------------- features
@@ -214,7 +226,7 @@ class GeoPackageStore:
         changed = [(self._table(name), uuid, changes) for name, uuid, changes in updates]
         with transaction(path) as connection:
             stored = insert_row(connection, table, values, geometry, actor=actor)
-            owner = {"feature_uuid": stored["uuid"], "layer": table.name}
+            owner = {"feature_uuid": stored["uuid"], "layer": table.layer_name}
             for child, rows in owned.items():
                 for row in rows:
                     insert_row(connection, child, {**row, **owner}, None, actor=actor)
@@ -389,12 +401,15 @@ class GeoPackageStore:
         return None if row is None else bytes(row[0])
 
     def feature_counts(self, slug: str) -> dict[str, int]:
-        """Return the number of rows per layer (counted, not taken from metadata)."""
+        """Return the number of rows per layer, a category's tables together (counted)."""
         path = self.folder.existing_path(slug)
         with connect(path) as connection:
             return {
-                name: connection.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0]
-                for name in self._tables
+                name: sum(
+                    connection.execute(f"SELECT count(*) FROM {quote(part.name)}").fetchone()[0]
+                    for part in table.physical
+                )
+                for name, table in self._tables.items()
             }
 
     # ---------------------------------------------------------------------- check
@@ -402,5 +417,5 @@ class GeoPackageStore:
         """Verify every area file; with ``repair`` fix stale feature counts and indexes."""
         problems: list[Problem] = []
         for slug in self.folder.slugs():
-            problems += check_area(self.path(slug), slug, self._tables, repair=repair)
+            problems += check_area(self.path(slug), slug, self._physical, repair=repair)
         return problems

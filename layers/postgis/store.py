@@ -1,9 +1,13 @@
 """The PostGIS store: a workspace in one PostgreSQL database, one schema per area.
 
-Each area is a schema named by its id, holding one table per layer of the catalog (the
-same layers as an area's GeoPackage), its number sequences (``safewalk_meta``) and its
-change log; geometries in EPSG:3006 with GiST indexes, so a GIS person can add any layer
-in QGIS. The schema ``safewalk`` holds the list of areas and the workspace's settings.
+Each area is a schema named by its id, holding the same tables as an area's GeoPackage
+(a category's points, lines and areas in tables of their own, each typed for its kind:
+``passage`` POINT, ``passage_line`` LINESTRING, ``passage_area`` POLYGON), its number
+sequences (``safewalk_meta``) and its change log; geometries in EPSG:3006 with GiST
+indexes, so a GIS person can add any layer in QGIS. The store speaks of categories, as
+the GeoPackage store does; an area made when a category's table took any kind is split
+so on opening, or by ``check(repair=True)``. The schema ``safewalk`` holds the list of
+areas and the workspace's settings.
 
 Every write is one transaction, several areas' included (``append_across``); numbers
 are drawn under a row lock, so concurrent writers of an area never get the same one.
@@ -17,7 +21,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +38,7 @@ from gis.i18n import Text
 from layers.accounts import AccountRow
 from layers.catalog import Catalog
 from layers.errors import StoreError, UnknownAreaError, UnknownLayerError
+from layers.frames import joined_frames
 from layers.postgis.reads import frame_selected, rows_to_frame, selected, wkb_geometries
 from layers.postgis.schema import (
     RESERVED_SCHEMAS,
@@ -43,6 +48,7 @@ from layers.postgis.schema import (
     create_table,
     create_workspace_tables,
     qualified,
+    split_category,
 )
 from layers.postgis.writes import (
     META,
@@ -71,6 +77,7 @@ from layers.schema import (
     PHOTOS_LAYER,
     TableSpec,
     load_layer_catalog,
+    physical_tables,
     tables_for_catalog,
 )
 
@@ -132,6 +139,9 @@ class PostgisStore:
             create_workspace_tables(connection)
         self.catalog = catalog or self._stored_catalog() or load_layer_catalog()
         self._tables = {table.name: table for table in tables_for_catalog(self.catalog)}
+        """The layers callers name: a category is one, whatever its tables."""
+        self._physical = {table.name: table for table in physical_tables(self._tables.values())}
+        """The tables of an area: each category's one per kind of geometry."""
         self._areas: dict[str, tuple[datetime, Area]] = {}
         self._areas_lock = threading.Lock()
         self._upgrade_areas()
@@ -281,32 +291,64 @@ class PostgisStore:
             slugs = self._slugs(connection)
             if not slugs:
                 return
-            present: dict[tuple[str, str], set[str]] = {}
-            for schema, table, column in connection.execute(
-                "SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = ANY(%s)",
-                (list(slugs),),
-            ):
-                present.setdefault((schema, table), set()).add(column)
+            present, typed = self._present(connection, slugs)
         stale = [
-            slug for slug in slugs for name, table in self._tables.items()
+            slug for slug in slugs for name, table in self._physical.items()
             if not set(table.field_names) <= present.get((slug, name), set())
+            or self._mistyped(typed, slug, table)
         ]  # fmt: skip
         if not stale:
             return
         with self.exclusive(), self._transaction() as connection:
             for slug in sorted(set(stale)):
-                self._make_tables(connection, slug, present)
+                self._make_tables(connection, slug, present, typed)
+
+    @staticmethod
+    def _present(
+        connection: psycopg.Connection, slugs: Iterable[str]
+    ) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], str]]:
+        """Return the columns of each (area, table) there is, and each one's geometry type."""
+        present: dict[tuple[str, str], set[str]] = {}
+        for schema, table, column in connection.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = ANY(%s)",
+            (list(slugs),),
+        ):
+            present.setdefault((schema, table), set()).add(column)
+        typed = {
+            (str(schema), str(table)): str(kind)
+            for schema, table, kind in connection.execute(
+                "SELECT f_table_schema, f_table_name, type FROM geometry_columns "
+                "WHERE f_table_schema = ANY(%s) AND f_geometry_column = 'geom'",
+                (list(slugs),),
+            )
+        }
+        return present, typed
+
+    @staticmethod
+    def _mistyped(typed: Mapping[tuple[str, str], str], slug: str, table: TableSpec) -> bool:
+        """Whether an existing table of the area holds another kind than ``table`` says."""
+        stored = typed.get((slug, table.name))
+        return (
+            stored is not None
+            and table.geometry is not None
+            and stored.upper() != table.geometry.upper()
+        )
 
     def _make_tables(
         self,
         connection: psycopg.Connection,
         schema: str,
         present: Mapping[tuple[str, str], set[str]],
+        typed: Mapping[tuple[str, str], str] | None = None,
     ) -> list[str]:
-        """Create the missing tables and columns of an area; return what was made."""
+        """Create the missing tables and columns of an area; return what was made.
+
+        A table that holds another kind than its own is typed for its kind
+        (``split_category``).
+        """
         made = []
-        for name, table in self._tables.items():
+        for name, table in self._physical.items():
             if (schema, name) not in present:
                 create_table(connection, schema, table)
                 made.append(name)
@@ -314,6 +356,10 @@ class PostgisStore:
                 added = add_missing_columns(connection, schema, table, present[(schema, name)])
                 made += [f"{name}.{column}" for column in added]
                 create_indexes(connection, schema, table)
+        for name, table in self._physical.items():
+            if self._mistyped(typed or {}, schema, table):
+                split_category(connection, schema, table, self._physical)
+                made.append(f"{name} ({table.geometry})")
         return made
 
     # ---------------------------------------------------------------------- areas
@@ -395,7 +441,7 @@ class PostgisStore:
         changed = [(self._table(name), uuid, changes) for name, uuid, changes in updates]
         with self._transaction() as connection:
             (stored,) = insert_rows(connection, schema, table, [(values, geometry)], actor=actor)
-            owner = {"feature_uuid": stored["uuid"], "layer": table.name}
+            owner = {"feature_uuid": stored["uuid"], "layer": table.layer_name}
             for child, rows in owned.items():
                 insert_rows(connection, schema, child, [({**r, **owner}, None) for r in rows],
                             actor=actor)  # fmt: skip
@@ -518,7 +564,8 @@ class PostgisStore:
     ) -> tuple[list[str], list[tuple[Any, ...]]]:  # fmt: skip
         """Return the attribute columns ``query`` asks for and its rows, in fid order.
 
-        ``for_frame``: as ``frame_selected`` gives them, for a data frame.
+        ``for_frame``: as ``frame_selected`` gives them, for a data frame. ``table`` is
+        one table of the area (a category's of one kind).
         """
         names = list(query_columns(table, query))
         conditions: list[sql.Composable] = []
@@ -565,6 +612,12 @@ class PostgisStore:
     def _records(
         self, connection: psycopg.Connection, schema: str, table: TableSpec, query: Query
     ) -> list[Record]:
+        if table.parts:
+            return [
+                record
+                for part in table.parts
+                for record in self._records(connection, schema, part, query)
+            ]
         names, rows = self._select(connection, schema, table, query)
         columns = ["fid", *names]
         shapes = (
@@ -579,15 +632,25 @@ class PostgisStore:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
         schema = self._schema(slug)
         table = self._table(layer)
-        with self._connection() as connection:
-            names, rows = self._select(connection, schema, table, query or Query(), for_frame=True)
-        return rows_to_frame(table, names, rows)
+        frames = []
+        # A category's tables in one snapshot: a write in between is seen whole or not at all.
+        with self._connection() as connection, connection.transaction():
+            if table.parts:
+                connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for part in table.physical:
+                names, rows = self._select(
+                    connection, schema, part, query or Query(), for_frame=True
+                )
+                frames.append(rows_to_frame(part, names, rows))
+        return joined_frames(frames)
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
         """Return a layer's features (those ``query`` selects) as typed records."""
         schema = self._schema(slug)
         table = self._table(layer)
-        with self._connection() as connection:
+        with self._connection() as connection, connection.transaction():
+            if table.parts:
+                connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return self._records(connection, schema, table, query or Query())
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
@@ -615,16 +678,20 @@ class PostgisStore:
         return None if row is None else bytes(row[0])
 
     def feature_counts(self, slug: str) -> dict[str, int]:
-        """Return the number of features per layer of an area."""
+        """Return the number of features per layer of an area, a category's tables together."""
         schema = self._schema(slug)
         counts = sql.SQL(" UNION ALL ").join(
             sql.SQL("SELECT {}, count(*) FROM {}").format(
-                sql.Literal(name), qualified(schema, name)
+                sql.Literal(name), qualified(schema, part.name)
             )
-            for name in self._tables
+            for name, table in self._tables.items()
+            for part in table.physical
         )
+        totals = dict.fromkeys(self._tables, 0)
         with self._connection() as connection:
-            return {str(name): int(n) for name, n in connection.execute(counts).fetchall()}
+            for name, count in connection.execute(counts).fetchall():
+                totals[str(name)] += int(count)
+        return totals
 
     # ---------------------------------------------------------------------- check
     def check(self, *, repair: bool = False) -> list[Problem]:
@@ -632,13 +699,7 @@ class PostgisStore:
         problems: list[Problem] = []
         with self._connection() as connection:
             slugs = self._slugs(connection)
-            present: dict[tuple[str, str], set[str]] = {}
-            for schema, table, column in connection.execute(
-                "SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = ANY(%s)",
-                (list(slugs),),
-            ):
-                present.setdefault((schema, table), set()).add(column)
+            present, typed = self._present(connection, slugs)
             indexed = {
                 (schema, table)
                 for schema, table in connection.execute(
@@ -648,7 +709,7 @@ class PostgisStore:
                 )
             }
         for slug in sorted(slugs):
-            for name, table in self._tables.items():
+            for name, table in self._physical.items():
                 if (slug, name) not in present:
                     missing = Text(sv="lagret saknas", en="the layer is missing")
                     problems.append(Problem(slug, name, missing, True))
@@ -658,6 +719,12 @@ class PostgisStore:
                         problems.append(Problem(slug, name, Text(
                             sv=f"fältet {field.name!r} saknas",
                             en=f"field {field.name!r} is missing"), True))  # fmt: skip
+                if self._mistyped(typed, slug, table):
+                    stored = typed[(slug, name)]
+                    problems.append(Problem(slug, name, Text(
+                        sv=f"geometritypen är {stored}, inte {table.geometry}",
+                        en=f"the geometry type is {stored}, not {table.geometry}",
+                    ), True))  # fmt: skip
                 if table.geometry is not None and (slug, name) not in indexed:
                     problems.append(Problem(slug, name, Text(
                         sv="det rumsliga indexet saknas", en="the spatial index is missing"),
@@ -666,13 +733,13 @@ class PostgisStore:
         if repair and any(p.repairable for p in problems):
             with self.exclusive(), self._transaction() as connection:
                 for slug in sorted({p.area for p in problems if p.repairable}):
-                    self._make_tables(connection, slug, present)
+                    self._make_tables(connection, slug, present, typed)
             return [p for p in problems if not p.repairable]
         return problems
 
     def _check_numbers(self, slug: str) -> list[Problem]:
         """Report numbers used twice across an area's categories, and a sequence behind them."""
-        numbered = [name for name, t in self._tables.items() if t.sequence == "observation"]
+        numbered = [name for name, t in self._physical.items() if t.sequence == "observation"]
         union = sql.SQL(" UNION ALL ").join(
             sql.SQL("SELECT {}, number FROM {}").format(sql.Literal(name), qualified(slug, name))
             for name in numbered

@@ -6,6 +6,7 @@ both backends accept, refuse and log exactly alike.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -25,6 +26,7 @@ from layers.rules import (
     inserted_entries,
     no_such_feature_error,
     prepare_rows,
+    rows_by_table,
     updated_entry,
     updated_row,
 )
@@ -118,6 +120,21 @@ def insert_copied_rows(
     """
     if not rows:
         return []
+    if table.parts:
+        groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
+        _refuse_uuids_elsewhere(
+            connection, schema, table,
+            [(part, [rows[i]["uuid"] for i in k]) for part, k in groups],
+        )  # fmt: skip
+        joined = [0] * len(rows)
+        for part, indexes in groups:
+            part_fids = insert_copied_rows(
+                connection, schema, part, [rows[i] for i in indexes],
+                [geometries[i] for i in indexes],
+            )  # fmt: skip
+            for i, fid in zip(indexes, part_fids, strict=True):
+                joined[i] = fid
+        return joined
     columns = list(rows[0])
     names = list(map(sql.Identifier, columns))
     values = [value_sql(table, c) for c in columns]
@@ -140,10 +157,38 @@ def insert_copied_rows(
         for row in rows:
             inserted = cursor.fetchone()
             if inserted is None:  # the layer has this UUID, or an earlier row gave it
-                raise duplicate_uuid_error(table.name, row["uuid"])
+                raise duplicate_uuid_error(table.layer_name, row["uuid"])
             fids.append(int(inserted[0]))
             cursor.nextset()
     return fids
+
+
+def _refuse_uuids_elsewhere(
+    connection: psycopg.Connection,
+    schema: str,
+    table: TableSpec,
+    groups: Sequence[tuple[TableSpec, Sequence[SqlValue]]],
+) -> None:
+    """Refuse UUIDs bound for one part of a category that another part holds, or given twice.
+
+    Each part's own unique index refuses a UUID that part holds already.
+    """
+    given = [uuid for _, uuids in groups for uuid in uuids]
+    repeated = [uuid for uuid, count in Counter(given).items() if count > 1]
+    if repeated:
+        raise duplicate_uuid_error(table.layer_name, repeated[0])
+    for part, uuids in groups:
+        for other in table.parts:
+            if other is part or not uuids:
+                continue
+            held = connection.execute(
+                sql.SQL("SELECT uuid FROM {} WHERE uuid = ANY(%s) LIMIT 1").format(
+                    qualified(schema, other.name)
+                ),
+                (list(uuids),),
+            ).fetchone()
+            if held is not None:
+                raise duplicate_uuid_error(table.layer_name, held[0])
 
 
 def log_changes(
@@ -173,16 +218,22 @@ def update_row(
     *,
     actor: str,
 ) -> Record:
-    """Change some values of feature ``uuid``, logging old and new; return it as stored."""
-    name = qualified(schema, table.name)
-    found = connection.execute(
-        sql.SQL("SELECT {} FROM {} WHERE uuid = %s FOR UPDATE").format(
-            selected(table, table.field_names), name
-        ),
-        (uuid,),
-    ).fetchone()
-    if found is None:
-        raise no_such_feature_error(table.name, uuid)
+    """Change some values of feature ``uuid``, logging old and new; return it as stored.
+
+    A category's feature is looked for in its tables in turn, the main kind's first.
+    """
+    for part in table.physical:
+        name = qualified(schema, part.name)
+        found = connection.execute(
+            sql.SQL("SELECT {} FROM {} WHERE uuid = %s FOR UPDATE").format(
+                selected(part, table.field_names), name
+            ),
+            (uuid,),
+        ).fetchone()
+        if found is not None:
+            break
+    else:
+        raise no_such_feature_error(table.layer_name, uuid)
     stored = dict(zip(("fid", *table.field_names), found, strict=False))
     geometry = shapely.from_wkb(found[-1]) if table.geometry is not None and found[-1] else None
     new, old = updated_row(table, stored, changes)
@@ -209,6 +260,10 @@ def delete_rows(
     """Delete features and the rows that belong to them, logging each with its old values."""
     if "uuid" not in table.field_names:
         return 0
+    if table.parts:
+        return sum(
+            delete_rows(connection, schema, part, uuids, actor=actor) for part in table.parts
+        )
     name = qualified(schema, table.name)
     old = connection.execute(
         sql.SQL("DELETE FROM {} WHERE uuid = ANY(%s) RETURNING {}").format(
@@ -222,7 +277,7 @@ def delete_rows(
             sql.SQL("DELETE FROM {} WHERE layer = %s AND feature_uuid = ANY(%s)").format(
                 qualified(schema, child.name)
             ),
-            (table.name, list(uuids)),
+            (table.layer_name, list(uuids)),
         )
     records = [dict(zip(("fid", *table.field_names), row, strict=True)) for row in old]
     log_changes(connection, schema, [deleted_entry(actor, table, r) for r in records])

@@ -9,7 +9,12 @@ import pytest
 
 from layers.catalog import DEFAULT_CATALOG_PATH, MARKERS, Catalog
 from layers.errors import CatalogError, UnknownLayerError
-from layers.schema import OBSERVATION_FIELDS, load_layer_catalog, table_for_category
+from layers.schema import (
+    OBSERVATION_FIELDS,
+    category_tables,
+    load_layer_catalog,
+    table_for_category,
+)
 
 SHIPPED = DEFAULT_CATALOG_PATH.read_text(encoding="utf-8")
 ELEVEN = (
@@ -507,4 +512,42 @@ def test_allowed_values_of_the_wrong_type_for_their_field_are_refused(
     values = f'values = [{{ value = {value}, sv = "A", en = "A" }}]'
     text = with_field(f'{FIELD_TITLE}\ntype = "{field_type}"\n{values}')
     with pytest.raises(CatalogError, match="layer 'lighting', field 'k'"):
+        load(tmp_path, text)
+
+
+# ------------------------------------------------------- a category's tables by kind
+
+SECOND = """
+[[layer]]
+name = "lighting_line"
+title = { sv = "Linjer", en = "Lines" }
+style = { colour = "#000000", marker = "circle" }
+"""
+
+
+def test_a_category_of_several_kinds_has_a_typed_table_per_kind(catalog: Catalog) -> None:
+    passage = table_for_category(catalog.category("passage"))
+    assert [(t.name, t.geometry) for t in passage.physical] == [
+        ("passage", "Point"), ("passage_line", "LineString"),
+    ]  # fmt: skip
+    assert category_tables(catalog.category("other")) == (
+        ("other", "Point"), ("other_line", "LineString"), ("other_area", "Polygon"),
+    )  # fmt: skip
+    assert {t.layer_name for t in passage.physical} == {"passage"}
+
+
+def test_a_category_named_like_another_categorys_table_is_refused(tmp_path: Path) -> None:
+    lines = MINIMAL.replace('geometry = "Point"', 'geometry = "Point"\ngeometries = ["Point", '
+                            '"LineString"]')  # fmt: skip
+    with pytest.raises(CatalogError, match="the table 'lighting_line' clashes with the layer"):
+        load(tmp_path, lines + SECOND)
+    assert load(tmp_path, MINIMAL + SECOND).names == ("lighting", "lighting_line")
+
+
+def test_a_table_name_too_long_for_a_database_is_refused(tmp_path: Path) -> None:
+    long_name = "a" * 60
+    text = MINIMAL.replace('"lighting"', f'"{long_name}"').replace(
+        'geometry = "Point"', 'geometry = "Point"\ngeometries = ["Point", "Polygon"]'
+    )
+    with pytest.raises(CatalogError, match=f"the table name '{long_name}_area' is longer"):
         load(tmp_path, text)

@@ -33,7 +33,7 @@ from layers.gpkg import GeoPackageStore
 from layers.gpkg.frames import read_frame
 from layers.gpkg.sqlite import connect
 from layers.records import Query
-from layers.schema import TableSpec, load_layer_catalog, tables_for_catalog
+from layers.schema import TableSpec, load_layer_catalog, physical_tables, tables_for_catalog
 from layers.store import open_store
 from tests.builders import lighting as lighting_values
 
@@ -47,7 +47,8 @@ NAT = np.iinfo(np.int64).min
 
 
 def table_of(store: GeoPackageStore, layer: str) -> TableSpec:
-    return next(t for t in tables_for_catalog(store.catalog) if t.name == layer)
+    """Return the table called ``layer`` in the file (a category's points: its own name)."""
+    return next(t for t in physical_tables(tables_for_catalog(store.catalog)) if t.name == layer)
 
 
 def text_to_epoch_ms(text: str) -> int:

@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import LineString
 
 from layers.gpkg import GeoPackageStore
-from layers.schema import load_layer_catalog
+from layers.schema import category_tables, load_layer_catalog
 from layers.store import Area
 from tests.builders import lighting
 from tests.conftest import TEST_BOX
@@ -70,7 +70,9 @@ def test_gdal_3_6_sees_every_layer_with_the_right_counts(workspace_path: Path) -
     assert "layer_styles" in seen
 
 
-def test_a_layer_widened_to_take_lines_passes_the_validator(tmp_path: Path) -> None:
+def test_a_category_that_comes_to_take_lines_gets_a_line_table_gdal_validates(
+    tmp_path: Path,
+) -> None:
     shipped = load_layer_catalog()
     points_only = tmp_path / "catalog.toml"
     text = Path(shipped.source).read_text(encoding="utf-8")
@@ -91,4 +93,69 @@ def test_a_layer_widened_to_take_lines_passes_the_validator(tmp_path: Path) -> N
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ogr_feature_counts(path)["lighting"] == 2
+    counts = ogr_feature_counts(path)
+    assert (counts["lighting"], counts["lighting_line"]) == (1, 1)
+
+
+ANY_KIND = {"reference_schools", "reference_other", "reference_owners"}
+"""Reference layers of any kind of geometry (imported context), GEOMETRY by design."""
+
+
+def ogr_layers(path: Path) -> dict[str, tuple[str, str]]:
+    """Return each layer's geometry type and SRS as GDAL 3.6 reports them (``ogrinfo -so``)."""
+    out = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    layers = {}
+    for block in out.split("Layer name: ")[1:]:
+        name = block.split("\n", 1)[0].strip()
+        kind = re.search(r"^Geometry: (.+)$", block, flags=re.MULTILINE)
+        srs = re.search(r'^\s+ID\["EPSG",(\d+)\]\]$', block, flags=re.MULTILINE)
+        layers[name] = (kind.group(1) if kind else "None", srs.group(1) if srs else "")
+    return layers
+
+
+def validate(path: Path) -> None:
+    result = subprocess.run(
+        [str(SYSTEM_PYTHON), str(VALIDATOR), "-k", "--extra", "--warning-as-error", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"{path.name}: {result.stdout}{result.stderr}"
+
+
+def assert_typed(path: Path) -> None:
+    catalog = load_layer_catalog()
+    seen = ogr_layers(path)
+    names = {"Point": "Point", "LineString": "Line String", "Polygon": "Polygon"}
+    for spec in catalog.categories:
+        for name, kind in category_tables(spec):
+            assert seen[name] == (names[kind], "3006"), name
+    for name, (kind, srs) in seen.items():
+        if kind != "None" and name not in ANY_KIND:
+            assert kind != "Unknown (any)", name
+            assert srs == "3006", name
+
+
+def test_every_spatial_layer_of_a_new_area_has_its_own_type_in_sweref(
+    workspace_path: Path,
+) -> None:
+    for path in sorted(workspace_path.glob("*.gpkg")):
+        assert_typed(path)
+
+
+def test_an_upgraded_file_is_typed_and_passes_the_validator(tmp_path: Path) -> None:
+    from tests.layers.test_upgrade import old_workspace
+
+    root = old_workspace(tmp_path)
+    store = GeoPackageStore(root, load_layer_catalog())
+    path = store.path("old")
+    assert_typed(path)
+    validate(path)
+    counts = ogr_feature_counts(path)
+    assert (counts["lighting"], counts["lighting_line"], counts["other_area"]) == (2, 1, 1)
+    line = LineString([(661_500, 6_580_500), (661_600, 6_580_500)])
+    store.append("old", "lighting", lighting(), line, actor="tests")
+    validate(path)
+    assert ogr_feature_counts(path)["lighting_line"] == 2

@@ -20,7 +20,7 @@ from gis.gpkg import register_gpkg_functions
 from layers.catalog import Catalog
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.gpkg import GeoPackageStore
-from layers.schema import load_layer_catalog
+from layers.schema import category_tables, load_layer_catalog
 from layers.store import Area, open_store
 from tests.builders import NOW, lighting
 
@@ -116,20 +116,30 @@ def test_files_are_geopackage_1_2_with_styles_qgis_reads(
     assert (
         set(catalog.names) | {"area", "walks", "measures", "change_log", "layer_styles"} <= layers
     )
-    info = pyogrio.read_info(store.path("test"), layer="lighting")
-    assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Unknown")  # points and lines
-    styles = dict(sql(store, "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"))
-    assert set(catalog.names) <= set(styles)
+    kinds = {"Point": "Point", "LineString": "LineString", "Polygon": "Polygon"}
     for spec in catalog.categories:
-        qml = styles[spec.name].split("\n", 1)[1]
-        document = ET.fromstring(qml)  # noqa: S314 - our own generated QML
-        marker = document.find(".//layer[@class='SimpleMarker']/Option/Option[@name='name']")
-        assert marker is not None
-        assert marker.get("value") == spec.style.marker
-        rules = [rule.get("filter") for rule in document.iter("rule")]
-        qgis = {"Point": "Point", "LineString": "Line", "Polygon": "Polygon"}
-        kinds = [qgis[kind] for kind in spec.accepts] if len(spec.accepts) > 1 else []
-        assert rules == [f"geometry_type($geometry) = '{kind}'" for kind in kinds]
+        for name, kind in category_tables(spec):
+            info = pyogrio.read_info(store.path("test"), layer=name)
+            assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", kinds[kind])
+    styles = dict(sql(store, "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"))
+    symbols = {"Point": "SimpleMarker", "LineString": "SimpleLine", "Polygon": "SimpleFill"}
+    for spec in catalog.categories:
+        for name, kind in category_tables(spec):
+            document = ET.fromstring(styles[name].split("\n", 1)[1])  # noqa: S314 - our own QML
+            (layer,) = document.iter("layer")
+            assert layer.get("class") == symbols[kind]
+            colour = layer.find("Option/Option[@name='color']")
+            if kind == "Point":
+                marker = layer.find("Option/Option[@name='name']")
+                assert marker is not None
+                assert marker.get("value") == spec.style.marker
+            else:  # the line's colour, the fill's outline, in the category's colour
+                key = "line_color" if kind == "LineString" else "outline_color"
+                colour = layer.find(f"Option/Option[@name='{key}']")
+            red, green, blue = (int(spec.style.colour[i : i + 2], 16) for i in (1, 3, 5))
+            assert colour is not None
+            assert str(colour.get("value")).startswith(f"{red},{green},{blue},")
+            assert document.find(".//text-style[@fieldName='number']") is not None
 
 
 def test_gdal_readers_get_every_row_while_gdal_has_dropped_the_count_triggers(
@@ -368,7 +378,7 @@ def test_an_area_file_replaced_by_another_program_is_read_again(
     )
 
 
-def test_a_category_that_starts_taking_lines_is_widened_in_existing_files(
+def test_a_category_that_starts_taking_lines_gets_a_line_table_in_existing_files(
     tmp_path: Path, catalog: Catalog
 ) -> None:
     text = Path(catalog.source).read_text(encoding="utf-8")
@@ -392,9 +402,10 @@ def test_a_category_that_starts_taking_lines_is_widened_in_existing_files(
     new.append("test", "lighting", lighting(), dark_path, actor="tests")
     kinds = [r["geometry"].geom_type for r in new.read_records("test", "lighting")]
     assert kinds == ["Point", "LineString"]
-    typed = sql(new, "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?",
-                "lighting")  # fmt: skip
-    assert typed == [("GEOMETRY",)]
-    (style,) = sql(new, "SELECT styleQML FROM layer_styles WHERE f_table_name = 'lighting'")
-    assert "geometry_type($geometry) = 'Line'" in str(style[0])
-    assert pyogrio.read_info(new.path("test"), layer="lighting")["features"] == 2
+    typed = sql(new, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns "
+                "WHERE table_name LIKE 'lighting%' ORDER BY table_name")  # fmt: skip
+    assert typed == [("lighting", "POINT"), ("lighting_line", "LINESTRING")]
+    (style,) = sql(new, "SELECT styleQML FROM layer_styles WHERE f_table_name = 'lighting_line'")
+    assert "SimpleLine" in str(style[0])
+    assert pyogrio.read_info(new.path("test"), layer="lighting")["features"] == 1
+    assert pyogrio.read_info(new.path("test"), layer="lighting_line")["features"] == 1

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+import shapely
 from psycopg import sql
 
 from layers.catalog import Catalog
@@ -20,7 +21,7 @@ from layers.errors import StoreError
 from layers.postgis import PostgisStore
 from layers.postgis.schema import create_table, qualified
 from layers.postgis.store import CONNECT_TIMEOUT_S
-from layers.schema import AREA_TABLE
+from layers.schema import AREA_TABLE, category_tables
 from layers.store import Area, Query, Store, open_store
 from tests.builders import lighting
 from tests.conftest import TEST_BOX
@@ -75,13 +76,15 @@ def test_layers_are_what_qgis_lists_typed_indexed_in_sweref(
 ) -> None:
     columns = dict(query(url, "SELECT f_table_name, type FROM geometry_columns "
                               "WHERE f_table_schema = 'test' AND srid = 3006"))  # fmt: skip
-    for spec in catalog.categories:  # one kind, or any when a category takes several
-        kind = spec.geometry if len(spec.accepts) == 1 else "Geometry"
-        assert columns[spec.name] == kind.upper(), spec.name
+    tables = [(name, kind) for spec in catalog.categories for name, kind in category_tables(spec)]
+    for name, kind in tables:  # a table per kind of geometry, never GEOMETRY
+        assert columns[name] == kind.upper(), name
+    assert {columns["passage"], columns["passage_line"]} == {"POINT", "LINESTRING"}
+    assert columns["vegetation_area"] == "POLYGON"
     assert columns["area"] == "MULTIPOLYGON"
     gist = query(url, "SELECT tablename FROM pg_indexes WHERE schemaname = 'test' "
                       "AND indexdef LIKE '%%USING gist%%'")  # fmt: skip
-    assert {t for (t,) in gist} >= {"lighting", "area", "walks"}
+    assert {t for (t,) in gist} >= {"area", "walks", *(name for name, _ in tables)}
     types = dict(query(url, "SELECT column_name, data_type FROM information_schema.columns "
                             "WHERE table_schema = 'test' AND table_name = 'lighting'"))  # fmt: skip
     assert (types["observed_at"], types["is_demo"], types["severity"]) == (
@@ -207,3 +210,46 @@ def test_a_backup_with_pg_dump_restores_whole(
     made = again.append("test", "lighting", lighting(), INSIDE, actor="tests")
     assert made["number"] == 2  # numbering goes on after the restore
     again.close()
+
+
+def test_an_area_whose_category_took_any_kind_is_split_on_opening_and_by_repair(
+    url: str, db: PostgisStore
+) -> None:
+    other = {"status": "new", "observed_at": "2026-11-26T18:30:00+00:00", "created_by": "t",
+             "created_at": "2026-11-26T18:30:00+00:00", "is_demo": False, "subject": "x",
+             "updated_at": "2026-11-26T18:30:00+00:00"}  # fmt: skip
+    line = shapely.LineString([(661_500, 6_580_600), (661_600, 6_580_650)])
+    added = [
+        db.append("test", "other", other, shape, actor="tests")
+        for shape in (INSIDE, line, shapely.box(661_700, 6_580_700, 661_750, 6_580_750))
+    ]
+    # The layout of the previous version: one table of any kind per category.
+    query(url, "ALTER TABLE test.other ALTER COLUMN geom TYPE geometry(Geometry, 3006)")
+    query(url, "INSERT INTO test.other SELECT * FROM test.other_line")
+    query(url, "INSERT INTO test.other SELECT * FROM test.other_area")
+    query(url, "DROP TABLE test.other_line, test.other_area")
+    problems = db.check()
+    assert any("geometry type is GEOMETRY" in p.text.en for p in problems)
+    assert {p.layer for p in problems} >= {"other", "other_line", "other_area"}
+    assert db.check(repair=True) == []
+    assert db.check() == []
+    listed = "SELECT f_table_name, type FROM geometry_columns WHERE f_table_schema = 'test'"
+    kinds = {name: kind for name, kind in query(url, listed) if str(name).startswith("other")}
+    assert kinds == {"other": "POINT", "other_line": "LINESTRING", "other_area": "POLYGON"}
+    records = db.read_records("test", "other")
+    assert [(r["uuid"], r["number"], r["fid"]) for r in records] == [
+        (r["uuid"], r["number"], r["fid"]) for r in added
+    ]
+    # Opening a store does the same.
+    query(url, "ALTER TABLE test.other ALTER COLUMN geom TYPE geometry(Geometry, 3006)")
+    query(url, "INSERT INTO test.other SELECT * FROM test.other_line")
+    query(url, "DELETE FROM test.other_line")
+    reopened = open_store(url, catalog=db.catalog)
+    try:
+        assert [r["geometry"].geom_type for r in reopened.read_records("test", "other")] == [
+            "Point", "LineString", "Polygon",
+        ]  # fmt: skip
+        assert query(url, "SELECT type FROM geometry_columns WHERE f_table_schema = 'test' "
+                          "AND f_table_name = 'other'") == [("POINT",)]  # fmt: skip
+    finally:
+        reopened.close()

@@ -989,3 +989,152 @@ def test_append_across_areas_writes_all_or_none(any_store: Store) -> None:
     assert [(r["number"]) for r in made] == [1, 1, 2]  # numbered per area, never reused
     assert numbers(any_store) == [1]
     assert len(any_store.read_records("other", "lighting")) == 1
+
+
+# ------------------------------------------- a category's points, lines and areas
+
+OTHER_LINE = LineString([(661_500, 6_580_600), (661_600, 6_580_650)])
+OTHER_AREA = Polygon([(661_700, 6_580_700), (661_750, 6_580_700), (661_750, 6_580_750)])
+
+
+def other(**changes: object) -> dict[str, object]:
+    values = {k: v for k, v in litter().items() if k != "litter_type"}
+    return {**values, "subject": "bänk", **changes}
+
+
+@pytest.fixture
+def kinds(any_store: Store) -> dict[str, str]:
+    """A point, a line and an area of ``other`` (numbers 2, 3, 4 after a lighting point)."""
+    add_lighting(any_store)
+    shapes = {"point": NEAR_CORNER, "line": OTHER_LINE, "area": OTHER_AREA}
+    return {
+        kind: str(any_store.append("test", "other", other(description=kind), shape,
+                                   actor="tests")["uuid"])
+        for kind, shape in shapes.items()
+    }  # fmt: skip
+
+
+def test_a_category_reads_back_its_points_lines_and_areas_as_one_layer(
+    any_store: Store, kinds: dict[str, str]
+) -> None:
+    records = any_store.read_records("test", "other")
+    assert [(r["description"], r["number"], r["geometry"].geom_type) for r in records] == [
+        ("point", 2, "Point"), ("line", 3, "LineString"), ("area", 4, "Polygon"),
+    ]  # fmt: skip
+    assert [r["uuid"] for r in records] == list(kinds.values())
+    frame = any_store.read_layer("test", "other")
+    assert frame.crs == "EPSG:3006"
+    assert frame.index.is_unique
+    assert list(frame["number"]) == [2, 3, 4]
+    assert list(frame.geom_type) == ["Point", "LineString", "Polygon"]
+    assert [r["fid"] for r in records] == list(frame.index)
+    assert any_store.feature_counts("test")["other"] == 3
+    assert "other_line" not in any_store.feature_counts("test")
+
+
+def test_queries_read_a_categorys_features_whatever_their_kind(
+    any_store: Store, kinds: dict[str, str]
+) -> None:
+    def described(query: Query) -> list[str]:
+        frame = any_store.read_layer("test", "other", query)
+        assert list(frame["description"]) == [
+            r["description"] for r in any_store.read_records("test", "other", query)
+        ]
+        return list(frame["description"])
+
+    assert described(Query(uuids=(kinds["area"], kinds["point"]))) == ["point", "area"]
+    assert described(Query(bbox=(661_450, 6_580_550, 661_720, 6_580_720))) == ["line", "area"]
+    assert described(Query(is_demo=True)) == []
+    assert list(any_store.read_layer("test", "other", Query(columns=()))) == ["geometry"]
+
+
+def test_updates_and_deletes_find_a_feature_of_any_kind(
+    any_store: Store, kinds: dict[str, str]
+) -> None:
+    for kind, feature in kinds.items():
+        stored = any_store.update("test", "other", feature, {"status": "assessed"}, actor="tests")
+        assert (stored["description"], stored["status"]) == (kind, ObservationStatus.ASSESSED)
+    updated = any_store.update_many(
+        "test", [("other", kinds["line"], {"severity": 3}), ("lighting", add_lighting(any_store),
+                                                              {"severity": 1})], actor="tests",
+    )  # fmt: skip
+    assert updated[0]["geometry"].equals(OTHER_LINE)
+    assert any_store.delete("test", "other", [kinds["line"], kinds["area"]], actor="tests") == 2
+    assert [r["description"] for r in any_store.read_records("test", "other")] == ["point"]
+    with pytest.raises(StoreError, match="'other' has no feature"):
+        any_store.update("test", "other", kinds["area"], {"severity": 1}, actor="tests")
+    log = [(e["action"], e["layer"]) for e in log_entries(any_store) if e["layer"] == "other"]
+    assert log == [("insert", "other")] * 3 + [("update", "other")] * 4 + [("delete", "other")] * 2
+    area = any_store.append("test", "other", other(), OTHER_AREA, actor="tests")
+    assert area["number"] == 6  # one sequence for every category and kind, none reused
+
+
+def test_photos_of_a_line_go_with_it(any_store: Store) -> None:
+    stored = any_store.append("test", "other", other(), OTHER_LINE, actor="tests",
+                              children={"photos": [photo()]})  # fmt: skip
+    (info,) = any_store.read_photos("test", [stored["uuid"]])
+    assert info.layer == "other"
+    any_store.delete("test", "other", [stored["uuid"]], actor="tests")
+    assert any_store.read_photos("test", [stored["uuid"]]) == []
+
+
+def test_a_uuid_is_one_feature_of_a_category_whatever_its_kind(
+    any_store: Store, kinds: dict[str, str]
+) -> None:
+    for shape in (NEAR_CORNER, OTHER_LINE, OTHER_AREA):
+        with pytest.raises(FeatureValidationError, match="already has a feature with uuid"):
+            any_store.append("test", "other", other(uuid=kinds["line"]), shape, actor="tests")
+    twice = str(uuid.uuid4())
+    both = [(other(uuid=twice), NEAR_CORNER), (other(uuid=twice), OTHER_AREA)]
+    with pytest.raises(FeatureValidationError, match=rf"'other' already has .* {twice!r}"):
+        any_store.append_many("test", "other", both, actor="tests")
+    assert any_store.feature_counts("test")["other"] == 3
+    assert numbers(any_store, "other") == [2, 3, 4]
+
+
+def test_many_features_of_several_kinds_are_numbered_in_the_order_given(
+    any_store: Store,
+) -> None:
+    shapes = [OTHER_AREA, NEAR_CORNER, OTHER_LINE, INSIDE, OTHER_AREA]
+    stored = any_store.append_many(
+        "test", "other", [(other(description=str(k)), s) for k, s in enumerate(shapes)],
+        actor="tests",
+    )  # fmt: skip
+    assert [(r["description"], r["number"]) for r in stored] == [(str(k), k + 1) for k in range(5)]
+    assert [r["geometry"].geom_type for r in stored] == [s.geom_type for s in shapes]
+    read = any_store.read_records("test", "other")
+    assert sorted(r["number"] for r in read) == [1, 2, 3, 4, 5]
+    assert len({r["fid"] for r in read}) == 5
+    replaced = any_store.replace("test", "other", [str(stored[0]["uuid"])],
+                                 [(other(), OTHER_LINE)], actor="tests")  # fmt: skip
+    assert replaced[0]["number"] == 6
+    assert any_store.feature_counts("test")["other"] == 5
+
+
+def test_a_geometry_kind_the_category_does_not_take_is_refused_naming_it(
+    any_store: Store,
+) -> None:
+    vegetation = {**litter(), "blocks_sightline": True}
+    del vegetation["litter_type"]
+    with pytest.raises(FeatureValidationError, match=r"'vegetation' takes Point, Polygon"):
+        any_store.append("test", "vegetation", vegetation, OTHER_LINE, actor="tests")
+    multi = MultiPolygon([OTHER_AREA])
+    with pytest.raises(FeatureValidationError, match=r"'other' takes .* not MultiPolygon"):
+        any_store.append("test", "other", other(), multi, actor="tests")
+
+
+def test_a_copied_area_keeps_each_kind_in_its_table(
+    any_store: Store, kinds: dict[str, str], new_store: Callable[[str], Store]
+) -> None:
+    for backend in STORE_BACKENDS:
+        target = new_store(backend)
+        target.paste_area(any_store.copy_area("test"), actor="tests")
+        records = target.read_records("test", "other")
+        assert [(r["uuid"], r["number"]) for r in records] == [
+            (uuid, n) for uuid, n in zip(kinds.values(), (2, 3, 4), strict=True)
+        ]
+        assert target.feature_counts("test") == {
+            **any_store.feature_counts("test"),
+            "change_log": target.feature_counts("test")["change_log"],
+        }
+        assert target.check() == []

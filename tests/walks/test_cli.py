@@ -777,8 +777,8 @@ def test_a_line_given_as_wkt_is_stored_in_the_category_layer(capsys, ws, workspa
     assert code == 0
     stored = json.loads(out)
     assert (stored["area"], stored["geometry_type"]) == ("hasselby-gard", "LineString")
-    frame = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="lighting")
-    assert sorted(set(frame.geom_type)) == ["LineString", "Point"]
+    frame = pyogrio.read_dataframe(workspace_path / "hasselby-gard.gpkg", layer="lighting_line")
+    assert list(frame.geom_type) == ["LineString"]
     code, _, err = run(capsys, *args, "--lon", str(LON), "--lat", str(LAT), *ws)
     assert (code, "Give either --wkt or --lon and --lat, not both." in err) == (1, True)
     code, _, err = run(capsys, "add", "--category", "lighting", "--wkt", "LINE (1 2)", *ws)

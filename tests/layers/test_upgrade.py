@@ -1,0 +1,124 @@
+"""Area files made before each category's kinds of geometry had tables of their own, upgraded.
+
+``data/mixed-v1.gpkg`` was written by the store of that time (see ``data/README.md``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pytest
+from shapely.geometry import MultiLineString
+
+from gis.gpkg import geometry_to_gpkg, register_gpkg_functions
+from layers.catalog import Catalog
+from layers.errors import StoreError
+from layers.gpkg import GeoPackageStore
+from layers.gpkg.folder import WORKSPACE_MARKER
+from layers.schema import category_tables
+from tests.builders import lighting
+
+FIXTURE = Path(__file__).with_name("data") / "mixed-v1.gpkg"
+ANY_KIND = {"reference_schools", "reference_other", "reference_owners"}
+"""Reference layers of any kind of geometry (imported context), GEOMETRY by design."""
+
+
+def u(n: int) -> str:
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+def old_workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / WORKSPACE_MARKER).write_text("schema_version = 1\n", encoding="utf-8")
+    shutil.copy(FIXTURE, root / "old.gpkg")
+    return root
+
+
+def rows(path: Path, sql: str) -> list[Any]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def test_an_old_file_has_a_table_per_kind_typed_in_sweref_after_opening(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    root = old_workspace(tmp_path)
+    GeoPackageStore(root, catalog)
+    path = root / "old.gpkg"
+    typed = dict(rows(path, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
+    for spec in catalog.categories:
+        for name, kind in category_tables(spec):
+            assert typed[name] == kind.upper(), name
+    for name, _ in pyogrio.list_layers(path):
+        info = pyogrio.read_info(path, layer=name)
+        if name in typed and name not in ANY_KIND:
+            assert info["crs"] == "EPSG:3006", name
+            assert info["geometry_type"] in {"Point", "LineString", "Polygon", "MultiPolygon"}
+    declared = rows(path, "SELECT sql FROM sqlite_master WHERE name = 'lighting'")[0][0]
+    assert '"geom" POINT' in declared
+
+
+def test_every_feature_keeps_its_uuid_number_times_photos_and_log(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    root = old_workspace(tmp_path)
+    before = {
+        layer: rows(FIXTURE, f'SELECT * FROM "{layer}" ORDER BY fid')
+        for layer in ("lighting", "other", "vegetation", "change_log", "photos")
+    }
+    store = GeoPackageStore(root, catalog)
+    path = root / "old.gpkg"
+    after = {
+        name: rows(path, f'SELECT * FROM "{name}" ORDER BY fid')
+        for name in ("lighting", "lighting_line", "other", "other_line", "other_area",
+                     "vegetation", "vegetation_area", "change_log", "photos")
+    }  # fmt: skip
+    assert after["lighting"] + after["lighting_line"] == [before["lighting"][k] for k in (0, 2, 1)]
+    assert after["other"] + after["other_line"] + after["other_area"] == before["other"]
+    assert (after["vegetation"], after["vegetation_area"]) == ([], before["vegetation"])
+    assert after["change_log"] == before["change_log"]
+    assert after["photos"] == before["photos"]
+    records = store.read_records("old", "lighting")
+    assert [(r["uuid"], r["number"], r["geometry"].geom_type) for r in records] == [
+        (u(1), 1, "Point"), (u(3), 3, "Point"), (u(2), 2, "LineString"),
+    ]  # fmt: skip
+    assert store.read_photos("old", [u(2)])[0].layer == "lighting"
+    assert store.feature_counts("old")["other"] == 3
+    assert store.check() == []
+    # The spatial indexes follow the rows.
+    assert rows(path, "SELECT id FROM rtree_lighting_geom ORDER BY id") == [(1,), (3,)]
+    assert rows(path, "SELECT id FROM rtree_lighting_line_geom") == [(2,)]
+    # Numbers go on after the last one drawn (8, deleted); updates and deletes find lines.
+    added = store.append("old", "lighting", lighting(), records[1]["geometry"], actor="tests")
+    assert added["number"] == 9
+    store.update("old", "other", u(6), {"status": "resolved"}, actor="tests")
+    assert store.delete("old", "other", [u(7)], actor="tests") == 1
+    assert [r["uuid"] for r in store.read_records("old", "other")] == [u(5), u(6)]
+
+
+def test_a_feature_of_a_kind_no_table_takes_stops_the_upgrade_and_changes_nothing(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    root = old_workspace(tmp_path)
+    path = root / "old.gpkg"
+    multi = MultiLineString([[(661_500, 6_580_600), (661_600, 6_580_650)]])
+    connection = sqlite3.connect(path)
+    register_gpkg_functions(connection)
+    with connection:  # drawn in another program
+        connection.execute(
+            "UPDATE other SET geom = ? WHERE uuid = ?", (geometry_to_gpkg(multi, 3006), u(6))
+        )
+    connection.close()
+    schema = rows(path, "SELECT type, name, sql FROM sqlite_master ORDER BY name")
+    with pytest.raises(StoreError, match=r"'other' holds .* MultiLineString.*Nothing was changed"):
+        GeoPackageStore(root, catalog)
+    assert rows(path, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
+    assert rows(path, "SELECT count(*) FROM other") == [(3,)]
