@@ -36,6 +36,7 @@ from typing import Any, Final
 
 from benchmarks.store import summary, timed
 from layers.catalog import Catalog
+from layers.errors import area_exists_error
 from layers.gpkg import GeoPackageStore
 from layers.gpkg import store as gpkg_store
 from layers.gpkg.build import Templates, build_area
@@ -44,7 +45,7 @@ from layers.gpkg.gdal import create_indexes, create_tables, write_styles
 from layers.gpkg.sqlite import connect, transaction
 from layers.gpkg.writes import insert_row
 from layers.records import Area
-from layers.rules import area_boundary, area_exists_error, area_values, check_slug
+from layers.rules.areas import area_boundary, area_values, check_slug
 from layers.schema import AREA_TABLE, TableSpec, load_layer_catalog, tables_for_catalog
 from walks.cli.main import main as safewalk
 from walks.core.config import DEFAULT_DATA_DIR

@@ -41,3 +41,35 @@ class UnknownAreaError(LayerError):
         sv="Okänt område {name!r}. Områden i arbetsytan: {valid}.",
         en="Unknown area {name!r}. Areas in the workspace: {valid}.",
     )
+
+
+def area_exists_error(slug: str) -> StoreError:
+    """Return the error for adding an area whose id is taken."""
+    return StoreError(
+        Text(
+            sv=f"Området {slug!r} finns redan i arbetsytan.",
+            en=f"The area {slug!r} already exists in the workspace.",
+        )
+    )
+
+
+def duplicate_uuid_error(layer: str, uuid: object) -> FeatureValidationError:
+    """Return the error for a feature whose UUID its layer already holds."""
+    return FeatureValidationError(
+        Text(
+            sv=f"Lagret {layer!r} har redan ett objekt med uuid {uuid!r}; utelämna uuid så "
+            "skapas ett nytt.",
+            en=f"Layer {layer!r} already has a feature with uuid {uuid!r}; leave uuid out and a "
+            "new one is made.",
+        )
+    )
+
+
+def no_such_feature_error(layer: str, uuid: str) -> StoreError:
+    """Return the error for a feature that is not (or no longer) in ``layer``."""
+    return StoreError(
+        Text(
+            sv=f"Lagret {layer!r} har inget objekt {uuid}: det kan ha tagits bort.",
+            en=f"Layer {layer!r} has no feature {uuid}: it may have been removed.",
+        )
+    )

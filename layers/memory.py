@@ -20,27 +20,20 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.accounts import MemoryAccounts
 from layers.catalog import Catalog
-from layers.errors import UnknownAreaError, UnknownLayerError
+from layers.errors import (
+    UnknownAreaError,
+    UnknownLayerError,
+    area_exists_error,
+    duplicate_uuid_error,
+    no_such_feature_error,
+)
 from layers.frames import joined_frames, layer_frame
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import (
-    area_boundary,
-    area_exists_error,
-    area_values,
-    check_slug,
-    child_table,
-    copied_created_at,
-    decode_record,
-    deleted_entry,
-    duplicate_uuid_error,
-    inserted_entry,
-    no_such_feature_error,
-    pasted_layers,
-    prepare_row,
-    query_columns,
-    updated_entry,
-    updated_row,
-)
+from layers.rules.areas import area_boundary, area_values, check_slug
+from layers.rules.changelog import deleted_entry, inserted_entry, updated_entry
+from layers.rules.copies import copied_created_at, pasted_layers
+from layers.rules.decoding import decode_record
+from layers.rules.rows import child_table, prepare_row, query_columns, updated_row
 from layers.schema import (
     AREA_LAYER,
     AREA_TABLE,

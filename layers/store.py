@@ -151,7 +151,7 @@ class Store(Protocol):
     ) -> Record:
         """Change some values of feature ``uuid`` in one transaction; return it as stored.
 
-        The row is validated whole, as on insert (``layers.rules.updated_row``); ``uuid``,
+        The row is validated whole, as on insert (``layers.rules.rows.updated_row``); ``uuid``,
         ``number`` and the creation stamp cannot change, ``updated_at`` is set. The change
         log gets an ``update`` entry with the changed fields, old and new. Changing nothing
         writes nothing. Raises ``StoreError`` when there is no such feature.

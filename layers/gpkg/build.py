@@ -31,7 +31,7 @@ from typing import Final
 
 from gis.i18n import Text
 from layers.catalog import Catalog
-from layers.errors import StoreError
+from layers.errors import StoreError, area_exists_error
 from layers.gpkg.folder import SCHEMA_VERSION
 from layers.gpkg.gdal import (
     create_indexes,
@@ -43,7 +43,7 @@ from layers.gpkg.gdal import (
 from layers.gpkg.sqlite import connect
 from layers.gpkg.writes import insert_row
 from layers.records import Area
-from layers.rules import area_boundary, area_exists_error, area_values
+from layers.rules.areas import area_boundary, area_values
 from layers.schema import AREA_TABLE, TableSpec, datetime_to_text
 
 SQLITE_SIDE_FILES: Final = ("-wal", "-shm", "-journal")

@@ -13,7 +13,7 @@ from filelock import FileLock
 
 from gis.i18n import Text
 from layers.errors import StoreError, UnknownAreaError
-from layers.rules import SLUG
+from layers.rules.areas import SLUG
 
 WORKSPACE_MARKER: Final = "safewalk-workspace.toml"
 WORKSPACE_CATALOG: Final = "catalog.toml"

@@ -28,7 +28,8 @@ from layers.frames import (
 )
 from layers.gpkg.sqlite import quote
 from layers.records import Query, Record
-from layers.rules import decode_record, query_columns
+from layers.rules.decoding import decode_record
+from layers.rules.rows import query_columns
 from layers.schema import TableSpec
 
 if TYPE_CHECKING:

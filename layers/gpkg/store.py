@@ -51,7 +51,9 @@ from layers.gpkg.writes import (
     update_row,
 )
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import check_slug, child_table, copied_created_at, pasted_layers
+from layers.rules.areas import check_slug
+from layers.rules.copies import copied_created_at, pasted_layers
+from layers.rules.rows import child_table
 from layers.schema import (
     AREA_LAYER,
     PHOTOS_LAYER,

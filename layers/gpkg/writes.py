@@ -16,23 +16,14 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG
 from gis.gpkg import geometries_to_gpkg, geometry_to_gpkg, gpkg_to_geometry
+from layers.errors import duplicate_uuid_error, no_such_feature_error
 from layers.frames import values_to_objects
 from layers.gpkg.sqlite import quote
 from layers.records import Record
-from layers.rules import (
-    decode_record,
-    decode_records,
-    deleted_entry,
-    duplicate_uuid_error,
-    inserted_entries,
-    inserted_entry,
-    no_such_feature_error,
-    prepare_row,
-    prepare_rows,
-    rows_by_table,
-    updated_entry,
-    updated_row,
-)
+from layers.rules.changelog import deleted_entry, inserted_entries, inserted_entry, updated_entry
+from layers.rules.decoding import decode_record, decode_records
+from layers.rules.geometry import rows_by_table
+from layers.rules.rows import prepare_row, prepare_rows, updated_row
 from layers.schema import (
     CHANGE_LOG_LAYER,
     CHANGE_LOG_TABLE,
@@ -168,7 +159,7 @@ def insert_rows(
 ) -> list[Record]:
     """Validate and insert many rows, each with its change-log entry, as ``insert_row`` does.
 
-    The rows are checked together (``layers.rules.prepare_rows``) and written with one
+    The rows are checked together (``layers.rules.rows.prepare_rows``) and written with one
     statement per table (``insert_copied_rows``).
     """
     if not features:
@@ -396,7 +387,7 @@ def update_row(
 
 
 def log_change(connection: sqlite3.Connection, entry: Mapping[str, SqlValue]) -> None:
-    """Add one entry (``layers.rules.change_entry``) to the area's change log."""
+    """Add one entry (``layers.rules.changelog.change_entry``) to the area's change log."""
     connection.execute(
         f"INSERT INTO {quote(CHANGE_LOG_LAYER)} ({', '.join(map(quote, entry))}) "
         f"VALUES ({', '.join('?' * len(entry))})",

@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 from gis.i18n import Text
 from layers.accounts import AccountRow
 from layers.catalog import Catalog
-from layers.errors import StoreError, UnknownAreaError, UnknownLayerError
+from layers.errors import StoreError, UnknownAreaError, UnknownLayerError, area_exists_error
 from layers.frames import joined_frames
 from layers.postgis.reads import frame_selected, rows_to_frame, selected, wkb_geometries
 from layers.postgis.schema import (
@@ -60,17 +60,10 @@ from layers.postgis.writes import (
     update_row,
 )
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
-from layers.rules import (
-    area_boundary,
-    area_exists_error,
-    area_values,
-    check_slug,
-    child_table,
-    copied_created_at,
-    decode_records,
-    pasted_layers,
-    query_columns,
-)
+from layers.rules.areas import area_boundary, area_values, check_slug
+from layers.rules.copies import copied_created_at, pasted_layers
+from layers.rules.decoding import decode_records
+from layers.rules.rows import child_table, query_columns
 from layers.schema import (
     AREA_LAYER,
     AREA_TABLE,

@@ -15,21 +15,15 @@ import shapely
 from psycopg import sql
 from shapely.geometry.base import BaseGeometry
 
+from layers.errors import duplicate_uuid_error, no_such_feature_error
 from layers.frames import values_to_objects
 from layers.postgis.reads import selected
 from layers.postgis.schema import column_sql, geometry_sql, qualified, value_sql
 from layers.records import Record
-from layers.rules import (
-    decode_records,
-    deleted_entry,
-    duplicate_uuid_error,
-    inserted_entries,
-    no_such_feature_error,
-    prepare_rows,
-    rows_by_table,
-    updated_entry,
-    updated_row,
-)
+from layers.rules.changelog import deleted_entry, inserted_entries, updated_entry
+from layers.rules.decoding import decode_records
+from layers.rules.geometry import rows_by_table
+from layers.rules.rows import prepare_rows, updated_row
 from layers.schema import CHANGE_LOG_LAYER, CHANGE_LOG_TABLE, CHILD_TABLES, SqlValue, TableSpec
 
 META: Final = "safewalk_meta"
@@ -194,7 +188,7 @@ def _refuse_uuids_elsewhere(
 def log_changes(
     connection: psycopg.Connection, schema: str, entries: Sequence[Mapping[str, SqlValue]]
 ) -> None:
-    """Add entries (``layers.rules.change_entry``) to the area's change log."""
+    """Add entries (``layers.rules.changelog.change_entry``) to the area's change log."""
     if not entries:
         return
     columns = list(entries[0])

@@ -36,7 +36,7 @@ from gis.crs import SWEREF99_TM, WGS84, crs_from_user_input, infer_crs, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
 from layers.catalog import LayerSpec
-from layers.rules import checked_rows
+from layers.rules.rows import checked_rows
 from layers.schema import table_for_category
 from layers.store import Area, Query
 from walks.core.clock import LOCAL_TIME

@@ -1,0 +1,146 @@
+"""Rows in: the values of a new or changed row, coerced and checked against its layer."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Final
+
+from shapely.geometry.base import BaseGeometry
+
+from gis.i18n import Text
+from layers.errors import (
+    FeatureValidationError,
+    UnknownLayerError,
+)
+from layers.records import Query
+from layers.rules.geometry import check_geometry, geometry_refusals
+from layers.schema import (
+    CHILD_TABLES,
+    SqlValue,
+    TableSpec,
+    check_field_names,
+    coerce_record,
+    coerce_records,
+    datetime_to_text,
+)
+
+
+def row_values(table: TableSpec, values: Mapping[str, object]) -> dict[str, object]:
+    """Return the values of a new row before coercion: the one place that fills them in.
+
+    A layer with UUIDs gets a new one where none is given, whether the key is missing or
+    its value is None; a layer with a number sequence gets a placeholder number (the
+    backend draws the real one inside its write transaction).
+    """
+    record = dict(values)
+    if "uuid" in table.field_names and record.get("uuid") is None:
+        record["uuid"] = str(uuid_module.uuid4())
+    if table.sequence is not None:
+        record["number"] = 1
+    return record
+
+
+def prepare_row(
+    table: TableSpec, values: Mapping[str, object], geometry: BaseGeometry | None
+) -> dict[str, SqlValue]:
+    """Return the row to store for ``values``: every field coerced, a new UUID if none given.
+
+    For a layer with a number sequence the returned ``number`` is a placeholder: the
+    backend draws the real one inside its write transaction, so numbers are never
+    given out twice and a failed write uses none (any ``number`` given is ignored).
+
+    Raises
+    ------
+    FeatureValidationError
+        A value or the geometry does not fit the layer.
+    """
+    row = coerce_record(table, row_values(table, values))
+    check_geometry(table, geometry)
+    return row
+
+
+def prepare_rows(
+    table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
+) -> list[dict[str, SqlValue]]:
+    """Return the rows to store for many features, as ``prepare_row`` would one by one.
+
+    Raises
+    ------
+    FeatureValidationError
+        The first feature, in order, whose values or geometry do not fit the layer.
+    """
+    rows, errors = checked_rows(table, features)
+    if errors:
+        raise errors[min(errors)]
+    return [row for row in rows if row is not None]
+
+
+def checked_rows(
+    table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
+) -> tuple[list[dict[str, SqlValue] | None], dict[int, FeatureValidationError]]:
+    """Return the row to store for each feature (None if refused), and why each is refused.
+
+    As ``prepare_row`` one by one, but values are coerced once per distinct value of a
+    field and the geometries tested together: a bulk write spends little time per row.
+    """
+    rows, errors = coerce_records(table, [row_values(table, values) for values, _ in features])
+    refused = geometry_refusals(table, [geometry for _, geometry in features])
+    for k, error in refused.items():
+        errors.setdefault(k, error)
+        rows[k] = None
+    return rows, errors
+
+
+def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:
+    """Return the attribute columns ``query`` asks for; refuse names the layer does not have."""
+    names = table.field_names if query.columns is None else query.columns
+    check_field_names(table, names)
+    return names
+
+
+def child_table(name: str) -> TableSpec:
+    """Return the table of rows that belong to a feature (``photos``)."""
+    for table in CHILD_TABLES:
+        if table.name == name:
+            return table
+    raise UnknownLayerError(name=name, valid=", ".join(t.name for t in CHILD_TABLES))
+
+
+FIXED_FIELDS: Final = frozenset({"uuid", "number", "created_at", "created_by"})
+
+
+"""Fields a feature keeps for good: ``Store.update`` refuses to change them."""
+
+
+def updated_row(
+    table: TableSpec, stored: Mapping[str, SqlValue], changes: Mapping[str, object]
+) -> tuple[dict[str, SqlValue], dict[str, SqlValue]]:
+    """Return the stored row with ``changes`` made, and its old values of what changed.
+
+    Both as SQL values, only the fields whose value changes; ``updated_at`` (where the
+    layer has it) is set to now unless ``changes`` gives it, and only when anything else
+    changes. The whole row is validated as on insert.
+
+    Raises
+    ------
+    FeatureValidationError
+        A field the layer does not have, one of ``FIXED_FIELDS``, or a value that does not
+        fit.
+    """
+    check_field_names(table, changes)
+    fixed = sorted(FIXED_FIELDS & set(changes))
+    if fixed:
+        raise FeatureValidationError(
+            Text(
+                sv=f"Fälten {', '.join(fixed)} kan inte ändras i efterhand.",
+                en=f"The fields {', '.join(fixed)} cannot be changed afterwards.",
+            )
+        )
+    current = {name: stored.get(name) for name in table.field_names}
+    merged = coerce_record(table, {**current, **changes})
+    new = {name: value for name, value in merged.items() if value != current[name]}
+    if new and "updated_at" in table.field_names and "updated_at" not in changes:
+        new["updated_at"] = datetime_to_text(datetime.now(UTC))
+    return new, {name: current[name] for name in new}
