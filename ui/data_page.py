@@ -62,7 +62,7 @@ def _reference_upload(lang: str) -> None:
     )  # fmt: skip
     if loaded.refused:
         st.dataframe(
-            [{t("data_row", lang): row, t("data_reason", lang): why.in_language(lang)}
+            [{t("data_row", lang): row, t("why", lang): why.in_language(lang)}
              for row, why in loaded.refused],
             hide_index=True,
         )  # fmt: skip
@@ -82,12 +82,12 @@ def _export(lang: str) -> None:
     titles = {s.name: s.title.in_language(lang) for s in session.workspace().catalog.categories}
     left, right = st.columns(2)
     slug = left.selectbox(t("area", lang), ["", *areas], index=1 if areas else 0,
-                          format_func=lambda s: areas.get(s, t("data_all_areas", lang)),
+                          format_func=lambda s: areas.get(s, t("every_area", lang)),
                           key=state.EXPORT_AREA_KEY)  # fmt: skip
     kind = right.selectbox(t("data_format", lang), list(EXPORT_KINDS),
                            format_func=EXPORT_KINDS.__getitem__,
                            key=state.EXPORT_KIND_KEY)  # fmt: skip
-    layers = st.multiselect(t("print_layers", lang), list(titles), format_func=titles.__getitem__,
+    layers = st.multiselect(t("categories", lang), list(titles), format_func=titles.__getitem__,
                             placeholder=t("print_all_layers", lang),
                             key=state.EXPORT_LAYERS_KEY)  # fmt: skip
     wanted = (slug, tuple(layers), kind)
@@ -116,7 +116,7 @@ def _import(lang: str) -> None:
     areas = {area.slug: area.name for area in cache.areas()}
     upload = st.file_uploader(t("data_file", lang), type=IMPORT_TYPES, key=state.IMPORT_FILE_KEY)
     left, right = st.columns(2)
-    category = left.selectbox(t("data_import_category", lang), ["", *titles],
+    category = left.selectbox(t("category", lang), ["", *titles],
                               format_func=lambda c: titles.get(c, t("data_from_file", lang)),
                               key=state.IMPORT_CATEGORY_KEY)  # fmt: skip
     area = right.selectbox(t("area", lang), ["", *areas],
@@ -165,14 +165,14 @@ def _import(lang: str) -> None:
         {
             t("data_row", lang): k,
             t("data_outcome", lang): t(outcome, lang),
-            t("data_reason", lang): text.in_language(lang),
+            t("why", lang): text.in_language(lang),
         }
         for k, text, outcome in outcomes
     ]
     if rows:
         st.dataframe(sorted(rows, key=lambda r: r[t("data_row", lang)]), hide_index=True)
     used = [
-        {t("data_import_category", lang): titles.get(category, category),
+        {t("category", lang): titles.get(category, category),
          t("data_column", lang): column, t("data_field", lang): name}
         for category, columns in report.mapping.items() for column, name in columns.items()
     ]  # fmt: skip

@@ -7,8 +7,10 @@ from typing import Final
 from gis.i18n import Text
 from gis.webmap import OSM_ATTRIBUTION
 from walks.core.model import PARTICIPANT_TITLES
+from walks.core.words import WORDS
 
 TEXTS: Final[dict[str, Text]] = {
+    **WORDS,
     "app_title": Text(sv="safewalk – trygghetsvandringar", en="safewalk – safety walks"),
     "login_title": Text(sv="Logga in", en="Log in"),
     "login_name": Text(sv="Användarnamn", en="User name"),
@@ -27,7 +29,7 @@ TEXTS: Final[dict[str, Text]] = {
     "logout": Text(sv="Logga ut", en="Log out"),
     "language": Text(sv="Språk", en="Language"),
     "workspace": Text(sv="Arbetsyta", en="Workspace"),
-    "page_map": Text(sv="Karta", en="Map"),
+    "page_map": WORDS["map"],
     "page_help": Text(sv="Hjälp", en="Help"),
     "map_title": Text(sv="Områden och iakttagelser", en="Areas and observations"),
     "map_intro": Text(
@@ -38,12 +40,8 @@ TEXTS: Final[dict[str, Text]] = {
         "see the observation with its photos; layers, heat map and reference layers are chosen "
         "at the top right of the map.",
     ),
-    "map_areas": Text(sv="Områden", en="Areas"),
     "map_filters": Text(sv="Urval", en="Filters"),
-    "map_categories": Text(sv="Kategorier", en="Categories"),
-    "map_statuses": Text(sv="Status", en="Status"),
     "map_light": Text(sv="Ljusförhållanden", en="Light conditions"),
-    "map_severities": Text(sv="Allvarlighet", en="Severity"),
     "map_kind": Text(sv="Visa", en="Show"),
     "map_kind_all": Text(sv="Alla", en="All"),
     "map_kind_problems": Text(sv="Problem", en="Problems"),
@@ -53,7 +51,6 @@ TEXTS: Final[dict[str, Text]] = {
         en="{shown} of {total} observations in the chosen areas are shown.",
     ),
     "map_dates": Text(sv="Datum (från – till; tomt: alla)", en="Dates (from – to; empty: all)"),
-    "map_walks": Text(sv="Vandringar", en="Walks"),
     "map_walks_all": Text(
         sv="Alla iakttagelser (välj vandringar för att begränsa)",
         en="All observations (choose walks to narrow down)",
@@ -96,9 +93,6 @@ TEXTS: Final[dict[str, Text]] = {
         en="Dark stretches: {dark:.0f} m of {total:.0f} m of planned routes.",
     ),
     "details_title": Text(sv="Iakttagelse {number}, {area}", en="Observation {number}, {area}"),
-    "details_category": Text(sv="Kategori", en="Category"),
-    "details_description": Text(sv="Beskrivning", en="Description"),
-    "details_status": Text(sv="Status", en="Status"),
     "details_light": Text(sv="Ljus", en="Light"),
     "details_walk": Text(sv="Vandring", en="Walk"),
     "details_time": Text(sv="Tid", en="Time"),
@@ -136,27 +130,15 @@ TEXTS: Final[dict[str, Text]] = {
         sv="Alla iakttagelser i området har redan en åtgärd (eller är avslutade).",
         en="Every observation of the area already has a measure (or is closed).",
     ),
-    "plan_observations": Text(sv="Iakttagelser", en="Observations"),
-    "plan_title_field": Text(sv="Åtgärd", en="Measure"),
-    "plan_responsible": Text(sv="Ansvarig", en="Responsible"),
-    "plan_deadline": Text(sv="Klart senast", en="Deadline"),
-    "plan_priority": Text(sv="Prioritet", en="Priority"),
-    "plan_priority_high": Text(sv="Hög", en="High"),
-    "plan_priority_medium": Text(sv="Medel", en="Medium"),
-    "plan_priority_low": Text(sv="Låg", en="Low"),
     "plan_save": Text(sv="Spara åtgärden", en="Save the measure"),
     "plan_saved": Text(
         sv="Åtgärd nr {number} sparad som föreslagen.", en="Measure no. {number} saved as proposed."
     ),
-    "plan_measures": Text(sv="Åtgärder", en="Measures"),
     "plan_ours": Text(sv="Visa åtgärder för", en="Show the measures of"),
     "plan_all": Text(sv="Alla organisationer", en="Every organisation"),
     "plan_only_overdue": Text(sv="Bara försenade", en="Only overdue"),
     "plan_none": Text(sv="Inga åtgärder.", en="No measures."),
-    "plan_status": Text(sv="Status", en="Status"),
-    "plan_overdue": Text(sv="försenad", en="overdue"),
     "plan_change": Text(sv="Ändra status", en="Change the status"),
-    "plan_measure": Text(sv="Åtgärd", en="Measure"),
     "plan_to": Text(sv="Ny status", en="New status"),
     "plan_reason": Text(
         sv="Skäl (krävs för att gå tillbaka eller för ej genomförbar)",
@@ -169,7 +151,6 @@ TEXTS: Final[dict[str, Text]] = {
     ),
     "plan_history": Text(sv="Historik", en="History"),
     "plan_note_photos": Text(sv="Foton till anteckningen", en="Photos for the note"),
-    "plan_photos": Text(sv="Foton", en="Photos"),
     "report_title": Text(sv="Tertialuppföljning", en="Tertial follow-up"),
     "report_intro": Text(
         sv="Registrerade, beslutade, pågående, genomförda och försenade per område, kategori och "
@@ -179,10 +160,9 @@ TEXTS: Final[dict[str, Text]] = {
         "organisation, with the trend over two years: as Excel, Word (an editable action "
         "plan) or PDF.",
     ),
-    "report_tertial": Text(sv="Tertial", en="Tertial"),
     "report_scope": Text(sv="Omfattning", en="Scope"),
     "report_area": Text(sv="Det här området", en="This area"),
-    "report_all": Text(sv="Alla områden", en="Every area"),
+    "report_all": WORDS["every_area"],
     "report_download": Text(sv="Ladda ned {kind}", en="Download {kind}"),
     "report_make": Text(sv="Ta fram rapporten", en="Make the report"),
     "report_making": Text(sv="Tar fram rapporten …", en="Making the report …"),
@@ -194,19 +174,14 @@ TEXTS: Final[dict[str, Text]] = {
         en="A suggestion per observation from the rules (data/routing.toml) and the owners "
         "layer. A choice made here stays until it is removed, even when the rules change.",
     ),
-    "route_why": Text(sv="Varför", en="Why"),
     "route_chosen": Text(sv="vald av en användare", en="chosen by a user"),
-    "route_nobody": Text(sv="(ingen)", en="(nobody)"),
     "route_observation": Text(sv="Iakttagelse", en="Observation"),
-    "route_who": Text(sv="Ansvarig", en="Responsible"),
     "route_automatic": Text(sv="Enligt reglerna", en="As the rules say"),
     "route_save": Text(sv="Spara ansvarig", en="Save who is responsible"),
     "route_saved": Text(
         sv="Iakttagelse nr {number}: ansvarig {who}.",
         en="Observation no. {number}: responsible {who}.",
     ),
-    "plan_who": Text(sv="Vem", en="Who"),
-    "plan_what": Text(sv="Vad", en="What"),
     "possible_duplicates": Text(
         sv="Kanske samma som öppna iakttagelser av samma kategori strax intill: {listed}. "
         "Ångra registreringen nedan om det är samma sak.",
@@ -240,17 +215,12 @@ TEXTS: Final[dict[str, Text]] = {
         en="Show to residents once decided (title and status)",
     ),
     "counts_title": Text(sv="Antal per område", en="Counts per area"),
-    "col_area": Text(sv="Område", en="Area"),
-    "col_observations": Text(sv="Iakttagelser", en="Observations"),
-    "col_walks": Text(sv="Vandringar", en="Walks"),
-    "col_measures": Text(sv="Åtgärder", en="Measures"),
     "demo_note": Text(
         sv="Poster märkta DEMO och området Smedshagen (demo) är påhittade exempel, inte verkliga "
         "iakttagelser.",
         en="Records marked DEMO and the area Smedshagen (demo) are made-up examples, not real "
         "observations.",
     ),
-    "legend": Text(sv="Teckenförklaring", en="Legend"),
     # Trusted HTML (a link), shown in the interactive maps' attribution control.
     "web_map_credit": Text(
         sv=f"Gränser och vatten: Stockholms stad (CC0) · Demodata delvis {OSM_ATTRIBUTION}",
@@ -330,7 +300,7 @@ TEXTS: Final[dict[str, Text]] = {
     ),
     "error": Text(sv="Fel", en="Error"),
     "page_register": Text(sv="Registrera", en="Register"),
-    "page_walks": Text(sv="Vandringar", en="Walks"),
+    "page_walks": WORDS["walks"],
     "page_plan": Text(sv="Handlingsplan", en="Action plan"),
     "page_print": Text(sv="Utskrift", en="Print"),
     "print_intro": Text(
@@ -340,16 +310,13 @@ TEXTS: Final[dict[str, Text]] = {
         "scale, scale bar and north arrow, and a table of the numbers. Works without a "
         "network.",
     ),
-    "print_what": Text(sv="Område", en="Area"),
     "print_atlas": Text(sv="Alla områden (atlas)", en="Every area (atlas)"),
     "print_paper": Text(sv="Papper", en="Paper"),
     "print_orientation": Text(sv="Riktning", en="Orientation"),
     "print_landscape": Text(sv="Liggande", en="Landscape"),
     "print_portrait": Text(sv="Stående", en="Portrait"),
-    "print_layers": Text(sv="Kategorier", en="Categories"),
     "print_all_layers": Text(sv="Alla kategorier", en="Every category"),
     "print_title": Text(sv="Rubrik (valfri)", en="Title (optional)"),
-    "print_status": Text(sv="Iakttagelser", en="Observations"),
     "print_status_open": Text(sv="Öppna", en="Open"),
     "print_status_all": Text(sv="Alla", en="All"),
     "print_make": Text(sv="Ta fram PDF", en="Make the PDF"),
@@ -384,7 +351,6 @@ TEXTS: Final[dict[str, Text]] = {
         "{refused} could not be used.",
     ),
     "data_row": Text(sv="Objekt i filen", en="Feature in the file"),
-    "data_reason": Text(sv="Varför", en="Why"),
     "data_import": Text(sv="Importera iakttagelser", en="Import observations"),
     "data_import_intro": Text(
         sv="Från QGIS, fältappar (KoboToolbox, ODK, QField, Epicollect5), Google My Maps, "
@@ -394,7 +360,6 @@ TEXTS: Final[dict[str, Text]] = {
         "apps or Excel: GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or CSV. First you "
         "see what would be imported; nothing is stored until you confirm.",
     ),
-    "data_import_category": Text(sv="Kategori", en="Category"),
     "data_from_file": Text(
         sv="Enligt filens kolumn category", en="From the file's column category"
     ),
@@ -439,7 +404,6 @@ TEXTS: Final[dict[str, Text]] = {
         "opens in QGIS), GeoJSON, CSV for Swedish Excel, Excel, KML for Google Earth or "
         "zipped Shapefile.",
     ),
-    "data_all_areas": Text(sv="Alla områden", en="Every area"),
     "data_format": Text(sv="Format", en="Format"),
     "data_make": Text(sv="Ta fram filen", en="Make the file"),
     "data_download": Text(
@@ -449,10 +413,6 @@ TEXTS: Final[dict[str, Text]] = {
     "register_title": Text(sv="Registrera en iakttagelse", en="Register an observation"),
     "walk": Text(sv="Trygghetsvandring", en="Safety walk"),
     "no_walk": Text(sv="Ingen (enskild iakttagelse)", en="None (single observation)"),
-    "category": Text(sv="Kategori", en="Category"),
-    "severity": Text(sv="Allvarlighet", en="Severity"),
-    "description": Text(sv="Beskrivning", en="Description"),
-    "photos": Text(sv="Foton", en="Photos"),
     "tap_map": Text(
         sv="Tryck på kartan där iakttagelsen gäller, eller ange longitud och latitud nedan. "
         "Utan position används fotots GPS-position.",
@@ -499,11 +459,8 @@ TEXTS: Final[dict[str, Text]] = {
         "position.",
     ),
     "walks_title": Text(sv="Planera en trygghetsvandring", en="Plan a safety walk"),
-    "area": Text(sv="Område", en="Area"),
     "date": Text(sv="Datum", en="Date"),
     "start_time": Text(sv="Starttid", en="Start time"),
-    "walk_title": Text(sv="Rubrik", en="Title"),
-    "walk_kind": Text(sv="Typ av vandring", en="Kind of walk"),
     "organisations": Text(sv="Deltagande organisationer", en="Participating organisations"),
     "other_organisations": Text(
         sv="Andra organisationer (kommaseparerade)", en="Other organisations (comma-separated)"
@@ -526,11 +483,6 @@ TEXTS: Final[dict[str, Text]] = {
         en="It does not get dark on this day (light summer nights).",
     ),
     "walks_in_area": Text(sv="Vandringar i området", en="Walks in the area"),
-    "col_number": Text(sv="Nr", en="No"),
-    "col_start": Text(sv="Start", en="Start"),
-    "col_title": Text(sv="Rubrik", en="Title"),
-    "col_kind": Text(sv="Typ", en="Kind"),
-    "col_participants": Text(sv="Deltagare", en="Participants"),
     "route_gpx": Text(sv="Planerad rutt (GPX-fil)", en="Planned route (GPX file)"),
     "route_later": Text(
         sv="Att rita rutten direkt på kartan kommer i nästa version.",

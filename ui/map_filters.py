@@ -26,7 +26,7 @@ def _restriction(chosen: list[T], options: list[T]) -> frozenset[T] | None:
 def chosen_areas(areas: list[Area], lang: str) -> list[str]:
     """Draw the choice of areas and return their ids."""
     names = {area.slug: area.name for area in areas}
-    return st.multiselect(t("map_areas", lang), list(names), default=list(names),
+    return st.multiselect(t("areas", lang), list(names), default=list(names),
                           format_func=names.__getitem__, key=state.MAP_AREAS_KEY)  # fmt: skip
 
 
@@ -42,16 +42,16 @@ def observation_filter(catalog: Catalog, data: MapData, lang: str) -> Observatio
     lights = list(LightCondition)
     with st.expander(t("map_filters", lang)):
         left, right = st.columns(2)
-        categories = left.multiselect(t("map_categories", lang), list(titles),
+        categories = left.multiselect(t("categories", lang), list(titles),
                                       default=list(titles), format_func=titles.__getitem__,
                                       key=state.MAP_CATEGORIES_KEY)  # fmt: skip
-        chosen_statuses = left.multiselect(t("map_statuses", lang), statuses, default=statuses,
+        chosen_statuses = left.multiselect(t("status", lang), statuses, default=statuses,
                                            format_func=lambda s: s.label.in_language(lang),
                                            key=state.MAP_STATUSES_KEY)  # fmt: skip
         chosen_lights = right.multiselect(t("map_light", lang), lights, default=lights,
                                           format_func=lambda c: c.label.in_language(lang),
                                           key=state.MAP_LIGHT_KEY)  # fmt: skip
-        severities = right.multiselect(t("map_severities", lang), list(levels),
+        severities = right.multiselect(t("severity", lang), list(levels),
                                        default=list(levels), format_func=levels.__getitem__,
                                        key=state.MAP_SEVERITIES_KEY)  # fmt: skip
         kind = st.radio(t("map_kind", lang), list(_KINDS), horizontal=True,
@@ -76,7 +76,7 @@ def _walk_and_date_filter(
     """Draw the walk and date choices; return chosen walks (None: all) and the day range."""
     walks = {walk.uuid: walk.label for walk in data.walks}
     # Empty means every observation, those made outside a walk and on later walks too.
-    chosen = st.multiselect(t("map_walks", lang), list(walks), default=[],
+    chosen = st.multiselect(t("walks", lang), list(walks), default=[],
                             format_func=walks.__getitem__, key=state.MAP_WALKS_KEY,
                             placeholder=t("map_walks_all", lang))  # fmt: skip
     # Empty by default: no restriction, so that new observations are never left out unseen.

@@ -50,11 +50,11 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
     none = t("details_none", lang)
     walks = {walk.uuid: walk.label for walk in data.walks}
     values = {
-        t("details_category", lang): spec.title.in_language(lang),
-        t("details_description", lang): observation.description or none,
+        t("category", lang): spec.title.in_language(lang),
+        t("description", lang): observation.description or none,
         t("severity", lang): spec.severity.title_of(observation.severity, lang)
         if spec.severity is not None and observation.severity is not None else none,
-        t("details_status", lang): observation.status.label.in_language(lang),
+        t("status", lang): observation.status.label.in_language(lang),
         t("details_light", lang): observation.light_condition.label.in_language(lang)
         if observation.light_condition is not None else none,
         t("details_walk", lang): walks.get(observation.walk_uuid or "", none),
@@ -69,9 +69,9 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
     route = next((r for r in cache.routes(slug) if r.number == observation.number), None)
     if route is not None:
         names = {o.id: o.name.in_language(lang) for o in cache.organisations()}
-        who = names.get(route.responsible or "", route.responsible or t("route_nobody", lang))
+        who = names.get(route.responsible or "", route.responsible or t("nobody", lang))
         chosen = f"{t('route_chosen', lang)}. " if route.override else ""
-        values[t("route_who", lang)] = f"{who} ({chosen}{route.reason.in_language(lang)})"
+        values[t("responsible", lang)] = f"{who} ({chosen}{route.reason.in_language(lang)})"
     with st.container(border=True):
         area = next(a.name for a in data.areas if a.slug == slug)
         st.subheader(t("details_title", lang).format(number=observation.number, area=area))
@@ -162,10 +162,10 @@ def render() -> None:
     st.dataframe(
         [
             {
-                t("col_area", lang): row.name,
-                t("col_observations", lang): row.observations,
-                t("col_walks", lang): row.counts.get("walks", 0),
-                t("col_measures", lang): row.counts.get("measures", 0),
+                t("area", lang): row.name,
+                t("observations", lang): row.observations,
+                t("walks", lang): row.counts.get("walks", 0),
+                t("measures", lang): row.counts.get("measures", 0),
             }
             for row in rows
         ],

@@ -18,7 +18,7 @@ def render(slug: str, measures: list[Measure], lang: str) -> None:
     """Draw the form that moves one measure on (reason, note), then its history."""
     st.subheader(t("plan_change", lang))
     by_number = {m.number: m for m in measures}
-    number = st.selectbox(t("plan_measure", lang), list(by_number),
+    number = st.selectbox(t("measure", lang), list(by_number),
                           format_func=lambda n: f"{n}. {by_number[n].title}",
                           key=state.MEASURE_PICK_KEY)  # fmt: skip
     with st.form(state.STATUS_FORM_KEY, clear_on_submit=True):
@@ -53,7 +53,7 @@ def render(slug: str, measures: list[Measure], lang: str) -> None:
     noted = [e.note_uuid for e in history if e.photos]
     if noted:
         thumbnails = cache.thumbnails(slug, noted)
-        st.caption(t("plan_photos", lang))
+        st.caption(t("photos", lang))
         for entry in (e for e in history if e.photos):
             local = entry.at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
             st.image(thumbnails.get(entry.note_uuid, []), width=160,
@@ -65,10 +65,10 @@ def _history_table(history: list[HistoryEntry], lang: str) -> None:
         [
             {
                 t("details_time", lang): e.at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
-                t("plan_who", lang): e.actor,
-                t("plan_what", lang): e.note
+                t("who", lang): e.actor,
+                t("what", lang): e.note
                 or "; ".join(f"{k}: {old} → {new}" for k, (old, new) in e.changes.items()),
-                t("plan_photos", lang): e.photos or None,
+                t("photos", lang): e.photos or None,
             }
             for e in history
         ],

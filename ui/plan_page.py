@@ -34,7 +34,7 @@ def _new_measure(slug: str, lang: str) -> None:
     if not observations:
         st.info(t("plan_no_free", lang))
         return
-    chosen = st.multiselect(t("plan_observations", lang), list(observations),
+    chosen = st.multiselect(t("observations", lang), list(observations),
                             format_func=lambda n: _observation_label(observations[n], lang),
                             key=state.PLAN_OBSERVATIONS_KEY)  # fmt: skip
     organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
@@ -47,15 +47,15 @@ def _new_measure(slug: str, lang: str) -> None:
     if responsible not in organisations:
         responsible = template.responsible if template else next(iter(organisations), None)
     with st.form(state.MEASURE_FORM_KEY, clear_on_submit=True):
-        title = st.text_input(t("plan_title_field", lang), value=suggested)
-        who = st.selectbox(t("plan_responsible", lang), list(organisations),
+        title = st.text_input(t("measure", lang), value=suggested)
+        who = st.selectbox(t("responsible", lang), list(organisations),
                            index=list(organisations).index(responsible) if responsible else None,
                            format_func=organisations.__getitem__)  # fmt: skip
         left, right = st.columns(2)
-        deadline = left.date_input(t("plan_deadline", lang), value=None, format="YYYY-MM-DD")
-        priority = right.radio(t("plan_priority", lang), list(PRIORITIES), index=1,
+        deadline = left.date_input(t("deadline", lang), value=None, format="YYYY-MM-DD")
+        priority = right.radio(t("priority", lang), list(PRIORITIES), index=1,
                                horizontal=True,
-                               format_func=lambda p: t(f"plan_priority_{p}", lang))  # fmt: skip
+                               format_func=lambda p: t(f"priority_{p}", lang))  # fmt: skip
         public = st.checkbox(t("plan_public", lang))
         submitted = st.form_submit_button(t("plan_save", lang), type="primary",
                                           key=state.MEASURE_SAVE_KEY)  # fmt: skip
@@ -80,13 +80,13 @@ def _measure_table(measures: list[Measure], lang: str) -> None:
     st.dataframe(
         [
             {
-                t("col_number", lang): m.number,
-                t("plan_title_field", lang): m.title,
-                t("plan_responsible", lang): organisations.get(m.responsible, m.responsible),
-                t("plan_deadline", lang): m.deadline.isoformat() if m.deadline else "",
-                t("plan_status", lang): m.status.label.in_language(lang)
-                + (f" ({t('plan_overdue', lang)})" if m.is_overdue(today) else ""),
-                t("plan_observations", lang): ", ".join(map(str, m.observations)),
+                t("number", lang): m.number,
+                t("measure", lang): m.title,
+                t("responsible", lang): organisations.get(m.responsible, m.responsible),
+                t("deadline", lang): m.deadline.isoformat() if m.deadline else "",
+                t("status", lang): m.status.label.in_language(lang)
+                + (f" ({t('overdue', lang).lower()})" if m.is_overdue(today) else ""),
+                t("observations", lang): ", ".join(map(str, m.observations)),
             }
             for m in measures
         ],
@@ -112,7 +112,7 @@ def render() -> None:
                             key=state.MEASURE_AREA_KEY)  # fmt: skip
         routing_panel.render(slug, lang)
         _new_measure(slug, lang)
-        st.subheader(t("plan_measures", lang))
+        st.subheader(t("measures", lang))
         organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
         left, right = st.columns(2)
         whose = left.selectbox(t("plan_ours", lang), ["", *organisations],

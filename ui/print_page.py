@@ -24,7 +24,7 @@ def render() -> None:
     titles = {spec.name: spec.title.in_language(lang) for spec in catalog.categories}
     choices = [ATLAS, *areas]
     left, middle, right = st.columns(3)
-    slug = left.selectbox(t("print_what", lang), choices, index=1 if len(choices) > 1 else 0,
+    slug = left.selectbox(t("area", lang), choices, index=1 if len(choices) > 1 else 0,
                           format_func=lambda s: areas.get(s, t("print_atlas", lang)),
                           key=state.PRINT_AREA_KEY)  # fmt: skip
     paper = middle.radio(t("print_paper", lang), list(PAPERS), horizontal=True,
@@ -32,12 +32,12 @@ def render() -> None:
     orientation = right.radio(t("print_orientation", lang), list(ORIENTATIONS), horizontal=True,
                               format_func=lambda o: t(f"print_{o}", lang),
                               key=state.PRINT_ORIENTATION_KEY)  # fmt: skip
-    layers = st.multiselect(t("print_layers", lang), list(titles), format_func=titles.__getitem__,
+    layers = st.multiselect(t("categories", lang), list(titles), format_func=titles.__getitem__,
                             placeholder=t("print_all_layers", lang),
                             key=state.PRINT_LAYERS_KEY)  # fmt: skip
     left, right = st.columns(2)
     title = left.text_input(t("print_title", lang), key=state.PRINT_TITLE_KEY)
-    status = right.radio(t("print_status", lang), list(STATUSES), horizontal=True,
+    status = right.radio(t("observations", lang), list(STATUSES), horizontal=True,
                          format_func=lambda s: t(f"print_status_{s}", lang),
                          key=state.PRINT_STATUS_KEY)  # fmt: skip
     options = PrintOptions(paper=str(paper), orientation=str(orientation),

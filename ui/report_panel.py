@@ -21,7 +21,7 @@ def render(slug: str, lang: str) -> None:
     st.caption(t("report_intro", lang))
     tertials = [str(x) for x in reversed(trend(Tertial.of(datetime.now(UTC))))]
     left, right = st.columns(2)
-    tertial = left.selectbox(t("report_tertial", lang), tertials,
+    tertial = left.selectbox(t("tertial", lang), tertials,
                              format_func=lambda x: Tertial.parse(x).label(lang),
                              key=state.REPORT_TERTIAL_KEY)  # fmt: skip
     scope = right.radio(t("report_scope", lang), ["area", "all"], horizontal=True,

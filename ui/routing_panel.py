@@ -21,7 +21,7 @@ def render(slug: str, lang: str) -> None:
         catalog = session.workspace().catalog
 
         def who(ident: str | None) -> str:
-            return organisations.get(ident, ident) if ident else t("route_nobody", lang)
+            return organisations.get(ident, ident) if ident else t("nobody", lang)
 
         by_number = {r.number: r for r in routes}
         with st.form(state.ROUTE_FORM_KEY):
@@ -30,7 +30,7 @@ def render(slug: str, lang: str) -> None:
                                     format_func=lambda n: f"{n}. " + catalog.category(
                                         by_number[n].category).title.in_language(lang),
                                     key=state.ROUTE_PICK_KEY)  # fmt: skip
-            chosen = right.selectbox(t("route_who", lang), ["", *organisations],
+            chosen = right.selectbox(t("responsible", lang), ["", *organisations],
                                      format_func=lambda o: organisations.get(
                                          o, t("route_automatic", lang)),
                                      key=state.ROUTE_WHO_KEY)  # fmt: skip
@@ -49,10 +49,10 @@ def render(slug: str, lang: str) -> None:
         st.dataframe(
             [
                 {
-                    t("col_number", lang): r.number,
+                    t("number", lang): r.number,
                     t("category", lang): catalog.category(r.category).title.in_language(lang),
-                    t("route_who", lang): who(r.responsible),
-                    t("route_why", lang): (f"{t('route_chosen', lang)}. " if r.override else "")
+                    t("responsible", lang): who(r.responsible),
+                    t("why", lang): (f"{t('route_chosen', lang)}. " if r.override else "")
                     + r.reason.in_language(lang),
                 }
                 for r in routes

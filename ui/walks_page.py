@@ -141,13 +141,11 @@ def render() -> None:
     st.dataframe(
         [
             {
-                t("col_number", lang): walk.number,
-                t("col_start", lang): walk.starts_at.astimezone(LOCAL_TIME).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
-                t("col_title", lang): walk.title,
-                t("col_kind", lang): _kind_title(walk.kind, lang),
-                t("col_participants", lang): sum(walk.participants.values()),
+                t("number", lang): walk.number,
+                t("start", lang): walk.starts_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
+                t("walk_title", lang): walk.title,
+                t("kind", lang): _kind_title(walk.kind, lang),
+                t("participants", lang): sum(walk.participants.values()),
             }
             for walk in walks
         ],

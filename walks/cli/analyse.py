@@ -15,15 +15,16 @@ from walks.analysis.dark import DarkReport, dark_routes, save_dark
 from walks.analysis.hotspots import HotspotReport, find_hotspots, save_hotspots
 from walks.analysis.nearby import NearReport, observations_near
 from walks.analysis.priority import PriorityReport, load_weights, prioritise
-from walks.cli.output import HEADINGS, print_json, table
+from walks.cli.output import print_json, table
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "per_km2": Text(sv="Per km²", en="Per km²"),
     "in_dark": Text(sv="I mörker", en="In the dark"),
     "open": Text(sv="Nya", en="New"),
-    "count": Text(sv="Antal", en="Count"),
     "numbers": Text(sv="Iakttagelser (nr)", en="Observations (no.)"),
     "no_hotspots": Text(
         sv="Inga ansamlingar: färre än {min_count} iakttagelser inom {radius} m av varandra.",

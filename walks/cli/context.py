@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from gis.i18n import Text
-from walks.cli.output import HEADINGS, print_json, table
+from walks.cli.output import print_json, table
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.indicators import AreaIndicator, add_indicator_from_csv, area_indicators
 from walks.fieldwork.reference import add_reference_from_file
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "row": Text(sv="rad", en="row"),
     "reference_added": Text(
         sv="Lade till {added} ({kind}) i {area}; {already} fanns redan, {outside} låg utanför "

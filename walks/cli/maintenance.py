@@ -7,12 +7,14 @@ import sys
 from typing import Any, Final
 
 from gis.i18n import Text
-from walks.cli.output import HEADINGS, print_json
+from walks.cli.output import print_json
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.exchange.migrate import migrate
 from walks.fieldwork.demo import load_demo
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "demo_loaded": Text(
         sv="Demodata laddad: {walks} vandringar och {observations} iakttagelser "
         "({removed} gamla demoposter borttagna, {areas} nya demoområden).",

@@ -23,12 +23,14 @@ from walks.actions.measures import (
 )
 from walks.actions.routing import responsible_for
 from walks.cli.arguments import observation_numbers
-from walks.cli.output import HEADINGS, local_time, print_json, table
+from walks.cli.output import local_time, print_json, table
 from walks.core.clock import stockholm_today
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "added": Text(
         sv="Åtgärd nr {number} i {area}: {title} ({responsible}), föreslagen.",
         en="Measure no. {number} in {area}: {title} ({responsible}), proposed.",
@@ -43,16 +45,7 @@ T: Final = HEADINGS | {
         en="Note kept on measure no. {number} in {area} ({photos} photos).",
     ),
     "no_history": Text(sv="Ingen historik.", en="No history."),
-    "area": Text(sv="Område", en="Area"),
-    "title": Text(sv="Åtgärd", en="Measure"),
-    "responsible": Text(sv="Ansvarig", en="Responsible"),
-    "deadline": Text(sv="Klart senast", en="Deadline"),
-    "status": Text(sv="Status", en="Status"),
-    "observations": Text(sv="Iakttagelser", en="Observations"),
     "when": Text(sv="När", en="When"),
-    "who": Text(sv="Vem", en="Who"),
-    "what": Text(sv="Vad", en="What"),
-    "overdue": Text(sv="FÖRSENAD", en="OVERDUE"),
 }
 
 
@@ -202,13 +195,13 @@ def _list(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
     if not measures:
         print(T["none"].in_language(lang))
         return
-    head = ("area", "number", "title", "responsible", "deadline", "status", "observations")
+    head = ("area", "number", "measure", "responsible", "deadline", "status", "observations")
     rows = [[T[key].in_language(lang) for key in head]]
     today = stockholm_today()
     for m in measures:
         status = m.status.label.in_language(lang)
         if m.is_overdue(today):
-            status += f" ({T['overdue'].in_language(lang)})"
+            status += f" ({T['overdue'].in_language(lang).upper()})"
         deadline = "" if m.deadline is None else m.deadline.isoformat()
         numbers = ", ".join(map(str, m.observations))
         rows.append([m.area, str(m.number), m.title, m.responsible, deadline, status, numbers])

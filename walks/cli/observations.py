@@ -14,9 +14,10 @@ import shapely.errors
 from gis.i18n import Text
 from gis.photos import Photo, read_photos
 from walks.cli.arguments import fields_from_pairs
-from walks.cli.output import HEADINGS, local_time, print_json, table
+from walks.cli.output import local_time, print_json, table
 from walks.core.errors import WalkError
 from walks.core.model import DrawnShape, Observation, ObservationDraft, Position
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import add_area_from_file, area_summaries, find_area
 from walks.fieldwork.recording import (
@@ -26,19 +27,15 @@ from walks.fieldwork.recording import (
     record_observation,
 )
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "duplicates": Text(
         sv="Kanske samma som öppna iakttagelser av samma kategori strax intill: {listed}.",
         en="Perhaps the same as open observations of the same category close by: {listed}.",
     ),
     "id": Text(sv="Id", en="Id"),
-    "walks": Text(sv="Vandringar", en="Walks"),
-    "measures": Text(sv="Åtgärder", en="Measures"),
     "demo": Text(sv="demo", en="demo"),
-    "severity": Text(sv="Allv.", en="Sev."),
-    "status": Text(sv="Status", en="Status"),
     "observed": Text(sv="Iakttagen", en="Observed"),
-    "description": Text(sv="Beskrivning", en="Description"),
     "none": Text(sv="Inga iakttagelser.", en="No observations."),
     "added": Text(
         sv="Registrerade iakttagelse nr {number} i {area} ({category}).",
@@ -250,7 +247,7 @@ def _cmd_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     rows = [
         [
             T[k].in_language(lang)
-            for k in ("number", "category", "severity", "status", "observed", "description")
+            for k in ("number", "category", "severity_short", "status", "observed", "description")
         ]
     ]
     for o in observations:

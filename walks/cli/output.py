@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Final
 
-from gis.i18n import Text
 from walks.core.clock import LOCAL_TIME
-
-HEADINGS: Final = {
-    "area": Text(sv="Område", en="Area"),
-    "category": Text(sv="Kategori", en="Category"),
-    "number": Text(sv="Nr", en="No"),
-    "observations": Text(sv="Iakttagelser", en="Observations"),
-    "route": Text(sv="Rutt", en="Route"),
-}
-"""Column headings that several commands print, defined once for all of them."""
 
 
 def local_time(moment: datetime) -> str:

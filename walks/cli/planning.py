@@ -9,24 +9,22 @@ from pathlib import Path
 from typing import Any, Final
 
 from gis.i18n import Text
-from walks.cli.output import HEADINGS, local_time, print_json, table
+from walks.cli.output import local_time, print_json, table
 from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
 from walks.core.model import Walk, WalkKind, WalkPlan
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.planning import list_walks, plan_walk, route_from_file
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "walk_added": Text(
         sv="Planerade trygghetsvandring nr {number} i {area}, {when}.",
         en="Planned safety walk no. {number} in {area}, {when}.",
     ),
     "no_walks": Text(sv="Inga vandringar.", en="No walks."),
-    "start": Text(sv="Start", en="Start"),
-    "title": Text(sv="Rubrik", en="Title"),
-    "kind": Text(sv="Typ", en="Kind"),
-    "participants": Text(sv="Deltagare", en="Participants"),
 }
 
 
@@ -115,7 +113,7 @@ def _cmd_walk_list(workspace: Workspace, args: argparse.Namespace, lang: str) ->
     if not walks:
         print(T["no_walks"].in_language(lang))
         return 0
-    head = ("number", "start", "title", "kind", "participants", "route")
+    head = ("number", "start", "walk_title", "kind", "participants", "route")
     rows = [[T[key].in_language(lang) for key in head]]
     for walk in walks:
         length = "" if walk.route is None else f"{walk.route.length:.0f} m"

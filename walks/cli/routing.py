@@ -7,20 +7,19 @@ from typing import Any, Final
 
 from gis.i18n import Text
 from walks.actions.routing import Route, RoutingError, route_observations, set_responsible
-from walks.cli.output import HEADINGS, print_json, table
+from walks.cli.output import print_json, table
 from walks.core.organisations import organisations
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
 
-T: Final = HEADINGS | {
-    "responsible": Text(sv="Ansvarig", en="Responsible"),
-    "why": Text(sv="Varför", en="Why"),
+T: Final = {
+    **WORDS,
     "chosen": Text(
         sv="Vald av en användare; förslaget var {who}. {why}",
         en="Chosen by a user; the suggestion was {who}. {why}",
     ),
     "none": Text(sv="Området har inga iakttagelser.", en="The area has no observations."),
-    "nobody": Text(sv="(ingen)", en="(nobody)"),
     "set": Text(
         sv="Iakttagelse nr {number} i {area}: ansvarig {who}.",
         en="Observation no. {number} in {area}: responsible {who}.",

@@ -16,11 +16,13 @@ from walks.access.accounts import (
     set_password,
     set_role,
 )
-from walks.cli.output import HEADINGS, local_time, print_json, table
+from walks.cli.output import local_time, print_json, table
 from walks.core.roles import Role
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 
-T: Final = HEADINGS | {
+T: Final = {
+    **WORDS,
     "added": Text(
         sv="Användaren {name} ({role}) lades till. Appen frågar nu efter inloggning.",
         en="The user {name} ({role}) was added. The app now asks for a login.",
@@ -40,9 +42,7 @@ T: Final = HEADINGS | {
     "mismatch": Text(sv="Lösenorden var olika.", en="The passwords differed."),
     "user": Text(sv="Användare", en="User"),
     "role_heading": Text(sv="Roll", en="Role"),
-    "organisation": Text(sv="Organisation", en="Organisation"),
     "state": Text(sv="Läge", en="State"),
-    "created": Text(sv="Skapad", en="Created"),
     "off": Text(sv="avstängd", en="disabled"),
     "on": Text(sv="aktiv", en="active"),
 }

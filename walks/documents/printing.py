@@ -60,6 +60,7 @@ from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
 from walks.core.model import PARTICIPANT_TITLES, Observation
 from walks.core.organisations import organisations
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.documents.mapdata import shipped_water
 from walks.fieldwork.areas import find_area
@@ -83,9 +84,9 @@ REFERENCE_SYMBOLS: Final = {
 }
 """Reference points: small and pale, under the observations."""
 T: Final = {
-    "legend": Text(sv="Teckenförklaring", en="Legend"),
+    **WORDS,
     "scale": Text(sv="Skala {scale} ({paper})", en="Scale {scale} ({paper})"),
-    "area": Text(sv="Områdesgräns", en="Area boundary"),
+    "boundary": Text(sv="Områdesgräns", en="Area boundary"),
     "other_areas": Text(sv="Andra områden", en="Other areas"),
     "water": Text(sv="Vatten", en="Water"),
     "attribution": Text(
@@ -109,15 +110,8 @@ T: Final = {
     "all": Text(sv="alla", en="all"),
     "title": Text(sv="Trygghetsvandring: {area}", en="Safety walk: {area}"),
     "table": Text(sv="Iakttagelser (forts.)", en="Observations (continued)"),
-    "number": Text(sv="Nr", en="No"),
-    "category": Text(sv="Kategori", en="Category"),
-    "description": Text(sv="Beskrivning", en="Description"),
-    "responsible": Text(sv="Ansvarig", en="Responsible"),
-    "deadline": Text(sv="Klart senast", en="Deadline"),
-    "status": Text(sv="Status", en="Status"),
     "none": Text(sv="Inga iakttagelser att visa.", en="No observations to show."),
     "atlas": Text(sv="Atlas: {district}", en="Atlas: {district}"),
-    "contents": Text(sv="Områden", en="Areas"),
     "on_page": Text(sv="sida {page}", en="page {page}"),
 }
 
@@ -254,7 +248,7 @@ def _area_content(workspace: Workspace, slug: str, options: PrintOptions) -> _Ar
             references.append((kind, [(float(x), float(y)) for x, y in xy]))
             entries.append(LegendEntry(kind.label.in_language(lang), shape, colour, "#666666"))
     entries += [
-        LegendEntry(T["area"].in_language(lang), "line", "#000000"),
+        LegendEntry(T["boundary"].in_language(lang), "line", "#000000"),
         LegendEntry(T["water"].in_language(lang), "area", WATER, WATER),
     ]
     shapes = _shapes(workspace, area.slug, [o for o in shown if o.geometry_type != "Point"])
@@ -684,7 +678,7 @@ def _overview(
     canvas.rect(frame.x, frame.y, frame.width, frame.height)
     x, y = width - MARGIN - SIDE, height - HEADER - MARGIN - 9
     canvas.setFont(bold, 9)
-    canvas.drawString(x, y, T["contents"].in_language(lang))
+    canvas.drawString(x, y, T["areas"].in_language(lang))
     for k, (content, start) in enumerate(zip(contents, starts, strict=True), start=1):
         y -= 12
         canvas.setFont(regular, 8)
@@ -733,15 +727,15 @@ PROTOCOL: Final = {
     "title": Text(sv="Protokoll: {title}", en="Protocol: {title}"),
     "when": Text(sv="Datum och tid", en="Date and time"),
     "light": Text(sv="Ljus vid start", en="Light at the start"),
-    "kind": Text(sv="Sorts vandring", en="Kind of walk"),
+    "kind": WORDS["walk_kind"],
     "organisations": Text(sv="Organisationer", en="Organisations"),
-    "participants": Text(sv="Deltagare", en="Participants"),
+    "participants": WORDS["participants"],
     "route": Text(sv="Rutt och iakttagelser", en="Route and observations"),
-    "observations": Text(sv="Iakttagelser", en="Observations"),
+    "observations": WORDS["observations"],
     "photo": Text(sv="Foto", en="Photo"),
     "no_route": Text(sv="Ingen rutt planerad.", en="No route planned."),
     "none": Text(sv="Inga iakttagelser gjordes.", en="No observations were made."),
-    "route_legend": Text(sv="Rutt", en="Route"),
+    "route_legend": WORDS["route"],
 }
 
 

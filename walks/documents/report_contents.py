@@ -18,6 +18,7 @@ from walks.actions.tertial import COUNT_TITLES, COUNTS, AreaFollowUp, Counts, as
 from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
 from walks.core.organisations import organisations
+from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.documents.mapdata import shipped_water
 from walks.fieldwork.areas import find_area
@@ -29,6 +30,7 @@ MIME_TYPES: Final = {
     "pdf": "application/pdf",
 }
 T: Final = {
+    **WORDS,
     "title": Text(sv="Uppföljning {tertial}: {name}", en="Follow-up {tertial}: {name}"),
     "period": Text(
         sv="Perioden {first}–{last} (Stockholmstid). Status och förseningar gäller {at}. "
@@ -38,37 +40,18 @@ T: Final = {
     ),
     "figures": Text(sv="Nyckeltal", en="Key figures"),
     "figure": Text(sv="Mått", en="Figure"),
-    "count": Text(sv="Antal", en="Count"),
     "trend": Text(sv="Utveckling", en="Trend"),
-    "tertial": Text(sv="Tertial", en="Tertial"),
     "by_category": Text(sv="Per kategori", en="By category"),
     "by_organisation": Text(sv="Per organisation", en="By organisation"),
-    "category": Text(sv="Kategori", en="Category"),
-    "organisation": Text(sv="Organisation", en="Organisation"),
-    "areas": Text(sv="Per område", en="By area"),
-    "area": Text(sv="Område", en="Area"),
-    "map": Text(sv="Karta", en="Map"),
+    "by_area": Text(sv="Per område", en="By area"),
     "map_caption": Text(
         sv="Numren är iakttagelsernas nummer i området. Vatten och gränser: Stockholms stad (CC0).",
         en="The numbers are the observations' numbers in the area. Water and boundaries: "
         "City of Stockholm (CC0).",
     ),
-    "measures": Text(sv="Åtgärder", en="Measures"),
     "no_measures": Text(sv="Inga åtgärder ännu.", en="No measures yet."),
-    "number": Text(sv="Nr", en="No"),
-    "measure": Text(sv="Åtgärd", en="Measure"),
-    "responsible": Text(sv="Ansvarig", en="Responsible"),
-    "priority": Text(sv="Prioritet", en="Priority"),
-    "deadline": Text(sv="Klart senast", en="Deadline"),
-    "status": Text(sv="Status", en="Status"),
-    "overdue": Text(sv="Försenad", en="Overdue"),
-    "observations": Text(sv="Iakttagelser", en="Observations"),
-    "created": Text(sv="Skapad", en="Created"),
     "summary": Text(sv="Sammanfattning", en="Summary"),
     "yes": Text(sv="ja", en="yes"),
-    "high": Text(sv="hög", en="high"),
-    "medium": Text(sv="medel", en="medium"),
-    "low": Text(sv="låg", en="low"),
 }
 
 
@@ -179,7 +162,7 @@ def measure_rows(
                 m.number,
                 m.title,
                 words.organisations.get(m.responsible, m.responsible),
-                words.t(m.priority) if m.priority in PRIORITIES else m.priority,
+                words.t(f"priority_{m.priority}") if m.priority in PRIORITIES else m.priority,
                 m.deadline,
                 status.label.in_language(words.language),
                 overdue,
@@ -276,7 +259,7 @@ def report_blocks(
     ]  # fmt: skip
     if follow_up.areas:
         rows = tuple((a.name, *_row(a.counts)) for a in follow_up.areas)
-        blocks += [Heading(words.t("areas"), 2),
+        blocks += [Heading(words.t("by_area"), 2),
                    Table((words.t("area"), *_count_columns(words)), rows)]  # fmt: skip
     blocks += [
         Heading(words.t("by_category"), 2),
