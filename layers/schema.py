@@ -19,13 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, get_args
 
 from gis.i18n import Text
 from layers.catalog import (
     DEFAULT_CATALOG_PATH,
     Catalog,
     FieldSpec,
+    FieldType,
     GeometryType,
     LayerSpec,
     load_catalog,
@@ -480,6 +481,8 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:
     ------
     FeatureValidationError
         Naming the field, the value and what is allowed.
+    CatalogError
+        ``field`` has a type not in ``FieldType`` (and a value is given).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         if field.required:
@@ -490,46 +493,81 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:
                 )
             )
         return None
-    result: SqlValue
+    result = _typed_value(field, value)
+    _check_allowed(field, value, result)
+    return result
+
+
+def _typed_value(field: FieldSpec, value: object) -> SqlValue:
+    """Return ``value`` (not empty) as the SQLite value of ``field``'s type."""
     match field.type:
         case "text":
             if not isinstance(value, str):
                 raise _invalid(field, value, "ska vara text", "must be text")
-            result = value.strip()
+            return value.strip()
         case "integer":
-            try:
-                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                    raise ValueError
-                result = int(value) if isinstance(value, int | float | str) else int(str(value))
-            except ValueError:
-                raise _invalid(
-                    field, value, "ska vara ett heltal", "must be a whole number"
-                ) from None
+            return _integer_value(field, value)
         case "real":
-            try:
-                if isinstance(value, bool):
-                    raise ValueError
-                text = value.replace(",", ".") if isinstance(value, str) else value
-                result = float(text) if isinstance(text, int | float | str) else float(str(text))
-            except ValueError:
-                raise _invalid(field, value, "ska vara ett tal", "must be a number") from None
-            if not math.isfinite(result):
-                raise _invalid(field, value, "ska vara ett ändligt tal", "must be a finite number")
+            return _real_value(field, value)
         case "boolean":
-            if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
-                result = int(value)
-            elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-                result = int(value.strip().lower() in _TRUE)
-            else:
-                raise _invalid(field, value, "ska vara ja eller nej", "must be yes or no")
+            return _boolean_value(field, value)
         case "date":
-            result = _date_text(field, value)
+            return _date_text(field, value)
         case "datetime":
-            result = _datetime_text(field, value)
+            return _datetime_text(field, value)
         case "binary":
             if not isinstance(value, bytes):
                 raise _invalid(field, "…", "ska vara binärdata", "must be binary data")
-            result = value
+            return value
+        case _:
+            types = ", ".join(get_args(FieldType))
+            raise CatalogError(
+                Text(
+                    sv=f"Fältet {field.name!r} ({field.title.sv}) har en okänd typ "
+                    f"{field.type!r}; ange en av: {types} i katalogen.",
+                    en=f"Field {field.name!r} ({field.title.en}) has an unknown type "
+                    f"{field.type!r}; give one of: {types} in the catalog.",
+                )
+            )
+
+
+def _integer_value(field: FieldSpec, value: object) -> int:
+    """Return ``value`` as a whole number: an int, a float without fraction, or its text."""
+    refusal = ("ska vara ett heltal", "must be a whole number")
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise _invalid(field, value, *refusal)
+    try:
+        return int(value) if isinstance(value, int | float | str) else int(str(value))
+    except ValueError:
+        raise _invalid(field, value, *refusal) from None
+
+
+def _real_value(field: FieldSpec, value: object) -> float:
+    """Return ``value`` as a finite number: an int, a float, or its text (a decimal comma too)."""
+    refusal = ("ska vara ett tal", "must be a number")
+    if isinstance(value, bool):
+        raise _invalid(field, value, *refusal)
+    text = value.replace(",", ".") if isinstance(value, str) else value
+    try:
+        number = float(text) if isinstance(text, int | float | str) else float(str(text))
+    except ValueError:
+        raise _invalid(field, value, *refusal) from None
+    if not math.isfinite(number):
+        raise _invalid(field, value, "ska vara ett ändligt tal", "must be a finite number")
+    return number
+
+
+def _boolean_value(field: FieldSpec, value: object) -> int:
+    """Return ``value`` as 1 or 0: a bool, 0 or 1, or yes or no in Swedish or English."""
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return int(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return int(value.strip().lower() in _TRUE)
+    raise _invalid(field, value, "ska vara ja eller nej", "must be yes or no")
+
+
+def _check_allowed(field: FieldSpec, value: object, result: SqlValue) -> None:
+    """Refuse ``result`` (``value`` typed) when not among ``field``'s values or limits."""
     if field.values and result not in field.allowed:
         allowed = ", ".join(str(v) for v in field.allowed)
         raise _invalid(
@@ -547,7 +585,6 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:
             raise _invalid(
                 field, value, f"är större än {field.maximum}", f"is above {field.maximum}"
             )
-    return result
 
 
 def _date_text(field: FieldSpec, value: object) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from gis.i18n import Text
 from layers.catalog import AllowedValue, Catalog, FieldSpec
-from layers.errors import FeatureValidationError
+from layers.errors import CatalogError, FeatureValidationError
 from layers.schema import (
     OBSERVATION_FIELDS,
     SYSTEM_LAYERS,
@@ -178,6 +178,13 @@ def test_a_time_typed_without_time_zone_is_quoted_as_typed() -> None:
     with pytest.raises(FeatureValidationError) as caught:
         coerce_value(field("datetime"), "2026-11-26T18:00")
     assert "value '2026-11-26T18:00' has no time zone" in str(caught.value)
+
+
+def test_a_field_of_an_unknown_type_is_refused_naming_the_type_and_the_known_ones() -> None:
+    message = "Field 'f' (Field) has an unknown type 'colour'; give one of: text, integer, real, "
+    with pytest.raises(CatalogError, match=re.escape(message)) as caught:
+        coerce_value(field("colour"), "red")
+    assert "har en okänd typ 'colour'; ange en av: text" in caught.value.message("sv")
 
 
 def test_allowed_values_are_listed_when_one_is_wrong() -> None:

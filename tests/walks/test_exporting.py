@@ -146,6 +146,37 @@ def test_a_geopackage_is_the_area_styled_with_its_photos(area: Workspace, tmp_pa
     assert (photos, styled) == (1, 1)
 
 
+@pytest.mark.parametrize("name", ["ut.gpkg", "alla.zip"])
+def test_an_exported_geopackage_reads_alone_read_only_with_all_its_rows(
+    area: Workspace, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    slugs = [AREA] if name.endswith(".gpkg") else [AREA, "grimsta"]
+    export(area, path, areas=slugs, format="gpkg")
+    folder = tmp_path / "opened"
+    folder.mkdir()
+    if path.suffix == ".zip":
+        zipfile.ZipFile(path).extractall(folder)
+    else:
+        path.replace(folder / f"{AREA}.gpkg")
+    for slug in slugs:
+        file = folder / f"{slug}.gpkg"
+        for mode in ("mode=ro", "immutable=1"):
+            connection = sqlite3.connect(f"file:{file}?{mode}", uri=True)
+            try:
+                (journal,) = connection.execute("PRAGMA journal_mode").fetchone()
+                counts = {
+                    layer: connection.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+                    for layer in area.catalog.names
+                }  # fmt: skip
+            finally:
+                connection.close()
+            assert journal == "delete"  # not WAL: a reader needs no -shm beside the file
+            expected = area.store.feature_counts(slug)
+            assert counts == {layer: expected[layer] for layer in area.catalog.names}
+    assert sorted(p.name for p in folder.iterdir()) == [f"{slug}.gpkg" for slug in sorted(slugs)]
+
+
 def test_bad_exports_name_the_problem_and_write_nothing(area: Workspace, tmp_path: Path) -> None:
     for kwargs, message in (
         ({"path": tmp_path / "ut.txt"}, "unknown format"),

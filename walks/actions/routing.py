@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -29,6 +29,7 @@ from layers.values import ReferenceKind
 from walks.core.errors import WalkError
 from walks.core.model import Observation
 from walks.core.organisations import (
+    MeasureTemplate,
     Organisation,
     find_organisation,
     measure_templates,
@@ -337,73 +338,149 @@ def route_observations(
     templates = measure_templates(data_dir)
     known = _names(data_dir)
     found = list(observations) if observations is not None else list_observations(workspace, slug)
-    points = shapely.points([o.x for o in found], [o.y for o in found])
-    categories = np.array([o.category for o in found], dtype=object)
     owners = _features(workspace, slug, [ReferenceKind.OWNERS])
-    owned = _containing(points, owners)
-    decided: dict[int, tuple[str, str, Text, _Detail]] = {}
+    places = _places_of_rules(workspace, slug, rules, owners=owners)
+    decided = _decided_by_rules(
+        rules, places, shapely.points([o.x for o in found], [o.y for o in found]),
+        np.array([o.category for o in found], dtype=object), owners=owners, known=known,
+    )  # fmt: skip
+    routes = [
+        _route(observation, decided.get(k) or _fallback(observation.category, templates))
+        for k, observation in enumerate(found)
+    ]
+    return sorted(routes, key=lambda route: route.number)
+
+
+@dataclass(frozen=True, slots=True)
+class _RulePlaces:
+    """The reference features one rule looks at; None where the rule does not."""
+
+    near: _Features | None
+    """The features an observation must be near (``RoutingRule.near``)."""
+    inside: _Features | None
+    """The features an observation must lie in (``RoutingRule.inside``)."""
+
+
+def _places_of_rules(
+    workspace: Workspace, slug: str, rules: Sequence[RoutingRule], *, owners: _Features
+) -> list[_RulePlaces]:
+    """Return the reference features each of ``rules`` looks at, read from area ``slug``.
+
+    The owners layer, already read as ``owners``, is not read again.
+    """
+    places = []
     for rule in rules:
-        fits = np.array([k not in decided for k in range(len(found))], dtype=bool)
-        if rule.categories is not None:
-            fits &= np.isin(categories, list(rule.categories))
-        details: dict[int, list[_Detail]] = {int(k): [] for k in np.flatnonzero(fits)}
-        if rule.near:
-            near = _features(workspace, slug, rule.near)
-            nearest = _nearest(points, near, rule.within_m)
-            details = {k: [*d, _detail_near(near, *nearest[k])] for k, d in details.items()
-                       if k in nearest}  # fmt: skip
-        if rule.inside is not None:
-            places = (
-                owners
-                if rule.inside is ReferenceKind.OWNERS
-                else _features(workspace, slug, [rule.inside])
-            )
-            within = _containing(points, places)
-            details = {k: [*d, _detail_inside(places, within[k], known)]
-                       for k, d in details.items() if k in within}  # fmt: skip
-        if rule.land == "owned":
-            details = {k: [*d, _detail_inside(owners, owned[k], known)]
-                       for k, d in details.items() if k in owned}  # fmt: skip
-        elif rule.land == "public":
-            details = {k: [*d, _PUBLIC] for k, d in details.items() if k not in owned}
-        for k, reasons in details.items():
+        near = _features(workspace, slug, rule.near) if rule.near else None
+        inside = (
+            None if rule.inside is None
+            else owners if rule.inside is ReferenceKind.OWNERS
+            else _features(workspace, slug, [rule.inside])
+        )  # fmt: skip
+        places.append(_RulePlaces(near, inside))
+    return places
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """Who is suggested for one observation, by which rule, why, and the feature that decided."""
+
+    suggested: str | None
+    rule: str | None
+    """The rule's id, ``template``, or None."""
+    reason: Text
+    feature: _Detail = _PUBLIC
+    """The detail naming the reference feature that decided (``_PUBLIC``: none did)."""
+
+
+def _decided_by_rules(
+    rules: Sequence[RoutingRule], places: Sequence[_RulePlaces], points: NDArray[np.object_],
+    categories: NDArray[np.object_], *, owners: _Features, known: dict[str, Organisation],
+) -> dict[int, _Decision]:  # fmt: skip
+    """Return, per index of the observations at ``points``, what the first rule to fit decided.
+
+    ``places`` are the reference features of each rule; ``categories`` the observations'.
+    Each rule is tried on all observations at once, those decided before left out.
+    """
+    owned = _containing(points, owners)
+    undecided = np.ones(len(points), dtype=bool)
+    decided: dict[int, _Decision] = {}
+    for rule, looked_at in zip(rules, places, strict=True):
+        fitting = _fitting(rule, looked_at, points, categories, undecided=undecided,
+                           owners=owners, owned=owned, known=known)  # fmt: skip
+        for k, reasons in fitting.items():
             who = owners.organisations[owned[k]] if rule.responsible == OWNER else rule.responsible
             feature = next((d for d in reversed(reasons) if d.layer), _PUBLIC)
-            decided[k] = (who, rule.id, _because(rule, reasons), feature)
-    routes = []
-    for k, observation in enumerate(found):
-        feature = _PUBLIC
-        if k in decided:
-            who, rule_id, reason, feature = decided[k]
-            suggested: str | None = who
-            decided_by: str | None = rule_id
-        elif observation.category in templates:
-            template = templates[observation.category]
-            suggested, decided_by = template.responsible, "template"
-            reason = Text(
+            decided[k] = _Decision(who, rule.id, _because(rule, reasons), feature)
+        undecided[list(fitting)] = False
+    return decided
+
+
+def _fitting(
+    rule: RoutingRule, places: _RulePlaces, points: NDArray[np.object_],
+    categories: NDArray[np.object_], *, undecided: NDArray[np.bool_], owners: _Features,
+    owned: Mapping[int, int], known: dict[str, Organisation],
+) -> dict[int, list[_Detail]]:  # fmt: skip
+    """Return, per index of the ``undecided`` observations that ``rule`` fits, what made it fit.
+
+    ``owned`` gives the owners' property each observation lies on, by index.
+    """
+    fits = undecided.copy()
+    if rule.categories is not None:
+        fits &= np.isin(categories, list(rule.categories))
+    details: dict[int, list[_Detail]] = {int(k): [] for k in np.flatnonzero(fits)}
+    if places.near is not None:
+        near = places.near
+        nearest = _nearest(points, near, rule.within_m)
+        details = {k: [*d, _detail_near(near, *nearest[k])] for k, d in details.items()
+                   if k in nearest}  # fmt: skip
+    if places.inside is not None:
+        inside = places.inside
+        within = _containing(points, inside)
+        details = {k: [*d, _detail_inside(inside, within[k], known)]
+                   for k, d in details.items() if k in within}  # fmt: skip
+    if rule.land == "owned":
+        details = {k: [*d, _detail_inside(owners, owned[k], known)]
+                   for k, d in details.items() if k in owned}  # fmt: skip
+    elif rule.land == "public":
+        details = {k: [*d, _PUBLIC] for k, d in details.items() if k not in owned}
+    return details
+
+
+def _fallback(category: str, templates: Mapping[str, MeasureTemplate]) -> _Decision:
+    """Return the decision when no rule fits: the category's measure template, else nobody."""
+    if category in templates:
+        template = templates[category]
+        return _Decision(
+            template.responsible,
+            "template",
+            Text(
                 sv=f"Ingen regel passar; kategorins åtgärdsmall: {template.title.sv}",
                 en=f"No rule fits; the category's measure template: {template.title.en}",
-            )
-        else:
-            suggested, decided_by = None, None
-            reason = Text(
-                sv="Ingen regel eller åtgärdsmall passar: välj en ansvarig.",
-                en="No rule or measure template fits: choose who is responsible.",
-            )
-        routes.append(
-            Route(
-                observation.number,
-                observation.uuid,
-                observation.category,
-                suggested,
-                decided_by,
-                reason,
-                observation.responsible,
-                feature.layer,
-                feature.feature,
-            )
+            ),
         )
-    return sorted(routes, key=lambda route: route.number)
+    return _Decision(
+        None,
+        None,
+        Text(
+            sv="Ingen regel eller åtgärdsmall passar: välj en ansvarig.",
+            en="No rule or measure template fits: choose who is responsible.",
+        ),
+    )
+
+
+def _route(observation: Observation, decision: _Decision) -> Route:
+    """Return an observation's route: the decision, and the user's choice, which wins."""
+    return Route(
+        observation.number,
+        observation.uuid,
+        observation.category,
+        decision.suggested,
+        decision.rule,
+        decision.reason,
+        observation.responsible,
+        decision.feature.layer,
+        decision.feature.feature,
+    )
 
 
 def set_responsible(

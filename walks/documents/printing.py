@@ -12,9 +12,10 @@ reference points), so printing needs no network.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, Final
 from xml.sax.saxutils import escape
 
@@ -52,13 +53,14 @@ from gis.printmap import (
     symbol,
 )
 from gis.tiles import TileFetcher
+from layers.catalog import LayerSpec
 from layers.store import Query
 from layers.values import ReferenceKind
 from walks.actions.measures import CLOSED, OPEN, Measure, area_measures
 from walks.actions.routing import route_observations
 from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
-from walks.core.model import PARTICIPANT_TITLES, Observation
+from walks.core.model import PARTICIPANT_TITLES, Observation, Walk
 from walks.core.organisations import organisations
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
@@ -753,125 +755,226 @@ def walk_protocol(
         The area has no such walk.
     """
     target = find_area(workspace, area)
-    walks = list_walks(workspace, target.slug)
+    chosen = _chosen_walk(list_walks(workspace, target.slug), walk, area_name=target.name)
+    observations = walk_observations(workspace, target.slug, chosen.uuid)
+    thumbnails = photo_thumbnails(workspace, target.slug, [o.uuid for o in observations])
+    specs = {spec.name: spec for spec in workspace.catalog.categories}
+    markers = _walk_markers(observations, specs)
+    styles = _protocol_styles(*fonts())
+    words = {k: v.in_language(language) for k, v in PROTOCOL.items()}
+    title = words["title"].format(title=chosen.title)
+    printed = T["printed"].format(day=now.astimezone(LOCAL_TIME).date()).in_language(language)
+    draw = partial(_draw_walk_map, workspace=workspace, area=target.slug, route=chosen.route,
+                   markers=markers, extent=_walk_extent(chosen.route, markers, target.boundary),
+                   font=styles.bold, tiles=_tile_fetcher(workspace, wanted=True))  # fmt: skip
+    story: list[Flowable] = [
+        Paragraph(escape(title), styles.heading),
+        Paragraph(escape(f"{target.name} · {printed}"), styles.body),
+        Spacer(1, 6),
+        _facts_table(_walk_facts(chosen, target.boundary, language=language), styles),
+        Paragraph(escape(words["route"]), styles.heading2),
+        MapFlowable(170 * mm, 105 * mm, draw),
+        Paragraph(escape(T["attribution"].in_language(language)), styles.small),
+    ]
+    if chosen.route is None:
+        story.append(Paragraph(escape(words["no_route"]), styles.body))
+    story.append(Paragraph(escape(words["observations"]), styles.heading2))
+    if observations:
+        story.append(_observations_table(observations, specs, thumbnails, language=language,
+                                         styles=styles))  # fmt: skip
+    else:
+        story.append(Paragraph(escape(words["none"]), styles.body))
+    pdf, pages = _story_pdf(story, title=title, font=styles.regular, language=language)
+    return Printed(pdf, pages, len(markers), 0, ())
+
+
+def _chosen_walk(walks: Sequence[Walk], walk: int | str, *, area_name: str) -> Walk:
+    """Return the walk of ``walks`` whose number or UUID is ``walk``.
+
+    Raises
+    ------
+    PrintError
+        No such walk; the message lists the walks' numbers.
+    """
     chosen = next((w for w in walks if str(w.number) == str(walk) or w.uuid == str(walk)), None)
     if chosen is None:
         listed = ", ".join(str(w.number) for w in sorted(walks, key=lambda w: w.number)) or "-"
         raise PrintError(
             Text(
-                sv=f"{target.name} har ingen vandring {walk}; vandringar: {listed}.",
-                en=f"{target.name} has no walk {walk}; walks: {listed}.",
+                sv=f"{area_name} har ingen vandring {walk}; vandringar: {listed}.",
+                en=f"{area_name} has no walk {walk}; walks: {listed}.",
             )
         )
-    lang = language
-    regular, bold = fonts()
-    words = {k: v.in_language(lang) for k, v in PROTOCOL.items()}
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class _ProtocolStyles:
+    """The fonts and paragraph styles of a walk's protocol."""
+
+    regular: str
+    bold: str
+    body: ParagraphStyle
+    heading: ParagraphStyle
+    heading2: ParagraphStyle
+    key: ParagraphStyle
+    """A fact's name."""
+    small: ParagraphStyle
+    head: ParagraphStyle
+    """A table's heading row."""
+
+
+def _protocol_styles(regular: str, bold: str) -> _ProtocolStyles:
+    """Return a protocol's styles in the registered fonts ``regular`` and ``bold``."""
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5)
-    heading = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=6)
-    heading2 = ParagraphStyle("h2", fontName=bold, fontSize=11.5, leading=14, spaceBefore=8,
-                              spaceAfter=4)  # fmt: skip
-    observations = walk_observations(workspace, target.slug, chosen.uuid)
-    specs = {spec.name: spec for spec in workspace.catalog.categories}
-    start = chosen.starts_at.astimezone(LOCAL_TIME)
-    centre = to_wgs84((chosen.route or target.boundary).centroid)
-    light = light_condition_at(centre.x, centre.y, chosen.starts_at).label.in_language(lang)
+    return _ProtocolStyles(
+        regular=regular,
+        bold=bold,
+        body=body,
+        heading=ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=6),
+        heading2=ParagraphStyle(
+            "h2", fontName=bold, fontSize=11.5, leading=14, spaceBefore=8, spaceAfter=4
+        ),
+        key=ParagraphStyle("k", parent=body, fontName=bold),
+        small=ParagraphStyle("small", parent=body, fontSize=7, leading=9),
+        head=ParagraphStyle("head", parent=body, fontName=bold),
+    )
+
+
+def _walk_facts(walk: Walk, boundary: BaseGeometry, *, language: str) -> list[tuple[str, str]]:
+    """Return a walk's facts as (name, value): when, the light, kind, organisations, heads.
+
+    The light is the one at the start, at the centre of the route (else of ``boundary``,
+    the area's).
+    """
+    words = {k: v.in_language(language) for k, v in PROTOCOL.items()}
+    start = walk.starts_at.astimezone(LOCAL_TIME)
+    centre = to_wgs84((walk.route or boundary).centroid)
+    light = light_condition_at(centre.x, centre.y, walk.starts_at).label.in_language(language)
     heads = ", ".join(
-        f"{PARTICIPANT_TITLES[g].in_language(lang) if g in PARTICIPANT_TITLES else g}: {n}"
-        for g, n in chosen.participants.items() if n
+        f"{PARTICIPANT_TITLES[g].in_language(language) if g in PARTICIPANT_TITLES else g}: {n}"
+        for g, n in walk.participants.items() if n
     )  # fmt: skip
-    facts = [
+    return [
         (words["when"], start.strftime("%Y-%m-%d %H:%M")),
         (words["light"], light),
-        (words["kind"], chosen.kind.label.in_language(lang)),
-        (words["organisations"], ", ".join(chosen.organisations) or "-"),
+        (words["kind"], walk.kind.label.in_language(language)),
+        (words["organisations"], ", ".join(walk.organisations) or "-"),
         (words["participants"], heads or "-"),
     ]
-    printed = T["printed"].format(day=now.astimezone(LOCAL_TIME).date()).in_language(lang)
-    story: list[Flowable] = [
-        Paragraph(escape(words["title"].format(title=chosen.title)), heading),
-        Paragraph(escape(f"{target.name} · {printed}"), body),
-        Spacer(1, 6),
-    ]
-    key = ParagraphStyle("k", parent=body, fontName=bold)
-    table = Table([[Paragraph(escape(k), key), Paragraph(escape(v), body)] for k, v in facts],
-                  colWidths=[40 * mm, 130 * mm], hAlign="LEFT")  # fmt: skip
+
+
+def _facts_table(facts: Sequence[tuple[str, str]], styles: _ProtocolStyles) -> Table:
+    """Return the table of a walk's facts, each name beside its value."""
+    table = Table(
+        [[Paragraph(escape(k), styles.key), Paragraph(escape(v), styles.body)] for k, v in facts],
+        colWidths=[40 * mm, 130 * mm], hAlign="LEFT",
+    )  # fmt: skip
     lines = ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.lightgrey)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), lines]))
-    story += [table, Paragraph(escape(words["route"]), heading2)]
-    markers = [Marker(o.x, o.y, str(o.number), specs[o.category].style.marker,
-                      specs[o.category].style.colour) for o in observations]  # fmt: skip
+    return table
+
+
+def _walk_markers(
+    observations: Sequence[Observation], specs: Mapping[str, LayerSpec]
+) -> list[Marker]:
+    """Return each observation's numbered marker, in its category's shape and colour."""
+    return [Marker(o.x, o.y, str(o.number), specs[o.category].style.marker,
+                   specs[o.category].style.colour) for o in observations]  # fmt: skip
+
+
+def _walk_extent(
+    route: BaseGeometry | None, markers: Sequence[Marker], boundary: BaseGeometry
+) -> BaseGeometry:
+    """Return what a walk's map shows: its route and markers (else ``boundary``), and 40 m."""
     extent = shapely.union_all(
-        [g for g in (chosen.route,) if g is not None] + [shapely.Point(m.x, m.y) for m in markers]
+        [g for g in (route,) if g is not None] + [shapely.Point(m.x, m.y) for m in markers]
     )
     if extent.is_empty:
-        extent = target.boundary
-    extent = extent.buffer(40)
-    tiles = _tile_fetcher(workspace, wanted=True)
+        extent = boundary
+    return extent.buffer(40)
 
-    def draw(canvas: Canvas, frame: Frame) -> None:
-        view = fit(extent, frame, margin=0.05)
-        canvas.saveState()
-        _clip(canvas, frame)
-        _background(canvas, view, workspace, target.slug, tiles=tiles)
-        if chosen.route is not None:
-            stroke_lines(canvas, view, [chosen.route], "#0072B2", 2.2, dash=(6, 3))
-        draw_markers(canvas, view, markers)
-        canvas.restoreState()
-        canvas.setStrokeColor(colors.black)
-        canvas.setLineWidth(0.8)
-        canvas.rect(frame.x, frame.y, frame.width, frame.height)
-        canvas.setFont(bold, 8)
-        canvas.setFillColor(colors.black)
-        canvas.drawString(frame.x + 3, frame.y + 4, scale_text(view.scale))
-        scale_bar(canvas, frame.x + frame.width - 45 * MM, frame.y + 4, view.scale,
-                  at_most_mm=35)  # fmt: skip
-        north_arrow(canvas, frame.x + frame.width - 8 * MM, frame.y + frame.height - 10 * MM,
-                    convergence_deg=_convergence(view))  # fmt: skip
 
-    story.append(MapFlowable(170 * mm, 105 * mm, draw))
-    small = ParagraphStyle("small", parent=body, fontSize=7, leading=9)
-    story.append(Paragraph(escape(T["attribution"].in_language(lang)), small))
-    if chosen.route is None:
-        story.append(Paragraph(escape(words["no_route"]), body))
-    story.append(Paragraph(escape(words["observations"]), heading2))
-    thumbnails = photo_thumbnails(workspace, target.slug, [o.uuid for o in observations])
-    if not observations:
-        story.append(Paragraph(escape(words["none"]), body))
-    else:
-        head = ParagraphStyle("head", parent=body, fontName=bold)
-        titles = (T["number"].in_language(lang), T["category"].in_language(lang),
-                  T["description"].in_language(lang), words["photo"])  # fmt: skip
-        rows: list[list[Any]] = [[Paragraph(escape(x), head) for x in titles]]
-        for o in observations:
-            pictures = [Image(io.BytesIO(data), width=28 * mm, height=21 * mm, kind="proportional")
-                        for data in thumbnails.get(o.uuid, [])[:2]]  # fmt: skip
-            time = o.observed_at.astimezone(LOCAL_TIME).strftime("%H:%M")
-            rows.append([
-                Paragraph(str(o.number), body),
-                Paragraph(escape(specs[o.category].title.in_language(lang)), body),
-                Paragraph(escape(f"{time} · {o.description}"), body),
-                pictures or "",
-            ])  # fmt: skip
-        observed = Table(rows, colWidths=[12 * mm, 35 * mm, 90 * mm, 33 * mm], repeatRows=1,
-                         hAlign="LEFT")  # fmt: skip
-        observed.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))  # fmt: skip
-        story.append(observed)
+def _draw_walk_map(
+    canvas: Canvas, frame: Frame, *, workspace: Workspace, area: str,
+    route: BaseGeometry | None, markers: Sequence[Marker], extent: BaseGeometry, font: str,
+    tiles: TileFetcher | None,
+) -> None:  # fmt: skip
+    """Draw a walk's map of ``extent`` into ``frame``: tiles if any, route, markers, scale."""
+    view = fit(extent, frame, margin=0.05)
+    canvas.saveState()
+    _clip(canvas, frame)
+    _background(canvas, view, workspace, area, tiles=tiles)
+    if route is not None:
+        stroke_lines(canvas, view, [route], "#0072B2", 2.2, dash=(6, 3))
+    draw_markers(canvas, view, list(markers))
+    canvas.restoreState()
+    canvas.setStrokeColor(colors.black)
+    canvas.setLineWidth(0.8)
+    canvas.rect(frame.x, frame.y, frame.width, frame.height)
+    canvas.setFont(font, 8)
+    canvas.setFillColor(colors.black)
+    canvas.drawString(frame.x + 3, frame.y + 4, scale_text(view.scale))
+    scale_bar(canvas, frame.x + frame.width - 45 * MM, frame.y + 4, view.scale,
+              at_most_mm=35)  # fmt: skip
+    north_arrow(canvas, frame.x + frame.width - 8 * MM, frame.y + frame.height - 10 * MM,
+                convergence_deg=_convergence(view))  # fmt: skip
+
+
+def _observations_table(
+    observations: Sequence[Observation], specs: Mapping[str, LayerSpec],
+    thumbnails: Mapping[str, Sequence[bytes]], *, language: str, styles: _ProtocolStyles,
+) -> Table:  # fmt: skip
+    """Return the table of a walk's observations, a heading row first."""
+    titles = (T["number"].in_language(language), T["category"].in_language(language),
+              T["description"].in_language(language),
+              PROTOCOL["photo"].in_language(language))  # fmt: skip
+    rows: list[list[Any]] = [[Paragraph(escape(x), styles.head) for x in titles]]
+    rows += [
+        _observation_entry(
+            o, specs[o.category], thumbnails.get(o.uuid, []), language=language, style=styles.body
+        )
+        for o in observations
+    ]
+    table = Table(rows, colWidths=[12 * mm, 35 * mm, 90 * mm, 33 * mm], repeatRows=1,
+                  hAlign="LEFT")  # fmt: skip
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))  # fmt: skip
+    return table
+
+
+def _observation_entry(
+    observation: Observation, spec: LayerSpec, thumbnails: Sequence[bytes], *, language: str,
+    style: ParagraphStyle,
+) -> list[Any]:  # fmt: skip
+    """Return an observation's row: number, category, time and description, two thumbnails."""
+    pictures = [Image(io.BytesIO(data), width=28 * mm, height=21 * mm, kind="proportional")
+                for data in thumbnails[:2]]  # fmt: skip
+    time = observation.observed_at.astimezone(LOCAL_TIME).strftime("%H:%M")
+    return [
+        Paragraph(str(observation.number), style),
+        Paragraph(escape(spec.title.in_language(language)), style),
+        Paragraph(escape(f"{time} · {observation.description}"), style),
+        pictures or "",
+    ]
+
+
+def _story_pdf(story: list[Flowable], *, title: str, font: str, language: str) -> tuple[bytes, int]:
+    """Return ``story`` laid out on A4 pages, each numbered in ``font``, and the pages' count."""
     buffer = io.BytesIO()
     pages: list[int] = []
 
     def number(canvas: Canvas, document: Any) -> None:
         pages.append(document.page)
-        canvas.setFont(regular, 7)
-        canvas.drawRightString(PAPERS["A4"][0] - MARGIN, MARGIN * 0.6,
-                               T["page"].format(page=document.page).in_language(lang))  # fmt: skip
+        canvas.setFont(font, 7)
+        text = T["page"].format(page=document.page).in_language(language)
+        canvas.drawRightString(PAPERS["A4"][0] - MARGIN, MARGIN * 0.6, text)
 
-    title = words["title"].format(title=chosen.title)
     document = SimpleDocTemplate(buffer, pagesize=PAPERS["A4"], title=title, author="safewalk",
                                  leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm,
                                  bottomMargin=15 * mm)  # fmt: skip
     document.build(story, onFirstPage=number, onLaterPages=number)
-    return Printed(buffer.getvalue(), len(pages), len(markers), 0, ())
+    return buffer.getvalue(), len(pages)

@@ -18,7 +18,7 @@ import io
 import tempfile
 import uuid as uuid_module
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -35,7 +35,7 @@ from gis.cells import plain_value
 from gis.crs import SWEREF99_TM, WGS84, crs_from_user_input, infer_crs, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
-from layers.catalog import LayerSpec
+from layers.catalog import Catalog, LayerSpec
 from layers.rules.rows import checked_rows
 from layers.schema import table_for_category
 from layers.store import Area, Query
@@ -481,270 +481,353 @@ def import_observations(
     FileImportError / gis.errors.GisError / layers.errors.LayerError
         A file that cannot be read, or an unknown area or category.
     """
-    report = ImportReport()
-    frame = read_source(workspace, path, crs=crs, layer=layer, notes=report.notes)
+    notes: list[Text] = []
+    frame = read_source(workspace, path, crs=crs, layer=layer, notes=notes)
     chosen = category or (mapping.category if mapping else None)
-    check = _Check(
-        workspace=workspace,
-        path=path,
+    options = _Options(
+        file_name=path.name,
         fixed=workspace.catalog.category(chosen).name if chosen else None,
         area=find_area(workspace, area).slug if area else None,
         mapping=mapping or ColumnMapping(),
-        known=workspace.areas(),  # read once: every feature is located among them
-        report=report,
+        known=workspace.areas(),
         now=pd.Timestamp.now(tz="UTC").to_pydatetime(),
     )
-    rows: list[_Row] = []
-    seen: set[str] = set()
+    parts: list[_Checked] = []
     total = len(frame)
     for start in range(0, total, CHUNK):
-        for row in check.rows(frame.iloc[start : start + CHUNK], first=start + 1):
-            if row.values["uuid"] in seen:
-                report.already += 1
-                continue
-            seen.add(str(row.values["uuid"]))
-            rows.append(row)
+        part = frame.iloc[start : start + CHUNK]
+        parts.append(_checked(workspace, part, first=start + 1, options=options))
         if progress is not None:
             progress(min(start + CHUNK, total), total)
-    report.repaired.sort(key=lambda item: item[0])
-    report.rejected.sort(key=lambda item: item[0])
-    fresh = _new_only(workspace, rows, report)
+    rows, twice = _first_of_each_uuid(row for part in parts for row in part.rows)
+    fresh, before = _new_only(workspace, rows)
+    written = not dry_run and bool(fresh)
+    if written:
+        _write(workspace, fresh, actor=actor)
+    areas: dict[str, int] = {}
     for row in fresh:
-        report.areas[row.area] = report.areas.get(row.area, 0) + 1
-    report.accepted = len(fresh)
-    if dry_run or not fresh:
-        return report
-    _write(workspace, fresh, actor=actor)
-    report.written = True
-    return report
+        areas[row.area] = areas.get(row.area, 0) + 1
+    return ImportReport(
+        accepted=len(fresh),
+        repaired=sorted((item for part in parts for item in part.repaired), key=_number),
+        rejected=sorted((item for part in parts for item in part.rejected), key=_number),
+        already=twice + before,
+        areas=areas,
+        notes=notes,
+        written=written,
+        mapping=_columns_used(part.mapping for part in parts),
+    )
+
+
+def _number(item: tuple[int, Text]) -> int:
+    """Return the feature number of a report's line."""
+    return item[0]
+
+
+def _first_of_each_uuid(rows: Iterable[_Row]) -> tuple[list[_Row], int]:
+    """Return the rows whose UUID no earlier row has, and how many were left out."""
+    first: list[_Row] = []
+    seen: set[str] = set()
+    left_out = 0
+    for row in rows:
+        uuid = str(row.values["uuid"])
+        if uuid in seen:
+            left_out += 1
+        else:
+            seen.add(uuid)
+            first.append(row)
+    return first, left_out
+
+
+def _columns_used(parts: Iterable[Mapping[str, Mapping[str, str]]]) -> dict[str, dict[str, str]]:
+    """Return the columns used per category of several parts, each the first field it filled."""
+    used: dict[str, dict[str, str]] = {}
+    for part in parts:
+        for name, columns in part.items():
+            merged = used.setdefault(name, {})
+            for column, field_name in columns.items():
+                merged.setdefault(column, field_name)
+    return used
 
 
 NO_CATEGORY: Final = Text(
     sv="ingen kategori: ange --category eller en kolumn category",
     en="no category: give --category or a column category",
 )
+EMPTY_GEOMETRY: Final = Text(sv="tom geometri", en="empty geometry")
 CHUNK: Final = 5000
 """How many features are checked together (and between two reports of progress)."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Check:
-    """Checks a file's features, many at a time, into rows to store."""
+class _Options:
+    """What every feature of one import is checked against, settled once per import."""
 
-    workspace: Workspace
-    path: Path
+    file_name: str
+    """The file's name: part of the UUID derived for a feature without one."""
     fixed: str | None
+    """Every feature's category (``--category`` or the mapping's); None: each its own."""
     area: str | None
+    """Every feature's area (``--area``); None: the one it lies in."""
     mapping: ColumnMapping
     known: Sequence[Area]
-    report: ImportReport
+    """The workspace's areas, read once: every feature is located among them."""
     now: datetime
 
-    def rows(self, frame: gpd.GeoDataFrame, *, first: int) -> list[_Row]:
-        """Return the rows to store of ``frame``, whose first feature is number ``first``.
 
-        Rejected features go to the report with the reason, repaired ones with the repair.
-        """
-        columns = [c for c in frame.columns if c != frame.geometry.name]
-        cells = {c: [_value(v) for v in frame[c].tolist()] for c in columns}
-        numbers = range(first, first + len(frame))
-        refused: dict[int, Text] = {}
-        names = self._categories(cells, numbers, refused)
-        geometries, repairs = self._geometries(frame.geometry.to_numpy(), numbers, refused)
-        specs = self._specs(names, geometries, numbers, refused)
-        areas = self._areas(geometries, numbers, refused)
-        identities = self._identities(cells, geometries)
-        by_category: dict[str, list[int]] = {}
-        for i, spec in enumerate(specs):
-            if spec is not None and i not in refused:
-                by_category.setdefault(spec.name, []).append(i)
-        rows: dict[int, _Row] = {}
-        for name, indexes in by_category.items():
-            spec = self.workspace.catalog.category(name)
-            values = self._values(spec, cells, indexes, identities)
-            shapes = [geometries[i] for i in indexes]
-            _, errors = checked_rows(
-                table_for_category(spec), list(zip(values, shapes, strict=True))
-            )
-            for j, i in enumerate(indexes):
-                if j in errors:
-                    refused[i] = errors[j].text
-                else:
-                    rows[i] = _Row(areas[i], name, values[j], geometries[i])
-        for i, text in refused.items():
-            self.report.rejected.append((numbers[i], text))
-        for i, text in repairs.items():
-            if i in rows:
-                self.report.repaired.append((numbers[i], text))
-        return [rows[i] for i in sorted(rows)]
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What checking some features found; features are numbered in the file, from 1."""
 
-    def _categories(
-        self, cells: Mapping[str, list[object]], numbers: range, refused: dict[int, Text]
-    ) -> list[str | None]:
-        """Return each feature's category as given (``--category``, a column, the mapping)."""
-        mapping = self.mapping
-        if self.fixed is not None:
-            return [self.fixed] * len(numbers)
-        if mapping.category_column is not None:
-            given = cells.get(mapping.category_column, [None] * len(numbers))
-            names = [None if v is None else mapping.categories.get(str(v), v) for v in given]
-        else:
-            own = [cells.get(c, [None] * len(numbers)) for c in ("category", "kategori")]
-            names = [a if a is not None else b for a, b in zip(*own, strict=True)]
-        result: list[str | None] = []
-        for i, name in enumerate(names):
-            if not name:
-                refused[i] = NO_CATEGORY
-            result.append(None if not name else str(name))
-        return result
+    rows: list[_Row]
+    """The rows to store, in the file's order."""
+    repaired: list[tuple[int, Text]]
+    """The accepted features whose geometry was repaired, and how."""
+    rejected: list[tuple[int, Text]]
+    """The refused features and why (in no particular order)."""
+    mapping: dict[str, dict[str, str]]
+    """Per category, the file's columns and the fields they filled, in the order first used."""
 
-    def _geometries(
-        self, given: NDArray[np.object_], numbers: range, refused: dict[int, Text]
-    ) -> tuple[list[BaseGeometry], dict[int, Text]]:
-        """Return each feature's geometry: single parts taken out, invalid ones made valid."""
-        geometries = np.asarray(given, dtype=object).copy()
-        missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
-        for i in np.flatnonzero(missing).tolist():
-            refused[i] = Text(sv="tom geometri", en="empty geometry")
-        repairs: dict[int, Text] = {}
-        for i in np.flatnonzero(~missing & ~shapely.is_valid(geometries)).tolist():
-            geometries[i], repairs[i] = _repaired(geometries[i])
-        single = ~missing & (shapely.get_num_geometries(geometries) == 1)
-        geometries[single] = shapely.get_geometry(geometries[single], 0)
-        return list(geometries), repairs
 
-    def _specs(
-        self, names: Sequence[str | None], geometries: Sequence[BaseGeometry],
-        numbers: range, refused: dict[int, Text],
-    ) -> list[LayerSpec | None]:  # fmt: skip
-        """Return each feature's category, refusing unknown ones and kinds it does not take."""
-        specs: dict[str, LayerSpec | Text] = {}
-        result: list[LayerSpec | None] = []
-        for i, (name, geometry) in enumerate(zip(names, geometries, strict=True)):
-            if name is None or i in refused:
-                result.append(None)
-                continue
-            if name not in specs:
-                try:
-                    specs[name] = self.workspace.catalog.category(name)
-                except LocalizedError as error:
-                    specs[name] = error.text
-            spec = specs[name]
-            if isinstance(spec, Text):
-                refused[i] = spec
-                result.append(None)
-                continue
-            kind = geometry.geom_type
-            if kind not in spec.accepts:
-                refused[i] = Text(
-                    sv=f"{spec.title.sv} tar {', '.join(spec.accepts)}, inte {kind}",
-                    en=f"{spec.title.en} takes {', '.join(spec.accepts)}, not {kind}",
-                )
-            result.append(spec)
-        return result
+def _checked(
+    workspace: Workspace, frame: gpd.GeoDataFrame, *, first: int, options: _Options
+) -> _Checked:
+    """Return what checking the features of ``frame`` found; its first feature is ``first``.
 
-    def _areas(
-        self, geometries: Sequence[BaseGeometry], numbers: range, refused: dict[int, Text]
-    ) -> list[str]:
-        """Return the area of each feature: the one given, or the smallest it lies in.
+    Every feature gets one verdict: a feature refused by an earlier step is not checked
+    by the later ones, except that an empty geometry is said rather than a missing category.
+    """
+    cells = _cells(frame)
+    names, unnamed = _given_categories(cells, len(frame), fixed=options.fixed,
+                                       mapping=options.mapping)  # fmt: skip
+    geometries, repairs, empty = _usable_geometries(frame.geometry.to_numpy())
+    refused = unnamed | empty
+    specs, unfit = _category_specs(workspace.catalog, names, geometries, refused=refused)
+    refused |= unfit
+    areas, unplaced = _feature_areas(workspace, geometries, area=options.area,
+                                     known=options.known, refused=refused)  # fmt: skip
+    refused |= unplaced
+    identities = _identities(options.file_name, cells, geometries)
+    rows: dict[int, _Row] = {}
+    used: dict[str, dict[str, str]] = {}
+    for name, indexes in _indexes_by_category(specs, refused).items():
+        spec = workspace.catalog.category(name)
+        values, used[name] = _field_values(spec, cells, indexes, identities,
+                                           mapping=options.mapping, now=options.now)  # fmt: skip
+        shapes = [geometries[i] for i in indexes]
+        _, errors = checked_rows(table_for_category(spec), list(zip(values, shapes, strict=True)))
+        for j, i in enumerate(indexes):
+            if j in errors:
+                refused[i] = errors[j].text
+            else:
+                rows[i] = _Row(areas[i], name, values[j], geometries[i])
+    return _Checked(
+        rows=[rows[i] for i in sorted(rows)],
+        repaired=[(first + i, text) for i, text in repairs.items() if i in rows],
+        rejected=[(first + i, text) for i, text in refused.items()],
+        mapping=used,
+    )
 
-        The features plainly inside are found together; the others one by one, as a
-        registration would be (the tolerance at the boundary, the nearest area, swapped
-        coordinates).
-        """
-        points = np.asarray(shapely.point_on_surface(np.asarray(geometries, dtype=object)))
-        found = np.full(len(points), "", dtype=object)
-        candidates = [a for a in self.known if a.slug == self.area] if self.area else sorted(
-            self.known, key=lambda a: a.boundary.area)  # fmt: skip
-        for candidate in candidates:
-            shapely.prepare(candidate.boundary)
-            inside = (found == "") & shapely.covers(candidate.boundary, points)
-            found[inside] = candidate.slug
-        for i in np.flatnonzero(found == "").tolist():
-            if i in refused:
-                continue
-            point = points[i]
+
+def _cells(frame: gpd.GeoDataFrame) -> dict[str, list[object]]:
+    """Return the values of every column but the geometry, as plain Python, by column."""
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    return {c: [_value(v) for v in frame[c].tolist()] for c in columns}
+
+
+def _given_categories(
+    cells: Mapping[str, list[object]], count: int, *, fixed: str | None, mapping: ColumnMapping
+) -> tuple[list[str | None], dict[int, Text]]:
+    """Return each feature's category as given (``--category``, a column, the mapping).
+
+    Also returns the refusals, by feature index, of the features given none.
+    """
+    if fixed is not None:
+        return [fixed] * count, {}
+    if mapping.category_column is not None:
+        given = cells.get(mapping.category_column, [None] * count)
+        names = [None if v is None else mapping.categories.get(str(v), v) for v in given]
+    else:
+        own = [cells.get(c, [None] * count) for c in ("category", "kategori")]
+        names = [a if a is not None else b for a, b in zip(*own, strict=True)]
+    result = [None if not name else str(name) for name in names]
+    return result, {i: NO_CATEGORY for i, name in enumerate(result) if name is None}
+
+
+def _usable_geometries(
+    given: NDArray[np.object_],
+) -> tuple[list[BaseGeometry], dict[int, Text], dict[int, Text]]:
+    """Return each feature's geometry: single parts taken out, invalid ones made valid.
+
+    Also returns the repairs and the refusals of the features without a geometry, both
+    by feature index.
+    """
+    geometries = np.asarray(given, dtype=object).copy()
+    missing = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    refused = dict.fromkeys(np.flatnonzero(missing).tolist(), EMPTY_GEOMETRY)
+    repairs: dict[int, Text] = {}
+    for i in np.flatnonzero(~missing & ~shapely.is_valid(geometries)).tolist():
+        geometries[i], repairs[i] = _repaired(geometries[i])
+    single = ~missing & (shapely.get_num_geometries(geometries) == 1)
+    geometries[single] = shapely.get_geometry(geometries[single], 0)
+    return list(geometries), repairs, refused
+
+
+def _category_specs(
+    catalog: Catalog, names: Sequence[str | None], geometries: Sequence[BaseGeometry], *,
+    refused: Container[int],
+) -> tuple[list[LayerSpec | None], dict[int, Text]]:  # fmt: skip
+    """Return each feature's category, None for those ``refused`` already.
+
+    Also returns the refusals, by feature index, of unknown categories and of geometry
+    kinds the category does not take.
+    """
+    specs: dict[str, LayerSpec | Text] = {}
+    result: list[LayerSpec | None] = []
+    unfit: dict[int, Text] = {}
+    for i, (name, geometry) in enumerate(zip(names, geometries, strict=True)):
+        if name is None or i in refused:
+            result.append(None)
+            continue
+        if name not in specs:
             try:
-                target, _ = locate(self.workspace, Position(point.x, point.y, SWEREF99_TM),
-                                   area=self.area, known=self.known)  # fmt: skip
-                found[i] = target.slug
+                specs[name] = catalog.category(name)
             except LocalizedError as error:
-                refused[i] = _swapped(self.known, point) or error.text
-        return [str(slug) for slug in found]
+                specs[name] = error.text
+        spec = specs[name]
+        if isinstance(spec, Text):
+            unfit[i] = spec
+            result.append(None)
+            continue
+        kind = geometry.geom_type
+        if kind not in spec.accepts:
+            unfit[i] = Text(
+                sv=f"{spec.title.sv} tar {', '.join(spec.accepts)}, inte {kind}",
+                en=f"{spec.title.en} takes {', '.join(spec.accepts)}, not {kind}",
+            )
+        result.append(spec)
+    return result, unfit
 
-    def _identities(
-        self, cells: Mapping[str, list[object]], geometries: Sequence[BaseGeometry]
-    ) -> list[str]:
-        """Return each feature's UUID: its own, else one derived from the file and its content.
 
-        Derived from the file's name, the geometry to the centimetre and every value, so
-        the same feature of the same file gets the same UUID again.
-        """
-        count = len(geometries)
-        array = np.asarray(geometries, dtype=object)
-        present = ~shapely.is_missing(array)
-        wkbs = np.full(count, "", dtype=object)
-        wkbs[present] = [w.hex() for w in shapely.to_wkb(
-            shapely.set_precision(array[present], 0.01))]  # fmt: skip
-        # The content as repr(sorted((column, str(value)) ...)) of each feature, by column.
-        parts = [
-            [f"({column!r}, {str(value)!r})" for value in cells[column]] for column in sorted(cells)
-        ]
-        contents = ["[" + ", ".join(row) + "]" for row in zip(*parts, strict=True)] if parts \
-            else ["[]"] * count  # fmt: skip
-        own = cells.get("uuid", [None] * count)
-        return [
-            _own_uuid(given) or _uuid5(f"{self.path.name}|{wkb}|{content}")
-            for given, wkb, content in zip(own, wkbs, contents, strict=True)
-        ]
+def _feature_areas(
+    workspace: Workspace, geometries: Sequence[BaseGeometry], *, area: str | None,
+    known: Sequence[Area], refused: Container[int],
+) -> tuple[list[str], dict[int, Text]]:  # fmt: skip
+    """Return the area of each feature: ``area``, or the smallest of ``known`` it lies in.
 
-    def _values(
-        self, spec: LayerSpec, cells: Mapping[str, list[object]], indexes: Sequence[int],
-        identities: Sequence[str],
-    ) -> list[dict[str, object]]:  # fmt: skip
-        """Return the values of the features ``indexes`` of category ``spec``.
+    The features plainly inside are found together; the others one by one, as a
+    registration would be (the tolerance at the boundary, the nearest area, swapped
+    coordinates), but not those ``refused`` already. Also returns the refusals, by feature
+    index, of the features that lie in no area (their area is "").
+    """
+    points = np.asarray(shapely.point_on_surface(np.asarray(geometries, dtype=object)))
+    found = np.full(len(points), "", dtype=object)
+    candidates = [a for a in known if a.slug == area] if area else sorted(
+        known, key=lambda a: a.boundary.area)  # fmt: skip
+    for candidate in candidates:
+        shapely.prepare(candidate.boundary)
+        inside = (found == "") & shapely.covers(candidate.boundary, points)
+        found[inside] = candidate.slug
+    outside: dict[int, Text] = {}
+    for i in np.flatnonzero(found == "").tolist():
+        if i in refused:
+            continue
+        point = points[i]
+        try:
+            target, _ = locate(workspace, Position(point.x, point.y, SWEREF99_TM),
+                               area=area, known=known)  # fmt: skip
+            found[i] = target.slug
+        except LocalizedError as error:
+            outside[i] = _swapped(known, point) or error.text
+    return [str(slug) for slug in found], outside
 
-        A feature's fields come from its columns that hold a value (an empty Description
-        must not hide a Name, in KML), as named or as the mapping says.
-        """
-        types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
-        used = self.report.mapping.setdefault(spec.name, {})
-        columns = list(cells)
-        patterns: dict[tuple[bool, ...], dict[str, str]] = {}
-        times: dict[object, object] = {}
-        result = []
-        for i in indexes:
-            pattern = tuple(cells[c][i] is not None for c in columns)
-            if pattern not in patterns:
-                filled = [c for c, has in zip(columns, pattern, strict=True) if has]
-                patterns[pattern] = _match(filled, spec) | {
-                    column: name for column, name in self.mapping.fields.items()
-                    if column in cells
-                }  # fmt: skip
-            values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
+
+def _identities(
+    file_name: str, cells: Mapping[str, list[object]], geometries: Sequence[BaseGeometry]
+) -> list[str]:
+    """Return each feature's UUID: its own, else one derived from the file and its content.
+
+    Derived from the file's name, the geometry to the centimetre and every value, so
+    the same feature of the same file gets the same UUID again.
+    """
+    count = len(geometries)
+    array = np.asarray(geometries, dtype=object)
+    present = ~shapely.is_missing(array)
+    wkbs = np.full(count, "", dtype=object)
+    wkbs[present] = [w.hex() for w in shapely.to_wkb(
+        shapely.set_precision(array[present], 0.01))]  # fmt: skip
+    # The content as repr(sorted((column, str(value)) ...)) of each feature, by column.
+    parts = [
+        [f"({column!r}, {str(value)!r})" for value in cells[column]] for column in sorted(cells)
+    ]
+    contents = ["[" + ", ".join(row) + "]" for row in zip(*parts, strict=True)] if parts \
+        else ["[]"] * count  # fmt: skip
+    own = cells.get("uuid", [None] * count)
+    return [
+        _own_uuid(given) or _uuid5(f"{file_name}|{wkb}|{content}")
+        for given, wkb, content in zip(own, wkbs, contents, strict=True)
+    ]
+
+
+def _indexes_by_category(
+    specs: Sequence[LayerSpec | None], refused: Container[int]
+) -> dict[str, list[int]]:
+    """Return the indexes of the features not ``refused``, by category, in order."""
+    by_category: dict[str, list[int]] = {}
+    for i, spec in enumerate(specs):
+        if spec is not None and i not in refused:
+            by_category.setdefault(spec.name, []).append(i)
+    return by_category
+
+
+def _field_values(
+    spec: LayerSpec, cells: Mapping[str, list[object]], indexes: Sequence[int],
+    identities: Sequence[str], *, mapping: ColumnMapping, now: datetime,
+) -> tuple[list[dict[str, object]], dict[str, str]]:  # fmt: skip
+    """Return the values of the features ``indexes`` of category ``spec``.
+
+    A feature's fields come from its columns that hold a value (an empty Description
+    must not hide a Name, in KML), as named or as the mapping says. Also returns the
+    columns used and the fields they filled, in the order first used.
+    """
+    types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
+    used: dict[str, str] = {}
+    columns = list(cells)
+    patterns: dict[tuple[bool, ...], dict[str, str]] = {}
+    times: dict[object, object] = {}
+    result = []
+    for i in indexes:
+        pattern = tuple(cells[c][i] is not None for c in columns)
+        if pattern not in patterns:
+            filled = [c for c, has in zip(columns, pattern, strict=True) if has]
+            patterns[pattern] = _match(filled, spec) | {
+                column: name for column, name in mapping.fields.items() if column in cells
+            }
             for column, field_name in patterns[pattern].items():
                 used.setdefault(str(column), field_name)
-                value = _field_value(
-                    cells[column][i], types.get(field_name), self.mapping.values.get(field_name)
-                )
-                if value is not None:
-                    values[field_name] = value
-            for kept in ("created_at", "created_by", "is_demo"):
-                for column in (kept, kept[:10]):
-                    if column in cells and cells[column][i] is not None:
-                        values[kept] = cells[column][i]
-            for name in ("observed_at", "created_at"):
-                given = values.get(name)
-                if isinstance(given, str | datetime):
-                    if given not in times:
-                        times[given] = _moment(given)
-                    values[name] = times[given]
-            values["uuid"] = identities[i]
-            values.setdefault("observed_at", self.now)
-            values.setdefault("created_at", self.now)
-            values["updated_at"] = self.now
-            result.append(values)
-        return result
+        values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
+        for column, field_name in patterns[pattern].items():
+            value = _field_value(
+                cells[column][i], types.get(field_name), mapping.values.get(field_name)
+            )
+            if value is not None:
+                values[field_name] = value
+        for kept in ("created_at", "created_by", "is_demo"):
+            for column in (kept, kept[:10]):
+                if column in cells and cells[column][i] is not None:
+                    values[kept] = cells[column][i]
+        for name in ("observed_at", "created_at"):
+            given = values.get(name)
+            if isinstance(given, str | datetime):
+                if given not in times:
+                    times[given] = _moment(given)
+                values[name] = times[given]
+        values["uuid"] = identities[i]
+        values.setdefault("observed_at", now)
+        values.setdefault("created_at", now)
+        values["updated_at"] = now
+        result.append(values)
+    return result, used
 
 
 def _field_value(
@@ -811,8 +894,11 @@ def _swapped(known: Sequence[Area], point: shapely.Point) -> Text | None:
     )
 
 
-def _new_only(workspace: Workspace, rows: list[_Row], report: ImportReport) -> list[_Row]:
-    """Leave out the rows whose UUID their layer holds already (imported before)."""
+def _new_only(workspace: Workspace, rows: list[_Row]) -> tuple[list[_Row], int]:
+    """Return the rows whose UUID their layer does not hold (not imported before).
+
+    Also returns how many were left out.
+    """
     fresh = []
     held: dict[tuple[str, str], set[str]] = {}
     for row in rows:
@@ -820,11 +906,9 @@ def _new_only(workspace: Workspace, rows: list[_Row], report: ImportReport) -> l
         if key not in held:
             records = workspace.store.read_records(row.area, row.category, Query(columns=("uuid",)))
             held[key] = {str(r["uuid"]) for r in records}
-        if row.values["uuid"] in held[key]:
-            report.already += 1
-        else:
+        if row.values["uuid"] not in held[key]:
             fresh.append(row)
-    return fresh
+    return fresh, len(rows) - len(fresh)
 
 
 def _write(workspace: Workspace, rows: list[_Row], *, actor: str) -> None:
