@@ -173,3 +173,22 @@ def test_office_files_are_written_only_in_documents() -> None:
         if path.parent.name != "documents"
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+BACKEND_INTERNALS = ("layers.gpkg", "layers.postgis", "layers.memory")
+"""The backends: walks/ reaches storage through ``layers.store``'s protocol, never these."""
+BACKEND_SERVICES = {"layers.gpkg.standalone"}
+"""What walks/ may use of a backend package: the GeoPackage file format for exports."""
+
+
+def test_walks_reaches_storage_only_through_the_store_protocol() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name
+            for name in imported_names(path)
+            if name.startswith(BACKEND_INTERNALS)
+            and not any(name == s or name.startswith(f"{s}.") for s in BACKEND_SERVICES)
+        )
+        for path in (ROOT / "walks").rglob("*.py")
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}

@@ -10,6 +10,7 @@ district's GIS uses it).
 from __future__ import annotations
 
 import csv
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from gis.crs import SWEREF99_TM, WGS84
 from gis.i18n import Text
 from gis.sheets import write_xlsx_sheets
-from layers.gpkg import GeoPackageStore
+from layers.gpkg.standalone import write_area_files
 from layers.records import AreaCopy
 from layers.schema import CHILD_TABLES, MEASURES_LAYER, NOTES_LAYER
 from walks.core.clock import LOCAL_TIME
@@ -316,31 +317,19 @@ def write_geopackages(
 ) -> None:
     """Write each area as its own GeoPackage (layers, styles, photos, change log).
 
-    The file itself for one area, a zip of them for several.
+    The file itself for one area, a zip of them for several; each file stands alone
+    (``layers.gpkg.standalone``), whatever store the workspace keeps its areas in.
     """
+    names = workspace.catalog.names
+    copies = (_filtered_copy(workspace.store.copy_area(slug), layers, names) for slug in areas)
     with tempfile.TemporaryDirectory(prefix="safewalk-gpkg-") as folder:
-        store = GeoPackageStore(Path(folder) / "export", workspace.catalog)
-        for slug in areas:
-            copy = _filtered_copy(workspace.store.copy_area(slug), layers, workspace.catalog.names)
-            store.paste_area(copy, actor="export")
-        files = [store.path(slug) for slug in areas]
+        files = write_area_files(copies, workspace.catalog, Path(folder))
         if len(files) == 1 and path.suffix.lower() == ".gpkg":
-            _checkpoint(files[0])
-            path.write_bytes(files[0].read_bytes())
+            shutil.move(files[0], path)
             return
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for file in files:
-                _checkpoint(file)
                 archive.write(file, file.name)
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold a GeoPackage's write-ahead log into the file, so the file alone is complete."""
-    from layers.gpkg.sqlite import connect
-
-    with connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode = DELETE")
 
 
 def export(
