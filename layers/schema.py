@@ -10,6 +10,11 @@ kind (``geometry`` in the catalog, the points in the shipped catalog) in a table
 the category, the other kinds in ``<category>_point``, ``<category>_line`` and
 ``<category>_area`` (``category_tables``). Each table draws fids from a range of its own
 (``PART_FIDS``), so a category's fids never repeat across its tables.
+
+The reference layers of any kind of geometry (schools, other: imported context) are
+stored the same way: ``reference_schools`` (points), ``reference_schools_line`` and
+``reference_schools_area``; the owners' areas are one MULTIPOLYGON table, the lamps,
+stops and entrances POINT tables. Every table with a geometry is typed.
 """
 
 from __future__ import annotations
@@ -263,10 +268,74 @@ NOTES_TABLE: Final = TableSpec(
 """Dated notes on a measure's follow-up (each tertial), kept with the measure."""
 CHILD_TABLES: Final = (PHOTOS_TABLE, NOTES_TABLE)
 """Tables whose rows belong to a feature (``feature_uuid``) and go when it goes."""
+PART_SUFFIXES: Final[dict[str, str]] = {"Point": "_point", "LineString": "_line",
+                                        "Polygon": "_area"}  # fmt: skip
+"""The suffix of the table of a layer's kind of geometry other than its main kind."""
+PART_FIDS: Final = 1_000_000_000
+"""A layer's n-th table (0: the main kind's) numbers its rows from n × this + 1."""
+_KIND_TITLES: Final = {
+    "Point": _t("punkter", "points"), "LineString": _t("linjer", "lines"),
+    "Polygon": _t("ytor", "areas"),
+}  # fmt: skip
+MAX_TABLE_NAME: Final = 63
+"""The longest table name every backend keeps whole (PostgreSQL cuts longer names)."""
+
+
+def kind_tables(
+    name: str, main: GeometryType, kinds: Sequence[GeometryType]
+) -> tuple[tuple[str, GeometryType], ...]:
+    """Return (table name, kind) of each table of a layer of several kinds, the main's first.
+
+    The main kind's table is named as the layer (``passage``), the others by their kind
+    (``passage_line``, ``passage_area``, ``passage_point``).
+    """
+    ordered = (main, *(kind for kind in kinds if kind != main))
+    return tuple(
+        (name if kind == main else f"{name}{PART_SUFFIXES[kind]}", kind) for kind in ordered
+    )
+
+
+def category_tables(spec: LayerSpec) -> tuple[tuple[str, GeometryType], ...]:
+    """Return (table name, kind) of each table of a category, the main kind's first."""
+    return kind_tables(spec.name, spec.geometry, spec.accepts)
+
+
+def _layer_of_parts(
+    name: str,
+    title: Text,
+    fields: tuple[FieldSpec, ...],
+    tables: Sequence[tuple[str, GeometryType]],
+    *,
+    sequence: str | None = None,
+) -> TableSpec:
+    """Return a ``Geometry`` layer stored in ``tables``, one typed table per kind."""
+    parts = tuple(
+        TableSpec(
+            table,
+            Text(sv=f"{title.sv} ({_KIND_TITLES[kind].sv})",
+                 en=f"{title.en} ({_KIND_TITLES[kind].en})"),
+            kind, fields, sequence=sequence, layer=name, first_fid=k * PART_FIDS + 1,
+        )
+        for k, (table, kind) in enumerate(tables)
+    )  # fmt: skip
+    return TableSpec(
+        name,
+        title,
+        "Geometry",
+        fields,
+        sequence=sequence,
+        accepts=tuple(kind for _, kind in tables),
+        parts=parts,
+    )
+
+
 _POINT_KINDS: Final = (ReferenceKind.LAMPS, ReferenceKind.STOPS, ReferenceKind.ENTRANCES)
+REFERENCE_KINDS: Final[tuple[GeometryType, ...]] = ("Point", "LineString", "Polygon")
+"""The kinds of geometry a reference layer of any kind (schools, other) has a table for."""
 
 
 def _reference_table(kind: ReferenceKind) -> TableSpec:
+    """Return the layout of a reference layer: points, owners' areas, or parts of any kind."""
     owner = (
         FieldSpec(
             "organisation",
@@ -275,22 +344,22 @@ def _reference_table(kind: ReferenceKind) -> TableSpec:
             required=True,
         ),
     )
-    return TableSpec(
-        reference_layer(kind),
-        Text(sv=f"Referens: {kind.label.sv}", en=f"Reference: {kind.label.en}"),
-        "Point" if kind in _POINT_KINDS else "Geometry",
-        (
-            FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
-            FieldSpec("name", _t("Namn", "Name"), "text"),
-            *(owner if kind is ReferenceKind.OWNERS else ()),
-            FieldSpec("source", _t("Källa", "Source"), "text", required=True),
-            FieldSpec("source_id", _t("Id i källan", "Id in the source"), "text"),
-            FieldSpec(
-                "attributes", _t("Övriga attribut (JSON)", "Other attributes (JSON)"), "text"
-            ),
-            *_RECORD_FIELDS,
-        ),
+    name = reference_layer(kind)
+    title = Text(sv=f"Referens: {kind.label.sv}", en=f"Reference: {kind.label.en}")
+    fields = (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("name", _t("Namn", "Name"), "text"),
+        *(owner if kind is ReferenceKind.OWNERS else ()),
+        FieldSpec("source", _t("Källa", "Source"), "text", required=True),
+        FieldSpec("source_id", _t("Id i källan", "Id in the source"), "text"),
+        FieldSpec("attributes", _t("Övriga attribut (JSON)", "Other attributes (JSON)"), "text"),
+        *_RECORD_FIELDS,
     )
+    if kind in _POINT_KINDS:
+        return TableSpec(name, title, "Point", fields)
+    if kind is ReferenceKind.OWNERS:
+        return TableSpec(name, title, "MultiPolygon", fields)
+    return _layer_of_parts(name, title, fields, kind_tables(name, "Point", REFERENCE_KINDS))
 
 
 REFERENCE_TABLES: Final = tuple(_reference_table(kind) for kind in ReferenceKind)
@@ -346,31 +415,8 @@ SYSTEM_TABLES: Final = (
     *REFERENCE_TABLES,
     INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE,
 )  # fmt: skip
-
-
-PART_SUFFIXES: Final[dict[str, str]] = {"Point": "_point", "LineString": "_line",
-                                        "Polygon": "_area"}  # fmt: skip
-"""The suffix of the table of a category's kind of geometry other than its main kind."""
-PART_FIDS: Final = 1_000_000_000
-"""A category's n-th table (0: the main kind's) numbers its rows from n × this + 1."""
-_KIND_TITLES: Final = {
-    "Point": _t("punkter", "points"), "LineString": _t("linjer", "lines"),
-    "Polygon": _t("ytor", "areas"),
-}  # fmt: skip
-MAX_TABLE_NAME: Final = 63
-"""The longest table name every backend keeps whole (PostgreSQL cuts longer names)."""
-
-
-def category_tables(spec: LayerSpec) -> tuple[tuple[str, GeometryType], ...]:
-    """Return (table name, kind) of each table of a category, the main kind's first.
-
-    The main kind's table is named as the category (``passage``), the others by their
-    kind (``passage_line``, ``passage_area``, ``passage_point``).
-    """
-    return tuple(
-        (spec.name if kind == spec.geometry else f"{spec.name}{PART_SUFFIXES[kind]}", kind)
-        for kind in spec.accepts
-    )
+SYSTEM_TABLE_NAMES: Final = frozenset(part.name for t in SYSTEM_TABLES for part in t.physical)
+"""The tables of the system layers (``reference_schools_line``, …), no category's to take."""
 
 
 def table_for_category(spec: LayerSpec) -> TableSpec:
@@ -391,24 +437,8 @@ def table_for_category(spec: LayerSpec) -> TableSpec:
         return TableSpec(
             spec.name, spec.title, spec.geometry, fields, sequence=OBSERVATION_SEQUENCE
         )
-    parts = tuple(
-        TableSpec(
-            name,
-            Text(sv=f"{spec.title.sv} ({_KIND_TITLES[kind].sv})",
-                 en=f"{spec.title.en} ({_KIND_TITLES[kind].en})"),
-            kind, fields, sequence=OBSERVATION_SEQUENCE, layer=spec.name,
-            first_fid=k * PART_FIDS + 1,
-        )
-        for k, (name, kind) in enumerate(category_tables(spec))
-    )  # fmt: skip
-    return TableSpec(
-        spec.name,
-        spec.title,
-        "Geometry",
-        fields,
-        sequence=OBSERVATION_SEQUENCE,
-        accepts=spec.accepts,
-        parts=parts,
+    return _layer_of_parts(
+        spec.name, spec.title, fields, category_tables(spec), sequence=OBSERVATION_SEQUENCE
     )
 
 
@@ -419,9 +449,11 @@ def load_layer_catalog(path: Path = DEFAULT_CATALOG_PATH) -> Catalog:
     must fit in a table name.
     """
     catalog = load_catalog(
-        path, reserved_fields=RESERVED_FIELD_NAMES, reserved_layers=SYSTEM_LAYERS | INTERNAL_TABLES
+        path,
+        reserved_fields=RESERVED_FIELD_NAMES,
+        reserved_layers=SYSTEM_LAYERS | SYSTEM_TABLE_NAMES | INTERNAL_TABLES,
     )
-    taken = dict.fromkeys(SYSTEM_LAYERS | INTERNAL_TABLES, "safewalk")
+    taken = dict.fromkeys(SYSTEM_LAYERS | SYSTEM_TABLE_NAMES | INTERNAL_TABLES, "safewalk")
     for spec in catalog.categories:
         for name, _ in category_tables(spec):
             where = (

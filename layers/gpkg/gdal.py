@@ -25,10 +25,12 @@ from layers.schema import (
     AREA_LAYER,
     DARK_LAYER,
     HOTSPOTS_LAYER,
+    REFERENCE_KINDS,
     WALKS_LAYER,
     TableSpec,
     category_tables,
     datetime_to_text,
+    kind_tables,
     reference_layer,
 )
 from layers.values import ReferenceKind
@@ -53,6 +55,8 @@ REFERENCE_STYLES: Final = {
     ReferenceKind.OTHER: ("#FFFFFF", "diamond"),
 }
 """Reference layers in QGIS: small, light markers under the observations."""
+REFERENCE_OUTLINES: Final = {ReferenceKind.SCHOOLS: "#999999", ReferenceKind.OTHER: "#666666"}
+"""The colour of the lines and area outlines of the reference layers of any kind."""
 INDEXED_COLUMNS: Final = (
     ("uuid", True),
     ("number", True),
@@ -178,6 +182,13 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
     styles[DARK_LAYER] = line_qml("#000000", width_mm=2.0)
     for kind, (colour, marker) in REFERENCE_STYLES.items():
         styles[reference_layer(kind)] = marker_qml(colour, marker, size_mm=2.5)
+    for kind, outline in REFERENCE_OUTLINES.items():
+        for name, geometry in kind_tables(reference_layer(kind), "Point", REFERENCE_KINDS)[1:]:
+            styles[name] = (
+                line_qml(outline, width_mm=0.6)
+                if geometry == "LineString"
+                else polygon_qml(outline, fill_alpha=25, outline_width_mm=0.4)
+            )
     styles[reference_layer(ReferenceKind.OWNERS)] = polygon_qml(
         "#666666", fill_alpha=25, outline_width_mm=0.4
     )

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
+from uuid import uuid4
 
 import shapely
 
-from gis.gpkg import gpkg_blobs_to_geometries
+from gis.crs import STORAGE_EPSG
+from gis.gpkg import geometry_to_gpkg, gpkg_blobs_to_geometries
 from gis.i18n import Text
 from layers.catalog import Catalog, FieldSpec
 from layers.errors import StoreError
@@ -28,7 +30,8 @@ from layers.gpkg.build import TEMPLATES, Templates
 from layers.gpkg.gdal import SQL_TYPES, create_indexes, expected_indexes, start_fids, write_styles
 from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.writes import extend_contents
-from layers.schema import TableSpec, datetime_to_text
+from layers.rules.geometry import single_parts
+from layers.schema import REFERENCE_LAYERS, TableSpec, datetime_to_text
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,8 @@ class MissingSchema:
     indexes: list[str] = field(default_factory=list)
     retyped: list[str] = field(default_factory=list)
     """Tables whose geometry type is not their kind's: a category's table that took any
-    kind (split into one table per kind), or a table that now takes any kind."""
+    kind (split into one table per kind), a reference layer that took any kind (split so
+    too), or the owners' areas that took polygons (now multi-polygons)."""
 
     def __bool__(self) -> bool:
         return bool(self.tables or self.columns or self.indexes or self.retyped)
@@ -102,13 +106,15 @@ def upgrade_area(
     A category's table that took any kind of geometry keeps its points (typed POINT
     then) and gives its lines and areas, fids, UUIDs, numbers and times as they are, to
     the category's tables of those kinds; the change log and the photos, which name the
-    category, stay as they are.
+    category, stay as they are. A reference layer that took any kind is split so too,
+    after its multi-part features are split into parts (``_split_multipart``); the
+    owners' polygons become multi-polygons (``_polygons_to_multipolygons``).
 
     Raises
     ------
     StoreError
-        A feature whose kind of geometry the category has no table for (a multi-part
-        one drawn in another program); nothing is changed.
+        A feature whose kind of geometry the layer has no table for (a multi-part one
+        drawn in another program in a category); nothing is changed.
     """
     missing = missing_schema(path, tables)
     image = templates.image(catalog, list(tables.values())) if missing.tables else b""
@@ -126,6 +132,10 @@ def upgrade_area(
         for name in missing.retyped:
             retyped = tables[name]
             log.info("layer %s of %s now holds %s geometry", name, path, retyped.geometry)
+            if retyped.geometry == "MultiPolygon":
+                _polygons_to_multipolygons(connection, retyped)
+            if retyped.layer in REFERENCE_LAYERS:
+                _split_multipart(connection, retyped)
             if retyped.geometry != "Geometry":
                 _move_other_kinds(connection, path, retyped, tables)
             _retype(connection, name, GPKG_TYPES[str(retyped.geometry)])
@@ -229,6 +239,56 @@ def _move_other_kinds(
         min_x, min_y, max_x, max_y = shapely.total_bounds(shapes[name]).tolist()
         extend_contents(connection, name, (min_x, min_y, max_x, max_y))
         log.info("moved %d features from %s to %s", len(fids), table.name, name)
+
+
+def _polygons_to_multipolygons(connection: sqlite3.Connection, table: TableSpec) -> None:
+    """Store each polygon of ``table`` as a multi-polygon of one part."""
+    rows = connection.execute(
+        f"SELECT fid, geom FROM {quote(table.name)} WHERE geom IS NOT NULL ORDER BY fid"
+    ).fetchall()
+    geometries = gpkg_blobs_to_geometries([blob for _, blob in rows])
+    promoted = [
+        (geometry_to_gpkg(shapely.multipolygons([geometry]), STORAGE_EPSG), fid)
+        for (fid, _), geometry in zip(rows, geometries, strict=True)
+        if geometry is not None and geometry.geom_type == "Polygon"
+    ]
+    connection.executemany(f"UPDATE {quote(table.name)} SET geom = ? WHERE fid = ?", promoted)
+    log.info("stored %d polygons of %s as multi-polygons", len(promoted), table.name)
+
+
+def _split_multipart(connection: sqlite3.Connection, table: TableSpec) -> None:
+    """Split each multi-part feature of a reference table into its parts, in the table.
+
+    The first part keeps the feature's row (fid, UUID, source id); each other part is a
+    new row with a UUID of its own and the source id numbered ``#2``, ``#3`` … as the
+    loader numbers the parts of a file's multi-part feature, so that loading that file
+    again adds nothing. ``_move_other_kinds`` then moves each part to its kind's table.
+    """
+    rows = connection.execute(
+        f"SELECT fid, geom FROM {quote(table.name)} WHERE geom IS NOT NULL ORDER BY fid"
+    ).fetchall()
+    geometries = gpkg_blobs_to_geometries([blob for _, blob in rows])
+    kept = [name for name in table.field_names if name not in ("uuid", "source_id")]
+    copied = ", ".join(map(quote, kept))
+    split = 0
+    for (fid, _), geometry in zip(rows, geometries, strict=True):
+        if geometry is None or geometry.geom_type in ("Point", "LineString", "Polygon"):
+            continue
+        parts = single_parts(geometry)
+        if not parts:  # left for _move_other_kinds to refuse
+            continue
+        blobs = [geometry_to_gpkg(part, STORAGE_EPSG) for part in parts]
+        for n, blob in enumerate(blobs[1:], start=2):
+            connection.execute(
+                f"INSERT INTO {quote(table.name)} (geom, uuid, source_id, {copied}) "
+                f"SELECT ?, ?, source_id || ?, {copied} FROM {quote(table.name)} WHERE fid = ?",
+                (blob, str(uuid4()), f"#{n}", fid),
+            )
+        connection.execute(
+            f"UPDATE {quote(table.name)} SET geom = ? WHERE fid = ?", (blobs[0], fid)
+        )
+        split += 1
+    log.info("split %d multi-part features of %s into parts", split, table.name)
 
 
 def _retype(connection: sqlite3.Connection, table: str, type_name: str) -> None:

@@ -17,7 +17,7 @@ from psycopg import sql
 from gis.crs import STORAGE_EPSG
 from gis.i18n import Text
 from layers.errors import StoreError
-from layers.schema import TableSpec
+from layers.schema import REFERENCE_LAYERS, TableSpec
 
 WORKSPACE_SCHEMA: Final = "safewalk"
 """The workspace's own tables: its areas, settings (the catalog) and accounts."""
@@ -179,6 +179,43 @@ def add_missing_columns(
 _KINDS: Final = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
                  "MULTIPOLYGON": "MultiPolygon"}  # fmt: skip
 """PostGIS' ``GeometryType`` of each kind a table may hold."""
+_MULTIPART: Final = ("MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION")
+"""PostGIS' ``GeometryType`` of the geometries of several parts."""
+
+
+def split_multipart(connection: psycopg.Connection, schema: str, table: TableSpec) -> None:
+    """Split each multi-part feature of a reference table into its parts, in the table.
+
+    As the GeoPackage upgrade does: the first part keeps the feature's row (fid, UUID,
+    source id), each other part is a new row with a UUID of its own and the source id
+    numbered ``#2``, ``#3`` … as the loader numbers a file's multi-part feature's parts.
+    """
+    name = qualified(schema, table.name)
+    kept = [f for f in table.field_names if f not in ("uuid", "source_id")]
+    parts = sql.SQL(
+        "SELECT t.fid, d.geom AS part, row_number() OVER (PARTITION BY t.fid ORDER BY d.path) "
+        "AS n FROM {} t, ST_Dump(t.geom) d WHERE GeometryType(t.geom) = ANY(%s)"
+    ).format(name)
+    connection.execute(
+        sql.SQL(
+            "INSERT INTO {} (geom, uuid, source_id, {}) "
+            "SELECT p.part, gen_random_uuid()::text, t.source_id || '#' || p.n, {} "
+            "FROM ({}) p JOIN {} t ON t.fid = p.fid WHERE p.n > 1 ORDER BY p.fid, p.n"
+        ).format(
+            name,
+            sql.SQL(", ").join(sql.Identifier(f) for f in kept),
+            sql.SQL(", ").join(sql.Identifier("t", f) for f in kept),
+            parts,
+            name,
+        ),
+        (list(_MULTIPART),),
+    )
+    connection.execute(
+        sql.SQL("UPDATE {} t SET geom = p.part FROM ({}) p WHERE p.fid = t.fid AND p.n = 1").format(
+            name, parts
+        ),
+        (list(_MULTIPART),),
+    )
 
 
 def split_category(
@@ -191,13 +228,20 @@ def split_category(
     (made first, ``create_table``); the change log and photos name the category and stay.
     Call inside the transaction that makes the tables.
 
+    A reference layer's multi-part features are split into parts first
+    (``split_multipart``); the owners' polygons become multi-polygons (``ST_Multi``).
+
     Raises
     ------
     StoreError
-        A feature of a kind the category has no table for (a multi-part one drawn in
-        another program); the caller's transaction then changes nothing.
+        A feature of a kind the layer has no table for (a multi-part one drawn in
+        another program in a category); the caller's transaction then changes nothing.
     """
     name = qualified(schema, table.name)
+    if table.layer in REFERENCE_LAYERS:
+        split_multipart(connection, schema, table)
+    # A polygon goes into a multi-polygon table as a multi-polygon of one part.
+    taken = {table.geometry, "Polygon"} if table.geometry == "MultiPolygon" else {table.geometry}
     if table.geometry != "Geometry":
         siblings = {
             str(other.geometry): other
@@ -210,7 +254,7 @@ def split_category(
                 "WHERE geom IS NOT NULL GROUP BY 1"
             ).format(name)
         ).fetchall()
-        moving = [(str(kind), fids) for kind, fids in found if _KINDS.get(kind) != table.geometry]
+        moving = [(str(kind), fids) for kind, fids in found if _KINDS.get(kind) not in taken]
         stray = [f"{kind} (fid {', '.join(map(str, fids[:5]))})" for kind, fids in moving
                  if _KINDS.get(kind) not in siblings]  # fmt: skip
         if stray:
@@ -245,7 +289,10 @@ def split_category(
     connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
     connection.execute("SET CONSTRAINTS ALL DEFERRED")
     connection.execute(
-        sql.SQL("ALTER TABLE {} ALTER COLUMN geom TYPE geometry({}, {})").format(
-            name, sql.SQL(str(table.geometry)), sql.Literal(STORAGE_EPSG)
+        sql.SQL("ALTER TABLE {} ALTER COLUMN geom TYPE geometry({}, {}) USING {}").format(
+            name,
+            sql.SQL(str(table.geometry)),
+            sql.Literal(STORAGE_EPSG),
+            sql.SQL("ST_Multi(geom)" if table.geometry == "MultiPolygon" else "geom"),
         )
     )

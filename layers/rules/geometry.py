@@ -124,3 +124,16 @@ def rows_by_table(
         (part, np.flatnonzero(kinds == _TYPE_IDS[str(part.geometry)]).tolist())
         for part in table.parts
     ]
+
+
+def single_parts(geometry: BaseGeometry) -> list[BaseGeometry]:
+    """Return the non-empty single parts of ``geometry`` in order, nested collections' too.
+
+    A point, line or polygon is its own one part; a multi-part geometry or a collection
+    is split as QGIS' "Multipart to Singleparts" does.
+    """
+    if geometry.is_empty:
+        return []
+    if shapely.get_type_id(geometry) < _TYPE_IDS["MultiPoint"]:
+        return [geometry]
+    return [part for whole in shapely.get_parts(geometry) for part in single_parts(whole)]

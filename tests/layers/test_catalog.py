@@ -551,3 +551,9 @@ def test_a_table_name_too_long_for_a_database_is_refused(tmp_path: Path) -> None
     )
     with pytest.raises(CatalogError, match=f"the table name '{long_name}_area' is longer"):
         load(tmp_path, text)
+
+
+def test_a_category_named_like_a_reference_layers_table_is_refused(tmp_path: Path) -> None:
+    text = MINIMAL.replace('"lighting"', '"reference_schools_area"')
+    with pytest.raises(CatalogError, match="'reference_schools_area': the name is reserved"):
+        load(tmp_path, text)

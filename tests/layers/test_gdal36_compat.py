@@ -97,10 +97,6 @@ def test_a_category_that_comes_to_take_lines_gets_a_line_table_gdal_validates(
     assert (counts["lighting"], counts["lighting_line"]) == (1, 1)
 
 
-ANY_KIND = {"reference_schools", "reference_other", "reference_owners"}
-"""Reference layers of any kind of geometry (imported context), GEOMETRY by design."""
-
-
 def ogr_layers(path: Path) -> dict[str, tuple[str, str]]:
     """Return each layer's geometry type and SRS as GDAL 3.6 reports them (``ogrinfo -so``)."""
     out = subprocess.run(
@@ -132,10 +128,17 @@ def assert_typed(path: Path) -> None:
     for spec in catalog.categories:
         for name, kind in category_tables(spec):
             assert seen[name] == (names[kind], "3006"), name
-    for name, (kind, srs) in seen.items():
-        if kind != "None" and name not in ANY_KIND:
-            assert kind != "Unknown (any)", name
-            assert srs == "3006", name
+    for layer in ("reference_schools", "reference_other"):
+        assert seen[layer] == ("Point", "3006"), layer
+        assert seen[f"{layer}_line"] == ("Line String", "3006"), layer
+        assert seen[f"{layer}_area"] == ("Polygon", "3006"), layer
+    assert seen["reference_owners"] == ("Multi Polygon", "3006")
+    spatial = [name for name, (kind, _) in seen.items() if kind != "None"]
+    assert "area" in spatial  # the reading found the layers
+    for name in spatial:  # every layer with a geometry, context included
+        kind, srs = seen[name]
+        assert kind != "Unknown (any)", name
+        assert srs == "3006", name
 
 
 def test_every_spatial_layer_of_a_new_area_has_its_own_type_in_sweref(
@@ -159,3 +162,22 @@ def test_an_upgraded_file_is_typed_and_passes_the_validator(tmp_path: Path) -> N
     store.append("old", "lighting", lighting(), line, actor="tests")
     validate(path)
     assert ogr_feature_counts(path)["lighting_line"] == 2
+
+
+def test_an_upgraded_file_with_context_of_any_kind_is_typed_and_passes_the_validator(
+    tmp_path: Path,
+) -> None:
+    from tests.layers.test_upgrade import REFERENCE_FIXTURE, old_workspace
+
+    root = old_workspace(tmp_path, REFERENCE_FIXTURE)
+    store = GeoPackageStore(root, load_layer_catalog())
+    path = store.path("old")
+    assert_typed(path)
+    validate(path)
+    counts = ogr_feature_counts(path)
+    assert {name: counts[name] for name in counts if name.startswith("reference_s")} == {
+        "reference_schools": 1, "reference_schools_line": 1, "reference_schools_area": 3,
+        "reference_stops": 0,
+    }  # fmt: skip
+    assert (counts["reference_other"], counts["reference_other_line"]) == (1, 2)
+    assert (counts["reference_other_area"], counts["reference_owners"]) == (1, 2)

@@ -74,11 +74,19 @@ def test_identifiers_are_quoted_never_pasted_into_sql(url: str, db: PostgisStore
 def test_layers_are_what_qgis_lists_typed_indexed_in_sweref(
     url: str, db: PostgisStore, catalog: Catalog
 ) -> None:
-    columns = dict(query(url, "SELECT f_table_name, type FROM geometry_columns "
-                              "WHERE f_table_schema = 'test' AND srid = 3006"))  # fmt: skip
+    listed = query(url, "SELECT f_table_name, type, srid FROM geometry_columns "
+                        "WHERE f_table_schema = 'test'")  # fmt: skip
+    assert {srid for _, _, srid in listed} == {3006}
+    columns = {name: kind for name, kind, _ in listed}
+    assert "GEOMETRY" not in set(columns.values())  # every spatial table typed, context too
     tables = [(name, kind) for spec in catalog.categories for name, kind in category_tables(spec)]
-    for name, kind in tables:  # a table per kind of geometry, never GEOMETRY
+    for name, kind in tables:  # a table per kind of geometry
         assert columns[name] == kind.upper(), name
+    for layer in ("reference_schools", "reference_other"):
+        assert (columns[layer], columns[f"{layer}_line"], columns[f"{layer}_area"]) == (
+            "POINT", "LINESTRING", "POLYGON",
+        )  # fmt: skip
+    assert columns["reference_owners"] == "MULTIPOLYGON"
     assert {columns["passage"], columns["passage_line"]} == {"POINT", "LINESTRING"}
     assert columns["vegetation_area"] == "POLYGON"
     assert columns["area"] == "MULTIPOLYGON"
@@ -251,5 +259,62 @@ def test_an_area_whose_category_took_any_kind_is_split_on_opening_and_by_repair(
         ]  # fmt: skip
         assert query(url, "SELECT type FROM geometry_columns WHERE f_table_schema = 'test' "
                           "AND f_table_name = 'other'") == [("POINT",)]  # fmt: skip
+    finally:
+        reopened.close()
+
+
+def test_reference_layers_of_any_kind_are_typed_on_opening_and_by_repair(
+    url: str, db: PostgisStore
+) -> None:
+    """The previous layout: schools, other and owners one GEOMETRY table each."""
+    for table in ("reference_schools", "reference_owners"):
+        query(url, f"ALTER TABLE test.{table} ALTER COLUMN geom TYPE geometry(Geometry, 3006)")
+    query(url, "DROP TABLE test.reference_schools_line, test.reference_schools_area")
+    columns = "uuid, name, source, source_id, created_at, updated_at, created_by, is_demo, geom"
+    shapes = [
+        ("u1", "s1", "POINT(661500 6580500)"),
+        ("u2", "s2", "LINESTRING(661500 6580500, 661550 6580510)"),
+        ("u3", "s3", "MULTIPOLYGON(((661600 6580500, 661620 6580500, 661620 6580520, "
+                     "661600 6580500)), ((661700 6580500, 661720 6580500, 661720 6580520, "
+                     "661700 6580500)))"),
+        ("u4", "s4", "GEOMETRYCOLLECTION(POINT(661505 6580600), "
+                     "LINESTRING(661500 6580600, 661540 6580600))"),
+    ]  # fmt: skip
+    for uuid, source_id, wkt in shapes:
+        query(url, f"INSERT INTO test.reference_schools ({columns}) VALUES (%s, 'Skola', "
+                   "'schools.gpkg', %s, now(), now(), 't', false, ST_GeomFromText(%s, 3006))",
+              uuid, source_id, wkt)  # fmt: skip
+    query(url, f"INSERT INTO test.reference_owners ({columns}, organisation) VALUES ('w1', "
+               "'Gården', 'owners.gpkg', '1', now(), now(), 't', false, ST_GeomFromText("
+               "'POLYGON((661000 6580000, 661100 6580000, 661100 6580100, 661000 6580000))', "
+               "3006), 'stockholmshem')")  # fmt: skip
+    log = query(url, "SELECT * FROM test.change_log ORDER BY fid")
+    problems = db.check()
+    assert {p.layer for p in problems} >= {"reference_schools", "reference_schools_line",
+                                           "reference_owners"}  # fmt: skip
+    assert db.check(repair=True) == []
+    listed = "SELECT f_table_name, type FROM geometry_columns WHERE f_table_schema = 'test'"
+    kinds = {name: kind for name, kind in query(url, listed)
+             if str(name).startswith(("reference_schools", "reference_owners"))}  # fmt: skip
+    assert kinds == {"reference_schools": "POINT", "reference_schools_line": "LINESTRING",
+                     "reference_schools_area": "POLYGON",
+                     "reference_owners": "MULTIPOLYGON"}  # fmt: skip
+    records = db.read_records("test", "reference_schools")
+    found = sorted((r["source_id"], r["geometry"].geom_type) for r in records)
+    assert found == [("s1", "Point"), ("s2", "LineString"), ("s3", "Polygon"),
+                     ("s3#2", "Polygon"), ("s4", "Point"), ("s4#2", "LineString")]  # fmt: skip
+    by_source = {r["source_id"]: r["uuid"] for r in records}
+    assert [by_source[s] for s in ("s1", "s2", "s3", "s4")] == ["u1", "u2", "u3", "u4"]
+    assert len(set(by_source.values())) == 6  # the other parts have UUIDs of their own
+    (owner,) = db.read_records("test", "reference_owners")
+    assert (owner["uuid"], owner["geometry"].geom_type) == ("w1", "MultiPolygon")
+    assert query(url, "SELECT * FROM test.change_log ORDER BY fid") == log
+    # Opening a store does the same.
+    query(url, "ALTER TABLE test.reference_owners ALTER COLUMN geom TYPE geometry(Geometry, 3006)")
+    query(url, "UPDATE test.reference_owners SET geom = ST_GeometryN(geom, 1)")
+    reopened = open_store(url, catalog=db.catalog)
+    try:
+        (owner,) = reopened.read_records("test", "reference_owners")
+        assert (owner["uuid"], owner["geometry"].geom_type) == ("w1", "MultiPolygon")
     finally:
         reopened.close()

@@ -778,6 +778,44 @@ def test_reference_layers_take_points_or_any_geometry_as_their_kind_says(
     assert not any(counts[name] for name in any_store.catalog.names)
 
 
+def test_a_reference_layer_of_any_kind_holds_a_point_a_line_and_an_area_read_back_as_one(
+    any_store: Store,
+) -> None:
+    shapes = [INSIDE, ROUTE, NEAR_CORNER.buffer(10)]
+    added = any_store.append_many(
+        "test",
+        "reference_schools",
+        [(reference(source_id=str(k)), shape) for k, shape in enumerate(shapes)],
+        actor="tests",
+    )
+    records = any_store.read_records("test", "reference_schools")
+    assert [(r["uuid"], r["geometry"].geom_type) for r in records] == [
+        (r["uuid"], shape.geom_type) for r, shape in zip(added, shapes, strict=True)
+    ]
+    assert len({r["fid"] for r in records}) == 3
+    frame = any_store.read_layer("test", "reference_schools")
+    assert sorted(frame.geometry.geom_type) == ["LineString", "Point", "Polygon"]
+    assert any_store.feature_counts("test")["reference_schools"] == 3
+    with pytest.raises(FeatureValidationError, match="takes Point, LineString, Polygon"):
+        any_store.append(
+            "test", "reference_other", reference(), MultiPolygon([shapes[2]]), actor="tests"
+        )
+    assert any_store.delete("test", "reference_schools", [added[1]["uuid"]], actor="tests") == 1
+    kept = any_store.read_records("test", "reference_schools")
+    assert [r["geometry"].geom_type for r in kept] == ["Point", "Polygon"]
+
+
+def test_an_owners_area_is_a_multipolygon_and_a_bare_polygon_is_refused(any_store: Store) -> None:
+    parcels = MultiPolygon([NEAR_CORNER.buffer(10), INSIDE.buffer(10)])
+    owner = reference(organisation="stockholmshem")
+    any_store.append("test", "reference_owners", owner, parcels, actor="tests")
+    with pytest.raises(FeatureValidationError, match="takes MultiPolygon geometry, not Polygon"):
+        any_store.append("test", "reference_owners", owner, NEAR_CORNER.buffer(10), actor="tests")
+    (stored,) = any_store.read_records("test", "reference_owners")
+    assert stored["geometry"].geom_type == "MultiPolygon"
+    assert stored["geometry"].equals(parcels)
+
+
 def test_replace_removes_and_adds_in_one_write(any_store: Store) -> None:
     old = add_lighting(any_store)
     kept = add_lighting(any_store)

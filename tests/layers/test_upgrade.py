@@ -1,6 +1,7 @@
-"""Area files made before each category's kinds of geometry had tables of their own, upgraded.
+"""Area files made before each kind of geometry had a typed table of its own, upgraded.
 
-``data/mixed-v1.gpkg`` was written by the store of that time (see ``data/README.md``).
+``data/mixed-v1.gpkg`` (categories) and ``data/reference-v1.gpkg`` (reference layers of
+any kind) were written by the store of that time (see ``data/README.md``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 
 import pyogrio
 import pytest
+import shapely
 from shapely.geometry import MultiLineString
 
-from gis.gpkg import geometry_to_gpkg, register_gpkg_functions
+from gis.gpkg import geometry_to_gpkg, gpkg_to_geometry, register_gpkg_functions
 from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
@@ -23,20 +25,32 @@ from layers.schema import category_tables
 from tests.builders import lighting
 
 FIXTURE = Path(__file__).with_name("data") / "mixed-v1.gpkg"
-ANY_KIND = {"reference_schools", "reference_other", "reference_owners"}
-"""Reference layers of any kind of geometry (imported context), GEOMETRY by design."""
+REFERENCE_FIXTURE = FIXTURE.with_name("reference-v1.gpkg")
+TYPES = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
+         "MULTIPOLYGON": "MultiPolygon"}  # fmt: skip
+"""The geometry type pyogrio reports for each type a table is declared with."""
 
 
 def u(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
 
-def old_workspace(tmp_path: Path) -> Path:
+def old_workspace(tmp_path: Path, fixture: Path = FIXTURE) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
     (root / WORKSPACE_MARKER).write_text("schema_version = 1\n", encoding="utf-8")
-    shutil.copy(FIXTURE, root / "old.gpkg")
+    shutil.copy(fixture, root / "old.gpkg")
     return root
+
+
+def assert_every_spatial_layer_typed_in_sweref(path: Path) -> None:
+    typed = dict(rows(path, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
+    for name, _ in pyogrio.list_layers(path):
+        if name not in typed:
+            continue
+        info = pyogrio.read_info(path, layer=name)
+        assert info["crs"] == "EPSG:3006", name
+        assert info["geometry_type"] == TYPES[typed[name]], name
 
 
 def rows(path: Path, sql: str) -> list[Any]:
@@ -57,11 +71,7 @@ def test_an_old_file_has_a_table_per_kind_typed_in_sweref_after_opening(
     for spec in catalog.categories:
         for name, kind in category_tables(spec):
             assert typed[name] == kind.upper(), name
-    for name, _ in pyogrio.list_layers(path):
-        info = pyogrio.read_info(path, layer=name)
-        if name in typed and name not in ANY_KIND:
-            assert info["crs"] == "EPSG:3006", name
-            assert info["geometry_type"] in {"Point", "LineString", "Polygon", "MultiPolygon"}
+    assert_every_spatial_layer_typed_in_sweref(path)
     declared = rows(path, "SELECT sql FROM sqlite_master WHERE name = 'lighting'")[0][0]
     assert '"geom" POINT' in declared
 
@@ -122,3 +132,73 @@ def test_a_feature_of_a_kind_no_table_takes_stops_the_upgrade_and_changes_nothin
         GeoPackageStore(root, catalog)
     assert rows(path, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
     assert rows(path, "SELECT count(*) FROM other") == [(3,)]
+
+
+def test_reference_layers_of_any_kind_are_typed_in_sweref_after_opening(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    root = old_workspace(tmp_path, REFERENCE_FIXTURE)
+    GeoPackageStore(root, catalog)
+    path = root / "old.gpkg"
+    typed = dict(rows(path, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
+    for layer in ("reference_schools", "reference_other"):
+        assert (typed[layer], typed[f"{layer}_line"], typed[f"{layer}_area"]) == (
+            "POINT", "LINESTRING", "POLYGON",
+        )  # fmt: skip
+    assert typed["reference_owners"] == "MULTIPOLYGON"
+    assert "GEOMETRY" not in set(typed.values())
+    assert_every_spatial_layer_typed_in_sweref(path)
+
+
+def test_multi_part_context_features_are_split_keeping_uuids_sources_times_and_log(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    root = old_workspace(tmp_path, REFERENCE_FIXTURE)
+    columns = "uuid, name, source, source_id, attributes, created_at, updated_at, created_by"
+    before = {
+        layer: {row[0]: row for row in rows(REFERENCE_FIXTURE, f"SELECT {columns} FROM {layer}")}
+        for layer in ("reference_schools", "reference_other", "reference_owners")
+    }
+    log = rows(REFERENCE_FIXTURE, "SELECT * FROM change_log ORDER BY fid")
+    store = GeoPackageStore(root, catalog)
+    path = root / "old.gpkg"
+    parts = {
+        "reference_schools": [("s1", "Point"), ("s2", "LineString"), ("s3", "Polygon"),
+                              ("s4", "Polygon"), ("s4#2", "Polygon")],
+        "reference_other": [("o5", "LineString"), ("o5#2", "LineString"), ("o6", "Point"),
+                            ("o6#2", "Polygon")],
+        "reference_owners": [("w8", "MultiPolygon"), ("w9", "MultiPolygon")],
+    }  # fmt: skip
+    for layer, expected in parts.items():
+        records = store.read_records("old", layer)
+        assert sorted((r["source_id"], r["geometry"].geom_type) for r in records) == expected
+        for record in records:
+            source_id = str(record["source_id"])
+            whole = source_id.split("#")[0]
+            (original,) = [row for row in before[layer].values() if row[3] == whole]
+            stored = rows(path, f"SELECT {columns} FROM {layer}{table_of(record)} "
+                                f"WHERE uuid = '{record['uuid']}'")[0]  # fmt: skip
+            if "#" in source_id:  # another part: a UUID of its own, the rest as the feature's
+                assert record["uuid"] not in before[layer]
+                assert stored[1:3] + stored[4:] == original[1:3] + original[4:]
+            else:  # the first part keeps the feature's row
+                assert stored == original
+    assert rows(path, "SELECT * FROM change_log ORDER BY fid") == log
+    assert store.check() == []
+    # The split polygons are those of the multi-polygon, each in the area table's index.
+    (four,) = rows(REFERENCE_FIXTURE, f"SELECT geom FROM reference_schools WHERE uuid = '{u(4)}'")
+    whole = gpkg_to_geometry(four[0])
+    split = [r["geometry"] for r in store.read_records("old", "reference_schools")
+             if str(r["source_id"]).startswith("s4")]  # fmt: skip
+    assert shapely.union_all(split).equals(whole)
+    assert rows(path, "SELECT count(*) FROM rtree_reference_schools_area_geom") == [(3,)]
+    # Owners' multi-polygons are the polygons they were.
+    (eight,) = rows(REFERENCE_FIXTURE, f"SELECT geom FROM reference_owners WHERE uuid = '{u(8)}'")
+    owners = {r["uuid"]: r["geometry"] for r in store.read_records("old", "reference_owners")}
+    assert owners[u(8)].equals(gpkg_to_geometry(eight[0]))
+
+
+def table_of(record: dict[str, Any]) -> str:
+    """Return the suffix of the table a reference feature of any kind is stored in."""
+    suffixes = {"Point": "", "LineString": "_line", "Polygon": "_area", "MultiPolygon": ""}
+    return suffixes[record["geometry"].geom_type]

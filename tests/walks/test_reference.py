@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,48 @@ def test_a_lamp_file_is_loaded_once_with_multi_points_split_and_far_ones_left_ou
     assert set(mine) == {"L1", "L2", "L2#2"}
     assert mine["L1"]["name"] == "Lampa 1"
     assert json.loads(mine["L2"]["attributes"]) == {"id": "L2"}
+
+
+def square(lon: float, lat: float, side: float = 0.0005) -> list[list[list[float]]]:
+    return [[[lon, lat], [lon + side, lat], [lon + side, lat + side], [lon, lat + side],
+             [lon, lat]]]  # fmt: skip
+
+
+def test_a_school_of_several_parts_is_stored_as_its_parts_in_the_tables_of_their_kinds_once(
+    memory_workspace: Workspace, tmp_path: Path
+) -> None:
+    lon, lat = CENTRUM
+    path = geojson(
+        tmp_path / "schools.geojson",
+        ({"id": "S1", "name": "Skolan"},
+         {"type": "MultiPolygon", "coordinates": [square(lon, lat), square(lon + 0.001, lat)]}),
+        ({"name": "Gården"}, {"type": "GeometryCollection", "geometries": [
+            point(lon, lat + 0.001),
+            {"type": "MultiLineString", "coordinates": [[[lon, lat], [lon + 0.001, lat]],
+                                                        [[lon, lat + 0.0005], [lon, lat + 0.002]]]},
+        ]}),
+        ({"id": "S3"}, point(lon + 0.002, lat)),
+    )  # fmt: skip
+    loaded = add_reference_from_file(memory_workspace, "hasselby-gard", "schools", path, actor="t")
+    assert (loaded.added, loaded.refused) == (6, [])
+    records = memory_workspace.store.read_records("hasselby-gard", "reference_schools")
+    mine = [r for r in records if r["source"] == "schools.geojson"]
+    # Without an id, a feature is known by its whole geometry ("G" here); parts numbered.
+    parts = sorted(
+        (re.sub(r"^geometry:[0-9a-f]{40}", "G", str(r["source_id"])), r["geometry"].geom_type)
+        for r in mine
+    )
+    assert parts == [
+        ("G", "Point"), ("G#2", "LineString"), ("G#3", "LineString"),
+        ("S1", "Polygon"), ("S1#2", "Polygon"), ("S3", "Point"),
+    ]  # fmt: skip
+    assert len({r["uuid"] for r in mine}) == 6
+    assert {r["name"] for r in mine} == {"Skolan", "Gården", None}
+    again = add_reference_from_file(memory_workspace, "hasselby-gard", "schools", path, actor="t")
+    assert (again.added, again.already_there) == (0, 6)
+    # The analyses count each part by a point in it, as they counted points before.
+    points = reference_points(memory_workspace, "hasselby-gard", ReferenceKind.SCHOOLS)
+    assert len(points) == len(records)
 
 
 def test_features_without_an_id_are_known_again_by_their_geometry(

@@ -73,12 +73,14 @@ def data_dir(tmp_path: Path, rules: str = RULES) -> Path:
 
 
 def reference(store: Store, kind: ReferenceKind, *features: tuple[object, str, str]) -> None:
+    """Store ``features`` (geometry, name, organisation); owners' polygons as multi-polygons."""
+    owners = kind is ReferenceKind.OWNERS
     rows = [
         (
             {"name": name, "source": "tests", "source_id": name, "created_at": NOW,
              "updated_at": NOW, "created_by": "tests", "is_demo": False}
-            | ({"organisation": organisation} if kind is ReferenceKind.OWNERS else {}),
-            geometry,
+            | ({"organisation": organisation} if owners else {}),
+            shapely.multipolygons([geometry]) if owners else geometry,
         )
         for geometry, name, organisation in features
     ]  # fmt: skip
@@ -237,6 +239,7 @@ def test_owner_areas_load_from_a_file_with_their_organisation(
     assert "Owners and managers are areas; this feature is a Point" in reasons[4]
     stored = town.store.read_records("test", reference_layer(ReferenceKind.OWNERS))
     assert {r["name"]: r["organisation"] for r in stored}["Gården"] == "stockholmshem"
+    assert {r["geometry"].geom_type for r in stored} == {"MultiPolygon"}
     again = add_reference_from_file(town, "test", "owners", path, organisation="sl", actor="tests")
     assert (again.added, again.already_there) == (2, 1)  # 2 and 3 now have an organisation
 

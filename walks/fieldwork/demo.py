@@ -18,6 +18,7 @@ from layers.values import ReferenceKind
 from walks.core.model import ObservationDraft, ObservationStatus, Position
 from walks.core.workspace import Workspace
 from walks.fieldwork.recording import record_observation
+from walks.fieldwork.reference import stored_shapes
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,8 @@ def _add_owners(workspace: Workspace, path: Path, slugs: set[str], moment: datet
             "is_demo": True,
         }
         geometry = to_storage_crs(shape(feature["geometry"]), WGS84)
-        per_area.setdefault(props["area"], []).append((values, geometry))
+        for stored in stored_shapes(ReferenceKind.OWNERS, geometry):
+            per_area.setdefault(props["area"], []).append((values, stored))
     for slug, rows in per_area.items():
         workspace.store.append_many(slug, OWNERS_LAYER, rows, actor=DEMO_ACTOR)
 

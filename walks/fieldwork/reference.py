@@ -20,6 +20,7 @@ from gis.cells import plain_value
 from gis.crs import WGS84, to_storage_crs
 from gis.i18n import Text
 from gis.io import read_vector_file
+from layers.rules.geometry import single_parts
 from layers.schema import reference_layer
 from layers.store import Query
 from layers.values import ReferenceKind
@@ -95,35 +96,63 @@ def _source_id(properties: Mapping[str, object], geometry: BaseGeometry) -> str:
     return "geometry:" + hashlib.sha1(wkb, usedforsecurity=False).hexdigest()
 
 
+def stored_shapes(kind: ReferenceKind, geometry: BaseGeometry) -> list[BaseGeometry]:
+    """Return the geometries a feature of ``kind`` is stored as, one row each.
+
+    An owner's polygon is stored as a multi-polygon (a property can be several parcels);
+    a school or other feature of several parts (a multi-polygon, a collection) as its
+    parts, each in its layer's table of that kind; a point as itself.
+    """
+    if kind is ReferenceKind.OWNERS:
+        return [shapely.multipolygons([geometry]) if geometry.geom_type == "Polygon" else geometry]
+    return single_parts(geometry)
+
+
 def _rows(
     features: Sequence[tuple[Mapping[str, object], BaseGeometry]],
     *,
+    kind: ReferenceKind,
     source: str,
     actor: str,
     now: datetime,
 ) -> list[tuple[dict[str, object], BaseGeometry]]:
     rows = []
     seen: dict[str, int] = {}
-    for properties, geometry in features:
-        identity = _source_id(properties, geometry)
-        # The parts of a split multi-point share their feature's id: number them.
-        seen[identity] = seen.get(identity, 0) + 1
-        if seen[identity] > 1:
-            identity = f"{identity}#{seen[identity]}"
-        name = next((properties[c] for c in NAME_COLUMNS if properties.get(c) is not None), None)
-        others = {k: v for k, v in properties.items() if k not in NAME_COLUMNS and v is not None}
-        values: dict[str, object] = {
-            "name": None if name is None else str(name),
-            "source": source,
-            "source_id": identity,
-            "attributes": json.dumps(others, ensure_ascii=False) if others else None,
-            "created_at": now,
-            "updated_at": now,
-            "created_by": actor,
-            "is_demo": False,
-        }
-        rows.append((values, geometry))
+    for properties, whole in features:
+        for geometry in stored_shapes(kind, whole):
+            rows.append((_values(properties, whole, seen, source=source, actor=actor, now=now),
+                         geometry))  # fmt: skip
     return rows
+
+
+def _values(
+    properties: Mapping[str, object],
+    whole: BaseGeometry,
+    seen: dict[str, int],
+    *,
+    source: str,
+    actor: str,
+    now: datetime,
+) -> dict[str, object]:
+    """Return the values of one stored part of a feature; ``seen`` counts each identity."""
+    identity = _source_id(properties, whole)
+    # The parts of a split multi-part feature share their feature's id: number them.
+    seen[identity] = seen.get(identity, 0) + 1
+    if seen[identity] > 1:
+        identity = f"{identity}#{seen[identity]}"
+    name = next((properties[c] for c in NAME_COLUMNS if properties.get(c) is not None), None)
+    others = {k: v for k, v in properties.items() if k not in NAME_COLUMNS and v is not None}
+    values: dict[str, object] = {
+        "name": None if name is None else str(name),
+        "source": source,
+        "source_id": identity,
+        "attributes": json.dumps(others, ensure_ascii=False) if others else None,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": actor,
+        "is_demo": False,
+    }
+    return values
 
 
 def _store_new(
@@ -172,14 +201,15 @@ def add_reference_from_file(
     is then what would be added).
 
     Any vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, …), its CRS from the file
-    (or ``crs``). Multi-points are split; a point layer refuses other geometries, naming
-    the row. Features farther than ``NEAR_AREA_M`` from the area are left out. Loading
+    (or ``crs``). Multi-part features are split into parts (``stored_shapes``), whose
+    source ids are numbered ``#2``, ``#3`` …; a point layer refuses other geometries,
+    naming the row. Features farther than ``NEAR_AREA_M`` from the area are left out. Loading
     the same file again adds nothing: each feature keeps its identity in its source (an
     id column, else its geometry). All features are stored in one transaction.
 
-    Owners (``ReferenceKind.OWNERS``) are polygons, each with the organisation that owns
-    or manages it: ``organisation`` for the whole file, else a column of the file
-    (``ORGANISATION_COLUMNS``) giving an organisation's id or name.
+    Owners (``ReferenceKind.OWNERS``) are polygons (stored as multi-polygons), each with
+    the organisation that owns or manages it: ``organisation`` for the whole file, else a
+    column of the file (``ORGANISATION_COLUMNS``) giving an organisation's id or name.
 
     Raises
     ------
@@ -228,7 +258,9 @@ def add_reference_from_file(
         else:
             features.append((properties, geometry))
             owners.append(owner)
-    rows = _rows(features, source=path.name, actor=actor, now=now or datetime.now(UTC))
+    rows = _rows(
+        features, kind=reference, source=path.name, actor=actor, now=now or datetime.now(UTC)
+    )
     if reference is ReferenceKind.OWNERS:
         rows = [
             (values | {"organisation": who}, g)
@@ -302,7 +334,7 @@ def add_shipped_references(workspace: Workspace, *, actor: str) -> int:
     added = 0
     now = datetime.now(UTC)
     for kind, features in by_kind.items():
-        rows = _rows(features, source=OSM_SOURCE, actor=actor, now=now)
+        rows = _rows(features, kind=kind, source=OSM_SOURCE, actor=actor, now=now)
         added += _store_new(workspace, SHIPPED_OSM_AREA, kind, rows, actor=actor)[0]
     return added
 
