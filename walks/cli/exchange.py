@@ -115,14 +115,14 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
             area, stored, number = find_area(workspace, walk.area), walk.route, walk.number
         length = round(stored.length) if stored is not None else 0
         report |= {"area": area.slug, "number": number, "length_m": length}
-        text = T["route_dry" if dry else "route"].format(number=number, area=area.name,
+        text = T["route_dry" if dry else "route_imported"].format(number=number, area=area.name,
                                                          length=length)  # fmt: skip
     elif args.as_ == "area":
         made = add_area_from_file(workspace, args.area, args.file, crs=args.crs, actor=user,
                                   dry_run=dry)  # fmt: skip
         report |= {"area": made.slug, "name": made.name,
                    "area_km2": round(made.boundary.area / 1e6, 3)}  # fmt: skip
-        text = T["area_dry" if dry else "area"].format(name=made.name, slug=made.slug)
+        text = T["area_dry" if dry else "area_imported"].format(name=made.name, slug=made.slug)
     else:
         loaded = add_reference_from_file(workspace, args.area, args.kind, args.file,
                                          crs=args.crs, layer=args.layer, actor=user,

@@ -740,7 +740,7 @@ def walk_protocol(
         Paragraph(escape(f"{target.name} · {printed}"), styles.body),
         Spacer(1, 6),
         _facts_table(_walk_facts(chosen, target.boundary, language=language), styles),
-        Paragraph(escape(words["route"]), styles.heading2),
+        Paragraph(escape(words["route_heading"]), styles.heading2),
         MapFlowable(170 * mm, 105 * mm, draw),
         Paragraph(escape(T["attribution"].in_language(language)), styles.small),
     ]
