@@ -7,14 +7,20 @@ a loop variable, a name) is worked out from where its values come from: the opti
 widget whose ``format_func`` it is, the loop's iterable, a tuple assigned in the same function,
 a constant of the module. A key that cannot be worked out must be listed in ``DECLARED`` with
 the values the code can give it, so a new one fails here until someone says what it can be.
+
+The tables are read from TOML files beside the code (``walks/core/words.toml`` and each
+package's ``texts.toml``): every section is read by a module beside its file, no section defines
+a domain word again, the files ship with the package, and the loader refuses a broken entry.
 """
 
 from __future__ import annotations
 
 import ast
+import fnmatch
 import importlib
 import itertools
 import re
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from gis.i18n import Text
+from gis.i18n import Text, TextsFileError, texts_from_file
 from walks.actions.measures import PRIORITIES
 from walks.core.model import PARTICIPANT_TITLES
 from walks.core.roles import Role
@@ -400,3 +406,119 @@ def test_the_check_catches_an_undefined_key_in_a_fake_page() -> None:
     assert keys["somewhere()"] is None  # neither worked out nor declared: the test says so
     undefined = {k for x in found for k in x.keys or () if k not in x.table}
     assert undefined == {"urgency_high", "urgency_medium", "urgency_low", "stauts", "aera"}
+
+
+TEXTS_FILES = sorted([*(ROOT / "walks").rglob("*.toml"), *(ROOT / "ui").rglob("*.toml")])
+"""The texts files that ship beside the code (words.toml and each package's texts.toml)."""
+
+
+def sections_read_beside(texts_file: Path) -> set[str]:
+    """The sections the modules beside ``texts_file`` read with ``texts_from_file``."""
+    read = set()
+    for path in texts_file.parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "texts_from_file"
+                and len(node.args) == 2
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                read.add(node.args[1].value)
+    return read
+
+
+def test_the_texts_files_are_found() -> None:
+    names = {path.relative_to(ROOT).as_posix() for path in TEXTS_FILES}
+    assert names == {
+        "walks/core/words.toml",
+        "walks/cli/texts.toml",
+        "walks/documents/texts.toml",
+        "ui/texts.toml",
+    }
+
+
+@pytest.mark.parametrize("texts_file", TEXTS_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_section_of_a_texts_file_is_read_and_loads(texts_file: Path) -> None:
+    sections = set(tomllib.loads(texts_file.read_text(encoding="utf-8")))
+    assert sections == sections_read_beside(texts_file)
+    for section in sections:
+        assert texts_from_file(texts_file, section)
+
+
+@pytest.mark.parametrize("texts_file", TEXTS_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_section_of_a_texts_file_defines_a_domain_word_again(texts_file: Path) -> None:
+    if texts_file.name == "words.toml":
+        return
+    by_swedish = {text.sv: key for key, text in WORDS.items()}
+    again = [
+        f"[{section}] {key}: {'the key' if key in WORDS else repr(text.sv)} of a word"
+        for section in tomllib.loads(texts_file.read_text(encoding="utf-8"))
+        for key, text in texts_from_file(texts_file, section).items()
+        if key in WORDS or text.sv in by_swedish
+    ]
+    assert not again, "Take these from walks/core/words.toml:\n" + "\n".join(again)
+
+
+def test_every_texts_file_ships_with_the_package() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = pyproject["tool"]["setuptools"]["package-data"]
+    for texts_file in TEXTS_FILES:
+        package = ".".join(texts_file.parent.relative_to(ROOT).parts)
+        patterns = package_data.get(package, [])
+        assert any(fnmatch.fnmatch(texts_file.name, p) for p in patterns), texts_file
+
+
+def write_texts(tmp_path: Path, entries: str) -> Path:
+    path = tmp_path / "texts.toml"
+    path.write_text(f'[page]\nok = {{ sv = "Ja", en = "Yes" }}\n{entries}\n', encoding="utf-8")
+    return path
+
+
+def test_the_loader_reads_short_and_long_entries_in_order(tmp_path: Path) -> None:
+    path = write_texts(
+        tmp_path, 'long.sv = "Sparad som nr {number}."\nlong.en = "Saved as no. {number}."'
+    )
+    texts = texts_from_file(path, "page")
+    assert list(texts) == ["ok", "long"]
+    assert texts["long"].format(number=3) == Text(sv="Sparad som nr 3.", en="Saved as no. 3.")
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ('bad = { sv = "Nej" }', "en is missing or empty; write the text in both languages"),
+        ('bad = { sv = "", en = "No" }', "sv is missing or empty"),
+        ('bad = { sv = "Nej", en = "No", de = "Nein" }', "unknown key de; only sv and en"),
+        ('bad = "Nej"', 'must be { sv = "…", en = "…" }'),
+        (
+            'bad = { sv = "Nr {number} i {area}", en = "No. {number}" }',
+            r"the placeholders differ: sv has \{area\}, \{number\}, en has \{number\}; "
+            "they must be the same in both languages",
+        ),
+        (
+            'bad = { sv = "Nr {nummer}", en = "No. {number}" }',
+            r"the placeholders differ: sv has \{nummer\}",
+        ),
+        ('bad = { sv = "Nr {number", en = "No. {number" }', "the braces do not pair up"),
+    ],
+)
+def test_the_loader_refuses_an_entry_naming_file_section_and_key(
+    tmp_path: Path, entry: str, problem: str
+) -> None:
+    path = write_texts(tmp_path, entry)
+    with pytest.raises(
+        TextsFileError, match=rf"Texts file .*texts\.toml, \[page\] bad: {problem}"
+    ) as caught:
+        texts_from_file(path, "page")
+    assert caught.value.message("sv").startswith(f"Textfilen {path}, [page] bad: ")
+
+
+def test_the_loader_refuses_a_missing_section_or_file_and_bad_toml(tmp_path: Path) -> None:
+    path = write_texts(tmp_path, "")
+    with pytest.raises(TextsFileError, match=r"texts\.toml, \[pgae\]: no such section"):
+        texts_from_file(path, "pgae")
+    with pytest.raises(TextsFileError, match="does not exist"):
+        texts_from_file(tmp_path / "missing.toml", "page")
+    path.write_text('[page]\nok = { sv = "Ja", en = "Yes"\n', encoding="utf-8")
+    with pytest.raises(TextsFileError, match="is not valid TOML"):
+        texts_from_file(path, "page")

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import texts_from_file
 from layers.schema import DARK_LAYER, HOTSPOTS_LAYER
 from walks.analysis.change import ChangeReport, walk_changes
 from walks.analysis.counts import summarise
@@ -15,6 +15,7 @@ from walks.analysis.dark import DarkReport, dark_routes, save_dark
 from walks.analysis.hotspots import HotspotReport, find_hotspots, save_hotspots
 from walks.analysis.nearby import NearReport, observations_near
 from walks.analysis.priority import PriorityReport, load_weights, prioritise
+from walks.cli import TEXTS_FILE
 from walks.cli.output import print_json, table
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
@@ -22,46 +23,7 @@ from walks.fieldwork.areas import find_area
 
 T: Final = {
     **WORDS,
-    "per_km2": Text(sv="Per km²", en="Per km²"),
-    "in_dark": Text(sv="I mörker", en="In the dark"),
-    "open": Text(sv="Nya", en="New"),
-    "numbers": Text(sv="Iakttagelser (nr)", en="Observations (no.)"),
-    "no_hotspots": Text(
-        sv="Inga ansamlingar: färre än {min_count} iakttagelser inom {radius} m av varandra.",
-        en="No hotspots: fewer than {min_count} observations within {radius} m of each other.",
-    ),
-    "hot_cells": Text(
-        sv="{cells} rutor om {cell} m är signifikant heta (Getis-Ord Gi*, p < 0,05).",
-        en="{cells} cells of {cell} m are significantly hot (Getis-Ord Gi*, p < 0.05).",
-    ),
-    "length": Text(sv="Längd", en="Length"),
-    "dark": Text(sv="Mörkt", en="Dark"),
-    "stretches": Text(sv="Mörka sträckor (m från start)", en="Dark stretches (m from start)"),
-    "dark_total": Text(
-        sv="Totalt {dark} m mörkt av {length} m, med {lamps} fungerande lampor inom räckhåll "
-        "({out} räknas som trasiga) och radien {radius} m.",
-        en="In all {dark} m dark of {length} m, with {lamps} working lamps "
-        "({out} taken as broken) and a radius of {radius} m.",
-    ),
-    "near_head": Text(
-        sv="Inom {distance} m: brottsutsatta platser (nr), tunnelbaneuppgångar, hållplatser, "
-        "skolor.",
-        en="Within {distance} m: crime-exposed places (no.), metro entrances, stops, schools.",
-    ),
-    "nothing_near": Text(sv="Inget i närheten.", en="Nothing nearby."),
-    "crime_place": Text(
-        sv="Brottsutsatt plats nr {number}: öppna åtgärder i närheten: {measures}.",
-        en="Crime-exposed place no. {number}: open measures nearby: {measures}.",
-    ),
-    "weights": Text(sv="Vikter", en="Weights"),
-    "saved": Text(
-        sv="Sparade {count} objekt i lagret {layer} ({areas} områden); det öppnas med stil i QGIS.",
-        en="Saved {count} features in the layer {layer} ({areas} areas); it opens styled in QGIS.",
-    ),
-    "score": Text(sv="Poäng", en="Score"),
-    "resolved": Text(sv="Åtgärdat (bara i vandring {walk})", en="Resolved (only in walk {walk})"),
-    "persisting": Text(sv="Kvarstår (i båda)", en="Persisting (in both)"),
-    "new": Text(sv="Nytt (bara i vandring {walk})", en="New (only in walk {walk})"),
+    **texts_from_file(TEXTS_FILE, "analyse"),
 }
 
 

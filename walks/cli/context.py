@@ -7,7 +7,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import texts_from_file
+from walks.cli import TEXTS_FILE
 from walks.cli.output import print_json, table
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
@@ -17,28 +18,7 @@ from walks.fieldwork.reference import add_reference_from_file
 
 T: Final = {
     **WORDS,
-    "row": Text(sv="rad", en="row"),
-    "reference_added": Text(
-        sv="Lade till {added} ({kind}) i {area}; {already} fanns redan, {outside} låg utanför "
-        "området, {refused} gick inte att använda.",
-        en="Added {added} ({kind}) to {area}; {already} were there already, {outside} lay "
-        "outside the area, {refused} could not be used.",
-    ),
-    "indicator_added": Text(
-        sv="Importerade indikatorn {name}: värden för {areas} områden; {replaced} tidigare "
-        "värden ersattes, {unmatched} rader gick inte att använda.",
-        en="Imported the indicator {name}: values for {areas} areas; {replaced} earlier values "
-        "were replaced, {unmatched} rows could not be used.",
-    ),
-    "no_indicators": Text(
-        sv="Inga indikatorer. Importera en med 'safewalk indicator add'.",
-        en="No indicators. Import one with 'safewalk indicator add'.",
-    ),
-    "indicator": Text(sv="Indikator", en="Indicator"),
-    "value": Text(sv="Värde", en="Value"),
-    "unit": Text(sv="Enhet", en="Unit"),
-    "period": Text(sv="Period", en="Period"),
-    "source": Text(sv="Källa", en="Source"),
+    **texts_from_file(TEXTS_FILE, "context"),
 }
 
 

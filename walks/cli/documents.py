@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from gis.printmap import PAPERS
+from walks.cli import TEXTS_FILE
 from walks.cli.output import print_json
 from walks.core.workspace import Workspace
 from walks.documents.printing import (
@@ -24,16 +25,7 @@ from walks.documents.printing import (
 )
 from walks.documents.report_files import write_bytes
 
-T: Final = {
-    "written": Text(
-        sv="{pages} sidor skrivna till {path} ({markers} numrerade iakttagelser, skala {scales}).",
-        en="{pages} pages written to {path} ({markers} numbered observations, scale {scales}).",
-    ),
-    "protocol": Text(
-        sv="Protokollet ({pages} sidor, {markers} iakttagelser) skrivet till {path}.",
-        en="The protocol ({pages} pages, {markers} observations) written to {path}.",
-    ),
-}
+T: Final = texts_from_file(TEXTS_FILE, "documents")
 
 
 COMMANDS: Final = ("print", "protocol")

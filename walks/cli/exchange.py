@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from walks.actions.measures import MeasureError
 from walks.actions.open311 import service_requests
+from walks.cli import TEXTS_FILE
 from walks.cli.arguments import observation_numbers
 from walks.cli.output import print_json
 from walks.core.model import WalkPlan
@@ -28,63 +29,7 @@ from walks.fieldwork.areas import add_area_from_file, find_area
 from walks.fieldwork.planning import check_plan, plan_walk, route_from_file
 from walks.fieldwork.reference import add_reference_from_file
 
-T: Final = {
-    "done": Text(
-        sv="{accepted} iakttagelser importerade ({areas}); {repaired} lagade, {rejected} "
-        "avvisade, {already} fanns redan.",
-        en="{accepted} observations imported ({areas}); {repaired} repaired, {rejected} "
-        "rejected, {already} were there already.",
-    ),
-    "dry": Text(
-        sv="Provkörning, inget skrevs: {accepted} skulle importeras ({areas}); {repaired} "
-        "lagade, {rejected} avvisade, {already} fanns redan.",
-        en="Dry run, nothing written: {accepted} would be imported ({areas}); {repaired} "
-        "repaired, {rejected} rejected, {already} were there already.",
-    ),
-    "row": Text(sv="objekt", en="feature"),
-    "mapping": Text(
-        sv="  Fält ur filen, {category}: {pairs}", en="  Fields from the file, {category}: {pairs}"
-    ),
-    "route": Text(
-        sv="Vandring nr {number} planerad i {area} längs filens rutt ({length} m); ändra tid "
-        "och rubrik på sidan Vandringar.",
-        en="Walk no. {number} planned in {area} along the file's route ({length} m); change "
-        "its time and title on the Walks page.",
-    ),
-    "route_dry": Text(
-        sv="Provkörning, inget skrevs: en vandring skulle planeras i {area} längs filens rutt "
-        "({length} m).",
-        en="Dry run, nothing written: a walk would be planned in {area} along the file's route "
-        "({length} m).",
-    ),
-    "area": Text(
-        sv="Området {name} ({slug}) lades till.", en="The area {name} ({slug}) was added."
-    ),
-    "area_dry": Text(
-        sv="Provkörning, inget skrevs: området {name} ({slug}) skulle läggas till.",
-        en="Dry run, nothing written: the area {name} ({slug}) would be added.",
-    ),
-    "reference": Text(
-        sv="{added} referensobjekt tillagda; {already} fanns redan, {refused} gick inte att "
-        "använda.",
-        en="{added} reference features added; {already} were there already, {refused} could "
-        "not be used.",
-    ),
-    "reference_dry": Text(
-        sv="Provkörning, inget skrevs: {added} referensobjekt skulle läggas till; {already} "
-        "fanns redan, {refused} gick inte att använda.",
-        en="Dry run, nothing written: {added} reference features would be added; {already} "
-        "were there already, {refused} could not be used.",
-    ),
-    "exported_file": Text(
-        sv="{count} iakttagelser skrivna till {path} ({kind}).",
-        en="{count} observations written to {path} ({kind}).",
-    ),
-    "exported": Text(
-        sv="{count} ärenden (Open311 GeoReport v2) skrivna till {path}.",
-        en="{count} requests (Open311 GeoReport v2) written to {path}.",
-    ),
-}
+T: Final = texts_from_file(TEXTS_FILE, "exchange")
 
 
 COMMANDS: Final = ("import", "export")
@@ -170,14 +115,14 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
             area, stored, number = find_area(workspace, walk.area), walk.route, walk.number
         length = round(stored.length) if stored is not None else 0
         report |= {"area": area.slug, "number": number, "length_m": length}
-        text = T["route_dry" if dry else "route"].format(number=number, area=area.name,
+        text = T["route_dry" if dry else "route_imported"].format(number=number, area=area.name,
                                                          length=length)  # fmt: skip
     elif args.as_ == "area":
         made = add_area_from_file(workspace, args.area, args.file, crs=args.crs, actor=user,
                                   dry_run=dry)  # fmt: skip
         report |= {"area": made.slug, "name": made.name,
                    "area_km2": round(made.boundary.area / 1e6, 3)}  # fmt: skip
-        text = T["area_dry" if dry else "area"].format(name=made.name, slug=made.slug)
+        text = T["area_dry" if dry else "area_imported"].format(name=made.name, slug=made.slug)
     else:
         loaded = add_reference_from_file(workspace, args.area, args.kind, args.file,
                                          crs=args.crs, layer=args.layer, actor=user,

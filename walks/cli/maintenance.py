@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import texts_from_file
+from walks.cli import TEXTS_FILE
 from walks.cli.output import print_json
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
@@ -15,32 +16,7 @@ from walks.fieldwork.demo import load_demo
 
 T: Final = {
     **WORDS,
-    "demo_loaded": Text(
-        sv="Demodata laddad: {walks} vandringar och {observations} iakttagelser "
-        "({removed} gamla demoposter borttagna, {areas} nya demoområden).",
-        en="Demo data loaded: {walks} walks and {observations} observations "
-        "({removed} old demo records removed, {areas} new demo areas).",
-    ),
-    "migrating": Text(sv="Flyttar {name} …", en="Moving {name} …"),
-    "migrated": Text(
-        sv="{areas} områden flyttade från {source} till {target}: {rows} rader, alla lager "
-        "kontrollerade. Källan är orörd.",
-        en="{areas} areas moved from {source} to {target}: {rows} rows, every layer checked. "
-        "The source is untouched.",
-    ),
-    "check_ok": Text(
-        sv="Arbetsytan {path} är hel: {areas} områden kontrollerade, inga fel.",
-        en="The workspace {path} is sound: {areas} areas checked, no problems.",
-    ),
-    "check_bad": Text(
-        sv="{count} fel i arbetsytan {path}:", en="{count} problems in the workspace {path}:"
-    ),
-    "check_repair": Text(
-        sv="Kör 'safewalk check --repair' för att rätta de fel som är markerade (kan rättas).",
-        en="Run 'safewalk check --repair' to fix the problems marked (repairable).",
-    ),
-    "repairable": Text(sv="kan rättas", en="repairable"),
-    "repaired": Text(sv="rättat", en="repaired"),
+    **texts_from_file(TEXTS_FILE, "maintenance"),
 }
 
 COMMANDS: Final = ("demo", "check")

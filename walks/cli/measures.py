@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from gis.photos import read_photos
 from layers.values import CostClass, MeasureStatus
 from walks.actions.measures import (
@@ -22,6 +22,7 @@ from walks.actions.measures import (
     measure_history,
 )
 from walks.actions.routing import responsible_for
+from walks.cli import TEXTS_FILE
 from walks.cli.arguments import observation_numbers
 from walks.cli.output import local_time, print_json, table
 from walks.core.clock import stockholm_today
@@ -31,21 +32,7 @@ from walks.fieldwork.areas import find_area
 
 T: Final = {
     **WORDS,
-    "added": Text(
-        sv="Åtgärd nr {number} i {area}: {title} ({responsible}), föreslagen.",
-        en="Measure no. {number} in {area}: {title} ({responsible}), proposed.",
-    ),
-    "moved": Text(
-        sv="Åtgärd nr {number} i {area} är nu {status}.",
-        en="Measure no. {number} in {area} is now {status}.",
-    ),
-    "none": Text(sv="Inga åtgärder.", en="No measures."),
-    "noted": Text(
-        sv="Anteckning sparad på åtgärd nr {number} i {area} ({photos} foton).",
-        en="Note kept on measure no. {number} in {area} ({photos} photos).",
-    ),
-    "no_history": Text(sv="Ingen historik.", en="No history."),
-    "when": Text(sv="När", en="When"),
+    **texts_from_file(TEXTS_FILE, "measures"),
 }
 
 

@@ -11,8 +11,9 @@ from typing import Any, Final
 import shapely
 import shapely.errors
 
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from gis.photos import Photo, read_photos
+from walks.cli import TEXTS_FILE
 from walks.cli.arguments import fields_from_pairs
 from walks.cli.output import local_time, print_json, table
 from walks.core.errors import WalkError
@@ -29,21 +30,7 @@ from walks.fieldwork.recording import (
 
 T: Final = {
     **WORDS,
-    "duplicates": Text(
-        sv="Kanske samma som öppna iakttagelser av samma kategori strax intill: {listed}.",
-        en="Perhaps the same as open observations of the same category close by: {listed}.",
-    ),
-    "id": Text(sv="Id", en="Id"),
-    "demo": Text(sv="demo", en="demo"),
-    "observed": Text(sv="Iakttagen", en="Observed"),
-    "none": Text(sv="Inga iakttagelser.", en="No observations."),
-    "added": Text(
-        sv="Registrerade iakttagelse nr {number} i {area} ({category}).",
-        en="Registered observation no. {number} in {area} ({category}).",
-    ),
-    "area_added": Text(
-        sv="Lade till området {name} (id {slug}).", en="Added the area {name} (id {slug})."
-    ),
+    **texts_from_file(TEXTS_FILE, "observations"),
 }
 
 COMMANDS: Final = ("areas", "area", "add", "list")

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
+from walks.cli import TEXTS_FILE
 from walks.cli.output import local_time, print_json, table
 from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
@@ -20,11 +21,7 @@ from walks.fieldwork.planning import list_walks, plan_walk, route_from_file
 
 T: Final = {
     **WORDS,
-    "walk_added": Text(
-        sv="Planerade trygghetsvandring nr {number} i {area}, {when}.",
-        en="Planned safety walk no. {number} in {area}, {when}.",
-    ),
-    "no_walks": Text(sv="Inga vandringar.", en="No walks."),
+    **texts_from_file(TEXTS_FILE, "planning"),
 }
 
 

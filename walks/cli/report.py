@@ -7,18 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import texts_from_file
 from walks.actions.tertial import COUNTS, Tertial, follow_up
+from walks.cli import TEXTS_FILE
 from walks.cli.output import print_json
 from walks.core.workspace import Workspace
 from walks.documents.report_files import report_kind, write_report
 
-T: Final = {
-    "written": Text(
-        sv="Uppföljningen {tertial} för {name} skriven till {path} ({size} kB).",
-        en="The follow-up {tertial} of {name} written to {path} ({size} kB).",
-    ),
-}
+T: Final = texts_from_file(TEXTS_FILE, "report")
 
 
 COMMANDS: Final = ("report",)

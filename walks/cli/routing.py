@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from walks.actions.routing import Route, RoutingError, route_observations, set_responsible
+from walks.cli import TEXTS_FILE
 from walks.cli.output import print_json, table
 from walks.core.organisations import organisations
 from walks.core.words import WORDS
@@ -15,15 +16,7 @@ from walks.fieldwork.areas import find_area
 
 T: Final = {
     **WORDS,
-    "chosen": Text(
-        sv="Vald av en användare; förslaget var {who}. {why}",
-        en="Chosen by a user; the suggestion was {who}. {why}",
-    ),
-    "none": Text(sv="Området har inga iakttagelser.", en="The area has no observations."),
-    "set": Text(
-        sv="Iakttagelse nr {number} i {area}: ansvarig {who}.",
-        en="Observation no. {number} in {area}: responsible {who}.",
-    ),
+    **texts_from_file(TEXTS_FILE, "routing"),
 }
 
 

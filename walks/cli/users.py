@@ -7,7 +7,7 @@ import getpass
 import sys
 from typing import Any, Final
 
-from gis.i18n import Text
+from gis.i18n import texts_from_file
 from walks.access.accounts import (
     AccountError,
     add_account,
@@ -16,6 +16,7 @@ from walks.access.accounts import (
     set_password,
     set_role,
 )
+from walks.cli import TEXTS_FILE
 from walks.cli.output import local_time, print_json, table
 from walks.core.roles import Role
 from walks.core.words import WORDS
@@ -23,28 +24,7 @@ from walks.core.workspace import Workspace
 
 T: Final = {
     **WORDS,
-    "added": Text(
-        sv="Användaren {name} ({role}) lades till. Appen frågar nu efter inloggning.",
-        en="The user {name} ({role}) was added. The app now asks for a login.",
-    ),
-    "role": Text(sv="{name} är nu {role}.", en="{name} is now {role}."),
-    "disabled": Text(sv="{name} är avstängd.", en="{name} is disabled."),
-    "enabled": Text(sv="{name} kan logga in igen.", en="{name} can log in again."),
-    "password": Text(sv="{name} har ett nytt lösenord.", en="{name} has a new password."),
-    "none": Text(
-        sv="Inga användare: arbetsytan används utan inloggning. Lägg till en med "
-        "'safewalk user add NAMN --role admin'.",
-        en="No users: the workspace is used without a login. Add one with "
-        "'safewalk user add NAME --role admin'.",
-    ),
-    "prompt": Text(sv="Lösenord för {name}: ", en="Password for {name}: "),
-    "again": Text(sv="Samma lösenord igen: ", en="The same password again: "),
-    "mismatch": Text(sv="Lösenorden var olika.", en="The passwords differed."),
-    "user": Text(sv="Användare", en="User"),
-    "role_heading": Text(sv="Roll", en="Role"),
-    "state": Text(sv="Läge", en="State"),
-    "off": Text(sv="avstängd", en="disabled"),
-    "on": Text(sv="aktiv", en="active"),
+    **texts_from_file(TEXTS_FILE, "users"),
 }
 
 

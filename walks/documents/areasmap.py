@@ -23,7 +23,7 @@ from shapely.ops import unary_union
 
 from gis.analysis import label_points
 from gis.crs import to_wgs84, xy_to_wgs84
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from layers.schema import reference_layer
 from layers.store import Query
 from layers.values import LightCondition, ObservationStatus, ReferenceKind
@@ -36,6 +36,7 @@ from walks.analysis.priority import prioritise
 from walks.core.clock import LOCAL_TIME
 from walks.core.organisations import organisations
 from walks.core.workspace import Workspace
+from walks.documents import TEXTS_FILE
 from walks.documents.mapdata import WATER_NEAR_AREA_M, Shape, shipped_water, web_shape
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.planning import list_walks
@@ -420,11 +421,7 @@ def _marked(
 
 
 CHANGE_COLOURS: Final = {"resolved": "#009E73", "persisting": "#E69F00", "new": "#D55E00"}
-CHANGE_TITLES: Final = {
-    "resolved": Text(sv="Åtgärdat (bara före)", en="Resolved (only before)"),
-    "persisting": Text(sv="Kvarstår (båda)", en="Persisting (both)"),
-    "new": Text(sv="Nytt (bara efter)", en="New (only after)"),
-}
+CHANGE_TITLES: Final = texts_from_file(TEXTS_FILE, "areasmap")
 
 
 def change_layers(

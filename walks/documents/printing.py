@@ -31,7 +31,7 @@ from reportlab.platypus.flowables import Flowable
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import grid_convergence, to_wgs84
-from gis.i18n import Text
+from gis.i18n import Text, texts_from_file
 from gis.printmap import (
     MM,
     PAPERS,
@@ -64,6 +64,7 @@ from walks.core.model import PARTICIPANT_TITLES, Observation, Walk
 from walks.core.organisations import organisations
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
+from walks.documents import TEXTS_FILE
 from walks.documents.mapdata import shipped_water
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.planning import light_condition_at, list_walks
@@ -87,34 +88,7 @@ REFERENCE_SYMBOLS: Final = {
 """Reference points: small and pale, under the observations."""
 T: Final = {
     **WORDS,
-    "scale": Text(sv="Skala {scale} ({paper})", en="Scale {scale} ({paper})"),
-    "boundary": Text(sv="Områdesgräns", en="Area boundary"),
-    "other_areas": Text(sv="Andra områden", en="Other areas"),
-    "water": Text(sv="Vatten", en="Water"),
-    "attribution": Text(
-        sv="Gränser och vatten: © Stockholms stad (CC0). Referenspunkter: © OpenStreetMap "
-        "contributors (ODbL).",
-        en="Boundaries and water: © City of Stockholm (CC0). Reference points: © OpenStreetMap "
-        "contributors (ODbL).",
-    ),
-    "north": Text(
-        sv="Norrpilen visar geografisk norr; kartans uppåt är rutnätsnorr (SWEREF 99 TM).",
-        en="The arrow shows true north; the map's up is grid north (SWEREF 99 TM).",
-    ),
-    "printed": Text(sv="Utskriven {day} med safewalk", en="Printed {day} with safewalk"),
-    "tiles": Text(sv="Bakgrundskarta: {attribution}", en="Background map: {attribution}"),
-    "page": Text(sv="Sida {page}", en="Page {page}"),
-    "subtitle": Text(
-        sv="{area} · {day} · {count} iakttagelser ({which})",
-        en="{area} · {day} · {count} observations ({which})",
-    ),
-    "open": Text(sv="öppna", en="open"),
-    "all": Text(sv="alla", en="all"),
-    "title": Text(sv="Trygghetsvandring: {area}", en="Safety walk: {area}"),
-    "table": Text(sv="Iakttagelser (forts.)", en="Observations (continued)"),
-    "none": Text(sv="Inga iakttagelser att visa.", en="No observations to show."),
-    "atlas": Text(sv="Atlas: {district}", en="Atlas: {district}"),
-    "on_page": Text(sv="sida {page}", en="page {page}"),
+    **texts_from_file(TEXTS_FILE, "printing"),
 }
 
 
@@ -726,17 +700,11 @@ class MapFlowable(Flowable):
 
 # ------------------------------------------------------------------ a walk's protocol
 PROTOCOL: Final = {
-    "title": Text(sv="Protokoll: {title}", en="Protocol: {title}"),
-    "when": Text(sv="Datum och tid", en="Date and time"),
-    "light": Text(sv="Ljus vid start", en="Light at the start"),
+    **texts_from_file(TEXTS_FILE, "protocol"),
+    # Domain words under the protocol's own keys: the word itself is defined in words.toml.
     "kind": WORDS["walk_kind"],
-    "organisations": Text(sv="Organisationer", en="Organisations"),
     "participants": WORDS["participants"],
-    "route": Text(sv="Rutt och iakttagelser", en="Route and observations"),
     "observations": WORDS["observations"],
-    "photo": Text(sv="Foto", en="Photo"),
-    "no_route": Text(sv="Ingen rutt planerad.", en="No route planned."),
-    "none": Text(sv="Inga iakttagelser gjordes.", en="No observations were made."),
     "route_legend": WORDS["route"],
 }
 
@@ -772,7 +740,7 @@ def walk_protocol(
         Paragraph(escape(f"{target.name} · {printed}"), styles.body),
         Spacer(1, 6),
         _facts_table(_walk_facts(chosen, target.boundary, language=language), styles),
-        Paragraph(escape(words["route"]), styles.heading2),
+        Paragraph(escape(words["route_heading"]), styles.heading2),
         MapFlowable(170 * mm, 105 * mm, draw),
         Paragraph(escape(T["attribution"].in_language(language)), styles.small),
     ]

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Final
 
 from gis.charts import MapMark, area_map, bar_chart
-from gis.i18n import Text
+from gis.i18n import texts_from_file
 from walks.actions.measures import PRIORITIES
 from walks.actions.tertial import COUNT_TITLES, COUNTS, AreaFollowUp, Counts, as_of
 from walks.core.clock import LOCAL_TIME
@@ -20,6 +20,7 @@ from walks.core.errors import WalkError
 from walks.core.organisations import organisations
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
+from walks.documents import TEXTS_FILE
 from walks.documents.mapdata import shipped_water
 from walks.fieldwork.areas import find_area
 
@@ -31,27 +32,7 @@ MIME_TYPES: Final = {
 }
 T: Final = {
     **WORDS,
-    "title": Text(sv="Uppföljning {tertial}: {name}", en="Follow-up {tertial}: {name}"),
-    "period": Text(
-        sv="Perioden {first}–{last} (Stockholmstid). Status och förseningar gäller {at}. "
-        "Framtagen {made} med safewalk.",
-        en="The period {first}–{last} (Stockholm time). Statuses and overdue measures as of "
-        "{at}. Made {made} with safewalk.",
-    ),
-    "figures": Text(sv="Nyckeltal", en="Key figures"),
-    "figure": Text(sv="Mått", en="Figure"),
-    "trend": Text(sv="Utveckling", en="Trend"),
-    "by_category": Text(sv="Per kategori", en="By category"),
-    "by_organisation": Text(sv="Per organisation", en="By organisation"),
-    "by_area": Text(sv="Per område", en="By area"),
-    "map_caption": Text(
-        sv="Numren är iakttagelsernas nummer i området. Vatten och gränser: Stockholms stad (CC0).",
-        en="The numbers are the observations' numbers in the area. Water and boundaries: "
-        "City of Stockholm (CC0).",
-    ),
-    "no_measures": Text(sv="Inga åtgärder ännu.", en="No measures yet."),
-    "summary": Text(sv="Sammanfattning", en="Summary"),
-    "yes": Text(sv="ja", en="yes"),
+    **texts_from_file(TEXTS_FILE, "report_contents"),
 }
 
 
