@@ -7,27 +7,21 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
 from uuid import uuid4
 
 import pytest
-import shapely
 
 from layers.catalog import Catalog
 from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
 from layers.schema import load_layer_catalog
 from layers.store import Area, Store, open_store
+from tests.backends import STORE_BACKENDS
+from tests.builders import TEST_BOX
 from tests.postgres import PostgresServer, running_server
 from walks.core.config import Settings, settings_from_env
 from walks.core.workspace import Workspace
 from walks.fieldwork.startup import open_workspace
-
-STORE_BACKENDS: Final = ("gpkg", "memory", "postgis")
-"""Every store backend the store contract runs on (``new_store`` knows their addresses)."""
-
-# A 2 km square in Grimsta, SWEREF 99 TM.
-TEST_BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +102,7 @@ def postgres(_postgres: PostgresServer | None) -> PostgresServer:
 def new_store(
     tmp_path: Path, catalog: Catalog, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[str], Store]]:
-    """Return a function that opens a new, empty store of a backend (``STORE_BACKENDS``)."""
+    """Return a function that opens a new, empty store of a backend (``tests/backends.py``)."""
     memory_names: list[str] = []
     databases: list[Store] = []
 

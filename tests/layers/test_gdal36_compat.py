@@ -19,8 +19,8 @@ from shapely.geometry import LineString
 from layers.gpkg import GeoPackageStore
 from layers.schema import load_layer_catalog
 from layers.store import Area
-from tests.builders import lighting
-from tests.conftest import TEST_BOX
+from tests.builders import TEST_BOX, lighting
+from tests.files import jpeg_with_gps
 from walks.cli.main import main
 
 VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
@@ -43,8 +43,6 @@ def ogr_feature_counts(path: Path) -> dict[str, int]:
 
 def test_area_files_pass_the_geopackage_validator_with_extra_checks(workspace_path: Path) -> None:
     args = ["--workspace", str(workspace_path), "--category", "lighting", "--field", "problem=dim"]
-    from tests.gis.test_photos import jpeg_with_gps
-
     photo = workspace_path.parent / "photo.jpg"
     photo.write_bytes(jpeg_with_gps(17.8445, 59.3668))
     assert main(["add", *args, "--photo", str(photo)]) == 0

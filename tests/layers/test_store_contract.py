@@ -1,6 +1,6 @@
 """The store contract: what every backend promises, run on each one (``any_store``).
 
-A new backend passes when it is added to ``STORE_BACKENDS`` in ``tests/conftest.py``.
+A new backend passes when it is added to ``STORE_BACKENDS`` in ``tests/backends.py``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.store import Area, PhotoInfo, Query, Store, open_store
 from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
-from tests.builders import NOW, lighting, litter, measure, photo, walk
-from tests.conftest import STORE_BACKENDS, TEST_BOX
+from tests.backends import STORE_BACKENDS
+from tests.builders import NOW, TEST_BOX, lighting, litter, measure, photo, walk
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 INSIDE = Point(662_000, 6_581_000)
