@@ -99,11 +99,12 @@ def _postgres() -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture
-def postgres(request: pytest.FixtureRequest) -> PostgresServer:
+def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     """The test run's PostgreSQL server with PostGIS; missing, its tests skip (fail in CI).
 
     A test that reaches it without the ``postgis`` marker fails: the fast lane
-    (``-m "not postgis"``) must not start a database.
+    (``-m "not postgis"``) must not start a database. The databases a test made are dropped
+    after it.
     """
     if request.node.get_closest_marker("postgis") is None:
         pytest.fail(f"{request.node.nodeid} uses PostgreSQL: mark it postgis", pytrace=False)
@@ -113,7 +114,8 @@ def postgres(request: pytest.FixtureRequest) -> PostgresServer:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs it: {message}", pytrace=False)
         pytest.skip(message)
-    return server
+    yield server
+    server.drop_databases()
 
 
 @pytest.fixture
