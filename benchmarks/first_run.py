@@ -374,7 +374,8 @@ def run(plan: Plan, out: Path, *, quick: bool, about: dict[str, Any]) -> dict[st
 def _use_way(way: str) -> None:
     """Make the store create areas the ``baseline`` way in this (child) process."""
     if way == "baseline":
-        gpkg_store.build_area = build_area_baseline  # type: ignore[assignment]
+        # The store looks ``build_area`` up in its own module at each call: replace it there.
+        vars(gpkg_store)["build_area"] = build_area_baseline
     elif way != "new":
         msg = f"unknown way {way!r}, expected one of {RUN_WAYS}"
         raise ValueError(msg)

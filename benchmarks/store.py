@@ -370,11 +370,16 @@ def gdal_arrow_reader(path: Path, layer: str) -> Iterator[Callable[[], tuple[flo
         stdout=subprocess.PIPE,
         text=True,
     )
+    stdin, stdout = process.stdin, process.stdout
+    if stdin is None or stdout is None:  # never with PIPE; says so to the type checker
+        process.kill()
+        msg = "the GDAL reader process has no pipes"
+        raise RuntimeError(msg)
 
     def read() -> tuple[float, int]:
-        process.stdin.write("read\n")
-        process.stdin.flush()
-        reply = process.stdout.readline().split()
+        stdin.write("read\n")
+        stdin.flush()
+        reply = stdout.readline().split()
         if len(reply) != 2:
             msg = f"the GDAL reader process stopped (exit status {process.poll()})"
             raise RuntimeError(msg)
@@ -383,7 +388,7 @@ def gdal_arrow_reader(path: Path, layer: str) -> Iterator[Callable[[], tuple[flo
     try:
         yield read
     finally:
-        process.stdin.close()
+        stdin.close()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

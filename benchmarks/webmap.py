@@ -96,7 +96,8 @@ def per_marker(data: MapData) -> str:
     """The page's earlier way: one folium circle marker with a tooltip per observation."""
     fmap = fitted_web_map(data.focus, tiles_url=None)
     frame = data.observations.head(PER_MARKER_SIZE)
-    group = folium.FeatureGroup(name="Belysning").add_to(fmap)
+    group = folium.FeatureGroup(name="Belysning")
+    group.add_to(fmap)
     add_points(group, [
         (lon, lat, "#E69F00", f"{number}. Belysning: {text}")
         for lon, lat, number, text in zip(frame["lon"], frame["lat"], frame["number"],

@@ -1,8 +1,13 @@
-"""Values a test stores: a lighting observation, litter, a walk, a measure, a photo."""
+"""Values a test stores: the test area's box, observations, a walk, a measure, a photo."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+import shapely
+
+# A 2 km square in Grimsta, SWEREF 99 TM.
+TEST_BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
 
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 

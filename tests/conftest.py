@@ -1,5 +1,9 @@
 """Shared fixtures: the shipped catalog, seeded workspaces (files copied per test, or in
-memory), a one-area GeoPackage store, and ``any_store``: one empty area on every backend."""
+memory), a one-area GeoPackage store, and ``any_store``: one empty area on every backend.
+
+A test that uses the PostgreSQL server is marked ``postgis`` here (``-m "not postgis"`` leaves
+it out); a backend parameter marks its own runs (``tests/backends.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +11,28 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
 from uuid import uuid4
 
 import pytest
-import shapely
 
 from layers.catalog import Catalog
 from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
 from layers.schema import load_layer_catalog
 from layers.store import Area, Store, open_store
+from tests.backends import STORE_BACKEND_PARAMS
+from tests.builders import TEST_BOX
 from tests.postgres import PostgresServer, running_server
 from walks.core.config import Settings, settings_from_env
 from walks.core.workspace import Workspace
 from walks.fieldwork.startup import open_workspace
 
-STORE_BACKENDS: Final = ("gpkg", "memory", "postgis")
-"""Every store backend the store contract runs on (``new_store`` knows their addresses)."""
 
-# A 2 km square in Grimsta, SWEREF 99 TM.
-TEST_BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``postgis`` every test that asks for the PostgreSQL server."""
+    for item in items:
+        if "postgres" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgis)
 
 
 @pytest.fixture(scope="session")
@@ -94,21 +99,30 @@ def _postgres() -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture
-def postgres(_postgres: PostgresServer | None) -> PostgresServer:
-    """The test run's PostgreSQL server with PostGIS; missing, its tests skip (fail in CI)."""
-    if _postgres is None:
+def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """The test run's PostgreSQL server with PostGIS; missing, its tests skip (fail in CI).
+
+    A test that reaches it without the ``postgis`` marker fails: the fast lane
+    (``-m "not postgis"``) must not start a database. The databases a test made are dropped
+    after it.
+    """
+    if request.node.get_closest_marker("postgis") is None:
+        pytest.fail(f"{request.node.nodeid} uses PostgreSQL: mark it postgis", pytrace=False)
+    server: PostgresServer | None = request.getfixturevalue("_postgres")
+    if server is None:
         message = "PostgreSQL with PostGIS is missing (apt-get install postgresql-15-postgis-3)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs it: {message}", pytrace=False)
         pytest.skip(message)
-    return _postgres
+    yield server
+    server.drop_databases()
 
 
 @pytest.fixture
 def new_store(
     tmp_path: Path, catalog: Catalog, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[str], Store]]:
-    """Return a function that opens a new, empty store of a backend (``STORE_BACKENDS``)."""
+    """Return a function that opens a new, empty store of a backend (``tests/backends.py``)."""
     memory_names: list[str] = []
     databases: list[Store] = []
 
@@ -133,7 +147,7 @@ def new_store(
         store.close()
 
 
-@pytest.fixture(params=STORE_BACKENDS)
+@pytest.fixture(params=STORE_BACKEND_PARAMS)
 def store_backend(request: pytest.FixtureRequest) -> str:
     """The name of the backend ``any_store`` runs on."""
     backend: str = request.param

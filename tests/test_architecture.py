@@ -192,3 +192,15 @@ def test_walks_reaches_storage_only_through_the_store_protocol() -> None:
         for path in (ROOT / "walks").rglob("*.py")
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_no_test_module_imports_another_test_module_or_a_conftest() -> None:
+    """Shared fixtures live in a conftest.py, shared helpers in a module of their own."""
+    found = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for name in imported_names(path)
+        if name.startswith("tests.")
+        and any(part.startswith("test_") or part == "conftest" for part in name.split(".")[1:])
+    }
+    assert not found, sorted(found)

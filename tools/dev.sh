@@ -2,6 +2,7 @@
 # Set up safewalk on a fresh Debian machine (Python 3.11+) and start the app or run the tests.
 #   bash tools/dev.sh app    install, then start the app on the default workspace
 #   bash tools/dev.sh test   install, then run linters, type checks and the whole test suite
+#   bash tools/dev.sh fast   install, then run the tests that need neither Chromium nor PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,15 +41,17 @@ ensure_test_tools() {
   # Debian's GDAL (3.6 on bookworm) and its GeoPackage validator check that the area files
   # open in the district's older GIS tools; Debian's Chromium runs the end-to-end tests
   # (Playwright drives it; no browser is downloaded); PostgreSQL with PostGIS runs the
-  # database backend's tests.
+  # database backend's tests. ``ensure_test_tools fast``: GDAL only.
   missing=""
   command -v ogrinfo >/dev/null 2>&1 || missing="$missing gdal-bin"
   [ -f /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py ] \
     || missing="$missing python3-gdal"
-  [ -x /usr/bin/chromium ] || missing="$missing chromium"
-  # PostgreSQL with PostGIS: the tests start a throw-away server of their own.
-  ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
-    || missing="$missing postgresql-15-postgis-3"
+  if [ "${1:-}" != fast ]; then
+    [ -x /usr/bin/chromium ] || missing="$missing chromium"
+    # PostgreSQL with PostGIS: the tests start a throw-away server of their own.
+    ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+      || missing="$missing postgresql-15-postgis-3"
+  fi
   if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       apt-get update -qq
@@ -58,6 +61,11 @@ ensure_test_tools() {
     fi
   fi
 }
+
+# Two pytest-xdist workers: the machines and CI have two cores, and much of the suite waits on
+# subprocesses, browsers and disk syncs. Each worker has its own temporary folders, seeded
+# workspace and PostgreSQL server. A later -n in the arguments wins (-n 0: one process).
+workers=(-n 2)
 
 case "${1:-}" in
   app)
@@ -74,10 +82,17 @@ case "${1:-}" in
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .
     "$venv/bin/mypy"
-    exec "$venv/bin/pytest" "$@"
+    exec "$venv/bin/pytest" "${workers[@]}" "$@"
+    ;;
+  fast)
+    ensure_python
+    ensure_venv
+    ensure_test_tools fast
+    shift
+    exec "$venv/bin/pytest" "${workers[@]}" -m "not browser and not postgis" "$@"
     ;;
   *)
-    echo "usage: bash tools/dev.sh app|test [extra arguments]" >&2
+    echo "usage: bash tools/dev.sh app|test|fast [extra arguments]" >&2
     exit 2
     ;;
 esac

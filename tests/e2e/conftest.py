@@ -2,7 +2,8 @@
 
 Debian's Chromium, driven by Playwright, and the app started with ``streamlit run`` on a
 free localhost port against a copy of the seeded workspace. With ``CI=true`` these tests
-must run: a missing browser fails them instead of skipping.
+must run: a missing browser fails them instead of skipping. Every test here is marked
+``browser`` (``-m "not browser"`` leaves them out).
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.appserver import running_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test in this folder (the hook sees every collected test)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture

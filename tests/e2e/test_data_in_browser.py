@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.appserver import page_with_only_the_app
+from tests.files import two_layer_geopackage
 from walks.actions.routing import route_observations
 from walks.core.config import Settings
 from walks.core.workspace import connect_workspace
@@ -108,8 +109,6 @@ def test_a_file_is_previewed_then_imported_on_the_data_page(
 def test_a_geopackage_with_several_layers_offers_them_on_the_data_page(
     browser: Browser, app_url: str, tmp_path: Path
 ) -> None:
-    from tests.walks.test_importing import two_layer_geopackage
-
     path = two_layer_geopackage(tmp_path / "partner.gpkg")
     outside: list[str] = []
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from tests.appserver import page_with_only_the_app
-from tests.gis.test_photos import jpeg_with_gps
+from tests.files import jpeg_with_gps
 from walks.actions.measures import area_measures, measure_history
 from walks.actions.tertial import Tertial
 from walks.core.config import Settings

@@ -14,7 +14,7 @@ import geopandas as gpd
 from playwright.sync_api import Browser, Page
 
 from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
-from tests.gis.test_photos import jpeg_with_gps
+from tests.files import jpeg_with_gps
 
 
 def phone(browser: Browser, url: str, outside: list[str]) -> Page:

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import io
-from fractions import Fraction
 
 import pytest
 from PIL import Image
 
 from gis.photos import PhotoError, process_photo
+from tests.files import jpeg_with_gps
 
 MB = 1_000_000
-
-
-def dms(value: float) -> tuple[Fraction, Fraction, Fraction]:
-    degrees = int(value)
-    minutes = int((value - degrees) * 60)
-    seconds = Fraction(round((value - degrees - minutes / 60) * 3600 * 1000), 1000)
-    return Fraction(degrees), Fraction(minutes), seconds
-
-
-def jpeg_with_gps(lon: float, lat: float, size: tuple[int, int] = (3000, 2000)) -> bytes:
-    image = Image.new("RGB", size, (40, 90, 160))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x0110] = "Model X"  # Model
-    exif[0x0132] = "2026:11:26 17:45:10"
-    gps = exif.get_ifd(0x8825)
-    gps.update({1: "N", 2: dms(lat), 3: "E", 4: dms(lon)})
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 def test_the_position_is_read_and_all_metadata_removed() -> None:

@@ -25,7 +25,7 @@ from layers.gpkg.build import Templates, build_area, build_template
 from layers.gpkg.gdal import expected_indexes
 from layers.schema import tables_for_catalog
 from layers.store import Area
-from tests.conftest import TEST_BOX
+from tests.builders import TEST_BOX
 
 BOX = shapely.box(661_000, 6_580_000, 663_000, 6_582_000)
 OTHER_BOX = shapely.box(670_000, 6_590_000, 671_000, 6_591_000)

@@ -19,8 +19,9 @@ from shapely.geometry import LineString
 from layers.gpkg import GeoPackageStore
 from layers.schema import category_tables, load_layer_catalog
 from layers.store import Area
-from tests.builders import lighting
-from tests.conftest import TEST_BOX
+from tests.builders import TEST_BOX, lighting
+from tests.files import jpeg_with_gps
+from tests.layers.old_files import REFERENCE_FIXTURE, old_workspace
 from walks.cli.main import main
 
 VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
@@ -43,8 +44,6 @@ def ogr_feature_counts(path: Path) -> dict[str, int]:
 
 def test_area_files_pass_the_geopackage_validator_with_extra_checks(workspace_path: Path) -> None:
     args = ["--workspace", str(workspace_path), "--category", "lighting", "--field", "problem=dim"]
-    from tests.gis.test_photos import jpeg_with_gps
-
     photo = workspace_path.parent / "photo.jpg"
     photo.write_bytes(jpeg_with_gps(17.8445, 59.3668))
     assert main(["add", *args, "--photo", str(photo)]) == 0
@@ -149,8 +148,6 @@ def test_every_spatial_layer_of_a_new_area_has_its_own_type_in_sweref(
 
 
 def test_an_upgraded_file_is_typed_and_passes_the_validator(tmp_path: Path) -> None:
-    from tests.layers.test_upgrade import old_workspace
-
     root = old_workspace(tmp_path)
     store = GeoPackageStore(root, load_layer_catalog())
     path = store.path("old")
@@ -167,8 +164,6 @@ def test_an_upgraded_file_is_typed_and_passes_the_validator(tmp_path: Path) -> N
 def test_an_upgraded_file_with_context_of_any_kind_is_typed_and_passes_the_validator(
     tmp_path: Path,
 ) -> None:
-    from tests.layers.test_upgrade import REFERENCE_FIXTURE, old_workspace
-
     root = old_workspace(tmp_path, REFERENCE_FIXTURE)
     store = GeoPackageStore(root, load_layer_catalog())
     path = store.path("old")

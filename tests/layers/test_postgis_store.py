@@ -23,8 +23,7 @@ from layers.postgis.schema import create_table, qualified
 from layers.postgis.store import CONNECT_TIMEOUT_S
 from layers.schema import AREA_TABLE, category_tables
 from layers.store import Area, Query, Store, open_store
-from tests.builders import lighting
-from tests.conftest import TEST_BOX
+from tests.builders import TEST_BOX, lighting
 from tests.postgres import PostgresServer
 from walks.core.workspace import slug_from_name
 
@@ -124,7 +123,7 @@ REGISTER: str = """
 import sys
 from layers.store import open_store
 from tests.builders import lighting
-from tests.conftest import TEST_BOX
+from tests.builders import TEST_BOX
 store = open_store(sys.argv[1])
 for _ in range(int(sys.argv[2])):
     store.append("test", "lighting", lighting(), TEST_BOX.centroid, actor="process")

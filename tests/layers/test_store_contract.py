@@ -1,6 +1,6 @@
 """The store contract: what every backend promises, run on each one (``any_store``).
 
-A new backend passes when it is added to ``STORE_BACKENDS`` in ``tests/conftest.py``.
+A new backend passes when it is added to ``STORE_BACKEND_PARAMS`` in ``tests/backends.py``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.store import Area, PhotoInfo, Query, Store, open_store
 from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
-from tests.builders import NOW, lighting, litter, measure, photo, walk
-from tests.conftest import STORE_BACKENDS, TEST_BOX
+from tests.backends import STORE_BACKEND_PARAMS, STORE_BACKENDS
+from tests.builders import NOW, TEST_BOX, lighting, litter, measure, photo, walk
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 INSIDE = Point(662_000, 6_581_000)
@@ -649,6 +649,7 @@ def without_clock(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(before=frame["before"].map(timeless), after=frame["after"].map(timeless))
 
 
+@pytest.mark.postgis
 def test_every_backend_reads_the_same_data_as_the_same_frames(
     new_store: Callable[[str], Store],
 ) -> None:
@@ -955,7 +956,7 @@ def test_updating_a_feature_that_is_not_there_says_so(any_store: Store) -> None:
         any_store.update("test", "lighting", "nope", {"description": "x"}, actor="tests")
 
 
-@pytest.mark.parametrize("target_backend", STORE_BACKENDS)
+@pytest.mark.parametrize("target_backend", STORE_BACKEND_PARAMS)
 def test_an_area_copied_into_another_store_holds_everything_as_it_was(
     any_store: Store, target_backend: str, new_store: Callable[[str], Store]
 ) -> None:
@@ -993,7 +994,7 @@ def test_an_area_copied_into_another_store_holds_everything_as_it_was(
     assert numbers(target) == [1, 3, 4]
 
 
-@pytest.mark.parametrize("target_backend", STORE_BACKENDS)
+@pytest.mark.parametrize("target_backend", STORE_BACKEND_PARAMS)
 def test_a_copy_that_cannot_be_pasted_leaves_no_area_behind(
     any_store: Store, target_backend: str, new_store: Callable[[str], Store]
 ) -> None:

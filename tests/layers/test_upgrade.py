@@ -6,7 +6,6 @@ any kind) were written by the store of that time (see ``data/README.md``).
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,10 @@ from gis.gpkg import geometry_to_gpkg, gpkg_to_geometry, register_gpkg_functions
 from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
-from layers.gpkg.folder import WORKSPACE_MARKER
 from layers.schema import category_tables
 from tests.builders import lighting
+from tests.layers.old_files import FIXTURE, REFERENCE_FIXTURE, old_workspace
 
-FIXTURE = Path(__file__).with_name("data") / "mixed-v1.gpkg"
-REFERENCE_FIXTURE = FIXTURE.with_name("reference-v1.gpkg")
 TYPES = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
          "MULTIPOLYGON": "MultiPolygon"}  # fmt: skip
 """The geometry type pyogrio reports for each type a table is declared with."""
@@ -33,14 +30,6 @@ TYPES = {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
 
 def u(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
-
-
-def old_workspace(tmp_path: Path, fixture: Path = FIXTURE) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / WORKSPACE_MARKER).write_text("schema_version = 1\n", encoding="utf-8")
-    shutil.copy(fixture, root / "old.gpkg")
-    return root
 
 
 def assert_every_spatial_layer_typed_in_sweref(path: Path) -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from layers.schema import CHANGE_LOG_LAYER
 from layers.values import MeasureStatus
+from tests.cli import run
 from tests.postgres import PostgresServer
-from tests.walks.test_cli import run
 from walks.access.accounts import (
     LOCK_S,
     MAX_FAILED,

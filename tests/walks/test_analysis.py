@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from shapely.geometry import LineString, Point
 
-from gis.crs import to_wgs84
-from layers.memory import MemoryStore
-from layers.store import Area
-from tests.conftest import TEST_BOX
+from tests.walks.handmade import EVENING, X0, Y0, add_lamps, observe, plan
 from walks.analysis.change import walk_changes
 from walks.analysis.counts import summarise
 from walks.analysis.dark import dark_routes
@@ -23,73 +17,16 @@ from walks.analysis.frames import AnalysisError
 from walks.analysis.hotspots import find_hotspots
 from walks.analysis.nearby import observations_near
 from walks.analysis.priority import load_weights, prioritise
-from walks.core.config import settings_from_env
-from walks.core.model import ObservationDraft, Position, WalkPlan
-from walks.core.workspace import Workspace, connect_workspace
-from walks.fieldwork.planning import plan_walk
-from walks.fieldwork.recording import record_observation
-
-SWEREF = "EPSG:3006"
-EVENING = datetime(2026, 11, 3, 17, 30, tzinfo=UTC)
-X0, Y0 = 661_500.0, 6_580_500.0
-"""The start of the test route, inside ``TEST_BOX``."""
-
-
-@pytest.fixture
-def empty() -> Iterator[Workspace]:
-    """A workspace in memory with one empty 2 km × 2 km area, ``test``."""
-    name = f"analysis-{uuid4().hex}"
-    settings = settings_from_env({"SAFEWALK_SEED": "0"}, workspace=f"memory://{name}")
-    workspace = connect_workspace(settings)
-    workspace.store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
-    yield workspace
-    MemoryStore.discard(name)
-
-
-def observe(
-    workspace: Workspace,
-    x: float,
-    y: float,
-    category: str = "litter",
-    *,
-    walk: str | None = None,
-    severity: int | None = None,
-    **fields: object,
-) -> int:
-    required = {"litter": {"litter_type": "glass"}, "graffiti": {"surface": "wall"},
-                "crime_place": {"crime_type": "robbery"}}  # fmt: skip
-    fields = fields or required.get(category, {})
-    draft = ObservationDraft(
-        category=category, position=Position(x, y, SWEREF), created_by="tests",
-        fields=fields, observed_at=EVENING, severity=severity,
-    )  # fmt: skip
-    return record_observation(workspace, draft, area="test", walk=walk).number
-
-
-def add_lamps(workspace: Workspace, *points: tuple[float, float]) -> None:
-    values = {"source": "tests", "created_at": EVENING, "updated_at": EVENING,
-              "created_by": "tests", "is_demo": False}  # fmt: skip
-    features = [({**values, "source_id": str(i)}, Point(p)) for i, p in enumerate(points)]
-    workspace.store.append_many("test", "reference_lamps", features, actor="tests")
-
-
-def plan(workspace: Workspace, route: LineString | None = None) -> str:
-    walk = WalkPlan(area="test", title="Kväll", starts_at=EVENING, created_by="tests")
-    stored = plan_walk(workspace, walk if route is None else _with_route(walk, route))
-    return str(stored.number)
-
-
-def _with_route(walk: WalkPlan, route: LineString) -> WalkPlan:
-    return replace(walk, route=to_wgs84(route))
+from walks.core.workspace import Workspace
 
 
 def test_a_100_m_route_with_lamps_at_both_ends_is_dark_for_its_middle_50_m(
-    empty: Workspace,
+    empty_area: Workspace,
 ) -> None:
     route = LineString([(X0, Y0), (X0 + 100, Y0)])
-    number = plan(empty, route)
-    add_lamps(empty, (X0, Y0), (X0 + 100, Y0))
-    report = dark_routes(empty, "test", walk=number, radius_m=25)
+    number = plan(empty_area, route)
+    add_lamps(empty_area, (X0, Y0), (X0 + 100, Y0))
+    report = dark_routes(empty_area, "test", walk=number, radius_m=25)
     (dark,) = report.routes
     assert dark.length_m == pytest.approx(100, abs=0.01)
     assert dark.dark_m == pytest.approx(50, abs=0.01)
@@ -97,61 +34,61 @@ def test_a_100_m_route_with_lamps_at_both_ends_is_dark_for_its_middle_50_m(
     assert (report.lamps, report.knocked_out) == (2, 0)
 
 
-def test_a_broken_lamp_reported_at_one_end_makes_75_m_dark(empty: Workspace) -> None:
-    plan(empty, LineString([(X0, Y0), (X0 + 100, Y0)]))
-    add_lamps(empty, (X0, Y0), (X0 + 100, Y0))
-    observe(empty, X0 + 103, Y0 + 4, "lighting", problem="broken")  # 5 m from the lamp
-    observe(empty, X0 + 50, Y0 + 40, "lighting", problem="broken")  # no lamp within 10 m
-    report = dark_routes(empty, "test", radius_m=25)
+def test_a_broken_lamp_reported_at_one_end_makes_75_m_dark(empty_area: Workspace) -> None:
+    plan(empty_area, LineString([(X0, Y0), (X0 + 100, Y0)]))
+    add_lamps(empty_area, (X0, Y0), (X0 + 100, Y0))
+    observe(empty_area, X0 + 103, Y0 + 4, "lighting", problem="broken")  # 5 m from the lamp
+    observe(empty_area, X0 + 50, Y0 + 40, "lighting", problem="broken")  # no lamp within 10 m
+    report = dark_routes(empty_area, "test", radius_m=25)
     assert (report.lamps, report.knocked_out) == (1, 1)
     assert report.total_dark_m == pytest.approx(75, abs=0.01)
 
 
-def test_dark_needs_a_route(empty: Workspace) -> None:
+def test_dark_needs_a_route(empty_area: Workspace) -> None:
     with pytest.raises(AnalysisError, match="no walks with a planned route"):
-        dark_routes(empty, "test")
+        dark_routes(empty_area, "test")
 
 
 def test_five_observations_within_10_m_are_a_hotspot_and_a_lone_one_is_not(
-    empty: Workspace,
+    empty_area: Workspace,
 ) -> None:
     cluster = [(0, 0), (4, 0), (0, 4), (4, 4), (2, 2)]
-    numbers = [observe(empty, X0 + dx, Y0 + dy) for dx, dy in cluster]
-    lone = observe(empty, X0 + 500, Y0 + 500)
-    report = find_hotspots(empty, ["test"], radius_m=10, min_count=3)
+    numbers = [observe(empty_area, X0 + dx, Y0 + dy) for dx, dy in cluster]
+    lone = observe(empty_area, X0 + 500, Y0 + 500)
+    report = find_hotspots(empty_area, ["test"], radius_m=10, min_count=3)
     (hotspot,) = report.hotspots
     assert (hotspot.count, hotspot.category, hotspot.observations) == (5, "litter", numbers)
     assert (hotspot.x, hotspot.y) == (X0 + 2, Y0 + 2)
     assert lone not in hotspot.observations
-    assert find_hotspots(empty, ["test"], radius_m=10, min_count=6).hotspots == []
+    assert find_hotspots(empty_area, ["test"], radius_m=10, min_count=6).hotspots == []
 
 
-def test_two_walks_give_one_resolved_one_persisting_and_one_new(empty: Workspace) -> None:
-    first, second = plan(empty), plan(empty)
-    resolved = observe(empty, X0, Y0, walk=first)
-    persisting = observe(empty, X0 + 200, Y0, "graffiti", walk=first)
-    still_there = observe(empty, X0 + 210, Y0, "graffiti", walk=second)  # 10 m on
-    moved = observe(empty, X0, Y0 + 30, walk=second)  # 30 m from the resolved one
-    report = walk_changes(empty, "test", before=first, after=second, distance_m=15)
+def test_two_walks_give_one_resolved_one_persisting_and_one_new(empty_area: Workspace) -> None:
+    first, second = plan(empty_area), plan(empty_area)
+    resolved = observe(empty_area, X0, Y0, walk=first)
+    persisting = observe(empty_area, X0 + 200, Y0, "graffiti", walk=first)
+    still_there = observe(empty_area, X0 + 210, Y0, "graffiti", walk=second)  # 10 m on
+    moved = observe(empty_area, X0, Y0 + 30, walk=second)  # 30 m from the resolved one
+    report = walk_changes(empty_area, "test", before=first, after=second, distance_m=15)
     assert report.resolved == [resolved]
     assert report.persisting == [(persisting, still_there)]
     assert report.new == [moved]
 
 
-def test_a_walk_the_area_does_not_have_is_named(empty: Workspace) -> None:
-    plan(empty)
+def test_a_walk_the_area_does_not_have_is_named(empty_area: Workspace) -> None:
+    plan(empty_area)
     with pytest.raises(AnalysisError, match=r"no walk no\. 9\. Walks: 1"):
-        walk_changes(empty, "test", before="1", after="9")
+        walk_changes(empty_area, "test", before="1", after="9")
 
 
-def test_near_names_crime_places_and_stops_within_the_distance(empty: Workspace) -> None:
-    crime = observe(empty, X0, Y0, "crime_place")
-    litter = observe(empty, X0 + 30, Y0 + 40)  # exactly 50 m away
-    far = observe(empty, X0 + 300, Y0)
+def test_near_names_crime_places_and_stops_within_the_distance(empty_area: Workspace) -> None:
+    crime = observe(empty_area, X0, Y0, "crime_place")
+    litter = observe(empty_area, X0 + 30, Y0 + 40)  # exactly 50 m away
+    far = observe(empty_area, X0 + 300, Y0)
     values = {"source": "tests", "created_at": EVENING, "updated_at": EVENING,
               "created_by": "tests", "is_demo": False}  # fmt: skip
-    empty.store.append("test", "reference_stops", values, Point(X0 + 30, Y0 + 45), actor="t")
-    report = observations_near(empty, "test", distance_m=50)
+    empty_area.store.append("test", "reference_stops", values, Point(X0 + 30, Y0 + 45), actor="t")
+    report = observations_near(empty_area, "test", distance_m=50)
     by_number = {o.number: o for o in report.observations}
     # The crime-exposed place itself has only itself within 50 m (the stop is 54 m away).
     assert set(by_number) == {litter}
@@ -160,12 +97,12 @@ def test_near_names_crime_places_and_stops_within_the_distance(empty: Workspace)
     assert [(p.number, p.open_measures) for p in report.crime_places] == [(crime, [])]
 
 
-def test_the_summary_counts_per_category_status_light_and_walk(empty: Workspace) -> None:
-    walk = plan(empty)
-    observe(empty, X0, Y0, walk=walk)
-    observe(empty, X0 + 10, Y0)
-    observe(empty, X0 + 20, Y0, "graffiti")
-    (counts,) = summarise(empty, ["test"])
+def test_the_summary_counts_per_category_status_light_and_walk(empty_area: Workspace) -> None:
+    walk = plan(empty_area)
+    observe(empty_area, X0, Y0, walk=walk)
+    observe(empty_area, X0 + 10, Y0)
+    observe(empty_area, X0 + 20, Y0, "graffiti")
+    (counts,) = summarise(empty_area, ["test"])
     assert counts.observations == 3
     assert counts.area_km2 == 4.0
     assert counts.per_km2 == 0.75
@@ -175,10 +112,10 @@ def test_the_summary_counts_per_category_status_light_and_walk(empty: Workspace)
     assert counts.by_walk == {"1": 1, "none": 2}
 
 
-def test_the_priority_score_adds_the_weighted_terms_shown(empty: Workspace) -> None:
-    crime = observe(empty, X0, Y0, "crime_place", severity=3)
-    litter = observe(empty, X0 + 30, Y0 + 40, severity=2)  # 50 m away
-    report = prioritise(empty, "test")
+def test_the_priority_score_adds_the_weighted_terms_shown(empty_area: Workspace) -> None:
+    crime = observe(empty_area, X0, Y0, "crime_place", severity=3)
+    litter = observe(empty_area, X0 + 30, Y0 + 40, severity=2)  # 50 m away
+    report = prioritise(empty_area, "test")
     # Default weights: severity 2, nearby 1, crime_place 1, dark_stretch 1, in_dark 0.5;
     # both were made in the dark (18:30 in November), one other observation within 50 m
     # (1/5), no planned route (no dark stretch). Severity over the scale's top, 3.
@@ -191,14 +128,14 @@ def test_the_priority_score_adds_the_weighted_terms_shown(empty: Workspace) -> N
 
 
 def test_weights_come_from_a_file_and_unknown_terms_are_refused(
-    empty: Workspace, tmp_path: Path
+    empty_area: Workspace, tmp_path: Path
 ) -> None:
     path = tmp_path / "weights.toml"
     path.write_text("[weights]\nin_dark = 4\nseverity = 0\n", encoding="utf-8")
     weights = load_weights(path)
     assert (weights["in_dark"], weights["severity"], weights["nearby"]) == (4.0, 0.0, 1.0)
-    observe(empty, X0, Y0, severity=3)
-    (only,) = prioritise(empty, "test", weights=weights).observations
+    observe(empty_area, X0, Y0, severity=3)
+    (only,) = prioritise(empty_area, "test", weights=weights).observations
     assert only.score == 4.0
     path.write_text("[weights]\nsize = 1\n", encoding="utf-8")
     with pytest.raises(AnalysisError, match=r"unknown term 'size'\. Terms: severity, nearby"):
@@ -209,13 +146,13 @@ def test_weights_come_from_a_file_and_unknown_terms_are_refused(
 
 
 def test_an_observation_on_a_dark_stretch_of_a_planned_route_scores_for_it(
-    empty: Workspace,
+    empty_area: Workspace,
 ) -> None:
-    plan(empty, LineString([(X0, Y0), (X0 + 100, Y0)]))
-    add_lamps(empty, (X0, Y0), (X0 + 100, Y0))
-    on_dark = observe(empty, X0 + 50, Y0 + 8)  # 8 m from the dark middle
-    lit = observe(empty, X0 + 5, Y0 + 8)  # beside a lamp: lit
-    terms = {p.number: p.terms["dark_stretch"] for p in prioritise(empty, "test").observations}
+    plan(empty_area, LineString([(X0, Y0), (X0 + 100, Y0)]))
+    add_lamps(empty_area, (X0, Y0), (X0 + 100, Y0))
+    on_dark = observe(empty_area, X0 + 50, Y0 + 8)  # 8 m from the dark middle
+    lit = observe(empty_area, X0 + 5, Y0 + 8)  # beside a lamp: lit
+    terms = {p.number: p.terms["dark_stretch"] for p in prioritise(empty_area, "test").observations}
     assert terms == {on_dark: 1.0, lit: 0.0}
 
 
@@ -230,7 +167,7 @@ def test_an_observation_on_a_dark_stretch_of_a_planned_route_scores_for_it(
     ],
 )  # fmt: skip
 def test_a_distance_or_count_that_cannot_be_is_refused_before_anything_is_read(
-    empty: Workspace, run: Callable[[Workspace], object], message: str
+    empty_area: Workspace, run: Callable[[Workspace], object], message: str
 ) -> None:
     with pytest.raises(AnalysisError, match=message):
-        run(empty)
+        run(empty_area)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from shapely.geometry import LineString
 
-from tests.walks.test_analysis import X0, Y0, empty, observe, plan
+from tests.walks.handmade import X0, Y0, observe, plan
 from walks.analysis.frames import AnalysisError
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import DrawnShape, LightCondition, ObservationDraft, ObservationStatus
@@ -21,8 +21,6 @@ from walks.documents.areasmap import (
     priority_layer,
 )
 from walks.fieldwork.recording import record_observation
-
-__all__ = ["empty"]  # the fixture, from the analysis tests
 
 
 def test_the_chosen_areas_bring_only_their_observations(memory_workspace: Workspace) -> None:
@@ -151,16 +149,16 @@ def test_the_analyses_on_the_map_are_hotspots_and_dark_stretches(
 
 
 def test_a_change_rings_the_resolved_the_persisting_and_the_new_where_they_are(
-    empty: Workspace,
+    empty_area: Workspace,
 ) -> None:
-    first, second = plan(empty), plan(empty)
-    resolved = observe(empty, X0, Y0, walk=first)
-    before = observe(empty, X0 + 200, Y0, "graffiti", walk=first)
-    after = observe(empty, X0 + 210, Y0, "graffiti", walk=second)
-    new = observe(empty, X0, Y0 + 30, walk=second)
-    data = map_data(empty, ["test"])
+    first, second = plan(empty_area), plan(empty_area)
+    resolved = observe(empty_area, X0, Y0, walk=first)
+    before = observe(empty_area, X0 + 200, Y0, "graffiti", walk=first)
+    after = observe(empty_area, X0 + 210, Y0, "graffiti", walk=second)
+    new = observe(empty_area, X0, Y0 + 30, walk=second)
+    data = map_data(empty_area, ["test"])
     walks = sorted(data.walks, key=lambda w: w.number)
-    layers = change_layers(empty, data, walks[0], walks[1], "en")
+    layers = change_layers(empty_area, data, walks[0], walks[1], "en")
     assert [layer.title for layer in layers] == [
         "Resolved (only before)",
         "Persisting (both)",
@@ -178,11 +176,8 @@ def test_a_change_rings_the_resolved_the_persisting_and_the_new_where_they_are(
     assert (layers[1].lon[0], layers[1].lat[0]) == position[after]  # where it is now
     # What the filters leave out is not ringed either.
     litter_only = data.filtered(ObservationFilter(categories=frozenset({"litter"})))
-    assert [len(layer.labels) for layer in change_layers(empty, litter_only, *walks, "en")] == [
-        1,
-        0,
-        1,
-    ]
+    ringed = change_layers(empty_area, litter_only, *walks, "en")
+    assert [len(layer.labels) for layer in ringed] == [1, 0, 1]
 
 
 def test_a_change_needs_two_walks_of_one_area(memory_workspace: Workspace) -> None:
@@ -194,16 +189,16 @@ def test_a_change_needs_two_walks_of_one_area(memory_workspace: Workspace) -> No
         change_layers(memory_workspace, data, grimsta, hasselby, "en")
 
 
-def test_priority_and_near_ring_observations_with_their_reasons(empty: Workspace) -> None:
-    crime = observe(empty, X0, Y0, "crime_place", severity=3)
-    close = observe(empty, X0 + 20, Y0, severity=3)
-    far = observe(empty, X0 + 900, Y0 + 900, severity=1)
-    data = map_data(empty, ["test"])
-    top = priority_layer(empty, data, "en")
+def test_priority_and_near_ring_observations_with_their_reasons(empty_area: Workspace) -> None:
+    crime = observe(empty_area, X0, Y0, "crime_place", severity=3)
+    close = observe(empty_area, X0 + 20, Y0, severity=3)
+    far = observe(empty_area, X0 + 900, Y0 + 900, severity=1)
+    data = map_data(empty_area, ["test"])
+    top = priority_layer(empty_area, data, "en")
     assert top.labels[0].startswith(f"{close}: ")  # severe, near a crime-exposed place
     assert "crime_place" in top.labels[0]
     assert top.labels[-1].startswith(f"{far}: ")
-    near = near_layer(empty, data, "en")
+    near = near_layer(empty_area, data, "en")
     assert f"{close}: near crime-exposed place {crime}" in near.labels
     assert not any(label.startswith(f"{far}: ") for label in near.labels)
 

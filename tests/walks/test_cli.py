@@ -15,21 +15,12 @@ import shapely
 from shapely.geometry import Polygon
 
 from gis.crs import to_wgs84, transform_geometry
+from tests.cli import run
+from tests.files import jpeg_with_gps
 from walks.cli.main import main
 
 # Hässelby gård metro station area (WGS 84).
 LON, LAT = 17.8445, 59.3668
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def ws(workspace_path: Path) -> list[str]:
-    return ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
 
 
 def counts(capsys: pytest.CaptureFixture[str], ws: list[str]) -> dict[str, int]:
@@ -431,8 +422,6 @@ def test_check_reports_a_damaged_file(capsys, ws, workspace_path) -> None:
 
 
 def test_a_photo_gives_the_position_and_is_stored_without_exif(capsys, ws, workspace_path) -> None:
-    from tests.gis.test_photos import jpeg_with_gps
-
     photo = workspace_path.parent / "IMG_0001.jpg"
     photo.write_bytes(jpeg_with_gps(LON, LAT))
     code, out, err = run(

@@ -16,7 +16,7 @@ from defusedxml import ElementTree
 from openpyxl import load_workbook
 
 from gis.photos import process_photo
-from tests.walks.test_cli import run
+from tests.cli import run
 from walks.core.model import ObservationDraft, Position
 from walks.core.workspace import Workspace
 from walks.exchange.exporting import ExportError, export

@@ -15,7 +15,8 @@ import pytest
 from gis.errors import GisError
 from gis.i18n import LocalizedError
 from layers.memory import MemoryStore
-from tests.walks.test_cli import run
+from tests.cli import run
+from tests.files import two_layer_geopackage
 from walks.core.config import settings_from_env
 from walks.core.workspace import Workspace
 from walks.exchange.exporting import export
@@ -489,21 +490,6 @@ def test_a_kmz_a_windows_1252_shapefile_and_a_hostile_gpx(empty: Workspace, tmp_
     with pytest.raises(LocalizedError):
         import_observations(empty, gpx, actor="tests", category="other")
     assert empty.store.revision() == before
-
-
-def two_layer_geopackage(path: Path) -> Path:
-    """A partner's GeoPackage with two layers: one of points, one of lines."""
-    import geopandas as gpd
-    import pyogrio
-    import shapely
-
-    stig = shapely.LineString([(17.84, 59.36), (17.85, 59.37)])
-    points = gpd.GeoDataFrame({"category": ["other"]}, crs="EPSG:4326",
-                              geometry=[shapely.Point(17.8445, 59.3668)])  # fmt: skip
-    lines = gpd.GeoDataFrame({"namn": ["stig"]}, geometry=[stig], crs="EPSG:4326")
-    pyogrio.write_dataframe(points, path, layer="punkter")
-    pyogrio.write_dataframe(lines, path, layer="stigar", append=True)
-    return path
 
 
 def test_a_geopackage_of_several_layers_asks_which(empty: Workspace, tmp_path: Path) -> None:

@@ -283,11 +283,6 @@ def test_numbers_are_read_as_swedish_spreadsheets_write_them(
 # ------------------------------------------------------------------ command line
 
 
-@pytest.fixture
-def ws(workspace_path: Path) -> list[str]:
-    return ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
-
-
 def test_indicator_add_prints_json_and_stores_the_value_in_the_area_file(
     capsys: pytest.CaptureFixture[str], ws: list[str], workspace_path: Path, tmp_path: Path
 ) -> None:

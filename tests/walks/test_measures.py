@@ -13,8 +13,8 @@ from PIL import Image
 from gis.i18n import LocalizedError
 from gis.photos import process_photo
 from layers.values import MeasureStatus, ObservationStatus
-from tests.gis.test_photos import jpeg_with_gps
-from tests.walks.test_cli import run
+from tests.cli import run
+from tests.files import jpeg_with_gps
 from walks.actions.measures import (
     MeasureError,
     add_measure,
@@ -172,11 +172,6 @@ def test_a_note_with_a_photo_from_the_command_line(capsys, ws, tmp_path: Path) -
                        "x", "--photo", str(tmp_path / "saknas.jpg"), *ws)  # fmt: skip
     assert code == 1
     assert "saknas.jpg" in err
-
-
-@pytest.fixture
-def ws(workspace_path: Path) -> list[str]:
-    return ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
 
 
 def test_lists_by_organisation_and_overdue(memory_workspace: Workspace) -> None:

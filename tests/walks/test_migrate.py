@@ -10,9 +10,9 @@ import pytest
 
 from gis.photos import process_photo
 from layers.store import Store, open_store
-from tests.gis.test_photos import jpeg_with_gps
+from tests.cli import run
+from tests.files import jpeg_with_gps
 from tests.postgres import PostgresServer
-from tests.walks.test_cli import run
 from walks.core.config import settings_from_env
 from walks.core.model import ObservationDraft, Position
 from walks.fieldwork.recording import record_observation

@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from gis.printmap import Frame, choose_scale, place_labels, scale_bar_metres, scale_text
-from tests.walks.test_cli import run
+from tests.cli import run
 from walks.core.model import ObservationDraft, Position
 from walks.core.workspace import Workspace
 from walks.documents.printing import PrintError, PrintOptions, print_area
@@ -136,9 +136,9 @@ def test_a_long_table_continues_on_the_following_pages(memory_workspace: Workspa
     assert printed.covering == 0  # 60 in a row of 400 m: every number finds a free place
 
 
-def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws, tmp_path) -> None:
+def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws_sv, tmp_path) -> None:
     atlas = tmp_path / "atlas.pdf"
-    code, out, err = run(capsys, "print", "--all", "-o", str(atlas), "--json", *ws)
+    code, out, err = run(capsys, "print", "--all", "-o", str(atlas), "--json", *ws_sv)
     assert code == 0, err
     written = json.loads(out)
     reader = PdfReader(atlas)
@@ -150,10 +150,10 @@ def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws, tmp_path
     assert "Hässelby gård" in reader.pages[2].extract_text()
     assert "Sida 3" in reader.pages[2].extract_text()
     protocol = tmp_path / "protokoll.pdf"
-    walks = json.loads(run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws)[1])
+    walks = json.loads(run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws_sv)[1])
     number = str(walks[0]["number"])
     code, out, err = run(capsys, "protocol", "--area", "hasselby-gard", "--walk", number, "-o",
-                         str(protocol), *ws)  # fmt: skip
+                         str(protocol), *ws_sv)  # fmt: skip
     assert code == 0, err
     text = text_of(protocol.read_bytes())
     for wanted in ("Protokoll: DEMO: Kvällsvandring Hässelby gård centrum", "2026-11-03 17:00",
@@ -167,15 +167,10 @@ def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws, tmp_path
         (["protocol", "--area", "hasselby-gard", "--walk", "9", "-o", str(tmp_path / "x.pdf")],
          f"har ingen vandring 9; vandringar: {number}"),
     ):  # fmt: skip
-        code, _, err = run(capsys, *args, *ws)
+        code, _, err = run(capsys, *args, *ws_sv)
         assert code == 1
         assert message in err
     assert not (tmp_path / "x.pdf").exists()
-
-
-@pytest.fixture
-def ws(workspace_path: Path) -> list[str]:
-    return ["--workspace", str(workspace_path), "--lang", "sv", "--user", "tester"]
 
 
 class _Tiles(http.server.BaseHTTPRequestHandler):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from layers.values import ReferenceKind
+from tests.files import geojson
 from walks.core.workspace import Workspace
 from walks.fieldwork.reference import (
     ReferenceInputError,
@@ -22,18 +23,6 @@ from walks.fieldwork.reference import (
 # Hässelby gård centrum (WGS 84), and a point in central Stockholm, far from it.
 CENTRUM = (17.8445, 59.3668)
 FAR = (18.07, 59.33)
-
-
-def geojson(path: Path, *features: tuple[dict[str, object], dict[str, object]]) -> Path:
-    document = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": properties, "geometry": geometry}
-            for properties, geometry in features
-        ],
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
 
 
 def point(lon: float, lat: float) -> dict[str, object]:

@@ -15,9 +15,9 @@ import shapely
 from layers.schema import reference_layer
 from layers.store import Area, Store
 from layers.values import ReferenceKind
-from tests.conftest import TEST_BOX
-from tests.walks.test_cli import run
-from tests.walks.test_reference import geojson
+from tests.builders import TEST_BOX
+from tests.cli import run
+from tests.files import geojson
 from walks.actions.routing import (
     RoutingError,
     responsible_for,
@@ -270,8 +270,3 @@ def test_route_on_the_command_line_shows_and_sets_the_responsible(capsys, ws) ->
     code, out, _ = run(capsys, "measure", "add", "--area", "hasselby-gard", "--observations",
                        str(graffiti), "--title", "Sanera", "--json", *ws)  # fmt: skip
     assert (code, json.loads(out)["responsible"]) == (0, "fastighetsagare")
-
-
-@pytest.fixture
-def ws(workspace_path: Path) -> list[str]:
-    return ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -13,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from layers.values import MeasureStatus, ObservationStatus
-from tests.walks.test_cli import run
+from tests.cli import run
 from walks.actions.measures import Measure, add_measure, change_status
 from walks.actions.tertial import (
     Counts,
@@ -142,12 +141,7 @@ def test_the_follow_up_of_a_workspace_reads_the_change_log(memory_workspace: Wor
     assert [a.name for a in district.areas] == ["Hässelby gård", "Grimsta"]
 
 
-@pytest.fixture
-def ws(workspace_path: Path) -> list[str]:
-    return ["--workspace", str(workspace_path), "--lang", "sv", "--user", "tester"]
-
-
-def _plan(capsys: pytest.CaptureFixture[str], ws: list[str]) -> None:
+def _plan(capsys: pytest.CaptureFixture[str], ws_sv: list[str]) -> None:
     # A title with Swedish letters, and one that a spreadsheet would take for a formula.
     for numbers, title, who, deadline in (
         ("1,2", "Byt lampor på gångvägen", "trafikkontoret", "2020-01-31"),
@@ -155,18 +149,20 @@ def _plan(capsys: pytest.CaptureFixture[str], ws: list[str]) -> None:
     ):
         code, _, err = run(capsys, "measure", "add", "--area", "hasselby-gard", "--observations",
                            numbers, "--title", title, "--responsible", who, "--deadline",
-                           deadline, *ws)  # fmt: skip
+                           deadline, *ws_sv)  # fmt: skip
         assert code == 0, err
     assert run(capsys, "measure", "status", "--area", "hasselby-gard", "--measure", "2",
-               "--to", "done", *ws)[0] == 0  # fmt: skip
+               "--to", "done", *ws_sv)[0] == 0  # fmt: skip
 
 
-def test_the_report_as_excel_has_typed_columns_and_a_sheet_per_area(capsys, ws, tmp_path) -> None:
-    _plan(capsys, ws)
+def test_the_report_as_excel_has_typed_columns_and_a_sheet_per_area(
+    capsys, ws_sv, tmp_path
+) -> None:
+    _plan(capsys, ws_sv)
     now = Tertial.of(datetime.now(UTC))
     path = tmp_path / "uppföljning.xlsx"
     code, out, err = run(capsys, "report", "--all", "--tertial", str(now), "-o", str(path),
-                         "--json", *ws)  # fmt: skip
+                         "--json", *ws_sv)  # fmt: skip
     assert code == 0, err
     printed = json.loads(out)
     assert printed["counts"]["proposed"] == 2
@@ -196,14 +192,14 @@ def test_the_report_as_excel_has_typed_columns_and_a_sheet_per_area(capsys, ws, 
 
 
 def test_the_report_as_word_and_pdf_holds_the_figures_the_names_and_the_map(
-    capsys, ws, tmp_path, workspace: Workspace
+    capsys, ws_sv, tmp_path, workspace: Workspace
 ) -> None:
-    _plan(capsys, ws)
+    _plan(capsys, ws_sv)
     now = Tertial.of(datetime.now(UTC))
     for suffix in ("docx", "pdf"):
         path = tmp_path / f"plan.{suffix}"
         code, out, err = run(capsys, "report", "--area", "Hässelby gård", "--tertial", str(now),
-                             "-o", str(path), *ws)  # fmt: skip
+                             "-o", str(path), *ws_sv)  # fmt: skip
         assert code == 0, err
         assert f"Uppföljningen {now.label()} för Hässelby gård skriven till {path}" in out
     document = Document(str(tmp_path / "plan.docx"))
@@ -233,13 +229,13 @@ def test_the_report_as_word_and_pdf_holds_the_figures_the_names_and_the_map(
     assert "Key figures" in PdfReader(io.BytesIO(english)).pages[0].extract_text()
 
 
-def test_a_report_that_cannot_be_is_refused_and_nothing_is_written(capsys, ws, tmp_path) -> None:
+def test_a_report_that_cannot_be_is_refused_and_nothing_is_written(capsys, ws_sv, tmp_path) -> None:
     for args, message in (
         (["--tertial", "2026:4", "-o", str(tmp_path / "r.pdf")], "'2026:4' är ingen tertial"),
         (["--tertial", "2026:3", "-o", str(tmp_path / "r.odt")], "okänt rapportformat"),
         (["--tertial", "2026:3", "-o", str(tmp_path / "saknas" / "r.pdf")], "kan inte skrivas"),
     ):
-        code, _, err = run(capsys, "report", "--area", "hasselby-gard", *args, *ws)
+        code, _, err = run(capsys, "report", "--area", "hasselby-gard", *args, *ws_sv)
         assert code == 1
         assert message in err
     assert list(tmp_path.iterdir()) == [tmp_path / "workspace"]
