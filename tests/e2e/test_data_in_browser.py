@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.appserver import page_with_only_the_app
+from tests.appserver import page_with_only_the_app, wait_until_idle
 from tests.files import two_layer_geopackage
 from walks.actions.routing import route_observations
 from walks.core.config import Settings
@@ -97,7 +97,10 @@ def test_a_file_is_previewed_then_imported_on_the_data_page(
     before = len(list_observations(workspace, "grimsta"))
     page.get_by_role("button", name="Importera", exact=True).click()
     page.get_by_text("1 iakttagelser importerade (Grimsta 1)").wait_for(timeout=60_000)
-    page.get_by_text("Kolumnerna i filen och fälten de fyller").wait_for(timeout=10_000)
+    # While the run after the click finishes, the preview's caption can still stand beside
+    # the result's: the result's is the one that stays.
+    wait_until_idle(page)
+    page.get_by_text("Kolumnerna i filen och fälten de fyller").last.wait_for(timeout=10_000)
     after = list_observations(workspace, "grimsta")
     assert len(after) == before + 1
     assert "<img src=x onerror=alert(1)>" in {o.description for o in after}

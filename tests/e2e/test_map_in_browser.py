@@ -238,7 +238,7 @@ def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
     expect(page.get_by_text("Ritad linje sparas som iakttagelsens läge.")).to_have_count(0)
     with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
         rows = connection.execute(
-            "SELECT number, problem FROM lighting WHERE is_demo = 0"
+            "SELECT number, problem FROM lighting_line WHERE is_demo = 0"  # its own table
         ).fetchall()
     assert rows == [(5, "broken")]
     workspace = connect_workspace(Settings(workspace=str(workspace_path)))

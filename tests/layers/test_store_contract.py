@@ -1162,18 +1162,18 @@ def test_a_geometry_kind_the_category_does_not_take_is_refused_naming_it(
         any_store.append("test", "other", other(), multi, actor="tests")
 
 
+@pytest.mark.parametrize("target_backend", STORE_BACKEND_PARAMS)
 def test_a_copied_area_keeps_each_kind_in_its_table(
-    any_store: Store, kinds: dict[str, str], new_store: Callable[[str], Store]
+    any_store: Store, kinds: dict[str, str], new_store: Callable[[str], Store], target_backend: str
 ) -> None:
-    for backend in STORE_BACKENDS:
-        target = new_store(backend)
-        target.paste_area(any_store.copy_area("test"), actor="tests")
-        records = target.read_records("test", "other")
-        assert [(r["uuid"], r["number"]) for r in records] == [
-            (uuid, n) for uuid, n in zip(kinds.values(), (2, 3, 4), strict=True)
-        ]
-        assert target.feature_counts("test") == {
-            **any_store.feature_counts("test"),
-            "change_log": target.feature_counts("test")["change_log"],
-        }
-        assert target.check() == []
+    target = new_store(target_backend)
+    target.paste_area(any_store.copy_area("test"), actor="tests")
+    records = target.read_records("test", "other")
+    assert [(r["uuid"], r["number"]) for r in records] == [
+        (uuid, n) for uuid, n in zip(kinds.values(), (2, 3, 4), strict=True)
+    ]
+    assert target.feature_counts("test") == {
+        **any_store.feature_counts("test"),
+        "change_log": target.feature_counts("test")["change_log"],
+    }
+    assert target.check() == []

@@ -37,12 +37,16 @@ from walks.core.clock import LOCAL_TIME
 from walks.core.organisations import organisations
 from walks.core.workspace import Workspace
 from walks.documents import TEXTS_FILE
-from walks.documents.mapdata import WATER_NEAR_AREA_M, Shape, shipped_water, web_shape
+from walks.documents.mapdata import (
+    POSITIVE_CATEGORY,
+    WATER_NEAR_AREA_M,
+    Shape,
+    shipped_water,
+    web_shape,
+)
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.planning import list_walks
 
-POSITIVE_CATEGORY: Final = "positive"
-"""The category of safe, pleasant places: the map's filter tells them from problems."""
 MAP_COLUMNS: Final = (
     "uuid", "number", "status", "severity", "light_condition", "walk_uuid", "observed_at",
     "description",
