@@ -25,6 +25,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from gis.i18n import Text
+from layers.errors import StoreError
 from layers.memory import MemoryStore
 from ui import state
 from walks.cli.main import main
@@ -670,3 +672,22 @@ def test_the_walk_form_offers_the_organisations_of_the_data_file() -> None:
     assert "Traffic office" in offered  # shown in English, stored by the Swedish name
     assert "Local crime-prevention council" in offered
     assert len(offered) == 12
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_a_store_that_stops_answering_is_said_once_above_the_page_read_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    assert not app.warning
+
+    def away(self: MemoryStore) -> str:
+        raise StoreError(Text(sv="Databasen svarar inte.", en="The database does not answer."))
+
+    monkeypatch.setattr(MemoryStore, "revision", away)
+    app.run()
+    assert not app.exception
+    assert [warning.value for warning in app.warning] == ["Databasen svarar inte."]
+    assert app.title[0].value == "Områden och iakttagelser"
+    assert "Hässelby gård" in leaflet_script(app)
