@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Final
@@ -23,7 +23,7 @@ from layers.records import Record
 from layers.rules.changelog import deleted_entry, inserted_entries, inserted_entry, updated_entry
 from layers.rules.decoding import decode_record, decode_records
 from layers.rules.geometry import rows_by_table
-from layers.rules.rows import prepare_row, prepare_rows, updated_row
+from layers.rules.rows import given_uuids, prepare_row, prepare_rows, updated_row
 from layers.schema import (
     CHANGE_LOG_LAYER,
     CHANGE_LOG_TABLE,
@@ -170,7 +170,7 @@ def insert_rows(
         for row, number in zip(rows, draw_numbers(connection, table.sequence, len(rows)),
                                strict=True):  # fmt: skip
             row["number"] = number
-    fids = insert_copied_rows(connection, table, rows, geometries)
+    fids = insert_copied_rows(connection, table, rows, geometries, check=given_uuids(features))
     stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
     if table.name != CHANGE_LOG_LAYER:
         entries = inserted_entries(actor, table, stored, geometries)
@@ -183,6 +183,8 @@ def insert_copied_rows(
     table: TableSpec,
     rows: Sequence[Mapping[str, SqlValue]],
     geometries: Sequence[BaseGeometry | None],
+    *,
+    check: Collection[object] | None = None,
 ) -> Sequence[int]:
     """Insert rows as they are (checked, numbered) with one statement; return their fids.
 
@@ -191,15 +193,17 @@ def insert_copied_rows(
     each. From ``BULK_ROWS`` rows the R-tree and the cached feature counts are
     kept by this function instead of GDAL's per-row triggers, as GDAL does when it writes
     many rows: the triggers are dropped and made again inside the same transaction, so
-    other connections never see them missing.
+    other connections never see them missing. ``check``: the UUIDs to look for in a
+    category's other tables (``given_uuids``; None: all, as for a pasted copy).
     """
     if not rows:
         return range(0)
     if table.parts:
         groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
-        _refuse_uuids_elsewhere(
-            connection, table, [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
-        )
+        bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
+        if check is not None:  # a new UUID is new everywhere: only given ones can clash
+            bound = [(part, [u for u in uuids if u in check]) for part, uuids in bound]
+        _refuse_uuids_elsewhere(connection, table, bound)
         joined = [0] * len(rows)
         for part, indexes in groups:
             part_rows = [rows[i] for i in indexes]

@@ -7,7 +7,7 @@ both backends accept, refuse and log exactly alike.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
 import psycopg
@@ -23,7 +23,7 @@ from layers.records import Record
 from layers.rules.changelog import deleted_entry, inserted_entries, updated_entry
 from layers.rules.decoding import decode_records
 from layers.rules.geometry import rows_by_table
-from layers.rules.rows import prepare_rows, updated_row
+from layers.rules.rows import given_uuids, prepare_rows, updated_row
 from layers.schema import CHANGE_LOG_LAYER, CHANGE_LOG_TABLE, CHILD_TABLES, SqlValue, TableSpec
 
 META: Final = "safewalk_meta"
@@ -87,7 +87,9 @@ def insert_rows(
         numbers = draw_numbers(connection, schema, table.sequence, len(rows))
         for row, number in zip(rows, numbers, strict=True):
             row["number"] = number
-    fids = insert_copied_rows(connection, schema, table, rows, geometries)
+    fids = insert_copied_rows(
+        connection, schema, table, rows, geometries, check=given_uuids(features)
+    )
     stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
     if table.name != CHANGE_LOG_LAYER:
         log_changes(connection, schema, inserted_entries(actor, table, stored, geometries))
@@ -100,12 +102,15 @@ def insert_copied_rows(
     table: TableSpec,
     rows: Sequence[Mapping[str, SqlValue]],
     geometries: Sequence[BaseGeometry | None],
+    *,
+    check: Collection[object] | None = None,
 ) -> list[int]:
     """Insert checked rows as they are (numbers kept, nothing logged); return their fids.
 
     One statement per row, sent together (psycopg's pipeline), each returning its fid; a
     UUID the layer holds already, or one given twice, returns none and is refused by name
-    (the caller's transaction then stores nothing).
+    (the caller's transaction then stores nothing). ``check``: the UUIDs to look for in a
+    category's other tables (``given_uuids``; None: all, as for a pasted copy).
 
     Raises
     ------
@@ -116,10 +121,10 @@ def insert_copied_rows(
         return []
     if table.parts:
         groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
-        _refuse_uuids_elsewhere(
-            connection, schema, table,
-            [(part, [rows[i]["uuid"] for i in k]) for part, k in groups],
-        )  # fmt: skip
+        bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
+        if check is not None:  # a new UUID is new everywhere: only given ones can clash
+            bound = [(part, [u for u in uuids if u in check]) for part, uuids in bound]
+        _refuse_uuids_elsewhere(connection, schema, table, bound)
         joined = [0] * len(rows)
         for part, indexes in groups:
             part_fids = insert_copied_rows(

@@ -42,6 +42,15 @@ def row_values(table: TableSpec, values: Mapping[str, object]) -> dict[str, obje
     return record
 
 
+def given_uuids(features: Sequence[tuple[Mapping[str, object], object]]) -> frozenset[str]:
+    """Return the UUIDs the caller gave for new rows (``row_values`` makes the others).
+
+    Only these can already be held by another table of a category: a new UUID is new
+    everywhere, so a write checks the other tables for given ones alone.
+    """
+    return frozenset(str(v["uuid"]) for v, _ in features if v.get("uuid") is not None)
+
+
 def prepare_row(
     table: TableSpec, values: Mapping[str, object], geometry: BaseGeometry | None
 ) -> dict[str, SqlValue]:
