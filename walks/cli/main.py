@@ -36,6 +36,12 @@ GROUPS: Final[tuple[ModuleType, ...]] = (
     analyse, maintenance,
 )  # fmt: skip
 """The command groups: each module has ``COMMANDS``, ``add_parser`` and ``run``."""
+DESCRIPTION: Final = (
+    "safewalk: safety walks and safety inventories (trygghetsvandringar) — areas, observations, "
+    "walks, the action plan, analyses, printed maps, reports and files in and out. Exit status: "
+    "0 on success, 1 on a user error (one line on stderr), 2 on bad usage."
+)
+"""What ``safewalk --help`` says first."""
 RUNNERS: Final = {command: group for group in GROUPS for command in group.COMMANDS}
 
 
@@ -79,7 +85,7 @@ def _common_options() -> _Parser:
 
 def _parser() -> argparse.ArgumentParser:
     common = _common_options()
-    parser = _Parser(prog="safewalk", description=__doc__, parents=[common])
+    parser = _Parser(prog="safewalk", description=DESCRIPTION, parents=[common])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for group in GROUPS:
         group.add_parser(commands, common)
