@@ -23,7 +23,7 @@ from layers.records import Record
 from layers.rules.changelog import deleted_entry, inserted_entries, inserted_entry, updated_entry
 from layers.rules.decoding import decode_record, decode_records
 from layers.rules.geometry import rows_by_table
-from layers.rules.rows import given_uuids, prepare_row, prepare_rows, updated_row
+from layers.rules.rows import given_uuids, prepare_row, prepare_rows, updated_row, uuid_lookups
 from layers.schema import (
     CHANGE_LOG_LAYER,
     CHANGE_LOG_TABLE,
@@ -93,7 +93,7 @@ def insert_row(
     row = prepare_row(table, values, geometry)
     part = table.part_for(geometry)
     if table.parts and values.get("uuid") is not None:
-        _refuse_uuids_elsewhere(connection, table, [(part, [row["uuid"]])])
+        _refuse_uuids_elsewhere(connection, table, uuid_lookups(table, [(part, [row["uuid"]])]))
     if table.sequence is not None:
         row["number"] = next_number(connection, table.sequence)
     columns = list(row)
@@ -123,27 +123,17 @@ def insert_row(
 def _refuse_uuids_elsewhere(
     connection: sqlite3.Connection,
     table: TableSpec,
-    groups: Sequence[tuple[TableSpec, Sequence[SqlValue]]],
+    lookups: Sequence[tuple[TableSpec, list[SqlValue]]],
 ) -> None:
-    """Refuse UUIDs bound for one part of a category that another part holds, or given twice.
-
-    Each part's own unique index refuses a UUID that part holds already.
-    """
-    given = [uuid for _, uuids in groups for uuid in uuids]
-    repeated = [uuid for uuid, count in Counter(given).items() if count > 1]
-    if repeated:
-        raise duplicate_uuid_error(table.layer_name, repeated[0])
-    for part, uuids in groups:
-        for other in table.parts:
-            if other is part or not uuids:
-                continue
-            held = connection.execute(
-                f"SELECT uuid FROM {quote(other.name)} WHERE uuid IN "
-                "(SELECT value FROM json_each(?)) LIMIT 1",
-                (json.dumps(list(uuids)),),
-            ).fetchone()
-            if held is not None:
-                raise duplicate_uuid_error(table.layer_name, held[0])
+    """Refuse a UUID another table of the category holds (``uuid_lookups`` says where to look)."""
+    for other, uuids in lookups:
+        held = connection.execute(
+            f"SELECT uuid FROM {quote(other.name)} WHERE uuid IN "
+            "(SELECT value FROM json_each(?)) LIMIT 1",
+            (json.dumps(uuids),),
+        ).fetchone()
+        if held is not None:
+            raise duplicate_uuid_error(table.layer_name, held[0])
 
 
 BULK_ROWS: Final = 100
@@ -201,9 +191,7 @@ def insert_copied_rows(
     if table.parts:
         groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
         bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
-        if check is not None:  # a new UUID is new everywhere: only given ones can clash
-            bound = [(part, [u for u in uuids if u in check]) for part, uuids in bound]
-        _refuse_uuids_elsewhere(connection, table, bound)
+        _refuse_uuids_elsewhere(connection, table, uuid_lookups(table, bound, check=check))
         joined = [0] * len(rows)
         for part, indexes in groups:
             part_rows = [rows[i] for i in indexes]

@@ -6,7 +6,6 @@ both backends accept, refuse and log exactly alike.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
@@ -23,7 +22,7 @@ from layers.records import Record
 from layers.rules.changelog import deleted_entry, inserted_entries, updated_entry
 from layers.rules.decoding import decode_records
 from layers.rules.geometry import rows_by_table
-from layers.rules.rows import given_uuids, prepare_rows, updated_row
+from layers.rules.rows import given_uuids, prepare_rows, updated_row, uuid_lookups
 from layers.schema import CHANGE_LOG_LAYER, CHANGE_LOG_TABLE, CHILD_TABLES, SqlValue, TableSpec
 
 META: Final = "safewalk_meta"
@@ -122,9 +121,7 @@ def insert_copied_rows(
     if table.parts:
         groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
         bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
-        if check is not None:  # a new UUID is new everywhere: only given ones can clash
-            bound = [(part, [u for u in uuids if u in check]) for part, uuids in bound]
-        _refuse_uuids_elsewhere(connection, schema, table, bound)
+        _refuse_uuids_elsewhere(connection, schema, table, uuid_lookups(table, bound, check=check))
         joined = [0] * len(rows)
         for part, indexes in groups:
             part_fids = insert_copied_rows(
@@ -163,31 +160,19 @@ def insert_copied_rows(
 
 
 def _refuse_uuids_elsewhere(
-    connection: psycopg.Connection,
-    schema: str,
-    table: TableSpec,
-    groups: Sequence[tuple[TableSpec, Sequence[SqlValue]]],
-) -> None:
-    """Refuse UUIDs bound for one part of a category that another part holds, or given twice.
-
-    Each part's own unique index refuses a UUID that part holds already.
-    """
-    given = [uuid for _, uuids in groups for uuid in uuids]
-    repeated = [uuid for uuid, count in Counter(given).items() if count > 1]
-    if repeated:
-        raise duplicate_uuid_error(table.layer_name, repeated[0])
-    for part, uuids in groups:
-        for other in table.parts:
-            if other is part or not uuids:
-                continue
-            held = connection.execute(
-                sql.SQL("SELECT uuid FROM {} WHERE uuid = ANY(%s) LIMIT 1").format(
-                    qualified(schema, other.name)
-                ),
-                (list(uuids),),
-            ).fetchone()
-            if held is not None:
-                raise duplicate_uuid_error(table.layer_name, held[0])
+    connection: psycopg.Connection, schema: str, table: TableSpec,
+    lookups: Sequence[tuple[TableSpec, list[SqlValue]]],
+) -> None:  # fmt: skip
+    """Refuse a UUID another table of the category holds (``uuid_lookups`` says where to look)."""
+    for other, uuids in lookups:
+        held = connection.execute(
+            sql.SQL("SELECT uuid FROM {} WHERE uuid = ANY(%s) LIMIT 1").format(
+                qualified(schema, other.name)
+            ),
+            (uuids,),
+        ).fetchone()
+        if held is not None:
+            raise duplicate_uuid_error(table.layer_name, held[0])
 
 
 def log_changes(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -13,6 +14,7 @@ from gis.i18n import Text
 from layers.errors import (
     FeatureValidationError,
     UnknownLayerError,
+    duplicate_uuid_error,
 )
 from layers.records import Query
 from layers.rules.geometry import check_geometry, geometry_refusals
@@ -49,6 +51,38 @@ def given_uuids(features: Sequence[tuple[Mapping[str, object], object]]) -> froz
     everywhere, so a write checks the other tables for given ones alone.
     """
     return frozenset(str(v["uuid"]) for v, _ in features if v.get("uuid") is not None)
+
+
+def uuid_lookups(
+    table: TableSpec,
+    groups: Sequence[tuple[TableSpec, Sequence[SqlValue]]],
+    *,
+    check: Collection[object] | None = None,
+) -> list[tuple[TableSpec, list[SqlValue]]]:
+    """Return which UUIDs to look for in which other table of a category, before a write.
+
+    ``groups``: each part of ``table`` with the UUIDs bound for it. Each part's own unique
+    index refuses a UUID that part holds already; a UUID bound for one part may not be
+    held by another, nor be given twice. ``check``: the UUIDs that can clash at all
+    (``given_uuids``: a new one is new everywhere); None, every one (a pasted copy).
+
+    Raises
+    ------
+    FeatureValidationError
+        A UUID given twice in the write.
+    """
+    wanted = [(part, [u for u in uuids if check is None or u in check]) for part, uuids in groups]
+    given = [uuid for _, uuids in wanted for uuid in uuids]
+    repeated = [uuid for uuid, count in Counter(given).items() if count > 1]
+    if repeated:
+        raise duplicate_uuid_error(table.layer_name, repeated[0])
+    return [
+        (other, uuids)
+        for part, uuids in wanted
+        if uuids
+        for other in table.parts
+        if other is not part
+    ]
 
 
 def prepare_row(
