@@ -48,13 +48,7 @@ def test_area_files_pass_the_geopackage_validator_with_extra_checks(workspace_pa
     photo.write_bytes(jpeg_with_gps(17.8445, 59.3668))
     assert main(["add", *args, "--photo", str(photo)]) == 0
     for path in sorted(workspace_path.glob("*.gpkg")):
-        result = subprocess.run(
-            [str(SYSTEM_PYTHON), str(VALIDATOR), "-k", "--extra", "--warning-as-error", str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, f"{path.name}: {result.stdout}{result.stderr}"
+        validate(path)
 
 
 def test_gdal_3_6_sees_every_layer_with_the_right_counts(workspace_path: Path) -> None:
