@@ -77,11 +77,6 @@ class TileFetcher:
         with self._lock:
             return time.monotonic() - self._failed_at < self.quiet_s
 
-    def forget_failures(self) -> None:
-        """Ask the server again at the next call, however recently it failed."""
-        with self._lock:
-            self._failed_at = -math.inf
-
     def background(
         self, bounds: tuple[float, float, float, float], size_px: tuple[int, int]
     ) -> Image.Image | None:

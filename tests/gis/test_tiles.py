@@ -90,8 +90,6 @@ def test_a_fetcher_that_failed_does_not_ask_again_for_a_while(
     server.failing = False
     assert fetcher.background(BOUNDS, SIZE_PX) is None
     assert len(server.asked) == asked
-    fetcher.forget_failures()
-    assert fetcher.background(BOUNDS, SIZE_PX) is not None
 
 
 def test_one_fetchers_failure_does_not_silence_another_for_the_same_server(
