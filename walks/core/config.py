@@ -67,6 +67,11 @@ class Settings:
     login_provider: str | None = None
     """The city's single sign-on: the name of a provider configured for Streamlit's
     OpenID Connect login (``st.login``) in ``.streamlit/secrets.toml``; None: passwords."""
+    public_url: str = "http://localhost:8501"
+    """The address people reach the app at: links and QR codes that join a walk."""
+    secret_key: str | None = None
+    """Signs the HTTP API's logins; None: a key of the process's own (logins then last
+    only until the app restarts and hold on one instance only)."""
 
     @property
     def store_url(self) -> str:
@@ -141,7 +146,9 @@ def settings_from_env(
     ``SAFEWALK_PRINT_TILES`` (a tile URL template for printed maps),
     ``SAFEWALK_PRINT_TILES_ATTRIBUTION``, ``SAFEWALK_TILE_CACHE``,
     ``SAFEWALK_SESSION_HOURS`` (how long an app login lasts), ``SAFEWALK_LOGIN_PROVIDER``
-    (single sign-on through ``st.login``).
+    (single sign-on through ``st.login``), ``SAFEWALK_PUBLIC_URL`` (the app's address, for
+    links that join a walk), ``SAFEWALK_SECRET_KEY`` (signs the HTTP API's logins; the same
+    on every instance of the app).
 
     Raises
     ------
@@ -172,6 +179,9 @@ def settings_from_env(
         tile_cache=Path(env.get("SAFEWALK_TILE_CACHE") or _cache_home(env) / "safewalk" / "tiles"),
         session_hours=_number(env, "SAFEWALK_SESSION_HOURS", 8.0),
         login_provider=env.get("SAFEWALK_LOGIN_PROVIDER", "").strip() or None,
+        public_url=env.get("SAFEWALK_PUBLIC_URL", "").strip().rstrip("/")
+        or "http://localhost:8501",
+        secret_key=env.get("SAFEWALK_SECRET_KEY", "").strip() or None,
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)
