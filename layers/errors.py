@@ -25,6 +25,9 @@ class UnknownLayerError(LayerError):
 class FeatureValidationError(LayerError):
     """A feature value that does not fit its layer's field specification."""
 
+    field: str | None = None
+    """The field whose value was refused, when one was (set by ``coerce_value``)."""
+
 
 class StoreError(LayerError):
     """A store that cannot be opened or written."""

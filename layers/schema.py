@@ -516,17 +516,21 @@ def coerce_value(field: FieldSpec, value: object) -> SqlValue:
     CatalogError
         ``field`` has a type not in ``FieldType`` (and a value is given).
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if field.required:
-            raise FeatureValidationError(
-                Text(
-                    sv=f"Fältet {field.name!r} ({field.title.sv}) måste fyllas i.",
-                    en=f"Field {field.name!r} ({field.title.en}) is required.",
+    try:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if field.required:
+                raise FeatureValidationError(
+                    Text(
+                        sv=f"Fältet {field.name!r} ({field.title.sv}) måste fyllas i.",
+                        en=f"Field {field.name!r} ({field.title.en}) is required.",
+                    )
                 )
-            )
-        return None
-    result = _typed_value(field, value)
-    _check_allowed(field, value, result)
+            return None
+        result = _typed_value(field, value)
+        _check_allowed(field, value, result)
+    except FeatureValidationError as error:
+        error.field = field.name
+        raise
     return result
 
 

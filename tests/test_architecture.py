@@ -1,7 +1,7 @@
 """Imports go one way (ui → walks → layers → gis), without cycles; only ui/ imports streamlit.
 
-Inside walks/ the rooms import one way too: cli → documents → analysis/actions/exchange →
-fieldwork → core, with access beside core.
+Inside walks/ the rooms import one way too: cli and web → documents → analysis/actions/
+exchange → fieldwork → core, with access beside core. Only walks/web serves HTTP (Starlette).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ FORBIDDEN = {
     "ui": {"app", "layers"},
 }
 
-ROOMS = ("core", "access", "fieldwork", "analysis", "actions", "exchange", "documents", "cli")
+ROOMS = (
+    "core", "access", "fieldwork", "analysis", "actions", "exchange", "documents", "cli", "web",
+)  # fmt: skip
 BELOW: dict[str, set[str]] = {
     "core": set(),
     "access": {"core"},
@@ -31,6 +33,7 @@ BELOW: dict[str, set[str]] = {
     "exchange": {"core", "access", "fieldwork"},
     "documents": {"core", "access", "fieldwork", "analysis", "actions", "exchange"},
     "cli": {"core", "access", "fieldwork", "analysis", "actions", "exchange", "documents"},
+    "web": {"core", "access", "fieldwork", "analysis", "actions", "exchange", "documents"},
 }
 """The rooms of walks/ each may import, besides itself."""
 OFFICE_LIBRARIES = {"openpyxl", "docx", "reportlab"}
@@ -164,6 +167,16 @@ def test_each_room_says_what_lives_there_and_what_it_may_import() -> None:
         docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert docstring, room
         assert "import" in docstring.lower(), room
+
+
+def test_only_the_web_room_serves_http() -> None:
+    offenders = {
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "starlette" in imported_packages(path) and path.parent.name != "web"
+    }
+    assert offenders == set()
 
 
 def test_office_files_are_written_only_in_documents() -> None:

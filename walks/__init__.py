@@ -1,6 +1,6 @@
 """The safety-walk domain and its use cases, in rooms that import one way.
 
-``cli`` → ``documents`` → ``analysis`` / ``actions`` / ``exchange`` → ``fieldwork`` →
+``cli`` and ``web`` → ``documents`` → ``analysis`` / ``actions`` / ``exchange`` → ``fieldwork`` →
 ``core``, with ``access`` beside ``core``. ``tests/test_architecture.py`` enforces it.
 
 - ``core``: the model, roles, errors, settings, the clock, organisations, the workspace.
@@ -13,4 +13,5 @@
 - ``exchange``: importing, exporting, moving a workspace between backends.
 - ``documents``: printed maps and protocols, tertial reports, the data the app's maps show.
 - ``cli``: the ``safewalk`` command line, one module per command group.
+- ``web``: the HTTP side of the app: the JSON API for phones, and the capture page.
 """

@@ -205,3 +205,13 @@ def account_for_login(workspace: Workspace, email: str) -> Account | None:
     """
     row = workspace.store.accounts().get(email.strip().lower())
     return None if row is None or row.disabled else _account(row)
+
+
+def current_account(workspace: Workspace, name: str) -> Account | None:
+    """Return the account ``name`` as stored now (its role today); None when disabled or gone.
+
+    A login made earlier (the HTTP API's signed token) is checked against it on every call,
+    so a disabled account or a changed role takes effect at once.
+    """
+    row = workspace.store.accounts().get(name)
+    return None if row is None or row.disabled else _account(row)

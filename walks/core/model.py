@@ -67,6 +67,9 @@ class ObservationDraft:
     position: Position | DrawnShape
     """A point, or a line or area for the categories that take them (``LayerSpec.accepts``)."""
     created_by: str
+    uuid: str | None = None
+    """The observation's UUID when the device that made it gave one (it sends it again until
+    it hears the observation was stored); None: the store makes one."""
     severity: int | None = None
     description: str = ""
     walk_uuid: str | None = None

@@ -268,6 +268,27 @@ def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, obje
     ]
 
 
+def place(
+    workspace: Workspace, draft: ObservationDraft, *, area: str | None = None
+) -> tuple[Area, Point, BaseGeometry | None]:
+    """Return the area ``draft`` is stored in, its point, and its line or area if it has one.
+
+    The point of a line or an area is a point on it (in SWEREF 99 TM, as the shape).
+
+    Raises
+    ------
+    PositionError
+        As ``locate``; a shape the category does not take.
+    """
+    if not isinstance(draft.position, DrawnShape):
+        return (*locate(workspace, draft.position, area=area), None)
+    spec = workspace.catalog.category(draft.category)
+    geometry = shape_to_storage(draft.position, accepts=spec.accepts, category=spec.name)
+    inside = label_points([geometry])[0]
+    target, point = locate(workspace, Position(inside.x, inside.y, SWEREF99_TM), area=area)
+    return target, point, geometry
+
+
 def record_observation(
     workspace: Workspace,
     draft: ObservationDraft,
@@ -313,19 +334,14 @@ def record_observation(
                 en=f"Category {spec.name!r} has no severity; leave it out.",
             )
         )
-    geometry = None
-    if isinstance(draft.position, DrawnShape):
-        geometry = shape_to_storage(draft.position, accepts=spec.accepts, category=spec.name)
-        inside = label_points([geometry])[0]
-        target, point = locate(workspace, Position(inside.x, inside.y, SWEREF99_TM), area=area)
-    else:
-        target, point = locate(workspace, draft.position, area=area)
+    target, point, geometry = place(workspace, draft, area=area)
     moment = now or datetime.now(UTC)
     observed_at = draft.observed_at or moment
     wgs = to_wgs84(point)
     light = draft.light_condition or light_condition_at(wgs.x, wgs.y, observed_at)
     walk_uuid = _walk_uuid(workspace, target.slug, walk) if walk else draft.walk_uuid
     values: dict[str, object] = {
+        "uuid": draft.uuid,
         "status": draft.status,
         "severity": draft.severity,
         "description": draft.description,

@@ -1,0 +1,69 @@
+"""The pages: page config, navigation and the shared sidebar, drawn on every page view.
+
+``app.py`` calls ``run`` each time Streamlit runs it for a session.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from gis.i18n import LANGUAGES, LocalizedError
+from ui import (
+    data_page,
+    help_page,
+    login,
+    map_page,
+    plan_page,
+    print_page,
+    public_page,
+    register_page,
+    state,
+    walks_page,
+)
+from ui.i18n import t
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+def run() -> None:
+    """Draw the page the session is on, with the navigation and sidebar around it."""
+    st.set_page_config(page_title="safewalk", layout="wide")
+
+    with st.sidebar:
+        st.radio(
+            "Språk / Language",
+            LANGUAGES,
+            key=state.LANGUAGE_KEY,
+            format_func=lambda code: {"sv": "Svenska", "en": "English"}[code],
+            horizontal=True,
+        )
+
+    language = state.language()
+    state.set_store_away(None)
+    notice = st.empty()  # above the page: the database being away is said once per run
+    public = st.Page(public_page.render, title=t("page_public", language), url_path="status")
+    try:
+        admitted = login.admitted(language)
+    except LocalizedError as error:  # e.g. the database does not answer: said, not a traceback
+        st.error(error.message(language))
+        st.stop()
+    if admitted:
+        pages = [
+            st.Page(map_page.render, title=t("page_map", language), default=True),
+            st.Page(register_page.render, title=t("page_register", language), url_path="register"),
+            st.Page(walks_page.render, title=t("page_walks", language), url_path="walks"),
+            st.Page(plan_page.render, title=t("page_plan", language), url_path="plan"),
+            public,
+            st.Page(print_page.render, title=t("page_print", language), url_path="print"),
+            st.Page(data_page.render, title=t("page_data", language), url_path="data"),
+            st.Page(help_page.render, title=t("page_help", language), url_path="help"),
+        ]
+    else:  # residents' page stays open to everyone
+        pages = [st.Page(login.render, title=t("login_title", language), default=True), public]
+    try:
+        st.navigation(pages).run()
+    finally:
+        if away := state.store_away():
+            notice.warning(away)

@@ -1,0 +1,133 @@
+"""Observations and photos sent from a phone: stored once, however often they arrive.
+
+A phone that saved an observation without a connection sends it when it has one, and
+sends it again when it did not hear the answer. It names each observation and photo by a
+UUID of its own making, so a second arrival is recognised and answered with what was
+stored the first time: nothing is lost, nothing doubled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from gis.i18n import Text
+from gis.photos import Photo
+from layers.errors import FeatureValidationError
+from layers.schema import PHOTOS_LAYER
+from walks.core.errors import WalkError
+from walks.core.model import Observation, ObservationDraft
+from walks.core.workspace import Workspace
+from walks.fieldwork.areas import find_area
+from walks.fieldwork.recording import find_observation, photo_rows, place, record_observation
+
+
+class NotStoredError(WalkError):
+    """A photo sent for an observation the workspace does not have (yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """What an arrival left stored, and whether this arrival stored it (False: a repeat)."""
+
+    observation: Observation
+    created: bool
+
+
+def record_once(
+    workspace: Workspace,
+    draft: ObservationDraft,
+    *,
+    area: str | None = None,
+    walk: str | None = None,
+    now: datetime | None = None,
+) -> Delivered:
+    """Store ``draft``, which names its ``uuid``, unless it is stored already.
+
+    A repeat is looked for in the area the draft's position lies in (``area`` when given),
+    where the first arrival stored it; two arrivals at once store it once.
+
+    Raises
+    ------
+    ValueError
+        ``draft.uuid`` is None.
+    layers.errors.LayerError, walks.core.errors.PositionError
+        As ``record_observation``.
+    """
+    if draft.uuid is None:
+        msg = "record_once needs the draft's uuid"
+        raise ValueError(msg)
+    slug = place(workspace, draft, area=area)[0].slug
+    stored = find_observation(workspace, slug, draft.uuid)
+    if stored is not None:
+        return Delivered(stored, created=False)
+    try:
+        observation = record_observation(workspace, draft, area=area, walk=walk, now=now)
+    except FeatureValidationError:
+        stored = find_observation(workspace, slug, draft.uuid)  # the other arrival won
+        if stored is None:
+            raise
+        return Delivered(stored, created=False)
+    return Delivered(observation, created=True)
+
+
+def stored_observation(workspace: Workspace, uuid: str, area: str | None = None) -> Observation:
+    """Return the observation ``uuid``, looked for in ``area`` or else in every area.
+
+    Raises
+    ------
+    NotStoredError
+        No area (of those the caller may see) has it.
+    """
+    slugs = [find_area(workspace, area).slug] if area else [a.slug for a in workspace.areas()]
+    for slug in slugs:
+        found = find_observation(workspace, slug, uuid)
+        if found is not None:
+            return found
+    raise NotStoredError(
+        Text(
+            sv=f"Observationen {uuid} finns inte (ännu); skicka den före dess foton.",
+            en=f"The observation {uuid} is not stored (yet); send it before its photos.",
+        )
+    )
+
+
+def add_photo_once(
+    workspace: Workspace,
+    observation: Observation,
+    photo: Photo,
+    *,
+    uuid: str | None,
+    actor: str,
+    now: datetime | None = None,
+) -> Delivered:
+    """Add a checked photo to a stored observation unless the observation has it already.
+
+    It has it when a photo of the phone's ``uuid`` for it is stored, or, without a
+    ``uuid``, when it holds a photo of the same bytes (the check re-encodes the same upload
+    to the same bytes).
+    """
+    if _holds(workspace, observation, photo, uuid):
+        return Delivered(observation, created=False)
+    row = {**photo_rows([photo], now or datetime.now(UTC))[0], "uuid": uuid}
+    try:
+        workspace.store.add_children(
+            observation.area,
+            observation.category,
+            observation.uuid,
+            {PHOTOS_LAYER: [row]},
+            actor=actor,
+        )
+    except FeatureValidationError:
+        if not _holds(workspace, observation, photo, uuid):  # else: the other arrival won
+            raise
+        return Delivered(observation, created=False)
+    return Delivered(observation, created=True)
+
+
+def _holds(workspace: Workspace, observation: Observation, photo: Photo, uuid: str | None) -> bool:
+    store = workspace.store
+    held = store.read_photos(observation.area, [observation.uuid])
+    if uuid is not None:
+        return any(info.uuid == uuid for info in held)
+    return any(store.read_photo_image(observation.area, i.uuid) == photo.jpeg for i in held)

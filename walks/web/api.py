@@ -1,0 +1,372 @@
+"""The HTTP API, ``/api/v1``: what a phone needs to capture, and observations sent from it.
+
+Served by the app's own process beside the Streamlit pages (``app.py`` mounts ``routes``).
+Every call does what the command line and the pages do, through the same use cases
+(``record_observation``, the store) and, once the workspace has accounts, as the caller's
+account through the role guard. Refusals are JSON ``{"error", "field"}`` in the caller's
+language (``Accept-Language``: Swedish unless English is preferred).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from gis.i18n import LocalizedError, Text
+from gis.photos import PhotoError, process_photo
+from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
+from walks.access.accounts import AccountError, current_account, has_accounts, log_in
+from walks.access.guard import AccessError, workspace_as
+from walks.core.errors import PositionError
+from walks.core.roles import Account, Role
+from walks.core.workspace import Workspace
+from walks.fieldwork.areas import find_area
+from walks.fieldwork.delivery import NotStoredError, add_photo_once, record_once, stored_observation
+from walks.fieldwork.planning import list_walks
+from walks.fieldwork.recording import possible_duplicates
+from walks.web.bodies import (
+    MAX_JSON_BYTES,
+    ApiError,
+    accuracy_warning,
+    observation_draft,
+    observation_uuid,
+    read_body,
+    taken_at,
+)
+from walks.web.openapi import openapi_document
+from walks.web.payloads import (
+    areas_payload,
+    catalog_payload,
+    delivered_payload,
+    observations_payload,
+    walks_payload,
+)
+from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login
+
+PREFIX: Final = "/api/v1"
+OPEN_ACTOR: Final = "app"
+"""Who a change is recorded under in a workspace without accounts (as on the pages)."""
+
+LOGIN_NEEDED: Final = Text(sv="Logga in först.", en="Log in first.")
+CSRF_REFUSED: Final = Text(
+    sv="Begäran saknar inloggningens CSRF-värde (X-CSRF-Token); ladda om sidan.",
+    en="The request lacks the login's CSRF value (X-CSRF-Token); reload the page.",
+)
+
+
+def language_of(request: Request) -> str:
+    """Return ``sv`` or ``en``: the first of them the caller's ``Accept-Language`` names."""
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in ("sv", "en"):
+            return code
+    return "sv"
+
+
+def _status_and_field(error: LocalizedError) -> tuple[int, str | None]:
+    match error:
+        case ApiError():
+            return error.status, error.field
+        case AccessError():
+            return 403, None
+        case AccountError():
+            return 401, None
+        case NotStoredError():
+            return 404, None
+        case UnknownLayerError():
+            return 422, "category"
+        case UnknownAreaError():
+            return 422, "area"
+        case PositionError():
+            return 422, "position"
+        case PhotoError():
+            return 422, "photo"
+        case FeatureValidationError():
+            return 422, error.field
+        case StoreError():
+            return 503, None  # the database away: the phone keeps it and tries again
+    return 422, None
+
+
+def refusal(error: LocalizedError, language: str) -> JSONResponse:
+    """Return ``error`` as the API's JSON refusal."""
+    status, field = _status_and_field(error)
+    return JSONResponse({"error": error.message(language), "field": field}, status_code=status)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who calls: the workspace as they may use it, the name changes are recorded under."""
+
+    workspace: Workspace
+    actor: str
+    account: Account | None
+    """None in a workspace without accounts."""
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class Api:
+    """The API's routes over one workspace, opened on the first call and then shared."""
+
+    def __init__(self, open_workspace: Callable[[], Workspace]) -> None:
+        self._open = open_workspace
+        self._workspace: Workspace | None = None
+        self._lock = threading.Lock()
+
+    def workspace(self) -> Workspace:
+        """Return the workspace (opened once, by the first call that needs it)."""
+        with self._lock:
+            if self._workspace is None:
+                self._workspace = self._open()
+            return self._workspace
+
+    @property
+    def signer(self) -> Signer:
+        """The signer of logins, with the workspace's key."""
+        return Signer(self.workspace().settings.secret_key)
+
+    def routes(self) -> list[BaseRoute]:
+        """Return the API's routes, under ``/api/v1``."""
+        served: list[tuple[str, Handler, list[str]]] = [
+            ("/openapi.json", self.openapi, ["GET"]),
+            ("/session", self.session, ["GET"]),
+            ("/login", self.login, ["POST"]),
+            ("/logout", self.logout, ["POST"]),
+            ("/catalog", self.catalog, ["GET"]),
+            ("/areas", self.areas, ["GET"]),
+            ("/walks", self.walks, ["GET"]),
+            ("/observations", self.observations, ["GET", "POST"]),
+            ("/observations/{uuid}/photos", self.photos, ["POST"]),
+        ]
+        return [Route(PREFIX + path, _refusing(handler), methods=methods)
+                for path, handler, methods in served]  # fmt: skip
+
+    # ------------------------------------------------------------------ callers
+    def _token(self, request: Request) -> tuple[str | None, bool]:
+        """Return the caller's token and whether it came in the cookie."""
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip(), False
+        cookie = request.cookies.get(COOKIE)
+        return (cookie, True) if cookie else (None, False)
+
+    def caller(self, request: Request, *, writes: bool = False) -> Caller:
+        """Return who calls; refuse a call that needs a login without one (blocking)."""
+        workspace = self.workspace()
+        if not has_accounts(workspace):
+            return Caller(workspace, OPEN_ACTOR, None)
+        token, in_cookie = self._token(request)
+        name = self.signer.name_in(token) if token else None
+        account = current_account(workspace, name) if name else None
+        if account is None or token is None:
+            raise ApiError(401, LOGIN_NEEDED)
+        if writes and in_cookie:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent, self.signer.csrf(token)):
+                raise ApiError(403, CSRF_REFUSED)
+        return Caller(workspace_as(workspace, account), account.name, account)
+
+    # ------------------------------------------------------------------- routes
+    async def openapi(self, request: Request) -> Response:
+        """``GET /openapi.json``: this API's description."""
+        return JSONResponse(openapi_document())
+
+    async def session(self, request: Request) -> Response:
+        """``GET /session``: whether a login is needed, and who is logged in."""
+
+        def answer() -> dict[str, object]:
+            required = has_accounts(self.workspace())
+            try:
+                caller = self.caller(request) if required else None
+            except ApiError:
+                caller = None
+            account = caller.account if caller else None
+            token, in_cookie = self._token(request)
+            return {
+                "accounts_required": required,
+                "account": None if account is None
+                else {"name": account.name, "role": str(account.role)},
+                "csrf": self.signer.csrf(token) if account and token and in_cookie else None,
+            }  # fmt: skip
+
+        return JSONResponse(await run_in_threadpool(answer))
+
+    async def login(self, request: Request) -> Response:
+        """``POST /login``: a session cookie and a token for a name and password."""
+        body = _json(await read_body(request, MAX_JSON_BYTES))
+        name, password = body.get("name"), body.get("password")
+        if not isinstance(name, str) or not isinstance(password, str):
+            raise ApiError(422, Text(sv="Ange name och password.", en="Give name and password."))
+        workspace = self.workspace()
+        account = await run_in_threadpool(log_in, workspace, name, password)
+        made = new_login(self.signer, account, workspace.settings.session_hours)
+        response = JSONResponse({
+            "account": {"name": account.name, "role": str(account.role)},
+            "token": made.token, "csrf": made.csrf, "expires_at": made.expires_at.isoformat(),
+        })  # fmt: skip
+        response.set_cookie(
+            COOKIE, made.token, expires=made.expires_at, path="/", httponly=True,
+            samesite="strict", secure=request.url.scheme == "https",
+        )  # fmt: skip
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        """``POST /logout``: forget the session cookie."""
+        response = Response(status_code=204)
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+        return response
+
+    async def catalog(self, request: Request) -> Response:
+        """``GET /catalog``: the categories the caller may register, and settings."""
+
+        def answer() -> dict[str, object]:
+            caller = self.caller(request)
+            workspace = caller.workspace
+            may = caller.account is None or caller.account.at_least(Role.REGISTRANT)
+            hidden = {s.name for s in workspace.catalog.categories if s.internal}
+            shown = [
+                spec for spec in workspace.catalog.categories
+                if may or spec.name not in hidden
+            ]  # fmt: skip
+            return catalog_payload(shown, workspace.settings)
+
+        return JSONResponse(await run_in_threadpool(answer))
+
+    async def areas(self, request: Request) -> Response:
+        """``GET /areas``: the areas as GeoJSON in WGS 84."""
+
+        def answer() -> dict[str, object]:
+            return areas_payload(self.caller(request).workspace.areas())
+
+        return JSONResponse(await run_in_threadpool(answer))
+
+    async def walks(self, request: Request) -> Response:
+        """``GET /walks[?area=]``: the walks of one area or of every area."""
+        wanted = request.query_params.get("area")
+
+        def answer() -> dict[str, object]:
+            workspace = self.caller(request).workspace
+            slugs = [find_area(workspace, wanted).slug] if wanted else [
+                a.slug for a in workspace.areas()]  # fmt: skip
+            return walks_payload([w for s in slugs for w in list_walks(workspace, s)])
+
+        return JSONResponse(await run_in_threadpool(answer))
+
+    async def observations(self, request: Request) -> Response:
+        """``POST /observations``: store one, once per uuid; ``GET``: list them."""
+        if request.method == "GET":
+            return await self._list_observations(request)
+        body = _json(await read_body(request, MAX_JSON_BYTES))
+        language = language_of(request)
+
+        def store() -> tuple[dict[str, object], bool]:
+            caller = self.caller(request, writes=True)
+            workspace = caller.workspace
+            draft, area, walk = observation_draft(body, actor=caller.actor, now=datetime.now(UTC))
+            delivered = record_once(workspace, draft, area=area, walk=walk)
+            duplicates = possible_duplicates(workspace, delivered.observation)
+            warning = accuracy_warning(body, workspace.settings.gps_accuracy_m)
+            warnings = [] if warning is None else [warning.in_language(language)]
+            answer = delivered_payload(delivered.observation, duplicates, warnings)
+            return answer, delivered.created
+
+        answer, created = await run_in_threadpool(store)
+        return JSONResponse(answer, status_code=201 if created else 200)
+
+    async def _list_observations(self, request: Request) -> Response:
+        wanted = request.query_params.get("area")
+        since_text = request.query_params.get("since")
+        if not wanted:
+            raise ApiError(422, Text(sv="Ange area.", en="Give area."), "area")
+        since = taken_at({"taken_at": since_text}, datetime.now(UTC)) if since_text else None
+
+        def answer() -> dict[str, object]:
+            workspace = self.caller(request).workspace
+            slug = find_area(workspace, wanted).slug
+            frames = []
+            for name in workspace.catalog.names:
+                frame = workspace.store.read_layer(slug, name)
+                if since is not None and len(frame):
+                    frame = frame[frame["updated_at"] >= since]
+                if len(frame):
+                    frames.append((name, frame.assign(area=slug)))
+            return observations_payload(frames)
+
+        return JSONResponse(await run_in_threadpool(answer))
+
+    async def photos(self, request: Request) -> Response:
+        """``POST /observations/{uuid}/photos``: add one photo, once."""
+        uuid = observation_uuid(request.path_params["uuid"])
+        workspace = self.workspace()
+        limit = workspace.settings.max_photo_bytes + MAX_JSON_BYTES  # form's own parts
+        request = await _replayable(request, await read_body(request, limit))
+        async with request.form(max_files=1, max_fields=4) as form:
+            upload, given, area = form.get("photo"), form.get("uuid"), form.get("area")
+            if upload is None or isinstance(upload, str):
+                missing = Text(sv="Fotot saknas (fältet photo).",
+                               en="The photo is missing (field photo).")  # fmt: skip
+                raise ApiError(422, missing, "photo")
+            data = await upload.read()
+        photo_uuid = None if not given else observation_uuid(given)
+
+        def store() -> tuple[dict[str, object], bool]:
+            caller = self.caller(request, writes=True)
+            photo = process_photo(data, max_bytes=caller.workspace.settings.max_photo_bytes)
+            found = stored_observation(caller.workspace, uuid, str(area) if area else None)
+            delivered = add_photo_once(caller.workspace, found, photo, uuid=photo_uuid,
+                                       actor=caller.actor)  # fmt: skip
+            return {"observation": uuid, "uuid": photo_uuid, "area": found.area}, delivered.created
+
+        answer, created = await run_in_threadpool(store)
+        return JSONResponse(answer, status_code=201 if created else 200)
+
+
+def _json(data: bytes) -> dict[str, object]:
+    try:
+        body = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(
+            400, Text(sv="Innehållet är inte JSON.", en="The body is not JSON.")
+        ) from None
+    if not isinstance(body, dict):
+        raise ApiError(422, Text(sv="Innehållet ska vara ett JSON-objekt.",
+                                 en="The body must be a JSON object."))  # fmt: skip
+    return body
+
+
+async def _replayable(request: Request, body: bytes) -> Request:
+    """Return the request again with ``body`` (read once, within its limit) to parse."""
+    sent = False
+
+    async def receive() -> dict[str, object]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+def _refusing(handler: Handler) -> Handler:
+    """Wrap ``handler`` so that a refusal becomes the API's JSON answer."""
+
+    async def handle(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except LocalizedError as error:
+            return refusal(error, language_of(request))
+
+    return handle
