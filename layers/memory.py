@@ -280,6 +280,33 @@ class MemoryStore:
             self._apply_updates(data, changed, actor=actor)
         return decode_record(table, {"fid": stored.fid, **row}, geometry)
 
+    def add_children(
+        self,
+        slug: str,
+        layer: str,
+        uuid: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add rows that belong to a stored feature, all or none; see ``Store.add_children``."""
+        with self._lock:
+            data = self._area(slug)
+            table = self._table(layer)
+            if not any(uuid in data.tables[part.name].by_uuid for part in table.physical):
+                raise no_such_feature_error(table.layer_name, uuid)
+            owned = [(child_table(name), given) for name, given in children.items()]
+            owner = {"feature_uuid": uuid, "layer": table.layer_name}
+            rows = [
+                (child, prepare_row(child, {**r, **owner}, None))
+                for child, given in owned
+                for r in given
+            ]
+            self._refuse_taken_uuids(data, rows)
+            stored = [(child, self._insert(data, child, row, None, actor=actor))
+                      for child, row in rows]  # fmt: skip
+        return [decode_record(child, {"fid": s.fid, **s.values}, None) for child, s in stored]
+
     def append_many(
         self,
         slug: str,

@@ -106,6 +106,27 @@ class Store(Protocol):
         transaction: all of it, or none.
         """
 
+    def add_children(
+        self,
+        slug: str,
+        layer: str,
+        uuid: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add rows that belong to the stored feature ``uuid`` of ``layer``; return them as stored.
+
+        ``children`` as for ``append`` (``{"photos": [...]}``), for a feature stored before:
+        photos sent after their observation. One transaction, all or none: each row is
+        validated, gets a new UUID unless it gives one, and a change log entry, as
+        ``append`` makes them.
+
+        Raises ``StoreError`` when the layer has no feature ``uuid``, and
+        ``FeatureValidationError`` for a row that does not fit or a UUID its table holds
+        already; nothing is written then.
+        """
+
     def append_many(
         self,
         slug: str,

@@ -42,6 +42,7 @@ from layers.gpkg.frames import read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
 from layers.gpkg.writes import (
+    check_feature,
     delete_rows,
     insert_copied_rows,
     insert_row,
@@ -235,6 +236,28 @@ class GeoPackageStore:
             for other, uuid, changes in changed:
                 update_row(connection, other, uuid, changes, actor=actor)
             return stored
+
+    def add_children(
+        self,
+        slug: str,
+        layer: str,
+        uuid: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add rows to a stored feature in one transaction; see ``Store.add_children``."""
+        path = self.folder.existing_path(slug)
+        table = self._table(layer)
+        owned = {child_table(name): rows for name, rows in children.items()}
+        owner = {"feature_uuid": uuid, "layer": table.layer_name}
+        added: list[Record] = []
+        with transaction(path) as connection:
+            check_feature(connection, table, uuid)
+            for child, rows in owned.items():
+                batch = [({**r, **owner}, None) for r in rows]
+                added += insert_rows(connection, child, batch, actor=actor)
+        return added
 
     def append_many(
         self,

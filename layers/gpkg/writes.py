@@ -345,6 +345,16 @@ def delete_rows(
     return len(old)
 
 
+def check_feature(connection: sqlite3.Connection, table: TableSpec, uuid: str) -> None:
+    """Refuse ``uuid`` unless one of the layer's tables holds it (rows are to belong to it)."""
+    held = "uuid" in table.field_names and any(
+        connection.execute(f"SELECT 1 FROM {quote(part.name)} WHERE uuid = ?", [uuid]).fetchone()
+        for part in table.physical
+    )
+    if not held:
+        raise no_such_feature_error(table.layer_name, uuid)
+
+
 def update_row(
     connection: sqlite3.Connection,
     table: TableSpec,

@@ -52,6 +52,7 @@ from layers.postgis.schema import (
 )
 from layers.postgis.writes import (
     META,
+    check_feature,
     delete_rows,
     insert_copied_rows,
     insert_rows,
@@ -441,6 +442,28 @@ class PostgisStore:
             for other, uuid, change in changed:
                 update_row(connection, schema, other, uuid, change, actor=actor)
             return stored
+
+    def add_children(
+        self,
+        slug: str,
+        layer: str,
+        uuid: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add rows to a stored feature in one transaction; see ``Store.add_children``."""
+        schema = self._schema(slug)
+        table = self._table(layer)
+        owned = {child_table(name): rows for name, rows in children.items()}
+        owner = {"feature_uuid": uuid, "layer": table.layer_name}
+        added: list[Record] = []
+        with self._transaction() as connection:
+            check_feature(connection, schema, table, uuid)
+            for child, rows in owned.items():
+                batch = [({**r, **owner}, None) for r in rows]
+                added += insert_rows(connection, schema, child, batch, actor=actor)
+        return added
 
     def append_many(
         self,

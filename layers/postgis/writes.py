@@ -193,6 +193,25 @@ def log_changes(
         )
 
 
+def check_feature(connection: psycopg.Connection, schema: str, table: TableSpec, uuid: str) -> None:
+    """Refuse ``uuid`` unless one of the layer's tables holds it (rows are to belong to it).
+
+    The feature's row stays share-locked until the transaction ends: a delete made
+    meanwhile waits, and then takes the rows added to it along.
+    """
+    held = "uuid" in table.field_names and any(
+        connection.execute(
+            sql.SQL("SELECT 1 FROM {} WHERE uuid = %s FOR SHARE").format(
+                qualified(schema, part.name)
+            ),
+            (uuid,),
+        ).fetchone()
+        for part in table.physical
+    )
+    if not held:
+        raise no_such_feature_error(table.layer_name, uuid)
+
+
 def update_row(
     connection: psycopg.Connection,
     schema: str,

@@ -575,6 +575,7 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
 
 AREA_OPERATIONS: dict[str, Callable[[Store], object]] = {
     "append": lambda s: s.append("nowhere", "lighting", lighting(), INSIDE, actor="tests"),
+    "add_children": lambda s: s.add_children("nowhere", "lighting", "x", {}, actor="tests"),
     "delete": lambda s: s.delete("nowhere", "lighting", ["x"], actor="tests"),
     "read_layer": lambda s: s.read_layer("nowhere", "lighting"),
     "read_records": lambda s: s.read_records("nowhere", "lighting"),
@@ -584,6 +585,7 @@ AREA_OPERATIONS: dict[str, Callable[[Store], object]] = {
 }
 LAYER_OPERATIONS: dict[str, Callable[[Store], object]] = {
     "append": lambda s: s.append("test", "lamps", lighting(), INSIDE, actor="tests"),
+    "add_children": lambda s: s.add_children("test", "lamps", "x", {}, actor="tests"),
     "delete": lambda s: s.delete("test", "lamps", ["x"], actor="tests"),
     "read_layer": lambda s: s.read_layer("test", "lamps"),
     "read_records": lambda s: s.read_records("test", "lamps"),
@@ -1177,3 +1179,72 @@ def test_a_copied_area_keeps_each_kind_in_its_table(
         "change_log": target.feature_counts("test")["change_log"],
     }
     assert target.check() == []
+
+
+# ------------------------------------------------ photos added to a stored feature
+
+
+def test_photos_are_added_to_a_stored_point_or_line_and_read_back_with_it(
+    any_store: Store,
+) -> None:
+    point = add_lighting(any_store)
+    line = str(any_store.append("test", "other", other(), OTHER_LINE, actor="tests")["uuid"])
+    given = str(uuid.uuid4())
+    added = any_store.add_children(
+        "test", "lighting", point, {"photos": [photo(uuid=given), photo(width=8)]}, actor="anna"
+    )
+    (on_line,) = any_store.add_children("test", "other", line, {"photos": [photo()]}, actor="anna")
+    assert [(r["feature_uuid"], r["layer"], r["width"]) for r in [*added, on_line]] == [
+        (point, "lighting", 4), (point, "lighting", 8), (line, "other", 4),
+    ]  # fmt: skip
+    assert added[0]["uuid"] == given
+    photos = any_store.read_photos("test", [point, line])
+    assert [(p.uuid, p.feature_uuid, p.layer) for p in photos] == [
+        (r["uuid"], r["feature_uuid"], r["layer"]) for r in [*added, on_line]
+    ]
+    assert any_store.read_photo_image("test", given) == b"\xff\xd8 full image"
+    any_store.delete("test", "other", [line], actor="tests")  # its photos go with it
+    assert [p.feature_uuid for p in any_store.read_photos("test", [point, line])] == [point] * 2
+
+
+def test_photos_added_later_are_logged_with_who_added_them(any_store: Store) -> None:
+    point = add_lighting(any_store)
+    added = any_store.add_children(
+        "test", "lighting", point, {"photos": [photo(), photo()]}, actor="anna"
+    )
+    entries = log_entries(any_store)[-2:]
+    assert [(e["action"], e["layer"], e["actor"], e["feature_uuid"]) for e in entries] == [
+        ("insert", "photos", "anna", r["uuid"]) for r in added
+    ]
+    assert [json.loads(e["after"])["feature_uuid"] for e in entries] == [point, point]
+
+
+def test_photos_of_a_feature_the_layer_does_not_have_are_refused_and_nothing_changes(
+    any_store: Store,
+) -> None:
+    line = str(any_store.append("test", "other", other(), OTHER_LINE, actor="tests")["uuid"])
+    before = (any_store.feature_counts("test"), any_store.revision())
+    with pytest.raises(StoreError, match="Layer 'lighting' has no feature nope: it may have been"):
+        any_store.add_children("test", "lighting", "nope", {"photos": [photo()]}, actor="tests")
+    with pytest.raises(StoreError, match=f"Layer 'lighting' has no feature {line}"):
+        any_store.add_children("test", "lighting", line, {"photos": [photo()]}, actor="tests")
+    assert (any_store.feature_counts("test"), any_store.revision()) == before
+
+
+def test_a_photo_uuid_stored_already_is_refused_and_nothing_is_written(any_store: Store) -> None:
+    stored = any_store.append(
+        "test", "lighting", lighting(), INSIDE, actor="tests",
+        children={"photos": [photo(uuid="same")]},
+    )  # fmt: skip
+    before = any_store.feature_counts("test")
+    for repeated, name in [
+        ([photo(), photo(uuid="same")], "same"),
+        ([photo(uuid="twice"), photo(uuid="twice")], "twice"),
+    ]:
+        with pytest.raises(
+            FeatureValidationError, match=f"Layer 'photos' already has a feature with uuid '{name}'"
+        ):
+            any_store.add_children(
+                "test", "lighting", stored["uuid"], {"photos": repeated}, actor="tests"
+            )
+    assert any_store.feature_counts("test") == before

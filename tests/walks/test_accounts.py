@@ -11,6 +11,7 @@ import pytest
 
 from layers.schema import CHANGE_LOG_LAYER
 from layers.values import MeasureStatus
+from tests.builders import photo
 from tests.cli import run
 from tests.postgres import PostgresServer
 from walks.access.accounts import (
@@ -132,6 +133,25 @@ def test_a_registrant_registers_as_itself_whatever_the_caller_says(workspace: Wo
     with pytest.raises(AccessError, match="may not"):
         add_measure(registrant, AREA, observations=[made.number], title="Städa",
                     responsible="sdf-stadsmiljo", actor="ali")  # fmt: skip
+
+
+def test_photos_are_added_to_a_stored_observation_by_a_registrant_never_a_viewer(
+    workspace: Workspace,
+) -> None:
+    made = record_observation(workspace, draft(), area=AREA)
+    viewer = workspace_as(workspace, Account("sam", Role.VIEWER))
+    before = workspace.store.revision()
+    with pytest.raises(AccessError, match="sam \\(viewer\\) may not add to litter"):
+        viewer.store.add_children(AREA, "litter", made.uuid, {"photos": [photo()]}, actor="sam")
+    assert workspace.store.revision() == before
+    registrant = workspace_as(workspace, Account("ali", Role.REGISTRANT))
+    (added,) = registrant.store.add_children(
+        AREA, "litter", made.uuid, {"photos": [photo()]}, actor="app"
+    )
+    assert [p.uuid for p in workspace.store.read_photos(AREA, [made.uuid])] == [added["uuid"]]
+    logged = [e for e in workspace.store.read_records(AREA, CHANGE_LOG_LAYER)
+              if e["feature_uuid"] == added["uuid"]]  # fmt: skip
+    assert [e["actor"] for e in logged] == ["ali"]  # the caller said "app"
 
 
 def test_a_partner_changes_only_its_own_measures(workspace: Workspace) -> None:

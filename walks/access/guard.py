@@ -7,7 +7,7 @@ says. Hiding buttons in the app is only a courtesy on top of this.
 
 - viewer: the map without internal categories (the catalog's ``internal``), their photos
   and the change log; of the measures, those shown to residents.
-- registrant: sees everything; adds observations (with photos).
+- registrant: sees everything; adds observations, and photos to them (with them or later).
 - partner: also changes the measures its organisation is responsible for (status,
   notes, and the status of their observations), never their responsible party.
 - coordinator: every change in the district. admin: accounts and configuration too.
@@ -169,6 +169,20 @@ class GuardedStore:
             slug, layer, self._stamped(layer, values), geometry, actor=self.account.name,
             children=children, updates=updates,
         )  # fmt: skip
+
+    def add_children(
+        self,
+        slug: str,
+        layer: str,
+        uuid: str,
+        children: Mapping[str, Sequence[Mapping[str, object]]],
+        *,
+        actor: str,
+    ) -> list[Record]:
+        """Add photos to a stored observation, for those who may register in its category."""
+        if not self._may_register(layer):
+            raise _refused(self.account, f"lägga till i {layer}", f"add to {layer}")
+        return self.inner.add_children(slug, layer, uuid, children, actor=self.account.name)
 
     def append_many(
         self,
