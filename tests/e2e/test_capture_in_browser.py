@@ -1,0 +1,196 @@
+"""The phone capture page in Chromium: it opens offline after one visit, and its queue sends
+each observation once, however the connection comes and goes.
+
+The app runs with ``streamlit run`` on a copy of the seeded workspace; the page reaches
+nothing but the app. What was stored is checked in the workspace itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Route
+
+from tests.appserver import page_with_only_the_app
+from tests.files import jpeg_with_gps
+from walks.core.config import settings_from_env
+from walks.core.model import Observation
+from walks.fieldwork.recording import list_observations, observation_photos
+from walks.fieldwork.startup import open_workspace
+
+HASSELBY_GARD = {"longitude": 17.8445, "latitude": 59.3668, "accuracy": 8}
+"""Hässelby gård centrum, inside the area."""
+CITY_HALL = {"longitude": 18.0547, "latitude": 59.3275, "accuracy": 8}
+"""Stockholm's city hall: outside every area of the workspace."""
+SENT = re.compile(r"Skickad \(nr (\d+)\)")
+
+
+def phone_at(
+    browser: Browser, app_url: str, position: dict[str, float], outside: list[str]
+) -> Page:
+    page = page_with_only_the_app(browser, app_url, outside)
+    page.context.grant_permissions(["geolocation"], origin=app_url)
+    page.context.set_geolocation(position)
+    return page
+
+
+def open_capture(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/capture/")
+    page.get_by_text("Belysning", exact=True).wait_for(timeout=30_000)
+
+
+def wait_until_offline_ready(page: Page) -> None:
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
+def new_observations(workspace_path: Path) -> list[Observation]:
+    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    return [o for o in list_observations(workspace, "hasselby-gard") if not o.is_demo]
+
+
+def save(page: Page) -> datetime:
+    """Press Save; return the moment before, to the second (the page stores whole seconds)."""
+    items = page.locator("#queue .item")
+    count = items.count()
+    before = datetime.now(UTC).replace(microsecond=0)
+    page.get_by_role("button", name="Spara").click()
+    items.nth(count).wait_for(timeout=10_000)
+    return before
+
+
+def queue_statuses(page: Page) -> list[str]:
+    return page.locator("#queue .status").all_inner_texts()
+
+
+def test_three_observations_made_offline_are_stored_once_with_their_times_when_online(
+    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+) -> None:
+    outside: list[str] = []
+    page = phone_at(browser, app_url, HASSELBY_GARD, outside)
+    context = page.context
+    open_capture(page, app_url)
+    wait_until_offline_ready(page)
+
+    context.set_offline(True)
+    page.reload()
+    page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)  # opened from the cache
+    assert page.locator("#net").inner_text() == "Utan nät"
+
+    # 1: a broken lamp from GPS, in three taps.
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Trasig lampa").click()
+    made = [save(page)]
+
+    # 2: graffiti with a photo (its EXIF position offered beside GPS's).
+    photo = tmp_path / "IMG_0007.jpg"
+    photo.write_bytes(jpeg_with_gps(17.8452, 59.3671, size=(1200, 900)))
+    page.get_by_text("Klotter", exact=True).click()
+    page.get_by_text("Fasad/vägg").click()
+    page.get_by_label("Ta foto").set_input_files(photo)
+    page.get_by_role("img", name="Foto 1").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Använd fotots position").click()
+    page.get_by_text("Från fotot.").wait_for()
+    made.append(save(page))
+
+    # 3: a dark stretch drawn as a line with two taps on the map.
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Linje", exact=True).click()
+    map_box = page.locator("#map").bounding_box()
+    assert map_box is not None
+    for dx in (-60, 60):
+        page.locator("#map").click(position={"x": map_box["width"] / 2 + dx,
+                                             "y": map_box["height"] / 2})  # fmt: skip
+    page.get_by_role("button", name="Klar").click()
+    page.get_by_text("Svagt ljus").click()
+    made.append(save(page))
+    assert queue_statuses(page) == ["Väntar"] * 3
+
+    page.close()
+    page = context.new_page()  # the browser closed and opened again, still offline
+    page.goto(f"{app_url}/capture/")
+    page.get_by_text("Sparade iakttagelser").wait_for(timeout=10_000)
+    page.locator("#queue .status").nth(2).wait_for(timeout=10_000)
+    assert queue_statuses(page) == ["Väntar"] * 3
+    assert new_observations(workspace_path) == []
+
+    went_online = datetime.now(UTC)
+    context.set_offline(False)
+    for index in range(3):
+        page.locator("#queue .status").nth(index).filter(has_text=SENT).wait_for(timeout=30_000)
+    page.get_by_text("Allt är skickat.").wait_for(timeout=30_000)
+
+    stored = new_observations(workspace_path)
+    assert len(stored) == 3
+    assert sorted(o.category for o in stored) == ["graffiti", "lighting", "lighting"]
+    shown = sorted(int(SENT.search(text)[1]) for text in queue_statuses(page))  # type: ignore[index]
+    assert shown == sorted(o.number for o in stored)
+    by_time = sorted(stored, key=lambda o: o.observed_at)
+    for observation, before in zip(by_time, made, strict=True):
+        assert before <= observation.observed_at < went_online
+    assert [o.geometry_type for o in by_time] == ["Point", "Point", "LineString"]
+    assert by_time[0].fields["problem"] == "broken"
+    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    assert len(observation_photos(workspace, "hasselby-gard", by_time[1].uuid)) == 1
+    assert outside == []
+
+
+def test_an_answer_lost_on_the_way_stores_the_observation_once(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    page = phone_at(browser, app_url, HASSELBY_GARD, [])
+    tries: list[int] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        if tries:
+            tries.append(route.fetch().status)
+            route.continue_()
+        else:
+            tries.append(route.fetch().status)  # the server stored it and answered ...
+            route.abort()  # ... but the answer never reached the phone
+
+    page.route(f"{app_url}/api/v1/observations", lose_the_first_answer)
+    open_capture(page, app_url)
+    page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Svagt ljus").click()
+    save(page)
+    page.get_by_text("Servern svarar inte").wait_for(timeout=10_000)
+    assert queue_statuses(page) == ["Väntar"]
+    assert len(new_observations(workspace_path)) == 1
+
+    page.get_by_role("button", name="Skicka nu").click()
+    page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+    stored = new_observations(workspace_path)
+    assert len(stored) == 1
+    assert queue_statuses(page) == [f"Skickad (nr {stored[0].number})"]
+    assert tries[0] == 201
+    assert all(status in (200, 201) for status in tries[1:])
+    assert 200 in tries[1:]
+
+
+def test_a_position_outside_every_area_is_said_at_once_offline(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    page = phone_at(browser, app_url, CITY_HALL, [])
+    open_capture(page, app_url)
+    wait_until_offline_ready(page)
+    page.context.set_offline(True)
+    page.reload()
+    where = page.locator("#where")
+    where.filter(has_text="Positionen ligger utanför alla områden").wait_for(timeout=10_000)
+    assert re.search(r"\d+,\d km från ", where.inner_text())
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Trasig lampa").click()
+    page.get_by_role("button", name="Spara").click()
+    page.locator("#message").filter(has_text="utanför alla områden").wait_for(timeout=5_000)
+    assert page.locator("#queue .item").count() == 0
+
+    page.get_by_role("button", name="English").click()
+    page.get_by_text("The position lies outside every area").wait_for(timeout=5_000)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert new_observations(workspace_path) == []
