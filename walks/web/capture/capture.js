@@ -29,7 +29,7 @@
       login_offline: 'Du är utan nät: logga in när anslutningen är tillbaka.',
       walk: 'Trygghetsvandring',
       no_walk: 'Ingen vandring',
-      walk_option: 'Nr {n}: {title}',
+      walk_option: 'Nr {n}',
       walk_elsewhere: 'Vandring nr {n} hör till {area}; positionen ligger i {here}, så den här sparas utan vandring.',
       position: 'Position',
       map_label: 'Karta: tryck för att välja position',
@@ -80,6 +80,7 @@
       status_sent: 'Skickad (nr {n})',
       status_refused: 'Avvisad ({why})',
       photos_waiting: '{n} foto väntar',
+      duplicate: 'Kanske samma som nr {n} ({distance} bort).',
       photo_refused: 'Foto avvisat ({why})',
       correct: 'Rätta',
       discard: 'Ta bort',
@@ -116,7 +117,7 @@
       login_offline: 'You are offline: log in when the connection is back.',
       walk: 'Safety walk',
       no_walk: 'No walk',
-      walk_option: 'No. {n}: {title}',
+      walk_option: 'No. {n}',
       walk_elsewhere: 'Walk no. {n} belongs to {area}; the position lies in {here}, so this one is saved without a walk.',
       position: 'Position',
       map_label: 'Map: tap to choose the position',
@@ -167,6 +168,7 @@
       status_sent: 'Sent (no. {n})',
       status_refused: 'Refused ({why})',
       photos_waiting: '{n} photo(s) waiting',
+      duplicate: 'Perhaps the same as no. {n} ({distance} away).',
       photo_refused: 'Photo refused ({why})',
       correct: 'Correct',
       discard: 'Discard',
@@ -942,7 +944,7 @@
     }
     for (const walk of shown) {
       const area = areaBySlug(walk.area);
-      const text = t('walk_option', { n: walk.number, title: walk.title || '' }) +
+      const text = t('walk_option', { n: walk.number }) + (walk.title ? `: ${walk.title}` : '') +
         (walk.start ? ` (${walk.start.slice(0, 10)})` : '') +
         (here && walk.area !== here.slug ? ` – ${area?.name || walk.area}` : '');
       select.append(element('option', { value: `${walk.area}/${walk.number}` }, text));
@@ -1072,8 +1074,10 @@
   }
 
   function loadData() {
-    const catalog = getJson(`${API}/catalog`).then(takeCatalog).catch(() => {
-      if (!state.catalog) $('loading').textContent = t('no_catalog');
+    const catalog = getJson(`${API}/catalog`).then(takeCatalog).catch((error) => {
+      if (state.catalog) return;
+      if (error.message === 'login') $('loading').hidden = true;
+      else $('loading').textContent = t('no_catalog');
     });
     const areas = getJson(`${API}/areas`).then(takeAreas).catch(() => {});
     const walks = getJson(`${API}/walks`).then(takeWalks).catch(() => {});
@@ -1110,7 +1114,10 @@
     });
     if (response.status === 200 || response.status === 201) {
       const body = await response.json();
-      Object.assign(item, { status: 'sent', number: body.number, sent_area: body.area, sent_ms: Date.now() });
+      Object.assign(item, {
+        status: 'sent', number: body.number, sent_area: body.area, sent_ms: Date.now(),
+        duplicates: body.duplicates || [],
+      });
     } else if (response.status === 401) {
       needLogin();
       return false;
@@ -1210,6 +1217,9 @@
       const area = areaBySlug(item.sent_area)?.name || item.area_name;
       if (area) head.append(element('span', { class: 'area' }, ` · ${area}`));
       row.append(head, element('p', { class: 'status' }, statusText(item)));
+      for (const duplicate of item.duplicates || []) {
+        row.append(element('p', { class: 'note' }, t('duplicate', { n: duplicate.number, distance: distanceText(duplicate.distance_m) })));
+      }
       const waiting = unsentPhotos(item).length;
       if (waiting) row.append(element('p', { class: 'note' }, t('photos_waiting', { n: waiting })));
       for (const photo of item.photos.filter((p) => p.refused)) {
