@@ -245,12 +245,14 @@ def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
         if str(record["number"]) == text:
             return str(record["uuid"])
     listed = ", ".join(f"{r['number']} ({r['title']})" for r in walks)
-    raise FeatureValidationError(
+    error = FeatureValidationError(
         Text(
             sv=f"Området har ingen trygghetsvandring {text!r}. Vandringar: {listed or '-'}.",
             en=f"The area has no safety walk {text!r}. Walks: {listed or '-'}.",
         )
     )
+    error.field = "walk"
+    raise error
 
 
 def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, object]]:
