@@ -371,3 +371,14 @@ def test_the_short_link_of_a_walk_opens_the_capture_page_with_it(client: TestCli
     response = client.get("/v/hasselby-gard/2", follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == "/capture/?area=hasselby-gard&walk=2"
+
+
+@pytest.mark.usefixtures("accounts")
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client: TestClient) -> None:
+    from walks.access.accounts import MAX_FAILED
+
+    for _ in range(MAX_FAILED):
+        client.post("/api/v1/login", json={"name": "lina", "password": "fel"})
+    right = client.post("/api/v1/login", json={"name": "lina", "password": "lösenord-12345"})
+    assert right.status_code == 401
+    assert "försök igen om" in right.json()["error"]
