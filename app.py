@@ -16,5 +16,7 @@ if __name__ == "__main__":
     main.run()
 else:
     from walks.web import routes
+    from walks.web.sockets import answer_without_delay
 
+    answer_without_delay()
     app = st.App(__file__, routes=routes())

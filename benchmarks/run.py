@@ -5,7 +5,8 @@ Usage, from the repository root::
     .venv/bin/python -m benchmarks.run                     # everything, full (~6 min)
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
     .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis,
-                                                           # map, print, import, postgis
+                                                           # map, print, import, postgis,
+                                                           # capture
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks import analysis, dark, first_run, importing, postgis, printing, webmap
+from benchmarks import analysis, capture, dark, first_run, importing, postgis, printing, webmap
 from benchmarks.machine import git_revision, machine_info
 from benchmarks.store import (
     LAYER,
@@ -260,7 +261,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("store", "first-run", "dark", "analysis", "map", "print", "import", "postgis"),
+        choices=(
+            "store",
+            "first-run",
+            "dark",
+            "analysis",
+            "map",
+            "print",
+            "import",
+            "postgis",
+            "capture",
+        ),
         help="run one of the benchmarks",
     )
     parser.add_argument(
@@ -275,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     about = {"machine": machine_info(), "git": git_revision()}
     modules = (
         ("first-run", first_run), ("analysis", analysis), ("dark", dark), ("map", webmap),
-        ("print", printing), ("import", importing), ("postgis", postgis),
+        ("print", printing), ("import", importing), ("postgis", postgis), ("capture", capture),
     )  # fmt: skip
     for name, module in modules:
         if args.only in (None, name):

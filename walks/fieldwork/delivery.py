@@ -44,8 +44,9 @@ def record_once(
 ) -> Delivered:
     """Store ``draft``, which names its ``uuid``, unless it is stored already.
 
-    A repeat is looked for in the area the draft's position lies in (``area`` when given),
-    where the first arrival stored it; two arrivals at once store it once.
+    The store refuses a second feature of one uuid, also when two arrivals race; a refused
+    draft whose uuid is then found in its area (``area`` when given, else where its
+    position lies) is a repeat, answered with what the first arrival stored.
 
     Raises
     ------
@@ -57,14 +58,11 @@ def record_once(
     if draft.uuid is None:
         msg = "record_once needs the draft's uuid"
         raise ValueError(msg)
-    slug = place(workspace, draft, area=area)[0].slug
-    stored = find_observation(workspace, slug, draft.uuid)
-    if stored is not None:
-        return Delivered(stored, created=False)
     try:
         observation = record_observation(workspace, draft, area=area, walk=walk, now=now)
     except FeatureValidationError:
-        stored = find_observation(workspace, slug, draft.uuid)  # the other arrival won
+        slug = place(workspace, draft, area=area)[0].slug
+        stored = find_observation(workspace, slug, draft.uuid, category=draft.category)
         if stored is None:
             raise
         return Delivered(stored, created=False)

@@ -245,12 +245,14 @@ def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
         if str(record["number"]) == text:
             return str(record["uuid"])
     listed = ", ".join(f"{r['number']} ({r['title']})" for r in walks)
-    raise FeatureValidationError(
+    error = FeatureValidationError(
         Text(
             sv=f"Området har ingen trygghetsvandring {text!r}. Vandringar: {listed or '-'}.",
             en=f"The area has no safety walk {text!r}. Walks: {listed or '-'}.",
         )
     )
+    error.field = "walk"
+    raise error
 
 
 def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, object]]:
@@ -482,8 +484,11 @@ def possible_duplicates(
     (a line's middle, a point inside an area), in metres; nearest first.
     """
     limit = workspace.settings.duplicate_m if distance_m is None else distance_m
+    x, y = observation.x, observation.y
+    near = Query(bbox=(x - limit, y - limit, x + limit, y + limit))  # the spatial index's work
     others = [
-        o for o in list_observations(workspace, observation.area, category=observation.category)
+        o for o in list_observations(workspace, observation.area, category=observation.category,
+                                     query=near)
         if o.uuid != observation.uuid and o.status in OPEN_STATUSES
     ]  # fmt: skip
     found = [
@@ -493,9 +498,14 @@ def possible_duplicates(
     return sorted((d for d in found if d.distance_m <= limit), key=lambda d: d.distance_m)
 
 
-def find_observation(workspace: Workspace, area: str, uuid: str) -> Observation | None:
-    """Return the observation ``uuid`` of ``area`` with all its fields, or None."""
-    found = list_observations(workspace, area, query=Query(uuids=(uuid,)))
+def find_observation(
+    workspace: Workspace, area: str, uuid: str, *, category: str | None = None
+) -> Observation | None:
+    """Return the observation ``uuid`` of ``area`` with all its fields, or None.
+
+    ``category``: look only there (when it is known, a single lookup).
+    """
+    found = list_observations(workspace, area, category=category, query=Query(uuids=(uuid,)))
     return found[0] if found else None
 
 

@@ -1,0 +1,74 @@
+"""The HTTP API as ``streamlit run app.py`` serves it, beside the pages, on one port.
+
+Includes the bounded load test: 20 phones posting 10 observations each at once, on
+localhost. Its timings are the capture benchmark's (``benchmarks/capture.py``); here only
+what must hold whatever the machine: every observation stored once, numbers unique.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from gis.crs import to_wgs84
+from tests.appserver import running_app
+from walks.core.config import settings_from_env
+from walks.fieldwork.recording import list_observations
+from walks.fieldwork.startup import open_workspace
+
+PHONES = 20
+EACH = 10
+
+
+def send(connection: http.client.HTTPConnection, method: str, path: str,
+         body: dict[str, object] | None = None) -> tuple[int, Any]:  # fmt: skip
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    connection.request(method, path, data, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_twenty_phones_at_once_store_every_observation_once(workspace_path: Path) -> None:
+    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    area = next(a for a in workspace.areas() if a.slug == "hasselby-gard")
+    inside = to_wgs84(area.boundary.representative_point())
+    before = len(list_observations(workspace, "hasselby-gard", category="lighting"))
+    answers: list[tuple[int, Any]] = []
+    lock = threading.Lock()
+    with running_app(workspace_path) as url:
+        where = urlparse(url)
+        start = threading.Barrier(PHONES)
+
+        def phone(k: int) -> None:
+            connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=120)
+            start.wait()
+            for n in range(EACH):
+                body = {"uuid": str(uuid.uuid4()), "category": "lighting",
+                        "lon": inside.x + 0.0001 * k, "lat": inside.y + 0.00005 * n,
+                        "taken_at": "2026-12-01T21:30:00+01:00",
+                        "fields": {"problem": "broken"}}  # fmt: skip
+                outcome = send(connection, "POST", "/api/v1/observations", body)
+                with lock:
+                    answers.append(outcome)
+            connection.close()
+
+        threads = [threading.Thread(target=phone, args=(k,)) for k in range(PHONES)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=60)
+        status, catalog = send(connection, "GET", "/api/v1/catalog")
+        connection.close()
+    assert status == 200
+    assert "lighting" in [c["name"] for c in catalog["categories"]]
+    assert sorted({status for status, _ in answers}) == [201]
+    numbers = [answer["number"] for _, answer in answers]
+    assert len(numbers) == PHONES * EACH == len(set(numbers))
+    stored = list_observations(workspace, "hasselby-gard", category="lighting")
+    assert len(stored) == before + PHONES * EACH
