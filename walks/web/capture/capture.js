@@ -12,6 +12,8 @@
   const RETRY_MS = 20000;
   const KEEP_SENT_MS = 24 * 3600 * 1000;
   const MAX_SIDE_PX = 2048;
+  const OBSERVATION_WAIT_MS = 30000;
+  const PHOTO_WAIT_MS = 180000; // a 2 MB photo at 500 kbit/s takes over half a minute
 
   const TEXTS = {
     sv: {
@@ -976,6 +978,11 @@
     return all;
   }
 
+  function patience(ms) {
+    // A send that hangs (a tunnel, a dead cell) must not hold the queue: give up and resend.
+    return AbortSignal.timeout ? AbortSignal.timeout(ms) : undefined;
+  }
+
   async function getJson(path) {
     const response = await fetch(path, { headers: { Accept: 'application/json' } });
     if (response.status === 401) {
@@ -1111,6 +1118,7 @@
       method: 'POST',
       headers: headers({ 'Content-Type': 'application/json' }),
       body: JSON.stringify(observationBody(item)),
+      signal: patience(OBSERVATION_WAIT_MS),
     });
     if (response.status === 200 || response.status === 201) {
       const body = await response.json();
@@ -1135,8 +1143,9 @@
     const form = new FormData();
     form.append('uuid', photo.uuid);
     form.append('photo', photo.blob, `${photo.uuid}.jpg`);
+    if (item.sent_area) form.append('area', item.sent_area);
     const response = await fetch(`${API}/observations/${item.uuid}/photos`, {
-      method: 'POST', headers: headers(), body: form,
+      method: 'POST', headers: headers(), body: form, signal: patience(PHOTO_WAIT_MS),
     });
     if (response.status === 200 || response.status === 201) {
       Object.assign(photo, { sent: true, blob: null });
