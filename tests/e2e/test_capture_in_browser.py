@@ -7,11 +7,16 @@ nothing but the app. What was stored is checked in the workspace itself.
 
 from __future__ import annotations
 
+import gzip
 import re
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
+from email.message import Message
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Route
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route
 
 from tests.appserver import page_with_only_the_app
 from tests.files import jpeg_with_gps
@@ -194,3 +199,65 @@ def test_a_position_outside_every_area_is_said_at_once_offline(
     page.get_by_text("The position lies outside every area").wait_for(timeout=5_000)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert new_observations(workspace_path) == []
+
+
+def test_the_first_visit_transfers_less_than_300_kilobytes(browser: Browser, app_url: str) -> None:
+    # No routes here: Playwright turns the HTTP cache off while it routes, and the service
+    # worker's revalidations of what the page just fetched would count twice.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    page = context.new_page()
+    finished: list[Request] = []
+    page.context.on("requestfinished", lambda request: finished.append(request))
+    page.goto(f"{app_url}/capture/", wait_until="networkidle")
+    wait_until_offline_ready(page)
+    page.get_by_text("Belysning", exact=True).wait_for(timeout=10_000)
+    page.wait_for_load_state("networkidle")
+    sizes = [request.sizes() for request in finished]
+    transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    assert transferred < 300_000, [request.url for request in finished]
+    served = {request.url.removeprefix(app_url) for request in finished}
+    assert {"/capture/", "/capture/leaflet.js", "/api/v1/areas", "/api/v1/catalog"} <= served
+
+
+def test_the_page_files_are_compressed_typed_and_revalidated(app_url: str) -> None:
+    def get(path: str, **headers: str) -> tuple[int, Message, bytes]:
+        request = urllib.request.Request(f"{app_url}{path}", headers=headers)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.headers, error.read()
+
+    status, headers, body = get("/capture/leaflet.js", **{"Accept-Encoding": "gzip"})
+    assert (status, headers["Content-Encoding"]) == (200, "gzip")
+    assert headers["Content-Type"].startswith("text/javascript")
+    assert headers["Cache-Control"] == "no-cache"
+    assert gzip.decompress(body).startswith(b"/* @preserve\n * Leaflet 1.9.4")
+    status, _, _ = get("/capture/leaflet.js", **{"Accept-Encoding": "gzip",
+                                                 "If-None-Match": headers["ETag"]})  # fmt: skip
+    assert status == 304
+    status, headers, body = get("/capture/")
+    assert "Content-Encoding" not in headers
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b'<html lang="sv">' in body
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    for path, kind in [("/capture/manifest.webmanifest", "application/manifest+json"),
+                       ("/capture/icons/icon-512.png", "image/png"),
+                       ("/capture/images/marker-icon.png", "image/png"),
+                       ("/capture/sw.js", "text/javascript; charset=utf-8")]:  # fmt: skip
+        status, headers, _ = get(path)
+        assert (status, headers["Content-Type"]) == (200, kind), path
+    assert get("/capture/capture.py")[0] == 404
+    assert get("/capture/..%2Fapp.py")[0] != 200
+    no_follow = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        no_follow.open(f"{app_url}/capture?area=grimsta&walk=1", timeout=10)
+    redirect.value.close()
+    assert redirect.value.code == 308
+    assert redirect.value.headers["Location"] == "/capture/?area=grimsta&walk=1"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
