@@ -541,8 +541,10 @@
     const url = state.catalog?.settings?.tiles_url;
     if (!state.map || !url || state.tiles) return;
     state.tiles = window.L.tileLayer(url, { maxZoom: 19 }).addTo(state.map);
-    window.L.control.attribution({ prefix: false })
-      .addAttribution('© OpenStreetMap').addTo(state.map);
+    if (url.includes('openstreetmap.org')) {
+      window.L.control.attribution({ prefix: false })
+        .addAttribution('© OpenStreetMap contributors').addTo(state.map);
+    }
   }
 
   function drawAreas() {
