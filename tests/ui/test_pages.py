@@ -31,9 +31,9 @@ from layers.memory import MemoryStore
 from ui import state
 from walks.cli.main import main
 from walks.core.config import settings_from_env
-from walks.core.model import LightCondition, MeasureStatus, ObservationStatus
+from walks.core.model import LightCondition, MeasureStatus, ObservationStatus, WalkPlan
 from walks.core.workspace import Workspace
-from walks.fieldwork.planning import list_walks
+from walks.fieldwork.planning import list_walks, plan_walk
 from walks.fieldwork.recording import list_observations
 from walks.fieldwork.startup import open_workspace
 
@@ -522,6 +522,34 @@ def test_a_walks_observations_are_listed_in_order() -> None:
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # the demo walk's seven, by time
     assert any("Lampan vid gångvägen är släckt" in t.value for t in app.text)
     assert "Lampan vid gångvägen är släckt" in leaflet_script(app)
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_chosen_walk_shows_the_qr_code_and_link_that_join_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SAFEWALK_PUBLIC_URL", "https://trygghet.example.se/")
+    plan = WalkPlan("hasselby-gard", "Vandring med unga", datetime(2026, 11, 10, 17, tzinfo=UTC),
+                    created_by="tests")  # fmt: skip
+    plan_walk(the_apps_workspace(), plan)
+    app = page(_walks_script, language="en")
+    app.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()
+    app.selectbox(key=state.WALK_DETAIL_KEY).select_index(0).run()  # the newest: walk 2
+
+    def shown() -> tuple[list[str], list[Any]]:
+        links = [m.value for m in app.markdown if "example.se" in m.value]
+        return links, [i.proto.imgs[0] for i in app.get("image")]
+
+    link = "https://trygghet.example.se/v/hasselby-gard/2"
+    links, (code,) = shown()
+    assert links == [f"[`{link}`]({link})"]
+    assert code.caption == "Scan with the phone's camera"
+    assert code.url.endswith(".png")  # lossless: a JPEG would blur the modules
+    assert any(m.value.startswith("**Join the walk with your own phone:**") for m in app.markdown)
+    app.selectbox(key=state.WALK_DETAIL_KEY).select_index(1).run()  # the demo walk, 1
+    links, (other,) = shown()
+    assert links == [f"[`{link[:-1]}1`]({link[:-1]}1)"]
+    assert other.url != code.url
 
 
 @pytest.mark.usefixtures("app_in_memory")
