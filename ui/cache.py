@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from gis.qrcodes import qr_png
 from ui.session import current, workspace
 from walks.actions.measures import HistoryEntry, Measure, area_measures, measure_history
 from walks.actions.public import PublicMeasure
@@ -376,3 +377,9 @@ def _thumbnails(
 def thumbnails(slug: str, uuids: list[str]) -> dict[str, list[bytes]]:
     """Return the photo thumbnails of features ``uuids`` of area ``slug``, per feature."""
     return _thumbnails(*current(), slug, tuple(uuids))
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def qr_code(text: str) -> bytes:
+    """Return the QR code of a link as PNG (the same link gives the same picture)."""
+    return qr_png(text, module_px=4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -10,8 +12,8 @@ from ui import cache, session, state
 from ui.geolocation import gps_button
 from ui.i18n import t
 from ui.maps import add_draw_tools, area_web_map
-from walks.core.model import DrawnShape, LayerSpec, Position
-from walks.fieldwork.recording import drawn_shape, locate
+from walks.core.model import Area, DrawnShape, LayerSpec, Position
+from walks.fieldwork.recording import drawn_shape, observation_area
 
 
 def tapped_position(
@@ -51,13 +53,17 @@ def tapped_position(
         return None, shape
     lon, lat = float(clicked["lng"]), float(clicked["lat"])
     st.caption(t("tapped", lang).format(lon=f"{lon:.6f}", lat=f"{lat:.6f}"))
-    try:
-        area, _ = locate(workspace, Position(lon, lat))
-    except LocalizedError as error:
-        st.warning(error.message(lang))
-    else:
-        st.caption(t("tapped_area", lang).format(area=area.name))
     return (lon, lat), shape
+
+
+def area_at(lon_lat: tuple[float, float] | None, known: Sequence[Area]) -> str | None:
+    """Return the id of the area a longitude/latitude lies in; None outside them (or none)."""
+    if lon_lat is None:
+        return None
+    try:
+        return observation_area(session.workspace(), Position(*lon_lat), known=known).slug
+    except LocalizedError:
+        return None  # the page says why where it places the observation
 
 
 def gps_position(lang: str, limit_m: float) -> tuple[float, float] | None:

@@ -1,28 +1,30 @@
-"""The registration page: one observation at a time, quickly, on a phone in the field."""
+"""The registration page: one observation at a time, quickly, on a phone in the field.
+
+The observation goes to the area its position lies in (the phone's GPS, a tap, typed
+coordinates or a photo's); the area list only overrides that, and the walks offered are
+the area's.
+"""
 
 from __future__ import annotations
 
+from typing import Final
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from gis.i18n import LocalizedError
-from gis.photos import process_photo
-from ui import cache, position_inputs, session, state
+from ui import cache, position_inputs, register_form, session, state
 from ui.i18n import t
-from ui.widgets import PHOTO_TYPES, category_inputs
-from walks.core.model import (
-    DrawnShape,
-    LayerSpec,
-    LightCondition,
-    Observation,
-    ObservationDraft,
-    Position,
-)
+from walks.core.model import Area, DrawnShape, LightCondition, Observation, Position
 from walks.fieldwork.recording import (
     choose_position,
+    observation_area,
     possible_duplicates,
-    record_observation,
     withdraw_observation,
 )
+
+CAPTURE_PAGE: Final = "/capture/"
+"""The phone capture page, served by the same process: the link is relative."""
 
 
 def _undo(lang: str) -> None:
@@ -50,20 +52,22 @@ def render() -> None:
     """Draw the page."""
     lang = state.language()
     st.title(t("register_title", lang))
+    st.markdown(f"📱 [{t('capture_link', lang)}]({CAPTURE_PAGE})")
     try:
         workspace = session.workspace()
-        areas = {area.slug: area.name for area in cache.areas()}
+        known = cache.areas()
     except LocalizedError as error:
         st.error(error.message(lang))
         return
-    slug = st.selectbox(
-        t("area", lang), list(areas), format_func=areas.__getitem__, key=state.REGISTER_AREA_KEY
-    )
-    walks = {w.uuid: f"{w.number}. {w.title}" for w in cache.walks(slug)}
-    walk = st.selectbox(
-        t("walk", lang), [None, *walks], key=state.REGISTER_WALK_KEY,
-        format_func=lambda u: t("no_walk", lang) if u is None else walks[u],
+    if not known:
+        st.info(t("no_areas", lang))
+        return
+    names = {area.slug: area.name for area in known}
+    chosen = st.selectbox(
+        t("area", lang), [None, *names], key=state.REGISTER_AREA_KEY,
+        format_func=lambda s: t("area_from_position", lang) if s is None else names[s],
     )  # fmt: skip
+    walk_box = st.container()  # filled once the area is known
     catalog = workspace.catalog
     category = st.selectbox(
         t("category", lang), catalog.names, key=state.REGISTER_CATEGORY_KEY,
@@ -72,74 +76,69 @@ def render() -> None:
     gps = position_inputs.gps_position(lang, workspace.settings.gps_accuracy_m)
     st.caption(t("tap_map", lang))
     spec = catalog.category(category)
-    tapped, shape = position_inputs.tapped_position(slug, spec, lang)
-    observation = _form(spec, slug, walk, (tapped, gps), shape, lang)
-    if observation is not None:
-        state.set_last_observation(observation, just_saved=True)
-        state.clear_register_form(catalog.names)
-        state.fresh_maps()  # the next observation starts without this one's drawing
-        st.rerun()  # draw the page again with a fresh map, then say what was saved
+    # The map shows the chosen area, else the GPS fix's, else the last saved one's; a tap
+    # never moves it (a new map would lose the tap).
+    last = state.last_observation()
+    shown = chosen or position_inputs.area_at(gps, known) or (last.area if last else None)
+    tapped, shape = position_inputs.tapped_position(shown or known[0].slug, spec, lang)
+    where = st.container()  # where the observation goes, above the form
+    entry = register_form.draw(spec, lang)
+    pointed: Position | DrawnShape | None = None
+    found: Area | None = None
+    refusal: str | None = None
+    try:
+        pointed = shape or choose_position(typed=entry.typed, tapped=tapped, gps=gps)
+        if pointed is not None:
+            found = observation_area(workspace, pointed, area=chosen, known=known)
+    except LocalizedError as error:
+        refusal = error.message(lang)
+    walk = _walk(walk_box, found or chosen or shown or known[0].slug, lang,
+                 saving=entry.submitted)  # fmt: skip
+    if refusal is not None:
+        # Said at once; a save would be refused for the same reason.
+        (where.error if entry.submitted else where.warning)(refusal)
+    elif found is not None:
+        text = t("area_chosen", lang) if chosen else t("area_found", lang)
+        where.info(text.format(area=found.name), icon="📍")
+    if entry.submitted and refusal is None:
+        observation = register_form.save(spec, entry, pointed, area=chosen, walk=walk,
+                                         lang=lang)  # fmt: skip
+        if observation is not None:
+            state.set_last_observation(observation, just_saved=True)
+            state.clear_register_form(catalog.names)
+            state.fresh_maps()  # the next observation starts without this one's drawing
+            st.rerun()  # draw the page again with a fresh map, then say what was saved
+    _after_saving(names, lang)
+
+
+def _walk(box: DeltaGenerator, area: Area | str, lang: str, *, saving: bool) -> str | None:
+    """Draw the choice of the area's walks (or none) in ``box``; return the walk's UUID.
+
+    ``area``: the area found, or the id of the one shown. A walk chosen before that is not
+    the area's is still returned when ``saving`` (the save refuses it, naming both areas),
+    and said otherwise.
+    """
+    slug = area if isinstance(area, str) else area.slug
+    before = state.register_walk()
+    walks = {w.uuid: f"{w.number}. {w.title}" for w in cache.walks(slug)}
+    walk = box.selectbox(
+        t("walk", lang), [None, *walks], key=state.REGISTER_WALK_KEY,
+        format_func=lambda u: t("no_walk", lang) if u is None else walks[u],
+    )  # fmt: skip
+    if before is None or before in walks:
+        return walk
+    if isinstance(area, Area) and not saving:
+        box.warning(t("walk_elsewhere", lang).format(area=area.name))
+    return before
+
+
+def _after_saving(names: dict[str, str], lang: str) -> None:
+    """Say what the run before saved, and its possible duplicates; offer to undo it."""
     saved = state.just_saved()
     if saved is not None:
-        st.success(_saved_message(saved, areas.get(saved.area, saved.area), lang))
-        duplicates = possible_duplicates(workspace, saved)
+        st.success(_saved_message(saved, names.get(saved.area, saved.area), lang))
+        duplicates = possible_duplicates(session.workspace(), saved)
         if duplicates:
             listed = ", ".join(f"{d.number} ({d.distance_m:.0f} m)" for d in duplicates)
             st.warning(t("possible_duplicates", lang).format(listed=listed))
     _undo(lang)
-
-
-def _form(
-    spec: LayerSpec,
-    slug: str,
-    walk: str | None,
-    tapped_and_gps: tuple[tuple[float, float] | None, tuple[float, float] | None],
-    shape: DrawnShape | None,
-    lang: str,
-) -> Observation | None:
-    """Draw the form; on submit store the observation and return it (None otherwise)."""
-    # Kept after a failed save (to try again); emptied after a good one (state).
-    with st.form(state.REGISTER_FORM_KEY, clear_on_submit=False):
-        fields = category_inputs(spec, lang, key=state.REGISTER_FORM_KEY)
-        severity = None
-        if spec.severity is not None:
-            levels = {level.value: level.title.in_language(lang) for level in spec.severity.levels}
-            severity = st.segmented_control(
-                t("severity", lang), list(levels), format_func=lambda v: levels[v],
-                key=state.REGISTER_SEVERITY_KEY,
-            )  # fmt: skip
-        description = st.text_area(t("description", lang), height=80,
-                                   key=state.REGISTER_DESCRIPTION_KEY)  # fmt: skip
-        uploads = st.file_uploader(t("photos", lang), type=PHOTO_TYPES, accept_multiple_files=True,
-                                   key=state.REGISTER_PHOTOS_KEY)  # fmt: skip
-        left, right = st.columns(2)
-        lon = left.number_input(t("longitude", lang), value=None, format="%.6f",
-                                key=state.REGISTER_LON_KEY)  # fmt: skip
-        lat = right.number_input(t("latitude", lang), value=None, format="%.6f",
-                                 key=state.REGISTER_LAT_KEY)  # fmt: skip
-        submitted = st.form_submit_button(
-            t("save", lang), type="primary", use_container_width=True, key=state.REGISTER_SAVE_KEY
-        )
-    if not submitted:
-        return None
-    max_bytes = session.workspace().settings.max_photo_bytes
-    try:
-        photos = [process_photo(u.getvalue(), max_bytes=max_bytes) for u in uploads or []]
-        tapped, gps = tapped_and_gps
-        # A line or area drawn for this observation is its geometry; else a point.
-        position: Position | DrawnShape | None = shape or choose_position(
-            typed=(lon, lat), tapped=tapped, gps=gps, photos=photos
-        )
-        if position is None:
-            st.error(t("no_position", lang))
-            return None
-        draft = ObservationDraft(
-            category=spec.name, position=position, created_by="app",
-            severity=int(severity) if severity is not None else None,
-            description=description, walk_uuid=walk, fields=fields, photos=tuple(photos),
-        )  # fmt: skip
-        with session.writing() as workspace:
-            return record_observation(workspace, draft, area=slug)
-    except LocalizedError as error:
-        st.error(error.message(lang))
-        return None

@@ -17,6 +17,7 @@ from walks.core.roles import Account
 LANGUAGE_KEY: Final = "language"
 
 REGISTER_AREA_KEY: Final = "register_area"
+"""The area chosen over the position's on the registration page (None: the position's)."""
 REGISTER_WALK_KEY: Final = "register_walk"
 REGISTER_CATEGORY_KEY: Final = "register_category"
 REGISTER_GPS_KEY: Final = "register_gps"
@@ -137,6 +138,12 @@ def walk_map_key(walk_uuid: str) -> str:
 def headcount_key(group: str) -> str:
     """Return the key of the head-count input of a participant group."""
     return f"plan_group_{group}"
+
+
+def register_walk() -> str | None:
+    """Return the walk chosen on the registration page at its last run (its UUID), if any."""
+    value = st.session_state.get(REGISTER_WALK_KEY)
+    return value if isinstance(value, str) else None
 
 
 def language() -> str:

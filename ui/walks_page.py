@@ -1,4 +1,4 @@
-"""The walks page: plan a walk with sun times at the area, and list the area's walks."""
+"""The walks page: plan a walk with sun times at the area, list the area's walks, join one."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gis.gpx import gpx_to_line
 from gis.i18n import LocalizedError
 from ui import cache, session, state
 from ui.i18n import t
+from ui.join_panel import show_join
 from ui.maps import add_draw_tools, area_web_map, walk_web_map
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import PARTICIPANT_GROUPS, Area, DrawnShape, Walk, WalkKind, WalkPlan
@@ -166,6 +167,7 @@ def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
         format_func=lambda u: f"{by_uuid[u].number}. {by_uuid[u].title}",
     )  # fmt: skip
     walk = by_uuid[chosen]
+    show_join(walk, lang)
     observations = cache.walk_observations(walk)
     walk_map = walk_web_map(cache.walk_map(walk), language=lang,
                             tiles_url=workspace.settings.tiles_url)  # fmt: skip

@@ -38,7 +38,7 @@ def test_registering_by_tapping_the_map_stores_the_point(
     assert box is not None
     leaflet.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     page.get_by_text("Vald position:").wait_for(timeout=30_000)
-    page.get_by_text("Positionen ligger i Grimsta.").wait_for(timeout=10_000)
+    page.get_by_text("Område: Grimsta (från positionen)").wait_for(timeout=10_000)
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
@@ -99,18 +99,19 @@ def test_the_phones_gps_position_and_a_photo_are_stored_without_exif(
     page = context.new_page()
     page.goto(f"{app_url}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
-    area = page.locator('[data-testid="stSelectbox"]', has_text="Område")
-    area.click()
-    page.get_by_role("option", name="Hässelby gård").click()
-    # The new area mounts a new map, which reports back once and reruns the page.
+    # The area list is left on its first choice ("Från positionen"): the area follows the GPS.
     page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
-    wait_until_idle(page)  # the new map reports back once: that rerun done
+    wait_until_idle(page)  # the map reports back once: that rerun done
     photo = workspace_path.parent / "IMG_0100.jpg"
     photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # its EXIF says Grimsta: GPS must win
     with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
     page.get_by_role("button", name="Använd min position (GPS)").click()
     page.get_by_text("GPS-position: 17.844500, 59.366800 (±8 m).").wait_for(timeout=30_000)
+    # Named before saving; the map moves to the area, mounts anew and reports back once.
+    page.get_by_text("Område: Hässelby gård (från positionen)").wait_for(timeout=30_000)
+    page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
+    wait_until_idle(page)
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr 9 i Hässelby gård").wait_for(timeout=30_000)

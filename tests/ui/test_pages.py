@@ -31,8 +31,9 @@ from layers.memory import MemoryStore
 from ui import state
 from walks.cli.main import main
 from walks.core.config import settings_from_env
-from walks.core.model import LightCondition, MeasureStatus, ObservationStatus
+from walks.core.model import LightCondition, MeasureStatus, ObservationStatus, WalkPlan
 from walks.core.workspace import Workspace
+from walks.fieldwork.planning import list_walks, plan_walk
 from walks.fieldwork.recording import list_observations
 from walks.fieldwork.startup import open_workspace
 
@@ -143,7 +144,7 @@ def map_points(app: AppTest) -> list[str]:
 def register(
     app: AppTest,
     *,
-    area: str = "hasselby-gard",
+    area: str | None = "hasselby-gard",
     lon_lat: tuple[float | None, float | None] = HASSELBY_GARD,
     description: str = "",
 ) -> AppTest:
@@ -381,6 +382,78 @@ def test_the_confirmation_names_the_light_in_english(monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.usefixtures("app_in_memory")
+def test_a_position_in_hasselby_gard_goes_there_with_the_area_list_left_as_it_was() -> None:
+    app = page(_register_script)
+    area = app.selectbox(key=state.REGISTER_AREA_KEY)
+    assert area.value is None
+    assert area.options[:2] == ["Från positionen", "Grimsta"]
+    # No position yet: the map and the walks are those of the first area.
+    assert app.selectbox(key=state.REGISTER_WALK_KEY).options == [
+        "Ingen (enskild iakttagelse)", "1. DEMO: Vandring med unga i Grimsta"
+    ]  # fmt: skip
+    app.selectbox(key=state.REGISTER_CATEGORY_KEY).select("lighting").run()
+    app.number_input(key=state.REGISTER_LON_KEY).set_value(HASSELBY_GARD[0])
+    app.number_input(key=state.REGISTER_LAT_KEY).set_value(HASSELBY_GARD[1])
+    app.button(key=state.REGISTER_SAVE_KEY).click().run()  # the lamp's problem left out
+    assert [e.value for e in app.error] == ["Fältet 'problem' (Problem) måste fyllas i."]
+    # The page names the area the position lies in, and offers that area's walks.
+    assert [i.value for i in app.info] == ["Område: Hässelby gård (från positionen)"]
+    walks = app.selectbox(key=state.REGISTER_WALK_KEY)
+    assert walks.options == [
+        "Ingen (enskild iakttagelse)", "1. DEMO: Kvällsvandring Hässelby gård centrum"
+    ]  # fmt: skip
+    walks.select_index(1).run()
+    app.radio(key="register_lighting_problem").set_value("broken")
+    app.button(key=state.REGISTER_SAVE_KEY).click().run()
+    assert app.success[0].value.startswith("Sparad som nr 9 i Hässelby gård (")
+    workspace = the_apps_workspace()
+    (stored,) = [o for o in list_observations(workspace, "hasselby-gard") if o.number == 9]
+    (walk,) = list_walks(workspace, "hasselby-gard")
+    assert stored.walk_uuid == walk.uuid
+    assert not [o for o in list_observations(workspace, "grimsta") if not o.is_demo]
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_an_area_chosen_far_from_the_position_is_refused_with_the_distance() -> None:
+    app = register(page(_register_script), area="grimsta")  # a position in Hässelby gård
+    assert [e.value for e in app.error] == [
+        "Positionen ligger 474 m utanför Grimsta. Den ligger i Hässelby gård."
+    ]
+    assert not app.success
+    for slug in ("grimsta", "hasselby-gard"):
+        assert not [o for o in list_observations(the_apps_workspace(), slug) if not o.is_demo]
+    # Back to the position's area: the same entry is saved there.
+    app.selectbox(key=state.REGISTER_AREA_KEY).select(None).run()
+    assert [i.value for i in app.info] == ["Område: Hässelby gård (från positionen)"]
+    app.button(key=state.REGISTER_SAVE_KEY).click().run()
+    assert app.success[0].value.startswith("Sparad som nr 9 i Hässelby gård (")
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_a_walk_chosen_for_another_area_is_not_dropped_in_silence() -> None:
+    app = page(_register_script, language="en")
+    app.selectbox(key=state.REGISTER_WALK_KEY).select_index(1).run()  # Grimsta's walk
+    app = register(app, area=None)  # a position in Hässelby gård, the area from it
+    assert [e.value for e in app.error] == [
+        "Walk 1 (DEMO: Vandring med unga i Grimsta) belongs to Grimsta, but the observation "
+        "goes to Hässelby gård. Choose a walk in Hässelby gård, or none."
+    ]
+    assert app.selectbox(key=state.REGISTER_WALK_KEY).value is None  # now Hässelby gård's
+    app.button(key=state.REGISTER_SAVE_KEY).click().run()
+    assert app.success[0].value.startswith("Saved as no. 9 in Hässelby gård (")
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_register_page_links_to_the_phone_capture_page_in_both_languages() -> None:
+    assert page(_register_script).markdown[0].value == (
+        "📱 [På mobilen: öppna insamlingssidan](/capture/)"
+    )
+    assert page(_register_script, language="en").markdown[0].value == (
+        "📱 [On a phone: open the capture page](/capture/)"
+    )
+
+
+@pytest.mark.usefixtures("app_in_memory")
 def test_saving_without_a_position_says_how_to_give_one() -> None:
     app = page(_register_script, language="en")
     app.selectbox(key=state.REGISTER_CATEGORY_KEY).select("other").run()
@@ -449,6 +522,34 @@ def test_a_walks_observations_are_listed_in_order() -> None:
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # the demo walk's seven, by time
     assert any("Lampan vid gångvägen är släckt" in t.value for t in app.text)
     assert "Lampan vid gångvägen är släckt" in leaflet_script(app)
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_chosen_walk_shows_the_qr_code_and_link_that_join_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SAFEWALK_PUBLIC_URL", "https://trygghet.example.se/")
+    plan = WalkPlan("hasselby-gard", "Vandring med unga", datetime(2026, 11, 10, 17, tzinfo=UTC),
+                    created_by="tests")  # fmt: skip
+    plan_walk(the_apps_workspace(), plan)
+    app = page(_walks_script, language="en")
+    app.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()
+    app.selectbox(key=state.WALK_DETAIL_KEY).select_index(0).run()  # the newest: walk 2
+
+    def shown() -> tuple[list[str], list[Any]]:
+        links = [m.value for m in app.markdown if "example.se" in m.value]
+        return links, [i.proto.imgs[0] for i in app.get("image")]
+
+    link = "https://trygghet.example.se/v/hasselby-gard/2"
+    links, (code,) = shown()
+    assert links == [f"[`{link}`]({link})"]
+    assert code.caption == "Scan with the phone's camera"
+    assert code.url.endswith(".png")  # lossless: a JPEG would blur the modules
+    assert any(m.value.startswith("**Join the walk with your own phone:**") for m in app.markdown)
+    app.selectbox(key=state.WALK_DETAIL_KEY).select_index(1).run()  # the demo walk, 1
+    links, (other,) = shown()
+    assert links == [f"[`{link[:-1]}1`]({link[:-1]}1)"]
+    assert other.url != code.url
 
 
 @pytest.mark.usefixtures("app_in_memory")

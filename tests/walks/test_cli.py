@@ -580,8 +580,9 @@ def test_a_gpkg_url_needs_an_absolute_path(capsys, tmp_path, monkeypatch) -> Non
 
 
 def test_a_walk_planned_on_the_command_line_gets_a_number_and_is_listed(
-    capsys, ws, tmp_path
+    capsys, ws, tmp_path, monkeypatch
 ) -> None:
+    monkeypatch.setenv("SAFEWALK_PUBLIC_URL", "https://trygghet.example.se/")
     gpx = tmp_path / "route.gpx"
     gpx.write_text(
         '<gpx><trk><trkseg><trkpt lat="59.3660" lon="17.8420"/>'
@@ -595,8 +596,10 @@ def test_a_walk_planned_on_the_command_line_gets_a_number_and_is_listed(
     starts_at = datetime.fromisoformat(walk["starts_at"])
     assert (walk["number"], starts_at) == (2, datetime(2026, 11, 3, 16, 30, tzinfo=UTC))
     assert 240 < walk["route_length_m"] < 270  # 0.004° east and 0.001° north at 59.37° N
+    assert walk["join_url"] == "https://trygghet.example.se/v/hasselby-gard/2"  # its QR code's
     code, out, _ = run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws)
     assert [w["number"] for w in json.loads(out)] == [2, 1]
+    assert json.loads(out)[1]["join_url"] == "https://trygghet.example.se/v/hasselby-gard/1"
     code, out, _ = run(capsys, "walk", "list", "--area", "hasselby-gard", *ws)
     assert "Kvällsvandring" in out
     assert "Walk with young people" not in out

@@ -16,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 import pypdfium2
 import pytest
+import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
@@ -155,6 +156,13 @@ def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws_sv, tmp_p
     code, out, err = run(capsys, "protocol", "--area", "hasselby-gard", "--walk", number, "-o",
                          str(protocol), *ws_sv)  # fmt: skip
     assert code == 0, err
+    assert out.splitlines()[1] == (
+        f"Deltagarna registrerar i vandringen med egen telefon via "
+        f"http://localhost:8501/v/hasselby-gard/{number} (QR-koden i protokollet)."
+    )
+    code, out, err = run(capsys, "protocol", "--area", "hasselby-gard", "--walk", number, "-o",
+                         str(protocol), "--json", *ws_sv)  # fmt: skip
+    assert json.loads(out)["join_url"] == f"http://localhost:8501/v/hasselby-gard/{number}"
     text = text_of(protocol.read_bytes())
     for wanted in ("Protokoll: DEMO: Kvällsvandring Hässelby gård centrum", "2026-11-03 17:00",
                    "Mörker", "Polisen Västerort", "Boende: 9", "Lampan vid gångvägen"):  # fmt: skip
@@ -275,6 +283,26 @@ def test_the_protocol_shows_each_observations_photos(memory_workspace: Workspace
     assert "Nytt klotter på muren" in text
     assert "Residents: 9" in text
     assert printed.markers == 8
+
+
+def test_the_protocol_has_a_qr_code_and_the_link_to_join_the_walk(
+    memory_workspace: Workspace,
+) -> None:
+    from walks.documents.printing import first_page_png, walk_protocol
+
+    settings = replace(memory_workspace.settings, public_url="https://trygghet.example.se")
+    workspace = replace(memory_workspace, settings=settings)
+    link = "https://trygghet.example.se/v/hasselby-gard/1"
+    printed = walk_protocol(workspace, "hasselby-gard", 1, language="en", now=NOW)
+    assert printed.join_url == link
+    text = text_of(printed.pdf)
+    assert f"Scan to register in this walk with your own phone {link}" in text
+    annotations = PdfReader(io.BytesIO(printed.pdf)).pages[0].get("/Annots") or []
+    assert [a.get_object()["/A"]["/URI"] for a in annotations] == [link]  # the link is live
+    page = Image.open(io.BytesIO(first_page_png(printed.pdf, width_px=1400)))
+    assert [code.text for code in zxingcpp.read_barcodes(page)] == [link]
+    swedish = text_of(walk_protocol(workspace, "hasselby-gard", 1, language="sv", now=NOW).pdf)
+    assert f"Skanna för att registrera i den här vandringen med din egen telefon {link}" in swedish
 
 
 def test_lines_and_areas_are_drawn_as_such(memory_workspace: Workspace) -> None:

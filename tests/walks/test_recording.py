@@ -28,6 +28,7 @@ from walks.fieldwork.recording import (
     distance_text,
     list_observations,
     locate,
+    observation_area,
     record_observation,
 )
 
@@ -86,6 +87,31 @@ def test_observations_link_to_a_walk_by_its_number(memory_workspace: Workspace) 
     walks = memory_workspace.store.read_layer("hasselby-gard", WALKS_LAYER)
     assert observation.walk_uuid == walks["uuid"].iloc[0]
     assert observation.observed_at == datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def test_a_walk_of_another_area_is_refused_naming_both_areas(
+    memory_workspace: Workspace,
+) -> None:
+    grimsta_walk = memory_workspace.store.read_layer("grimsta", WALKS_LAYER)["uuid"].iloc[0]
+    with pytest.raises(
+        FeatureValidationError,
+        match=r"^Walk 1 \(DEMO: .*\) belongs to Grimsta, but the observation goes to "
+        r"Hässelby gård\. Choose a walk in Hässelby gård, or none\.$",
+    ):
+        record_observation(memory_workspace, draft(), walk=grimsta_walk)  # a position in HG
+    assert not [o for o in list_observations(memory_workspace, "hasselby-gard") if not o.is_demo]
+
+
+def test_the_area_of_an_observation_is_known_before_it_is_saved(
+    memory_workspace: Workspace,
+) -> None:
+    assert observation_area(memory_workspace, Position(LON, LAT)).slug == "hasselby-gard"
+    # A line goes where its label point lies, as record_observation places it.
+    line = LineString([(17.8570, 59.3545), (17.8660, 59.3550)])
+    assert observation_area(memory_workspace, DrawnShape(line)).slug == "grimsta"
+    with pytest.raises(PositionError, match=r"^The position lies .* outside Grimsta\. "
+                       r"It lies in Hässelby gård\.$"):  # fmt: skip
+        observation_area(memory_workspace, Position(LON, LAT), area="grimsta")
 
 
 def test_positive_places_take_no_severity(memory_workspace: Workspace) -> None:

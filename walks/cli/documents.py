@@ -74,16 +74,19 @@ def _pdf_path(path: Path) -> Path:
 
 
 def _report(printed: Printed, path: Path, args: argparse.Namespace, text: Text, lang: str) -> None:
+    join = {} if printed.join_url is None else {"join_url": printed.join_url}
     if args.json:
         print_json({"output": str(path), "pages": printed.pages, "markers": printed.markers,
                     "leaders": printed.leaders, "covering": printed.covering,
                     "background": printed.background,
                     "scales": list(printed.scales),
-                    "bytes": len(printed.pdf)})  # fmt: skip
+                    "bytes": len(printed.pdf), **join})  # fmt: skip
         return
     scales = ", ".join(f"1:{s:,}".replace(",", " ") for s in sorted(set(printed.scales)))
     print(text.format(pages=printed.pages, path=path, markers=printed.markers,
                       scales=scales).in_language(lang))  # fmt: skip
+    if printed.join_url is not None:
+        print(T["join"].format(url=printed.join_url).in_language(lang))
 
 
 def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:

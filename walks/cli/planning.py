@@ -17,6 +17,7 @@ from walks.core.model import Walk, WalkKind, WalkPlan
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
+from walks.fieldwork.joining import short_url
 from walks.fieldwork.planning import list_walks, plan_walk, route_from_file
 
 T: Final = {
@@ -74,11 +75,12 @@ def _start(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
 
 
-def _walk_json(walk: Walk) -> dict[str, Any]:
+def _walk_json(walk: Walk, public_url: str) -> dict[str, Any]:
     data = asdict(walk)
     data["starts_at"] = walk.starts_at.isoformat()
     data["route"] = None
     data["route_length_m"] = None if walk.route is None else round(walk.route.length, 1)
+    data["join_url"] = short_url(public_url, walk.area, walk.number)
     return data
 
 
@@ -94,7 +96,7 @@ def _cmd_walk_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
     )
     walk = plan_walk(workspace, plan)
     if args.json:
-        print_json(_walk_json(walk))
+        print_json(_walk_json(walk, workspace.settings.public_url))
         return 0
     name = find_area(workspace, walk.area).name
     when = local_time(walk.starts_at)
@@ -105,7 +107,8 @@ def _cmd_walk_add(workspace: Workspace, args: argparse.Namespace, lang: str, use
 def _cmd_walk_list(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
     walks = list_walks(workspace, args.area)
     if args.json:
-        print_json([_walk_json(walk) for walk in walks])
+        public_url = workspace.settings.public_url
+        print_json([_walk_json(walk, public_url) for walk in walks])
         return 0
     if not walks:
         print(T["no_walks"].in_language(lang))

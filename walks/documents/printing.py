@@ -52,6 +52,7 @@ from gis.printmap import (
     stroke_lines,
     symbol,
 )
+from gis.qrcodes import QUIET_ZONE, qr_matrix
 from gis.tiles import TileFetcher
 from layers.catalog import LayerSpec
 from layers.store import Query
@@ -67,6 +68,7 @@ from walks.core.workspace import Workspace
 from walks.documents import TEXTS_FILE
 from walks.documents.mapdata import shipped_water
 from walks.fieldwork.areas import find_area
+from walks.fieldwork.joining import short_url
 from walks.fieldwork.planning import light_condition_at, list_walks
 from walks.fieldwork.recording import list_observations, photo_thumbnails, walk_observations
 from walks.fieldwork.reference import reference_points
@@ -558,6 +560,8 @@ class Printed:
     """Numbers that found no free place and lie over a marker or another number."""
     background: str = "vector"
     """``tiles`` when every map is drawn on tiles, else ``vector``."""
+    join_url: str | None = None
+    """A walk protocol's link to the capture page with the walk chosen (its QR code)."""
 
 
 def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: datetime) -> Printed:
@@ -714,7 +718,8 @@ def walk_protocol(
 ) -> Printed:
     """Return the protocol of walk ``walk`` (number or UUID) of ``area`` as an A4 PDF.
 
-    Date, time, light, organisations and head-counts; the route and the numbered
+    Date, time, light, organisations and head-counts; the QR code and short link that let
+    a participant register in the walk with their own phone; the route and the numbered
     observations on a map; each observation with its thumbnails.
 
     Raises
@@ -732,6 +737,7 @@ def walk_protocol(
     words = {k: v.in_language(language) for k, v in PROTOCOL.items()}
     title = words["title"].format(title=chosen.title)
     printed = T["printed"].format(day=now.astimezone(LOCAL_TIME).date()).in_language(language)
+    join = short_url(workspace.settings.public_url, target.slug, chosen.number)
     draw = partial(_draw_walk_map, workspace=workspace, area=target.slug, route=chosen.route,
                    markers=markers, extent=_walk_extent(chosen.route, markers, target.boundary),
                    font=styles.bold, tiles=_tile_fetcher(workspace, wanted=True))  # fmt: skip
@@ -740,6 +746,8 @@ def walk_protocol(
         Paragraph(escape(f"{target.name} · {printed}"), styles.body),
         Spacer(1, 6),
         _facts_table(_walk_facts(chosen, target.boundary, language=language), styles),
+        Spacer(1, 6),
+        _join_table(join, words["join"], styles),
         Paragraph(escape(words["route_heading"]), styles.heading2),
         MapFlowable(170 * mm, 105 * mm, draw),
         Paragraph(escape(T["attribution"].in_language(language)), styles.small),
@@ -753,7 +761,7 @@ def walk_protocol(
     else:
         story.append(Paragraph(escape(words["none"]), styles.body))
     pdf, pages = _story_pdf(story, title=title, font=styles.regular, language=language)
-    return Printed(pdf, pages, len(markers), 0, ())
+    return Printed(pdf, pages, len(markers), 0, (), join_url=join)
 
 
 def _chosen_walk(walks: Sequence[Walk], walk: int | str, *, area_name: str) -> Walk:
@@ -840,6 +848,53 @@ def _facts_table(facts: Sequence[tuple[str, str]], styles: _ProtocolStyles) -> T
     )  # fmt: skip
     lines = ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.lightgrey)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), lines]))
+    return table
+
+
+class _QrCode(Flowable):
+    """The QR code of ``text``, ``size`` points square with its light border, in vector."""
+
+    def __init__(self, text: str, size: float) -> None:
+        super().__init__()
+        self.matrix = qr_matrix(text)
+        self.size = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """Return the code's size: a square of ``size`` points."""
+        return self.size, self.size
+
+    def draw(self) -> None:
+        """Draw the dark modules, a rectangle per run in a row (no seams between modules)."""
+        module = self.size / (len(self.matrix) + 2 * QUIET_ZONE)
+        self.canv.setFillColor(colors.black)
+        for k, row in enumerate(self.matrix):
+            y = self.size - (QUIET_ZONE + k + 1) * module
+            for start, length in _dark_runs(row):
+                self.canv.rect((QUIET_ZONE + start) * module, y, length * module, module,
+                               stroke=0, fill=1)  # fmt: skip
+
+
+def _dark_runs(row: Sequence[bool]) -> list[tuple[int, int]]:
+    """Return the runs of dark modules in a row as (first column, length)."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for column, dark in enumerate((*row, False)):
+        if dark and start is None:
+            start = column
+        elif not dark and start is not None:
+            runs.append((start, column - start))
+            start = None
+    return runs
+
+
+def _join_table(url: str, instruction: str, styles: _ProtocolStyles) -> Table:
+    """Return the QR code of ``url`` beside the instruction and the link itself."""
+    link = escape(url, {'"': "&quot;"})
+    text = [Paragraph(escape(instruction), styles.key),
+            Paragraph(f'<link href="{link}">{link}</link>', styles.body)]  # fmt: skip
+    table = Table([[_QrCode(url, 30 * mm), text]], colWidths=[34 * mm, 136 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (0, 0), 0)]))  # fmt: skip
     return table
 
 

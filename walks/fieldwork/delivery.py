@@ -19,7 +19,12 @@ from walks.core.errors import WalkError
 from walks.core.model import Observation, ObservationDraft
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
-from walks.fieldwork.recording import find_observation, photo_rows, place, record_observation
+from walks.fieldwork.recording import (
+    find_observation,
+    observation_area,
+    photo_rows,
+    record_observation,
+)
 
 
 class NotStoredError(WalkError):
@@ -61,7 +66,7 @@ def record_once(
     try:
         observation = record_observation(workspace, draft, area=area, walk=walk, now=now)
     except FeatureValidationError:
-        slug = place(workspace, draft, area=area)[0].slug
+        slug = observation_area(workspace, draft.position, area=area).slug
         stored = find_observation(workspace, slug, draft.uuid, category=draft.category)
         if stored is None:
             raise

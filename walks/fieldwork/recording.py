@@ -211,6 +211,35 @@ def locate(
     )
 
 
+def observation_area(
+    workspace: Workspace,
+    position: Position | DrawnShape,
+    *,
+    area: str | None = None,
+    known: Sequence[Area] | None = None,
+) -> Area:
+    """Return the area an observation at ``position`` goes to, as ``record_observation`` finds it.
+
+    A drawn line or area goes where its label point lies. With ``area`` the position must
+    lie in that area (or within the tolerance of its boundary), as in ``locate``; so a page
+    can say where an observation will go, or why it cannot, before it is saved.
+
+    Raises
+    ------
+    PositionError
+        As ``locate``; or a shape whose coordinates do not fit its CRS.
+    """
+    if isinstance(position, DrawnShape):
+        position = _label_position(_shape_to_storage_crs(position))
+    return locate(workspace, position, area=area, known=known)[0]
+
+
+def _label_position(geometry: BaseGeometry) -> Position:
+    """Return the point inside a SWEREF 99 TM line or area that places it in an area."""
+    inside = label_points([geometry])[0]
+    return Position(inside.x, inside.y, SWEREF99_TM)
+
+
 def _raise_if_swapped(
     position: Position, boundaries: Mapping[str, BaseGeometry], areas: Mapping[str, Area]
 ) -> None:
@@ -232,18 +261,26 @@ def swapped_area(
     return areas[containing[0]] if containing else None
 
 
-def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
-    """Return the UUID of walk ``walk`` (its number or UUID) in area ``slug``."""
+def _walk_uuid(workspace: Workspace, target: Area, walk: str | None) -> str | None:
+    """Return the UUID of walk ``walk`` (its number or UUID) in area ``target``.
+
+    Raises
+    ------
+    FeatureValidationError
+        No such walk in the area; a walk of another area says which.
+    """
     if walk is None or not walk.strip():
         return None
     text = walk.strip()
     store = workspace.store
+    slug = target.slug
     if store.read_records(slug, WALKS_LAYER, Query(uuids=(text,), columns=("uuid",))):
         return text
     walks = store.read_records(slug, WALKS_LAYER, Query(columns=("uuid", "number", "title")))
     for record in walks:
         if str(record["number"]) == text:
             return str(record["uuid"])
+    _raise_if_walk_elsewhere(workspace, target, text)
     listed = ", ".join(f"{r['number']} ({r['title']})" for r in walks)
     error = FeatureValidationError(
         Text(
@@ -253,6 +290,27 @@ def _walk_uuid(workspace: Workspace, slug: str, walk: str | None) -> str | None:
     )
     error.field = "walk"
     raise error
+
+
+def _raise_if_walk_elsewhere(workspace: Workspace, target: Area, uuid: str) -> None:
+    """Refuse, by name, the UUID of a walk of another area than ``target``.
+
+    A walk chosen for one area and a position in another: the message says both.
+    """
+    for other in workspace.areas():
+        if other.slug == target.slug:
+            continue
+        query = Query(uuids=(uuid,), columns=("number", "title"))
+        for record in workspace.store.read_records(other.slug, WALKS_LAYER, query):
+            walk = f"{record['number']} ({record['title']})"
+            raise FeatureValidationError(
+                Text(
+                    sv=f"Vandring {walk} hör till {other.name}, men iakttagelsen hamnar i "
+                    f"{target.name}. Välj en vandring i {target.name}, eller ingen.",
+                    en=f"Walk {walk} belongs to {other.name}, but the observation goes to "
+                    f"{target.name}. Choose a walk in {target.name}, or none.",
+                )
+            )
 
 
 def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, object]]:
@@ -268,27 +326,6 @@ def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, obje
         }
         for photo in photos
     ]
-
-
-def place(
-    workspace: Workspace, draft: ObservationDraft, *, area: str | None = None
-) -> tuple[Area, Point, BaseGeometry | None]:
-    """Return the area ``draft`` is stored in, its point, and its line or area if it has one.
-
-    The point of a line or an area is a point on it (in SWEREF 99 TM, as the shape).
-
-    Raises
-    ------
-    PositionError
-        As ``locate``; a shape the category does not take.
-    """
-    if not isinstance(draft.position, DrawnShape):
-        return (*locate(workspace, draft.position, area=area), None)
-    spec = workspace.catalog.category(draft.category)
-    geometry = shape_to_storage(draft.position, accepts=spec.accepts, category=spec.name)
-    inside = label_points([geometry])[0]
-    target, point = locate(workspace, Position(inside.x, inside.y, SWEREF99_TM), area=area)
-    return target, point, geometry
 
 
 def record_observation(
@@ -336,12 +373,17 @@ def record_observation(
                 en=f"Category {spec.name!r} has no severity; leave it out.",
             )
         )
-    target, point, geometry = place(workspace, draft, area=area)
+    geometry = None
+    if isinstance(draft.position, DrawnShape):
+        geometry = shape_to_storage(draft.position, accepts=spec.accepts, category=spec.name)
+        target, point = locate(workspace, _label_position(geometry), area=area)
+    else:
+        target, point = locate(workspace, draft.position, area=area)
     moment = now or datetime.now(UTC)
     observed_at = draft.observed_at or moment
     wgs = to_wgs84(point)
     light = draft.light_condition or light_condition_at(wgs.x, wgs.y, observed_at)
-    walk_uuid = _walk_uuid(workspace, target.slug, walk) if walk else draft.walk_uuid
+    walk_uuid = _walk_uuid(workspace, target, walk) if walk else draft.walk_uuid
     values: dict[str, object] = {
         "uuid": draft.uuid,
         "status": draft.status,
@@ -390,6 +432,11 @@ def shape_to_storage(shape: DrawnShape, *, accepts: tuple[str, ...], category: s
                 "(and points as positions).",
             )
         )
+    return _shape_to_storage_crs(shape)
+
+
+def _shape_to_storage_crs(shape: DrawnShape) -> BaseGeometry:
+    """Return a drawn shape in SWEREF 99 TM, refusing one whose coordinates do not fit its CRS."""
     geometry = to_storage_crs(shape.geometry, crs_from_user_input(shape.crs))
     if not np.isfinite(shapely.get_coordinates(geometry)).all() or geometry.is_empty:
         raise PositionError(
