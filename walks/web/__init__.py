@@ -3,6 +3,8 @@
 - ``api``: ``/api/v1``, what a phone needs to capture and the observations it sends;
   ``bodies`` reads what is sent, ``payloads`` writes what is answered, ``sessions`` keeps
   logins, ``openapi`` describes it all.
+- ``capture``: the phone's capture page, ``/capture/``: its files (``capture/``) and
+  Leaflet, served compressed and revalidated.
 - ``routes()``: everything ``app.py`` mounts beside Streamlit (``st.App``).
 
 May import every room of walks/ but ``cli``; only this room imports Starlette.
@@ -20,6 +22,7 @@ from walks.core.config import settings_from_env
 from walks.core.workspace import Workspace
 from walks.fieldwork.joining import capture_url
 from walks.fieldwork.startup import open_workspace
+from walks.web import capture
 from walks.web.api import Api
 
 
@@ -41,5 +44,6 @@ def routes(open_workspace: Callable[[], Workspace] = _from_environment) -> list[
     """
     return [
         *Api(open_workspace).routes(),
+        *capture.routes(),
         Route("/v/{area}/{number:int}", _join, methods=["GET"]),
     ]
