@@ -201,7 +201,8 @@ def measure_page(url: str, path: str, ready: str) -> dict[str, Any]:
     return figures
 
 
-CAPTURE_READY: Final = "#save"
+CAPTURE_READY: Final = "#categories >> text=Belysning"
+"""The form is usable: its categories came from the catalog."""
 REGISTER_READY: Final = "button:has-text('Spara')"
 
 

@@ -13,3 +13,4 @@ def render() -> None:
     lang = state.language()
     st.title(t("help_title", lang))
     st.markdown(t("help_body", lang))
+    st.markdown(t("help_capture", lang))
