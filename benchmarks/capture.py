@@ -184,7 +184,7 @@ def measure_page(url: str, path: str, ready: str) -> dict[str, Any]:
 
         cdp.on("Network.loadingFinished", finished)
         start = time.perf_counter()
-        page.goto(url + path)
+        page.goto(url + path, wait_until="commit", timeout=180_000)
         page.locator(ready).first.wait_for(state="visible", timeout=180_000)
         usable = time.perf_counter() - start
         page.wait_for_load_state("networkidle", timeout=180_000)
@@ -194,7 +194,7 @@ def measure_page(url: str, path: str, ready: str) -> dict[str, Any]:
             page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
             context.set_offline(True)
             start = time.perf_counter()
-            page.reload()
+            page.reload(wait_until="commit")
             page.locator(ready).first.wait_for(state="visible", timeout=60_000)
             figures["offline_reopen_s"] = time.perf_counter() - start
         browser.close()

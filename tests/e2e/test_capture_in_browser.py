@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
+from tests.accessibility import grave_violations
 from tests.appserver import page_with_only_the_app
 from tests.files import jpeg_with_gps
 from walks.core.config import settings_from_env
@@ -261,3 +262,21 @@ def test_the_page_files_are_compressed_typed_and_revalidated(app_url: str) -> No
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_the_page_has_no_grave_accessibility_problem_in_either_language(
+    browser: Browser, app_url: str, width: int, height: int
+) -> None:
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=width, height=height)
+    open_capture(page, app_url)
+    assert page.evaluate("() => document.documentElement.lang") == "sv"
+    assert grave_violations(page) == []
+    page.get_by_role("button", name="English").click()
+    page.get_by_text("Lighting", exact=True).wait_for(timeout=10_000)
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert grave_violations(page) == []
+    assert outside == []
+    page.evaluate("() => document.body.append(document.createElement('button'))")  # no name
+    assert [v["id"] for v in grave_violations(page)] == ["button-name"]
