@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,10 +51,36 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+class _Writers:
+    """One lock per area file for this process's writers.
+
+    Writers of one process queue on it and each starts the moment the one before has
+    committed; left to SQLite, a waiting writer sleeps in growing steps (up to 100 ms)
+    between tries, which many phones saving at once feel. Other processes' writers still
+    queue in SQLite (``BEGIN IMMEDIATE``, ``BUSY_TIMEOUT_S``).
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[Path, threading.Lock] = {}
+
+    def of(self, path: Path) -> threading.Lock:
+        """Return the lock of the file at ``path``."""
+        with self._guard:
+            return self._locks.setdefault(path, threading.Lock())
+
+
+_WRITERS: Final = _Writers()
+
+
 @contextmanager
 def transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """One write transaction; taken with BEGIN IMMEDIATE so writers queue, never deadlock."""
-    with connect(path) as connection:
+    """One write transaction; taken with BEGIN IMMEDIATE so writers queue, never deadlock.
+
+    Writers in this process queue on the file's lock first (``_Writers``); several files
+    are always taken in the same order by their callers.
+    """
+    with _WRITERS.of(path), connect(path) as connection:
         # Room for a large write's pages in memory until it commits (taken only as used).
         connection.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         connection.execute("BEGIN IMMEDIATE")
