@@ -68,9 +68,9 @@ QUICK: Final = Plan(rounds=10, phones=20, each=10, streamlit_page=False)
 
 
 def observation(lon: float, lat: float) -> bytes:
-    """A broken street lamp as the capture page sends it, with a new uuid, within about 100 m
+    """A broken street lamp as the capture page sends it, with a new uuid, within about 230 m
     of (lon, lat): a walk's observations are spread along its route, not piled on one spot."""
-    lon, lat = lon + random.uniform(-0.0015, 0.0015), lat + random.uniform(-0.0008, 0.0008)
+    lon, lat = lon + random.uniform(-0.004, 0.004), lat + random.uniform(-0.002, 0.002)
     return json.dumps({
         "uuid": str(uuid.uuid4()), "category": "lighting", "lon": lon, "lat": lat,
         "accuracy_m": 6, "taken_at": "2026-12-01T21:30:00+01:00", "severity": 2,

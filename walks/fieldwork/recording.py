@@ -532,15 +532,16 @@ def possible_duplicates(
     """
     limit = workspace.settings.duplicate_m if distance_m is None else distance_m
     x, y = observation.x, observation.y
-    near = Query(bbox=(x - limit, y - limit, x + limit, y + limit))  # the spatial index's work
-    others = [
-        o for o in list_observations(workspace, observation.area, category=observation.category,
-                                     query=near)
-        if o.uuid != observation.uuid and o.status in OPEN_STATUSES
+    near = Query(bbox=(x - limit, y - limit, x + limit, y + limit),  # the spatial index's work
+                 columns=("uuid", "number", "status"))  # fmt: skip
+    records = [
+        r for r in workspace.store.read_records(observation.area, observation.category, near)
+        if r["uuid"] != observation.uuid and r["status"] in OPEN_STATUSES
     ]  # fmt: skip
+    points = label_points([r["geometry"] for r in records])
     found = [
-        PossibleDuplicate(o.number, round(math.hypot(o.x - observation.x, o.y - observation.y), 1))
-        for o in others
+        PossibleDuplicate(r["number"], round(math.hypot(p.x - x, p.y - y), 1))
+        for r, p in zip(records, points, strict=True)
     ]
     return sorted((d for d in found if d.distance_m <= limit), key=lambda d: d.distance_m)
 
