@@ -192,7 +192,14 @@ class GuardedStore:
         *,
         actor: str,
     ) -> list[Record]:
-        """Add many features (imports, reference layers), for coordinators."""
+        """Add many features: observations for those who may register, any layer for coordinators.
+
+        Observations are stamped as the account's, as ``append`` stamps them; other layers
+        (imports, reference layers) are for coordinators.
+        """
+        if self._may_register(layer):
+            stamped = [(self._stamped(layer, values), geometry) for values, geometry in features]
+            return self.inner.append_many(slug, layer, stamped, actor=self.account.name)
         self._need(Role.COORDINATOR, "importera", "import")
         return self.inner.append_many(slug, layer, features, actor=self.account.name)
 

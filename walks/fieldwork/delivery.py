@@ -8,10 +8,11 @@ stored the first time: nothing is lost, nothing doubled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from gis.i18n import Text
+from gis.i18n import LocalizedError, Text
 from gis.photos import Photo
 from layers.errors import FeatureValidationError
 from layers.schema import PHOTOS_LAYER
@@ -20,9 +21,11 @@ from walks.core.model import Observation, ObservationDraft
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import (
+    Prepared,
     find_observation,
     observation_area,
     photo_rows,
+    prepare_observation,
     record_observation,
 )
 
@@ -72,6 +75,64 @@ def record_once(
             raise
         return Delivered(stored, created=False)
     return Delivered(observation, created=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """One observation sent: the draft (naming its uuid), and the area and walk it names."""
+
+    draft: ObservationDraft
+    area: str | None = None
+    walk: str | None = None
+
+
+def record_together(
+    workspace: Workspace, arrivals: Sequence[Arrival], *, now: datetime | None = None
+) -> list[Delivered | LocalizedError]:
+    """Store observations that arrived at about the same moment; return each one's outcome.
+
+    Those of one area and category are written in one transaction: one wait for the disk
+    instead of one each, which is what many phones saving at once would queue for. When
+    the store refuses such a group (one of them does not fit, or is a repeat), each of
+    them is stored on its own (``record_once``), so one refusal never holds back another.
+    The outcome of each is what it would have been alone: an observation stored or found
+    stored already, or the error that refused it.
+    """
+    outcomes: list[Delivered | LocalizedError | None] = [None] * len(arrivals)
+    groups: dict[tuple[str, str], list[tuple[int, Prepared]]] = {}
+    for k, arrival in enumerate(arrivals):
+        if arrival.draft.photos or arrival.draft.uuid is None:
+            outcomes[k] = _alone(workspace, arrival, now)
+            continue
+        try:
+            prepared = prepare_observation(workspace, arrival.draft, area=arrival.area,
+                                           walk=arrival.walk, now=now)  # fmt: skip
+        except LocalizedError as error:
+            outcomes[k] = error
+            continue
+        groups.setdefault((prepared.area, prepared.category), []).append((k, prepared))
+    for (area, category), members in groups.items():
+        actor = arrivals[members[0][0]].draft.created_by
+        features = [(prepared.values, prepared.geometry) for _, prepared in members]
+        try:
+            records = workspace.store.append_many(area, category, features, actor=actor)
+        except LocalizedError:
+            for k, _ in members:
+                outcomes[k] = _alone(workspace, arrivals[k], now)
+            continue
+        for (k, prepared), record in zip(members, records, strict=True):
+            outcomes[k] = Delivered(prepared.stored(record), created=True)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _alone(
+    workspace: Workspace, arrival: Arrival, now: datetime | None
+) -> Delivered | LocalizedError:
+    try:
+        return record_once(workspace, arrival.draft, area=arrival.area, walk=arrival.walk,
+                           now=now)  # fmt: skip
+    except LocalizedError as error:
+        return error
 
 
 def stored_observation(workspace: Workspace, uuid: str, area: str | None = None) -> Observation:

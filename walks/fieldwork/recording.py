@@ -328,31 +328,33 @@ def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, obje
     ]
 
 
-def record_observation(
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An observation checked and ready to store: where, and the row with its photos."""
+
+    area: str
+    category: str
+    values: dict[str, object]
+    geometry: BaseGeometry
+    photos: list[dict[str, object]]
+
+    def stored(self, record: Record) -> Observation:
+        """Return the observation the store made of this row."""
+        return _observation(self.area, self.category, record)
+
+
+def prepare_observation(
     workspace: Workspace,
     draft: ObservationDraft,
     *,
     area: str | None = None,
     walk: str | None = None,
     now: datetime | None = None,
-) -> Observation:
-    """Validate ``draft``, store it in its area's category layer and return it with its number.
+) -> Prepared:
+    """Check ``draft`` and return what ``record_observation`` stores; see there.
 
-    Parameters
-    ----------
-    area
-        Area id or name; None finds the area from the position.
-    walk
-        The walk's number or UUID in that area (``draft.walk_uuid`` is used otherwise).
-    now
-        The registration time (UTC), for tests and imports.
-
-    Raises
-    ------
-    layers.errors.LayerError
-        Unknown category, missing or invalid field values.
-    PositionError
-        A position outside every area, outside ``area``, or swapped.
+    Raises as ``record_observation`` does, except for the values the store itself checks
+    (a field's type and allowed values, when it is written).
     """
     spec = workspace.catalog.category(draft.category)
     own = {f.name for f in spec.fields}
@@ -398,16 +400,46 @@ def record_observation(
         "is_demo": draft.is_demo,
         **draft.fields,
     }
-    photos = photo_rows(draft.photos, moment)
+    return Prepared(target.slug, spec.name, values, point if geometry is None else geometry,
+                    photo_rows(draft.photos, moment))  # fmt: skip
+
+
+def record_observation(
+    workspace: Workspace,
+    draft: ObservationDraft,
+    *,
+    area: str | None = None,
+    walk: str | None = None,
+    now: datetime | None = None,
+) -> Observation:
+    """Validate ``draft``, store it in its area's category layer and return it with its number.
+
+    Parameters
+    ----------
+    area
+        Area id or name; None finds the area from the position.
+    walk
+        The walk's number or UUID in that area (``draft.walk_uuid`` is used otherwise).
+    now
+        The registration time (UTC), for tests and imports.
+
+    Raises
+    ------
+    layers.errors.LayerError
+        Unknown category, missing or invalid field values.
+    PositionError
+        A position outside every area, outside ``area``, or swapped.
+    """
+    prepared = prepare_observation(workspace, draft, area=area, walk=walk, now=now)
     stored = workspace.store.append(
-        target.slug,
-        spec.name,
-        values,
-        point if geometry is None else geometry,
+        prepared.area,
+        prepared.category,
+        prepared.values,
+        prepared.geometry,
         actor=draft.created_by,
-        children={PHOTOS_LAYER: photos} if photos else None,
+        children={PHOTOS_LAYER: prepared.photos} if prepared.photos else None,
     )
-    return _observation(target.slug, spec.name, stored)
+    return prepared.stored(stored)
 
 
 def shape_to_storage(shape: DrawnShape, *, accepts: tuple[str, ...], category: str) -> BaseGeometry:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-import anyio
-import anyio.to_thread
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -33,7 +31,7 @@ from walks.core.errors import PositionError
 from walks.core.roles import Account, Role
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
-from walks.fieldwork.delivery import NotStoredError, add_photo_once, record_once, stored_observation
+from walks.fieldwork.delivery import Arrival, NotStoredError, add_photo_once, stored_observation
 from walks.fieldwork.planning import list_walks
 from walks.fieldwork.recording import possible_duplicates
 from walks.web.bodies import (
@@ -45,6 +43,7 @@ from walks.web.bodies import (
     read_body,
     taken_at,
 )
+from walks.web.committer import Committer
 from walks.web.openapi import openapi_document
 from walks.web.payloads import (
     areas_payload,
@@ -56,11 +55,6 @@ from walks.web.payloads import (
 from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login
 
 PREFIX: Final = "/api/v1"
-STORING_AT_ONCE: Final = 1
-"""Observations stored at the same time; the others wait their turn in the event loop. Each
-holds the interpreter for most of its work and the area file's writer lock for the rest: with
-20 phones posting at once (``benchmarks/capture.py``) the 95th percentile of a POST was
-211-237 ms one at a time, 278-293 ms two at a time, 325-338 ms four at a time."""
 OPEN_ACTOR: Final = "app"
 """Who a change is recorded under in a workspace without accounts (as on the pages)."""
 
@@ -131,7 +125,7 @@ class Api:
         self._open = open_workspace
         self._workspace: Workspace | None = None
         self._lock = threading.Lock()
-        self._storing = anyio.CapacityLimiter(STORING_AT_ONCE)
+        self._committer = Committer()
 
     def workspace(self) -> Workspace:
         """Return the workspace (opened once, by the first call that needs it)."""
@@ -279,19 +273,25 @@ class Api:
         body = _json(await read_body(request, MAX_JSON_BYTES))
         language = language_of(request)
 
-        def store() -> tuple[dict[str, object], bool]:
+        def arrive() -> tuple[Caller, Arrival]:
             caller = self.caller(request, writes=True)
-            workspace = caller.workspace
             draft, area, walk = observation_draft(body, actor=caller.actor, now=datetime.now(UTC))
-            delivered = record_once(workspace, draft, area=area, walk=walk)
-            duplicates = possible_duplicates(workspace, delivered.observation)
+            return caller, Arrival(draft, area, walk)
+
+        caller, arrival = await run_in_threadpool(arrive)
+        outcome = await self._committer.deliver(caller.workspace, caller.account, arrival)
+        if isinstance(outcome, LocalizedError):
+            raise outcome
+
+        def answer() -> dict[str, object]:
+            workspace = caller.workspace
+            duplicates = possible_duplicates(workspace, outcome.observation)
             warning = accuracy_warning(body, workspace.settings.gps_accuracy_m)
             warnings = [] if warning is None else [warning.in_language(language)]
-            answer = delivered_payload(delivered.observation, duplicates, warnings)
-            return answer, delivered.created
+            return delivered_payload(outcome.observation, duplicates, warnings)
 
-        answer, created = await anyio.to_thread.run_sync(store, limiter=self._storing)
-        return JSONResponse(answer, status_code=201 if created else 200)
+        status = 201 if outcome.created else 200
+        return JSONResponse(await run_in_threadpool(answer), status_code=status)
 
     async def _list_observations(self, request: Request) -> Response:
         wanted = request.query_params.get("area")
