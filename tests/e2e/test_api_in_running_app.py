@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import pytest
+
 from gis.crs import to_wgs84
 from tests.appserver import running_app
+from tests.postgres import PostgresServer
+from walks.access.accounts import add_account
 from walks.core.config import settings_from_env
 from walks.fieldwork.recording import list_observations
 from walks.fieldwork.startup import open_workspace
@@ -26,9 +30,10 @@ EACH = 10
 
 
 def send(connection: http.client.HTTPConnection, method: str, path: str,
-         body: dict[str, object] | None = None) -> tuple[int, Any]:  # fmt: skip
+         body: dict[str, object] | None = None,
+         headers: dict[str, str] | None = None) -> tuple[int, Any]:  # fmt: skip
     data = None if body is None else json.dumps(body).encode("utf-8")
-    connection.request(method, path, data, {"Content-Type": "application/json"})
+    connection.request(method, path, data, {"Content-Type": "application/json", **(headers or {})})
     response = connection.getresponse()
     return response.status, json.loads(response.read())
 
@@ -72,3 +77,33 @@ def test_twenty_phones_at_once_store_every_observation_once(workspace_path: Path
     assert len(numbers) == PHONES * EACH == len(set(numbers))
     stored = list_observations(workspace, "hasselby-gard", category="lighting")
     assert len(stored) == before + PHONES * EACH
+
+
+def test_two_instances_on_one_database_share_logins_and_store_once(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres.new_database()
+    workspace = open_workspace(settings_from_env({}, database_url=url))
+    add_account(workspace, "lina", "registrant", "lösenord-12345")
+    monkeypatch.setenv("SAFEWALK_SECRET_KEY", "the district's key, the same on every instance")
+    area = next(a for a in workspace.areas() if a.slug == "hasselby-gard")
+    inside = to_wgs84(area.boundary.representative_point())
+    body = {"uuid": str(uuid.uuid4()), "category": "lighting", "lon": inside.x, "lat": inside.y,
+            "taken_at": "2026-12-01T21:30:00+01:00", "fields": {"problem": "broken"}}  # fmt: skip
+    with running_app(url) as first, running_app(url) as second:
+        one, other = (urlparse(u) for u in (first, second))
+        to_first = http.client.HTTPConnection(one.hostname or "", one.port, timeout=60)
+        to_second = http.client.HTTPConnection(other.hostname or "", other.port, timeout=60)
+        status, login = send(to_first, "POST", "/api/v1/login",
+                             {"name": "lina", "password": "lösenord-12345"})  # fmt: skip
+        assert status == 200
+        bearer = {"Authorization": f"Bearer {login['token']}"}
+        made = send(to_second, "POST", "/api/v1/observations", body, bearer)
+        again = send(to_first, "POST", "/api/v1/observations", body, bearer)
+        refused = send(to_second, "POST", "/api/v1/observations", body)
+        to_first.close()
+        to_second.close()
+    assert (made[0], again[0], refused[0]) == (201, 200, 401)
+    assert again[1] == made[1]
+    stored = [o for o in list_observations(workspace, "hasselby-gard") if o.uuid == body["uuid"]]
+    assert [(o.number, o.created_by) for o in stored] == [(made[1]["number"], "lina")]
