@@ -280,3 +280,19 @@ def test_the_page_has_no_grave_accessibility_problem_in_either_language(
     assert outside == []
     page.evaluate("() => document.body.append(document.createElement('button'))")  # no name
     assert [v["id"] for v in grave_violations(page)] == ["button-name"]
+
+
+def test_an_uncertain_gps_fix_is_flagged_before_saving_and_by_the_server_after(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    outside: list[str] = []
+    page = phone_at(browser, app_url, {**HASSELBY_GARD, "accuracy": 120}, outside)
+    open_capture(page, app_url)
+    page.get_by_text("GPS ±120 m: osäker position (mer än 30 m)").wait_for(timeout=10_000)
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Svagt ljus").click()
+    save(page)
+    page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+    page.get_by_text("GPS-positionen var osäker (±120 m, gränsen är 30 m).").wait_for()
+    assert len(new_observations(workspace_path)) == 1
+    assert outside == []

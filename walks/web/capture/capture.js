@@ -1126,7 +1126,7 @@
       const body = await response.json();
       Object.assign(item, {
         status: 'sent', number: body.number, sent_area: body.area, sent_ms: Date.now(),
-        duplicates: body.duplicates || [],
+        duplicates: body.duplicates || [], warnings: body.warnings || [],
       });
     } else if (response.status === 401) {
       needLogin();
@@ -1230,6 +1230,9 @@
       row.append(head, element('p', { class: 'status' }, statusText(item)));
       for (const duplicate of item.duplicates || []) {
         row.append(element('p', { class: 'note' }, t('duplicate', { n: duplicate.number, distance: distanceText(duplicate.distance_m) })));
+      }
+      for (const warning of item.warnings || []) { // the server's, in the page's language
+        row.append(element('p', { class: 'note warn' }, warning));
       }
       const waiting = unsentPhotos(item).length;
       if (waiting) row.append(element('p', { class: 'note' }, t('photos_waiting', { n: waiting })));
