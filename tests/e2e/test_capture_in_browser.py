@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 from tests.accessibility import grave_violations
-from tests.appserver import page_with_only_the_app
+from tests.appserver import page_with_only_the_app, running_app
 from tests.files import jpeg_with_gps
+from walks.access.accounts import add_account
 from walks.core.config import settings_from_env
 from walks.core.model import Observation
 from walks.fieldwork.recording import list_observations, observation_photos
@@ -295,4 +296,33 @@ def test_an_uncertain_gps_fix_is_flagged_before_saving_and_by_the_server_after(
     page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
     page.get_by_text("GPS-positionen var osäker (±120 m, gränsen är 30 m).").wait_for()
     assert len(new_observations(workspace_path)) == 1
+    assert outside == []
+
+
+def test_with_accounts_the_page_asks_for_a_login_and_records_under_it(
+    browser: Browser, workspace_path: Path
+) -> None:
+    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    add_account(workspace, "lina", "registrant", "lösenord-12345")
+    outside: list[str] = []
+    with running_app(workspace_path) as url:
+        page = phone_at(browser, url, HASSELBY_GARD, outside)
+        page.goto(f"{url}/capture/")
+        page.get_by_role("heading", name="Logga in").wait_for(timeout=30_000)
+        page.get_by_label("Användarnamn").fill("lina")
+        page.get_by_label("Lösenord").fill("fel")
+        page.get_by_role("button", name="Logga in").click()
+        page.get_by_text("Fel användarnamn eller lösenord.").wait_for(timeout=10_000)
+        page.get_by_label("Lösenord").fill("lösenord-12345")
+        page.get_by_role("button", name="Logga in").click()
+        page.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
+        page.get_by_text("Belysning", exact=True).click()
+        page.get_by_text("Svagt ljus").click()
+        save(page)
+        page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+        page.get_by_role("button", name="Logga ut").click()
+        page.get_by_role("heading", name="Logga in").wait_for(timeout=10_000)
+        cookies = [c["name"] for c in page.context.cookies()]
+    assert "safewalk_session" not in cookies
+    assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
     assert outside == []

@@ -29,6 +29,8 @@
       login_button: 'Logga in',
       login_failed: 'Inloggningen misslyckades.',
       login_offline: 'Du är utan nät: logga in när anslutningen är tillbaka.',
+      logged_in_as: 'Inloggad som {name}.',
+      logout: 'Logga ut',
       walk: 'Trygghetsvandring',
       no_walk: 'Ingen vandring',
       walk_option: 'Nr {n}',
@@ -117,6 +119,8 @@
       login_button: 'Log in',
       login_failed: 'Login failed.',
       login_offline: 'You are offline: log in when the connection is back.',
+      logged_in_as: 'Logged in as {name}.',
+      logout: 'Log out',
       walk: 'Safety walk',
       no_walk: 'No walk',
       walk_option: 'No. {n}',
@@ -241,6 +245,7 @@
     button.textContent = t('switch_to');
     button.lang = state.lang === 'sv' ? 'en' : 'sv';
     renderNet();
+    renderAccount();
     if (state.catalog) renderForm();
     renderAreaSelect();
     renderWalks();
@@ -1011,6 +1016,23 @@
       state.session = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null');
     }
     if (state.session?.accounts_required && !state.session.account && navigator.onLine) needLogin();
+    renderAccount();
+  }
+
+  function renderAccount() {
+    const account = state.session?.account;
+    $('account').hidden = !account;
+    $('account-name').textContent = account ? t('logged_in_as', { name: account.name }) : '';
+  }
+
+  async function logout() {
+    // What waits in the queue stays: it is sent after the next login, by whoever logs in.
+    await fetch(`${API}/logout`, { method: 'POST', headers: headers() }).catch(() => {});
+    localStorage.removeItem(CSRF_KEY);
+    state.csrf = null;
+    if (state.session) state.session.account = null;
+    renderAccount();
+    needLogin();
   }
 
   function setCsrf(token) {
@@ -1040,6 +1062,8 @@
         return;
       }
       setCsrf(body.csrf);
+      state.session = { ...(state.session || {}), accounts_required: true, account: body.account };
+      renderAccount();
       $('login-password').value = '';
       $('login').hidden = true;
       await loadData();
@@ -1296,6 +1320,7 @@
     $('observation').addEventListener('submit', save);
     $('send-now').addEventListener('click', () => sendQueue());
     $('login-form').addEventListener('submit', login);
+    $('logout').addEventListener('click', logout);
     $('photo-input').addEventListener('change', async (event) => {
       for (const file of event.target.files) await addPhoto(file);
       event.target.value = '';
