@@ -68,7 +68,7 @@ from walks.core.workspace import Workspace
 from walks.documents import TEXTS_FILE
 from walks.documents.mapdata import shipped_water
 from walks.fieldwork.areas import find_area
-from walks.fieldwork.joining import short_url
+from walks.fieldwork.joining import capture_url, short_url
 from walks.fieldwork.planning import light_condition_at, list_walks
 from walks.fieldwork.recording import list_observations, photo_thumbnails, walk_observations
 from walks.fieldwork.reference import reference_points
@@ -737,7 +737,8 @@ def walk_protocol(
     words = {k: v.in_language(language) for k, v in PROTOCOL.items()}
     title = words["title"].format(title=chosen.title)
     printed = T["printed"].format(day=now.astimezone(LOCAL_TIME).date()).in_language(language)
-    join = short_url(workspace.settings.public_url, target.slug, chosen.number)
+    base = workspace.settings.public_url
+    join = short_url(base, target.slug, chosen.number)
     draw = partial(_draw_walk_map, workspace=workspace, area=target.slug, route=chosen.route,
                    markers=markers, extent=_walk_extent(chosen.route, markers, target.boundary),
                    font=styles.bold, tiles=_tile_fetcher(workspace, wanted=True))  # fmt: skip
@@ -747,7 +748,7 @@ def walk_protocol(
         Spacer(1, 6),
         _facts_table(_walk_facts(chosen, target.boundary, language=language), styles),
         Spacer(1, 6),
-        _join_table(join, words["join"], styles),
+        _join_table(capture_url(base, target.slug, chosen.number), join, words["join"], styles),
         Paragraph(escape(words["route_heading"]), styles.heading2),
         MapFlowable(170 * mm, 105 * mm, draw),
         Paragraph(escape(T["attribution"].in_language(language)), styles.small),
@@ -887,12 +888,16 @@ def _dark_runs(row: Sequence[bool]) -> list[tuple[int, int]]:
     return runs
 
 
-def _join_table(url: str, instruction: str, styles: _ProtocolStyles) -> Table:
-    """Return the QR code of ``url`` beside the instruction and the link itself."""
+def _join_table(coded: str, url: str, instruction: str, styles: _ProtocolStyles) -> Table:
+    """Return the QR code of ``coded`` beside the instruction and the short link ``url``.
+
+    The code holds the capture page's own address, which a phone that has opened the
+    page before opens without a connection too; the short link is for typing.
+    """
     link = escape(url, {'"': "&quot;"})
     text = [Paragraph(escape(instruction), styles.key),
             Paragraph(f'<link href="{link}">{link}</link>', styles.body)]  # fmt: skip
-    table = Table([[_QrCode(url, 30 * mm), text]], colWidths=[34 * mm, 136 * mm], hAlign="LEFT")
+    table = Table([[_QrCode(coded, 30 * mm), text]], colWidths=[34 * mm, 136 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("LEFTPADDING", (0, 0), (0, 0), 0)]))  # fmt: skip
     return table
