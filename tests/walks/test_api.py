@@ -384,3 +384,72 @@ def test_repeated_wrong_passwords_lock_the_account_for_a_while(client: TestClien
     right = client.post("/api/v1/login", json={"name": "lina", "password": "lösenord-12345"})
     assert right.status_code == 401
     assert "försök igen om" in right.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [{"type": "LineString", "coordinates": [[18, 59]]}, {"type": "Point", "coordinates": []},
+     {"type": "Polygon"}, "LINESTRING (18 59, 18.1 59.1)"],
+)  # fmt: skip
+def test_a_geometry_that_is_not_one_is_refused_as_such(
+    client: TestClient, inside: tuple[float, float], geometry: object
+) -> None:
+    response = client.post("/api/v1/observations", json=lamp(inside, geometry=geometry))
+    assert response.status_code == 422
+    assert response.json()["field"] == "geometry"
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [("en;q=0.1, sv", "sv"), ("en-GB,en;q=0.9,sv;q=0.8", "en"), ("de, fr", "sv"),
+     ("sv;q=0.5, en;q=0.5", "sv"), ("en;q=x, en-US", "en")],
+)  # fmt: skip
+def test_the_language_is_the_one_the_caller_prefers(
+    client: TestClient, inside: tuple[float, float], header: str, language: str
+) -> None:
+    response = client.post("/api/v1/observations", json=lamp(inside, fields={}),
+                           headers={"Accept-Language": header})  # fmt: skip
+    words = {"sv": "måste fyllas i", "en": "is required"}[language]
+    assert words in response.json()["error"]
+
+
+def test_a_write_from_a_page_of_another_site_is_refused_unread(
+    client: TestClient, workspace: Workspace, inside: tuple[float, float]
+) -> None:
+    before = stored_lighting(workspace)
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://elsewhere.example"}):
+        response = client.post("/api/v1/observations", json=lamp(inside), headers=headers)
+        assert response.status_code == 403
+        assert response.json()["error"].startswith("Begäran kom från en annan webbplats")
+    same = client.post("/api/v1/observations", json=lamp(inside),
+                       headers={"Sec-Fetch-Site": "same-origin"})  # fmt: skip
+    assert same.status_code == 201
+    assert len(stored_lighting(workspace)) == len(before) + 1
+
+
+def test_a_form_posted_as_text_is_not_taken_for_json(
+    client: TestClient, accounts: Workspace, inside: tuple[float, float]
+) -> None:
+    import json
+
+    sent = json.dumps({"name": "lina", "password": "lösenord-12345"})
+    login = client.post("/api/v1/login", content=sent, headers={"Content-Type": "text/plain"})
+    assert login.status_code == 415
+    assert COOKIE not in login.cookies
+
+
+@pytest.mark.usefixtures("accounts")
+def test_text_no_token_could_be_is_refused_not_a_fault(client: TestClient) -> None:
+    odd = {"Authorization": "Bearer åäö.ÅÄÖ".encode()}
+    assert client.get("/api/v1/catalog", headers=odd).status_code == 401
+    assert client.get("/api/v1/session", headers=odd).json()["account"] is None
+
+
+def test_a_viewer_does_not_see_who_registered_what(client: TestClient, accounts: Workspace) -> None:
+    for name, shown in (("vera", False), ("lina", True)):
+        bearer = {"Authorization": f"Bearer {log_in(client, name)['token']}"}
+        client.cookies.clear()
+        features = client.get("/api/v1/observations", params={"area": "hasselby-gard"},
+                              headers=bearer).json()["features"]  # fmt: skip
+        assert features
+        assert all(("created_by" in f["properties"]) is shown for f in features)

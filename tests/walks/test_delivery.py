@@ -97,3 +97,20 @@ def test_a_group_without_refusals_is_one_transaction(
     numbers = [o.observation.number for o in outcomes if isinstance(o, Delivered)]
     assert numbers == sorted(numbers)
     assert len(set(numbers)) == 5
+
+
+def test_a_repeat_is_recognised_even_when_it_would_be_refused_now(workspace: Workspace) -> None:
+    """The first arrival was stored and its answer lost; then the walk it named was removed."""
+    from walks.fieldwork.planning import list_walks
+
+    walk = list_walks(workspace, "hasselby-gard")[0]
+    draft = lamp(str(uuid.uuid4()))
+    first = record_once(workspace, draft, walk=str(walk.number))
+    workspace.store.delete("hasselby-gard", "walks", [walk.uuid], actor="tests")
+    again = record_once(workspace, draft, walk=str(walk.number))
+    assert (first.created, again.created) == (True, False)
+    assert again.observation == first.observation
+    together = record_together(workspace, [Arrival(draft, walk=str(walk.number))])
+    assert together == [Delivered(first.observation, created=False)]
+    with pytest.raises(FeatureValidationError):  # a new one naming that walk is refused
+        record_once(workspace, lamp(str(uuid.uuid4())), walk=str(walk.number))

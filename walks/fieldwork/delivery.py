@@ -23,7 +23,6 @@ from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import (
     Prepared,
     find_observation,
-    observation_area,
     photo_rows,
     prepare_observation,
     record_observation,
@@ -52,29 +51,40 @@ def record_once(
 ) -> Delivered:
     """Store ``draft``, which names its ``uuid``, unless it is stored already.
 
-    The store refuses a second feature of one uuid, also when two arrivals race; a refused
-    draft whose uuid is then found in its area (``area`` when given, else where its
-    position lies) is a repeat, answered with what the first arrival stored.
+    The store refuses a second feature of one uuid, also when two arrivals race. Whatever
+    refuses a draft, its uuid is then looked for in its category in every area: found, the
+    draft is a repeat (its answer was lost), answered with what the first arrival stored,
+    even when what decided then has changed since (an area's boundary, a walk, a role).
 
     Raises
     ------
     ValueError
         ``draft.uuid`` is None.
     layers.errors.LayerError, walks.core.errors.PositionError
-        As ``record_observation``.
+        As ``record_observation``, for a draft not stored before.
     """
     if draft.uuid is None:
         msg = "record_once needs the draft's uuid"
         raise ValueError(msg)
     try:
         observation = record_observation(workspace, draft, area=area, walk=walk, now=now)
-    except FeatureValidationError:
-        slug = observation_area(workspace, draft.position, area=area).slug
-        stored = find_observation(workspace, slug, draft.uuid, category=draft.category)
+    except LocalizedError:
+        stored = _stored_before(workspace, draft)
         if stored is None:
             raise
         return Delivered(stored, created=False)
     return Delivered(observation, created=True)
+
+
+def _stored_before(workspace: Workspace, draft: ObservationDraft) -> Observation | None:
+    """Return the observation of ``draft``'s uuid in its category, in whichever area."""
+    if draft.uuid is None or draft.category not in workspace.catalog.names:
+        return None
+    for area in workspace.areas():
+        found = find_observation(workspace, area.slug, draft.uuid, category=draft.category)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +117,8 @@ def record_together(
         try:
             prepared = prepare_observation(workspace, arrival.draft, area=arrival.area,
                                            walk=arrival.walk, now=now)  # fmt: skip
-        except LocalizedError as error:
-            outcomes[k] = error
+        except LocalizedError:
+            outcomes[k] = _alone(workspace, arrival, now)  # refused, or a repeat
             continue
         groups.setdefault((prepared.area, prepared.category), []).append((k, prepared))
     for (area, category), members in groups.items():

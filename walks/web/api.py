@@ -9,7 +9,6 @@ language (``Accept-Language``: Swedish unless English is preferred).
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from collections.abc import Awaitable, Callable
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -52,7 +52,7 @@ from walks.web.payloads import (
     observations_payload,
     walks_payload,
 )
-from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login
+from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login, same_text
 
 PREFIX: Final = "/api/v1"
 OPEN_ACTOR: Final = "app"
@@ -66,12 +66,21 @@ CSRF_REFUSED: Final = Text(
 
 
 def language_of(request: Request) -> str:
-    """Return ``sv`` or ``en``: the first of them the caller's ``Accept-Language`` names."""
+    """Return ``sv`` or ``en``: of the two, the one the caller's ``Accept-Language`` prefers.
+
+    Swedish when neither is named, or both equally (the district's language comes first).
+    """
+    best, best_q = "sv", 0.0
     for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in ("sv", "en"):
-            return code
-    return "sv"
+        code, _, weight = part.strip().partition(";")
+        language = code.strip().lower()[:2]
+        try:
+            q = float(weight.strip().removeprefix("q=")) if weight else 1.0
+        except ValueError:
+            continue
+        if language in ("sv", "en") and (q > best_q or (q == best_q and language == "sv")):
+            best, best_q = language, q
+    return best
 
 
 def _status_and_field(error: LocalizedError) -> tuple[int, str | None]:
@@ -152,8 +161,11 @@ class Api:
             ("/observations", self.observations, ["GET", "POST"]),
             ("/observations/{uuid}/photos", self.photos, ["POST"]),
         ]
-        return [Route(PREFIX + path, _refusing(handler), methods=methods)
-                for path, handler, methods in served]  # fmt: skip
+        return [
+            Route(PREFIX + path, _refusing(handler, json_body=not path.endswith("/photos")),
+                  methods=methods)
+            for path, handler, methods in served
+        ]  # fmt: skip
 
     # ------------------------------------------------------------------ callers
     def _token(self, request: Request) -> tuple[str | None, bool]:
@@ -176,7 +188,7 @@ class Api:
             raise ApiError(401, LOGIN_NEEDED)
         if writes and in_cookie:
             sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent, self.signer.csrf(token)):
+            if not same_text(sent, self.signer.csrf(token)):
                 raise ApiError(403, CSRF_REFUSED)
         return Caller(workspace_as(workspace, account), account.name, account)
 
@@ -301,11 +313,15 @@ class Api:
         since = taken_at({"taken_at": since_text}, datetime.now(UTC)) if since_text else None
 
         def answer() -> dict[str, object]:
-            workspace = self.caller(request).workspace
+            caller = self.caller(request)
+            workspace = caller.workspace
+            named = caller.account is None or caller.account.at_least(Role.REGISTRANT)
             slug = find_area(workspace, wanted).slug
             frames = []
             for name in workspace.catalog.names:
                 frame = workspace.store.read_layer(slug, name)
+                if not named:  # who registered what is for those who register, not viewers
+                    frame = frame.drop(columns=["created_by"], errors="ignore")
                 if since is not None and len(frame):
                     frame = frame[frame["updated_at"] >= since]
                 if len(frame):
@@ -317,8 +333,8 @@ class Api:
     async def photos(self, request: Request) -> Response:
         """``POST /observations/{uuid}/photos``: add one photo, once."""
         uuid = observation_uuid(request.path_params["uuid"])
-        workspace = self.workspace()
-        limit = workspace.settings.max_photo_bytes + MAX_JSON_BYTES  # form's own parts
+        caller = await run_in_threadpool(self.caller, request, writes=True)  # before reading
+        limit = caller.workspace.settings.max_photo_bytes + MAX_JSON_BYTES  # form's own parts
         request = await _replayable(request, await read_body(request, limit))
         async with request.form(max_files=1, max_fields=4) as form:
             upload, given, area = form.get("photo"), form.get("uuid"), form.get("area")
@@ -330,7 +346,6 @@ class Api:
         photo_uuid = None if not given else observation_uuid(given)
 
         def store() -> tuple[dict[str, object], bool]:
-            caller = self.caller(request, writes=True)
             photo = process_photo(data, max_bytes=caller.workspace.settings.max_photo_bytes)
             found = stored_observation(caller.workspace, uuid, str(area) if area else None)
             delivered = add_photo_once(caller.workspace, found, photo, uuid=photo_uuid,
@@ -368,13 +383,50 @@ async def _replayable(request: Request, body: bytes) -> Request:
     return Request(request.scope, receive)
 
 
-def _refusing(handler: Handler) -> Handler:
-    """Wrap ``handler`` so that a refusal becomes the API's JSON answer."""
+CROSS_SITE: Final = Text(
+    sv="Begäran kom från en annan webbplats; inget sparades.",
+    en="The request came from another site; nothing was stored.",
+)
+NOT_JSON: Final = Text(
+    sv="Skicka innehållet som JSON (Content-Type: application/json).",
+    en="Send the body as JSON (Content-Type: application/json).",
+)
+
+
+def _same_site(request: Request) -> bool:
+    """Return whether a write may come from where it came: not from a page of another site.
+
+    Browsers say where a request comes from (``Sec-Fetch-Site``, ``Origin``); a caller
+    that is not a browser says neither and is let through (a login decides then).
+    """
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None:
+        return fetched_from in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+def _refusing(handler: Handler, *, json_body: bool) -> Handler:
+    """Wrap ``handler``: writes only from this site (JSON ones as JSON), refusals as JSON.
+
+    A page of another site can make a browser post a form here, cookie and all: such a
+    write is refused before it is read, in a workspace without accounts too.
+    """
 
     async def handle(request: Request) -> Response:
         try:
+            if request.method == "POST":
+                if not _same_site(request):
+                    raise ApiError(403, CROSS_SITE)
+                kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                if json_body and kind != "application/json":
+                    raise ApiError(415, NOT_JSON)
             return await handler(request)
         except LocalizedError as error:
             return refusal(error, language_of(request))
+        except HTTPException as error:  # Starlette's own, e.g. an unreadable multipart body
+            text = Text(sv=f"Begäran kunde inte läsas: {error.detail}",
+                        en=f"The request could not be read: {error.detail}")  # fmt: skip
+            return refusal(ApiError(error.status_code, text), language_of(request))
 
     return handle

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import shapely.geometry
-from shapely.errors import GeometryTypeError
+from shapely.errors import ShapelyError
 from starlette.requests import Request
 
 from gis.i18n import LocalizedError, Text
@@ -135,7 +135,9 @@ def _position(body: Mapping[str, object]) -> Position | DrawnShape:
     if shape is not None:
         try:
             geometry = shapely.geometry.shape(shape)
-        except (GeometryTypeError, AttributeError, KeyError, TypeError, ValueError):
+            if geometry.is_empty:
+                raise ValueError(geometry.wkt)
+        except (ShapelyError, AttributeError, KeyError, TypeError, ValueError):
             raise _refused(
                 Text(
                     sv="geometry är ingen GeoJSON-geometri.",

@@ -33,6 +33,14 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def same_text(given: str, expected: str) -> bool:
+    """Return whether ``given`` is ``expected``, in time that does not tell how much matched.
+
+    Compared as UTF-8 bytes: any text a caller sends (non-ASCII too) is simply not equal.
+    """
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 class Signer:
     """Makes and checks login tokens and their CSRF values with one key."""
 
@@ -51,7 +59,7 @@ class Signer:
     def name_in(self, token: str, now: datetime | None = None) -> str | None:
         """Return the account a valid, unexpired token names; None for any other text."""
         body, _, mac = token.partition(".")
-        if not mac or not hmac.compare_digest(mac, self._mac("login", body)):
+        if not mac or not same_text(mac, self._mac("login", body)):
             return None
         try:
             claims = json.loads(_unb64(body))
