@@ -453,3 +453,15 @@ def test_a_viewer_does_not_see_who_registered_what(client: TestClient, accounts:
                               headers=bearer).json()["features"]  # fmt: skip
         assert features
         assert all(("created_by" in f["properties"]) is shown for f in features)
+
+
+def test_a_changed_password_ends_the_logins_made_with_the_old_one(
+    client: TestClient, accounts: Workspace
+) -> None:
+    from walks.access.accounts import set_password
+
+    bearer = {"Authorization": f"Bearer {log_in(client, 'lina')['token']}"}
+    client.cookies.clear()
+    assert client.get("/api/v1/catalog", headers=bearer).status_code == 200
+    set_password(accounts, "lina", "ett-nytt-lösenord-678")
+    assert client.get("/api/v1/catalog", headers=bearer).status_code == 401

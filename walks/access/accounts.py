@@ -9,6 +9,7 @@ next try.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -215,3 +216,14 @@ def current_account(workspace: Workspace, name: str) -> Account | None:
     """
     row = workspace.store.accounts().get(name)
     return None if row is None or row.disabled else _account(row)
+
+
+def password_stamp(workspace: Workspace, name: str) -> str | None:
+    """Return a fingerprint of the account's stored password, which changes with the password.
+
+    A login signed with it (the HTTP API's token) ends when the password is changed.
+    """
+    row = workspace.store.accounts().get(name)
+    if row is None:
+        return None
+    return hashlib.sha256(row.password_hash.encode("utf-8")).hexdigest()[:16]

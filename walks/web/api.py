@@ -25,7 +25,13 @@ from starlette.routing import BaseRoute, Route
 from gis.i18n import LocalizedError, Text
 from gis.photos import PhotoError, process_photo
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
-from walks.access.accounts import AccountError, current_account, has_accounts, log_in
+from walks.access.accounts import (
+    AccountError,
+    current_account,
+    has_accounts,
+    log_in,
+    password_stamp,
+)
 from walks.access.guard import AccessError, workspace_as
 from walks.core.errors import PositionError
 from walks.core.roles import Account, Role
@@ -55,6 +61,8 @@ from walks.web.payloads import (
 from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login, same_text
 
 PREFIX: Final = "/api/v1"
+JSON_BODIES: Final = frozenset({"/login", "/observations"})
+"""The routes whose posts carry JSON (photos come as a form; a logout carries nothing)."""
 OPEN_ACTOR: Final = "app"
 """Who a change is recorded under in a workspace without accounts (as on the pages)."""
 
@@ -162,7 +170,7 @@ class Api:
             ("/observations/{uuid}/photos", self.photos, ["POST"]),
         ]
         return [
-            Route(PREFIX + path, _refusing(handler, json_body=not path.endswith("/photos")),
+            Route(PREFIX + path, _refusing(handler, json_body=path in JSON_BODIES),
                   methods=methods)
             for path, handler, methods in served
         ]  # fmt: skip
@@ -182,9 +190,11 @@ class Api:
         if not has_accounts(workspace):
             return Caller(workspace, OPEN_ACTOR, None)
         token, in_cookie = self._token(request)
-        name = self.signer.name_in(token) if token else None
-        account = current_account(workspace, name) if name else None
-        if account is None or token is None:
+        claims = self.signer.claims_in(token) if token else None
+        account = current_account(workspace, claims[0]) if claims else None
+        if account is None or token is None or claims is None:
+            raise ApiError(401, LOGIN_NEEDED)
+        if password_stamp(workspace, account.name) != claims[1]:  # the password changed since
             raise ApiError(401, LOGIN_NEEDED)
         if writes and in_cookie:
             sent = request.headers.get(CSRF_HEADER, "")
@@ -225,7 +235,8 @@ class Api:
             raise ApiError(422, Text(sv="Ange name och password.", en="Give name and password."))
         workspace = self.workspace()
         account = await run_in_threadpool(log_in, workspace, name, password)
-        made = new_login(self.signer, account, workspace.settings.session_hours)
+        stamp = await run_in_threadpool(password_stamp, workspace, account.name)
+        made = new_login(self.signer, account, workspace.settings.session_hours, stamp or "")
         response = JSONResponse({
             "account": {"name": account.name, "role": str(account.role)},
             "token": made.token, "csrf": made.csrf, "expires_at": made.expires_at.isoformat(),

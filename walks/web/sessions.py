@@ -50,24 +50,28 @@ class Signer:
     def _mac(self, purpose: str, text: str) -> str:
         return _b64(hmac.new(self._key, f"{purpose}:{text}".encode(), hashlib.sha256).digest())
 
-    def token(self, name: str, expires: datetime) -> str:
-        """Return a token for account ``name`` that holds until ``expires``."""
-        claims = {"name": name, "exp": int(expires.timestamp()), "n": secrets.token_hex(8)}
+    def token(self, name: str, expires: datetime, stamp: str) -> str:
+        """Return a token for account ``name`` that holds until ``expires``.
+
+        ``stamp``: the account's password stamp now; the token holds only while it is.
+        """
+        claims = {"name": name, "exp": int(expires.timestamp()), "pw": stamp,
+                  "n": secrets.token_hex(8)}  # fmt: skip
         body = _b64(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
         return f"{body}.{self._mac('login', body)}"
 
-    def name_in(self, token: str, now: datetime | None = None) -> str | None:
-        """Return the account a valid, unexpired token names; None for any other text."""
+    def claims_in(self, token: str, now: datetime | None = None) -> tuple[str, str] | None:
+        """Return the account and password stamp a valid, unexpired token names; else None."""
         body, _, mac = token.partition(".")
         if not mac or not same_text(mac, self._mac("login", body)):
             return None
         try:
             claims = json.loads(_unb64(body))
-            name, expires = str(claims["name"]), float(claims["exp"])
+            name, stamp, expires = str(claims["name"]), str(claims["pw"]), float(claims["exp"])
         except (ValueError, KeyError, TypeError):
             return None
         moment = now or datetime.now(UTC)
-        return name if moment.timestamp() < expires else None
+        return (name, stamp) if moment.timestamp() < expires else None
 
     def csrf(self, token: str) -> str:
         """Return the value a cookie-carried ``token``'s writes must send in ``CSRF_HEADER``."""
@@ -84,8 +88,8 @@ class Login:
     expires_at: datetime
 
 
-def new_login(signer: Signer, account: Account, hours: float) -> Login:
-    """Return a login for ``account`` that lasts ``hours``."""
+def new_login(signer: Signer, account: Account, hours: float, stamp: str) -> Login:
+    """Return a login for ``account`` that lasts ``hours`` (or until its password changes)."""
     expires = datetime.now(UTC) + timedelta(hours=hours)
-    token = signer.token(account.name, expires)
+    token = signer.token(account.name, expires, stamp)
     return Login(account, token, signer.csrf(token), expires)
