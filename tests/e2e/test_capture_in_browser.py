@@ -326,3 +326,49 @@ def test_with_accounts_the_page_asks_for_a_login_and_records_under_it(
     assert "safewalk_session" not in cookies
     assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
     assert outside == []
+
+
+def test_a_double_tap_on_save_keeps_one_observation(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    outside: list[str] = []
+    page = phone_at(browser, app_url, HASSELBY_GARD, outside)
+    open_capture(page, app_url)
+    page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Svagt ljus").click()
+    page.get_by_role("button", name="Spara").dblclick()
+    page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+    page.wait_for_timeout(1_000)  # a second one would have been sent by now
+    assert page.locator("#queue .item").count() == 1
+    assert len(new_observations(workspace_path)) == 1
+
+
+def test_a_login_renewed_in_another_tab_does_not_refuse_what_waits(
+    browser: Browser, workspace_path: Path
+) -> None:
+    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    add_account(workspace, "lina", "registrant", "lösenord-12345")
+    outside: list[str] = []
+
+    def log_in(page: Page) -> None:
+        page.get_by_label("Användarnamn").fill("lina")
+        page.get_by_label("Lösenord").fill("lösenord-12345")
+        page.get_by_role("button", name="Logga in").click()
+        page.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
+
+    with running_app(workspace_path) as url:
+        first = phone_at(browser, url, HASSELBY_GARD, outside)
+        first.goto(f"{url}/capture/")
+        log_in(first)
+        second = first.context.new_page()  # the same phone: the same cookies
+        second.goto(f"{url}/capture/")
+        second.get_by_role("button", name="Logga ut").click()
+        log_in(second)  # a new login: the first tab's CSRF value is stale now
+        first.get_by_text("Belysning", exact=True).click()
+        first.get_by_text("Svagt ljus").click()
+        save(first)
+        first.get_by_role("button", name="Skicka nu").click()
+        first.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=15_000)
+    assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
+    assert outside == []

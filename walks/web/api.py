@@ -199,7 +199,7 @@ class Api:
         if writes and in_cookie:
             sent = request.headers.get(CSRF_HEADER, "")
             if not same_text(sent, self.signer.csrf(token)):
-                raise ApiError(403, CSRF_REFUSED)
+                raise ApiError(403, CSRF_REFUSED, "csrf")  # the page takes the new value
         return Caller(workspace_as(workspace, account), account.name, account)
 
     # ------------------------------------------------------------------- routes

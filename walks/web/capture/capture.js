@@ -87,7 +87,12 @@
       duplicate: 'Kanske samma som nr {n} ({distance} bort).',
       photo_refused: 'Foto avvisat ({why})',
       correct: 'Rätta',
+      correct_named: 'Rätta {what}',
       discard: 'Ta bort',
+      discard_named: 'Ta bort {what}',
+      photo_again: 'Försök igen',
+      photo_again_named: 'Skicka fotot till {what} igen',
+      waits_for: 'Väntar på att {name} loggar in.',
       discard_confirm: 'Ta bort den här iakttagelsen från telefonen?',
       editing: 'Du rättar en avvisad iakttagelse.',
       need_category: 'Välj en kategori.',
@@ -177,7 +182,12 @@
       duplicate: 'Perhaps the same as no. {n} ({distance} away).',
       photo_refused: 'Photo refused ({why})',
       correct: 'Correct',
+      correct_named: 'Correct {what}',
       discard: 'Discard',
+      discard_named: 'Discard {what}',
+      photo_again: 'Try again',
+      photo_again_named: 'Send the photo of {what} again',
+      waits_for: 'Waits for {name} to log in.',
       discard_confirm: 'Remove this observation from the phone?',
       editing: 'You are correcting a refused observation.',
       need_category: 'Choose a category.',
@@ -474,6 +484,12 @@
     }
   }
 
+  function setText(element, text) {
+    // The position's lines are live regions: written only when they change, so that a
+    // screen reader does not repeat them at every GPS fix.
+    if (element.textContent !== text) element.textContent = text;
+  }
+
   function renderPosition() {
     const where = $('where');
     const gps = $('gps');
@@ -481,32 +497,32 @@
     const here = anchor();
     where.classList.remove('error');
     if (found.chosen && found.area) {
-      where.textContent = t('where_chosen', { area: found.area.name });
+      setText(where, t('where_chosen', { area: found.area.name }));
     } else if (!here) {
-      where.textContent = t('where_none');
+      setText(where, t('where_none'));
     } else if (found.area) {
-      where.textContent = t('where_area', { area: found.area.name });
+      setText(where, t('where_area', { area: found.area.name }));
     } else if (found.nearest) {
-      where.textContent = t('where_outside',
-        { distance: distanceText(found.distance), area: found.nearest.name });
+      setText(where, t('where_outside',
+        { distance: distanceText(found.distance), area: found.nearest.name }));
       where.classList.add('error');
     } else {
-      where.textContent = '';
+      setText(where, '');
     }
     const limit = state.catalog?.settings?.gps_accuracy_m ?? 30;
     gps.classList.remove('warn');
     if (state.kind !== 'point') {
-      gps.textContent = `${t(`shape_hint_${state.kind}`)} ${t('source_shape', { n: state.vertices.length })}`;
+      setText(gps, `${t(`shape_hint_${state.kind}`)} ${t('source_shape', { n: state.vertices.length })}`);
     } else if (state.pos?.source === 'map') {
-      gps.textContent = t('source_map');
+      setText(gps, t('source_map'));
     } else if (state.pos?.source === 'photo') {
-      gps.textContent = t('source_photo');
+      setText(gps, t('source_photo'));
     } else if (state.gps) {
       const poor = state.gps.accuracy_m > limit;
-      gps.textContent = t(poor ? 'gps_poor' : 'gps_fix', { m: state.gps.accuracy_m, limit });
+      setText(gps, t(poor ? 'gps_poor' : 'gps_fix', { m: state.gps.accuracy_m, limit }));
       gps.classList.toggle('warn', poor);
     } else {
-      gps.textContent = t(state.gpsProblem || 'gps_waiting');
+      setText(gps, t(state.gpsProblem || 'gps_waiting'));
     }
     $('use-gps').hidden = state.kind !== 'point' || !state.gps || state.pos?.source === 'gps';
     $('use-photo').hidden = state.kind !== 'point' || !state.photoPos || state.pos?.source === 'photo';
@@ -762,6 +778,18 @@
 
   async function save(event) {
     event.preventDefault();
+    if (state.saving) return; // a second tap while the first is being kept: one observation
+    state.saving = true;
+    $('save').disabled = true;
+    try {
+      await keep();
+    } finally {
+      state.saving = false;
+      $('save').disabled = false;
+    }
+  }
+
+  async function keep() {
     const fields = collectFields();
     const problem = problemWithForm(fields);
     if (problem) {
@@ -771,7 +799,12 @@
     }
     const spec = categorySpec(state.category);
     const found = effectiveArea();
-    const walk = state.walk && found.area && state.walk.area === found.area.slug ? state.walk.number : null;
+    const chosen = state.walk && found.area && state.walk.area === found.area.slug ? state.walk : null;
+    // The walk's uuid names it in its own area only: near an edge the server may place the
+    // observation otherwise, and then says so instead of joining another area's walk.
+    const walk = chosen
+      ? state.walks.find((w) => w.area === chosen.area && w.number === chosen.number)?.uuid || chosen.number
+      : null;
     const item = {
       uuid: state.editing?.uuid || newUuid(),
       taken_at: state.editing?.taken_at || isoWithOffset(new Date()),
@@ -785,6 +818,7 @@
       walk,
       area: state.areaOverride || null,
       area_name: found.area?.name || null,
+      by: state.session?.account?.name || null,
       status: 'waiting',
       photos: state.photos.map((p) => ({ uuid: p.uuid, blob: p.blob, sent: false })),
     };
@@ -1134,9 +1168,11 @@
 
   const REFUSALS = new Set([400, 403, 404, 409, 413, 415, 422]);
 
-  async function refusal(response) {
-    const body = await response.json().catch(() => ({}));
-    return body.error || t('refused_status', { status: response.status });
+  async function renewCsrf() {
+    // The login was renewed elsewhere (another tab, the installed app): take its CSRF value
+    // and send again; nothing is refused for it.
+    await loadSession();
+    return false;
   }
 
   async function sendObservation(item) {
@@ -1157,6 +1193,7 @@
       return false;
     } else if (REFUSALS.has(response.status)) {
       const body = await response.json().catch(() => ({}));
+      if (body.field === 'csrf') return renewCsrf();
       Object.assign(item, { status: 'refused', error: body.error || t('refused_status', { status: response.status }), field: body.field || null });
     } else {
       return false; // the server is in trouble: try again later
@@ -1179,7 +1216,9 @@
       needLogin();
       return false;
     } else if (REFUSALS.has(response.status)) {
-      photo.refused = await refusal(response);
+      const body = await response.json().catch(() => ({}));
+      if (body.field === 'csrf') return renewCsrf();
+      photo.refused = body.error || t('refused_status', { status: response.status });
     } else {
       return false;
     }
@@ -1188,6 +1227,8 @@
   }
 
   const unsentPhotos = (item) => item.photos.filter((p) => !p.sent && !p.refused);
+  // What one account saved waits for that account: it is never sent as someone else's.
+  const mayBeSent = (item) => !item.by || !state.session?.account || item.by === state.session.account.name;
   const hasWork = (item) => item.status === 'waiting' || (item.status === 'sent' && unsentPhotos(item).length > 0);
 
   async function sendQueue() {
@@ -1201,7 +1242,7 @@
     try {
       do {
         state.sendAgain = false;
-        const work = (await allItems()).filter(hasWork).sort((a, b) => a.saved_ms - b.saved_ms);
+        const work = (await allItems()).filter(hasWork).filter(mayBeSent).sort((a, b) => a.saved_ms - b.saved_ms);
         if (!work.length) break;
         say(t('sending'));
         for (const item of work) {
@@ -1229,7 +1270,8 @@
   async function refreshQueue() {
     const now = Date.now();
     const items = await allItems();
-    const old = items.filter((i) => i.status === 'sent' && !hasWork(i) && now - (i.sent_ms || 0) > KEEP_SENT_MS);
+    const old = items.filter((i) => i.status === 'sent' && !hasWork(i) && !i.photos.some((p) => p.refused) &&
+      now - (i.sent_ms || 0) > KEEP_SENT_MS);
     for (const item of old) await removeItem(item.uuid);
     state.items = items.filter((i) => !old.includes(i)).sort((a, b) => b.saved_ms - a.saved_ms);
     renderQueue();
@@ -1248,7 +1290,8 @@
     for (const item of state.items) {
       const row = element('li', { class: `item ${item.status}`, 'data-uuid': item.uuid });
       const time = new Date(item.taken_at).toLocaleTimeString(state.lang === 'sv' ? 'sv-SE' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
-      const head = element('p', { class: 'what' }, t('item_time', { category: title(item.category_title) || item.category, time }));
+      const what = t('item_time', { category: title(item.category_title) || item.category, time });
+      const head = element('p', { class: 'what' }, what);
       const area = areaBySlug(item.sent_area)?.name || item.area_name;
       if (area) head.append(element('span', { class: 'area' }, ` · ${area}`));
       row.append(head, element('p', { class: 'status' }, statusText(item)));
@@ -1261,13 +1304,23 @@
       const waiting = unsentPhotos(item).length;
       if (waiting) row.append(element('p', { class: 'note' }, t('photos_waiting', { n: waiting })));
       for (const photo of item.photos.filter((p) => p.refused)) {
-        row.append(element('p', { class: 'note warn' }, t('photo_refused', { why: photo.refused })));
+        const note = element('p', { class: 'note warn' }, t('photo_refused', { why: photo.refused }));
+        const again = element('button', { type: 'button', class: 'small', 'aria-label': t('photo_again_named', { what }) }, t('photo_again'));
+        again.addEventListener('click', async () => {
+          delete photo.refused; // kept on the phone: it goes again, under its own uuid
+          await putItem(item);
+          await refreshQueue();
+          sendQueue();
+        });
+        note.append(' ', again);
+        row.append(note);
       }
+      if (!mayBeSent(item)) row.append(element('p', { class: 'note' }, t('waits_for', { name: item.by })));
       if (item.status === 'refused') {
         const buttons = element('div', { class: 'row' });
-        const correct = element('button', { type: 'button', class: 'small' }, t('correct'));
+        const correct = element('button', { type: 'button', class: 'small', 'aria-label': t('correct_named', { what }) }, t('correct'));
         correct.addEventListener('click', () => correctItem(item));
-        const discard = element('button', { type: 'button', class: 'small danger' }, t('discard'));
+        const discard = element('button', { type: 'button', class: 'small danger', 'aria-label': t('discard_named', { what }) }, t('discard'));
         discard.addEventListener('click', async () => {
           if (!window.confirm(t('discard_confirm'))) return;
           await removeItem(item.uuid);
