@@ -66,9 +66,24 @@ def accepts_gzip(request: Request) -> bool:
     return False
 
 
-def file_response(request: Request, path: Path) -> Response:
-    """Return ``path`` as the page serves it: typed, revalidated, gzipped when accepted."""
-    body = path.read_bytes()
+VERSION_MARK: Final = b"__VERSION__"
+"""Where the service worker names the version of the page's files it caches."""
+
+
+def page_version(files: dict[str, Path]) -> str:
+    """Return a hash of every file the page is made of: any change to one is a new version."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0" + files[name].read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def file_response(request: Request, path: Path, body: bytes | None = None) -> Response:
+    """Return ``path`` as the page serves it: typed, revalidated, gzipped when accepted.
+
+    ``body``: the file's contents as served, when they are not the file's bytes.
+    """
+    body = path.read_bytes() if body is None else body
     compress = path.suffix in COMPRESSIBLE and accepts_gzip(request)
     tag = hashlib.sha256(body).hexdigest()[:32]
     etag = f'"{tag}-gz"' if compress else f'"{tag}"'
@@ -102,6 +117,9 @@ def routes() -> list[BaseRoute]:
         path = files.get(name)
         if path is None or not path.is_file():
             return Response("Not found", status_code=404, media_type="text/plain")
+        if name == "sw.js":  # the service worker names the version it caches
+            version = page_version(files).encode("ascii")
+            return file_response(request, path, path.read_bytes().replace(VERSION_MARK, version))
         return file_response(request, path)
 
     return [

@@ -87,6 +87,7 @@
       duplicate: 'Kanske samma som nr {n} ({distance} bort).',
       photo_refused: 'Foto avvisat ({why})',
       correct: 'Rätta',
+      storage_blocked: 'Stäng sidans andra flikar så att den kan uppdateras.',
       correct_named: 'Rätta {what}',
       discard: 'Ta bort',
       discard_named: 'Ta bort {what}',
@@ -182,6 +183,7 @@
       duplicate: 'Perhaps the same as no. {n} ({distance} away).',
       photo_refused: 'Photo refused ({why})',
       correct: 'Correct',
+      storage_blocked: 'Close the page’s other tabs so that it can update.',
       correct_named: 'Correct {what}',
       discard: 'Discard',
       discard_named: 'Discard {what}',
@@ -316,8 +318,18 @@
           request.result.createObjectStore('queue', { keyPath: 'uuid' });
         }
       };
-      request.onsuccess = () => resolve(request.result);
+      request.onsuccess = () => {
+        const db = request.result;
+        // A newer page (another tab, after an update) needs the database: let it have it,
+        // and open it again on the next use.
+        db.onversionchange = () => {
+          db.close();
+          dbPromise = null;
+        };
+        resolve(db);
+      };
       request.onerror = () => reject(request.error);
+      request.onblocked = () => say(t('storage_blocked'), 'warn');
     });
     return dbPromise;
   }

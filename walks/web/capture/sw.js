@@ -1,10 +1,14 @@
 // The capture page's service worker: the page opens from the cache, the API's lists fall back to it.
-// Page files: cache first, refreshed in the background, so a new version shows on the next load.
+// Page files: cache first, from a cache of this version's files only. The server writes the
+// version (a hash of every page file) into this file, so a new version of any file is a new
+// service worker: it fills a cache of its own completely before it takes over, and the old
+// one is dropped then; a page never mixes files of two versions.
 // The API's catalog, areas and walks: network first (with a time limit), the cache when offline.
 // Posts are never touched: the page's queue in IndexedDB sends them, and keeps them until sent.
 'use strict';
 
-const PAGES = 'safewalk-capture-pages';
+const VERSION = '__VERSION__';
+const PAGES = `safewalk-capture-pages-${VERSION}`;
 const API_CACHE = 'safewalk-capture-api';
 const KEPT = new Set([PAGES, API_CACHE]);
 const PAGE_FILES = [
@@ -79,13 +83,8 @@ async function cacheFirst(event, url) {
   const key = event.request.mode === 'navigate' || url.pathname === `${scope.pathname}index.html`
     ? scope.href : url.href;
   const cached = await cache.match(key, { ignoreSearch: true, ignoreVary: true });
-  const network = fetch(key === scope.href ? key : event.request).then(async (response) => {
-    if (response.ok && !response.redirected) await cache.put(key, response.clone());
-    return response;
-  });
-  if (cached) {
-    event.waitUntil(network.catch(() => {}));
-    return cached;
-  }
-  return network;
+  if (cached) return cached;
+  const response = await fetch(key === scope.href ? key : event.request);
+  if (response.ok && !response.redirected) await cache.put(key, response.clone());
+  return response;
 }
