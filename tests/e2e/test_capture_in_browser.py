@@ -32,6 +32,10 @@ HASSELBY_GARD = {"longitude": 17.8445, "latitude": 59.3668, "accuracy": 8}
 CITY_HALL = {"longitude": 18.0547, "latitude": 59.3275, "accuracy": 8}
 """Stockholm's city hall: outside every area of the workspace."""
 SENT = re.compile(r"Skickad \(nr (\d+)\)")
+PANE = "() => document.querySelector('#map .leaflet-map-pane').style.transform"
+"""Where the map's pane is: it moves when the map is panned."""
+PANNED = "(() => !document.querySelector('#map .leaflet-pan-anim'))"
+"""The map has come to rest after a pan (Leaflet marks its panes while it moves)."""
 
 
 def phone_at(
@@ -371,4 +375,30 @@ def test_a_login_renewed_in_another_tab_does_not_refuse_what_waits(
         first.get_by_role("button", name="Skicka nu").click()
         first.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=15_000)
     assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
+    assert outside == []
+
+
+def test_a_line_can_be_drawn_with_the_keyboard_alone(
+    browser: Browser, app_url: str, workspace_path: Path
+) -> None:
+    outside: list[str] = []
+    page = phone_at(browser, app_url, HASSELBY_GARD, outside)
+    open_capture(page, app_url)
+    page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Linje", exact=True).click()
+    add = page.get_by_role("button", name="Punkt i kartans mitt")
+    for keys in (["ArrowLeft"], ["ArrowRight"] * 3):
+        pane = page.evaluate(PANE)
+        page.locator("#map").focus()
+        for key in keys:
+            page.keyboard.press(key)  # Leaflet pans the focused map with the arrow keys
+        page.wait_for_function(f"(before) => ({PANE})() !== before && {PANNED}()", arg=pane)
+        add.press("Enter")
+    page.get_by_role("button", name="Klar").press("Enter")
+    page.get_by_text("Svagt ljus").click()
+    save(page)
+    page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+    (line,) = new_observations(workspace_path)
+    assert line.geometry_type == "LineString"
     assert outside == []

@@ -37,6 +37,7 @@
       walk_elsewhere: 'Vandring nr {n} hör till {area}; positionen ligger i {here}, så den här sparas utan vandring.',
       position: 'Position',
       map_label: 'Karta: tryck för att välja position',
+      shape_add: 'Punkt i kartans mitt',
       shape_undo: 'Ångra punkt',
       shape_finish: 'Klar',
       shape_clear: 'Börja om',
@@ -133,6 +134,7 @@
       walk_elsewhere: 'Walk no. {n} belongs to {area}; the position lies in {here}, so this one is saved without a walk.',
       position: 'Position',
       map_label: 'Map: tap to choose the position',
+      shape_add: 'Point at the map’s centre',
       shape_undo: 'Undo point',
       shape_finish: 'Done',
       shape_clear: 'Start over',
@@ -539,6 +541,7 @@
     $('use-gps').hidden = state.kind !== 'point' || !state.gps || state.pos?.source === 'gps';
     $('use-photo').hidden = state.kind !== 'point' || !state.photoPos || state.pos?.source === 'photo';
     $('shape-tools').hidden = state.kind === 'point';
+    $('shape-add').disabled = state.shapeDone;
     $('shape-undo').disabled = state.shapeDone || !state.vertices.length;
     $('shape-finish').disabled = state.shapeDone || state.vertices.length < (state.kind === 'line' ? 2 : 3);
     const follows = $('area').options[0];
@@ -1400,6 +1403,12 @@
       const [area, n] = event.target.value.split('/');
       state.walk = n ? { area, number: Number(n) } : null;
       renderWalkNote(effectiveArea().area);
+    });
+    $('shape-add').addEventListener('click', () => {
+      // Without a tap: move the map with the arrow keys (or a finger), then add its centre.
+      const centre = state.map.getCenter();
+      state.vertices.push([centre.lat, centre.lng]);
+      renderPosition();
     });
     $('shape-undo').addEventListener('click', () => { state.vertices.pop(); renderPosition(); });
     $('shape-finish').addEventListener('click', () => { state.shapeDone = true; renderPosition(); });
