@@ -1185,12 +1185,12 @@
 
   async function renewCsrf() {
     // The login was renewed elsewhere (another tab, the installed app): take its CSRF value
-    // and send again; nothing is refused for it.
+    // and send once more; nothing is refused for it. False: no login to take it from.
     await loadSession();
-    return false;
+    return Boolean(state.session?.account);
   }
 
-  async function sendObservation(item) {
+  async function sendObservation(item, renewed = false) {
     const response = await fetch(`${API}/observations`, {
       method: 'POST',
       headers: headers({ 'Content-Type': 'application/json' }),
@@ -1208,7 +1208,7 @@
       return false;
     } else if (REFUSALS.has(response.status)) {
       const body = await response.json().catch(() => ({}));
-      if (body.field === 'csrf') return renewCsrf();
+      if (body.field === 'csrf') return !renewed && (await renewCsrf()) && sendObservation(item, true);
       Object.assign(item, { status: 'refused', error: body.error || t('refused_status', { status: response.status }), field: body.field || null });
     } else {
       return false; // the server is in trouble: try again later
@@ -1217,7 +1217,7 @@
     return true;
   }
 
-  async function sendPhoto(item, photo) {
+  async function sendPhoto(item, photo, renewed = false) {
     const form = new FormData();
     form.append('uuid', photo.uuid);
     form.append('photo', photo.blob, `${photo.uuid}.jpg`);
@@ -1232,7 +1232,7 @@
       return false;
     } else if (REFUSALS.has(response.status)) {
       const body = await response.json().catch(() => ({}));
-      if (body.field === 'csrf') return renewCsrf();
+      if (body.field === 'csrf') return !renewed && (await renewCsrf()) && sendPhoto(item, photo, true);
       photo.refused = body.error || t('refused_status', { status: response.status });
     } else {
       return false;
