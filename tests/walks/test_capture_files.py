@@ -31,3 +31,29 @@ def test_the_served_service_worker_caches_under_the_pages_version() -> None:
     assert re.search(r"const VERSION = '([0-9a-f]{16})';", worker.text)[1] == version  # type: ignore[index]
     assert "__VERSION__" not in worker.text
     assert again.status_code == 304
+
+
+def page_texts() -> dict[str, set[str]]:
+    """The keys of the capture page's text table, per language (``TEXTS`` in capture.js)."""
+    script = (capture.PAGE_DIR / "capture.js").read_text(encoding="utf-8")
+    table = script[script.index("const TEXTS = {") : script.index("\n  };\n")]
+    languages = re.split(r"\n    (sv|en): \{\n", table)[1:]
+    return {
+        language: set(re.findall(r"^      ([a-z_]+):", body, flags=re.MULTILINE))
+        for language, body in zip(languages[::2], languages[1::2], strict=True)
+    }
+
+
+def test_every_text_of_the_page_exists_in_swedish_and_english() -> None:
+    texts = page_texts()
+    assert set(texts) == {"sv", "en"}
+    assert len(texts["sv"]) > 50
+    assert texts["sv"] == texts["en"]
+
+
+def test_every_text_the_page_uses_is_in_its_table() -> None:
+    script = (capture.PAGE_DIR / "capture.js").read_text(encoding="utf-8")
+    markup = (capture.PAGE_DIR / "index.html").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\('([a-z_]+)'", script))
+    used |= set(re.findall(r'data-t(?:-label)?="([a-z_]+)"', markup))
+    assert used - page_texts()["sv"] == set()
