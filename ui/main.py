@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import streamlit as st
@@ -27,6 +28,15 @@ from ui.i18n import t
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
 
+def document_language(language: str) -> None:
+    """Say the page's language on the document (``<html lang>``), which Streamlit leaves "en".
+
+    Screen readers pronounce the page by it (WCAG 3.1.1).
+    """
+    st.html(f"<script>document.documentElement.lang = {json.dumps(language)};</script>",
+            unsafe_allow_javascript=True)  # fmt: skip
+
+
 def run() -> None:
     """Draw the page the session is on, with the navigation and sidebar around it."""
     st.set_page_config(page_title="safewalk", layout="wide")
@@ -41,6 +51,8 @@ def run() -> None:
         )
 
     language = state.language()
+    with st.sidebar:
+        document_language(language)
     state.set_store_away(None)
     notice = st.empty()  # above the page: the database being away is said once per run
     public = st.Page(public_page.render, title=t("page_public", language), url_path="status")

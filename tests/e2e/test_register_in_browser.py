@@ -51,12 +51,16 @@ def test_registering_by_tapping_the_map_stores_the_point(
 
 
 def test_the_language_switch_turns_the_page_english(browser: Browser, app_url: str) -> None:
+    """The page, and the document's ``lang`` with it (screen readers speak by it)."""
     page = phone(browser, app_url, [])
     page.goto(f"{app_url}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.documentElement.lang === 'sv'", timeout=10_000)
+    assert page.get_by_text("Deploy").count() == 0  # Streamlit's toolbar: viewer mode
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.get_by_text("English").click()
     page.get_by_text("Register an observation").wait_for(timeout=30_000)
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
 
 
 def test_a_photo_gives_the_position_and_loses_its_exif(
