@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import html
+
 import streamlit as st
 
 from ui import cache, session
@@ -20,6 +23,12 @@ def show_join(walk: Walk, lang: str) -> None:
     url = short_url(base, walk.area, walk.number)
     coded = capture_url(base, walk.area, walk.number)
     code, text = st.columns([1, 2], vertical_alignment="center")
-    code.image(cache.qr_code(coded), caption=t("join_code", lang), output_format="PNG")
+    picture = base64.b64encode(cache.qr_code(coded)).decode("ascii")
+    alt = t("join_code_alt", lang).format(number=walk.number)
+    code.html(  # an <img> of its own: st.image gives no text for those who cannot see it
+        f'<figure style="margin:0"><img src="data:image/png;base64,{picture}" '
+        f'alt="{html.escape(alt)}" style="width:100%;image-rendering:pixelated">'
+        f"<figcaption>{html.escape(t('join_code', lang))}</figcaption></figure>"
+    )
     text.markdown(t("join_walk", lang))
     text.markdown(f"[`{url}`]({url})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Final
 
 import streamlit as st
 
@@ -26,6 +27,14 @@ from ui import (
 from ui.i18n import t
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+LEGIBLE: Final = (
+    "<style>[data-testid='stCaptionContainer'] "
+    "{ opacity: 1 !important; color: #555a64 !important; }</style>"
+)
+"""Streamlit fades its captions to a grey of 3.9:1 on white (text at 60 % opacity); this one
+is 6.9:1, where WCAG 1.4.3 asks 4.5."""
 
 
 def document_language(language: str) -> None:
@@ -53,6 +62,7 @@ def run() -> None:
     language = state.language()
     with st.sidebar:
         document_language(language)
+    st.html(LEGIBLE)  # styles only: Streamlit puts them out of the page's flow
     state.set_store_away(None)
     notice = st.empty()  # above the page: the database being away is said once per run
     public = st.Page(public_page.render, title=t("page_public", language), url_path="status")

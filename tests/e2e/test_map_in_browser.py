@@ -18,6 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from shapely.geometry import LineString
 
 from gis.photos import process_photo
+from tests.accessibility import grave_violations
 from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
 from walks.core.config import Settings
 from walks.core.model import DrawnShape, ObservationDraft, Position
@@ -106,6 +107,7 @@ def test_the_map_shows_a_layer_per_category_clustered_and_nothing_leaves(
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
     frame = open_map(page, app_url)
     wait_until_shown(frame, 15)  # the demo's observations, clustered or one by one
+    assert grave_violations(page) == []  # WCAG 2.1 AA, serious and critical (axe-core)
     frame.locator(".leaflet-control-layers").hover()  # the control opens on hover
     overlays = frame.locator(".leaflet-control-layers-overlays")
     overlays.wait_for(timeout=10_000)
@@ -257,6 +259,7 @@ def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
     page.goto(f"{app_url}/walks")
     page.get_by_text("Rita rutten på kartan").wait_for(timeout=60_000)
+    assert grave_violations(page) == []
     page.get_by_text("Rita rutten på kartan").click()
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from tests.accessibility import grave_violations
 from tests.appserver import page_with_only_the_app, running_app
 from walks.actions.measures import add_measure, change_status
 from walks.core.config import Settings
@@ -38,5 +39,6 @@ def test_residents_see_what_was_decided_on_a_phone(browser: Browser, decided_url
     page.get_by_text("Beslutad ·", exact=False).first.wait_for(timeout=10_000)
     assert page.get_by_text("Internt underlag").count() == 0
     assert page.get_by_text("Kim Svensson").count() == 0
+    assert grave_violations(page) == []
     assert outside == []
     page.context.close()
