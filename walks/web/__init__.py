@@ -13,21 +13,56 @@ May import every room of walks/ but ``cli``; only this room imports Starlette.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from walks.core.config import settings_from_env
-from walks.core.workspace import Workspace
 from walks.fieldwork.joining import capture_url
-from walks.fieldwork.startup import open_workspace
 from walks.web import capture
-from walks.web.api import Api
+
+if TYPE_CHECKING:
+    from walks.core.workspace import Workspace
+
+API_PREFIX: Final = "/api/v1"
 
 
 def _from_environment() -> Workspace:
+    from walks.core.config import settings_from_env
+    from walks.fieldwork.startup import open_workspace
+
     return open_workspace(settings_from_env())
+
+
+class BuiltWhenCalled:
+    """An ASGI app built at its first request, not when the server starts.
+
+    The API needs the whole domain (geopandas, shapely, the store): about a second of
+    imports that would otherwise come before the server answers anything, at every start.
+    """
+
+    def __init__(self, build: Callable[[], ASGIApp]) -> None:
+        self._build = build
+        self._app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request, building the app first if this is its first one.
+
+        The event loop runs one request's code at a time up to an ``await``: the app is
+        built once.
+        """
+        if self._app is None:
+            self._app = self._build()
+        await self._app(scope, receive, send)
+
+
+def api_router(open_workspace: Callable[[], Workspace] = _from_environment) -> Router:
+    """Return the API's router (its routes relative to ``API_PREFIX``)."""
+    from walks.web.api import Api
+
+    return Router(routes=Api(open_workspace).routes())
 
 
 async def _join(request: Request) -> Response:
@@ -40,10 +75,11 @@ def routes(open_workspace: Callable[[], Workspace] = _from_environment) -> list[
     """Return the routes served beside the Streamlit pages.
 
     ``open_workspace`` opens the workspace they serve (by default the one the environment
-    names, as the pages do), on the first call that needs it.
+    names, as the pages do), on the first call that needs it. The API is built at its
+    first request (``BuiltWhenCalled``).
     """
     return [
-        *Api(open_workspace).routes(),
+        Mount(API_PREFIX, app=BuiltWhenCalled(lambda: api_router(open_workspace))),
         *capture.routes(),
         Route("/v/{area}/{number:int}", _join, methods=["GET"]),
     ]

@@ -60,7 +60,6 @@ from walks.web.payloads import (
 )
 from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login, same_text
 
-PREFIX: Final = "/api/v1"
 JSON_BODIES: Final = frozenset({"/login", "/observations"})
 """The routes whose posts carry JSON (photos come as a form; a logout carries nothing)."""
 OPEN_ACTOR: Final = "app"
@@ -157,7 +156,7 @@ class Api:
         return Signer(self.workspace().settings.secret_key)
 
     def routes(self) -> list[BaseRoute]:
-        """Return the API's routes, under ``/api/v1``."""
+        """Return the API's routes, relative to where they are mounted (``/api/v1``)."""
         served: list[tuple[str, Handler, list[str]]] = [
             ("/openapi.json", self.openapi, ["GET"]),
             ("/session", self.session, ["GET"]),
@@ -170,7 +169,7 @@ class Api:
             ("/observations/{uuid}/photos", self.photos, ["POST"]),
         ]
         return [
-            Route(PREFIX + path, _refusing(handler, json_body=path in JSON_BODIES),
+            Route(path, _refusing(handler, json_body=path in JSON_BODIES),
                   methods=methods)
             for path, handler, methods in served
         ]  # fmt: skip
