@@ -190,10 +190,10 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
     marker = frame.locator(".safewalk-marker")
     marker.wait_for(timeout=30_000)
     heading = page.get_by_text("Iakttagelse 9, Hässelby gård")
-    for _ in range(3):  # a click while the new map still starts up may go unheard
+    for _ in range(12):  # a click while the new map still starts up may go unheard
         marker.click()
         try:
-            heading.wait_for(timeout=10_000)
+            heading.wait_for(timeout=2_500)
             break
         except PlaywrightTimeout:
             continue
