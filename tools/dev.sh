@@ -65,7 +65,7 @@ ensure_test_tools() {
 # Two pytest-xdist workers: the machines and CI have two cores, and much of the suite waits on
 # subprocesses, browsers and disk syncs. Each worker has its own temporary folders, seeded
 # workspace and PostgreSQL server. A later -n in the arguments wins (-n 0: one process).
-workers=(-n 2)
+workers=(-n 2 --dist worksteal)
 
 case "${1:-}" in
   app)
