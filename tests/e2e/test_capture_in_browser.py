@@ -11,6 +11,7 @@ import gzip
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
@@ -69,6 +70,28 @@ def save(page: Page) -> datetime:
     page.get_by_role("button", name="Spara").click()
     items.nth(count).wait_for(timeout=10_000)
     return before
+
+
+def log_in(page: Page) -> None:
+    """Log in as lina, the registrant ``with_lina`` makes, on the page's login form."""
+    page.get_by_label("Användarnamn").fill("lina")
+    page.get_by_label("Lösenord").fill("lösenord-12345")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
+
+
+def with_lina(workspace_path: Path) -> None:
+    """Give the workspace an account: registrant lina."""
+    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    add_account(workspace, "lina", "registrant", "lösenord-12345")
+
+
+def dim_lamp_sent(page: Page, save_it: Callable[[], object]) -> None:
+    """Choose a lighting observation of a dim lamp, save it (``save_it``), wait until sent."""
+    page.get_by_text("Belysning", exact=True).click()
+    page.get_by_text("Svagt ljus").click()
+    save_it()
+    page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
 
 
 def queue_statuses(page: Page) -> list[str]:
@@ -306,8 +329,7 @@ def test_an_uncertain_gps_fix_is_flagged_before_saving_and_by_the_server_after(
 def test_with_accounts_the_page_asks_for_a_login_and_records_under_it(
     browser: Browser, workspace_path: Path
 ) -> None:
-    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
-    add_account(workspace, "lina", "registrant", "lösenord-12345")
+    with_lina(workspace_path)
     outside: list[str] = []
     with running_app(workspace_path) as url:
         page = phone_at(browser, url, HASSELBY_GARD, outside)
@@ -317,13 +339,8 @@ def test_with_accounts_the_page_asks_for_a_login_and_records_under_it(
         page.get_by_label("Lösenord").fill("fel")
         page.get_by_role("button", name="Logga in").click()
         page.get_by_text("Fel användarnamn eller lösenord.").wait_for(timeout=10_000)
-        page.get_by_label("Lösenord").fill("lösenord-12345")
-        page.get_by_role("button", name="Logga in").click()
-        page.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
-        page.get_by_text("Belysning", exact=True).click()
-        page.get_by_text("Svagt ljus").click()
-        save(page)
-        page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+        log_in(page)
+        dim_lamp_sent(page, lambda: save(page))
         page.get_by_role("button", name="Logga ut").click()
         page.get_by_role("heading", name="Logga in").wait_for(timeout=10_000)
         cookies = [c["name"] for c in page.context.cookies()]
@@ -339,10 +356,7 @@ def test_a_double_tap_on_save_keeps_one_observation(
     page = phone_at(browser, app_url, HASSELBY_GARD, outside)
     open_capture(page, app_url)
     page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
-    page.get_by_text("Belysning", exact=True).click()
-    page.get_by_text("Svagt ljus").click()
-    page.get_by_role("button", name="Spara").dblclick()
-    page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+    dim_lamp_sent(page, page.get_by_role("button", name="Spara").dblclick)
     page.wait_for_timeout(1_000)  # a second one would have been sent by now
     assert page.locator("#queue .item").count() == 1
     assert len(new_observations(workspace_path)) == 1
@@ -351,16 +365,8 @@ def test_a_double_tap_on_save_keeps_one_observation(
 def test_a_login_renewed_in_another_tab_does_not_refuse_what_waits(
     browser: Browser, workspace_path: Path
 ) -> None:
-    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
-    add_account(workspace, "lina", "registrant", "lösenord-12345")
+    with_lina(workspace_path)
     outside: list[str] = []
-
-    def log_in(page: Page) -> None:
-        page.get_by_label("Användarnamn").fill("lina")
-        page.get_by_label("Lösenord").fill("lösenord-12345")
-        page.get_by_role("button", name="Logga in").click()
-        page.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
-
     with running_app(workspace_path) as url:
         first = phone_at(browser, url, HASSELBY_GARD, outside)
         first.goto(f"{url}/capture/")
@@ -369,10 +375,8 @@ def test_a_login_renewed_in_another_tab_does_not_refuse_what_waits(
         second.goto(f"{url}/capture/")
         second.get_by_role("button", name="Logga ut").click()
         log_in(second)  # a new login: the first tab's CSRF value is stale now
-        first.get_by_text("Belysning", exact=True).click()
-        first.get_by_text("Svagt ljus").click()
-        save(first)  # sent at once: refused for the stale value, then sent with the new one
-        first.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
+        # sent at once: refused for the stale value, then sent with the new one
+        dim_lamp_sent(first, lambda: save(first))
     assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
     assert outside == []
 

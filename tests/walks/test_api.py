@@ -257,6 +257,10 @@ def test_observations_since_a_moment(client: TestClient, inside: tuple[float, fl
     client.post("/api/v1/observations", json=sent)
     recent = client.get("/api/v1/observations", params={"area": "hasselby-gard", "since": since})
     assert [f["id"] for f in recent.json()["features"]] == [sent["uuid"]]
+    naive = client.get(
+        "/api/v1/observations", params={"area": "hasselby-gard", "since": "2026-12-01"}
+    )
+    assert (naive.status_code, naive.json()["field"]) == (422, "since")
     assert recent.json()["features"][0]["properties"]["area"] == "hasselby-gard"
 
 

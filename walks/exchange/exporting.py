@@ -128,8 +128,8 @@ def _local(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _iso(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the frame with its times as ISO 8601 text with their offset."""
+def iso_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with its times as ISO 8601 text with their offset (Stockholm time)."""
     frame = frame.copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
@@ -204,7 +204,7 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
     import pyogrio
 
     options = {"RFC7946": "YES", "COORDINATE_PRECISION": "8"}
-    pyogrio.write_dataframe(_iso(frame).to_crs(WGS84), path, driver="GeoJSON",
+    pyogrio.write_dataframe(iso_times(frame).to_crs(WGS84), path, driver="GeoJSON",
                             layer_options=options)  # fmt: skip
 
 
@@ -239,7 +239,7 @@ def write_kml(frame: gpd.GeoDataFrame, path: Path) -> None:
 
     Every field goes into the placemark's ExtendedData, escaped: text stays text.
     """
-    wgs = _iso(frame).to_crs(WGS84)
+    wgs = iso_times(frame).to_crs(WGS84)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>safewalk</name>',
@@ -291,7 +291,7 @@ def write_shapefile_zip(frame: gpd.GeoDataFrame, path: Path) -> None:
             ["category", frame.geom_type.str.replace("Multi", "")], sort=False
         ):
             columns = [c for c in rows.columns if c != "geometry"]
-            renamed = _iso(rows).rename(columns=_short_names(columns))
+            renamed = iso_times(rows).rename(columns=_short_names(columns))
             name = f"{category}_{str(kind).lower()}"
             pyogrio.write_dataframe(renamed, Path(folder) / f"{name}.shp", encoding="UTF-8")
             for part in sorted(Path(folder).glob(f"{name}.*")):

@@ -80,8 +80,19 @@ def _stored_before(workspace: Workspace, draft: ObservationDraft) -> Observation
     """Return the observation of ``draft``'s uuid in its category, in whichever area."""
     if draft.uuid is None or draft.category not in workspace.catalog.names:
         return None
-    for area in workspace.areas():
-        found = find_observation(workspace, area.slug, draft.uuid, category=draft.category)
+    return _anywhere(workspace, draft.uuid, category=draft.category)
+
+
+def _anywhere(
+    workspace: Workspace, uuid: str, *, area: str | None = None, category: str | None = None
+) -> Observation | None:
+    """Return the observation ``uuid``: in ``area`` (else any), in ``category`` (else any).
+
+    None when no area the caller may see has it.
+    """
+    slugs = [find_area(workspace, area).slug] if area else [a.slug for a in workspace.areas()]
+    for slug in slugs:
+        found = find_observation(workspace, slug, uuid, category=category)
         if found is not None:
             return found
     return None
@@ -153,11 +164,9 @@ def stored_observation(workspace: Workspace, uuid: str, area: str | None = None)
     NotStoredError
         No area (of those the caller may see) has it.
     """
-    slugs = [find_area(workspace, area).slug] if area else [a.slug for a in workspace.areas()]
-    for slug in slugs:
-        found = find_observation(workspace, slug, uuid)
-        if found is not None:
-            return found
+    found = _anywhere(workspace, uuid, area=area)
+    if found is not None:
+        return found
     raise NotStoredError(
         Text(
             sv=f"Observationen {uuid} finns inte (ännu); skicka den före dess foton.",

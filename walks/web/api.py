@@ -44,10 +44,10 @@ from walks.web.bodies import (
     MAX_JSON_BYTES,
     ApiError,
     accuracy_warning,
+    aware_time,
     observation_draft,
     observation_uuid,
     read_body,
-    taken_at,
 )
 from walks.web.committer import Committer
 from walks.web.openapi import openapi_document
@@ -210,12 +210,11 @@ class Api:
         """``GET /session``: whether a login is needed, and who is logged in."""
 
         def answer() -> dict[str, object]:
-            required = has_accounts(self.workspace())
             try:
-                caller = self.caller(request) if required else None
-            except ApiError:
-                caller = None
-            account = caller.account if caller else None
+                account = self.caller(request).account  # None: a workspace without accounts
+                required = account is not None
+            except ApiError:  # accounts, and no valid login
+                account, required = None, True
             token, in_cookie = self._token(request)
             return {
                 "accounts_required": required,
@@ -320,7 +319,7 @@ class Api:
         since_text = request.query_params.get("since")
         if not wanted:
             raise ApiError(422, Text(sv="Ange area.", en="Give area."), "area")
-        since = taken_at({"taken_at": since_text}, datetime.now(UTC)) if since_text else None
+        since = aware_time(since_text, "since") if since_text else None
 
         def answer() -> dict[str, object]:
             caller = self.caller(request)
@@ -335,7 +334,7 @@ class Api:
                 if since is not None and len(frame):
                     frame = frame[frame["updated_at"] >= since]
                 if len(frame):
-                    frames.append((name, frame.assign(area=slug)))
+                    frames.append(frame.assign(category=name, area=slug))
             return observations_payload(frames)
 
         return JSONResponse(await run_in_threadpool(answer))

@@ -96,29 +96,35 @@ def observation_uuid(text: object) -> str:
         ) from None
 
 
-def taken_at(body: Mapping[str, object], now: datetime) -> datetime | None:
-    """Return ``taken_at`` as an aware time; None when the body has none."""
-    text = _text(body, "taken_at")
-    if text is None:
-        return None
+def aware_time(text: str, name: str) -> datetime:
+    """Return ``text``, the value of ``name``, as a UTC time: ISO 8601 with its offset."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise _refused(
             Text(
-                sv=f"taken_at {text!r} är ingen tid i ISO 8601-form.",
-                en=f"taken_at {text!r} is not an ISO 8601 time.",
+                sv=f"{name} {text!r} är ingen tid i ISO 8601-form.",
+                en=f"{name} {text!r} is not an ISO 8601 time.",
             ),
-            "taken_at",
+            name,
         ) from None
     if moment.tzinfo is None:
         raise _refused(
             Text(
-                sv="taken_at saknar tidszon; lägg till t.ex. +01:00 eller Z.",
-                en="taken_at has no time zone; add e.g. +01:00 or Z.",
+                sv=f"{name} saknar tidszon; lägg till t.ex. +01:00 eller Z.",
+                en=f"{name} has no time zone; add e.g. +01:00 or Z.",
             ),
-            "taken_at",
+            name,
         )
+    return moment.astimezone(UTC)
+
+
+def taken_at(body: Mapping[str, object], now: datetime) -> datetime | None:
+    """Return ``taken_at`` as an aware time; None when the body has none."""
+    text = _text(body, "taken_at")
+    if text is None:
+        return None
+    moment = aware_time(text, "taken_at")
     if moment - now > FUTURE_SLACK:
         raise _refused(
             Text(
@@ -127,7 +133,7 @@ def taken_at(body: Mapping[str, object], now: datetime) -> datetime | None:
             ),
             "taken_at",
         )
-    return moment.astimezone(UTC)
+    return moment
 
 
 def _position(body: Mapping[str, object]) -> Position | DrawnShape:

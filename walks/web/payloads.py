@@ -5,21 +5,21 @@ Positions go out in WGS 84 (GeoJSON's system), times as ISO 8601 with their offs
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
+import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from gis.crs import WGS84, to_wgs84
+from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import Text
 from layers.catalog import FieldSpec, LayerSpec
 from layers.store import Area
 from walks.core.config import Settings
 from walks.core.model import Observation, Walk
+from walks.exchange.exporting import iso_times
 from walks.fieldwork.recording import PossibleDuplicate
 
 GEOMETRY_KINDS: Final = {"Point": "point", "LineString": "line", "Polygon": "area",
@@ -124,27 +124,14 @@ def delivered_payload(
     }
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp | datetime):
-        return None if pd.isna(value) else value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else str(value)
+def observations_payload(frames: Sequence[gpd.GeoDataFrame]) -> dict[str, object]:
+    """Return layers' features as one GeoJSON FeatureCollection in WGS 84.
 
-
-def observations_payload(frames: Sequence[tuple[str, pd.DataFrame]]) -> dict[str, object]:
-    """Return (category, frame in EPSG:3006) pairs as one GeoJSON FeatureCollection in WGS 84."""
-    features = []
-    for category, frame in frames:
-        shapes = frame.geometry.to_crs(WGS84)
-        columns = [c for c in frame.columns if c not in ("geometry", "fid")]
-        for (_, row), shape in zip(frame.iterrows(), shapes, strict=True):
-            properties = {"category": category} | {c: _json_value(row[c]) for c in columns}
-            geometry = mapping(shapely.set_precision(shape, 1e-7)) if shape is not None else None
-            features.append({"type": "Feature", "id": properties.get("uuid"),
-                             "properties": properties, "geometry": geometry})  # fmt: skip
-    return {"type": "FeatureCollection", "features": features}
+    ``frames``: in EPSG:3006, with ``category`` and ``area`` columns. Each feature's id is
+    its uuid; the values are those of the GeoJSON export (times in Stockholm time).
+    """
+    if not frames:
+        return {"type": "FeatureCollection", "features": []}
+    combined = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
+    shown = iso_times(combined.drop(columns=["fid"], errors="ignore")).to_crs(WGS84)
+    return dict(shown.set_index("uuid", drop=False).to_geo_dict(na="null"))
