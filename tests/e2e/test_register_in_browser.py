@@ -58,11 +58,13 @@ def test_the_language_switch_turns_the_page_english(browser: Browser, app_url: s
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     page.wait_for_function("() => document.documentElement.lang === 'sv'", timeout=10_000)
     assert page.get_by_text("Deploy").count() == 0  # Streamlit's toolbar: viewer mode
+    wait_until_idle(page)  # checked at rest: the check holds the page's thread a moment
     assert grave_violations(page) == []  # WCAG 2.1 AA, serious and critical (axe-core)
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.get_by_text("English").click()
     page.get_by_text("Register an observation").wait_for(timeout=30_000)
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
+    wait_until_idle(page)
     assert grave_violations(page) == []
 
 
