@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any, Final
@@ -71,13 +71,62 @@ def web_map(
     adds vector layers instead. Tiles that fail to load leave the vector layers usable.
     """
     lon, lat = centre_lon_lat
-    fmap = OfflineMap(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True)
+    fmap = OfflineMap(location=(lat, lon), zoom_start=zoom, tiles=None)
     fmap.options["maxZoom"] = MAX_ZOOM  # folium's max_zoom reaches only its own tile layer
+    fmap.add_child(_MetricScale())  # type: ignore[no-untyped-call]
     if tiles_url:
         folium.TileLayer(
             tiles=tiles_url, attr=attribution, max_zoom=MAX_ZOOM, name="OpenStreetMap"
         ).add_to(fmap)
     return fmap
+
+
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (folium's shows miles and feet too)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
+class _MapLanguage(MacroElement):
+    """The map frame's language: its document's ``lang`` and Leaflet's own texts."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+          document.documentElement.lang = {{ this.language|tojson }};
+          map.removeControl(map.zoomControl);
+          map.zoomControl = L.control.zoom({
+            zoomInTitle: {{ this.zoom_in|tojson }}, zoomOutTitle: {{ this.zoom_out|tojson }}
+          }).addTo(map);
+          map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, language: str, zoom_in: str, zoom_out: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapLanguage"
+        self.language = language
+        self.zoom_in = zoom_in
+        self.zoom_out = zoom_out
+
+
+def add_map_language(fmap: folium.Map, language: str, *, zoom_in: str, zoom_out: str) -> None:
+    """Say the map's language (``lang``, an ISO 639-1 code) and name its zoom buttons in it.
+
+    Leaflet names them "Zoom in" and "Zoom out", and titles its own link in the credits in
+    English; screen readers read these names. Add it first, before the drawing tools: the
+    zoom buttons stay at the top of their corner.
+    """
+    fmap.add_child(_MapLanguage(language, zoom_in, zoom_out))
 
 
 def fitted_web_map(
@@ -136,13 +185,41 @@ def add_layer_group(fmap: folium.Map, name: str, *, show: bool = True) -> folium
     return group
 
 
-def add_layer_control(fmap: folium.Map, *, collapsed: bool = False) -> None:
+class _ControlTitle(MacroElement):
+    """The title of the button that opens a collapsed layer control (Leaflet writes "Layers").
+
+    The title is the button's name for screen readers and its tooltip.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.control.get_name() }}.getContainer()
+          .querySelector('.leaflet-control-layers-toggle').title = {{ this.title|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: folium.LayerControl, title: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ControlTitle"
+        self.control = control
+        self.title = title
+
+
+def add_layer_control(
+    fmap: folium.Map, *, collapsed: bool = False, title: str | None = None
+) -> None:
     """Add Leaflet's layer control (``L.control.layers``, no extra JavaScript).
 
     Add it last: it lists the layers added before it. Collapsed, it is a button that
-    opens the list (on a phone the open list would cover the map).
+    opens the list (on a phone the open list would cover the map), named ``title`` when
+    given (Leaflet's own name is "Layers").
     """
-    folium.LayerControl(collapsed=collapsed).add_to(fmap)
+    control = folium.LayerControl(collapsed=collapsed)
+    control.add_to(fmap)
+    if title is not None:
+        fmap.add_child(_ControlTitle(control, title))
 
 
 def add_points(
@@ -556,7 +633,7 @@ class _Legend(MacroElement):
               'max-height:40vh;overflow:auto';
             box.innerHTML = {{ this.html|tojson }};
             // Open on a wide screen; on a phone it starts folded, not covering the map.
-            box.querySelector('details').open = window.innerWidth > 600;
+            box.querySelector('details').open = window.innerWidth >= 640;
             L.DomEvent.disableClickPropagation(box);
             return box;
           };
@@ -617,10 +694,40 @@ class _DrawOnTouchScreens(MacroElement):
     )
 
 
-def add_draw_tools(fmap: folium.Map, kinds: Sequence[str]) -> None:
+class _DrawWords(MacroElement):
+    """Leaflet.draw's texts (``L.drawLocal``, English by default), merged with the given ones.
+
+    Set before the toolbar is made: it reads its button names then, its tooltips when used.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function merge(into, from) {
+          for (var key in from) {
+            if (typeof from[key] === 'object' && into[key]) merge(into[key], from[key]);
+            else into[key] = from[key];
+          }
+        })(L.drawLocal, {{ this.words|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, words: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "DrawWords"
+        self.words = dict(words)
+
+
+def add_draw_tools(
+    fmap: folium.Map, kinds: Sequence[str], *, words: Mapping[str, Any] | None = None
+) -> None:
     """Add a toolbar to draw the geometry kinds ``kinds`` (``LineString``, ``Polygon``).
 
-    What is drawn comes back to the app through the map component (``last_active_drawing``).
+    ``words`` replace Leaflet.draw's English texts: the structure of its ``L.drawLocal``,
+    e.g. ``{"draw": {"toolbar": {"finish": {"text": "Slutför"}}}}``, with only the texts
+    to replace. What is drawn comes back to the app through the map component
+    (``last_active_drawing``).
     """
     colour = {"color": "#D55E00", "weight": 4}
     options: dict[str, object] = {
@@ -630,5 +737,7 @@ def add_draw_tools(fmap: folium.Map, kinds: Sequence[str]) -> None:
         "rectangle": False, "circle": False, "circlemarker": False, "marker": False,
     }  # fmt: skip
     fmap.add_child(_DrawOnTouchScreens())  # type: ignore[no-untyped-call]
+    if words:
+        fmap.add_child(_DrawWords(words))
     OfflineDraw(show_geometry_on_click=False, draw_options=options,  # type: ignore[no-untyped-call]
                 edit_options={"edit": False, "remove": True}).add_to(fmap)  # fmt: skip

@@ -18,21 +18,24 @@ REFERENCE_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "gml"]
 
 
 def _reference_upload(lang: str) -> None:
-    st.subheader(t("data_reference", lang))
+    st.header(t("data_reference", lang))
     st.caption(t("data_reference_intro", lang))
     areas = {area.slug: area.name for area in cache.areas()}
     organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
     with st.form(state.REFERENCE_FORM_KEY, clear_on_submit=True):
         left, right = st.columns(2)
         slug = left.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,
+                              placeholder=t("choose", lang),
                               key=state.REFERENCE_AREA_KEY)  # fmt: skip
         kind = right.selectbox(t("data_kind", lang), list(ReferenceKind),
                                index=list(ReferenceKind).index(ReferenceKind.OWNERS),
                                format_func=lambda k: k.label.in_language(lang),
+                               placeholder=t("choose", lang),
                                key=state.REFERENCE_KIND_KEY)  # fmt: skip
         owner = st.selectbox(t("data_owner", lang), ["", *organisations],
                              format_func=lambda o: organisations.get(o, t("data_owner_column",
                                                                           lang)),
+                             placeholder=t("choose", lang),
                              key=state.REFERENCE_OWNER_KEY)  # fmt: skip
         upload = st.file_uploader(t("data_file", lang), type=REFERENCE_TYPES,
                                   key=state.REFERENCE_FILE_KEY)  # fmt: skip
@@ -76,17 +79,17 @@ EXPORT_KINDS = {
 
 def _export(lang: str) -> None:
     """Draw the export: area or all, layers, format; the file is made on request."""
-    st.subheader(t("data_export", lang))
+    st.header(t("data_export", lang))
     st.caption(t("data_export_intro", lang))
     areas = {area.slug: area.name for area in cache.areas()}
     titles = {s.name: s.title.in_language(lang) for s in session.workspace().catalog.categories}
     left, right = st.columns(2)
     slug = left.selectbox(t("area", lang), ["", *areas], index=1 if areas else 0,
                           format_func=lambda s: areas.get(s, t("every_area", lang)),
-                          key=state.EXPORT_AREA_KEY)  # fmt: skip
+                          key=state.EXPORT_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
     kind = right.selectbox(t("data_format", lang), list(EXPORT_KINDS),
                            format_func=EXPORT_KINDS.__getitem__,
-                           key=state.EXPORT_KIND_KEY)  # fmt: skip
+                           key=state.EXPORT_KIND_KEY, placeholder=t("choose", lang))  # fmt: skip
     layers = st.multiselect(t("categories", lang), list(titles), format_func=titles.__getitem__,
                             placeholder=t("print_all_layers", lang),
                             key=state.EXPORT_LAYERS_KEY)  # fmt: skip
@@ -110,7 +113,7 @@ IMPORT_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "gpx", "csv"]
 
 def _import(lang: str) -> None:
     """Draw the import: upload, a dry run's report as the preview, then the import itself."""
-    st.subheader(t("data_import", lang))
+    st.header(t("data_import", lang))
     st.caption(t("data_import_intro", lang))
     titles = {s.name: s.title.in_language(lang) for s in session.workspace().catalog.categories}
     areas = {area.slug: area.name for area in cache.areas()}
@@ -118,10 +121,11 @@ def _import(lang: str) -> None:
     left, right = st.columns(2)
     category = left.selectbox(t("category", lang), ["", *titles],
                               format_func=lambda c: titles.get(c, t("data_from_file", lang)),
+                              placeholder=t("choose", lang),
                               key=state.IMPORT_CATEGORY_KEY)  # fmt: skip
     area = right.selectbox(t("area", lang), ["", *areas],
                            format_func=lambda a: areas.get(a, t("data_where_it_lies", lang)),
-                           key=state.IMPORT_AREA_KEY)  # fmt: skip
+                           key=state.IMPORT_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
     rules = st.file_uploader(t("data_mapping", lang), type=["toml"], key=state.IMPORT_MAPPING_KEY)
     if upload is None:
         return
@@ -130,7 +134,9 @@ def _import(lang: str) -> None:
     layer = None
     if len(layers) > 1 and not set(layers) & set(session.workspace().catalog.names):
         # A partner's GeoPackage of several layers; safewalk's own imports every category.
-        layer = st.selectbox(t("data_layer", lang), layers, key=state.IMPORT_LAYER_KEY)
+        layer = st.selectbox(
+            t("data_layer", lang), layers, key=state.IMPORT_LAYER_KEY, placeholder=t("choose", lang)
+        )
     options = {"area": area or None, "category": category or None, "layer": layer}
     mapping = rules.getvalue() if rules is not None else None
     confirm = st.button(t("data_import_confirm", lang), type="primary",

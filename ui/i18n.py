@@ -13,6 +13,11 @@ from walks.core.words import WORDS
 TEXTS_FILE: Final = Path(__file__).with_name("texts.toml")
 """The app's texts, for a language editor to change without touching code."""
 
+OSM_ATTRIBUTION_SV: Final = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragsgivare'
+)
+"""OpenStreetMap's credit in Swedish (its licence asks for the credit, in any language)."""
+
 TEXTS: Final[dict[str, Text]] = {
     **WORDS,
     **texts_from_file(TEXTS_FILE, "app"),
@@ -20,9 +25,10 @@ TEXTS: Final[dict[str, Text]] = {
     # in words.toml), and texts built from code constants.
     "page_map": WORDS["map"],
     "report_all": WORDS["every_area"],
-    # Trusted HTML (a link), shown in the interactive maps' attribution control.
+    # Trusted HTML (links), shown in the interactive maps' attribution control.
+    "osm_credit": Text(sv=OSM_ATTRIBUTION_SV, en=OSM_ATTRIBUTION),
     "web_map_credit": Text(
-        sv=f"Gränser och vatten: Stockholms stad (CC0) · Demodata delvis {OSM_ATTRIBUTION}",
+        sv=f"Gränser och vatten: Stockholms stad (CC0) · Demodata delvis {OSM_ATTRIBUTION_SV}",
         en=f"Boundaries and water: City of Stockholm (CC0) · Demo data partly {OSM_ATTRIBUTION}",
     ),
     "page_walks": WORDS["walks"],

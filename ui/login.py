@@ -80,7 +80,7 @@ def _login_form(language: str) -> None:
         _single_sign_on(provider, language)
         return
     with st.form(state.LOGIN_FORM_KEY):
-        st.subheader(t("login_title", language))
+        st.header(t("login_title", language))
         name = st.text_input(t("login_name", language), key=state.LOGIN_NAME_KEY)
         password = st.text_input(t("login_password", language), type="password",
                                  key=state.LOGIN_PASSWORD_KEY)  # fmt: skip

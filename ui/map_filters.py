@@ -27,6 +27,7 @@ def chosen_areas(areas: list[Area], lang: str) -> list[str]:
     """Draw the choice of areas and return their ids."""
     names = {area.slug: area.name for area in areas}
     return st.multiselect(t("areas", lang), list(names), default=list(names),
+                          placeholder=t("choose", lang),
                           format_func=names.__getitem__, key=state.MAP_AREAS_KEY)  # fmt: skip
 
 
@@ -44,15 +45,19 @@ def observation_filter(catalog: Catalog, data: MapData, lang: str) -> Observatio
         left, right = st.columns(2)
         categories = left.multiselect(t("categories", lang), list(titles),
                                       default=list(titles), format_func=titles.__getitem__,
+                                      placeholder=t("choose", lang),
                                       key=state.MAP_CATEGORIES_KEY)  # fmt: skip
         chosen_statuses = left.multiselect(t("status", lang), statuses, default=statuses,
                                            format_func=lambda s: s.label.in_language(lang),
+                                           placeholder=t("choose", lang),
                                            key=state.MAP_STATUSES_KEY)  # fmt: skip
         chosen_lights = right.multiselect(t("map_light", lang), lights, default=lights,
                                           format_func=lambda c: c.label.in_language(lang),
+                                          placeholder=t("choose", lang),
                                           key=state.MAP_LIGHT_KEY)  # fmt: skip
         severities = right.multiselect(t("severity", lang), list(levels),
                                        default=list(levels), format_func=levels.__getitem__,
+                                       placeholder=t("choose", lang),
                                        key=state.MAP_SEVERITIES_KEY)  # fmt: skip
         kind = st.radio(t("map_kind", lang), list(_KINDS), horizontal=True,
                         format_func=lambda k: t(f"map_kind_{k}", lang),

@@ -24,6 +24,7 @@ def _fill(data: MapData, lang: str) -> Choropleth | None:
     options = ["", "density", *indicators]
     names = {"": t("map_fill_none", lang), "density": t("map_fill_density", lang)}
     choice = st.selectbox(t("map_fill", lang), options, key=state.MAP_FILL_KEY,
+                          placeholder=t("choose", lang),
                           format_func=lambda o: names.get(o, o))  # fmt: skip
     if choice == "density":
         return Choropleth(names["density"], data.per_km2())
@@ -74,7 +75,7 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
         values[t("responsible", lang)] = f"{who} ({chosen}{route.reason.in_language(lang)})"
     with st.container(border=True):
         area = next(a.name for a in data.areas if a.slug == slug)
-        st.subheader(t("details_title", lang).format(number=observation.number, area=area))
+        st.header(t("details_title", lang).format(number=observation.number, area=area))
         # A table, not markdown: user text shows as text.
         st.table({"": list(values.keys()), " ": [str(v) for v in values.values()]})
         if observation.status in plan_page.FREE and st.button(
@@ -104,6 +105,7 @@ def _analysis(
         The analysis cannot run as chosen (two walks of different areas).
     """
     choice = st.selectbox(t("map_analysis", lang), _ANALYSES, key=state.MAP_ANALYSES_KEY,
+                          placeholder=t("choose", lang),
                           format_func=lambda a: t(f"map_analysis_{a or 'none'}", lang))  # fmt: skip
     if choice == "hotspots":
         return cache.analyses(slugs, lang), []
@@ -118,10 +120,11 @@ def _analysis(
         order = list(walks)[::-1]  # oldest first
         before = left.selectbox(t("map_change_before", lang), order, index=0,
                                 format_func=lambda u: walks[u].label,
+                                placeholder=t("choose", lang),
                                 key=state.MAP_BEFORE_KEY)  # fmt: skip
         after = right.selectbox(t("map_change_after", lang), order, index=len(order) - 1,
                                 format_func=lambda u: walks[u].label,
-                                key=state.MAP_AFTER_KEY)  # fmt: skip
+                                key=state.MAP_AFTER_KEY, placeholder=t("choose", lang))  # fmt: skip
         found = cache.changes(slugs, observation_filter, data, lang, walks[before], walks[after])
         counts = {layer.title: len(layer.labels) for layer in found}
         st.caption(" · ".join(f"{title}: {n}" for title, n in counts.items()))
@@ -158,7 +161,7 @@ def render() -> None:
     if analyses is not None:
         st.caption(t("map_dark_total", lang).format(dark=analyses.dark_m, total=analyses.routes_m))
     _details(data, (clicked or {}).get("last_object_clicked_tooltip"), workspace.catalog, lang)
-    st.subheader(t("counts_title", lang))
+    st.header(t("counts_title", lang))
     st.dataframe(
         [
             {

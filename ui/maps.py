@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -21,17 +21,18 @@ from gis.webmap import (
     add_canvas_points,
     add_choropleth,
     add_compact_points,
-    add_draw_tools,
     add_layer_control,
     add_layer_group,
     add_legend,
     add_line,
+    add_map_language,
     add_points,
     add_polygons,
     add_shapes,
     fitted_web_map,
     swatch,
 )
+from gis.webmap import add_draw_tools as add_drawing_toolbar
 from ui.i18n import t
 from walks.core.model import LightCondition, ObservationStatus, ReferenceKind
 from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer
@@ -61,6 +62,66 @@ def mark_details(mark: ObservationMark, language: str) -> str:
     return " · ".join(parts)
 
 
+def _frame(
+    data: LocalMapData | MapData, *, language: str, tiles_url: str | None, zoom: int
+) -> OfflineMap:
+    """Return a map fitted to what ``data`` shows, that speaks ``language``."""
+    fmap = fitted_web_map(data.focus, zoom=zoom, tiles_url=tiles_url,
+                          attribution=t("osm_credit", language))  # fmt: skip
+    add_map_language(fmap, language, zoom_in=t("map_zoom_in", language),
+                     zoom_out=t("map_zoom_out", language))  # fmt: skip
+    return fmap
+
+
+def draw_words(language: str) -> dict[str, Any]:
+    """Return Leaflet.draw's texts in ``language``, in the structure of its ``L.drawLocal``."""
+    cancel = {"text": t("draw_cancel", language), "title": t("draw_cancel_title", language)}
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": cancel,
+                "finish": {"text": t("draw_finish", language),
+                           "title": t("draw_finish_title", language)},
+                "undo": {"text": t("draw_undo", language),
+                         "title": t("draw_undo_title", language)},
+                "buttons": {"polyline": t("draw_line", language),
+                            "polygon": t("draw_area", language)},
+            },
+            "handlers": {
+                "polyline": {
+                    "error": t("draw_crossing", language),
+                    "tooltip": {"start": t("draw_line_start", language),
+                                "cont": t("draw_line_next", language),
+                                "end": t("draw_line_end", language)},
+                },
+                "polygon": {"tooltip": {"start": t("draw_area_start", language),
+                                        "cont": t("draw_area_next", language),
+                                        "end": t("draw_area_end", language)}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"text": t("save", language),
+                             "title": t("draw_save_title", language)},
+                    "cancel": {"text": t("draw_cancel", language),
+                               "title": t("draw_undo_all_title", language)},
+                    "clearAll": {"text": t("draw_clear", language),
+                                 "title": t("draw_clear_title", language)},
+                },
+                "buttons": {"remove": t("draw_remove", language),
+                            "removeDisabled": t("draw_remove_none", language)},
+            },
+            "handlers": {"remove": {"tooltip": {"text": t("draw_remove_hint", language)}}},
+        },
+    }  # fmt: skip
+
+
+def add_draw_tools(fmap: OfflineMap, kinds: Sequence[str], *, language: str) -> None:
+    """Add the toolbar that draws ``kinds`` (``LineString``, ``Polygon``), in ``language``."""
+    add_drawing_toolbar(fmap, kinds, words=draw_words(language))
+
+
 def _local_map(
     data: LocalMapData, *, language: str, tiles_url: str | None, zoom: int
 ) -> OfflineMap:
@@ -69,7 +130,7 @@ def _local_map(
     Works without internet: Leaflet comes from the app, and water and the boundary are
     drawn from the shipped data even when background tiles do not load.
     """
-    fmap = fitted_web_map(data.focus, zoom=zoom, tiles_url=tiles_url)
+    fmap = _frame(data, language=language, tiles_url=tiles_url, zoom=zoom)
     if data.water:
         add_polygons(fmap, [("", water) for water in data.water],
                      colour=WATER_LINE, fill=WATER_FILL)  # fmt: skip
@@ -195,7 +256,7 @@ def district_web_map(
     empty or not, so that the layer control lists the same ones whatever the filters let
     through. User text reaches the map as plain text and is escaped there.
     """
-    fmap = fitted_web_map(data.focus, zoom=13, tiles_url=tiles_url)
+    fmap = _frame(data, language=language, tiles_url=tiles_url, zoom=13)
     if data.water:
         add_polygons(fmap, [("", water) for water in data.water],
                      colour=WATER_LINE, fill=WATER_FILL)  # fmt: skip
@@ -227,5 +288,5 @@ def district_web_map(
         (marker_svg(c.shape, c.colour, size=14), c.title.in_language(language))
         for c in data.categories
     ], title=t("legend", language), position="bottomleft")  # fmt: skip
-    add_layer_control(fmap, collapsed=True)
+    add_layer_control(fmap, collapsed=True, title=t("map_layers", language))
     return fmap

@@ -8,7 +8,7 @@ from gis.i18n import LocalizedError
 from gis.photos import process_photo
 from ui import cache, session, state
 from ui.i18n import t
-from ui.widgets import PHOTO_TYPES
+from ui.widgets import PHOTO_TYPES, photo_upload_mb
 from walks.actions.measures import HistoryEntry, Measure, change_status, next_status
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import MeasureStatus
@@ -20,7 +20,7 @@ def render(slug: str, measures: list[Measure], lang: str) -> None:
     by_number = {m.number: m for m in measures}
     number = st.selectbox(t("measure", lang), list(by_number),
                           format_func=lambda n: f"{n}. {by_number[n].title}",
-                          key=state.MEASURE_PICK_KEY)  # fmt: skip
+                          key=state.MEASURE_PICK_KEY, placeholder=t("choose", lang))  # fmt: skip
     with st.form(state.STATUS_FORM_KEY, clear_on_submit=True):
         current = by_number[number].status
         statuses = list(MeasureStatus)
@@ -28,11 +28,13 @@ def render(slug: str, measures: list[Measure], lang: str) -> None:
         following = next_status(current)
         to = st.selectbox(t("plan_to", lang), statuses,
                           index=statuses.index(following or current),
+                          placeholder=t("choose", lang),
                           format_func=lambda s: s.label.in_language(lang))  # fmt: skip
         reason = st.text_input(t("plan_reason", lang))
         note = st.text_area(t("plan_note", lang), height=68)
+        limit = photo_upload_mb(session.workspace().settings.max_photo_bytes)
         uploads = st.file_uploader(t("plan_note_photos", lang), type=PHOTO_TYPES,
-                                   accept_multiple_files=True,
+                                   accept_multiple_files=True, max_upload_size=limit,
                                    key=state.NOTE_PHOTOS_KEY)  # fmt: skip
         submitted = st.form_submit_button(t("plan_apply", lang), key=state.STATUS_SAVE_KEY)
     if submitted:

@@ -30,12 +30,13 @@ def _observation_label(observation: Observation, lang: str) -> str:
 def _new_measure(slug: str, lang: str) -> None:
     """Draw the form for a new measure from chosen observations, filled from a template."""
     observations = {o.number: o for o in cache.observations(slug) if o.status in FREE}
-    st.subheader(t("plan_new", lang))
+    st.header(t("plan_new", lang))
     if not observations:
         st.info(t("plan_no_free", lang))
         return
     chosen = st.multiselect(t("observations", lang), list(observations),
                             format_func=lambda n: _observation_label(observations[n], lang),
+                            placeholder=t("choose", lang),
                             key=state.PLAN_OBSERVATIONS_KEY)  # fmt: skip
     organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
     template = cache.templates().get(observations[chosen[0]].category) if chosen else None
@@ -50,6 +51,7 @@ def _new_measure(slug: str, lang: str) -> None:
         title = st.text_input(t("measure", lang), value=suggested)
         who = st.selectbox(t("responsible", lang), list(organisations),
                            index=list(organisations).index(responsible) if responsible else None,
+                           placeholder=t("choose", lang),
                            format_func=organisations.__getitem__)  # fmt: skip
         left, right = st.columns(2)
         deadline = left.date_input(t("deadline", lang), value=None, format="YYYY-MM-DD")
@@ -109,14 +111,15 @@ def render() -> None:
     try:
         areas = {area.slug: area.name for area in cache.areas()}
         slug = st.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,
-                            key=state.MEASURE_AREA_KEY)  # fmt: skip
+                            key=state.MEASURE_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
         routing_panel.render(slug, lang)
         _new_measure(slug, lang)
-        st.subheader(t("measures", lang))
+        st.header(t("measures", lang))
         organisations = {o.id: o.name.in_language(lang) for o in cache.organisations()}
         left, right = st.columns(2)
         whose = left.selectbox(t("plan_ours", lang), ["", *organisations],
                                format_func=lambda o: organisations.get(o, t("plan_all", lang)),
+                               placeholder=t("choose", lang),
                                key=state.MEASURE_WHOSE_KEY)  # fmt: skip
         late = right.toggle(t("plan_only_overdue", lang), key=state.MEASURE_LATE_KEY)
         measures = cache.measures(slug)

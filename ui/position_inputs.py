@@ -27,7 +27,7 @@ def tapped_position(
     kinds = [kind for kind in spec.accepts if kind != "Point"]
     fmap = area_web_map(cache.area_map(slug), language=lang, tiles_url=workspace.settings.tiles_url)
     if kinds:
-        add_draw_tools(fmap, kinds)
+        add_draw_tools(fmap, kinds, language=lang)
         st.caption(t("draw_hint", lang))
     result = st_folium(
         fmap,

@@ -26,7 +26,7 @@ def render() -> None:
     left, middle, right = st.columns(3)
     slug = left.selectbox(t("area", lang), choices, index=1 if len(choices) > 1 else 0,
                           format_func=lambda s: areas.get(s, t("print_atlas", lang)),
-                          key=state.PRINT_AREA_KEY)  # fmt: skip
+                          key=state.PRINT_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
     paper = middle.radio(t("print_paper", lang), list(PAPERS), horizontal=True,
                          key=state.PRINT_PAPER_KEY)  # fmt: skip
     orientation = right.radio(t("print_orientation", lang), list(ORIENTATIONS), horizontal=True,

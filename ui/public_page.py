@@ -18,7 +18,7 @@ def render() -> None:
     try:
         areas = {area.slug: area.name for area in cache.areas()}
         slug = st.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,
-                            key=state.PUBLIC_AREA_KEY)  # fmt: skip
+                            key=state.PUBLIC_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
         measures = cache.public_measures(slug)
     except LocalizedError as error:
         st.error(error.message(lang))

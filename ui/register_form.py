@@ -14,7 +14,7 @@ from gis.i18n import LocalizedError
 from gis.photos import process_photo
 from ui import session, state
 from ui.i18n import t
-from ui.widgets import PHOTO_TYPES, category_inputs
+from ui.widgets import PHOTO_TYPES, category_inputs, photo_upload_mb
 from walks.core.model import DrawnShape, LayerSpec, Observation, ObservationDraft, Position
 from walks.fieldwork.recording import choose_position, record_observation
 
@@ -45,7 +45,9 @@ def draw(spec: LayerSpec, lang: str) -> Entry:
             )  # fmt: skip
         description = st.text_area(t("description", lang), height=80,
                                    key=state.REGISTER_DESCRIPTION_KEY)  # fmt: skip
-        uploads = st.file_uploader(t("photos", lang), type=PHOTO_TYPES, accept_multiple_files=True,
+        limit = photo_upload_mb(session.workspace().settings.max_photo_bytes)
+        uploads = st.file_uploader(t("photos", lang), type=PHOTO_TYPES,
+                                   accept_multiple_files=True, max_upload_size=limit,
                                    key=state.REGISTER_PHOTOS_KEY)  # fmt: skip
         left, right = st.columns(2)
         lon = left.number_input(t("longitude", lang), value=None, format="%.6f",

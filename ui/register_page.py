@@ -65,12 +65,14 @@ def render() -> None:
     names = {area.slug: area.name for area in known}
     chosen = st.selectbox(
         t("area", lang), [None, *names], key=state.REGISTER_AREA_KEY,
+        placeholder=t("choose", lang),
         format_func=lambda s: t("area_from_position", lang) if s is None else names[s],
     )  # fmt: skip
     walk_box = st.container()  # filled once the area is known
     catalog = workspace.catalog
     category = st.selectbox(
         t("category", lang), catalog.names, key=state.REGISTER_CATEGORY_KEY,
+        placeholder=t("choose", lang),
         format_func=lambda n: catalog.category(n).title.in_language(lang),
     )  # fmt: skip
     gps = position_inputs.gps_position(lang, workspace.settings.gps_accuracy_m)
@@ -123,6 +125,7 @@ def _walk(box: DeltaGenerator, area: Area | str, lang: str, *, saving: bool) -> 
     walks = {w.uuid: f"{w.number}. {w.title}" for w in cache.walks(slug)}
     walk = box.selectbox(
         t("walk", lang), [None, *walks], key=state.REGISTER_WALK_KEY,
+        placeholder=t("choose", lang),
         format_func=lambda u: t("no_walk", lang) if u is None else walks[u],
     )  # fmt: skip
     if before is None or before in walks:

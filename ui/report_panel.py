@@ -17,12 +17,13 @@ REPORT_KINDS: Final = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
 
 def render(slug: str, lang: str) -> None:
     """Draw the tertial follow-up: a button makes the files, then each one downloads."""
-    st.subheader(t("report_title", lang))
+    st.header(t("report_title", lang))
     st.caption(t("report_intro", lang))
     tertials = [str(x) for x in reversed(trend(Tertial.of(datetime.now(UTC))))]
     left, right = st.columns(2)
     tertial = left.selectbox(t("tertial", lang), tertials,
                              format_func=lambda x: Tertial.parse(x).label(lang),
+                             placeholder=t("choose", lang),
                              key=state.REPORT_TERTIAL_KEY)  # fmt: skip
     scope = right.radio(t("report_scope", lang), ["area", "all"], horizontal=True,
                         format_func=lambda x: t(f"report_{x}", lang),

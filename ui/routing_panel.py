@@ -29,10 +29,12 @@ def render(slug: str, lang: str) -> None:
             number = left.selectbox(t("route_observation", lang), list(by_number),
                                     format_func=lambda n: f"{n}. " + catalog.category(
                                         by_number[n].category).title.in_language(lang),
+                                    placeholder=t("choose", lang),
                                     key=state.ROUTE_PICK_KEY)  # fmt: skip
             chosen = right.selectbox(t("responsible", lang), ["", *organisations],
                                      format_func=lambda o: organisations.get(
                                          o, t("route_automatic", lang)),
+                                     placeholder=t("choose", lang),
                                      key=state.ROUTE_WHO_KEY)  # fmt: skip
             submitted = st.form_submit_button(t("route_save", lang), key=state.ROUTE_SAVE_KEY)
         if submitted and number is not None:

@@ -48,7 +48,7 @@ def _drawn_route(slug: str, lang: str) -> DrawnShape | None:
     with st.expander(t("route_draw", lang)):
         fmap = area_web_map(cache.area_map(slug), language=lang,
                             tiles_url=session.workspace().settings.tiles_url)  # fmt: skip
-        add_draw_tools(fmap, ["LineString"])
+        add_draw_tools(fmap, ["LineString"], language=lang)
         result = st_folium(fmap, key=state.plan_map_key(), height=360,
                            use_container_width=True,
                            returned_objects=["last_active_drawing", "all_drawings"])  # fmt: skip
@@ -77,7 +77,11 @@ def render() -> None:
     by_slug = {area.slug: area for area in areas}
     names = {area.slug: area.name for area in areas}
     slug = st.selectbox(
-        t("area", lang), list(names), format_func=names.__getitem__, key=state.WALK_AREA_KEY
+        t("area", lang),
+        list(names),
+        format_func=names.__getitem__,
+        key=state.WALK_AREA_KEY,
+        placeholder=t("choose", lang),
     )
     day = st.date_input(t("date", lang), key=state.WALK_DATE_KEY, format="YYYY-MM-DD")
     suggested = _sun_caption(by_slug[slug], day, lang)
@@ -137,7 +141,7 @@ def render() -> None:
         else:
             state.fresh_maps()  # the next walk starts without this one's drawn route
             st.success(t("walk_saved", lang).format(number=walk.number, area=names[slug]))
-    st.subheader(t("walks_in_area", lang))
+    st.header(t("walks_in_area", lang))
     walks = cache.walks(slug)
     st.dataframe(
         [
@@ -160,10 +164,11 @@ def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
     if not walks:
         return
     workspace = session.workspace()
-    st.subheader(t("walk_detail", lang))
+    st.header(t("walk_detail", lang))
     by_uuid = {walk.uuid: walk for walk in walks}
     chosen = st.selectbox(
         t("walk", lang), list(by_uuid), key=state.WALK_DETAIL_KEY,
+        placeholder=t("choose", lang),
         format_func=lambda u: f"{by_uuid[u].number}. {by_uuid[u].title}",
     )  # fmt: skip
     walk = by_uuid[chosen]

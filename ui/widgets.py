@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from walks.core.model import FieldSpec, LayerSpec
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 """The photo files the upload fields take."""
+
+
+def photo_upload_mb(max_photo_bytes: int) -> int:
+    """Return the photo fields' size limit in whole megabytes (Streamlit's unit), rounded up.
+
+    The field says it and refuses a larger photo at once; ``gis.photos`` checks the exact
+    limit when the photo is saved.
+    """
+    return max(1, math.ceil(max_photo_bytes / 1_000_000))
 
 
 def field_input(spec: FieldSpec, language: str, *, key: str) -> object:
