@@ -637,7 +637,19 @@ class _Legend(MacroElement):
             L.DomEvent.disableClickPropagation(box);
             return box;
           };
-          legend.addTo({{ this._parent.get_name() }});
+          var map = {{ this._parent.get_name() }};
+          legend.addTo(map);
+          // A credit line wider than half the map wraps over the left corner (on a phone):
+          // that corner's controls go up above it.
+          var corner = legend.getContainer().parentNode;
+          var credit = map.attributionControl && map.attributionControl.getContainer();
+          function lift() {
+            var over = credit && corner.className.indexOf('leaflet-bottom') >= 0 &&
+              credit.offsetWidth > map.getSize().x / 2;
+            corner.style.bottom = over ? credit.offsetHeight + 'px' : '';
+          }
+          map.whenReady(function () { setTimeout(lift, 0); });
+          map.on('resize', lift);
         })();
         {% endmacro %}
         """

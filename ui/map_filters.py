@@ -32,7 +32,7 @@ def chosen_areas(areas: list[Area], lang: str) -> list[str]:
 
 
 def observation_filter(catalog: Catalog, data: MapData, lang: str) -> ObservationFilter:
-    """Draw the filter widgets and return what they choose."""
+    """Draw the filter widgets and return what they choose (the page puts them in a fold)."""
     titles = {spec.name: spec.title.in_language(lang) for spec in catalog.categories}
     levels = {
         int(level.value): level.title.in_language(lang)
@@ -41,28 +41,27 @@ def observation_filter(catalog: Catalog, data: MapData, lang: str) -> Observatio
     }  # fmt: skip
     statuses = list(ObservationStatus)
     lights = list(LightCondition)
-    with st.expander(t("map_filters", lang)):
-        left, right = st.columns(2)
-        categories = left.multiselect(t("categories", lang), list(titles),
-                                      default=list(titles), format_func=titles.__getitem__,
-                                      placeholder=t("choose", lang),
-                                      key=state.MAP_CATEGORIES_KEY)  # fmt: skip
-        chosen_statuses = left.multiselect(t("status", lang), statuses, default=statuses,
-                                           format_func=lambda s: s.label.in_language(lang),
-                                           placeholder=t("choose", lang),
-                                           key=state.MAP_STATUSES_KEY)  # fmt: skip
-        chosen_lights = right.multiselect(t("map_light", lang), lights, default=lights,
-                                          format_func=lambda c: c.label.in_language(lang),
-                                          placeholder=t("choose", lang),
-                                          key=state.MAP_LIGHT_KEY)  # fmt: skip
-        severities = right.multiselect(t("severity", lang), list(levels),
-                                       default=list(levels), format_func=levels.__getitem__,
+    left, right = st.columns(2)
+    categories = left.multiselect(t("categories", lang), list(titles),
+                                  default=list(titles), format_func=titles.__getitem__,
+                                  placeholder=t("choose", lang),
+                                  key=state.MAP_CATEGORIES_KEY)  # fmt: skip
+    chosen_statuses = left.multiselect(t("status", lang), statuses, default=statuses,
+                                       format_func=lambda s: s.label.in_language(lang),
                                        placeholder=t("choose", lang),
-                                       key=state.MAP_SEVERITIES_KEY)  # fmt: skip
-        kind = st.radio(t("map_kind", lang), list(_KINDS), horizontal=True,
-                        format_func=lambda k: t(f"map_kind_{k}", lang),
-                        key=state.MAP_KIND_KEY)  # fmt: skip
-        walks, first_day, last_day = _walk_and_date_filter(data, lang)
+                                       key=state.MAP_STATUSES_KEY)  # fmt: skip
+    chosen_lights = right.multiselect(t("map_light", lang), lights, default=lights,
+                                      format_func=lambda c: c.label.in_language(lang),
+                                      placeholder=t("choose", lang),
+                                      key=state.MAP_LIGHT_KEY)  # fmt: skip
+    severities = right.multiselect(t("severity", lang), list(levels),
+                                   default=list(levels), format_func=levels.__getitem__,
+                                   placeholder=t("choose", lang),
+                                   key=state.MAP_SEVERITIES_KEY)  # fmt: skip
+    kind = st.radio(t("map_kind", lang), list(_KINDS), horizontal=True,
+                    format_func=lambda k: t(f"map_kind_{k}", lang),
+                    key=state.MAP_KIND_KEY)  # fmt: skip
+    walks, first_day, last_day = _walk_and_date_filter(data, lang)
     return ObservationFilter(
         categories=_restriction(categories, list(titles)),
         statuses=_restriction(chosen_statuses, statuses),

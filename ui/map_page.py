@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from gis.i18n import LocalizedError
-from ui import cache, map_filters, plan_page, session, state
+from ui import cache, map_filters, observation_list, plan_page, session, state
 from ui.i18n import t
 from ui.maps import Choropleth, district_web_map
 from walks.core.clock import LOCAL_TIME
@@ -16,6 +17,9 @@ from walks.core.model import Catalog
 from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer, ObservationFilter
 
 T = TypeVar("T")
+
+MAP_HEIGHT_PX: Final = 560
+"""The map's height: on a 1366 × 900 desktop more than 60 % of the screen, under the title."""
 
 
 def _fill(data: MapData, lang: str) -> Choropleth | None:
@@ -133,34 +137,56 @@ def _analysis(
 
 
 def render() -> None:
-    """Draw the page."""
+    """Draw the page: the map first, under the title; what it shows and its filters below."""
     lang = state.language()
     st.title(t("map_title", lang))
-    st.caption(t("map_intro", lang))
+    map_slot = st.container()  # filled once the filters below say what the map shows
+    details_slot = st.container()
+    state.restore_choices(state.MAP_CHOICES)
+    try:
+        _render(map_slot, details_slot, lang)
+    finally:
+        state.keep_choices(state.MAP_CHOICES)
+    st.info(t("demo_note", lang))
+
+
+def _render(map_slot: DeltaGenerator, details_slot: DeltaGenerator, lang: str) -> None:
     try:
         workspace = session.workspace()
-        slugs = map_filters.chosen_areas(cache.areas(), lang)
-        everything = cache.map_data_of(slugs)
-        observation_filter = map_filters.observation_filter(workspace.catalog, everything, lang)
+        with st.expander(t("map_filters", lang)):
+            slugs = map_filters.chosen_areas(cache.areas(), lang)
+            everything = cache.map_data_of(slugs)
+            observation_filter = map_filters.observation_filter(workspace.catalog, everything, lang)
         data = cache.map_data_of(slugs, observation_filter)
-        choropleth = _fill(data, lang)
-        analyses, marked = _analysis(data, slugs, observation_filter, lang)
+        left, right = st.columns(2)
+        with left:
+            choropleth = _fill(data, lang)
+        with right:
+            analyses, marked = _analysis(data, slugs, observation_filter, lang)
         rows = cache.summaries()
     except LocalizedError as error:
         st.error(error.message(lang))
         return
     fmap = district_web_map(data, language=lang, tiles_url=workspace.settings.tiles_url,
                             choropleth=choropleth, analyses=analyses, marked=marked)  # fmt: skip
-    clicked = st_folium(fmap, key=state.MAP_KEY, height=560, use_container_width=True,
-                        returned_objects=["last_object_clicked_tooltip"])  # fmt: skip
-    st.caption(
-        t("map_shown", lang).format(
-            shown=len(data.observations), total=len(everything.observations)
+    with map_slot:
+        clicked = st_folium(fmap, key=state.MAP_KEY, height=MAP_HEIGHT_PX,
+                            use_container_width=True,
+                            returned_objects=["last_object_clicked_tooltip"])  # fmt: skip
+    with details_slot:
+        st.caption(t("map_intro", lang))
+        st.caption(
+            t("map_shown", lang).format(
+                shown=len(data.observations), total=len(everything.observations)
+            )
         )
-    )
-    if analyses is not None:
-        st.caption(t("map_dark_total", lang).format(dark=analyses.dark_m, total=analyses.routes_m))
-    _details(data, (clicked or {}).get("last_object_clicked_tooltip"), workspace.catalog, lang)
+        if analyses is not None:
+            st.caption(
+                t("map_dark_total", lang).format(dark=analyses.dark_m, total=analyses.routes_m)
+            )
+        _details(data, (clicked or {}).get("last_object_clicked_tooltip"), workspace.catalog,
+                 lang)  # fmt: skip
+    observation_list.render(data, workspace.catalog, lang)
     st.header(t("counts_title", lang))
     st.dataframe(
         [
@@ -174,4 +200,3 @@ def render() -> None:
         ],
         hide_index=True,
     )
-    st.info(t("demo_note", lang))

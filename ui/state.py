@@ -36,14 +36,22 @@ MAP_STATUSES_KEY: Final = "map_statuses"
 MAP_LIGHT_KEY: Final = "map_light"
 MAP_SEVERITIES_KEY: Final = "map_severities"
 MAP_KIND_KEY: Final = "map_kind"
+"""Positive places, problems or both."""
 MAP_WALKS_KEY: Final = "map_walks"
 MAP_DATES_KEY: Final = "map_dates"
 MAP_FILL_KEY: Final = "map_fill"
 MAP_ANALYSES_KEY: Final = "map_analysis"
 MAP_BEFORE_KEY: Final = "map_change_before"
 MAP_AFTER_KEY: Final = "map_change_after"
-"""Positive places, problems or both."""
+MAP_SORT_KEY: Final = "map_sort"
+MAP_ORDER_KEY: Final = "map_order"
 MAP_KEY: Final = "overview_map"
+MAP_CHOICES: Final = (
+    MAP_AREAS_KEY, MAP_CATEGORIES_KEY, MAP_STATUSES_KEY, MAP_LIGHT_KEY, MAP_SEVERITIES_KEY,
+    MAP_KIND_KEY, MAP_WALKS_KEY, MAP_DATES_KEY, MAP_FILL_KEY, MAP_ANALYSES_KEY, MAP_BEFORE_KEY,
+    MAP_AFTER_KEY, MAP_SORT_KEY, MAP_ORDER_KEY,
+)  # fmt: skip
+"""The map page's filters and choices: kept while the user is on another page."""
 
 WALK_AREA_KEY: Final = "walk_area"
 WALK_DATE_KEY: Final = "walk_date"
@@ -106,6 +114,29 @@ ROUTE_SAVE_KEY: Final = "route_save"
 PUBLIC_AREA_KEY: Final = "public_area"
 REGISTER_SEVERITY_KEY: Final = "register_severity"
 REGISTER_PHOTOS_KEY: Final = "register_photos"
+
+
+_KEPT_KEY: Final = "kept_choices"
+
+
+def restore_choices(keys: tuple[str, ...]) -> None:
+    """Give the widgets ``keys`` back the values ``keep_choices`` kept, where Streamlit forgot them.
+
+    Streamlit forgets a widget's value after a run that does not draw it (the user went to
+    another page); call this before drawing them. A kept value that is no longer among a
+    widget's options is dropped by Streamlit (a multiselect) or resets it (a selectbox).
+    """
+    kept = st.session_state.get(_KEPT_KEY, {})
+    for key in keys:
+        if key not in st.session_state and key in kept:
+            st.session_state[key] = kept[key]
+
+
+def keep_choices(keys: tuple[str, ...]) -> None:
+    """Keep the values of the widgets ``keys``, under a key of their own, after drawing them."""
+    kept = dict(st.session_state.get(_KEPT_KEY, {}))
+    kept.update({key: st.session_state[key] for key in keys if key in st.session_state})
+    st.session_state[_KEPT_KEY] = kept
 
 
 _MAPS_SAVED_KEY: Final = "maps_saved"

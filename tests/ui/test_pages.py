@@ -516,7 +516,7 @@ def test_a_walks_observations_are_listed_in_order() -> None:
     app = page(_walks_script)
     app.selectbox(key=state.WALK_AREA_KEY).select("hasselby-gard").run()
     assert not app.exception
-    assert app.subheader[-1].value == "En vandrings iakttagelser"
+    assert app.header[-1].value == "En vandrings iakttagelser"  # h2 under the page's h1
     headings = [m.value for m in app.markdown if m.value[2:3].isdigit()]
     numbers = [int(h.split(".")[0].strip("*")) for h in headings]
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # the demo walk's seven, by time
