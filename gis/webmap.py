@@ -106,6 +106,10 @@ class _MapLanguage(MacroElement):
             zoomInTitle: {{ this.zoom_in|tojson }}, zoomOutTitle: {{ this.zoom_out|tojson }}
           }).addTo(map);
           map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+          // Links in the credits are underlined, not told by colour alone (WCAG 1.4.1).
+          var style = document.createElement('style');
+          style.textContent = '.leaflet-control-attribution a { text-decoration: underline; }';
+          document.head.appendChild(style);
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

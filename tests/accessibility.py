@@ -19,14 +19,18 @@ GRAVE: Final = ("serious", "critical")
 def grave_violations(page: Page) -> list[dict[str, Any]]:
     """Return axe-core's serious and critical WCAG 2.1 A/AA violations on ``page`` as it is.
 
-    Each as ``{"id", "impact", "help", "targets"}``, so a failing test says what and where.
+    Its frames (a map, a component) are checked too. Each violation as
+    ``{"id", "impact", "help", "targets"}``, so a failing test says what and where; a target
+    in a frame is the frame's selector and then the element's.
     """
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # evaluated by the browser's debugger, as a page's own scripts are not: the page's
-        # Content-Security-Policy (no inline scripts) stays as it is for the check
-        page.evaluate(AXE.read_text(encoding="utf-8"))
+    for frame in page.frames:
+        if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+            # evaluated by the browser's debugger, as a page's own scripts are not: the
+            # page's Content-Security-Policy (no inline scripts) stays as it is for the check
+            frame.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_21_AA,
     )
     return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,9 @@ def app_url(workspace_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
+@contextmanager
+def launched_browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright; missing, the test skips (fails in CI)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Debian's chromium", pytrace=False)
@@ -49,3 +51,16 @@ def browser() -> Iterator[Browser]:
         )  # fmt: skip
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with launched_browser() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def module_browser() -> Iterator[Browser]:
+    """One browser for a module's tests, which each open their own contexts (and close them)."""
+    with launched_browser() as browser:
+        yield browser

@@ -34,10 +34,10 @@ def test_the_app_asks_for_a_login_and_keeps_the_residents_page_open(
     page.get_by_label("Användarnamn").wait_for(timeout=60_000)
     assert page.get_by_text("Områden och iakttagelser").count() == 0  # no map before a login
     page.get_by_label("Användarnamn").fill("ali")
-    page.get_by_label("Lösenord").fill("fel-lösenord")
+    page.get_by_label("Lösenord", exact=True).fill("fel-lösenord")
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Fel användarnamn eller lösenord.").wait_for(timeout=30_000)
-    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som ali (registrerare)").wait_for(timeout=30_000)
     page.get_by_text("Områden och iakttagelser").first.wait_for(timeout=60_000)

@@ -64,7 +64,7 @@ def start_drawing_a_line(page: Page, frame: FrameLocator, *, tap: bool) -> None:
     for _ in range(3):
         tool.tap() if tap else tool.click()
         try:
-            actions.wait_for(timeout=10_000)  # the tool's Finish / Delete / Cancel: drawing now
+            actions.wait_for(timeout=10_000)  # the tool's Slutför / Ta bort / Avbryt: drawing now
             break
         except PlaywrightTimeout:
             continue
@@ -232,7 +232,7 @@ def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
     leaflet.wait_for(timeout=30_000)
     start_drawing_a_line(page, frame, tap=True)
     add_vertices(page, frame, [(dx, dx / 4) for dx in (-40, 0, 40)], tap=True)
-    frame.locator(".leaflet-draw-actions a", has_text="Finish").tap()
+    frame.locator(".leaflet-draw-actions a", has_text="Slutför").tap()
     page.get_by_text("Ritad linje sparas som iakttagelsens läge.").wait_for(timeout=30_000)
     page.get_by_text("Trasig lampa").tap()
     page.get_by_role("button", name="Spara").tap()
@@ -266,7 +266,7 @@ def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
     leaflet.wait_for(timeout=30_000)
     start_drawing_a_line(page, frame, tap=False)
     add_vertices(page, frame, [(dx, -dx / 3) for dx in (-60, 0, 60)], tap=False)
-    frame.locator(".leaflet-draw-actions a", has_text="Finish").click()
+    frame.locator(".leaflet-draw-actions a", has_text="Slutför").click()
     page.get_by_text("Den ritade rutten sparas med vandringen").wait_for(timeout=30_000)
     page.get_by_label("Rubrik").fill("Ritad rutt")
     page.get_by_role("button", name="Spara vandringen").click()

@@ -86,7 +86,7 @@ def test_the_list_sorts_by_the_chosen_column_either_way() -> None:
     dates = [row[5] for row in listed(app)]
     assert dates == sorted(dates)
     caption = next(h.proto.body for h in app.get("html") if "safewalk-list" in h.proto.body)
-    assert "15 iakttagelser i kartans urval, sorterade efter datum (stigande)." in caption
+    assert "15 iakttagelser, desamma som på kartan, sorterade efter datum (stigande)." in caption
     assert '<th scope="col" aria-sort="ascending">Datum</th>' in caption
 
 
@@ -99,7 +99,7 @@ def test_user_text_in_the_list_is_escaped() -> None:
     bodies = [h.proto.body for h in app.get("html") if "safewalk-list" in h.proto.body]
     assert "&lt;img src=x onerror=alert(1)&gt;" in bodies[0]
     assert HOSTILE not in bodies[0]
-    assert "16 observations of the map&#x27;s selection, sorted by number (ascending)." in bodies[0]
+    assert "16 observations, the same as on the map, sorted by number (ascending)." in bodies[0]
 
 
 def test_a_table_says_its_caption_and_heads_its_columns_and_rows() -> None:
