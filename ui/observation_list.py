@@ -132,16 +132,16 @@ def render(data: MapData, catalog: Catalog, lang: str) -> None:
     sort = left.selectbox(t("map_sort", lang), SORT_KEYS, format_func=titles.__getitem__,
                           placeholder=t("choose", lang), key=state.MAP_SORT_KEY)  # fmt: skip
     sort = sort or "number"  # a choice is always made; None only to the type checker
+    orders = {o: t(f"map_order_{o}", lang) for o in ORDERS}
     order = right.radio(t("map_order", lang), ORDERS, horizontal=True,
-                        format_func=lambda o: t(f"map_order_{o}", lang),
-                        key=state.MAP_ORDER_KEY)  # fmt: skip
+                        format_func=orders.__getitem__, key=state.MAP_ORDER_KEY)  # fmt: skip
     descending = order == "descending"
     rows = listed_observations(data, catalog, lang, sort=sort, descending=descending)
     if not rows:
         st.info(t("map_list_empty", lang))
         return
     caption = t("map_list_caption", lang).format(
-        count=len(rows), key=titles[sort].lower(), order=t(f"map_order_{order}", lang).lower()
+        count=len(rows), key=titles[sort].lower(), order=orders[order or "ascending"].lower()
     )
     if len(rows) > LISTED_AT_MOST:
         st.caption(t("map_list_first", lang).format(shown=LISTED_AT_MOST, count=len(rows)))

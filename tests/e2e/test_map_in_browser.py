@@ -181,7 +181,7 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
     page.get_by_text("Urval").click()
     categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
     categories.locator(
-        '[data-testid="stMultiSelectClearAll"], [aria-label="Clear all"]'
+        '[data-testid="stMultiSelectClearAll"], [aria-label="Rensa alla"]'
     ).first.click()
     categories.locator("input").fill("Övrigt")
     page.keyboard.press("Enter")
@@ -200,7 +200,8 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
             continue
     heading.wait_for(timeout=1_000)
     # Shown as text (the description and the subject field).
-    expect(page.get_by_text(HOSTILE, exact=True)).to_have_count(2, timeout=10_000)
+    # the description and the subject field, and the description in the list of observations
+    expect(page.get_by_text(HOSTILE, exact=True)).to_have_count(3, timeout=10_000)
     assert page.locator('img[src="x"]').count() == 0
     assert frame.locator('img[src="x"]').count() == 0
     images = page.locator('[data-testid="stImage"] img')
@@ -287,7 +288,7 @@ def test_clicking_a_line_shows_that_observation(browser: Browser, hostile_url: s
     page.get_by_text("Urval").click()
     categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
     categories.locator(
-        '[data-testid="stMultiSelectClearAll"], [aria-label="Clear all"]'
+        '[data-testid="stMultiSelectClearAll"], [aria-label="Rensa alla"]'
     ).first.click()
     categories.locator("input").fill("Övrigt")
     page.keyboard.press("Enter")
