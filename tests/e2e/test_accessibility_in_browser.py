@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.accessibility import grave_violations
 from tests.appserver import running_app, wait_until_idle
+from tests.files import jpeg_with_gps
 from walks.access.accounts import add_account
 from walks.core.config import Settings
 from walks.core.workspace import connect_workspace
@@ -238,6 +239,28 @@ def test_a_filter_stays_set_after_a_visit_to_another_page(
     expect(page.locator(".safewalk-list tbody tr")).to_have_count(2)
     page.get_by_text("Urval").click()
     expect(page.get_by_role("radio", name="Trygga platser")).to_be_checked()
+    page.close()
+
+
+def test_a_photo_is_chosen_by_keyboard_in_a_field_that_speaks_swedish(
+    context: BrowserContext, app: str, tmp_path: Path
+) -> None:
+    photo = tmp_path / "IMG_0042.jpg"
+    photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))
+    page = opened(context, app, "register", viewport=PHONE)
+    page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
+    wait_until_idle(page)  # the map reports back once when it starts: that rerun done
+    field = page.locator('[data-testid="stFileUploader"]')
+    expect(field).to_contain_text("Högst 20MB per fil • JPG, PNG, WEBP, HEIC, HEIF")
+    button = page.get_by_role("button", name="Välj fil (Foton)")  # the field's name in it
+    button.focus()
+    expect(button).to_be_focused()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
+        chooser.value.set_files(str(photo))
+    expect(field).to_contain_text("IMG_0042.jpg")
+    expect(page.get_by_role("button", name="Ta bort IMG_0042.jpg")).to_be_visible()
     page.close()
 
 
