@@ -3,13 +3,15 @@
 axe-core (vendored) finds no serious or critical violation on any page, its map frames
 included; the document's ``lang`` is the chosen language; no English shows on a Swedish page
 (Streamlit's own texts and the map's included: text, frames and what screen readers read),
-nor Swedish on an English one; headings go down one level at a time. On *Karta* the map
-comes first, its list holds the same observations and sorts, and the filters survive a visit
-to another page.
+nor Swedish on an English one; headings go down one level at a time; the sidebar links the
+accessibility statement. On *Karta* the map comes first, its list holds the same observations
+and sorts, and the filters survive a visit to another page; a photo is chosen by keyboard.
 
-One app and one browser serve the module. A session keeps its language only while it stays
-on the page: each language is one session that goes from page to page by the sidebar, and
-each page is checked at 1366 × 900 and then, resized in place, at 390 × 844.
+One app, one browser and one browser context serve the module (its pages share Streamlit's
+scripts, cached), and the login test comes last: it adds an account to the workspace. A
+session keeps its language only while it stays on the page: each language is one session that
+goes from page to page by the sidebar, and each page is checked at 1366 × 900 and then,
+resized in place, at 390 × 844.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ PHONE: Final = {"width": 390, "height": 844}
 PAGES: Final = ("", "register", "walks", "plan", "status", "print", "data", "help")
 """Every page of the app by its address (``st.Page(url_path=…)``; "" is Karta)."""
 WITH_MAPS: Final = frozenset({"", "register", "walks"})
+STATEMENTS: Final = {"sv": "/tillganglighet", "en": "/accessibility"}
+"""The accessibility statement, linked from every page's sidebar in the page's language."""
 
 ENGLISH: Final = (
     "Upload", "Browse files", "Drag and drop", "per file", "Choose options", "Choose an option",
@@ -138,6 +142,9 @@ def problems(page: Page, language: str) -> list[str]:
     text = page.evaluate(READ)
     foreign = ENGLISH if language == "sv" else SWEDISH
     found += [f"shows {word!r}" for word in foreign if word in text]
+    statement = STATEMENTS[language]
+    if page.locator(f'[data-testid="stSidebar"] a[href="{statement}"]').count() != 1:
+        found.append(f"no link to the accessibility statement {statement}")
     levels = page.evaluate(HEADINGS)
     if levels[:1] != [1] or any(b - a > 1 for a, b in pairwise(levels)):
         found.append(f"headings {levels}")
