@@ -150,12 +150,16 @@ def word_pairs(language: str) -> list[tuple[str, str]]:
     ]
 
 
+def page_script(language: str) -> str:
+    """Return the script that makes the page speak ``language``: its lang, Streamlit's words."""
+    words = {"lang": language, "pairs": word_pairs(language), "map": t("page_map", language)}
+    # Inside a <script> a "</" would end it early: JSON may write it as "<\/".
+    return _SCRIPT % json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+
+
 def speak(language: str) -> None:
     """Make the page speak ``language``: its ``lang`` and Streamlit's own words.
 
     Draw it once per run, in the sidebar (the script has no place in the page's flow).
     """
-    words = {"lang": language, "pairs": word_pairs(language), "map": t("page_map", language)}
-    # Inside a <script> a "</" would end it early: JSON may write it as "<\/".
-    data = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
-    st.html(_SCRIPT % data, unsafe_allow_javascript=True)
+    st.html(page_script(language), unsafe_allow_javascript=True)

@@ -22,6 +22,7 @@ from gis.webmap import (
     add_layer_group,
     add_legend,
     add_line,
+    add_map_language,
     add_points,
     add_polygons,
     add_shapes,
@@ -200,3 +201,24 @@ def test_tooltip_text_cannot_run_or_break_the_maps_script() -> None:
     assert "`x`" not in html
     assert "C:\\users" not in html
     assert html.count("&#36;{alert(2)} &#96;x&#96; C:&#92;users") == 3
+
+
+def test_the_map_speaks_its_language_and_measures_in_metres() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    add_map_language(fmap, "sv", zoom_in="Zooma in", zoom_out="Zooma ut")
+    add_layer_control(fmap, collapsed=True, title="Lager")
+    html = fmap.get_root().render()
+    assert 'document.documentElement.lang = "sv"' in html
+    assert 'zoomInTitle: "Zooma in", zoomOutTitle: "Zooma ut"' in html
+    assert "L.control.scale({imperial: false})" in html
+    assert "L.control.scale()" not in html  # folium's, with miles and feet
+    assert '.title = "Lager"' in html
+
+
+def test_the_drawing_tools_take_their_texts_before_the_toolbar_is_made() -> None:
+    fmap = fitted_web_map(AREA, tiles_url=None)
+    words = {"draw": {"toolbar": {"finish": {"text": "Slutför"}}}}
+    add_draw_tools(fmap, ["LineString"], words=words)
+    html = fmap.get_root().render()
+    assert '"Slutför"' in html or '"Slutf\\u00f6r"' in html
+    assert html.index("L.drawLocal") < html.index("new L.Control.Draw(")
