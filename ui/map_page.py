@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, TypeVar
+from typing import Final
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -15,8 +15,6 @@ from ui.maps import Choropleth, district_web_map
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import Catalog
 from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer, ObservationFilter
-
-T = TypeVar("T")
 
 MAP_HEIGHT_PX: Final = 560
 """The map's height: on a 1366 × 900 desktop more than 60 % of the screen, under the title."""
@@ -147,7 +145,6 @@ def render() -> None:
         _render(map_slot, details_slot, lang)
     finally:
         state.keep_choices(state.MAP_CHOICES)
-    st.info(t("demo_note", lang))
 
 
 def _render(map_slot: DeltaGenerator, details_slot: DeltaGenerator, lang: str) -> None:
@@ -175,15 +172,11 @@ def _render(map_slot: DeltaGenerator, details_slot: DeltaGenerator, lang: str) -
                             returned_objects=["last_object_clicked_tooltip"])  # fmt: skip
     with details_slot:
         st.caption(t("map_intro", lang))
-        st.caption(
-            t("map_shown", lang).format(
-                shown=len(data.observations), total=len(everything.observations)
-            )
-        )
+        counts = {"shown": len(data.observations), "total": len(everything.observations)}
+        st.caption(t("map_shown", lang).format(**counts))
         if analyses is not None:
-            st.caption(
-                t("map_dark_total", lang).format(dark=analyses.dark_m, total=analyses.routes_m)
-            )
+            dark = {"dark": analyses.dark_m, "total": analyses.routes_m}
+            st.caption(t("map_dark_total", lang).format(**dark))
         _details(data, (clicked or {}).get("last_object_clicked_tooltip"), workspace.catalog,
                  lang)  # fmt: skip
     observation_list.render(data, workspace.catalog, lang)
@@ -200,3 +193,4 @@ def _render(map_slot: DeltaGenerator, details_slot: DeltaGenerator, lang: str) -
         ],
         hide_index=True,
     )
+    st.info(t("demo_note", lang))
