@@ -306,5 +306,6 @@ def test_clicking_a_line_shows_that_observation(browser: Browser, hostile_url: s
         except PlaywrightTimeout:
             continue
     heading.wait_for(timeout=1_000)
-    page.get_by_text("Mörk stig längs bäcken").wait_for(timeout=10_000)
+    details = page.get_by_test_id("stTableStyledTable")  # not the list under the map
+    details.get_by_text("Mörk stig längs bäcken").wait_for(timeout=10_000)
     page.context.close()
