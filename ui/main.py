@@ -38,7 +38,7 @@ LEGIBLE: Final = (
     " { outline: 3px solid #1a4fa3 !important; outline-offset: 2px; }</style>"
 )
 """Streamlit fades its captions to a grey of 3.9:1 on white (text at 60 % opacity); this one
-is 6.9:1, where WCAG 1.4.3 asks 4.5. Focus shows as a dark blue ring (8:1 on white) on
+is 6.9:1, where WCAG 1.4.3 asks 4.5. Focus shows as a dark blue ring (7.8:1 on white) on
 everything the keyboard reaches, where Streamlit's own is a faint shadow or none (WCAG 2.4.7)."""
 
 STATEMENT: Final = {"sv": "/tillganglighet", "en": "/accessibility"}
