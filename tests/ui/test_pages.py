@@ -282,10 +282,13 @@ def test_help_page_explains_the_command_line_in_both_languages() -> None:
     assert not app.exception
     assert app.title[0].value == "Hjälp"
     assert "safewalk add" in app.markdown[0].value
+    assert "safewalk inbox accept" in app.markdown[2].value
+    assert "/tillganglighet" in app.markdown[2].value
     app.session_state[state.LANGUAGE_KEY] = "en"
     app.run()
     assert app.title[0].value == "Help"
     assert "command line" in app.markdown[0].value
+    assert "inbox" in app.markdown[2].value
 
 
 @pytest.mark.usefixtures("app_in_memory")
