@@ -35,8 +35,14 @@ def app_url(workspace_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module: each test opens contexts of its own (cookies, storage,
+    service workers apart), which is what isolates tests, at a fraction of a launch.
+
+    Not longer: Playwright's event loop, kept across modules, would stay beside the
+    asyncio code other modules test in the same worker.
+    """
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Debian's chromium", pytrace=False)
