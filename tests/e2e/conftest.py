@@ -35,8 +35,8 @@ def app_url(workspace_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
+def chromium() -> Iterator[Browser]:
+    """Yield Debian's Chromium, or skip (fail in CI) when it is missing."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Debian's chromium", pytrace=False)
@@ -49,3 +49,14 @@ def browser() -> Iterator[Browser]:
         )  # fmt: skip
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    yield from chromium()
+
+
+@pytest.fixture(scope="module")
+def module_browser() -> Iterator[Browser]:
+    """One browser for a module's tests, when they need no fresh one each."""
+    yield from chromium()

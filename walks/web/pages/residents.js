@@ -63,10 +63,16 @@
   const photo = document.getElementById('photo');
   const tooLarge = document.getElementById('photo-size');
   const large = () => photo.files.length > 0 && photo.files[0].size > Number(photo.dataset.maxBytes);
+  const described = photo.getAttribute('aria-describedby') || '';
   const check = () => {
     tooLarge.hidden = !large();
-    if (large()) photo.setAttribute('aria-invalid', 'true');
-    else photo.removeAttribute('aria-invalid');
+    if (large()) {
+      photo.setAttribute('aria-invalid', 'true');
+      photo.setAttribute('aria-describedby', `${described} photo-size`.trim());
+    } else {
+      photo.removeAttribute('aria-invalid');
+      photo.setAttribute('aria-describedby', described);
+    }
   };
   photo.addEventListener('change', check);
   form.addEventListener('submit', (event) => {
