@@ -468,3 +468,21 @@ def test_the_limit_counts_each_address_apart_and_forgets_after_its_window() -> N
     assert limit.wait_s("10.0.0.1") == pytest.approx(24 * 3600 - 122)  # the day's three
     clock.now += 24 * 3600
     assert limit.wait_s("10.0.0.1") == 0
+
+
+@pytest.mark.parametrize(
+    ("swedish", "english"), [("/boende", "/residents"), ("/tillganglighet", "/accessibility")]
+)
+def test_a_page_holds_no_text_of_the_other_language(
+    client: TestClient, swedish: str, english: str
+) -> None:
+    texts = [*PAGE_TEXTS.values(), *RESIDENTS_TEXTS.values(), *STATEMENT_TEXTS.values()]
+    texts.remove(PAGE_TEXTS["other_language"])  # "English", "Svenska": names, in both
+    pages = {"sv": client.get(swedish).text, "en": client.get(english).text}
+    for language, other in (("sv", "en"), ("en", "sv")):
+        foreign = {text.in_language(other) for text in texts} - {
+            text.in_language(language) for text in texts
+        }
+        written = {text.split("{")[0].strip() for text in foreign}
+        stray = [text for text in written if len(text) >= 5 and text in pages[language]]
+        assert stray == [], language
