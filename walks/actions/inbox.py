@@ -23,10 +23,9 @@ from typing import Final
 from uuid import uuid4
 
 from gis.crs import to_wgs84
-from gis.i18n import LocalizedError, Text
+from gis.i18n import Text
 from gis.photos import PhotoError, process_photo
 from layers.catalog import Catalog, LayerSpec
-from layers.errors import FeatureValidationError, LayerError
 from layers.records import Record, Update
 from layers.schema import INBOX_LAYER, PHOTOS_LAYER
 from layers.values import ObservationOrigin, ReportStatus
@@ -226,7 +225,7 @@ def list_reports(
     found = [r for slug in slugs for r in _area_reports(workspace, slug)]
     return sorted(
         (r for r in found if status is None or r.status is status),
-        key=lambda r: (r.received_at, r.uuid),
+        key=lambda r: r.received_at,  # stable: the same moment in the order stored
     )
 
 
@@ -324,28 +323,11 @@ def accept_report(
           for photo in photos),
     ]  # fmt: skip
     values = {**prepared.values, "origin": ObservationOrigin.RESIDENT}
-    try:
-        stored = workspace.store.append(
-            prepared.area, prepared.category, values, prepared.geometry, actor=actor,
-            updates=updates,
-        )  # fmt: skip
-    except LayerError as error:
-        if isinstance(error, FeatureValidationError) and error.field:
-            raise _accept_hint(error, report) from error
-        raise
+    stored = workspace.store.append(
+        prepared.area, prepared.category, values, prepared.geometry, actor=actor,
+        updates=updates,
+    )  # fmt: skip
     return prepared.stored(stored)
-
-
-def _accept_hint(error: FeatureValidationError, report: Report) -> LocalizedError:
-    """Return ``error`` saying how to give the field a resident is not asked for."""
-    hint = Text(
-        sv=f" Ge det med --field {error.field}=VÄRDE (safewalk inbox accept {report.id}).",
-        en=f" Give it with --field {error.field}=VALUE (safewalk inbox accept {report.id}).",
-    )
-    said = error.text
-    refined = FeatureValidationError(Text(sv=said.sv + hint.sv, en=said.en + hint.en))
-    refined.field = error.field
-    return refined
 
 
 def reject_report(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any, Final
 
-from gis.i18n import texts_from_file
+from gis.i18n import Text, texts_from_file
+from layers.errors import FeatureValidationError
 from layers.values import ReportStatus
 from walks.actions.inbox import Report, accept_report, list_reports, reject_report
 from walks.cli import TEXTS_FILE
 from walks.cli.arguments import fields_from_pairs
 from walks.cli.output import local_time, print_json, table
+from walks.core.model import Observation
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
@@ -71,10 +73,7 @@ def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) ->
         case "list":
             _list(workspace, args, lang)
         case "accept":
-            observation = accept_report(
-                workspace, args.id, actor=user, category=args.category,
-                fields=fields_from_pairs(args.field), severity=args.severity,
-            )  # fmt: skip
+            observation = _accepted(workspace, args, user)
             if args.json:
                 print_json({
                     "id": args.id, "area": observation.area, "number": observation.number,
@@ -94,6 +93,24 @@ def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) ->
             print(T["inbox_rejected"].format(id=report.id, reason=report.reason)
                   .in_language(lang))  # fmt: skip
     return 0
+
+
+def _accepted(workspace: Workspace, args: argparse.Namespace, user: str) -> Observation:
+    """Accept the report ``args`` name; a field left out is refused saying how to give it."""
+    try:
+        return accept_report(
+            workspace, args.id, actor=user, category=args.category,
+            fields=fields_from_pairs(args.field), severity=args.severity,
+        )  # fmt: skip
+    except FeatureValidationError as error:
+        if error.field is None:
+            raise
+        hint = T["inbox_field_hint"].format(field=error.field, id=args.id)
+        refined = FeatureValidationError(
+            Text(sv=f"{error.text.sv} {hint.sv}", en=f"{error.text.en} {hint.en}")
+        )
+        refined.field = error.field
+        raise refined from error
 
 
 def _list(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
