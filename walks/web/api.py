@@ -45,9 +45,11 @@ from walks.web.bodies import (
     ApiError,
     accuracy_warning,
     aware_time,
+    is_same_site,
     observation_draft,
     observation_uuid,
     read_body,
+    replayable,
 )
 from walks.web.committer import Committer
 from walks.web.openapi import openapi_document
@@ -344,7 +346,7 @@ class Api:
         uuid = observation_uuid(request.path_params["uuid"])
         caller = await run_in_threadpool(self.caller, request, writes=True)  # before reading
         limit = caller.workspace.settings.max_photo_bytes + MAX_JSON_BYTES  # form's own parts
-        request = await _replayable(request, await read_body(request, limit))
+        request = replayable(request, await read_body(request, limit))
         async with request.form(max_files=1, max_fields=4) as form:
             upload, given, area = form.get("photo"), form.get("uuid"), form.get("area")
             if upload is None or isinstance(upload, str):
@@ -378,20 +380,6 @@ def _json(data: bytes) -> dict[str, object]:
     return body
 
 
-async def _replayable(request: Request, body: bytes) -> Request:
-    """Return the request again with ``body`` (read once, within its limit) to parse."""
-    sent = False
-
-    async def receive() -> dict[str, object]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(request.scope, receive)
-
-
 CROSS_SITE: Final = Text(
     sv="Begäran kom från en annan webbplats; inget sparades.",
     en="The request came from another site; nothing was stored.",
@@ -400,19 +388,6 @@ NOT_JSON: Final = Text(
     sv="Skicka innehållet som JSON (Content-Type: application/json).",
     en="Send the body as JSON (Content-Type: application/json).",
 )
-
-
-def _same_site(request: Request) -> bool:
-    """Return whether a write may come from where it came: not from a page of another site.
-
-    Browsers say where a request comes from (``Sec-Fetch-Site``, ``Origin``); a caller
-    that is not a browser says neither and is let through (a login decides then).
-    """
-    fetched_from = request.headers.get("sec-fetch-site")
-    if fetched_from is not None:
-        return fetched_from in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
 def _refusing(handler: Handler, *, json_body: bool) -> Handler:
@@ -425,7 +400,7 @@ def _refusing(handler: Handler, *, json_body: bool) -> Handler:
     async def handle(request: Request) -> Response:
         try:
             if request.method == "POST":
-                if not _same_site(request):
+                if not is_same_site(request):
                     raise ApiError(403, CROSS_SITE)
                 kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
                 if json_body and kind != "application/json":
