@@ -50,6 +50,14 @@ class InboxError(WalkError):
     """A report that cannot be received, found or handled as asked; nothing was changed."""
 
 
+class ReportNotFoundError(InboxError):
+    """No report, or more than one, has the id given."""
+
+
+class ReportHandledError(InboxError):
+    """The report was accepted or rejected already."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReportDraft:
     """What a resident sends."""
@@ -91,6 +99,18 @@ class Report:
     language: str
     photos: int
 
+    def to_json(self) -> dict[str, object]:
+        """Return the report as the command line and the HTTP API give it."""
+        return {
+            "id": self.id, "uuid": self.uuid, "area": self.area, "category": self.category,
+            "description": self.description, "email": self.email, "status": self.status.value,
+            "received_at": self.received_at.isoformat(),
+            "handled_at": None if self.handled_at is None else self.handled_at.isoformat(),
+            "handled_by": self.handled_by, "reason": self.reason,
+            "observation_uuid": self.observation_uuid, "lon": self.lon, "lat": self.lat,
+            "photos": self.photos,
+        }  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class ReportCount:
@@ -101,8 +121,8 @@ class ReportCount:
     handled: int
 
 
-def _refused(text: Text, *, field: str) -> InboxError:
-    error = InboxError(text)
+def _refused(text: Text, *, field: str, kind: type[InboxError] = InboxError) -> InboxError:
+    error = kind(text)
     error.field = field
     return error
 
@@ -250,12 +270,12 @@ def find_report(workspace: Workspace, report_id: str) -> Report:
             sv=f"Flera anmälningar börjar med {report_id!r}; skriv fler tecken.",
             en=f"Several reports start with {report_id!r}; give more characters.",
         )
-        raise _refused(said, field="id")
+        raise _refused(said, field="id", kind=ReportNotFoundError)
     said = Text(
         sv=f"Ingen anmälan har id {report_id!r}. `safewalk inbox list` visar dem som väntar.",
         en=f"No report has the id {report_id!r}. `safewalk inbox list` shows those waiting.",
     )
-    raise _refused(said, field="id")
+    raise _refused(said, field="id", kind=ReportNotFoundError)
 
 
 def _waiting(report: Report) -> None:
@@ -265,7 +285,7 @@ def _waiting(report: Report) -> None:
             sv=f"Anmälan {report.id} är redan hanterad ({report.status.label.sv.lower()} {when}).",
             en=f"Report {report.id} is handled already ({report.status.label.en.lower()} {when}).",
         )
-        raise _refused(said, field="id")
+        raise _refused(said, field="id", kind=ReportHandledError)
 
 
 def _handled(report: Report, actor: str, moment: datetime, **changes: object) -> Update:

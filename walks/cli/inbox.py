@@ -8,7 +8,7 @@ from typing import Any, Final
 from gis.i18n import Text, texts_from_file
 from layers.errors import FeatureValidationError
 from layers.values import ReportStatus
-from walks.actions.inbox import Report, accept_report, list_reports, reject_report
+from walks.actions.inbox import accept_report, list_reports, reject_report
 from walks.cli import TEXTS_FILE
 from walks.cli.arguments import fields_from_pairs
 from walks.cli.output import local_time, print_json, table
@@ -54,19 +54,6 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
     reject.add_argument("--json", action="store_true", help="print JSON")
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    """Return a report as the command line's JSON."""
-    return {
-        "id": report.id, "uuid": report.uuid, "area": report.area, "category": report.category,
-        "description": report.description, "email": report.email,
-        "status": report.status.value, "received_at": report.received_at.isoformat(),
-        "handled_at": None if report.handled_at is None else report.handled_at.isoformat(),
-        "handled_by": report.handled_by, "reason": report.reason,
-        "observation_uuid": report.observation_uuid, "lon": report.lon, "lat": report.lat,
-        "photos": report.photos,
-    }  # fmt: skip
-
-
 def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) -> int:
     """Run the ``inbox`` command ``args`` names and print its result; return the exit status."""
     match args.inbox_command:
@@ -88,7 +75,7 @@ def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) ->
         case "reject":
             report = reject_report(workspace, args.id, args.reason, actor=user)
             if args.json:
-                print_json(report_json(report))
+                print_json(report.to_json())
                 return 0
             print(T["inbox_rejected"].format(id=report.id, reason=report.reason)
                   .in_language(lang))  # fmt: skip
@@ -116,7 +103,7 @@ def _accepted(workspace: Workspace, args: argparse.Namespace, user: str) -> Obse
 def _list(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
     reports = list_reports(workspace, area=args.area, status=None if args.all else ReportStatus.NEW)
     if args.json:
-        print_json([report_json(r) for r in reports])
+        print_json([r.to_json() for r in reports])
         return
     if not reports:
         print(T["inbox_empty"].in_language(lang))
