@@ -7,6 +7,7 @@ a resident sent is checked in the workspace itself: in the inbox, not on the map
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.accessibility import grave_violations
 from tests.appserver import page_with_only_the_app, running_app
 from walks.actions.inbox import Report, list_reports
 from walks.actions.measures import add_measure, change_status
+from walks.cli.main import main
 from walks.core.config import settings_from_env
 from walks.core.model import MeasureStatus
 from walks.core.workspace import Workspace
@@ -75,7 +77,7 @@ def fill_in(page: Page, description: str) -> None:
 
 
 def test_without_javascript_the_measures_show_and_a_typed_report_arrives_in_the_inbox(
-    browser: Browser, url: str, workspace_folder: Path
+    browser: Browser, url: str, workspace_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     context = browser.new_context(java_script_enabled=False, locale="sv-SE",
                                          viewport={"width": 390, "height": 844})  # fmt: skip
@@ -98,6 +100,15 @@ def test_without_javascript_the_measures_show_and_a_typed_report_arrives_in_the_
     assert not on_the_map(workspace_folder, description)
     assert f"nr {report.id}" in page.locator("#thanks").inner_text()
     context.close()
+
+    # A coordinator accepts it: an observation numbered as any other, its text as written.
+    code = main(["inbox", "accept", report.id, "--field", "problem=broken", "--json",
+                 "--workspace", str(workspace_folder), "--user", "samordnare"])  # fmt: skip
+    assert code == 0
+    accepted = json.loads(capsys.readouterr().out)
+    [observation] = [o for o in list_observations(opened(workspace_folder), "hasselby-gard")
+                     if o.description == description]  # fmt: skip
+    assert (observation.number, observation.origin) == (accepted["number"], "resident")
 
 
 def test_with_javascript_a_tap_on_the_map_gives_the_position_of_a_report(
