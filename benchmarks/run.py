@@ -6,7 +6,7 @@ Usage, from the repository root::
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
     .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis,
                                                            # map, print, import, postgis,
-                                                           # capture
+                                                           # capture, residents
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -25,7 +25,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks import analysis, capture, dark, first_run, importing, postgis, printing, webmap
+from benchmarks import (
+    analysis,
+    capture,
+    dark,
+    first_run,
+    importing,
+    postgis,
+    printing,
+    residents,
+    webmap,
+)
 from benchmarks.machine import git_revision, machine_info
 from benchmarks.store import (
     LAYER,
@@ -271,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             "import",
             "postgis",
             "capture",
+            "residents",
         ),
         help="run one of the benchmarks",
     )
@@ -287,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = (
         ("first-run", first_run), ("analysis", analysis), ("dark", dark), ("map", webmap),
         ("print", printing), ("import", importing), ("postgis", postgis), ("capture", capture),
+        ("residents", residents),
     )  # fmt: skip
     for name, module in modules:
         if args.only in (None, name):

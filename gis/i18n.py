@@ -37,6 +37,8 @@ class LocalizedError(Exception):
     """
 
     template: ClassVar[Text] = Text(sv="Ett fel inträffade.", en="An error occurred.")
+    field: str | None = None
+    """What the user should correct, when one thing is (a form's field, ``position``)."""
 
     def __init__(self, text: Text | None = None, /, **params: Any) -> None:
         self.text = text if text is not None else self.template.format(**params)

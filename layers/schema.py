@@ -41,8 +41,10 @@ from layers.values import (
     CostClass,
     LightCondition,
     MeasureStatus,
+    ObservationOrigin,
     ObservationStatus,
     ReferenceKind,
+    ReportStatus,
     TitledEnum,
     WalkKind,
 )
@@ -57,6 +59,7 @@ CHANGE_LOG_LAYER: Final = "change_log"
 PHOTOS_LAYER: Final = "photos"
 NOTES_LAYER: Final = "measure_notes"
 INDICATORS_LAYER: Final = "indicators"
+INBOX_LAYER: Final = "inbox"
 REFERENCE_PREFIX: Final = "reference_"
 
 
@@ -72,7 +75,7 @@ ANALYSIS_LAYERS: Final = frozenset({HOTSPOTS_LAYER, DARK_LAYER})
 SYSTEM_LAYERS: Final = frozenset(
     {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER, NOTES_LAYER}
     | REFERENCE_LAYERS
-    | {INDICATORS_LAYER}
+    | {INDICATORS_LAYER, INBOX_LAYER}
     | ANALYSIS_LAYERS
 )
 INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
@@ -111,6 +114,7 @@ OBSERVATION_FIELDS: Final = (
         _t("Ansvarig, vald av en användare", "Responsible, chosen by a user"),
         "text",
     ),
+    _choice("origin", _t("Kom från", "Came from"), ObservationOrigin, required=False),
     *_RECORD_FIELDS,
 )
 RESERVED_FIELD_NAMES: Final = frozenset(f.name for f in OBSERVATION_FIELDS) | {"fid", "geom"}
@@ -410,10 +414,32 @@ DARK_TABLE: Final = TableSpec(
     ),
 )
 """The last saved ``safewalk analyse dark`` of the area: each dark stretch as a line."""
+INBOX_TABLE: Final = TableSpec(
+    INBOX_LAYER,
+    _t("Inkorg: boendes anmälningar", "Inbox: residents' reports"),
+    "Point",
+    (
+        FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
+        FieldSpec("category", _t("Kategori", "Category"), "text", required=True),
+        FieldSpec("description", _t("Beskrivning", "Description"), "text"),
+        FieldSpec("email", _t("E-post för svar", "E-mail for an answer"), "text"),
+        _choice("status", _t("Status", "Status"), ReportStatus, required=True),
+        FieldSpec("reason", _t("Skäl (avvisad)", "Reason (rejected)"), "text"),
+        FieldSpec("observation_uuid", _t("Iakttagelse", "Observation"), "text"),
+        FieldSpec("handled_at", _t("Hanterad", "Handled"), "datetime"),
+        FieldSpec("handled_by", _t("Hanterad av", "Handled by"), "text"),
+        FieldSpec("language", _t("Språk", "Language"), "text"),
+        *_RECORD_FIELDS,
+    ),
+)
+"""Residents' reports of a place, waiting for a coordinator: never on the map until accepted.
+
+The e-mail for an answer is kept only until the report is handled (accepted or rejected).
+"""
 SYSTEM_TABLES: Final = (
     AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, NOTES_TABLE,
     *REFERENCE_TABLES,
-    INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE,
+    INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE, INBOX_TABLE,
 )  # fmt: skip
 SYSTEM_TABLE_NAMES: Final = frozenset(part.name for t in SYSTEM_TABLES for part in t.physical)
 """The tables of the system layers (``reference_schools_line``, …), no category's to take."""

@@ -41,6 +41,20 @@ class ObservationStatus(TitledEnum):
     DISMISSED = "dismissed", "Avskriven", "Dismissed"
 
 
+class ObservationOrigin(TitledEnum):
+    """Where an observation came from, when not from the district's own registration."""
+
+    RESIDENT = "resident", "Boendes anmälan", "Resident's report"
+
+
+class ReportStatus(TitledEnum):
+    """Where a resident's report is: waiting in the inbox, or handled one way or the other."""
+
+    NEW = "new", "Ny", "New"
+    ACCEPTED = "accepted", "Godtagen", "Accepted"
+    REJECTED = "rejected", "Avvisad", "Rejected"
+
+
 class LightCondition(TitledEnum):
     """The light when an observation was made."""
 

@@ -58,6 +58,7 @@ PASSTHROUGHS = {
     ("ui/i18n.py", "t"),
     ("walks/core/words.py", "word"),
     ("walks/documents/report_contents.py", "t"),
+    ("walks/web/pages.py", "render"),  # the templates' word(): each page is rendered in a test
 }
 """The lookup functions themselves: their key is checked where they are called."""
 
@@ -433,6 +434,7 @@ def test_the_texts_files_are_found() -> None:
         "walks/core/words.toml",
         "walks/cli/texts.toml",
         "walks/documents/texts.toml",
+        "walks/web/texts.toml",
         "ui/texts.toml",
     }
 

@@ -14,3 +14,4 @@ def render() -> None:
     st.title(t("help_title", lang))
     st.markdown(t("help_body", lang))
     st.markdown(t("help_capture", lang))
+    st.markdown(t("help_residents", lang))

@@ -7,7 +7,15 @@ from datetime import date
 import streamlit as st
 
 from gis.i18n import LocalizedError
-from ui import cache, measure_status_panel, report_panel, routing_panel, session, state
+from ui import (
+    cache,
+    inbox_panel,
+    measure_status_panel,
+    report_panel,
+    routing_panel,
+    session,
+    state,
+)
 from ui.i18n import t
 from walks.actions.measures import (
     PRIORITIES,
@@ -112,6 +120,7 @@ def render() -> None:
         areas = {area.slug: area.name for area in cache.areas()}
         slug = st.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,
                             key=state.MEASURE_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
+        inbox_panel.render(slug, lang)
         routing_panel.render(slug, lang)
         _new_measure(slug, lang)
         st.header(t("measures", lang))

@@ -25,6 +25,7 @@ from layers.schema import (
     AREA_LAYER,
     DARK_LAYER,
     HOTSPOTS_LAYER,
+    INBOX_LAYER,
     REFERENCE_KINDS,
     WALKS_LAYER,
     TableSpec,
@@ -180,6 +181,7 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
     styles[WALKS_LAYER] = line_qml("#0072B2", width_mm=1.0, dashed=True)
     styles[HOTSPOTS_LAYER] = polygon_qml("#D55E00", fill_alpha=60, outline_width_mm=0.6)
     styles[DARK_LAYER] = line_qml("#000000", width_mm=2.0)
+    styles[INBOX_LAYER] = marker_qml("#CC79A7", "star", size_mm=3.0)  # waiting to be handled
     for kind, (colour, marker) in REFERENCE_STYLES.items():
         styles[reference_layer(kind)] = marker_qml(colour, marker, size_mm=2.5)
     for kind, outline in REFERENCE_OUTLINES.items():

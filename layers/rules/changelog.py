@@ -34,15 +34,25 @@ def change_entry(
         "action": action,
         "layer": layer,
         "feature_uuid": None if feature_uuid is None else str(feature_uuid),
-        "before": None if before is None else _to_json(before),
-        "after": None if after is None else _to_json(after),
+        "before": None if before is None else _to_json(_masked(before)),
+        "after": None if after is None else _to_json(_masked(after)),
     }
 
 
 _to_json: Final = json.JSONEncoder(ensure_ascii=False, default=str).encode
-
-
 """Values as the change log keeps them: JSON, anything else as text."""
+UNLOGGED: Final = frozenset({"email"})
+"""Fields whose values the change log never keeps, only whether there was one: a resident's
+e-mail is kept until the report is handled (``layers.schema.INBOX_TABLE``), and a log is
+kept for good."""
+MASK: Final = "***"
+
+
+def _masked(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return ``values`` with the value of each ``UNLOGGED`` field given replaced by ``MASK``."""
+    if UNLOGGED.isdisjoint(values):
+        return values
+    return {k: MASK if k in UNLOGGED and v is not None else v for k, v in values.items()}
 
 
 def inserted_entry(
@@ -77,7 +87,7 @@ def inserted_entries(
         entries.append({
             "at": at, "actor": actor, "action": "insert", "layer": table.layer_name,
             "feature_uuid": None if uuid is None else str(uuid), "before": None,
-            "after": _to_json(after),
+            "after": _to_json(_masked(after)),
         })  # fmt: skip
     return entries
 

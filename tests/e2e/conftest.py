@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,9 +35,14 @@ def app_url(workspace_path: Path) -> Iterator[str]:
         yield url
 
 
-@contextmanager
-def launched_browser() -> Iterator[Browser]:
-    """Debian's Chromium, driven by Playwright; missing, the test skips (fails in CI)."""
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module: each test opens contexts of its own (cookies, storage,
+    service workers apart), which is what isolates tests, at a fraction of a launch.
+
+    Not longer: Playwright's event loop, kept across modules, would stay beside the
+    asyncio code other modules test in the same worker.
+    """
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Debian's chromium", pytrace=False)
@@ -51,16 +55,3 @@ def launched_browser() -> Iterator[Browser]:
         )  # fmt: skip
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with launched_browser() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
-def module_browser() -> Iterator[Browser]:
-    """One browser for a module's tests, which each open their own contexts (and close them)."""
-    with launched_browser() as browser:
-        yield browser

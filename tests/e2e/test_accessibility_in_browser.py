@@ -92,12 +92,12 @@ def app(module_workspace: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def context(module_browser: Browser, app: str) -> Iterator[BrowserContext]:
+def context(browser: Browser, app: str) -> Iterator[BrowserContext]:
     """One context for the module (it caches Streamlit's scripts); each test opens pages in it.
 
     Every request that does not go to the app is aborted (no CDN, no tiles).
     """
-    context = module_browser.new_context(viewport=DESKTOP, locale="sv-SE")
+    context = browser.new_context(viewport=DESKTOP, locale="sv-SE")
     context.route(
         "**/*",
         lambda route, request: route.continue_()

@@ -564,7 +564,7 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
         f"reference_{kind}"
         for kind in ("lamps", "stops", "entrances", "schools", "other", "owners")
     }
-    layers |= {"indicators", "analysis_hotspots", "analysis_dark"}
+    layers |= {"indicators", "analysis_hotspots", "analysis_dark", "inbox"}
     assert set(counts) == layers
     assert {name: n for name, n in counts.items() if n} == {
         "area": 1, "lighting": 1, "walks": 1, "change_log": 3,

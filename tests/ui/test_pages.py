@@ -29,9 +29,17 @@ from gis.i18n import Text
 from layers.errors import StoreError
 from layers.memory import MemoryStore
 from ui import state
+from walks.actions.inbox import ReportDraft, receive_report
 from walks.cli.main import main
+from walks.core.clock import LOCAL_TIME
 from walks.core.config import settings_from_env
-from walks.core.model import LightCondition, MeasureStatus, ObservationStatus, WalkPlan
+from walks.core.model import (
+    LightCondition,
+    MeasureStatus,
+    ObservationStatus,
+    Position,
+    WalkPlan,
+)
 from walks.core.workspace import Workspace
 from walks.fieldwork.planning import list_walks, plan_walk
 from walks.fieldwork.recording import list_observations
@@ -274,10 +282,13 @@ def test_help_page_explains_the_command_line_in_both_languages() -> None:
     assert not app.exception
     assert app.title[0].value == "Hjälp"
     assert "safewalk add" in app.markdown[0].value
+    assert "safewalk inbox accept" in app.markdown[2].value
+    assert "/tillganglighet" in app.markdown[2].value
     app.session_state[state.LANGUAGE_KEY] = "en"
     app.run()
     assert app.title[0].value == "Help"
     assert "command line" in app.markdown[0].value
+    assert "inbox" in app.markdown[2].value
 
 
 @pytest.mark.usefixtures("app_in_memory")
@@ -657,7 +668,7 @@ def _plan_script() -> None:
 def test_the_action_plan_makes_a_measure_moves_it_and_shows_its_history() -> None:
     app = page(_plan_script, language="en")
     app.selectbox(key=state.MEASURE_AREA_KEY).select("hasselby-gard").run()
-    assert app.info[0].value == "No measures."
+    assert [i.value for i in app.info] == ["No reports are waiting in the area.", "No measures."]
     app.multiselect(key=state.PLAN_OBSERVATIONS_KEY).set_value([1, 2]).run()
     # The first observation is about lighting: its template fills the title, and the
     # routing the organisation (it lies on the example estate of Familjebostäder).
@@ -793,3 +804,42 @@ def test_a_store_that_stops_answering_is_said_once_above_the_page_read_last(
     assert [warning.value for warning in app.warning] == ["Databasen svarar inte."]
     assert app.title[0].value == "Områden och iakttagelser"
     assert "Hässelby gård" in leaflet_script(app)
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_the_action_plan_accepts_and_rejects_residents_reports_from_the_inbox() -> None:
+    workspace = the_apps_workspace()
+    lamp = receive_report(
+        workspace,
+        ReportDraft("lighting", Position(*HASSELBY_GARD), HOSTILE, email="a@example.se"),
+    )
+    litter = receive_report(workspace, ReportDraft("litter", Position(*HASSELBY_GARD),
+                                                   description="Skräp vid bänken"))  # fmt: skip
+    before = {o.number for o in list_observations(workspace, "hasselby-gard")}
+    app = page(_plan_script, language="en")
+    app.selectbox(key=state.MEASURE_AREA_KEY).select("hasselby-gard").run()
+    assert app.selectbox(key=state.INBOX_PICK_KEY).options == [
+        f"{lamp.id} · Lighting · {lamp.received_at.astimezone(LOCAL_TIME):%Y-%m-%d}",
+        f"{litter.id} · Litter · {litter.received_at.astimezone(LOCAL_TIME):%Y-%m-%d}",
+    ]
+    assert HOSTILE in [text.value for text in app.text]  # shown as text, as written
+    # Lighting asks for its required field, as the resident was not asked.
+    app.button(key=state.INBOX_ACCEPT_KEY).click().run()
+    assert app.error[0].value == "Field 'problem' (Problem) is required."
+    app.radio(key=f"{state.INBOX_CATEGORY_KEY}_{lamp.id}_lighting_problem").set_value("broken")
+    app.button(key=state.INBOX_ACCEPT_KEY).click().run()
+    assert not app.exception
+    number = max(before) + 1
+    assert app.success[0].value == f"Report {lamp.id} is now observation no. {number}."
+    observations = {o.number: o for o in list_observations(workspace, "hasselby-gard")}
+    assert observations[number].origin == "resident"
+    # The one left is rejected with a reason.
+    assert app.selectbox(key=state.INBOX_PICK_KEY).options[0].startswith(litter.id)
+    app.text_input(key=state.INBOX_REASON_KEY).input("Städat redan")
+    app.button(key=state.INBOX_REJECT_KEY).click().run()
+    assert (
+        app.success[0].value
+        == f"Report {litter.id} is rejected; its e-mail and photos are removed."
+    )
+    assert app.info[0].value == "No reports are waiting in the area."
+    assert {o.number for o in list_observations(workspace, "hasselby-gard")} == {*before, number}

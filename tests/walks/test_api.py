@@ -21,6 +21,8 @@ from starlette.testclient import TestClient
 from gis.crs import to_wgs84
 from tests.files import jpeg_with_gps
 from walks.access.accounts import add_account
+from walks.actions.inbox import Report, ReportDraft, receive_report
+from walks.core.model import Position
 from walks.core.workspace import Workspace
 from walks.fieldwork.recording import list_observations, observation_photos, photo_image
 from walks.web import API_PREFIX, routes
@@ -472,3 +474,61 @@ def test_a_changed_password_ends_the_logins_made_with_the_old_one(
     assert client.get("/api/v1/catalog", headers=bearer).status_code == 200
     set_password(accounts, "lina", "ett-nytt-lösenord-678")
     assert client.get("/api/v1/catalog", headers=bearer).status_code == 401
+
+
+# ------------------------------------------------------------------ the inbox
+def report_at(workspace: Workspace, position: tuple[float, float], **changes: object) -> Report:
+    values: dict[str, object] = {"description": "Trasig lampa", "email": "boende@example.se"}
+    values.update(changes)
+    return receive_report(workspace, ReportDraft("lighting", Position(*position), **values))  # type: ignore[arg-type]
+
+
+def test_the_inbox_is_listed_accepted_and_rejected_through_the_api(
+    client: TestClient, workspace: Workspace, inside: tuple[float, float]
+) -> None:
+    lamp_report = report_at(workspace, inside)
+    other = report_at(workspace, inside, description="<b>fet</b>")
+    listed = client.get("/api/v1/inbox").json()["reports"]
+    assert [r["id"] for r in listed] == [lamp_report.id, other.id]
+    assert listed[1]["description"] == "<b>fet</b>"  # as written: JSON, shown as text
+    before = {o.number for o in list_observations(workspace, "hasselby-gard")}
+    # A required field the resident was not asked names itself; nothing changes.
+    missing = client.post(f"/api/v1/inbox/{lamp_report.id}/accept", json={})
+    assert (missing.status_code, missing.json()["field"]) == (422, "problem")
+    accepted = client.post(f"/api/v1/inbox/{lamp_report.id}/accept",
+                           json={"fields": {"problem": "broken"}})  # fmt: skip
+    assert accepted.status_code == 201
+    assert accepted.json()["number"] == max(before) + 1
+    assert accepted.json()["source"] == "resident"
+    again = client.post(f"/api/v1/inbox/{lamp_report.id}/accept", json={"fields": {}})
+    assert again.status_code == 409
+    assert client.post("/api/v1/inbox/ffffffff/reject", json={"reason": "x"}).status_code == 404
+    rejected = client.post(f"/api/v1/inbox/{other.id}/reject", json={"reason": "Dubblett"})
+    assert (rejected.status_code, rejected.json()["status"]) == (200, "rejected")
+    assert rejected.json()["email"] is None
+    assert client.get("/api/v1/inbox").json()["reports"] == []
+    handled = client.get("/api/v1/inbox", params={"status": "all"}).json()["reports"]
+    assert {r["status"] for r in handled} == {"accepted", "rejected"}
+    assert client.get("/api/v1/inbox", params={"status": "maybe"}).status_code == 422
+
+
+def test_only_coordinators_handle_the_inbox_through_the_api(
+    client: TestClient, accounts: Workspace, inside: tuple[float, float]
+) -> None:
+    report = report_at(accounts, inside)
+    registrant = {"Authorization": f"Bearer {log_in(client, 'lina')['token']}"}
+    client.cookies.clear()
+    assert client.get("/api/v1/inbox", headers=registrant).status_code == 403
+    refused = client.post(f"/api/v1/inbox/{report.id}/reject", json={"reason": "x"},
+                          headers=registrant)  # fmt: skip
+    assert refused.status_code == 403
+    add_account(accounts, "cecilia", "coordinator", "lösenord-12345")
+    coordinator = {"Authorization": f"Bearer {log_in(client, 'cecilia')['token']}"}
+    client.cookies.clear()
+    listed = client.get("/api/v1/inbox", headers=coordinator).json()["reports"]
+    assert [r["id"] for r in listed] == [report.id]
+    accepted = client.post(f"/api/v1/inbox/{report.id}/accept",
+                           json={"fields": {"problem": "broken"}}, headers=coordinator)  # fmt: skip
+    assert accepted.status_code == 201
+    stored = list_observations(accounts, "hasselby-gard", category="lighting")[-1]
+    assert (stored.number, stored.created_by) == (accepted.json()["number"], "cecilia")

@@ -7,6 +7,7 @@ says. Hiding buttons in the app is only a courtesy on top of this.
 
 - viewer: the map without internal categories (the catalog's ``internal``), their photos
   and the change log; of the measures, those shown to residents.
+- residents' reports waiting in the inbox (with an e-mail perhaps): coordinators only.
 - registrant: sees everything; adds observations, and photos to them (with them or later).
 - partner: also changes the measures its organisation is responsible for (status,
   notes, and the status of their observations), never their responsible party.
@@ -27,6 +28,7 @@ from layers.catalog import Catalog
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
 from layers.schema import (
     CHANGE_LOG_LAYER,
+    INBOX_LAYER,
     MEASURES_LAYER,
     NOTES_LAYER,
     PHOTOS_LAYER,
@@ -108,7 +110,9 @@ class GuardedStore:
         self.inner.save_own_catalog(text)
 
     def _hidden(self, layer: str) -> bool:
-        """Return whether a viewer may not see ``layer`` at all."""
+        """Return whether the account may not see ``layer`` at all."""
+        if layer == INBOX_LAYER:
+            return not self.account.at_least(Role.COORDINATOR)
         if self.account.at_least(Role.REGISTRANT):
             return False
         return layer in self._internal or layer in (CHANGE_LOG_LAYER, NOTES_LAYER)

@@ -41,9 +41,10 @@ def public_measures(workspace: Workspace, area: str) -> list[PublicMeasure]:
     """Return the measures of ``area`` residents may see, newest change first."""
     slug = find_area(workspace, area).slug
     catalog = workspace.catalog
-    categories = {o.number: o.category for o in list_observations(workspace, slug)}
+    observations = list_observations(workspace, slug)
+    categories = {o.number: o.category for o in observations}
     shown = []
-    for measure in area_measures(workspace, slug):
+    for measure in area_measures(workspace, slug, observations):
         if not measure.public or measure.status not in SHOWN:
             continue
         about = sorted({categories[n] for n in measure.observations if n in categories})

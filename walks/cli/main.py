@@ -19,6 +19,7 @@ from walks.cli import (
     context,
     documents,
     exchange,
+    inbox,
     maintenance,
     measures,
     observations,
@@ -32,7 +33,7 @@ from walks.core.errors import WalkError
 from walks.fieldwork.startup import open_workspace
 
 GROUPS: Final[tuple[ModuleType, ...]] = (
-    observations, planning, measures, context, routing, report, documents, exchange, users,
+    observations, planning, measures, inbox, context, routing, report, documents, exchange, users,
     analyse, maintenance,
 )  # fmt: skip
 """The command groups: each module has ``COMMANDS``, ``add_parser`` and ``run``."""

@@ -6,6 +6,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Final
 
@@ -15,6 +16,9 @@ from walks.core.errors import ConfigError
 OSM_TILES: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR: Final = REPO_ROOT / "data"
+DEFAULT_ORGANISATION: Final = "Hässelby-Vällingby stadsdelsförvaltning"
+STATEMENT_REVIEWED: Final = date(2026, 12, 6)
+"""When the accessibility statement shipped with safewalk was last assessed against WCAG 2.1 AA."""
 
 
 def default_workspace(environ: Mapping[str, str]) -> str:
@@ -72,6 +76,15 @@ class Settings:
     secret_key: str | None = None
     """Signs the HTTP API's logins; None: a key of the process's own (logins then last
     only until the app restarts and hold on one instance only)."""
+    organisation: str = DEFAULT_ORGANISATION
+    """Who runs the service: named on the residents' pages and in the accessibility statement."""
+    accessibility_contact: str | None = None
+    """Where people report accessibility problems or ask for content in another form: an
+    e-mail address or an https address of a contact form. None: the statement says that
+    the service's operator has not given one yet."""
+    accessibility_reviewed: date = STATEMENT_REVIEWED
+    """When the service was last assessed against the law's requirements (the statement
+    says so)."""
 
     @property
     def store_url(self) -> str:
@@ -129,6 +142,42 @@ def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     return default if not text else text == "1"
 
 
+def _contact(env: Mapping[str, str], name: str) -> str | None:
+    """Return the e-mail address or https address in variable ``name``, or None when unset."""
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    local, at, domain = text.removeprefix("mailto:").partition("@")
+    if at and local and "." in domain and not any(c.isspace() for c in text):
+        return text.removeprefix("mailto:")
+    if text.startswith("https://") and len(text) > len("https://") and " " not in text:
+        return text
+    raise ConfigError(
+        Text(
+            sv=f"Miljövariabeln {name}={text!r} ska vara en e-postadress eller en https-adress, "
+            "t.ex. tillganglighet@example.se.",
+            en=f"The environment variable {name}={text!r} must be an e-mail address or an https "
+            "address, e.g. accessibility@example.se.",
+        )
+    )
+
+
+def _day(env: Mapping[str, str], name: str, default: date) -> date:
+    """Return the day (YYYY-MM-DD) in variable ``name``, or ``default`` when it is unset."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            Text(
+                sv=f"Miljövariabeln {name}={text!r} ska vara ett datum, t.ex. {default}.",
+                en=f"The environment variable {name}={text!r} must be a date, e.g. {default}.",
+            )
+        ) from None
+
+
 def settings_from_env(
     environ: Mapping[str, str] | None = None,
     *,
@@ -148,7 +197,10 @@ def settings_from_env(
     ``SAFEWALK_SESSION_HOURS`` (how long an app login lasts), ``SAFEWALK_LOGIN_PROVIDER``
     (single sign-on through ``st.login``), ``SAFEWALK_PUBLIC_URL`` (the app's address, for
     links that join a walk), ``SAFEWALK_SECRET_KEY`` (signs the HTTP API's logins; the same
-    on every instance of the app).
+    on every instance of the app), ``SAFEWALK_ORGANISATION`` (who runs the service),
+    ``SAFEWALK_ACCESSIBILITY_CONTACT`` (an e-mail or https address for accessibility
+    problems), ``SAFEWALK_ACCESSIBILITY_REVIEWED`` (the day of the last accessibility
+    assessment, YYYY-MM-DD).
 
     Raises
     ------
@@ -182,6 +234,9 @@ def settings_from_env(
         public_url=env.get("SAFEWALK_PUBLIC_URL", "").strip().rstrip("/")
         or "http://localhost:8501",
         secret_key=env.get("SAFEWALK_SECRET_KEY", "").strip() or None,
+        organisation=env.get("SAFEWALK_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,
+        accessibility_contact=_contact(env, "SAFEWALK_ACCESSIBILITY_CONTACT"),
+        accessibility_reviewed=_day(env, "SAFEWALK_ACCESSIBILITY_REVIEWED", STATEMENT_REVIEWED),
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)

@@ -15,8 +15,10 @@ from layers.records import Area, PhotoInfo
 from layers.values import (
     LightCondition,
     MeasureStatus,
+    ObservationOrigin,
     ObservationStatus,
     ReferenceKind,
+    ReportStatus,
     WalkKind,
 )
 
@@ -32,10 +34,12 @@ __all__ = [
     "MeasureStatus",
     "Observation",
     "ObservationDraft",
+    "ObservationOrigin",
     "ObservationStatus",
     "PhotoInfo",
     "Position",
     "ReferenceKind",
+    "ReportStatus",
     "Walk",
     "WalkKind",
     "WalkPlan",
@@ -110,6 +114,8 @@ class Observation:
     """Point, LineString or Polygon; x/y and lon/lat are a point on a line or in an area."""
     responsible: str | None = None
     """The organisation a user chose as responsible (``actions.routing``); None: the rules'."""
+    origin: ObservationOrigin | None = None
+    """Where it came from when not from the district's own registration: a resident's report."""
 
 
 PARTICIPANT_GROUPS: tuple[str, ...] = (

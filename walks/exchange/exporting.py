@@ -29,7 +29,7 @@ from gis.i18n import Text
 from gis.sheets import write_xlsx_sheets
 from layers.gpkg.standalone import write_area_files
 from layers.records import AreaCopy
-from layers.schema import CHILD_TABLES, MEASURES_LAYER, NOTES_LAYER
+from layers.schema import CHILD_TABLES, INBOX_LAYER, MEASURES_LAYER, NOTES_LAYER
 from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
 from walks.core.workspace import Workspace
@@ -299,8 +299,11 @@ def write_shapefile_zip(frame: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _filtered_copy(copy: AreaCopy, layers: Sequence[str], catalog_names: Sequence[str]) -> AreaCopy:
-    """Return the copy with only ``layers``' observations (and what belongs to them)."""
-    dropped = set(catalog_names) - set(layers)
+    """Return the copy with only ``layers``' observations (and what belongs to them).
+
+    Residents' reports waiting in the inbox never leave: they may hold an e-mail.
+    """
+    dropped = set(catalog_names) - set(layers) | {INBOX_LAYER}
     tables = {name: list(records) for name, records in copy.tables.items() if name not in dropped}
     # Photos and notes stay with what they belong to: the kept observations and measures.
     owners = [*layers, MEASURES_LAYER, NOTES_LAYER]

@@ -503,6 +503,7 @@ def _observation(slug: str, category: str, record: Record) -> Observation:
         light_condition=record["light_condition"],
         geometry_type=geometry.geom_type,
         responsible=record.get("responsible"),
+        origin=record.get("origin"),
         fields={
             k: v for k, v in record.items() if k not in _COMMON and k not in ("fid", "geometry")
         },

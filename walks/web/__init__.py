@@ -5,6 +5,11 @@
   logins, ``openapi`` describes it all.
 - ``capture``: the phone's capture page, ``/capture/``: its files (``capture/``) and
   Leaflet, served compressed and revalidated.
+- ``residents``: the pages anyone may open, made on the server from ``pages/``: the
+  residents' pages (``/boende``, ``/residents``), where a place can be reported without an
+  account, and the accessibility statement (``/tillganglighet``, ``/accessibility``);
+  ``addresses`` says where they are, ``pages`` holds what they share, ``areamap`` draws
+  an area, ``limits`` counts what each address sends.
 - ``routes()``: everything ``app.py`` mounts beside Streamlit (``st.App``).
 
 May import every room of walks/ but ``cli``; only this room imports Starlette.
@@ -20,8 +25,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gis.i18n import LANGUAGES
 from walks.fieldwork.joining import capture_url
 from walks.web import capture
+from walks.web.addresses import DOORS, FILES_PREFIX
 
 if TYPE_CHECKING:
     from walks.core.workspace import Workspace
@@ -65,6 +72,13 @@ def api_router(open_workspace: Callable[[], Workspace] = _from_environment) -> R
     return Router(routes=Api(open_workspace).routes())
 
 
+def public_router(open_workspace: Callable[[], Workspace] = _from_environment) -> Router:
+    """Return the router of the pages anyone may open (``addresses.DOORS``) and their files."""
+    from walks.web.residents import PublicPages
+
+    return Router(routes=PublicPages(open_workspace).routes())
+
+
 async def _join(request: Request) -> Response:
     """``/v/<area>/<number>``: the short link of a walk's QR code, to the capture page."""
     area, number = request.path_params["area"], request.path_params["number"]
@@ -75,11 +89,19 @@ def routes(open_workspace: Callable[[], Workspace] = _from_environment) -> list[
     """Return the routes served beside the Streamlit pages.
 
     ``open_workspace`` opens the workspace they serve (by default the one the environment
-    names, as the pages do), on the first call that needs it. The API is built at its
-    first request (``BuiltWhenCalled``).
+    names, as the pages do), on the first call that needs it. The API and the public pages
+    are each built at their first request (``BuiltWhenCalled``); the public pages' routes
+    are matched here and again by their router.
     """
+    public = BuiltWhenCalled(lambda: public_router(open_workspace))
     return [
         Mount(API_PREFIX, app=BuiltWhenCalled(lambda: api_router(open_workspace))),
         *capture.routes(),
         Route("/v/{area}/{number:int}", _join, methods=["GET"]),
+        *(
+            Route(door.path(lang), public, methods=["GET", "POST"])
+            for door in DOORS
+            for lang in LANGUAGES
+        ),
+        Route(f"{FILES_PREFIX}/{{name}}", public, methods=["GET"]),
     ]

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 from gis.i18n import LocalizedError, Text
 from gis.photos import PhotoError, process_photo
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
+from layers.values import ReportStatus
 from walks.access.accounts import (
     AccountError,
     current_account,
@@ -33,6 +34,13 @@ from walks.access.accounts import (
     password_stamp,
 )
 from walks.access.guard import AccessError, workspace_as
+from walks.actions.inbox import (
+    ReportHandledError,
+    ReportNotFoundError,
+    accept_report,
+    list_reports,
+    reject_report,
+)
 from walks.core.errors import PositionError
 from walks.core.roles import Account, Role
 from walks.core.workspace import Workspace
@@ -45,9 +53,11 @@ from walks.web.bodies import (
     ApiError,
     accuracy_warning,
     aware_time,
+    is_same_site,
     observation_draft,
     observation_uuid,
     read_body,
+    replayable,
 )
 from walks.web.committer import Committer
 from walks.web.openapi import openapi_document
@@ -60,7 +70,9 @@ from walks.web.payloads import (
 )
 from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login, same_text
 
-JSON_BODIES: Final = frozenset({"/login", "/observations"})
+JSON_BODIES: Final = frozenset(
+    {"/login", "/observations", "/inbox/{id}/accept", "/inbox/{id}/reject"}
+)
 """The routes whose posts carry JSON (photos come as a form; a logout carries nothing)."""
 OPEN_ACTOR: Final = "app"
 """Who a change is recorded under in a workspace without accounts (as on the pages)."""
@@ -110,9 +122,13 @@ def _status_and_field(error: LocalizedError) -> tuple[int, str | None]:
             return 422, "photo"
         case FeatureValidationError():
             return 422, error.field
+        case ReportNotFoundError():
+            return 404, error.field
+        case ReportHandledError():
+            return 409, error.field
         case StoreError():
             return 503, None  # the database away: the phone keeps it and tries again
-    return 422, None
+    return 422, error.field
 
 
 def refusal(error: LocalizedError, language: str) -> JSONResponse:
@@ -167,6 +183,9 @@ class Api:
             ("/walks", self.walks, ["GET"]),
             ("/observations", self.observations, ["GET", "POST"]),
             ("/observations/{uuid}/photos", self.photos, ["POST"]),
+            ("/inbox", self.inbox, ["GET"]),
+            ("/inbox/{id}/accept", self.accept, ["POST"]),
+            ("/inbox/{id}/reject", self.reject, ["POST"]),
         ]
         return [
             Route(path, _refusing(handler, json_body=path in JSON_BODIES),
@@ -344,7 +363,7 @@ class Api:
         uuid = observation_uuid(request.path_params["uuid"])
         caller = await run_in_threadpool(self.caller, request, writes=True)  # before reading
         limit = caller.workspace.settings.max_photo_bytes + MAX_JSON_BYTES  # form's own parts
-        request = await _replayable(request, await read_body(request, limit))
+        request = replayable(request, await read_body(request, limit))
         async with request.form(max_files=1, max_fields=4) as form:
             upload, given, area = form.get("photo"), form.get("uuid"), form.get("area")
             if upload is None or isinstance(upload, str):
@@ -364,6 +383,83 @@ class Api:
         answer, created = await run_in_threadpool(store)
         return JSONResponse(answer, status_code=201 if created else 200)
 
+    # -------------------------------------------------------------- the inbox
+    def coordinator(self, request: Request, *, writes: bool = False) -> Caller:
+        """Return the caller, refusing one whose role may not handle residents' reports."""
+        caller = self.caller(request, writes=writes)
+        if caller.account is not None and not caller.account.at_least(Role.COORDINATOR):
+            raise AccessError(Text(
+                sv=f"{caller.account.name} ({caller.account.role.label.sv}) får inte hantera "
+                "boendes anmälningar; det gör samordnare.",
+                en=f"{caller.account.name} ({caller.account.role.label.en}) may not handle "
+                "residents' reports; coordinators do.",
+            ))  # fmt: skip
+        return caller
+
+    async def inbox(self, request: Request) -> Response:
+        """``GET /inbox[?area=][&status=]``: residents' reports, those waiting by default."""
+        wanted = request.query_params.get("area")
+        status_text = request.query_params.get("status", "new")
+        statuses = {s.value: s for s in ReportStatus}
+        if status_text not in {*statuses, "all"}:
+            said = Text(sv="status är new, accepted, rejected eller all.",
+                        en="status is new, accepted, rejected or all.")  # fmt: skip
+            raise ApiError(422, said, "status")
+
+        def answer() -> dict[str, object]:
+            workspace = self.coordinator(request).workspace
+            reports = list_reports(workspace, area=wanted, status=statuses.get(status_text))
+            return {"reports": [report.to_json() for report in reports]}
+
+        return JSONResponse(await run_in_threadpool(answer))
+
+    async def accept(self, request: Request) -> Response:
+        """``POST /inbox/{id}/accept``: make a waiting report an observation of its area."""
+        body = _json(await read_body(request, MAX_JSON_BYTES))
+        category, fields, severity = (
+            body.get("category"),
+            body.get("fields", {}),
+            body.get("severity"),
+        )
+        if (
+            (category is not None and not isinstance(category, str))
+            or not isinstance(fields, dict)
+            or (severity is not None and not isinstance(severity, int))
+        ):
+            raise ApiError(422, Text(
+                sv="Skicka category som text, fields som ett objekt och severity som ett heltal.",
+                en="Send category as text, fields as an object and severity as an integer.",
+            ))  # fmt: skip
+
+        def accept() -> dict[str, object]:
+            caller = self.coordinator(request, writes=True)
+            observation = accept_report(
+                caller.workspace, request.path_params["id"], actor=caller.actor,
+                category=category, fields=fields, severity=severity,
+            )  # fmt: skip
+            return {
+                "report": request.path_params["id"], "uuid": observation.uuid,
+                "number": observation.number, "area": observation.area,
+                "category": observation.category, "source": str(observation.origin),
+            }  # fmt: skip
+
+        return JSONResponse(await run_in_threadpool(accept), status_code=201)
+
+    async def reject(self, request: Request) -> Response:
+        """``POST /inbox/{id}/reject``: reject a waiting report, saying why."""
+        body = _json(await read_body(request, MAX_JSON_BYTES))
+        reason = body.get("reason")
+        if not isinstance(reason, str):
+            raise ApiError(422, Text(sv="Ange reason.", en="Give reason."), "reason")
+
+        def reject() -> dict[str, object]:
+            caller = self.coordinator(request, writes=True)
+            report = reject_report(caller.workspace, request.path_params["id"], reason,
+                                   actor=caller.actor)  # fmt: skip
+            return report.to_json()
+
+        return JSONResponse(await run_in_threadpool(reject))
+
 
 def _json(data: bytes) -> dict[str, object]:
     try:
@@ -378,20 +474,6 @@ def _json(data: bytes) -> dict[str, object]:
     return body
 
 
-async def _replayable(request: Request, body: bytes) -> Request:
-    """Return the request again with ``body`` (read once, within its limit) to parse."""
-    sent = False
-
-    async def receive() -> dict[str, object]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(request.scope, receive)
-
-
 CROSS_SITE: Final = Text(
     sv="Begäran kom från en annan webbplats; inget sparades.",
     en="The request came from another site; nothing was stored.",
@@ -400,19 +482,6 @@ NOT_JSON: Final = Text(
     sv="Skicka innehållet som JSON (Content-Type: application/json).",
     en="Send the body as JSON (Content-Type: application/json).",
 )
-
-
-def _same_site(request: Request) -> bool:
-    """Return whether a write may come from where it came: not from a page of another site.
-
-    Browsers say where a request comes from (``Sec-Fetch-Site``, ``Origin``); a caller
-    that is not a browser says neither and is let through (a login decides then).
-    """
-    fetched_from = request.headers.get("sec-fetch-site")
-    if fetched_from is not None:
-        return fetched_from in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
 def _refusing(handler: Handler, *, json_body: bool) -> Handler:
@@ -425,7 +494,7 @@ def _refusing(handler: Handler, *, json_body: bool) -> Handler:
     async def handle(request: Request) -> Response:
         try:
             if request.method == "POST":
-                if not _same_site(request):
+                if not is_same_site(request):
                     raise ApiError(403, CROSS_SITE)
                 kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
                 if json_body and kind != "application/json":

@@ -60,6 +60,33 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def replayable(request: Request, body: bytes) -> Request:
+    """Return the request again with ``body`` (read once, within its limit) to parse."""
+    sent = False
+
+    async def receive() -> dict[str, object]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+def is_same_site(request: Request) -> bool:
+    """Return whether a write may come from where it came: not from a page of another site.
+
+    Browsers say where a request comes from (``Sec-Fetch-Site``, ``Origin``); a caller
+    that is not a browser says neither and is let through (a login decides then).
+    """
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None:
+        return fetched_from in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
 def _refused(text: Text, field: str) -> ApiError:
     return ApiError(422, text, field)
 

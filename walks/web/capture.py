@@ -83,8 +83,19 @@ def file_response(request: Request, path: Path, body: bytes | None = None) -> Re
 
     ``body``: the file's contents as served, when they are not the file's bytes.
     """
-    body = path.read_bytes() if body is None else body
-    compress = path.suffix in COMPRESSIBLE and accepts_gzip(request)
+    return revalidated(request, path.read_bytes() if body is None else body, path.suffix)
+
+
+def revalidated(
+    request: Request, body: bytes, suffix: str, *, policy: str = PAGE_POLICY
+) -> Response:
+    """Return ``body``, of the kind of file ``suffix`` names, typed, revalidated and gzipped.
+
+    Revalidated: ``Cache-Control: no-cache`` with an ETag of the body, so a visit after a
+    change gets the new body and one without a change a 304. An HTML body is sent with
+    ``policy`` as its Content-Security-Policy.
+    """
+    compress = suffix in COMPRESSIBLE and accepts_gzip(request)
     tag = hashlib.sha256(body).hexdigest()[:32]
     etag = f'"{tag}-gz"' if compress else f'"{tag}"'
     headers = {
@@ -93,15 +104,15 @@ def file_response(request: Request, path: Path, body: bytes | None = None) -> Re
         "X-Content-Type-Options": "nosniff",
         "Vary": "Accept-Encoding",
     }
-    if path.suffix == ".html":
-        headers["Content-Security-Policy"] = PAGE_POLICY
+    if suffix == ".html":
+        headers["Content-Security-Policy"] = policy
         headers["Referrer-Policy"] = "same-origin"
     if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
         return Response(status_code=304, headers=headers)
     if compress:
         body = gzip.compress(body, compresslevel=6, mtime=0)
         headers["Content-Encoding"] = "gzip"
-    return Response(body, media_type=CONTENT_TYPES[path.suffix], headers=headers)
+    return Response(body, media_type=CONTENT_TYPES[suffix], headers=headers)
 
 
 def routes() -> list[BaseRoute]:

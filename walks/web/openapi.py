@@ -30,7 +30,24 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_REPORT_ID: Final = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                      "description": "The report's short id (or its uuid)"}  # fmt: skip
 _SCHEMAS: Final[dict[str, Any]] = {
+    "Report": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "uuid": {"type": "string", "format": "uuid"},
+            "area": {"type": "string"}, "category": {"type": "string"},
+            "description": {"type": "string"},
+            "email": {"type": ["string", "null"], "description": "Kept until it is handled"},
+            "status": {"enum": ["new", "accepted", "rejected"]},
+            "received_at": {"type": "string", "format": "date-time"},
+            "handled_at": {"type": ["string", "null"], "format": "date-time"},
+            "handled_by": {"type": ["string", "null"]}, "reason": {"type": ["string", "null"]},
+            "observation_uuid": {"type": ["string", "null"]},
+            "lon": {"type": "number"}, "lat": {"type": "number"}, "photos": {"type": "integer"},
+        },
+    },
     "Refusal": {
         "type": "object", "required": ["error", "field"],
         "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]}},
@@ -177,6 +194,47 @@ def openapi_document() -> dict[str, Any]:
                     "200": _json({"type": "object"}, "Stored before"),
                     "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "413": _TOO_LARGE,
                     "422": _REFUSAL, "503": _AWAY,
+                },
+            }},
+            "/api/v1/inbox": {"get": {
+                "summary": "Residents' reports (coordinators): those waiting, or by status",
+                "parameters": [area, {"name": "status", "in": "query", "schema": {
+                    "enum": ["new", "accepted", "rejected", "all"], "default": "new"}}],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {
+                        "reports": {"type": "array", "items": _ref("Report")}}}, "The reports"),
+                    "401": _LOGIN, "403": _FORBIDDEN, "422": _REFUSAL, "503": _AWAY,
+                },
+            }},
+            "/api/v1/inbox/{id}/accept": {"post": {
+                "summary": "Make a waiting report an observation of its area (from a resident)",
+                "parameters": [_REPORT_ID],
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "category": {"type": "string", "description": "Default: the resident's"},
+                        "fields": {"type": "object", "description": "The category's own fields "
+                                   "(its required ones: the resident was not asked)"},
+                        "severity": {"type": "integer"}}}}}},
+                "responses": {
+                    "201": _json({"type": "object", "properties": {
+                        "report": {"type": "string"}, "uuid": {"type": "string"},
+                        "number": {"type": "integer"}, "area": {"type": "string"},
+                        "category": {"type": "string"}, "source": {"const": "resident"}}},
+                        "The observation it became"),
+                    "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "409": _REFUSAL,
+                    "413": _TOO_LARGE, "422": _REFUSAL, "503": _AWAY,
+                },
+            }},
+            "/api/v1/inbox/{id}/reject": {"post": {
+                "summary": "Reject a waiting report, saying why (its e-mail and photos go)",
+                "parameters": [_REPORT_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["reason"],
+                    "properties": {"reason": {"type": "string"}}}}}},
+                "responses": {
+                    "200": _json(_ref("Report"), "The report, rejected"),
+                    "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "409": _REFUSAL,
+                    "413": _TOO_LARGE, "422": _REFUSAL, "503": _AWAY,
                 },
             }},
             "/api/v1/openapi.json": {"get": {

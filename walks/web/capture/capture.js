@@ -77,6 +77,7 @@
       more_fields: 'Fler uppgifter',
       queue: 'Sparade iakttagelser',
       queue_empty: 'Inget sparat ännu.',
+      statement: 'Tillgänglighetsredogörelse',
       send_now: 'Skicka nu',
       save: 'Spara',
       save_correction: 'Spara rättelse',
@@ -174,6 +175,7 @@
       more_fields: 'More details',
       queue: 'Saved observations',
       queue_empty: 'Nothing saved yet.',
+      statement: 'Accessibility statement',
       send_now: 'Send now',
       save: 'Save',
       save_correction: 'Save correction',
@@ -255,6 +257,7 @@
     for (const el of document.querySelectorAll('[data-t-label]')) {
       el.setAttribute('aria-label', t(el.dataset.tLabel));
     }
+    $('statement').href = state.lang === 'en' ? '/accessibility' : '/tillganglighet';
     const button = $('lang');
     button.textContent = t('switch_to');
     button.lang = state.lang === 'sv' ? 'en' : 'sv';
