@@ -13,7 +13,7 @@ from ui import cache, map_filters, observation_list, plan_page, session, state
 from ui.i18n import t
 from ui.maps import Choropleth, district_web_map
 from walks.core.clock import LOCAL_TIME
-from walks.core.model import Catalog
+from walks.core.model import Catalog, LayerSpec, Observation, ObservationOrigin
 from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer, ObservationFilter
 
 MAP_HEIGHT_PX: Final = 560
@@ -35,6 +35,34 @@ def _fill(data: MapData, lang: str) -> Choropleth | None:
     return None
 
 
+def detail_values(
+    observation: Observation, spec: LayerSpec, walks: dict[str, str], lang: str
+) -> dict[str, str]:
+    """Return an observation's details as the page shows them: title → value, as text."""
+    none = t("details_none", lang)
+    values = {
+        t("category", lang): spec.title.in_language(lang),
+        t("description", lang): observation.description or none,
+        t("severity", lang): spec.severity.title_of(observation.severity, lang)
+        if spec.severity is not None and observation.severity is not None else none,
+        t("status", lang): observation.status.label.in_language(lang),
+        t("details_light", lang): observation.light_condition.label.in_language(lang)
+        if observation.light_condition is not None else none,
+        t("details_walk", lang): walks.get(observation.walk_uuid or "", none),
+        t("details_time", lang):
+            observation.observed_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
+    }  # fmt: skip
+    if observation.origin is not None:  # e.g. a resident's report, accepted from the inbox
+        came = ObservationOrigin(observation.origin)
+        values[t("details_origin", lang)] = came.label.in_language(lang)
+    for field in spec.fields:
+        if field.name in observation.fields:
+            values[field.title.in_language(lang)] = field.value_title(
+                observation.fields[field.name], lang
+            )
+    return values
+
+
 def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) -> None:
     """Show the observation whose marker was clicked: its values, fields and photos."""
     found = data.labelled(tooltip or "")
@@ -50,25 +78,7 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
         st.info(t("details_gone", lang))
         return
     spec = catalog.category(observation.category)
-    none = t("details_none", lang)
-    walks = {walk.uuid: walk.label for walk in data.walks}
-    values = {
-        t("category", lang): spec.title.in_language(lang),
-        t("description", lang): observation.description or none,
-        t("severity", lang): spec.severity.title_of(observation.severity, lang)
-        if spec.severity is not None and observation.severity is not None else none,
-        t("status", lang): observation.status.label.in_language(lang),
-        t("details_light", lang): observation.light_condition.label.in_language(lang)
-        if observation.light_condition is not None else none,
-        t("details_walk", lang): walks.get(observation.walk_uuid or "", none),
-        t("details_time", lang):
-            observation.observed_at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
-    }  # fmt: skip
-    for field in spec.fields:
-        if field.name in observation.fields:
-            values[field.title.in_language(lang)] = field.value_title(
-                observation.fields[field.name], lang
-            )
+    values = detail_values(observation, spec, {w.uuid: w.label for w in data.walks}, lang)
     route = next((r for r in cache.routes(slug) if r.number == observation.number), None)
     if route is not None:
         names = {o.id: o.name.in_language(lang) for o in cache.organisations()}

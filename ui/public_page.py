@@ -15,6 +15,7 @@ def render() -> None:
     lang = state.language()
     st.title(t("public_title", lang))
     st.caption(t("public_intro", lang))
+    st.markdown(t("public_light", lang))
     try:
         areas = {area.slug: area.name for area in cache.areas()}
         slug = st.selectbox(t("area", lang), list(areas), format_func=areas.__getitem__,

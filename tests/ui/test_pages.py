@@ -29,7 +29,7 @@ from gis.i18n import Text
 from layers.errors import StoreError
 from layers.memory import MemoryStore
 from ui import state
-from walks.actions.inbox import ReportDraft, receive_report
+from walks.actions.inbox import ReportDraft, accept_report, receive_report
 from walks.cli.main import main
 from walks.core.clock import LOCAL_TIME
 from walks.core.config import settings_from_env
@@ -843,3 +843,20 @@ def test_the_action_plan_accepts_and_rejects_residents_reports_from_the_inbox() 
     )
     assert app.info[0].value == "No reports are waiting in the area."
     assert {o.number for o in list_observations(workspace, "hasselby-gard")} == {*before, number}
+
+
+@pytest.mark.usefixtures("app_in_memory")
+def test_an_accepted_report_says_on_the_map_that_it_came_from_a_resident() -> None:
+    from ui.map_page import detail_values
+
+    workspace = the_apps_workspace()
+    report = receive_report(workspace, ReportDraft("litter", Position(*HASSELBY_GARD), "Skräp"))
+    accepted = accept_report(workspace, report.id, actor="tests",
+                             fields={"litter_type": "general"})  # fmt: skip
+    spec = workspace.catalog.category("litter")
+    shown = detail_values(accepted, spec, {}, "sv")
+    assert shown["Kom från"] == "Boendes anmälan"
+    assert detail_values(accepted, spec, {}, "en")["Came from"] == "Resident's report"
+    registered = next(o for o in list_observations(workspace, "hasselby-gard") if o.origin is None)
+    assert "Kom från" not in detail_values(registered, workspace.catalog.category(
+        registered.category), {}, "sv")  # fmt: skip
