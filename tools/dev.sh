@@ -32,7 +32,9 @@ ensure_venv() {
   wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet -e '.[test]'
+    # --no-compile: Python compiles what it imports on first use; compiling every file of
+    # every package at install time costs the fresh setup (CI's) many seconds for nothing.
+    "$venv/bin/python" -m pip install --quiet --no-compile -e '.[test]'
     echo "$wanted" > "$stamp"
   fi
 }

@@ -13,7 +13,6 @@ from pathlib import Path
 import geopandas as gpd
 from playwright.sync_api import Browser, Page
 
-from tests.accessibility import grave_violations
 from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
 from tests.files import jpeg_with_gps
 
@@ -49,23 +48,6 @@ def test_registering_by_tapping_the_map_stores_the_point(
         ).fetchall()
     assert rows == [(5, "broken", "app")]
     assert outside == []  # nothing left the machine: no CDN, no tiles
-
-
-def test_the_language_switch_turns_the_page_english(browser: Browser, app_url: str) -> None:
-    """The page, and the document's ``lang`` with it (screen readers speak by it)."""
-    page = phone(browser, app_url, [])
-    page.goto(f"{app_url}/register")
-    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
-    page.wait_for_function("() => document.documentElement.lang === 'sv'", timeout=10_000)
-    assert page.get_by_text("Deploy").count() == 0  # Streamlit's toolbar: viewer mode
-    wait_until_idle(page)  # checked at rest: the check holds the page's thread a moment
-    assert grave_violations(page) == []  # WCAG 2.1 AA, serious and critical (axe-core)
-    page.locator('[data-testid="stExpandSidebarButton"]').click()
-    page.get_by_text("English").click()
-    page.get_by_text("Register an observation").wait_for(timeout=30_000)
-    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
-    wait_until_idle(page)
-    assert grave_violations(page) == []
 
 
 def test_a_photo_gives_the_position_and_loses_its_exif(
