@@ -90,6 +90,7 @@ def test_a_file_is_previewed_then_imported_on_the_data_page(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{app_url}/data")
     page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
+    wait_until_idle(page)  # a file chosen while the first run still draws the page is lost
     page.locator('input[type="file"]').first.set_input_files(path)
     page.get_by_text("Förhandsvisning, inget sparat: 1 skulle importeras (Grimsta 1); 0 lagade, "
                      "1 avvisade").wait_for(timeout=60_000)  # fmt: skip
@@ -117,6 +118,7 @@ def test_a_geopackage_with_several_layers_offers_them_on_the_data_page(
     page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
     page.goto(f"{app_url}/data")
     page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
+    wait_until_idle(page)  # a file chosen while the first run still draws the page is lost
     page.locator('input[type="file"]').first.set_input_files(path)
     layer = page.locator('[data-testid="stSelectbox"]', has_text="Lager i filen")
     layer.wait_for(timeout=60_000)
