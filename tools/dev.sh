@@ -32,9 +32,9 @@ ensure_venv() {
   wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     "$venv/bin/python" -m pip install --quiet --upgrade pip
-    # --no-compile: Python compiles what it imports on first use; compiling every file of
-    # every package at install time costs the fresh setup (CI's) many seconds for nothing.
-    "$venv/bin/python" -m pip install --quiet --no-compile -e '.[test]'
+    # Compiled at install (pip's default), not left to each import: with
+    # PYTHONDONTWRITEBYTECODE set, as on CI's machines, every process would compile again.
+    "$venv/bin/python" -m pip install --quiet -e '.[test]'
     echo "$wanted" > "$stamp"
   fi
 }
