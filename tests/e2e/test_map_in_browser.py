@@ -44,6 +44,27 @@ def open_map(page: Page, url: str) -> FrameLocator:
     return frame
 
 
+def only_other_observations(page: Page) -> None:
+    """Choose the category Övrigt alone in the map's filters (the hostile fixture's two)."""
+    page.get_by_text("Urval").click()
+    categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
+    categories.locator(
+        '[data-testid="stMultiSelectClearAll"], [aria-label="Rensa alla"]'
+    ).first.click()
+    caption = page.get_by_text("2 av 17 iakttagelser i valda områden visas.")
+    for _ in range(4):  # what is typed while the cleared choice's rerun redraws it is lost
+        wait_until_idle(page)
+        categories.locator("input").fill("Övrigt")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        try:
+            caption.wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    caption.wait_for(timeout=1_000)
+
+
 def switch_layer(frame: FrameLocator, name: str) -> None:
     """Switch a layer on or off in the layer control, which opens while the mouse is on it."""
     frame.locator(".leaflet-control-layers").hover()
@@ -188,23 +209,7 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
     page = page_with_only_the_app(browser, hostile_url, outside, width=width, height=height)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     open_map(page, hostile_url)
-    page.get_by_text("Urval").click()
-    categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
-    categories.locator(
-        '[data-testid="stMultiSelectClearAll"], [aria-label="Rensa alla"]'
-    ).first.click()
-    caption = page.get_by_text("2 av 17 iakttagelser i valda områden visas.")
-    for _ in range(4):  # what is typed while the cleared choice's rerun redraws it is lost
-        wait_until_idle(page)
-        categories.locator("input").fill("Övrigt")
-        page.keyboard.press("Enter")
-        page.keyboard.press("Escape")
-        try:
-            caption.wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    caption.wait_for(timeout=1_000)
+    only_other_observations(page)
     frame = page.frame_locator("iframe").first
     marker = frame.locator(".safewalk-marker")
     marker.wait_for(timeout=30_000)
@@ -303,23 +308,7 @@ def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
 def test_clicking_a_line_shows_that_observation(browser: Browser, hostile_url: str) -> None:
     page = page_with_only_the_app(browser, hostile_url, [], width=1280, height=900)
     open_map(page, hostile_url)
-    page.get_by_text("Urval").click()
-    categories = page.locator('[data-testid="stMultiSelect"]', has_text="Kategorier")
-    categories.locator(
-        '[data-testid="stMultiSelectClearAll"], [aria-label="Rensa alla"]'
-    ).first.click()
-    caption = page.get_by_text("2 av 17 iakttagelser i valda områden visas.")
-    for _ in range(4):  # what is typed while the cleared choice's rerun redraws it is lost
-        wait_until_idle(page)
-        categories.locator("input").fill("Övrigt")
-        page.keyboard.press("Enter")
-        page.keyboard.press("Escape")
-        try:
-            caption.wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    caption.wait_for(timeout=1_000)
+    only_other_observations(page)
     frame = page.frame_locator("iframe").first
     line = frame.locator('path.leaflet-interactive[stroke="#FFFFFF"]')
     line.first.wait_for(timeout=30_000)
