@@ -33,7 +33,9 @@ ROUND_SCALES: Final = (
     500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000,
     250_000, 500_000,
 )  # fmt: skip
-"""The scales a map is printed at: the smallest that fits the area."""
+"""The round scales a map is printed at: the largest (smallest number) at which what it
+shows fits the paper. A map framed on observations with ``fit_around`` shows at least a few
+hundred metres of ground, so it comes out at 1:1 000 or smaller in practice."""
 WATER: Final = "#C6DBEF"
 LABEL_SIZE: Final = 7.0
 RINGS: Final = (0.8, 7, 13, 20, 28, 38, 50, 64, 80, 100, 125, 155)
@@ -65,11 +67,23 @@ def scale_text(scale: int) -> str:
     return "1:" + f"{scale:,}".replace(",", " ")
 
 
-def choose_scale(width_m: float, height_m: float, frame_w: float, frame_h: float) -> int:
-    """Return the smallest round scale at which ``width_m`` × ``height_m`` fits the frame (pt)."""
-    paper_w, paper_h = frame_w / MM / 1000.0, frame_h / MM / 1000.0  # metres of paper
-    needed = max(width_m / paper_w, height_m / paper_h, 1.0)
+def _paper_m(points: float) -> float:
+    """Return a length on paper in metres, from points."""
+    return points / MM / 1000.0
+
+
+def _round_scale(needed: float) -> int:
+    """Return the first of ``ROUND_SCALES`` at least ``needed`` (the last if none is)."""
     return next((s for s in ROUND_SCALES if s >= needed), ROUND_SCALES[-1])
+
+
+def choose_scale(width_m: float, height_m: float, frame_w: float, frame_h: float) -> int:
+    """Return the largest round scale at which ``width_m`` × ``height_m`` fits the frame (pt).
+
+    The largest scale is the smallest number of ``ROUND_SCALES``: the most detail.
+    """
+    needed = max(width_m / _paper_m(frame_w), height_m / _paper_m(frame_h), 1.0)
+    return _round_scale(needed)
 
 
 def scale_bar_metres(scale: int, at_most_mm: float = 45.0) -> float:
@@ -128,6 +142,72 @@ def fit(extent: BaseGeometry, frame: Frame, *, margin: float = 0.06) -> MapView:
     width, height = (maxx - minx) * (1 + 2 * margin), (maxy - miny) * (1 + 2 * margin)
     scale = choose_scale(max(width, 1.0), max(height, 1.0), frame.width, frame.height)
     return MapView(frame, (minx + maxx) / 2, (miny + maxy) / 2, scale)
+
+
+def fit_around(extent: BaseGeometry, frame: Frame, *, pad: float, least_m: float) -> MapView:
+    """Return the view centred on ``extent`` at the largest round scale that fits the frame.
+
+    Parameters
+    ----------
+    extent
+        What must be on the map, in EPSG:3006 metres (points, lines, areas).
+    frame
+        Where the map goes on the page.
+    pad
+        Points of paper kept between ``extent`` and every edge of the frame: room for a
+        marker's symbol and number at the edge of what is shown.
+    least_m
+        Metres of ground the frame's shorter side shows at least, so that a single point
+        is not drawn at 1:200 with nothing around it to find it by.
+    """
+    minx, miny, maxx, maxy = extent.bounds
+    inner_w, inner_h = max(frame.width - 2 * pad, 1.0), max(frame.height - 2 * pad, 1.0)
+    needed = max((maxx - minx) / _paper_m(inner_w), (maxy - miny) / _paper_m(inner_h),
+                  least_m / _paper_m(min(frame.width, frame.height)), 1.0)  # fmt: skip
+    return MapView(frame, (minx + maxx) / 2, (miny + maxy) / 2, _round_scale(needed))
+
+
+def fit_closely(extent: BaseGeometry, frame: Frame, *, margin: float = 0.04) -> MapView:
+    """Return the view that fills ``frame`` with ``extent`` at a whole, not a round, scale.
+
+    For an overview whose scale is not printed: the round scales would leave it half empty.
+    """
+    minx, miny, maxx, maxy = extent.bounds
+    width, height = (maxx - minx) * (1 + 2 * margin), (maxy - miny) * (1 + 2 * margin)
+    needed = max(width / _paper_m(frame.width), height / _paper_m(frame.height), 1.0)
+    return MapView(frame, (minx + maxx) / 2, (miny + maxy) / 2, math.ceil(needed))
+
+
+def inset_frame(
+    frame: Frame, extent: BaseGeometry, points: Sequence[tuple[float, float]], *,
+    most_w: float = 48 * MM, share_w: float = 0.3, share_h: float = 0.38,
+    clearance: float = 14.0,
+) -> Frame:  # fmt: skip
+    """Return a box in a corner of ``frame`` for an overview map of ``extent``, shaped like it.
+
+    At most ``most_w`` points and ``share_w`` of the frame wide, ``share_h`` of it high.
+    The corner is the one whose box (grown by ``clearance`` points: a marker's number
+    beside it) holds the fewest of ``points`` (page positions of markers), the top right
+    first among equals, then bottom right, bottom left, top left.
+    """
+    minx, miny, maxx, maxy = extent.bounds
+    aspect = max(maxx - minx, 1.0) / max(maxy - miny, 1.0)
+    width = min(most_w, frame.width * share_w)
+    height = width / aspect
+    if height > frame.height * share_h:
+        height = frame.height * share_h
+        width = height * aspect
+    left, right = frame.x, frame.x + frame.width - width
+    bottom, top = frame.y, frame.y + frame.height - height
+    spots = ((right, top), (right, bottom), (left, bottom), (left, top))
+    corners = [Frame(x, y, width, height) for x, y in spots]
+
+    def covered(box: Frame) -> int:
+        return sum(box.x - clearance <= x <= box.x + box.width + clearance
+                   and box.y - clearance <= y <= box.y + box.height + clearance
+                   for x, y in points)  # fmt: skip
+
+    return min(corners, key=covered)  # min keeps the first among equals
 
 
 # ------------------------------------------------------------------ drawing geometry
@@ -296,15 +376,17 @@ def _candidates(radius: float) -> list[tuple[bool, float, float, float, float]]:
 
 def place_labels(
     points: Sequence[tuple[float, float]], texts: Sequence[str], frame: Frame, *,
-    radius: float, font: str, size: float = LABEL_SIZE,
+    radius: float, font: str, size: float = LABEL_SIZE, keep_clear: Sequence[Frame] = (),
 ) -> list[PlacedLabel]:  # fmt: skip
-    """Place each marker's number where it covers no other number and no marker.
+    """Place each marker's number where it covers no other number, no marker, no box kept clear.
 
     First right beside its marker (eight positions around it); where points crowd, on
     rings farther out, with a leader line. Greedy, in order from the top left: the same
     input always gives the same page.
     """
     taken = _Boxes()
+    for clear in keep_clear:
+        taken.add((clear.x, clear.y, clear.x + clear.width, clear.y + clear.height))
     for x, y in points:
         taken.add((x - radius, y - radius, x + radius, y + radius))
     order = sorted(range(len(points)), key=lambda k: (-points[k][1], points[k][0]))
@@ -332,9 +414,11 @@ def place_labels(
     return [p for p in placed if p is not None]
 
 
-def draw_markers(canvas: Canvas, view: MapView, markers: Sequence[Marker], *,
-                 radius: float = 3.2) -> tuple[int, int]:  # fmt: skip
-    """Draw numbered markers in the frame.
+def draw_markers(
+    canvas: Canvas, view: MapView, markers: Sequence[Marker], *, radius: float = 3.2,
+    keep_clear: Sequence[Frame] = (),
+) -> tuple[int, int]:  # fmt: skip
+    """Draw numbered markers in the frame; no number is put in a box of ``keep_clear``.
 
     Return how many numbers needed a leader line, and how many found no free place.
     """
@@ -342,7 +426,8 @@ def draw_markers(canvas: Canvas, view: MapView, markers: Sequence[Marker], *,
     inside = [m for m in markers if view.frame.contains((*view.to_page(m.x, m.y),
                                                           *view.to_page(m.x, m.y)))]  # fmt: skip
     points = [view.to_page(m.x, m.y) for m in inside]
-    labels = place_labels(points, [m.label for m in inside], view.frame, radius=radius, font=bold)
+    labels = place_labels(points, [m.label for m in inside], view.frame, radius=radius, font=bold,
+                          keep_clear=keep_clear)  # fmt: skip
     canvas.setStrokeColor(colors.HexColor("#444444"))
     canvas.setLineWidth(0.4)
     for (x, y), label in zip(points, labels, strict=True):

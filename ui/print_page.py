@@ -8,7 +8,7 @@ from gis.i18n import LocalizedError
 from gis.printmap import PAPERS
 from ui import cache, session, state
 from ui.i18n import t
-from walks.documents.printing import ORIENTATIONS, STATUSES, PrintOptions
+from walks.documents.printing import EXTENTS, ORIENTATIONS, STATUSES, PrintOptions
 
 ATLAS = ""
 """The area choice that prints every area: the atlas."""
@@ -35,14 +35,17 @@ def render() -> None:
     layers = st.multiselect(t("categories", lang), list(titles), format_func=titles.__getitem__,
                             placeholder=t("print_all_layers", lang),
                             key=state.PRINT_LAYERS_KEY)  # fmt: skip
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     title = left.text_input(t("print_title", lang), key=state.PRINT_TITLE_KEY)
-    status = right.radio(t("observations", lang), list(STATUSES), horizontal=True,
-                         format_func=lambda s: t(f"print_status_{s}", lang),
-                         key=state.PRINT_STATUS_KEY)  # fmt: skip
+    status = middle.radio(t("observations", lang), list(STATUSES), horizontal=True,
+                          format_func=lambda s: t(f"print_status_{s}", lang),
+                          key=state.PRINT_STATUS_KEY)  # fmt: skip
+    extent = right.radio(t("print_extent", lang), list(EXTENTS), horizontal=True,
+                         format_func=lambda e: t(f"print_extent_{e}", lang),
+                         key=state.PRINT_EXTENT_KEY)  # fmt: skip
     options = PrintOptions(paper=str(paper), orientation=str(orientation),
                            layers=tuple(layers) or None, title=title.strip() or None,
-                           status=str(status), language=lang)  # fmt: skip
+                           status=str(status), language=lang, extent=str(extent))  # fmt: skip
     if st.button(t("print_make", lang), type="primary", key=state.PRINT_MAKE_KEY):
         st.session_state[state.PRINT_READY_KEY] = (slug, options)
     if st.session_state.get(state.PRINT_READY_KEY) != (slug, options):

@@ -14,6 +14,7 @@ from walks.cli.output import print_json
 from walks.core.workspace import Workspace
 from walks.documents.printing import (
     BACKGROUNDS,
+    EXTENTS,
     ORIENTATIONS,
     STATUSES,
     Printed,
@@ -52,6 +53,12 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
         help="auto: tiles from SAFEWALK_PRINT_TILES when set and they can be had, else the "
         "shipped vector data; tiles; vector",
     )  # fmt: skip
+    printing.add_argument(
+        "--extent", default="observations", choices=list(EXTENTS),
+        help="observations: each map framed on its observations at the largest round scale "
+        "that fits, with an overview of the area (default; an area with none: the area); "
+        "area: the whole area",
+    )  # fmt: skip
     printing.add_argument("--json", action="store_true", help="print what was written as JSON")
     protocol = commands.add_parser(
         "protocol", parents=[common], help="a walk's protocol for the parties, as PDF"
@@ -73,6 +80,16 @@ def _pdf_path(path: Path) -> Path:
     return path
 
 
+def _maps(printed: Printed) -> dict[str, Any]:
+    """Return the JSON of a print's maps: each one's scale and frame, and the scale of one."""
+    if not printed.maps:
+        return {}
+    maps = [{"area": m.area, "page": m.page, "scale": m.scale, "extent": m.extent,
+             "frame": [round(v, 1) for v in m.frame], "inset": m.inset}
+            for m in printed.maps]  # fmt: skip
+    return {"maps": maps, **({"scale": printed.maps[0].scale} if len(maps) == 1 else {})}
+
+
 def _report(printed: Printed, path: Path, args: argparse.Namespace, text: Text, lang: str) -> None:
     join = {} if printed.join_url is None else {"join_url": printed.join_url}
     if args.json:
@@ -80,11 +97,14 @@ def _report(printed: Printed, path: Path, args: argparse.Namespace, text: Text, 
                     "leaders": printed.leaders, "covering": printed.covering,
                     "background": printed.background,
                     "scales": list(printed.scales),
-                    "bytes": len(printed.pdf), **join})  # fmt: skip
+                    "bytes": len(printed.pdf), **_maps(printed), **join})  # fmt: skip
         return
     scales = ", ".join(f"1:{s:,}".replace(",", " ") for s in sorted(set(printed.scales)))
     print(text.format(pages=printed.pages, path=path, markers=printed.markers,
                       scales=scales).in_language(lang))  # fmt: skip
+    whole = [m.name for m in printed.maps if m.extent == "area"]
+    if whole and args.command == "print" and args.extent == "observations":
+        print(T["whole_area"].format(areas=", ".join(whole)).in_language(lang))
     if printed.join_url is not None:
         print(T["join"].format(url=printed.join_url).in_language(lang))
 
@@ -101,7 +121,7 @@ def run(workspace: Workspace, args: argparse.Namespace, lang: str, user: str) ->
     layers = tuple(x.strip() for x in args.layers.split(",") if x.strip()) if args.layers else None
     options = PrintOptions(paper=args.paper, orientation=args.orientation, layers=layers,
                            title=args.title, status=args.status, language=lang,
-                           background=args.background)  # fmt: skip
+                           background=args.background, extent=args.extent)  # fmt: skip
     if args.all:
         printed = print_atlas(workspace, options, now=now)
     else:

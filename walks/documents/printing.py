@@ -1,7 +1,8 @@
 """Printed maps for the analysis group: one area, the atlas of every area, a walk's protocol.
 
 A map page has the title, the area and the date, the map at a round scale true on the
-paper, numbered markers (the observations' stable numbers in their area), a legend of
+paper (framed on the observations, with an overview of the whole area in a corner, or on the
+whole area), numbered markers (the observations' stable numbers in their area), a legend of
 what is on the map (the catalog's colours and shapes), a scale bar, the scale, a north
 arrow and the attributions. A table keys each number to its category, description,
 responsible organisation, deadline and status: below the map when it fits, otherwise
@@ -43,7 +44,10 @@ from gis.printmap import (
     draw_markers,
     fill_areas,
     fit,
+    fit_around,
+    fit_closely,
     fonts,
+    inset_frame,
     legend,
     north_arrow,
     page_size,
@@ -81,6 +85,15 @@ FOOTER: Final = 7 * MM
 STATUSES: Final = ("open", "all")
 ORIENTATIONS: Final = ("landscape", "portrait")
 BACKGROUNDS: Final = ("auto", "tiles", "vector")
+EXTENTS: Final = ("observations", "area")
+"""What an area's map is framed on: the observations shown (the default), or the whole area."""
+FRAME_PAD: Final = 12 * MM
+"""Paper kept between the observations and the map's edge: room for a marker and its number."""
+LEAST_GROUND_M: Final = 250.0
+"""The least ground (metres) across a map framed on observations: a few blocks at 1:1 000 to
+1:2 500, so that one observation is not drawn at 1:200 with nothing to find it by."""
+FRAME_COLOUR: Final = "#D55E00"
+"""The map's frame on its overview (Okabe–Ito vermilion: tells from the black boundary)."""
 REFERENCE_SYMBOLS: Final = {
     ReferenceKind.LAMPS: ("circle", "#FFE066"),
     ReferenceKind.STOPS: ("square", "#9ECAE1"),
@@ -113,6 +126,9 @@ class PrintOptions:
     background: str = "auto"
     """``auto``: the tile server of the settings when there is one and it answers, else
     the vector background; ``tiles``: the same, but a tile server must be set; ``vector``."""
+    extent: str = "observations"
+    """``observations``: each map framed on its observations (an area with none: on the
+    area), with an overview of the area; ``area``: on the whole area."""
 
 
 def check_options(workspace: Workspace, options: PrintOptions) -> PrintOptions:
@@ -128,6 +144,7 @@ def check_options(workspace: Workspace, options: PrintOptions) -> PrintOptions:
         (options.orientation not in ORIENTATIONS, "--orientation", ", ".join(ORIENTATIONS)),
         (options.status not in STATUSES, "--status", ", ".join(STATUSES)),
         (options.background not in BACKGROUNDS, "--background", ", ".join(BACKGROUNDS)),
+        (options.extent not in EXTENTS, "--extent", ", ".join(EXTENTS)),
     ]
     for wrong, flag, allowed in problems:
         if wrong:
@@ -318,9 +335,12 @@ class _Tally:
 
 def draw_area_map(
     canvas: Canvas, view: MapView, workspace: Workspace, content: _AreaContent,
-    tiles: TileFetcher | None, tally: _Tally,
+    tiles: TileFetcher | None, tally: _Tally, *, keep_clear: Sequence[Frame] = (),
 ) -> None:  # fmt: skip
-    """Draw one area's map in ``view``'s frame, on ``tiles`` if any, counting into ``tally``."""
+    """Draw one area's map in ``view``'s frame, on ``tiles`` if any, counting into ``tally``.
+
+    No marker's number is put in a box of ``keep_clear`` (the overview's).
+    """
     canvas.saveState()
     _clip(canvas, view.frame)
     tally.tiled += _background(canvas, view, workspace, content.slug, tiles=tiles)
@@ -335,13 +355,44 @@ def draw_area_map(
         # A dark casing under the colour: white and yellow lines show on paper too.
         stroke_lines(canvas, view, [geometry], "#000000", 3.2)
         stroke_lines(canvas, view, [geometry], colour, 2.0)
-    leaders, covering = draw_markers(canvas, view, content.markers)
+    leaders, covering = draw_markers(canvas, view, content.markers, keep_clear=keep_clear)
     tally.leaders += leaders
     tally.covering += covering
     canvas.restoreState()
     canvas.setStrokeColor(colors.black)
     canvas.setLineWidth(0.8)
     canvas.rect(view.frame.x, view.frame.y, view.frame.width, view.frame.height)
+
+
+def draw_overview_inset(
+    canvas: Canvas, inset: MapView, view: MapView, workspace: Workspace,
+    content: _AreaContent, *, language: str,
+) -> None:  # fmt: skip
+    """Draw the overview in ``inset``'s frame: the area whole, and ``view``'s frame on it.
+
+    On the vector background (no tiles: the overview is small, and needs no network).
+    """
+    frame = inset.frame
+    _, bold = fonts()
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(frame.x, frame.y, frame.width, frame.height, stroke=0, fill=1)
+    _clip(canvas, frame)
+    _background(canvas, inset, workspace, content.slug, tiles=None)
+    shown = view.ground()
+    fill_areas(canvas, inset, [shown], FRAME_COLOUR, alpha=0.2)
+    stroke_lines(canvas, inset, [shown], FRAME_COLOUR, 1.4)
+    title = T["overview"].in_language(language)
+    canvas.setFillColor(colors.Color(1, 1, 1, alpha=0.85))
+    canvas.rect(frame.x, frame.y + frame.height - 10, stringWidth(title, bold, 6.5) + 5, 10,
+                stroke=0, fill=1)  # fmt: skip
+    canvas.setFillColor(colors.black)
+    canvas.setFont(bold, 6.5)
+    canvas.drawString(frame.x + 2.5, frame.y + frame.height - 7.5, title)
+    canvas.restoreState()
+    canvas.setStrokeColor(colors.black)
+    canvas.setLineWidth(0.8)
+    canvas.rect(frame.x, frame.y, frame.width, frame.height)
 
 
 def _convergence(view: MapView) -> float:
@@ -361,11 +412,12 @@ def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float, size: 
 
 def _side(
     canvas: Canvas, view: MapView, x: float, top: float, entries: Sequence[LegendEntry],
-    options: PrintOptions, now: datetime, tiles: str | None = None,
+    options: PrintOptions, now: datetime, tiles: str | None = None, *, note: str | None = None,
 ) -> None:  # fmt: skip
     """Draw the column beside a map: legend, scale, scale bar, north arrow, attributions.
 
-    ``tiles``: the attribution of the background tiles, when the map is drawn on them.
+    ``tiles``: the attribution of the background tiles, when the map is drawn on them;
+    ``note``: a word on what the map shows, under the north arrow.
     """
     lang = options.language
     _, bold = fonts()
@@ -378,6 +430,8 @@ def _side(
     scale_bar(canvas, x + 2, y - 16, view.scale, at_most_mm=40)
     north_arrow(canvas, x + SIDE - 14 * MM, y - 10 * MM, convergence_deg=_convergence(view))
     y -= 26 * MM
+    if note is not None:
+        y = _wrapped(canvas, note, x, y, SIDE - 4, 7.5)
     y = _wrapped(canvas, T["north"].in_language(lang), x, y, SIDE - 4, 6.5)
     y = _wrapped(canvas, T["attribution"].in_language(lang), x, y, SIDE - 4, 6.5)
     if tiles is not None:
@@ -470,14 +524,62 @@ def _tables(
 
 
 # ------------------------------------------------------------------ pages
-@dataclass(slots=True)
-class _Layout:
-    """One area's pages: the map view, and the table's parts (the first under the map?)."""
+@dataclass(frozen=True, slots=True)
+class _Framing:
+    """Where an area's map looks, and its overview."""
 
     view: MapView
+    extent: str
+    """What the map is framed on: ``observations`` or ``area`` (also when none are shown)."""
+    inset: MapView | None = None
+    """The overview of the whole area in a corner of the map, the frame drawn on it."""
+
+
+def observations_extent(content: _AreaContent) -> BaseGeometry | None:
+    """Return the bounding box of an area map's observations (EPSG:3006), or None: none shown."""
+    parts = [shapely.Point(m.x, m.y) for m in content.markers]
+    parts += [geometry for geometry, _ in content.shapes]
+    if not parts:
+        return None
+    return shapely.box(*shapely.GeometryCollection(parts).bounds)
+
+
+def frame_map(content: _AreaContent, frame: Frame, extent: str) -> _Framing:
+    """Return where an area's map in ``frame`` looks, framed as ``extent`` asks.
+
+    ``observations``: centred on the observations shown, at the largest round scale at
+    which all of them lie ``FRAME_PAD`` inside the frame and it shows at least
+    ``LEAST_GROUND_M`` of ground; with an overview of the area in the corner that covers
+    fewest markers, unless the map shows the whole area anyway. An area with no
+    observations shown is framed whole. ``area``: the whole area, at the largest round
+    scale at which it fits.
+    """
+    shown = observations_extent(content) if extent == "observations" else None
+    if shown is None:
+        return _Framing(fit(content.boundary, frame), "area")
+    view = fit_around(shown, frame, pad=FRAME_PAD, least_m=LEAST_GROUND_M)
+    ground = view.ground()
+    if ground.contains(content.boundary):
+        return _Framing(view, "observations")
+    whole = shapely.box(*shapely.GeometryCollection([content.boundary, ground]).bounds)
+    points = [view.to_page(m.x, m.y) for m in content.markers]
+    corner = inset_frame(frame, whole, points)
+    return _Framing(view, "observations", fit_closely(whole, corner))
+
+
+@dataclass(slots=True)
+class _Layout:
+    """One area's pages: the map's framing, and the table's parts (the first under the map?)."""
+
+    framing: _Framing
     parts: list[Flowable]
     below: bool
     pages: int = field(init=False)
+
+    @property
+    def view(self) -> MapView:
+        """Return where the map looks."""
+        return self.framing.view
 
     def __post_init__(self) -> None:
         self.pages = 1 + len(self.parts) - (1 if self.below and self.parts else 0)
@@ -495,10 +597,11 @@ def _layout(content: _AreaContent, size: tuple[float, float], options: PrintOpti
     below = len(below_tables) == 1
     table_h = below_tables[0].wrap(table_w, full_h)[1] + 4 * MM if below else 0.0
     frame = Frame(MARGIN, MARGIN + FOOTER + table_h, map_w, full_h - table_h)
-    view = fit(content.boundary, frame)
+    framing = frame_map(content, frame, options.extent)
     if below:
-        return _Layout(view, list(below_tables), True)
-    return _Layout(view, list(_tables(content.rows, table_w, options.language, [full_h])), False)
+        return _Layout(framing, list(below_tables), True)
+    parts = _tables(content.rows, table_w, options.language, [full_h])
+    return _Layout(framing, list(parts), False)
 
 
 def _draw_area(
@@ -516,10 +619,19 @@ def _draw_area(
                                     which=which).in_language(lang)  # fmt: skip
     _header(canvas, height, title, subtitle)
     tiled = tally.tiled
-    draw_area_map(canvas, layout.view, workspace, content, tiles, tally)
+    inset = layout.framing.inset
+    draw_area_map(canvas, layout.view, workspace, content, tiles, tally,
+                  keep_clear=() if inset is None else (inset.frame,))  # fmt: skip
+    entries = content.legend
+    if inset is not None:
+        draw_overview_inset(canvas, inset, layout.view, workspace, content, language=lang)
+        entries = [*entries, LegendEntry(T["frame"].in_language(lang), "line", FRAME_COLOUR)]
     credit = workspace.settings.print_tiles_attribution if tally.tiled > tiled else None
+    note = None
+    if options.extent == "observations" and layout.framing.extent == "area":
+        note = T["whole_area"].in_language(lang)
     _side(canvas, layout.view, width - MARGIN - SIDE, height - HEADER - MARGIN,
-          content.legend, options, now, credit)  # fmt: skip
+          entries, options, now, credit, note=note)  # fmt: skip
     page = first_page
     parts = list(layout.parts)
     if layout.below and parts:
@@ -547,6 +659,30 @@ def _canvas(buffer: io.BytesIO, options: PrintOptions, title: str) -> Canvas:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintedMap:
+    """One area's map in a printed PDF: where it is and what it shows."""
+
+    area: str
+    """The area's id."""
+    name: str
+    page: int
+    scale: int
+    extent: str
+    """What the map is framed on: ``observations``, or ``area`` (asked, or none to show)."""
+    frame: tuple[float, float, float, float]
+    """The ground the map shows (EPSG:3006 metres: min x, min y, max x, max y)."""
+    inset: bool
+    """Whether the map has an overview of the whole area with the frame drawn on it."""
+
+
+def _printed_map(content: _AreaContent, layout: _Layout, page: int) -> PrintedMap:
+    bounds = layout.view.ground().bounds
+    return PrintedMap(content.slug, content.name, page, layout.view.scale, layout.framing.extent,
+                      (bounds[0], bounds[1], bounds[2], bounds[3]),
+                      layout.framing.inset is not None)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Printed:
     """A printed PDF and what it holds."""
 
@@ -562,6 +698,8 @@ class Printed:
     """``tiles`` when every map is drawn on tiles, else ``vector``."""
     join_url: str | None = None
     """A walk protocol's link to the capture page with the walk chosen (its QR code)."""
+    maps: tuple[PrintedMap, ...] = ()
+    """Each area's map, in page order (not the atlas's overview)."""
 
 
 def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: datetime) -> Printed:
@@ -585,8 +723,8 @@ def print_area(workspace: Workspace, area: str, options: PrintOptions, *, now: d
     canvas.showPage()
     canvas.save()
     return Printed(buffer.getvalue(), layout.pages, len(content.markers), tally.leaders,
-                   (layout.view.scale,), tally.covering,
-                   "tiles" if tally.tiled else "vector")  # fmt: skip
+                   (layout.view.scale,), tally.covering, "tiles" if tally.tiled else "vector",
+                   maps=(_printed_map(content, layout, 1),))  # fmt: skip
 
 
 def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -> Printed:
@@ -621,9 +759,11 @@ def print_atlas(workspace: Workspace, options: PrintOptions, *, now: datetime) -
     canvas.showPage()
     canvas.save()
     background = "tiles" if tally.tiled == len(contents) and contents else "vector"
+    maps = tuple(_printed_map(c, layout, start)
+                 for c, layout, start in zip(contents, layouts, starts, strict=True))  # fmt: skip
     return Printed(buffer.getvalue(), page - 1, sum(len(c.markers) for c in contents),
                    tally.leaders, tuple(layout.view.scale for layout in layouts),
-                   tally.covering, background)  # fmt: skip
+                   tally.covering, background, maps=maps)  # fmt: skip
 
 
 def _overview(
