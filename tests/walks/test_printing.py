@@ -150,6 +150,26 @@ def test_print_and_atlas_and_protocol_from_the_command_line(capsys, ws_sv, tmp_p
     assert "sida 3" in overview
     assert "Hässelby gård" in reader.pages[2].extract_text()
     assert "Sida 3" in reader.pages[2].extract_text()
+    # Each area's page framed on its observations, or the whole area when it has none.
+    maps = {m["area"]: m for m in written["maps"]}
+    assert [m["scale"] for m in written["maps"]] == written["scales"]
+    assert "scale" not in written  # one scale a page
+    assert (maps["hasselby-gard"]["page"], maps["hasselby-gard"]["extent"]) == (3, "observations")
+    assert maps["hasselby-gard"]["inset"]
+    assert (maps["vinsta"]["extent"], maps["vinsta"]["inset"]) == ("area", False)
+    one = tmp_path / "one.pdf"
+    code, out, err = run(capsys, "print", "--area", "hasselby-gard", "-o", str(one), "--json",
+                         *ws_sv)  # fmt: skip
+    assert code == 0, err
+    written = json.loads(out)
+    assert written["scale"] == written["maps"][0]["scale"] == written["scales"][0]
+    assert f"Skala {scale_text(written['scale'])} (A4)" in text_of(one.read_bytes())
+    code, out, err = run(capsys, "print", "--area", "vinsta", "--extent", "observations", "-o",
+                         str(one), *ws_sv)  # fmt: skip
+    assert code == 0, err
+    assert out.splitlines()[1] == (
+        "Inga iakttagelser att rama in, så kartan visar hela området: Vinsta."
+    )
     protocol = tmp_path / "protokoll.pdf"
     walks = json.loads(run(capsys, "walk", "list", "--area", "hasselby-gard", "--json", *ws_sv)[1])
     number = str(walks[0]["number"])

@@ -92,8 +92,9 @@ FRAME_PAD: Final = 12 * MM
 LEAST_GROUND_M: Final = 250.0
 """The least ground (metres) across a map framed on observations: a few blocks at 1:1 000 to
 1:2 500, so that one observation is not drawn at 1:200 with nothing to find it by."""
-FRAME_COLOUR: Final = "#D55E00"
-"""The map's frame on its overview (Okabe–Ito vermilion: tells from the black boundary)."""
+FRAME_COLOUR: Final = "#EE3377"
+"""The map's frame on its overview: Tol's magenta, no category's colour, clear beside the black
+boundary and the blue water."""
 REFERENCE_SYMBOLS: Final = {
     ReferenceKind.LAMPS: ("circle", "#FFE066"),
     ReferenceKind.STOPS: ("square", "#9ECAE1"),
