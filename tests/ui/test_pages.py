@@ -340,6 +340,8 @@ def test_the_print_page_makes_a_pdf_with_a_preview_in_both_languages() -> None:
     assert not app.exception
     assert app.title[0].value == "Utskrift"
     assert not app.get("download_button")  # nothing made before it is asked for
+    assert app.radio(key=state.PRINT_EXTENT_KEY).options == ["Iakttagelserna", "Hela området"]
+    assert app.radio(key=state.PRINT_EXTENT_KEY).value == "observations"
     app.radio(key=state.PRINT_PAPER_KEY).set_value("A3")
     app.button(key=state.PRINT_MAKE_KEY).click().run()
     assert not app.exception
@@ -350,6 +352,8 @@ def test_the_print_page_makes_a_pdf_with_a_preview_in_both_languages() -> None:
     app.run()
     assert app.title[0].value == "Print"
     assert not app.get("download_button")  # another language: made again when asked
+    assert app.radio(key=state.PRINT_EXTENT_KEY).options == ["The observations", "The whole area"]
+    app.radio(key=state.PRINT_EXTENT_KEY).set_value("area")
     app.selectbox(key=state.PRINT_AREA_KEY).select("").run()  # every area: the atlas
     app.button(key=state.PRINT_MAKE_KEY).click().run()
     assert not app.exception
