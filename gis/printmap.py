@@ -38,9 +38,11 @@ shows fits the paper. A map framed on observations with ``fit_around`` shows at 
 hundred metres of ground, so it comes out at 1:1 000 or smaller in practice."""
 WATER: Final = "#C6DBEF"
 LABEL_SIZE: Final = 7.0
+"""Marker numbers' font size (points): legible on paper."""
+MARKER_RADIUS: Final = 3.2
+"""A numbered marker's radius on the map (points)."""
 RINGS: Final = (0.8, 7, 13, 20, 28, 38, 50, 64, 80, 100, 125, 155)
 """How far (points, beyond the marker) a number is tried from its marker, ring by ring."""
-"""Marker numbers' font size (points): legible on paper."""
 
 
 @lru_cache(maxsize=1)
@@ -180,34 +182,37 @@ def fit_closely(extent: BaseGeometry, frame: Frame, *, margin: float = 0.04) -> 
 
 def inset_frame(
     frame: Frame, extent: BaseGeometry, points: Sequence[tuple[float, float]], *,
-    most_w: float = 48 * MM, share_w: float = 0.3, share_h: float = 0.38,
+    size: float = 1.0, most_w: float = 48 * MM, share_w: float = 0.3, share_h: float = 0.38,
     clearance: float = 14.0,
 ) -> Frame:  # fmt: skip
     """Return a box in a corner of ``frame`` for an overview map of ``extent``, shaped like it.
 
-    At most ``most_w`` points and ``share_w`` of the frame wide, ``share_h`` of it high.
+    At most ``most_w`` points and ``share_w`` of the frame wide, ``share_h`` of it high,
+    each times ``size``.
     The corner is the one whose box (grown by ``clearance`` points: a marker's number
     beside it) holds the fewest of ``points`` (page positions of markers), the top right
     first among equals, then bottom right, bottom left, top left.
     """
     minx, miny, maxx, maxy = extent.bounds
     aspect = max(maxx - minx, 1.0) / max(maxy - miny, 1.0)
-    width = min(most_w, frame.width * share_w)
+    width = min(most_w, frame.width * share_w) * size
     height = width / aspect
-    if height > frame.height * share_h:
-        height = frame.height * share_h
+    if height > frame.height * share_h * size:
+        height = frame.height * share_h * size
         width = height * aspect
     left, right = frame.x, frame.x + frame.width - width
     bottom, top = frame.y, frame.y + frame.height - height
     spots = ((right, top), (right, bottom), (left, bottom), (left, top))
     corners = [Frame(x, y, width, height) for x, y in spots]
+    # min keeps the first among equals
+    return min(corners, key=lambda box: points_under(box, points, clearance=clearance))
 
-    def covered(box: Frame) -> int:
-        return sum(box.x - clearance <= x <= box.x + box.width + clearance
-                   and box.y - clearance <= y <= box.y + box.height + clearance
-                   for x, y in points)  # fmt: skip
 
-    return min(corners, key=covered)  # min keeps the first among equals
+def points_under(box: Frame, points: Sequence[tuple[float, float]], *, clearance: float) -> int:
+    """Return how many of ``points`` (page) lie in ``box`` grown by ``clearance`` points."""
+    return sum(box.x - clearance <= x <= box.x + box.width + clearance
+               and box.y - clearance <= y <= box.y + box.height + clearance
+               for x, y in points)  # fmt: skip
 
 
 # ------------------------------------------------------------------ drawing geometry
@@ -415,7 +420,7 @@ def place_labels(
 
 
 def draw_markers(
-    canvas: Canvas, view: MapView, markers: Sequence[Marker], *, radius: float = 3.2,
+    canvas: Canvas, view: MapView, markers: Sequence[Marker], *, radius: float = MARKER_RADIUS,
     keep_clear: Sequence[Frame] = (),
 ) -> tuple[int, int]:  # fmt: skip
     """Draw numbered markers in the frame; no number is put in a box of ``keep_clear``.

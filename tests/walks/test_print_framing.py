@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -11,8 +12,9 @@ import shapely
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from gis.crs import to_wgs84
 from gis.printmap import MM, ROUND_SCALES, Frame, fit_around, inset_frame, scale_text
-from walks.core.model import ObservationDraft, Position
+from walks.core.model import Observation, ObservationDraft, Position
 from walks.core.workspace import Workspace
 from walks.documents.printing import (
     FRAME_COLOUR,
@@ -33,13 +35,16 @@ from walks.fieldwork.recording import list_observations, record_observation
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 A4_MAP_W = 297 * MM - 2 * MARGIN - SIDE - 4 * MM
 """The map's width on A4 landscape (points): the page less its margins and the side column."""
+MAP_TOP = 210 * MM - HEADER - MARGIN
+"""The top of the map on A4 landscape (points from the page's foot)."""
+Box = tuple[float, float, float, float]
+Point = tuple[float, float]
 
 
 def text_of(pdf: bytes) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
-Box = tuple[float, float, float, float]
 STROKES: Final = (b"S", b"s", b"B", b"b", b"B*", b"b*")
 PAINTS: Final = (*STROKES, b"f", b"f*", b"F", b"n")
 
@@ -85,6 +90,34 @@ def drawn(pdf: bytes, colour: str) -> tuple[list[Box], list[Box]]:
 def stroked(pdf: bytes, colour: str) -> list[Box]:
     """Return the boxes of the first page's paths of 4 corners or more stroked in ``colour``."""
     return drawn(pdf, colour)[0]
+
+
+def marker_points(printed_map: PrintedMap, observations: Sequence[Observation]) -> list[Point]:
+    """Return where ``observations`` are on an A4 landscape page (points), from the frame."""
+    x0, _, _, y1 = printed_map.frame
+    points_per_m = MM * 1000 / printed_map.scale
+    return [(MARGIN + (o.x - x0) * points_per_m, MAP_TOP - (y1 - o.y) * points_per_m)
+            for o in observations]  # fmt: skip
+
+
+def overview(printed: Printed, printed_map: PrintedMap) -> tuple[Box, Box]:
+    """Return the overview's box on an A4 landscape map page, and the frame's box drawn on it.
+
+    The overview is the rectangle of at most 30 % of the map's width in a corner of it
+    (its white ground, its clip and its border are one box).
+    """
+    (frame_box,), rectangles = drawn(printed.pdf, FRAME_COLOUR)
+    _, y0, _, y1 = printed_map.frame
+    right, bottom = MARGIN + A4_MAP_W, MAP_TOP - (y1 - y0) * MM * 1000 / printed_map.scale
+    (box,) = {tuple(round(v, 1) for v in r) for r in rectangles
+              if (round(r[0], 1) == round(MARGIN, 1) or round(r[2], 1) == round(right, 1))
+              and (round(r[1], 1) == round(bottom, 1) or round(r[3], 1) == round(MAP_TOP, 1))
+              and r[2] - r[0] < 0.3 * A4_MAP_W}  # fmt: skip
+    return (box[0], box[1], box[2], box[3]), frame_box
+
+
+def under(box: Box, points: Sequence[Point]) -> list[Point]:
+    return [(x, y) for x, y in points if box[0] <= x <= box[2] and box[1] <= y <= box[3]]
 
 
 def one_map(printed: Printed) -> PrintedMap:
@@ -180,19 +213,39 @@ def test_an_area_map_is_framed_on_its_observations_with_the_area_in_an_overview(
     # The overview: a box in the map's top right corner (the demo has no marker there),
     # over no marker, with the map's frame drawn on it, shaped as the ground the map shows.
     assert printed_map.inset
-    (box,), rectangles = drawn(printed.pdf, FRAME_COLOUR)
-    right, top = MARGIN + A4_MAP_W, 210 * MM - HEADER - MARGIN
-    # Its white ground, its clip and its border: one box.
-    (inset,) = {tuple(round(v, 2) for v in r) for r in rectangles
-                if r[2:] == pytest.approx((right, top), abs=0.01)
-                and r[2] - r[0] < 0.3 * A4_MAP_W}  # fmt: skip
+    inset, box = overview(printed, printed_map)
+    assert inset[2:] == pytest.approx((MARGIN + A4_MAP_W, MAP_TOP), abs=0.1)
     assert inset[0] < box[0] < box[2] < inset[2]
     assert inset[1] < box[1] < box[3] < inset[3]
     assert (box[2] - box[0]) / (box[3] - box[1]) == pytest.approx((x1 - x0) / (y1 - y0), rel=0.01)
-    points_per_m = MM * 1000 / printed_map.scale
-    for o in shown:
-        px, py = MARGIN + (o.x - x0) * points_per_m, top - (y1 - o.y) * points_per_m
-        assert not (inset[0] <= px <= inset[2] and inset[1] <= py <= inset[3])
+    assert under(inset, marker_points(printed_map, shown)) == []
+
+
+@pytest.mark.parametrize(("half_w", "half_h", "size"), [(400, 180, "smaller"), (450, 220, None)])
+def test_the_overview_is_made_smaller_or_left_out_rather_than_hide_a_marker(
+    memory_workspace: Workspace, half_w: float, half_h: float, size: str | None
+) -> None:
+    # One observation in each corner of a box shaped as the map: 800 m × 360 m leaves room
+    # in the map's corners for a smaller overview only, 900 m × 440 m for none.
+    for dx, dy in ((-1, -1), (1, -1), (-1, 1), (1, 1)):
+        where = to_wgs84(shapely.Point(662_300 + dx * half_w, 6_585_200 + dy * half_h))
+        record_observation(memory_workspace, ObservationDraft(
+            "lighting", Position(where.x, where.y), created_by="tests", severity=2,
+            fields={"problem": "broken"},
+        ), area="vinsta")  # fmt: skip
+    printed = print_area(memory_workspace, "vinsta", PrintOptions(), now=NOW)
+    printed_map = one_map(printed)
+    points = marker_points(printed_map, list_observations(memory_workspace, "vinsta"))
+    assert len(points) == printed.markers == 4
+    assert all(MARGIN < x < MARGIN + A4_MAP_W for x, _ in points)
+    assert printed_map.inset == (size is not None)
+    if size is None:
+        assert stroked(printed.pdf, FRAME_COLOUR) == []
+        assert "Översikt" not in text_of(printed.pdf)
+        return
+    inset, _ = overview(printed, printed_map)
+    assert under(inset, points) == []
+    assert inset[2] - inset[0] < 0.7 * 48 * MM  # the largest is 48 mm wide
 
 
 def test_the_whole_area_when_asked_and_no_overview(memory_workspace: Workspace) -> None:

@@ -34,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from gis.crs import grid_convergence, to_wgs84
 from gis.i18n import Text, texts_from_file
 from gis.printmap import (
+    MARKER_RADIUS,
     MM,
     PAPERS,
     WATER,
@@ -51,6 +52,7 @@ from gis.printmap import (
     legend,
     north_arrow,
     page_size,
+    points_under,
     scale_bar,
     scale_text,
     stroke_lines,
@@ -92,6 +94,9 @@ FRAME_PAD: Final = 12 * MM
 LEAST_GROUND_M: Final = 250.0
 """The least ground (metres) across a map framed on observations: a few blocks at 1:1 000 to
 1:2 500, so that one observation is not drawn at 1:200 with nothing to find it by."""
+INSET_SIZES: Final = (1.0, 0.65)
+"""The overview's sizes tried, as shares of its largest: a smaller one where the larger would
+hide a marker."""
 FRAME_COLOUR: Final = "#EE3377"
 """The map's frame on its overview: Tol's magenta, no category's colour, clear beside the black
 boundary and the blue water."""
@@ -551,7 +556,8 @@ def frame_map(content: _AreaContent, frame: Frame, extent: str) -> _Framing:
     ``observations``: centred on the observations shown, at the largest round scale at
     which all of them lie ``FRAME_PAD`` inside the frame and it shows at least
     ``LEAST_GROUND_M`` of ground; with an overview of the area in the corner that covers
-    fewest markers, unless the map shows the whole area anyway. An area with no
+    fewest markers (smaller if it would hide one; none if even that would), unless the map
+    shows the whole area anyway. An area with no
     observations shown is framed whole. ``area``: the whole area, at the largest round
     scale at which it fits.
     """
@@ -564,8 +570,11 @@ def frame_map(content: _AreaContent, frame: Frame, extent: str) -> _Framing:
         return _Framing(view, "observations")
     whole = shapely.box(*shapely.GeometryCollection([content.boundary, ground]).bounds)
     points = [view.to_page(m.x, m.y) for m in content.markers]
-    corner = inset_frame(frame, whole, points)
-    return _Framing(view, "observations", fit_closely(whole, corner))
+    for size in INSET_SIZES:
+        corner = inset_frame(frame, whole, points, size=size)
+        if points_under(corner, points, clearance=MARKER_RADIUS + 1) == 0:
+            return _Framing(view, "observations", fit_closely(whole, corner))
+    return _Framing(view, "observations")  # an overview would hide a marker in every corner
 
 
 @dataclass(slots=True)
