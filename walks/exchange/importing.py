@@ -12,9 +12,7 @@ identity.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import tempfile
 import uuid as uuid_module
 import zipfile
@@ -32,7 +30,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from gis.cells import plain_value
-from gis.crs import SWEREF99_TM, WGS84, crs_from_user_input, infer_crs, to_wgs84
+from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
 from layers.catalog import Catalog, LayerSpec
@@ -40,22 +38,18 @@ from layers.rules.rows import checked_rows
 from layers.schema import table_for_category
 from layers.store import Area, Query
 from walks.core.clock import LOCAL_TIME
-from walks.core.errors import WalkError
 from walks.core.model import Position
 from walks.core.workspace import Workspace
+from walks.exchange.errors import MAX_UNPACKED_BYTES, check_archive, refuse
+from walks.exchange.errors import FileImportError as FileImportError
+from walks.exchange.tables import read_csv_table, read_xlsx_table, table_points
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import locate, swapped_area
 
-MAX_UNPACKED_BYTES: Final = 500 * 1024 * 1024
-"""A zip whose members would unpack to more than this is refused (a zip bomb)."""
-READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv")
+READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv", ".xlsx")
 """The files in a zip or KMZ that are read (the first one found)."""
-MAX_RATIO: Final = 200
-"""Nor may a member unpack to more than this many times its packed size."""
 NAMESPACE: Final = uuid_module.UUID("6c6b4a1e-2f3d-4c52-9a57-0b7f3f1d2a10")
 """UUIDs of imported features without one derive from this and their source identity."""
-LON: Final = ("lon", "lng", "long", "longitude", "longitud", "x", "e", "easting", "ost", "öst")
-LAT: Final = ("lat", "latitude", "latitud", "y", "n", "northing", "nord")
 COMMON: Final = {
     "description": ("description", "beskrivning", "comment", "kommentar", "notes", "name"),
     "severity": ("severity", "allvarlighet", "allvarlighetsgrad"),
@@ -64,10 +58,6 @@ COMMON: Final = {
     "light_condition": ("light_condition", "ljus", "ljusförhållande"),
 }
 """Columns that give an observation's common fields, by the names tools use."""
-
-
-class FileImportError(WalkError):
-    """A file that cannot be imported at all; nothing is written."""
 
 
 @dataclass(slots=True)
@@ -87,38 +77,16 @@ class ImportReport:
     """Per category, the file's columns and the fields they filled: for the user to check."""
 
 
-def _refuse(sv: str, en: str) -> FileImportError:
-    return FileImportError(Text(sv=sv, en=en))
-
-
 # ------------------------------------------------------------------ reading
 def _safe_unzip(path: Path, folder: Path) -> list[Path]:
     """Unpack a zip into ``folder``, refusing paths that leave it and zip bombs."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise _refuse(sv=f"{path.name} är ingen giltig zip-fil.",
-                      en=f"{path.name} is not a valid zip file.") from None  # fmt: skip
+        raise refuse(sv=f"{path.name} är ingen giltig zip-fil.",
+                     en=f"{path.name} is not a valid zip file.") from None  # fmt: skip
     with archive:
-        total = 0
-        for member in archive.infolist():
-            name = PurePosixPath(member.filename)
-            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-                raise _refuse(
-                    sv=f"{path.name}: posten {member.filename!r} pekar utanför zip-filen; "
-                    "filen läses inte.",
-                    en=f"{path.name}: the entry {member.filename!r} points outside the zip; the "
-                    "file is not read.",
-                )
-            total += member.file_size
-            ratio = member.file_size / max(member.compress_size, 1)
-            if total > MAX_UNPACKED_BYTES or (member.file_size > 1_000_000 and ratio > MAX_RATIO):
-                raise _refuse(
-                    sv=f"{path.name} packas upp till för mycket ({total // 1_000_000} MB, "
-                    f"{ratio:.0f} gånger); filen läses inte.",
-                    en=f"{path.name} unpacks to too much ({total // 1_000_000} MB, {ratio:.0f} "
-                    "times); the file is not read.",
-                )
+        check_archive(archive, path.name)
         files = []
         for member in archive.infolist():
             if member.is_dir():
@@ -130,79 +98,14 @@ def _safe_unzip(path: Path, folder: Path) -> list[Path]:
         return files
 
 
-def _coordinate_column(columns: Sequence[str], names: Sequence[str]) -> str | None:
-    """Return the column that holds one coordinate, whatever the tool called it."""
-    lowered = {c: c.strip().casefold() for c in columns}
-    for column, name in lowered.items():
-        if name in names:
-            return column
-    for column, name in lowered.items():  # KoboToolbox, ODK Central, Epicollect5 shapes
-        core = name.removeprefix("_").removesuffix("-")
-        for wanted in names[:4]:
-            if (
-                core.endswith(f"_{wanted}")
-                or core.endswith(f"-{wanted}")
-                or core.startswith(f"{wanted}_")
-            ):
-                return column
-    return None
-
-
-def read_csv_points(path: Path) -> pd.DataFrame:
-    """Return a CSV's rows with ``geometry`` points from its coordinate columns (no CRS).
-
-    Reads UTF-8 (with or without BOM) or Windows-1252, semicolons or commas, decimal
-    commas.
-
-    Raises
-    ------
-    FileImportError
-        No coordinate columns, rows of the wrong length, or values that are no numbers.
-    """
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        raise _refuse(sv=f"{path.name} är tom.", en=f"{path.name} is empty.")
-    header, body = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
-    for k, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise _refuse(
-                sv=f"{path.name}, rad {k}: {len(row)} fält, rubrikraden har {len(header)}.",
-                en=f"{path.name}, line {k}: {len(row)} fields, the heading has {len(header)}.",
-            )
-    x_column = _coordinate_column(header, LON)
-    y_column = _coordinate_column(header, LAT)
-    if x_column is None or y_column is None:
-        raise _refuse(
-            sv=f"{path.name}: inga koordinatkolumner (t.ex. lat/lon, latitud/longitud, E/N). "
-            f"Kolumner: {', '.join(header)}.",
-            en=f"{path.name}: no coordinate columns (e.g. lat/lon, latitude/longitude, E/N). "
-            f"Columns: {', '.join(header)}.",
-        )
-    frame = pd.DataFrame(body, columns=header)
-    coordinates = []
-    for name in (x_column, y_column):
-        values = pd.to_numeric(frame[name].str.strip().str.replace(",", ".", regex=False),
-                               errors="coerce")  # fmt: skip
-        coordinates.append(values.to_numpy(dtype=float))
-    frame = frame.drop(columns=[x_column, y_column])
-    frame["geometry"] = [
-        None if not (np.isfinite(x) and np.isfinite(y)) else shapely.Point(x, y)
-        for x, y in zip(*coordinates, strict=True)
-    ]
-    return frame
-
-
 def read_source(
-    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None, notes: list[Text]
-) -> gpd.GeoDataFrame:
+    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None, notes: list[Text],
+    coordinates: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:  # fmt: skip
     """Return the features of ``path`` in EPSG:3006, unpacking zips and KMZ safely.
+
+    A table (CSV, Excel) is read as ``walks.exchange.tables`` says; ``coordinates`` are a
+    mapping file's ``[coordinates]`` for it.
 
     Raises
     ------
@@ -211,11 +114,11 @@ def read_source(
         known (``--crs`` names it).
     """
     if not path.is_file():
-        raise _refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
+        raise refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
     size = path.stat().st_size
     largest = min(workspace.settings.max_import_bytes, MAX_VECTOR_FILE_BYTES)
     if size > largest:
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name} är för stor ({size / 1e6:.1f} MB; högst {largest / 1e6:.1f} MB, "
             "SAFEWALK_MAX_IMPORT_MB).",
             en=f"{path.name} is too large ({size / 1e6:.1f} MB; at most {largest / 1e6:.1f} MB, "
@@ -228,36 +131,23 @@ def read_source(
             files = _safe_unzip(path, Path(folder))
             readable = sorted(f for f in files if f.suffix.lower() in READABLE)
             if not readable:
-                raise _refuse(sv=f"{path.name} innehåller ingen geodatafil.",
-                              en=f"{path.name} holds no geodata file.")  # fmt: skip
+                raise refuse(sv=f"{path.name} innehåller ingen geodatafil.",
+                             en=f"{path.name} holds no geodata file.")  # fmt: skip
             frames = []
             for file in readable:
-                frame = read_source(workspace, file, crs=crs, layer=layer, notes=notes)
+                frame = read_source(workspace, file, crs=crs, layer=layer, notes=notes,
+                                    coordinates=coordinates)  # fmt: skip
                 # safewalk's own Shapefiles are named <category>_<kind>.shp
                 prefix = file.stem.rsplit("_", 1)[0]
                 if prefix in workspace.catalog.names and "category" not in frame:
                     frame = frame.assign(category=prefix)
                 frames.append(frame)
             return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
-    if suffix == ".csv":
-        frame = read_csv_points(path)
-        points = gpd.GeoDataFrame(frame, geometry="geometry")
-        given = crs_from_user_input(crs).to_string() if crs else None
-        valid = points.geometry.notna()
-        if given is None:
-            bounds = tuple(points[valid].total_bounds) if valid.any() else (0.0, 0.0, 0.0, 0.0)
-            given = infer_crs(bounds, expected_extent=extent)
-            if given is None:
-                raise _refuse(
-                    sv=f"{path.name}: koordinaternas system går inte att avgöra; ange --crs "
-                    "(t.ex. EPSG:4326 för lat/lon, EPSG:3006 för SWEREF 99 TM).",
-                    en=f"{path.name}: the coordinates' system cannot be told; give --crs (e.g. "
-                    "EPSG:4326 for lat/lon, EPSG:3006 for SWEREF 99 TM).",
-                )
-            notes.append(Text(sv=f"Koordinatsystemet {given} antogs av värdena.",
-                              en=f"The coordinate system {given} was inferred from "
-                              "the values."))  # fmt: skip
-        return points.set_crs(given).to_crs(SWEREF99_TM)
+    if suffix in (".csv", ".xlsx"):
+        table = read_csv_table(path) if suffix == ".csv" else read_xlsx_table(path)
+        points, said = table_points(table, crs=crs, extent=extent, coordinates=coordinates)
+        notes.extend(said)
+        return points
     if suffix == ".gpx" and layer is None:
         layer = "waypoints"
     return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent, notes=notes)
@@ -324,7 +214,7 @@ def _read_layers(
     elif categories:  # safewalk's own GeoPackage: each category layer as its category
         chosen, named = categories, "category"
     else:
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name} har flera lager: {', '.join(listed)}; välj ett med --layer.",
             en=f"{path.name} has several layers: {', '.join(listed)}; choose one with --layer.",
         )
@@ -335,7 +225,7 @@ def _read_layers(
         frame = read_vector_file(path, crs=crs, layer=name, expected_extent=extent)
         frames.append(frame.assign(**{named: name}))
     if not frames:
-        raise _refuse(sv=f"{path.name} har inga objekt.", en=f"{path.name} has no features.")
+        raise refuse(sv=f"{path.name} har inga objekt.", en=f"{path.name} has no features.")
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
 
 
@@ -428,13 +318,13 @@ def read_mapping(path: Path) -> ColumnMapping:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name}: mappningsfilen kan inte läsas ({error}).",
             en=f"{path.name}: the mapping file cannot be read ({error}).",
         ) from None
     tables = {key: document.get(key, {}) for key in ("categories", "fields", "values")}
     if not all(isinstance(t, dict) for t in tables.values()):
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name}: categories, fields och values ska vara tabeller ([fields] …).",
             en=f"{path.name}: categories, fields and values must be tables ([fields] …).",
         )
