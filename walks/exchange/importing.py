@@ -16,8 +16,9 @@ import hashlib
 import tempfile
 import uuid as uuid_module
 import zipfile
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -33,9 +34,9 @@ from gis.cells import plain_value
 from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
-from layers.catalog import Catalog, LayerSpec
+from layers.catalog import Catalog, FieldSpec, LayerSpec
 from layers.rules.rows import checked_rows
-from layers.schema import table_for_category
+from layers.schema import coerce_value, table_for_category
 from layers.store import Area, Query
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import Position
@@ -75,6 +76,8 @@ class ImportReport:
     written: bool = False
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per category, the file's columns and the fields they filled: for the user to check."""
+    set_values: dict[str, object] = field(default_factory=dict)
+    """The values given to every feature that had none (``--field``, ``[set]``)."""
 
 
 # ------------------------------------------------------------------ reading
@@ -171,6 +174,25 @@ def import_upload(
 
     ``mapping``: an uploaded mapping file's bytes (``read_mapping``).
     """
+    with _uploaded(name, data, mapping) as (path, rules):
+        return import_observations(workspace, path, mapping=rules, **options)
+
+
+def upload_unfilled_fields(
+    workspace: Workspace, name: str, data: bytes, *, category: str,
+    mapping: bytes | None = None, layer: str | None = None,
+) -> list[FieldSpec]:  # fmt: skip
+    """Return the required fields an uploaded file leaves empty (``unfilled_required_fields``)."""
+    with _uploaded(name, data, mapping) as (path, rules):
+        return unfilled_required_fields(workspace, path, category=category, mapping=rules,
+                                        layer=layer)  # fmt: skip
+
+
+@contextmanager
+def _uploaded(
+    name: str, data: bytes, mapping: bytes | None
+) -> Iterator[tuple[Path, ColumnMapping | None]]:
+    """Keep an upload (and its mapping file) as files while they are read."""
     with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
         path = Path(folder) / Path(name).name
         path.write_bytes(data)
@@ -179,7 +201,7 @@ def import_upload(
             mapping_path = Path(folder) / "mapping.toml"
             mapping_path.write_bytes(mapping)
             rules = read_mapping(mapping_path)
-        return import_observations(workspace, path, mapping=rules, **options)
+        yield path, rules
 
 
 def upload_layers(name: str, data: bytes) -> list[str]:
@@ -295,7 +317,9 @@ class ColumnMapping:
 
     ``category``: every feature's category; else ``category_column`` names the column
     whose values ``categories`` turns into categories. ``fields``: file column → field.
-    ``values``: per field, file value → catalog value.
+    ``values``: per field, file value → catalog value. ``set_values`` (``[set]``): field →
+    the value of every feature that has none. ``coordinates`` (``[coordinates]``): a
+    table's coordinate columns, ``east`` and ``north``, and their system, ``crs``.
     """
 
     category: str | None = None
@@ -303,6 +327,12 @@ class ColumnMapping:
     categories: Mapping[str, str] = field(default_factory=dict)
     fields: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    set_values: Mapping[str, object] = field(default_factory=dict)
+    coordinates: Mapping[str, str] = field(default_factory=dict)
+
+
+COORDINATE_KEYS: Final = ("east", "north", "crs")
+"""What a mapping file's ``[coordinates]`` may say."""
 
 
 def read_mapping(path: Path) -> ColumnMapping:
@@ -322,11 +352,28 @@ def read_mapping(path: Path) -> ColumnMapping:
             sv=f"{path.name}: mappningsfilen kan inte läsas ({error}).",
             en=f"{path.name}: the mapping file cannot be read ({error}).",
         ) from None
-    tables = {key: document.get(key, {}) for key in ("categories", "fields", "values")}
+    names = ("categories", "fields", "values", "set", "coordinates")
+    tables = {key: document.get(key, {}) for key in names}
     if not all(isinstance(t, dict) for t in tables.values()):
         raise refuse(
-            sv=f"{path.name}: categories, fields och values ska vara tabeller ([fields] …).",
-            en=f"{path.name}: categories, fields and values must be tables ([fields] …).",
+            sv=f"{path.name}: categories, fields, values, set och coordinates ska vara tabeller "
+            "([fields] …).",
+            en=f"{path.name}: categories, fields, values, set and coordinates must be tables "
+            "([fields] …).",
+        )
+    odd = sorted(set(tables["coordinates"]) - set(COORDINATE_KEYS)) + [
+        k for k, v in tables["coordinates"].items() if not isinstance(v, str)
+    ]
+    if odd:
+        raise refuse(
+            sv=f"{path.name}: [coordinates] tar east, north och crs, som text; inte {odd[0]}.",
+            en=f"{path.name}: [coordinates] takes east, north and crs, as text; not {odd[0]}.",
+        )
+    nested = [k for k, v in tables["set"].items() if isinstance(v, dict | list)]
+    if nested:
+        raise refuse(
+            sv=f'{path.name}: [set] {nested[0]} ska vara ett värde, t.ex. problem = "broken".',
+            en=f'{path.name}: [set] {nested[0]} must be one value, e.g. problem = "broken".',
         )
     return ColumnMapping(
         category=document.get("category"),
@@ -334,7 +381,94 @@ def read_mapping(path: Path) -> ColumnMapping:
         categories={str(k): str(v) for k, v in tables["categories"].items()},
         fields={str(k): str(v) for k, v in tables["fields"].items()},
         values={str(k): dict(v) for k, v in tables["values"].items() if isinstance(v, dict)},
+        set_values={str(k): v for k, v in tables["set"].items()},
+        coordinates={str(k): str(v) for k, v in tables["coordinates"].items()},
     )
+
+
+def checked_set_values(
+    catalog: Catalog, category: str | None, *, mapped: Mapping[str, object],
+    given: Mapping[str, object],
+) -> dict[str, object]:  # fmt: skip
+    """Return the values set for every feature that has none: ``given`` over ``mapped``.
+
+    ``given``: ``--field name=value`` (or the Data page's answers); ``mapped``: a mapping
+    file's ``[set]``. Each must be a field of ``category`` and a value it allows.
+
+    Raises
+    ------
+    FileImportError
+        No category, a field the category does not have, or a value it does not allow;
+        naming the field or the value and the choices.
+    layers.errors.UnknownLayerError
+        An unknown category.
+    """
+    wanted = {**mapped, **given}
+    if not wanted:
+        return {}
+    if category is None:
+        raise refuse(
+            sv="--field och [set] gäller en kategori: ange --category (eller category i "
+            "mappningsfilen).",
+            en="--field and [set] belong to a category: give --category (or category in the "
+            "mapping file).",
+        )
+    spec = catalog.category(category)
+    fields = {f.name: f for f in spec.fields}
+    for name, value in wanted.items():
+        said = f"--field {name}={value}" if name in given else f"[set] {name} = {value!r}"
+        if name not in fields:
+            listed = ", ".join(f"{f.name} ({f.title.sv})" for f in spec.fields) or "-"
+            listed_en = ", ".join(f"{f.name} ({f.title.en})" for f in spec.fields) or "-"
+            raise refuse(
+                sv=f"{said}: kategorin {spec.title.sv} ({spec.name}) har inget fält {name!r}. "
+                f"Dess fält: {listed}.",
+                en=f"{said}: the category {spec.title.en} ({spec.name}) has no field {name!r}. "
+                f"Its fields: {listed_en}.",
+            )
+        spec_field = fields[name]
+        try:
+            coerce_value(spec_field, value)
+        except LocalizedError as error:
+            if not spec_field.values or value is None or not str(value).strip():
+                raise refuse(sv=f"{said}: {error.text.sv}", en=f"{said}: {error.text.en}") \
+                    from None  # fmt: skip
+            choices = ", ".join(f"{v.value} ({v.title.sv})" for v in spec_field.values)
+            choices_en = ", ".join(f"{v.value} ({v.title.en})" for v in spec_field.values)
+            raise refuse(
+                sv=f"{said}: {value!r} är inget värde för {spec_field.title.sv} ({name}); välj "
+                f"bland: {choices}.",
+                en=f"{said}: {value!r} is no value of {spec_field.title.en} ({name}); choose "
+                f"one of: {choices_en}.",
+            ) from None
+    return wanted
+
+
+def unfilled_required_fields(
+    workspace: Workspace, path: Path, *, category: str, mapping: ColumnMapping | None = None,
+    layer: str | None = None,
+) -> list[FieldSpec]:  # fmt: skip
+    """Return the required fields of ``category`` that nothing in ``path`` fills.
+
+    Nothing: no column with a value that names the field (as the import matches them), nor
+    the mapping's ``[fields]`` or ``[set]``. These are the fields to ask a value for.
+
+    Raises
+    ------
+    FileImportError / gis.errors.GisError / layers.errors.LayerError
+        As ``import_observations`` does for a file it cannot read or an unknown category.
+    """
+    rules = mapping or ColumnMapping()
+    spec = workspace.catalog.category(category)
+    frame = read_source(workspace, path, crs=None, layer=layer, notes=[],
+                        coordinates=rules.coordinates)  # fmt: skip
+    columns = [
+        str(c) for c in frame.columns
+        if c != frame.geometry.name and any(_value(v) is not None for v in frame[c].tolist())
+    ]  # fmt: skip
+    filled = set(_match(columns, spec).values()) | set(rules.set_values)
+    filled |= {name for column, name in rules.fields.items() if column in columns}
+    return [f for f in spec.fields if f.required and f.name not in filled]
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +489,7 @@ def import_observations(
     crs: str | None = None,
     layer: str | None = None,
     mapping: ColumnMapping | None = None,
+    fields: Mapping[str, object] | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
@@ -363,22 +498,34 @@ def import_observations(
     Each feature's category is ``category``, or its ``category`` column (safewalk's own
     exports, or a column named so); its area is ``area``, or the one it lies in. Its
     fields come from the columns that name them (the catalog's names or titles, Swedish
-    or English). The accepted features of every area are written together (all or none),
-    after every feature of the file has been checked; with ``dry_run`` nothing is.
+    or English); ``fields`` (``--field``) and the mapping's ``[set]`` give a value to
+    every feature that has none, checked against the catalog before the file is read. The
+    accepted features of every area are written together (all or none), after every
+    feature of the file has been checked; with ``dry_run`` nothing is.
 
     Raises
     ------
     FileImportError / gis.errors.GisError / layers.errors.LayerError
-        A file that cannot be read, or an unknown area or category.
+        A file that cannot be read, or an unknown area or category; a field or value to
+        set that the category does not have.
     """
+    rules = mapping or ColumnMapping()
+    chosen = category or rules.category
+    set_values = checked_set_values(workspace.catalog, chosen, mapped=rules.set_values,
+                                    given=fields or {})  # fmt: skip
+    rules = replace(rules, set_values=set_values)
     notes: list[Text] = []
-    frame = read_source(workspace, path, crs=crs, layer=layer, notes=notes)
-    chosen = category or (mapping.category if mapping else None)
+    frame = read_source(workspace, path, crs=crs, layer=layer, notes=notes,
+                        coordinates=rules.coordinates)  # fmt: skip
+    if set_values:
+        pairs = ", ".join(f"{name} = {value}" for name, value in set_values.items())
+        notes.append(Text(sv=f"Satt där filen inte har något värde: {pairs}.",
+                          en=f"Set where the file has no value: {pairs}."))  # fmt: skip
     options = _Options(
         file_name=path.name,
         fixed=workspace.catalog.category(chosen).name if chosen else None,
         area=find_area(workspace, area).slug if area else None,
-        mapping=mapping or ColumnMapping(),
+        mapping=rules,
         known=workspace.areas(),
         now=pd.Timestamp.now(tz="UTC").to_pydatetime(),
     )
@@ -406,6 +553,7 @@ def import_observations(
         notes=notes,
         written=written,
         mapping=_columns_used(part.mapping for part in parts),
+        set_values=set_values,
     )
 
 
@@ -702,6 +850,8 @@ def _field_values(
             )
             if value is not None:
                 values[field_name] = value
+        for field_name, value in mapping.set_values.items():
+            values.setdefault(field_name, value)
         for kept in ("created_at", "created_by", "is_demo"):
             for column in (kept, kept[:10]):
                 if column in cells and cells[column][i] is not None:

@@ -669,10 +669,10 @@ def _xy(
     if not decided_by_values:
         axis_sv, axis_en = ("nordlig", "northing") if north_first else ("östlig", "easting")
         why = Text(
-            sv=f"{x_name} lästes som {axis_sv} koordinat, som X är i {title}: värdena hamnar "
-            "inte nära områdena åt något håll.",
-            en=f"{x_name} was read as the {axis_en}, as X is in {title}: the values fall near "
-            "the areas neither way round.",
+            sv=f"{x_name} lästes som {axis_sv} koordinat, som axlarna är ordnade i {title}: "
+            "värdena hamnar inte nära områdena åt något håll.",
+            en=f"{x_name} was read as the {axis_en}, as the axes are ordered in {title}: the "
+            "values fall near the areas neither way round.",
         )
     elif north_first:
         convention = has_northing_first(used)
