@@ -109,8 +109,7 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
         raise FileImportError(
             Text(
                 sv="--field gäller iakttagelser; utelämna det med --as route, reference och area.",
-                en="--field is for observations; leave it out with --as route, reference and "
-                "area.",
+                en="--field is for observations; leave it out with --as route, reference and area.",
             )
         )
     dry = args.dry_run
