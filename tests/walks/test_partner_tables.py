@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -14,6 +15,7 @@ from openpyxl import Workbook
 from pyproj import Transformer
 
 from gis.crs import crs_from_system_name
+from gis.errors import GisError
 from gis.i18n import LocalizedError
 from tests.cli import run
 from walks.core.config import Settings
@@ -356,16 +358,26 @@ def test_a_workbook_without_coordinates_or_not_a_workbook_is_refused(
         import_observations(workspace, tmp_path / "text.xlsx", actor="tests", category="other")
 
 
-def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_opened(
+def test_a_workbook_that_unpacks_to_too_much_or_defines_entities_is_refused(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    import zipfile
-
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b" " * 20_000_000)
     with pytest.raises(FileImportError, match="unpacks to too much"):
         import_observations(workspace, path, actor="tests", category="other")
+    plain = workbook(tmp_path / "vanlig.xlsx")
+    laughs = "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10}">' for k in range(1, 10))
+    hostile = tmp_path / "skratt.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<worksheet", f'<!DOCTYPE worksheet [<!ENTITY l0 "ha">'
+                                    f"{laughs}]><worksheet".encode(), 1)  # fmt: skip
+            target.writestr(member, data)
+    with pytest.raises(GisError, match=r"skratt\.xlsx could not be read"):
+        import_observations(workspace, hostile, actor="tests", category="other")
 
 
 # ------------------------------------------------------------------ values the file lacks
