@@ -143,6 +143,15 @@ def rows(epsg: int, *, north_first: bool, rounding: int = 2) -> list[list[object
             "E_SWEREF99_1800 lästes som östlig och N_SWEREF99_1800 som nordlig koordinat: "
             "rubrikerna säger det.",
         ]),
+        (["Y-koord. (Sweref 99)", "X-koord. (Sweref 99)"], 3006, False, [
+            "Koordinatsystemet EPSG:3006 antogs av värdena.",
+            "Rubriken nämner 'Sweref 99', inget system safewalk känner; systemet avgjordes av "
+            "värdena.",
+            "X-koord. (Sweref 99) lästes som nordlig och Y-koord. (Sweref 99) som östlig "
+            "koordinat: i SWEREF 99 TM (EPSG:3006) är X nordlig (svensk geodetisk konvention), "
+            "och värdena i X-koord. (Sweref 99), 6 584 350–6 584 420, ligger i nordled vid "
+            "områdena.",
+        ]),
         (["Longitud (WGS 84)", "Latitud (WGS 84)"], 4326, False, [
             "Koordinatsystemet är WGS 84 (EPSG:4326), som rubrikerna Longitud (WGS 84) och "
             "Latitud (WGS 84) anger.",

@@ -220,9 +220,10 @@ def _unique(header: Sequence[str]) -> list[str]:
 # ------------------------------------------------------------------ headings
 def _axis(column: str) -> _Axis | None:
     """Return what ``column``'s heading says of a coordinate, or None when it is none."""
-    name = column.strip().casefold()
-    bracketed = [b.strip() for b in _BRACKETED.findall(name)]
-    tokens = [t for t in re.split(r"[\s_\-]+", _BRACKETED.sub(" ", name)) if t]
+    bracketed = [b.strip() for b in _BRACKETED.findall(column)]
+    name = _BRACKETED.sub(" ", column).casefold()
+    # "Y-koord.", "Nordlig:": a word's own dots and colons are no part of it.
+    tokens = [t for w in re.split(r"[\s_\-]+", name) if (t := w.strip(".:"))]
     words = [t for t in tokens if t in _WORDS]
     if len(words) != 1:
         return None
@@ -237,7 +238,7 @@ def _axis(column: str) -> _Axis | None:
         found = next((s for p in parts if p and (s := crs_from_system_name(p))), None)
         if found is not None:
             system = system or found
-        elif not all(not p or p in _FILLER for p in re.split(r"[\s;,]+", text)):
+        elif not all(not p or p in _FILLER for p in re.split(r"[\s;,]+", text.casefold())):
             unknown = text
     return _Axis(column, family, role, system, unknown)
 
