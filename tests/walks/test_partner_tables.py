@@ -60,7 +60,7 @@ def csv_file(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 def dry_run(workspace: Workspace, path: Path, **options: object) -> ImportReport:
     report = import_observations(workspace, path, actor="tests", category="lighting",
                                  dry_run=True, fields={"problem": "broken"},
-                                 **options)  # type: ignore[arg-type]  # fmt: skip
+                                 **options)  # fmt: skip
     assert report.rejected == [], [(k, why.en) for k, why in report.rejected]
     assert report.areas == {"hasselby-gard": 2}  # read the right way round, in the right system
     return report
@@ -517,7 +517,7 @@ def test_the_required_fields_a_file_leaves_empty_are_found(
 
     def unfilled(path: Path, category: str, **options: object) -> list[str]:
         found = unfilled_required_fields(workspace, path, category=category,
-                                         **options)  # type: ignore[arg-type]  # fmt: skip
+                                         **options)  # fmt: skip
         return [f.name for f in found]
 
     assert unfilled(empty, "lighting") == ["problem"]

@@ -93,6 +93,8 @@ class Table:
     rows: list[list[object]]
     notes: tuple[Text, ...] = ()
     """Where in the file the table was found (a workbook's sheet)."""
+    first_row: int = 2
+    """The row (line) of the file the first of ``rows`` is in, for messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,7 @@ def read_xlsx_table(path: Path) -> Table:
                 + (f" (the first with coordinate columns; other sheets: {', '.join(others)})."
                    if others else "."),
             )  # fmt: skip
-            return Table(path.name, _unique(header), body, notes=(where,))
+            return Table(path.name, _unique(header), body, notes=(where,), first_row=k + 2)
     first = next(iter(heads.values()), [])
     columns = _heading(first[0]) if first else []
     raise _no_coordinates(path.name, columns, sheets=list(heads))
@@ -394,7 +396,7 @@ def _system_of_rows(table: Table, cells: Sequence[object], column: str) -> str |
         file is imported by itself).
     """
     first: dict[str, int] = {}
-    for k, cell in enumerate(cells, start=2):
+    for k, cell in enumerate(cells, start=table.first_row):
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
