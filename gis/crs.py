@@ -22,6 +22,8 @@ WGS84: Final = "EPSG:4326"
 """WGS 84 longitude/latitude: GPS positions and web maps."""
 SWEREF99_18_00: Final = "EPSG:3011"
 """SWEREF 99 18 00: the City of Stockholm's own data."""
+RT90_25_GON_V: Final = "EPSG:3021"
+"""RT90 2.5 gon V: the national grid before SWEREF 99, in older municipal data."""
 
 STORAGE_EPSG: Final = 3006
 
@@ -50,6 +52,77 @@ def crs_from_user_input(value: str | int) -> CRS:
         return CRS.from_user_input(text)
     except CRSError:
         raise UnknownCRSError(crs=str(value)) from None
+
+
+SYSTEM_NAMES: Final = {
+    "SWEREF 99 TM": "EPSG:3006",
+    "SWEREF 99 12 00": "EPSG:3007",
+    "SWEREF 99 13 30": "EPSG:3008",
+    "SWEREF 99 15 00": "EPSG:3009",
+    "SWEREF 99 16 30": "EPSG:3010",
+    "SWEREF 99 18 00": "EPSG:3011",
+    "SWEREF 99 14 15": "EPSG:3012",
+    "SWEREF 99 15 45": "EPSG:3013",
+    "SWEREF 99 17 15": "EPSG:3014",
+    "SWEREF 99 18 45": "EPSG:3015",
+    "SWEREF 99 20 15": "EPSG:3016",
+    "SWEREF 99 21 45": "EPSG:3017",
+    "SWEREF 99 23 15": "EPSG:3018",
+    "RT90 7.5 gon V": "EPSG:3019",
+    "RT90 5 gon V": "EPSG:3020",
+    "RT90 2.5 gon V": RT90_25_GON_V,
+    "RT90 0 gon": "EPSG:3022",
+    "RT90 2.5 gon O": "EPSG:3023",
+    "RT90 5 gon O": "EPSG:3024",
+    "WGS 84": WGS84,
+}
+"""Sweden's reference systems by the names Swedish files give them, and WGS 84.
+
+All of SWEREF 99's and RT90's projections have their northing first: a Swedish file's
+X is northing, its Y easting (the geodetic convention).
+"""
+_SYSTEM_KEYS: Final = {
+    re.sub(r"[\s._,-]", "", name.casefold()): code for name, code in SYSTEM_NAMES.items()
+} | {"rt90": RT90_25_GON_V, "rt9025gonvast": RT90_25_GON_V, "rt9025gonväst": RT90_25_GON_V,
+     "wgs1984": WGS84, "epsg4326": WGS84}  # fmt: skip
+"""``SYSTEM_NAMES`` without spaces, dots, commas, dashes and case; RT90 alone is 2.5 gon V."""
+_EPSG_CODE: Final = re.compile(r"^(?:epsg)?[\s:]*(\d{4,5})$", re.IGNORECASE)
+
+
+def crs_from_system_name(text: str) -> str | None:
+    """Return ``EPSG:nnnn`` for a reference system as Swedish files name it, else None.
+
+    Takes the names of ``SYSTEM_NAMES`` however spaced, dotted or cased (``SWEREF99TM``,
+    ``sweref 99 1800``, ``RT 90 2,5 gon V``, ``RT90``, ``WGS84``) and EPSG codes
+    (``EPSG:3006``, ``3006``). Any other name is None: a guess is no answer.
+    """
+    stripped = text.strip()
+    code = _EPSG_CODE.match(stripped)
+    if code is not None:
+        try:
+            crs_from_user_input(f"EPSG:{code.group(1)}")
+        except UnknownCRSError:
+            return None
+        return f"EPSG:{code.group(1)}"
+    return _SYSTEM_KEYS.get(re.sub(r"[\s._,-]", "", stripped.casefold()))
+
+
+def system_title(crs: str) -> str:
+    """Return a reference system's name for people: ``SWEREF 99 TM (EPSG:3006)``."""
+    for name, code in SYSTEM_NAMES.items():
+        if code == crs:
+            return f"{name} ({crs})"
+    try:
+        return f"{crs_from_user_input(crs).name} ({crs})"
+    except UnknownCRSError:
+        return crs
+
+
+def has_northing_first(crs: str) -> bool:
+    """Say whether ``crs``'s own first axis points north (SWEREF 99, RT90: X is northing)."""
+    system = crs_from_user_input(crs)
+    return not system.is_geographic and bool(system.axis_info) \
+        and system.axis_info[0].direction == "north"  # fmt: skip
 
 
 @lru_cache(maxsize=64)

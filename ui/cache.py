@@ -8,6 +8,7 @@ write (through the app, or from outside it) misses the cache and reads the store
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -42,7 +43,7 @@ from walks.documents.mapdata import LocalMapData, area_map_data, walk_map_data
 from walks.documents.printing import PrintOptions, first_page_png, print_area, print_atlas
 from walks.documents.report_files import report_bytes
 from walks.exchange.exporting import export
-from walks.exchange.importing import ImportReport, import_upload
+from walks.exchange.importing import ImportReport, import_upload, upload_unfilled_fields
 from walks.exchange.importing import upload_layers as read_upload_layers
 from walks.fieldwork.areas import area_summaries
 from walks.fieldwork.indicators import indicator_names, indicator_values
@@ -246,17 +247,39 @@ def exported(slug: str, layers: tuple[str, ...], kind: str) -> tuple[bytes, int,
 @st.cache_data(show_spinner=False, max_entries=8)
 def _import_preview(
     _workspace: Workspace, version: str, name: str, data: bytes, mapping: bytes | None,
-    options: tuple[tuple[str, str | None], ...],
+    options: tuple[tuple[str, str | None], ...], fields: tuple[tuple[str, object], ...],
 ) -> ImportReport:  # fmt: skip
     return import_upload(_workspace, name, data, mapping=mapping, actor="app", dry_run=True,
-                         **dict(options))  # fmt: skip
+                         fields=dict(fields), **dict(options))  # fmt: skip
 
 
 def import_preview(
-    name: str, data: bytes, mapping: bytes | None, **options: str | None
-) -> ImportReport:
-    """Return what importing an uploaded file would do (a dry run), kept per data version."""
-    return _import_preview(*current(), name, data, mapping, tuple(sorted(options.items())))
+    name: str, data: bytes, mapping: bytes | None, *, fields: Mapping[str, object],
+    **options: str | None,
+) -> ImportReport:  # fmt: skip
+    """Return what importing an uploaded file would do (a dry run), kept per data version.
+
+    ``fields``: the values given to every feature that has none.
+    """
+    return _import_preview(*current(), name, data, mapping, tuple(sorted(options.items())),
+                           tuple(sorted(fields.items())))  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _unfilled_fields(
+    _workspace: Workspace, version: str, name: str, data: bytes, mapping: bytes | None,
+    category: str, layer: str | None,
+) -> list[str]:  # fmt: skip
+    found = upload_unfilled_fields(_workspace, name, data, category=category, mapping=mapping,
+                                   layer=layer)  # fmt: skip
+    return [f.name for f in found]
+
+
+def unfilled_fields(
+    name: str, data: bytes, mapping: bytes | None, *, category: str, layer: str | None
+) -> list[str]:
+    """Return the required fields of ``category`` an uploaded file fills in no row."""
+    return _unfilled_fields(*current(), name, data, mapping, category, layer)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

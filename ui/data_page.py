@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from gis.i18n import LocalizedError
-from ui import cache, session, state
+from ui import cache, session, state, widgets
 from ui.i18n import t
 from walks.core.model import ReferenceKind
 from walks.exchange.importing import import_upload
@@ -108,7 +108,37 @@ def _export(lang: str) -> None:
                        key=state.EXPORT_DOWNLOAD_KEY)  # fmt: skip
 
 
-IMPORT_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "gpx", "csv"]
+IMPORT_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "gpx", "csv", "xlsx"]
+
+
+def _asked_values(
+    lang: str, name: str, data: bytes, mapping: bytes | None, *, category: str,
+    layer: str | None,
+) -> dict[str, object] | None:  # fmt: skip
+    """Ask a value for each required field of ``category`` the file fills in no row.
+
+    Returns the values given, or None while one is still to be chosen (no preview yet:
+    it would reject every row).
+    """
+    try:
+        missing = cache.unfilled_fields(name, data, mapping, category=category, layer=layer)
+    except LocalizedError:
+        return {}  # the preview says what is wrong with the file
+    if not missing:
+        return {}
+    spec = session.workspace().catalog.category(category)
+    st.caption(t("data_missing_fields", lang).format(category=spec.title.in_language(lang)))
+    yes_no = (t("data_yes", lang), t("data_no", lang))
+    values = {
+        field: widgets.field_choice(spec.field(field), lang, yes_no=yes_no,
+                                    placeholder=t("choose", lang),
+                                    key=state.import_field_key(category, field))
+        for field in missing
+    }  # fmt: skip
+    if any(value is None for value in values.values()):
+        st.info(t("data_answer_first", lang))
+        return None
+    return values
 
 
 def _import(lang: str) -> None:
@@ -139,6 +169,10 @@ def _import(lang: str) -> None:
         )
     options = {"area": area or None, "category": category or None, "layer": layer}
     mapping = rules.getvalue() if rules is not None else None
+    fields = _asked_values(lang, upload.name, data, mapping, category=category,
+                           layer=layer) if category else {}  # fmt: skip
+    if fields is None:
+        return
     confirm = st.button(t("data_import_confirm", lang), type="primary",
                         key=state.IMPORT_CONFIRM_KEY)  # fmt: skip
     try:
@@ -151,10 +185,11 @@ def _import(lang: str) -> None:
 
             with session.writing() as workspace:
                 report = import_upload(workspace, upload.name, data, mapping=mapping,
-                                       actor="app", progress=show, **options)  # fmt: skip
+                                       actor="app", progress=show, fields=fields,
+                                       **options)  # fmt: skip
             bar.empty()
         else:  # the preview: kept until the file, the choices or the data change
-            report = cache.import_preview(upload.name, data, mapping, **options)
+            report = cache.import_preview(upload.name, data, mapping, fields=fields, **options)
     except LocalizedError as error:
         st.error(error.message(lang))
         return

@@ -103,6 +103,8 @@ IMPORT_AREA_KEY: Final = "import_area"
 IMPORT_CONFIRM_KEY: Final = "import_confirm"
 IMPORT_MAPPING_KEY: Final = "import_mapping"
 IMPORT_LAYER_KEY: Final = "import_layer"
+IMPORT_FIELD_KEY: Final = "import_field"
+"""The prefix of the keys of the values asked for a file's empty required fields."""
 EXPORT_AREA_KEY: Final = "export_area"
 EXPORT_KIND_KEY: Final = "export_kind"
 EXPORT_LAYERS_KEY: Final = "export_layers"
@@ -178,6 +180,11 @@ def walk_map_key(walk_uuid: str) -> str:
 def headcount_key(group: str) -> str:
     """Return the key of the head-count input of a participant group."""
     return f"plan_group_{group}"
+
+
+def import_field_key(category: str, field: str) -> str:
+    """Return the key of the value asked, on the Data page, for a category's required field."""
+    return f"{IMPORT_FIELD_KEY}_{category}_{field}"
 
 
 def register_walk() -> str | None:

@@ -44,6 +44,23 @@ def field_input(spec: FieldSpec, language: str, *, key: str) -> object:
     return st.text_input(label, key=key) or None
 
 
+def field_choice(spec: FieldSpec, language: str, *, yes_no: tuple[str, str], placeholder: str,
+                 key: str) -> object:  # fmt: skip
+    """Draw a choice of one value for a required field, as a dropdown; None until chosen.
+
+    A closed list offers its values by their titles, a yes/no field ``yes_no``; any other
+    field is typed.
+    """
+    label = spec.title.in_language(language) + " *"
+    if spec.values:
+        return st.selectbox(label, spec.allowed, index=None, placeholder=placeholder, key=key,
+                            format_func=lambda v: spec.value_title(v, language))  # fmt: skip
+    if spec.type == "boolean":
+        return st.selectbox(label, [True, False], index=None, placeholder=placeholder, key=key,
+                            format_func=lambda v: yes_no[0] if v else yes_no[1])  # fmt: skip
+    return st.text_input(label, key=key) or None
+
+
 def category_inputs(layer: LayerSpec, language: str, *, key: str) -> dict[str, object]:
     """Draw the inputs of a category's own fields; return ``{field: value}`` of filled ones."""
     values = {

@@ -128,3 +128,41 @@ def test_a_geopackage_with_several_layers_offers_them_on_the_data_page(
     ).wait_for(timeout=60_000)
     assert outside == []
     page.context.close()
+
+
+def test_the_data_page_asks_for_a_required_field_the_file_lacks_before_its_preview(
+    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+) -> None:
+    # A housing company's list of broken lamps: positions and a description, no problem.
+    path = tmp_path / "lampor.csv"
+    path.write_text("E (SWEREF99 TM);N (SWEREF99 TM);Beskrivning\n"
+                    "661650;6584350;Lampa vid trappan\n661700;6584420;Lampa i gången\n",
+                    encoding="utf-8")  # fmt: skip
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
+    page.goto(f"{app_url}/data")
+    page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
+    wait_until_idle(page)  # a file chosen while the first run still draws the page is lost
+    page.locator('input[type="file"]').first.set_input_files(path)
+    page.get_by_text("Förhandsvisning, inget sparat: 0 skulle importeras").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.locator('[data-testid="stSelectbox"]', has_text="Kategori").first.click()
+    page.get_by_role("option", name="Belysning").click()
+    question = page.locator('[data-testid="stSelectbox"]', has_text="Problem *")
+    question.wait_for(timeout=60_000)
+    page.get_by_text("Välj värdena ovan; sedan visas vad som skulle importeras.").wait_for()
+    expect(page.get_by_text("Förhandsvisning, inget sparat")).to_have_count(0)
+    expect(page.get_by_role("button", name="Importera", exact=True)).to_have_count(0)
+    question.click()
+    page.get_by_role("option", name="Trasig lampa").click()
+    page.get_by_text("Förhandsvisning, inget sparat: 2 skulle importeras (Hässelby gård 2); 0 "
+                     "lagade, 0 avvisade").wait_for(timeout=60_000)  # fmt: skip
+    page.get_by_text("Satt där filen inte har något värde: problem = broken.").wait_for()
+    page.get_by_role("button", name="Importera", exact=True).click()
+    page.get_by_text("2 iakttagelser importerade (Hässelby gård 2)").wait_for(timeout=60_000)
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    found = list_observations(workspace, "hasselby-gard", category="lighting")
+    lamps = {o.description: o.fields["problem"] for o in found}
+    assert lamps["Lampa vid trappan"] == lamps["Lampa i gången"] == "broken"
+    assert outside == []
+    page.context.close()

@@ -14,7 +14,7 @@ from gis.i18n import Text, texts_from_file
 from walks.actions.measures import MeasureError
 from walks.actions.open311 import service_requests
 from walks.cli import TEXTS_FILE
-from walks.cli.arguments import observation_numbers
+from walks.cli.arguments import fields_from_pairs, observation_numbers
 from walks.cli.output import print_json
 from walks.core.model import WalkPlan
 from walks.core.workspace import Workspace
@@ -48,6 +48,9 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
                         "file's category column)")  # fmt: skip
     parser.add_argument("--mapping", type=Path, metavar="MAP.toml",
                         help="the file's columns and values as the catalog's")  # fmt: skip
+    parser.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                        help="a value for every feature that has none, e.g. --field "
+                        "problem=broken (with --category; repeatable)")  # fmt: skip
     parser.add_argument("--as", dest="as_", default="observations",
                         choices=["observations", "route", "reference", "area"],
                         help="observations (default); route: a new walk in --area along the "
@@ -87,6 +90,7 @@ def _json(report: ImportReport, lang: str) -> dict[str, Any]:
         "repairs": [{"row": k, "what": what.in_language(lang)} for k, what in report.repaired],
         "notes": [note.in_language(lang) for note in report.notes],
         "mapping": report.mapping,
+        "set": report.set_values,
     }
 
 
@@ -99,6 +103,13 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
                 "--area (för area: namnet).",
                 en="--as reference needs --area and --kind; --as route and --as area need "
                 "--area (for area: the name).",
+            )
+        )
+    if args.field:
+        raise FileImportError(
+            Text(
+                sv="--field gäller iakttagelser; utelämna det med --as route, reference och area.",
+                en="--field is for observations; leave it out with --as route, reference and area.",
             )
         )
     dry = args.dry_run
@@ -158,10 +169,11 @@ def _run_import(workspace: Workspace, args: argparse.Namespace, lang: str, user:
     """Run ``safewalk import``; return the exit status (1 when nothing could be imported)."""
     if args.as_ != "observations":
         return _other(workspace, args, lang, user)
+    fields = fields_from_pairs(args.field)
     mapping = read_mapping(args.mapping) if args.mapping else None
     report = import_observations(
         workspace, args.file, actor=user, area=args.area, category=args.category, crs=args.crs,
-        layer=args.layer, mapping=mapping, dry_run=args.dry_run,
+        layer=args.layer, mapping=mapping, fields=fields, dry_run=args.dry_run,
         progress=_terminal_progress(lang) if sys.stderr.isatty() else None,
     )  # fmt: skip
     if sys.stderr.isatty():

@@ -12,14 +12,13 @@ identity.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import tempfile
 import uuid as uuid_module
 import zipfile
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -32,30 +31,26 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from gis.cells import plain_value
-from gis.crs import SWEREF99_TM, WGS84, crs_from_user_input, infer_crs, to_wgs84
+from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
-from layers.catalog import Catalog, LayerSpec
+from layers.catalog import Catalog, FieldSpec, LayerSpec
 from layers.rules.rows import checked_rows
-from layers.schema import table_for_category
+from layers.schema import coerce_value, table_for_category
 from layers.store import Area, Query
 from walks.core.clock import LOCAL_TIME
-from walks.core.errors import WalkError
 from walks.core.model import Position
 from walks.core.workspace import Workspace
+from walks.exchange.errors import MAX_UNPACKED_BYTES, check_archive, refuse
+from walks.exchange.errors import FileImportError as FileImportError
+from walks.exchange.tables import read_csv_table, read_xlsx_table, table_points
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import locate, swapped_area
 
-MAX_UNPACKED_BYTES: Final = 500 * 1024 * 1024
-"""A zip whose members would unpack to more than this is refused (a zip bomb)."""
-READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv")
+READABLE: Final = (".shp", ".kml", ".gpkg", ".geojson", ".json", ".csv", ".xlsx")
 """The files in a zip or KMZ that are read (the first one found)."""
-MAX_RATIO: Final = 200
-"""Nor may a member unpack to more than this many times its packed size."""
 NAMESPACE: Final = uuid_module.UUID("6c6b4a1e-2f3d-4c52-9a57-0b7f3f1d2a10")
 """UUIDs of imported features without one derive from this and their source identity."""
-LON: Final = ("lon", "lng", "long", "longitude", "longitud", "x", "e", "easting", "ost", "öst")
-LAT: Final = ("lat", "latitude", "latitud", "y", "n", "northing", "nord")
 COMMON: Final = {
     "description": ("description", "beskrivning", "comment", "kommentar", "notes", "name"),
     "severity": ("severity", "allvarlighet", "allvarlighetsgrad"),
@@ -64,10 +59,6 @@ COMMON: Final = {
     "light_condition": ("light_condition", "ljus", "ljusförhållande"),
 }
 """Columns that give an observation's common fields, by the names tools use."""
-
-
-class FileImportError(WalkError):
-    """A file that cannot be imported at all; nothing is written."""
 
 
 @dataclass(slots=True)
@@ -85,10 +76,8 @@ class ImportReport:
     written: bool = False
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per category, the file's columns and the fields they filled: for the user to check."""
-
-
-def _refuse(sv: str, en: str) -> FileImportError:
-    return FileImportError(Text(sv=sv, en=en))
+    set_values: dict[str, object] = field(default_factory=dict)
+    """The values given to every feature that had none (``--field``, ``[set]``)."""
 
 
 # ------------------------------------------------------------------ reading
@@ -97,28 +86,10 @@ def _safe_unzip(path: Path, folder: Path) -> list[Path]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise _refuse(sv=f"{path.name} är ingen giltig zip-fil.",
-                      en=f"{path.name} is not a valid zip file.") from None  # fmt: skip
+        raise refuse(sv=f"{path.name} är ingen giltig zip-fil.",
+                     en=f"{path.name} is not a valid zip file.") from None  # fmt: skip
     with archive:
-        total = 0
-        for member in archive.infolist():
-            name = PurePosixPath(member.filename)
-            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-                raise _refuse(
-                    sv=f"{path.name}: posten {member.filename!r} pekar utanför zip-filen; "
-                    "filen läses inte.",
-                    en=f"{path.name}: the entry {member.filename!r} points outside the zip; the "
-                    "file is not read.",
-                )
-            total += member.file_size
-            ratio = member.file_size / max(member.compress_size, 1)
-            if total > MAX_UNPACKED_BYTES or (member.file_size > 1_000_000 and ratio > MAX_RATIO):
-                raise _refuse(
-                    sv=f"{path.name} packas upp till för mycket ({total // 1_000_000} MB, "
-                    f"{ratio:.0f} gånger); filen läses inte.",
-                    en=f"{path.name} unpacks to too much ({total // 1_000_000} MB, {ratio:.0f} "
-                    "times); the file is not read.",
-                )
+        check_archive(archive, path.name)
         files = []
         for member in archive.infolist():
             if member.is_dir():
@@ -130,79 +101,14 @@ def _safe_unzip(path: Path, folder: Path) -> list[Path]:
         return files
 
 
-def _coordinate_column(columns: Sequence[str], names: Sequence[str]) -> str | None:
-    """Return the column that holds one coordinate, whatever the tool called it."""
-    lowered = {c: c.strip().casefold() for c in columns}
-    for column, name in lowered.items():
-        if name in names:
-            return column
-    for column, name in lowered.items():  # KoboToolbox, ODK Central, Epicollect5 shapes
-        core = name.removeprefix("_").removesuffix("-")
-        for wanted in names[:4]:
-            if (
-                core.endswith(f"_{wanted}")
-                or core.endswith(f"-{wanted}")
-                or core.startswith(f"{wanted}_")
-            ):
-                return column
-    return None
-
-
-def read_csv_points(path: Path) -> pd.DataFrame:
-    """Return a CSV's rows with ``geometry`` points from its coordinate columns (no CRS).
-
-    Reads UTF-8 (with or without BOM) or Windows-1252, semicolons or commas, decimal
-    commas.
-
-    Raises
-    ------
-    FileImportError
-        No coordinate columns, rows of the wrong length, or values that are no numbers.
-    """
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        raise _refuse(sv=f"{path.name} är tom.", en=f"{path.name} is empty.")
-    header, body = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
-    for k, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise _refuse(
-                sv=f"{path.name}, rad {k}: {len(row)} fält, rubrikraden har {len(header)}.",
-                en=f"{path.name}, line {k}: {len(row)} fields, the heading has {len(header)}.",
-            )
-    x_column = _coordinate_column(header, LON)
-    y_column = _coordinate_column(header, LAT)
-    if x_column is None or y_column is None:
-        raise _refuse(
-            sv=f"{path.name}: inga koordinatkolumner (t.ex. lat/lon, latitud/longitud, E/N). "
-            f"Kolumner: {', '.join(header)}.",
-            en=f"{path.name}: no coordinate columns (e.g. lat/lon, latitude/longitude, E/N). "
-            f"Columns: {', '.join(header)}.",
-        )
-    frame = pd.DataFrame(body, columns=header)
-    coordinates = []
-    for name in (x_column, y_column):
-        values = pd.to_numeric(frame[name].str.strip().str.replace(",", ".", regex=False),
-                               errors="coerce")  # fmt: skip
-        coordinates.append(values.to_numpy(dtype=float))
-    frame = frame.drop(columns=[x_column, y_column])
-    frame["geometry"] = [
-        None if not (np.isfinite(x) and np.isfinite(y)) else shapely.Point(x, y)
-        for x, y in zip(*coordinates, strict=True)
-    ]
-    return frame
-
-
 def read_source(
-    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None, notes: list[Text]
-) -> gpd.GeoDataFrame:
+    workspace: Workspace, path: Path, *, crs: str | None, layer: str | None, notes: list[Text],
+    coordinates: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:  # fmt: skip
     """Return the features of ``path`` in EPSG:3006, unpacking zips and KMZ safely.
+
+    A table (CSV, Excel) is read as ``walks.exchange.tables`` says; ``coordinates`` are a
+    mapping file's ``[coordinates]`` for it.
 
     Raises
     ------
@@ -211,11 +117,11 @@ def read_source(
         known (``--crs`` names it).
     """
     if not path.is_file():
-        raise _refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
+        raise refuse(sv=f"Filen {path} finns inte.", en=f"The file {path} does not exist.")
     size = path.stat().st_size
     largest = min(workspace.settings.max_import_bytes, MAX_VECTOR_FILE_BYTES)
     if size > largest:
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name} är för stor ({size / 1e6:.1f} MB; högst {largest / 1e6:.1f} MB, "
             "SAFEWALK_MAX_IMPORT_MB).",
             en=f"{path.name} is too large ({size / 1e6:.1f} MB; at most {largest / 1e6:.1f} MB, "
@@ -228,36 +134,23 @@ def read_source(
             files = _safe_unzip(path, Path(folder))
             readable = sorted(f for f in files if f.suffix.lower() in READABLE)
             if not readable:
-                raise _refuse(sv=f"{path.name} innehåller ingen geodatafil.",
-                              en=f"{path.name} holds no geodata file.")  # fmt: skip
+                raise refuse(sv=f"{path.name} innehåller ingen geodatafil.",
+                             en=f"{path.name} holds no geodata file.")  # fmt: skip
             frames = []
             for file in readable:
-                frame = read_source(workspace, file, crs=crs, layer=layer, notes=notes)
+                frame = read_source(workspace, file, crs=crs, layer=layer, notes=notes,
+                                    coordinates=coordinates)  # fmt: skip
                 # safewalk's own Shapefiles are named <category>_<kind>.shp
                 prefix = file.stem.rsplit("_", 1)[0]
                 if prefix in workspace.catalog.names and "category" not in frame:
                     frame = frame.assign(category=prefix)
                 frames.append(frame)
             return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
-    if suffix == ".csv":
-        frame = read_csv_points(path)
-        points = gpd.GeoDataFrame(frame, geometry="geometry")
-        given = crs_from_user_input(crs).to_string() if crs else None
-        valid = points.geometry.notna()
-        if given is None:
-            bounds = tuple(points[valid].total_bounds) if valid.any() else (0.0, 0.0, 0.0, 0.0)
-            given = infer_crs(bounds, expected_extent=extent)
-            if given is None:
-                raise _refuse(
-                    sv=f"{path.name}: koordinaternas system går inte att avgöra; ange --crs "
-                    "(t.ex. EPSG:4326 för lat/lon, EPSG:3006 för SWEREF 99 TM).",
-                    en=f"{path.name}: the coordinates' system cannot be told; give --crs (e.g. "
-                    "EPSG:4326 for lat/lon, EPSG:3006 for SWEREF 99 TM).",
-                )
-            notes.append(Text(sv=f"Koordinatsystemet {given} antogs av värdena.",
-                              en=f"The coordinate system {given} was inferred from "
-                              "the values."))  # fmt: skip
-        return points.set_crs(given).to_crs(SWEREF99_TM)
+    if suffix in (".csv", ".xlsx"):
+        table = read_csv_table(path) if suffix == ".csv" else read_xlsx_table(path)
+        points, said = table_points(table, crs=crs, extent=extent, coordinates=coordinates)
+        notes.extend(said)
+        return points
     if suffix == ".gpx" and layer is None:
         layer = "waypoints"
     return _read_layers(workspace, path, crs=crs, layer=layer, extent=extent, notes=notes)
@@ -281,6 +174,25 @@ def import_upload(
 
     ``mapping``: an uploaded mapping file's bytes (``read_mapping``).
     """
+    with _uploaded(name, data, mapping) as (path, rules):
+        return import_observations(workspace, path, mapping=rules, **options)
+
+
+def upload_unfilled_fields(
+    workspace: Workspace, name: str, data: bytes, *, category: str,
+    mapping: bytes | None = None, layer: str | None = None,
+) -> list[FieldSpec]:  # fmt: skip
+    """Return the required fields an uploaded file leaves empty (``unfilled_required_fields``)."""
+    with _uploaded(name, data, mapping) as (path, rules):
+        return unfilled_required_fields(workspace, path, category=category, mapping=rules,
+                                        layer=layer)  # fmt: skip
+
+
+@contextmanager
+def _uploaded(
+    name: str, data: bytes, mapping: bytes | None
+) -> Iterator[tuple[Path, ColumnMapping | None]]:
+    """Keep an upload (and its mapping file) as files while they are read."""
     with tempfile.TemporaryDirectory(prefix="safewalk-upload-") as folder:
         path = Path(folder) / Path(name).name
         path.write_bytes(data)
@@ -289,7 +201,7 @@ def import_upload(
             mapping_path = Path(folder) / "mapping.toml"
             mapping_path.write_bytes(mapping)
             rules = read_mapping(mapping_path)
-        return import_observations(workspace, path, mapping=rules, **options)
+        yield path, rules
 
 
 def upload_layers(name: str, data: bytes) -> list[str]:
@@ -324,7 +236,7 @@ def _read_layers(
     elif categories:  # safewalk's own GeoPackage: each category layer as its category
         chosen, named = categories, "category"
     else:
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name} har flera lager: {', '.join(listed)}; välj ett med --layer.",
             en=f"{path.name} has several layers: {', '.join(listed)}; choose one with --layer.",
         )
@@ -335,7 +247,7 @@ def _read_layers(
         frame = read_vector_file(path, crs=crs, layer=name, expected_extent=extent)
         frames.append(frame.assign(**{named: name}))
     if not frames:
-        raise _refuse(sv=f"{path.name} har inga objekt.", en=f"{path.name} has no features.")
+        raise refuse(sv=f"{path.name} har inga objekt.", en=f"{path.name} has no features.")
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=SWEREF99_TM)
 
 
@@ -405,7 +317,9 @@ class ColumnMapping:
 
     ``category``: every feature's category; else ``category_column`` names the column
     whose values ``categories`` turns into categories. ``fields``: file column → field.
-    ``values``: per field, file value → catalog value.
+    ``values``: per field, file value → catalog value. ``set_values`` (``[set]``): field →
+    the value of every feature that has none. ``coordinates`` (``[coordinates]``): a
+    table's coordinate columns, ``east`` and ``north``, and their system, ``crs``.
     """
 
     category: str | None = None
@@ -413,6 +327,12 @@ class ColumnMapping:
     categories: Mapping[str, str] = field(default_factory=dict)
     fields: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    set_values: Mapping[str, object] = field(default_factory=dict)
+    coordinates: Mapping[str, str] = field(default_factory=dict)
+
+
+COORDINATE_KEYS: Final = ("east", "north", "crs")
+"""What a mapping file's ``[coordinates]`` may say."""
 
 
 def read_mapping(path: Path) -> ColumnMapping:
@@ -428,15 +348,32 @@ def read_mapping(path: Path) -> ColumnMapping:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise _refuse(
+        raise refuse(
             sv=f"{path.name}: mappningsfilen kan inte läsas ({error}).",
             en=f"{path.name}: the mapping file cannot be read ({error}).",
         ) from None
-    tables = {key: document.get(key, {}) for key in ("categories", "fields", "values")}
+    names = ("categories", "fields", "values", "set", "coordinates")
+    tables = {key: document.get(key, {}) for key in names}
     if not all(isinstance(t, dict) for t in tables.values()):
-        raise _refuse(
-            sv=f"{path.name}: categories, fields och values ska vara tabeller ([fields] …).",
-            en=f"{path.name}: categories, fields and values must be tables ([fields] …).",
+        raise refuse(
+            sv=f"{path.name}: categories, fields, values, set och coordinates ska vara tabeller "
+            "([fields] …).",
+            en=f"{path.name}: categories, fields, values, set and coordinates must be tables "
+            "([fields] …).",
+        )
+    odd = sorted(set(tables["coordinates"]) - set(COORDINATE_KEYS)) + [
+        k for k, v in tables["coordinates"].items() if not isinstance(v, str)
+    ]
+    if odd:
+        raise refuse(
+            sv=f"{path.name}: [coordinates] tar east, north och crs, som text; inte {odd[0]}.",
+            en=f"{path.name}: [coordinates] takes east, north and crs, as text; not {odd[0]}.",
+        )
+    nested = [k for k, v in tables["set"].items() if isinstance(v, dict | list)]
+    if nested:
+        raise refuse(
+            sv=f'{path.name}: [set] {nested[0]} ska vara ett värde, t.ex. problem = "broken".',
+            en=f'{path.name}: [set] {nested[0]} must be one value, e.g. problem = "broken".',
         )
     return ColumnMapping(
         category=document.get("category"),
@@ -444,7 +381,94 @@ def read_mapping(path: Path) -> ColumnMapping:
         categories={str(k): str(v) for k, v in tables["categories"].items()},
         fields={str(k): str(v) for k, v in tables["fields"].items()},
         values={str(k): dict(v) for k, v in tables["values"].items() if isinstance(v, dict)},
+        set_values={str(k): v for k, v in tables["set"].items()},
+        coordinates={str(k): str(v) for k, v in tables["coordinates"].items()},
     )
+
+
+def checked_set_values(
+    catalog: Catalog, category: str | None, *, mapped: Mapping[str, object],
+    given: Mapping[str, object],
+) -> dict[str, object]:  # fmt: skip
+    """Return the values set for every feature that has none: ``given`` over ``mapped``.
+
+    ``given``: ``--field name=value`` (or the Data page's answers); ``mapped``: a mapping
+    file's ``[set]``. Each must be a field of ``category`` and a value it allows.
+
+    Raises
+    ------
+    FileImportError
+        No category, a field the category does not have, or a value it does not allow;
+        naming the field or the value and the choices.
+    layers.errors.UnknownLayerError
+        An unknown category.
+    """
+    wanted = {**mapped, **given}
+    if not wanted:
+        return {}
+    if category is None:
+        raise refuse(
+            sv="--field och [set] gäller en kategori: ange --category (eller category i "
+            "mappningsfilen).",
+            en="--field and [set] belong to a category: give --category (or category in the "
+            "mapping file).",
+        )
+    spec = catalog.category(category)
+    fields = {f.name: f for f in spec.fields}
+    for name, value in wanted.items():
+        said = f"--field {name}={value}" if name in given else f"[set] {name} = {value!r}"
+        if name not in fields:
+            listed = ", ".join(f"{f.name} ({f.title.sv})" for f in spec.fields) or "-"
+            listed_en = ", ".join(f"{f.name} ({f.title.en})" for f in spec.fields) or "-"
+            raise refuse(
+                sv=f"{said}: kategorin {spec.title.sv} ({spec.name}) har inget fält {name!r}. "
+                f"Dess fält: {listed}.",
+                en=f"{said}: the category {spec.title.en} ({spec.name}) has no field {name!r}. "
+                f"Its fields: {listed_en}.",
+            )
+        spec_field = fields[name]
+        try:
+            coerce_value(spec_field, value)
+        except LocalizedError as error:
+            if not spec_field.values or value is None or not str(value).strip():
+                raise refuse(sv=f"{said}: {error.text.sv}", en=f"{said}: {error.text.en}") \
+                    from None  # fmt: skip
+            choices = ", ".join(f"{v.value} ({v.title.sv})" for v in spec_field.values)
+            choices_en = ", ".join(f"{v.value} ({v.title.en})" for v in spec_field.values)
+            raise refuse(
+                sv=f"{said}: {value!r} är inget värde för {spec_field.title.sv} ({name}); välj "
+                f"bland: {choices}.",
+                en=f"{said}: {value!r} is no value of {spec_field.title.en} ({name}); choose "
+                f"one of: {choices_en}.",
+            ) from None
+    return wanted
+
+
+def unfilled_required_fields(
+    workspace: Workspace, path: Path, *, category: str, mapping: ColumnMapping | None = None,
+    layer: str | None = None,
+) -> list[FieldSpec]:  # fmt: skip
+    """Return the required fields of ``category`` that nothing in ``path`` fills.
+
+    Nothing: no column with a value that names the field (as the import matches them), nor
+    the mapping's ``[fields]`` or ``[set]``. These are the fields to ask a value for.
+
+    Raises
+    ------
+    FileImportError / gis.errors.GisError / layers.errors.LayerError
+        As ``import_observations`` does for a file it cannot read or an unknown category.
+    """
+    rules = mapping or ColumnMapping()
+    spec = workspace.catalog.category(category)
+    frame = read_source(workspace, path, crs=None, layer=layer, notes=[],
+                        coordinates=rules.coordinates)  # fmt: skip
+    columns = [
+        str(c) for c in frame.columns
+        if c != frame.geometry.name and any(_value(v) is not None for v in frame[c].tolist())
+    ]  # fmt: skip
+    filled = set(_match(columns, spec).values()) | set(rules.set_values)
+    filled |= {name for column, name in rules.fields.items() if column in columns}
+    return [f for f in spec.fields if f.required and f.name not in filled]
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,6 +489,7 @@ def import_observations(
     crs: str | None = None,
     layer: str | None = None,
     mapping: ColumnMapping | None = None,
+    fields: Mapping[str, object] | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
@@ -473,22 +498,34 @@ def import_observations(
     Each feature's category is ``category``, or its ``category`` column (safewalk's own
     exports, or a column named so); its area is ``area``, or the one it lies in. Its
     fields come from the columns that name them (the catalog's names or titles, Swedish
-    or English). The accepted features of every area are written together (all or none),
-    after every feature of the file has been checked; with ``dry_run`` nothing is.
+    or English); ``fields`` (``--field``) and the mapping's ``[set]`` give a value to
+    every feature that has none, checked against the catalog before the file is read. The
+    accepted features of every area are written together (all or none), after every
+    feature of the file has been checked; with ``dry_run`` nothing is.
 
     Raises
     ------
     FileImportError / gis.errors.GisError / layers.errors.LayerError
-        A file that cannot be read, or an unknown area or category.
+        A file that cannot be read, or an unknown area or category; a field or value to
+        set that the category does not have.
     """
+    rules = mapping or ColumnMapping()
+    chosen = category or rules.category
+    set_values = checked_set_values(workspace.catalog, chosen, mapped=rules.set_values,
+                                    given=fields or {})  # fmt: skip
+    rules = replace(rules, set_values=set_values)
     notes: list[Text] = []
-    frame = read_source(workspace, path, crs=crs, layer=layer, notes=notes)
-    chosen = category or (mapping.category if mapping else None)
+    frame = read_source(workspace, path, crs=crs, layer=layer, notes=notes,
+                        coordinates=rules.coordinates)  # fmt: skip
+    if set_values:
+        pairs = ", ".join(f"{name} = {value}" for name, value in set_values.items())
+        notes.append(Text(sv=f"Satt där filen inte har något värde: {pairs}.",
+                          en=f"Set where the file has no value: {pairs}."))  # fmt: skip
     options = _Options(
         file_name=path.name,
         fixed=workspace.catalog.category(chosen).name if chosen else None,
         area=find_area(workspace, area).slug if area else None,
-        mapping=mapping or ColumnMapping(),
+        mapping=rules,
         known=workspace.areas(),
         now=pd.Timestamp.now(tz="UTC").to_pydatetime(),
     )
@@ -516,6 +553,7 @@ def import_observations(
         notes=notes,
         written=written,
         mapping=_columns_used(part.mapping for part in parts),
+        set_values=set_values,
     )
 
 
@@ -812,6 +850,8 @@ def _field_values(
             )
             if value is not None:
                 values[field_name] = value
+        for field_name, value in mapping.set_values.items():
+            values.setdefault(field_name, value)
         for kept in ("created_at", "created_by", "is_demo"):
             for column in (kept, kept[:10]):
                 if column in cells and cells[column][i] is not None:
