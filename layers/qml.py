@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import quoteattr
 
 from layers.catalog import GeometryType, LayerSpec
@@ -134,3 +135,45 @@ def _fill_layer(colour: str, fill: str, outline_width_mm: float) -> str:
         outline_width_unit="MM",
         joinstyle="round",
     )
+
+
+def _name_labels(placement: int) -> str:
+    """Return labels of a feature's ``name``: grey text with a white halo (2: along lines)."""
+    return (
+        '<labeling type="simple"><settings calloutType="simple">'
+        '<text-style fieldName="name" isExpression="0" fontSize="7" fontSizeUnit="Point" '
+        'textColor="80,80,80,255" fontItalic="1">'
+        '<text-buffer bufferDraw="1" bufferSize="0.7" bufferSizeUnits="MM" '
+        'bufferColor="255,255,255,255"/></text-style>'
+        f'<placement placement="{placement}" placementFlags="10" dist="0.5" distUnits="MM" '
+        'repeatDistance="0"/>'
+        '<rendering scaleVisibility="1" scaleMin="1" scaleMax="15000" obstacle="1"/>'
+        "</settings></labeling>"
+    )
+
+
+def streets_qml(path_types: tuple[str, ...]) -> str:
+    """Return the QML style of the streets: grey lines, paths thinner and dashed, named.
+
+    A street is a path when its ``type`` holds one of ``path_types`` (any case); streets
+    are labelled with their names along them, from 1:15 000 in.
+    """
+    # Plain words only: a backslash would be taken by QGIS' string literal, not the regex.
+    pattern = "|".join(word for word in path_types if re.fullmatch(r"[\w/ -]+", word))
+    is_path = f"regexp_match(lower(coalesce(\"type\", '')), '{pattern}') > 0"
+    street = _symbol("line", "0", _line_layer("#8C8C8C", width_mm=0.6, dashed=False))
+    path = _symbol("line", "1", _line_layer("#8C8C8C", width_mm=0.3, dashed=True))
+    return (
+        f'{_HEADER}<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="1">'
+        '<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">'
+        '<rules key="{streets}">'
+        f'<rule key="{{path}}" symbol="1" label="path" filter={quoteattr(is_path)}/>'
+        '<rule key="{street}" symbol="0" label="street" filter="ELSE"/>'
+        f"</rules><symbols>{street}{path}</symbols></renderer-v2>{_name_labels(2)}</qgis>"
+    )
+
+
+def buildings_qml() -> str:
+    """Return the QML style of the buildings: light grey areas with a grey outline."""
+    fill = _fill_layer("#A6A6A6", "221,221,221,255", 0.2)
+    return _document("fill", fill)

@@ -14,7 +14,8 @@ the category, the other kinds in ``<category>_point``, ``<category>_line`` and
 The reference layers of any kind of geometry (schools, other: imported context) are
 stored the same way: ``reference_schools`` (points), ``reference_schools_line`` and
 ``reference_schools_area``; the owners' areas are one MULTIPOLYGON table, the lamps,
-stops and entrances POINT tables. Every table with a geometry is typed.
+stops and entrances POINT tables, the streets (and paths) a LINESTRING table and the
+buildings a POLYGON table. Every table with a geometry is typed.
 """
 
 from __future__ import annotations
@@ -338,6 +339,25 @@ REFERENCE_KINDS: Final[tuple[GeometryType, ...]] = ("Point", "LineString", "Poly
 """The kinds of geometry a reference layer of any kind (schools, other) has a table for."""
 
 
+_TYPED_KINDS: Final = (ReferenceKind.STREETS, ReferenceKind.BUILDINGS)
+PATH_TYPES: Final = (
+    "footway", "path", "cycleway", "pedestrian", "steps", "track", "bridleway", "corridor",
+    "gång", "gang", "cykel", "gc-", "g/c", "stig", "trapp",
+)  # fmt: skip
+"""Words in a street's ``type`` that make it a path, drawn thinner on every map and in
+QGIS (OpenStreetMap's ``highway`` values; the city's gångväg, cykelväg, GC-väg, …), in any
+case."""
+_REFERENCE_TYPE: Final = FieldSpec(
+    "type", _t("Typ i källan (t.ex. gångväg)", "Type in the source (e.g. footway)"), "text"
+)
+"""A street's or building's class as its source names it (OpenStreetMap's ``highway``, …)."""
+_CREDIT_FIELDS: Final = (
+    FieldSpec("attribution", _t("Upphov att ange", "Credit to show"), "text"),
+    FieldSpec("licence", _t("Licens", "Licence"), "text"),
+)
+"""Whom a reference feature is credited to on the maps, and under which licence."""
+
+
 def _reference_table(kind: ReferenceKind) -> TableSpec:
     """Return the layout of a reference layer: points, owners' areas, or parts of any kind."""
     owner = (
@@ -354,15 +374,21 @@ def _reference_table(kind: ReferenceKind) -> TableSpec:
         FieldSpec("uuid", _t("UUID", "UUID"), "text", required=True),
         FieldSpec("name", _t("Namn", "Name"), "text"),
         *(owner if kind is ReferenceKind.OWNERS else ()),
+        *((_REFERENCE_TYPE,) if kind in _TYPED_KINDS else ()),
         FieldSpec("source", _t("Källa", "Source"), "text", required=True),
         FieldSpec("source_id", _t("Id i källan", "Id in the source"), "text"),
         FieldSpec("attributes", _t("Övriga attribut (JSON)", "Other attributes (JSON)"), "text"),
+        *_CREDIT_FIELDS,
         *_RECORD_FIELDS,
     )
     if kind in _POINT_KINDS:
         return TableSpec(name, title, "Point", fields)
     if kind is ReferenceKind.OWNERS:
         return TableSpec(name, title, "MultiPolygon", fields)
+    if kind is ReferenceKind.STREETS:
+        return TableSpec(name, title, "LineString", fields)
+    if kind is ReferenceKind.BUILDINGS:
+        return TableSpec(name, title, "Polygon", fields)
     return _layer_of_parts(name, title, fields, kind_tables(name, "Point", REFERENCE_KINDS))
 
 

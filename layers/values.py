@@ -81,6 +81,10 @@ class ReferenceKind(TitledEnum):
     OTHER = "other", "Övrigt", "Other"
     OWNERS = "owners", "Ägare och förvaltare", "Owners and managers"
     """Land and buildings (polygons), each with the organisation that owns or manages it."""
+    STREETS = "streets", "Gator och vägar", "Streets and paths"
+    """Lines people find their way by, drawn under the observations, named on paper."""
+    BUILDINGS = "buildings", "Byggnader", "Buildings"
+    """Building outlines (polygons), drawn under the observations."""
 
 
 class CostClass(TitledEnum):

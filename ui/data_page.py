@@ -12,7 +12,7 @@ from ui import cache, session, state, widgets
 from ui.i18n import t
 from walks.core.model import ReferenceKind
 from walks.exchange.importing import import_upload
-from walks.fieldwork.reference import add_reference_from_file
+from walks.fieldwork.reference import CREDIT_MAX_CHARS, add_reference_from_file
 
 REFERENCE_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "gml"]
 
@@ -37,6 +37,13 @@ def _reference_upload(lang: str) -> None:
                                                                           lang)),
                              placeholder=t("choose", lang),
                              key=state.REFERENCE_OWNER_KEY)  # fmt: skip
+        left, right = st.columns(2)
+        source = left.text_input(t("data_source", lang), help=t("data_source_help", lang),
+                                 max_chars=CREDIT_MAX_CHARS,
+                                 key=state.REFERENCE_SOURCE_KEY)  # fmt: skip
+        licence = right.text_input(t("data_licence", lang), help=t("data_licence_help", lang),
+                                   max_chars=CREDIT_MAX_CHARS,
+                                   key=state.REFERENCE_LICENCE_KEY)  # fmt: skip
         upload = st.file_uploader(t("data_file", lang), type=REFERENCE_TYPES,
                                   key=state.REFERENCE_FILE_KEY)  # fmt: skip
         submitted = st.form_submit_button(t("data_load", lang), key=state.REFERENCE_SAVE_KEY)
@@ -52,8 +59,9 @@ def _reference_upload(lang: str) -> None:
             path.write_bytes(upload.getvalue())
             with session.writing() as workspace:
                 loaded = add_reference_from_file(
-                    workspace, slug, kind, path, organisation=owner or None, actor="app"
-                )
+                    workspace, slug, kind, path, organisation=owner or None, source=source,
+                    licence=licence, actor="app",
+                )  # fmt: skip
     except LocalizedError as error:
         st.error(error.message(lang))
         return

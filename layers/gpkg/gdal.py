@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Final
 from gis.crs import SWEREF99_TM
 from layers.catalog import Catalog
 from layers.gpkg.sqlite import connect, quote
-from layers.qml import category_qml, line_qml, marker_qml, polygon_qml
+from layers.qml import buildings_qml, category_qml, line_qml, marker_qml, polygon_qml, streets_qml
 from layers.schema import (
     AREA_LAYER,
     DARK_LAYER,
     HOTSPOTS_LAYER,
     INBOX_LAYER,
+    PATH_TYPES,
     REFERENCE_KINDS,
     WALKS_LAYER,
     TableSpec,
@@ -194,6 +195,8 @@ def write_styles(connection: sqlite3.Connection, catalog: Catalog, tables: Seque
     styles[reference_layer(ReferenceKind.OWNERS)] = polygon_qml(
         "#666666", fill_alpha=25, outline_width_mm=0.4
     )
+    styles[reference_layer(ReferenceKind.STREETS)] = streets_qml(PATH_TYPES)
+    styles[reference_layer(ReferenceKind.BUILDINGS)] = buildings_qml()
     for name in tables:
         if name not in styles:
             continue

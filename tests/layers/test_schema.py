@@ -306,7 +306,7 @@ def test_a_category_without_severity_scale_has_an_unrestricted_severity_column(
 def test_every_area_holds_the_system_layers_and_one_per_category(catalog: Catalog) -> None:
     tables = tables_for_catalog(catalog)
     names = [t.name for t in tables]
-    kinds = ("lamps", "stops", "entrances", "schools", "other", "owners")
+    kinds = ("lamps", "stops", "entrances", "schools", "other", "owners", "streets", "buildings")
     references = [f"reference_{kind}" for kind in kinds]
     analyses = ["analysis_hotspots", "analysis_dark"]
     system = [

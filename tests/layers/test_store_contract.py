@@ -562,8 +562,9 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
     }
     layers |= {
         f"reference_{kind}"
-        for kind in ("lamps", "stops", "entrances", "schools", "other", "owners")
-    }
+        for kind in ("lamps", "stops", "entrances", "schools", "other", "owners", "streets",
+                     "buildings")
+    }  # fmt: skip
     layers |= {"indicators", "analysis_hotspots", "analysis_dark", "inbox"}
     assert set(counts) == layers
     assert {name: n for name, n in counts.items() if n} == {

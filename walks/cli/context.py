@@ -38,7 +38,9 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
     )
     reference_add.add_argument("--area", required=True, help="area name or id")
     reference_add.add_argument(
-        "--kind", required=True, help="lamps, stops, entrances, schools, owners or other"
+        "--kind",
+        required=True,
+        help="lamps, stops, entrances, schools, owners, other, streets or buildings",
     )
     reference_add.add_argument("--from", dest="source", type=Path, required=True, help="file")
     reference_add.add_argument("--crs", help="CRS of the file when it does not say")
@@ -47,6 +49,18 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
         "--organisation",
         help="owners: the organisation (id or name) owning every area of the file; "
         "default: a column of the file (organisation, owner, ägare, förvaltare, …)",
+    )
+    reference_add.add_argument(
+        "--source",
+        dest="credit",
+        metavar="TEXT",
+        help="whom the data is credited to on the maps, e.g. '© OpenStreetMap contributors' "
+        "(needed for streets and buildings)",
+    )
+    reference_add.add_argument(
+        "--licence",
+        metavar="TEXT",
+        help="the data's licence, e.g. ODbL or CC0 (needed for streets and buildings)",
     )
     reference_add.add_argument("--json", action="store_true", help="print JSON")
 
@@ -106,6 +120,8 @@ def _cmd_reference_add(workspace: Workspace, args: argparse.Namespace, lang: str
         crs=args.crs,
         layer=args.layer,
         organisation=args.organisation,
+        source=args.credit,
+        licence=args.licence,
         actor=user,
     )
     if args.json:
@@ -121,6 +137,9 @@ def _cmd_reference_add(workspace: Workspace, args: argparse.Namespace, lang: str
         refused=len(loaded.refused),
     )
     print(text.in_language(lang))
+    if loaded.source is not None:
+        credit = T["reference_credit"].format(source=loaded.source, licence=loaded.licence or "-")
+        print(credit.in_language(lang))
     for row, why in loaded.refused[:10]:
         print(f"  {T['row'].in_language(lang)} {row}: {why.in_language(lang)}")
     return 0

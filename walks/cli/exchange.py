@@ -57,7 +57,11 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
                         "file's track or line; reference: a reference layer of --kind in "
                         "--area; area: a new area named --area")  # fmt: skip
     parser.add_argument("--kind", help="with --as reference: lamps, stops, entrances, "
-                        "schools, owners or other")  # fmt: skip
+                        "schools, owners, other, streets or buildings")  # fmt: skip
+    parser.add_argument("--source", dest="credit", metavar="TEXT", help="with --as reference: "
+                        "whom the data is credited to on maps (streets, buildings)")  # fmt: skip
+    parser.add_argument("--licence", metavar="TEXT", help="with --as reference: the data's "
+                        "licence (streets, buildings)")  # fmt: skip
     parser.add_argument("--crs", help="the coordinates' system when the file does not say")
     parser.add_argument("--layer", help="the layer of a file with several")
     parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
@@ -137,6 +141,7 @@ def _other(workspace: Workspace, args: argparse.Namespace, lang: str, user: str)
     else:
         loaded = add_reference_from_file(workspace, args.area, args.kind, args.file,
                                          crs=args.crs, layer=args.layer, actor=user,
+                                         source=args.credit, licence=args.licence,
                                          dry_run=dry)  # fmt: skip
         report |= {
             "area": loaded.area, "kind": loaded.kind.value, "added": loaded.added,

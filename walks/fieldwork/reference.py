@@ -1,4 +1,4 @@
-"""Reference data per area: lamps, stops, metro entrances, schools — context, never observations."""
+"""Reference data per area: lamps, stops, schools, streets, buildings: context, not observations."""
 
 from __future__ import annotations
 
@@ -32,6 +32,22 @@ from walks.fieldwork.areas import find_area
 NEAR_AREA_M: Final = 1000.0
 """Reference features farther than this from the area are left out of its layers."""
 NAME_COLUMNS: Final = ("name", "namn", "Name", "NAME", "Namn", "NAMN")
+STREET_NAME_COLUMNS: Final = (
+    "name", "namn", "gatunamn", "gatu_namn", "gatnamn", "vagnamn", "vägnamn", "street",
+    "street_name", "streetname",
+)  # fmt: skip
+"""Columns that name a street or building (any case), first found wins: OpenStreetMap's
+``name``, the city's ``GATUNAMN``/``NAMN``, …"""
+TYPE_COLUMNS: Final = (
+    "highway", "fclass", "type", "typ", "class", "klass", "vägtyp", "vagtyp", "gatutyp",
+    "kategori", "building",
+)  # fmt: skip
+"""Columns that give a street's or building's type (any case), first found wins: OSM's
+``highway`` (Geofabrik's ``fclass``), the city's ``TYP``/``KLASS``, …"""
+CREDIT_MAX_CHARS: Final = 200
+"""The longest source or licence text: it is printed in the map's attributions."""
+CREDITED_KINDS: Final = frozenset({ReferenceKind.STREETS, ReferenceKind.BUILDINGS})
+"""Kinds drawn on every map, whose source and licence must be given to load them."""
 ID_COLUMNS: Final = ("id", "@id", "osm_id", "ID", "Id", "objectid", "OBJECTID", "fid")
 ORGANISATION_COLUMNS: Final = (
     "organisation", "organization", "org", "owner", "manager", "agare", "ägare",
@@ -41,10 +57,14 @@ ORGANISATION_COLUMNS: Final = (
 SHIPPED_OSM_FILE: Final = "osm_hasselby_gard_centrum_points.geojson"
 SHIPPED_OSM_AREA: Final = "hasselby-gard"
 OSM_SOURCE: Final = "© OpenStreetMap contributors (ODbL): data/" + SHIPPED_OSM_FILE
+OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors"
+OSM_LICENCE: Final = "ODbL 1.0"
 _POINT_KINDS: Final = frozenset({ReferenceKind.LAMPS, ReferenceKind.STOPS, ReferenceKind.ENTRANCES})
 _SHAPES: Final = {
     **dict.fromkeys(_POINT_KINDS, ("Point",)),
     ReferenceKind.OWNERS: ("Polygon", "MultiPolygon"),
+    ReferenceKind.STREETS: ("LineString", "MultiLineString"),
+    ReferenceKind.BUILDINGS: ("Polygon", "MultiPolygon"),
 }
 """The geometries a kind of reference takes; kinds not named take any."""
 
@@ -64,6 +84,9 @@ class ReferenceImport:
     outside_area: int
     refused: list[tuple[int, Text]] = field(default_factory=list)
     """(feature in the file, counted from 1; why) per feature that could not be used."""
+    source: str | None = None
+    """Whom the features are credited to on the maps (``--source``), if given."""
+    licence: str | None = None
 
 
 def reference_kind(text: str) -> ReferenceKind:
@@ -108,6 +131,14 @@ def stored_shapes(kind: ReferenceKind, geometry: BaseGeometry) -> list[BaseGeome
     return single_parts(geometry)
 
 
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """Whom reference features are credited to on the maps, and under which licence."""
+
+    attribution: str | None = None
+    licence: str | None = None
+
+
 def _rows(
     features: Sequence[tuple[Mapping[str, object], BaseGeometry]],
     *,
@@ -115,14 +146,42 @@ def _rows(
     source: str,
     actor: str,
     now: datetime,
+    credit: Credit = Credit(),
 ) -> list[tuple[dict[str, object], BaseGeometry]]:
     rows = []
     seen: dict[str, int] = {}
     for properties, whole in features:
+        extra: dict[str, object] = {"attribution": credit.attribution, "licence": credit.licence}
+        if kind in CREDITED_KINDS:
+            extra |= _street_values(properties)
         for geometry in stored_shapes(kind, whole):
-            rows.append((_values(properties, whole, seen, source=source, actor=actor, now=now),
-                         geometry))  # fmt: skip
+            values = _values(properties, whole, seen, source=source, actor=actor, now=now)
+            rows.append((values | extra, geometry))
     return rows
+
+
+def _first(properties: Mapping[str, object], columns: Sequence[str]) -> tuple[str, str] | None:
+    """Return (column, value as text) of the first of ``columns`` (any case) with a value."""
+    lowered = {str(k).casefold(): k for k in properties}
+    for column in columns:
+        key = lowered.get(column)
+        value = properties.get(key) if key is not None else None
+        if value is not None and str(value).strip():
+            return str(key), str(value).strip()
+    return None
+
+
+def _street_values(properties: Mapping[str, object]) -> dict[str, object]:
+    """Return a street's or building's name and type from the columns that give them."""
+    name = _first(properties, STREET_NAME_COLUMNS)
+    kind = _first(properties, TYPE_COLUMNS)
+    used = {found[0] for found in (name, kind) if found is not None} | set(NAME_COLUMNS)
+    others = {k: v for k, v in properties.items() if k not in used and v is not None}
+    return {
+        "name": None if name is None else name[1],
+        "type": None if kind is None else kind[1],
+        "attributes": json.dumps(others, ensure_ascii=False) if others else None,
+    }
 
 
 def _values(
@@ -191,6 +250,8 @@ def add_reference_from_file(
     crs: str | None = None,
     layer: str | None = None,
     organisation: str | None = None,
+    source: str | None = None,
+    licence: str | None = None,
     actor: str,
     now: datetime | None = None,
     dry_run: bool = False,
@@ -211,14 +272,23 @@ def add_reference_from_file(
     the organisation that owns or manages it: ``organisation`` for the whole file, else a
     column of the file (``ORGANISATION_COLUMNS``) giving an organisation's id or name.
 
+    ``source`` and ``licence`` say whom the features are credited to on the maps and
+    under which licence (``© OpenStreetMap contributors``, ``ODbL``); both are stored with
+    every feature (``attribution``, ``licence``). Streets and buildings
+    (``CREDITED_KINDS``), drawn on every map, need both. Streets are lines (a
+    multi-line split into its parts), buildings polygons; each keeps its name
+    (``STREET_NAME_COLUMNS``) and type (``TYPE_COLUMNS``: a path is drawn as one).
+
     Raises
     ------
     ReferenceInputError
-        An unknown kind.
+        An unknown kind; streets or buildings without a source or licence, or a source or
+        licence too long to print (checked before the file is read).
     gis.errors.GisError
         The file cannot be read or its CRS is unknown.
     """
     reference = kind if isinstance(kind, ReferenceKind) else reference_kind(kind)
+    credit = reference_credit(reference, source=source, licence=licence)
     target = find_area(workspace, area)
     data_dir = workspace.settings.data_dir
     everyone = find_organisation(data_dir, organisation).id if organisation else None
@@ -229,6 +299,8 @@ def add_reference_from_file(
     if reference in _POINT_KINDS:
         frame = frame.explode(index_parts=False)
     near = target.boundary.buffer(NEAR_AREA_M)
+    shapely.prepare(near)
+    is_near = shapely.intersects(near, frame.geometry.to_numpy())
     refused: list[tuple[int, Text]] = []
     features: list[tuple[Mapping[str, object], BaseGeometry]] = []
     owners: list[str | None] = []
@@ -236,8 +308,12 @@ def add_reference_from_file(
     columns = [c for c in frame.columns if c != frame.geometry.name]
     # Rows are the file's features counted from 1 (a split multi-point keeps its number).
     rows_in_file = (int(i) + 1 for i in frame.index)
-    for row, geometry, values in zip(
-        rows_in_file, frame.geometry, frame[columns].itertuples(index=False, name=None), strict=True
+    for row, geometry, values, nearby in zip(
+        rows_in_file,
+        frame.geometry,
+        frame[columns].itertuples(index=False, name=None),
+        is_near,
+        strict=True,
     ):
         properties = {c: _plain(v) for c, v in zip(columns, values, strict=True)}
         owner = everyone
@@ -253,14 +329,13 @@ def add_reference_from_file(
             refused.append(
                 (row, Text(sv=f"ogiltig geometri: {reason}", en=f"invalid geometry: {reason}"))
             )
-        elif not near.intersects(geometry):
+        elif not nearby:
             outside += 1
         else:
             features.append((properties, geometry))
             owners.append(owner)
-    rows = _rows(
-        features, kind=reference, source=path.name, actor=actor, now=now or datetime.now(UTC)
-    )
+    rows = _rows(features, kind=reference, source=path.name, actor=actor,
+                 now=now or datetime.now(UTC), credit=credit)  # fmt: skip
     if reference is ReferenceKind.OWNERS:
         rows = [
             (values | {"organisation": who}, g)
@@ -269,15 +344,57 @@ def add_reference_from_file(
     added, already = _store_new(
         workspace, target.slug, reference, rows, actor=actor, dry_run=dry_run
     )
-    return ReferenceImport(target.slug, reference, added, already, outside, refused)
+    return ReferenceImport(target.slug, reference, added, already, outside, refused,
+                           credit.attribution, credit.licence)  # fmt: skip
+
+
+def reference_credit(kind: ReferenceKind, *, source: str | None, licence: str | None) -> Credit:
+    """Return the credit of a load of ``kind``: ``source`` and ``licence`` checked.
+
+    Raises
+    ------
+    ReferenceInputError
+        Streets or buildings without both; a text over ``CREDIT_MAX_CHARS``.
+    """
+    given = {flag: " ".join((text or "").split())
+             for flag, text in (("--source", source), ("--licence", licence))}  # fmt: skip
+    missing = [flag for flag, text in given.items() if not text]
+    if kind in CREDITED_KINDS and missing:
+        flags = " och ".join(missing), " and ".join(missing)
+        raise ReferenceInputError(
+            Text(
+                sv=f"{kind.label.sv} ritas på kartorna och måste krediteras: ange källa och "
+                f'licens ({flags[0]} saknas), t.ex. --source "Stockholms stad, öppna data" '
+                '--licence CC0 eller --source "© OpenStreetMap contributors" --licence ODbL. '
+                "Inget lästes in.",
+                en=f"{kind.label.en} are drawn on the maps and must be credited: give the source "
+                f'and licence ({flags[1]} missing), e.g. --source "City of Stockholm, open '
+                'data" --licence CC0 or --source "© OpenStreetMap contributors" --licence '
+                "ODbL. Nothing was loaded.",
+            )
+        )
+    for flag, text in given.items():
+        if len(text) > CREDIT_MAX_CHARS:
+            raise ReferenceInputError(
+                Text(
+                    sv=f"{flag} är {len(text)} tecken; högst {CREDIT_MAX_CHARS} (texten skrivs "
+                    "ut på kartan). Inget lästes in.",
+                    en=f"{flag} is {len(text)} characters; at most {CREDIT_MAX_CHARS} (the text "
+                    "is printed on the map). Nothing was loaded.",
+                )
+            )
+    return Credit(given["--source"] or None, given["--licence"] or None)
+
+
+_SHAPE_WORDS: Final = {
+    ReferenceKind.OWNERS: Text(sv="ytor", en="areas"),
+    ReferenceKind.BUILDINGS: Text(sv="ytor", en="areas"),
+    ReferenceKind.STREETS: Text(sv="linjer", en="lines"),
+}
 
 
 def _refusal(row: int, kind: ReferenceKind, geometry: BaseGeometry) -> tuple[int, Text]:
-    shape = (
-        Text(sv="ytor", en="areas")
-        if kind is ReferenceKind.OWNERS
-        else Text(sv="punkter", en="points")
-    )
+    shape = _SHAPE_WORDS.get(kind, Text(sv="punkter", en="points"))
     return (
         row,
         Text(
@@ -333,8 +450,9 @@ def add_shipped_references(workspace: Workspace, *, actor: str) -> int:
         by_kind.setdefault(osm_reference_kind(tags), []).append((tags, point))
     added = 0
     now = datetime.now(UTC)
+    credit = Credit(OSM_ATTRIBUTION, OSM_LICENCE)
     for kind, features in by_kind.items():
-        rows = _rows(features, kind=kind, source=OSM_SOURCE, actor=actor, now=now)
+        rows = _rows(features, kind=kind, source=OSM_SOURCE, actor=actor, now=now, credit=credit)
         added += _store_new(workspace, SHIPPED_OSM_AREA, kind, rows, actor=actor)[0]
     return added
 
