@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import folium
 import numpy as np
+import shapely
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import Draw
@@ -757,3 +758,129 @@ def add_draw_tools(
         fmap.add_child(_DrawWords(words))
     OfflineDraw(show_geometry_on_click=False, draw_options=options,  # type: ignore[no-untyped-call]
                 edit_options={"edit": False, "remove": True}).add_to(fmap)  # fmt: skip
+
+
+# ------------------------------------------------------------------ context under everything
+CONTEXT_PANE: Final = "safewalkContext"
+CONTEXT_PANE_Z: Final = 350
+"""Leaflet's overlay pane is at 400, its tiles at 200: context lies between, under every
+other layer, however often the layers are switched off and on."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextStyle:
+    """How context shapes (streets, buildings) are drawn."""
+
+    colour: str
+    weight: float
+    fill: str | None = None
+    """A polygon's fill colour; None draws lines."""
+    thin_weight: float = 1.0
+    """The weight of the features marked thin (paths), drawn dashed."""
+
+
+class _ContextShapes(MacroElement):
+    """Lines or polygons drawn on one canvas in a pane of their own, credited while shown."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var data = {{ this.data }};
+          var group = {{ this.group.get_name() }};
+          var map = {{ this.map.get_name() }};
+          {{ this.helpers }}
+          var counts = new Uint32Array(bytes(data.counts).buffer);
+          var parts = new Uint32Array(bytes(data.parts).buffer);
+          var thin = bytes(data.thin);
+          if (!map.getPane(data.pane)) {
+            map.createPane(data.pane).style.zIndex = data.z;
+          }
+          var renderer = L.canvas({pane: data.pane, padding: 0.5});
+          // Credited while the layer is on the map: Leaflet's attribution control reads
+          // the credit of every layer added, and drops it when the layer is removed.
+          var holder = L.layerGroup([], {attribution: data.attribution});
+          var v = 0, r = 0, s = data.style;
+          for (var f = 0; f < parts.length; f++) {
+            var shape = [];
+            for (var k = 0; k < parts[f]; k++, r++) {
+              var line = [];
+              for (var n = 0; n < counts[r]; n++, v++) {
+                line.push([data.at.lat0 + qlat[v] * data.at.step,
+                           data.at.lon0 + qlon[v] * data.at.step]);
+              }
+              shape.push(line);
+            }
+            var name = data.names[f];
+            var style = {renderer: renderer, pane: data.pane, color: s.colour,
+                         weight: thin[f] ? s.thin_weight : s.weight,
+                         dashArray: thin[f] ? '4 4' : null, interactive: !!name,
+                         fill: !!s.fill, fillColor: s.fill, fillOpacity: s.fill ? 0.8 : 0};
+            var layer = s.fill ? L.polygon(shape, style) : L.polyline(shape, style);
+            if (name) { layer.bindTooltip(escapeHtml(name), {sticky: true}); }
+            holder.addLayer(layer);
+          }
+          group.addLayer(holder);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: str, group: folium.FeatureGroup, fmap: folium.Map) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ContextShapes"
+        self.helpers = _DECODING_JS
+        self.data = data
+        self.group = group
+        self.map = fmap
+
+
+def add_context_shapes(
+    fmap: folium.Map,
+    group: folium.FeatureGroup,
+    geometries: Sequence[BaseGeometry] | NDArray[np.object_],
+    *,
+    style: ContextStyle,
+    names: Sequence[str] = (),
+    thin: NDArray[np.bool_] | None = None,
+    attribution: str = "",
+) -> None:
+    """Draw WGS 84 lines or polygons into ``group``, under every other layer of ``fmap``.
+
+    For many features (a district's streets and buildings): positions go as compact
+    columns (``_quantised``), the shapes are drawn on a canvas. ``names`` (plain text,
+    ``""`` for none) become tooltips; ``thin`` features (paths) are drawn thinner and
+    dashed; ``attribution`` (plain text, escaped here) is shown in the map's credits while
+    the layer is on.
+    """
+    counts: list[int] = []
+    parts: list[int] = []
+    chunks: list[NDArray[np.float64]] = []
+    for geometry in geometries:
+        pieces = [
+            ring
+            for part in shapely.get_parts(geometry)
+            for ring in (
+                [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+            )
+        ]
+        parts.append(len(pieces))
+        for piece in pieces:
+            xy = shapely.get_coordinates(piece)
+            counts.append(len(xy))
+            chunks.append(xy)
+    xy = np.concatenate(chunks) if chunks else np.zeros((0, 2))
+    flags = np.zeros(len(parts), dtype=bool) if thin is None else np.asarray(thin, dtype=bool)
+    data = {
+        "at": _quantised(xy[:, 0], xy[:, 1]),
+        "counts": _base64(np.asarray(counts), "<u4"),
+        "parts": _base64(np.asarray(parts), "<u4"),
+        "thin": _base64(flags, "u1"),
+        "names": list(names) if names else [""] * len(parts),
+        "style": {"colour": style.colour, "weight": style.weight, "fill": style.fill,
+                  "thin_weight": style.thin_weight},
+        "attribution": escape(attribution),
+        "pane": CONTEXT_PANE,
+        "z": CONTEXT_PANE_Z,
+    }  # fmt: skip
+    group.add_child(_ContextShapes(_script_json(data), group, fmap))

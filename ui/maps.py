@@ -15,12 +15,14 @@ import numpy as np
 from gis.symbols import marker_svg
 from gis.webmap import (
     CHOROPLETH_COLOURS,
+    ContextStyle,
     NumberedPoints,
     OfflineMap,
     PointSymbol,
     add_canvas_points,
     add_choropleth,
     add_compact_points,
+    add_context_shapes,
     add_layer_control,
     add_layer_group,
     add_legend,
@@ -37,6 +39,7 @@ from ui.i18n import t
 from walks.core.model import LightCondition, ObservationStatus, ReferenceKind
 from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer
 from walks.documents.mapdata import LocalMapData, ObservationMark
+from walks.documents.streets import credit_texts
 
 __all__ = ["Choropleth", "add_draw_tools", "area_web_map", "district_web_map", "walk_web_map"]
 
@@ -162,6 +165,11 @@ REFERENCE_COLOURS: Final = {
     ReferenceKind.SCHOOLS: "#984EA3",
     ReferenceKind.OTHER: "#A65628",
 }
+STREET_STYLES: Final = {
+    ReferenceKind.STREETS: ContextStyle("#8C8C8C", weight=2.5, thin_weight=1.2),
+    ReferenceKind.BUILDINGS: ContextStyle("#A6A6A6", weight=0.6, fill="#DDDDDD"),
+}
+"""Streets grey, paths thinner and dashed, buildings light grey: under the observations."""
 OWNER_COLOUR: Final = "#666666"
 ROUTE_COLOUR: Final = "#0072B2"
 HOTSPOT_COLOUR: Final = "#D7191C"
@@ -224,6 +232,16 @@ def _reference_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
                           colour=REFERENCE_COLOURS[points.kind], names=points.names)  # fmt: skip
 
 
+def _street_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
+    """Add the buildings and streets, shown from the start (people find their way by them)."""
+    for layer in data.streets:
+        title = layer.kind.label.in_language(language)
+        group = add_layer_group(fmap, f"{t('map_reference', language)}: {title}")
+        add_context_shapes(fmap, group, layer.geometries, style=STREET_STYLES[layer.kind],
+                           names=layer.names, thin=layer.paths,
+                           attribution=" · ".join(credit_texts([layer], language)))  # fmt: skip
+
+
 def _marked_layers(fmap: OfflineMap, marked: Sequence[MarkedLayer]) -> None:
     """Ring the observations each analysis picked out, in its colour, with its labels."""
     for layer in marked:
@@ -280,6 +298,7 @@ def district_web_map(
         add_shapes(routes, [(r.geometry, r.label) for r in data.routes],
                    colour=ROUTE_COLOUR, fill=False, dashed=True)  # fmt: skip
     _observation_layers(fmap, data, language)
+    _street_layers(fmap, data, language)
     _reference_layers(fmap, data, language)
     if analyses is not None:
         _analysis_layers(fmap, analyses, language)

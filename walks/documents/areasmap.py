@@ -44,6 +44,7 @@ from walks.documents.mapdata import (
     shipped_water,
     web_shape,
 )
+from walks.documents.streets import STREET_KINDS, StreetLayer, street_layers_wgs84
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.planning import list_walks
 
@@ -183,6 +184,8 @@ class MapData:
     """One entry per reference kind of points that has features in the chosen areas."""
     owners: tuple[OwnerArea, ...] = ()
     """The owners layer's areas."""
+    streets: tuple[StreetLayer, ...] = ()
+    """The buildings and streets of the chosen areas (those with any), in WGS 84."""
 
     def filtered(self, observation_filter: ObservationFilter) -> MapData:
         """Return the same map with only the observations ``observation_filter`` lets through."""
@@ -266,7 +269,7 @@ def observations_frame(workspace: Workspace, slugs: Sequence[str]) -> pd.DataFra
 def _reference(workspace: Workspace, slugs: Sequence[str]) -> tuple[ReferencePoints, ...]:
     found = []
     for kind in ReferenceKind:
-        if kind is ReferenceKind.OWNERS:
+        if kind is ReferenceKind.OWNERS or kind in STREET_KINDS:
             continue
         frames = [
             workspace.store.read_layer(slug, reference_layer(kind), Query(columns=("name",)))
@@ -346,6 +349,7 @@ def map_data(workspace: Workspace, areas: Sequence[str]) -> MapData:
         walks=tuple(walks),
         reference=_reference(workspace, slugs),
         owners=_owners(workspace, slugs),
+        streets=tuple(street_layers_wgs84(workspace, slugs)),
     )
 
 

@@ -73,6 +73,8 @@ from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.documents import TEXTS_FILE
 from walks.documents.mapdata import shipped_water
+from walks.documents.printstreets import draw_streets, street_legend
+from walks.documents.streets import StreetLayer, credit_texts, street_layers
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.joining import capture_url, short_url
 from walks.fieldwork.planning import light_condition_at, list_walks
@@ -188,6 +190,10 @@ class _AreaContent:
     references: list[tuple[ReferenceKind, list[tuple[float, float]]]]
     shapes: list[tuple[BaseGeometry, str]] = field(default_factory=list)
     """Lines and areas that observations are, with their category's colour."""
+    streets: list[StreetLayer] = field(default_factory=list)
+    """The area's buildings and streets, drawn under everything else."""
+    credits: list[str] = field(default_factory=list)
+    """The streets' and buildings' credits, for the attributions."""
 
 
 def _observations(
@@ -248,13 +254,15 @@ def _area_content(workspace: Workspace, slug: str, options: PrintOptions) -> _Ar
         if len(xy):
             references.append((kind, [(float(x), float(y)) for x, y in xy]))
             entries.append(LegendEntry(kind.label.in_language(lang), shape, colour, "#666666"))
+    streets = street_layers(workspace, [area.slug])
+    entries += street_legend(streets, lang)
     entries += [
         LegendEntry(T["boundary"].in_language(lang), "line", "#000000"),
         LegendEntry(T["water"].in_language(lang), "area", WATER, WATER),
     ]
     shapes = _shapes(workspace, area.slug, [o for o in shown if o.geometry_type != "Point"])
     return _AreaContent(area.slug, area.name, area.boundary, markers, rows, entries, references,
-                        shapes)  # fmt: skip
+                        shapes, streets, credit_texts(streets, lang))  # fmt: skip
 
 
 def _shapes(
@@ -350,6 +358,7 @@ def draw_area_map(
     canvas.saveState()
     _clip(canvas, view.frame)
     tally.tiled += _background(canvas, view, workspace, content.slug, tiles=tiles)
+    draw_streets(canvas, view, content.streets, markers=content.markers, keep_clear=keep_clear)
     for kind, points in content.references:
         shape, colour = REFERENCE_SYMBOLS[kind]
         for x, y in points:
@@ -419,11 +428,13 @@ def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float, size: 
 def _side(
     canvas: Canvas, view: MapView, x: float, top: float, entries: Sequence[LegendEntry],
     options: PrintOptions, now: datetime, tiles: str | None = None, *, note: str | None = None,
+    credits: Sequence[str] = (),
 ) -> None:  # fmt: skip
     """Draw the column beside a map: legend, scale, scale bar, north arrow, attributions.
 
     ``tiles``: the attribution of the background tiles, when the map is drawn on them;
-    ``note``: a word on what the map shows, under the north arrow.
+    ``note``: a word on what the map shows, under the north arrow; ``credits``: those of
+    the streets and buildings drawn.
     """
     lang = options.language
     _, bold = fonts()
@@ -440,6 +451,8 @@ def _side(
         y = _wrapped(canvas, note, x, y, SIDE - 4, 7.5)
     y = _wrapped(canvas, T["north"].in_language(lang), x, y, SIDE - 4, 6.5)
     y = _wrapped(canvas, T["attribution"].in_language(lang), x, y, SIDE - 4, 6.5)
+    for credit in credits:
+        y = _wrapped(canvas, credit, x, y, SIDE - 4, 6.5)
     if tiles is not None:
         note = T["tiles"].format(attribution=tiles).in_language(lang)
         y = _wrapped(canvas, note, x, y, SIDE - 4, 6.5)
@@ -641,7 +654,7 @@ def _draw_area(
     if options.extent == "observations" and layout.framing.extent == "area":
         note = T["whole_area"].in_language(lang)
     _side(canvas, layout.view, width - MARGIN - SIDE, height - HEADER - MARGIN,
-          entries, options, now, credit, note=note)  # fmt: skip
+          entries, options, now, credit, note=note, credits=content.credits)  # fmt: skip
     page = first_page
     parts = list(layout.parts)
     if layout.below and parts:
@@ -889,9 +902,11 @@ def walk_protocol(
     printed = T["printed"].format(day=now.astimezone(LOCAL_TIME).date()).in_language(language)
     base = workspace.settings.public_url
     join = short_url(base, target.slug, chosen.number)
+    streets = street_layers(workspace, [target.slug])
     draw = partial(_draw_walk_map, workspace=workspace, area=target.slug, route=chosen.route,
                    markers=markers, extent=_walk_extent(chosen.route, markers, target.boundary),
-                   font=styles.bold, tiles=_tile_fetcher(workspace, wanted=True))  # fmt: skip
+                   font=styles.bold, tiles=_tile_fetcher(workspace, wanted=True),
+                   streets=streets)  # fmt: skip
     story: list[Flowable] = [
         Paragraph(escape(title), styles.heading),
         Paragraph(escape(f"{target.name} · {printed}"), styles.body),
@@ -902,6 +917,7 @@ def walk_protocol(
         Paragraph(escape(words["route_heading"]), styles.heading2),
         MapFlowable(170 * mm, 105 * mm, draw),
         Paragraph(escape(T["attribution"].in_language(language)), styles.small),
+        *(Paragraph(escape(credit), styles.small) for credit in credit_texts(streets, language)),
     ]
     if chosen.route is None:
         story.append(Paragraph(escape(words["no_route"]), styles.body))
@@ -1076,13 +1092,14 @@ def _walk_extent(
 def _draw_walk_map(
     canvas: Canvas, frame: Frame, *, workspace: Workspace, area: str,
     route: BaseGeometry | None, markers: Sequence[Marker], extent: BaseGeometry, font: str,
-    tiles: TileFetcher | None,
+    tiles: TileFetcher | None, streets: Sequence[StreetLayer] = (),
 ) -> None:  # fmt: skip
-    """Draw a walk's map of ``extent`` into ``frame``: tiles if any, route, markers, scale."""
+    """Draw a walk's map of ``extent`` into ``frame``: tiles if any, streets, route, markers."""
     view = fit(extent, frame, margin=0.05)
     canvas.saveState()
     _clip(canvas, frame)
     _background(canvas, view, workspace, area, tiles=tiles)
+    draw_streets(canvas, view, streets, markers=markers)
     if route is not None:
         stroke_lines(canvas, view, [route], "#0072B2", 2.2, dash=(6, 3))
     draw_markers(canvas, view, list(markers))
