@@ -790,8 +790,12 @@ class _ContextShapes(MacroElement):
           var group = {{ this.group.get_name() }};
           var map = {{ this.map.get_name() }};
           {{ this.helpers }}
-          var counts = new Uint32Array(bytes(data.counts).buffer);
-          var parts = new Uint32Array(bytes(data.parts).buffer);
+          function uints(column) {
+            var raw = bytes(column.data);
+            return column.size === 1 ? raw : column.size === 2 ? new Uint16Array(raw.buffer)
+                                                                : new Uint32Array(raw.buffer);
+          }
+          var counts = uints(data.counts), parts = uints(data.parts), named = uints(data.name);
           var thin = bytes(data.thin);
           if (!map.getPane(data.pane)) {
             map.createPane(data.pane).style.zIndex = data.z;
@@ -811,7 +815,7 @@ class _ContextShapes(MacroElement):
               }
               shape.push(line);
             }
-            var name = data.names[f];
+            var name = data.names[named[f]];
             var style = {renderer: renderer, pane: data.pane, color: s.colour,
                          weight: thin[f] ? s.thin_weight : s.weight,
                          dashArray: thin[f] ? '4 4' : null, interactive: !!name,
@@ -835,6 +839,13 @@ class _ContextShapes(MacroElement):
         self.map = fmap
 
 
+def _uints(values: NDArray[Any]) -> dict[str, Any]:
+    """Return whole numbers ≥ 0 as a base64 column of the fewest bytes each (1, 2 or 4)."""
+    top = int(values.max()) if len(values) else 0
+    size = 1 if top < 2**8 else 2 if top < 2**16 else 4
+    return {"size": size, "data": _base64(values, {1: "u1", 2: "<u2", 4: "<u4"}[size])}
+
+
 def add_context_shapes(
     fmap: folium.Map,
     group: folium.FeatureGroup,
@@ -853,30 +864,24 @@ def add_context_shapes(
     dashed; ``attribution`` (plain text, escaped here) is shown in the map's credits while
     the layer is on.
     """
-    counts: list[int] = []
-    parts: list[int] = []
-    chunks: list[NDArray[np.float64]] = []
-    for geometry in geometries:
-        pieces = [
-            ring
-            for part in shapely.get_parts(geometry)
-            for ring in (
-                [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
-            )
-        ]
-        parts.append(len(pieces))
-        for piece in pieces:
-            xy = shapely.get_coordinates(piece)
-            counts.append(len(xy))
-            chunks.append(xy)
-    xy = np.concatenate(chunks) if chunks else np.zeros((0, 2))
-    flags = np.zeros(len(parts), dtype=bool) if thin is None else np.asarray(thin, dtype=bool)
+    shapes = np.asarray(geometries, dtype=object)
+    parts, feature = shapely.get_parts(shapes, return_index=True)
+    if style.fill is not None:  # a polygon's rings: its outline, then its holes
+        rings, ring_of = shapely.get_rings(parts, return_index=True)
+        parts, feature = rings, feature[ring_of]
+    xy, part_of = shapely.get_coordinates(parts, return_index=True)
+    counts = np.bincount(part_of, minlength=len(parts))
+    pieces = np.bincount(feature, minlength=len(shapes))
+    # Streets share their names: each name once, a number per feature (0: no name).
+    unique, named = np.unique(np.asarray(["", *names], dtype=object), return_inverse=True)
+    flags = np.zeros(len(shapes), dtype=bool) if thin is None else np.asarray(thin, dtype=bool)
     data = {
         "at": _quantised(xy[:, 0], xy[:, 1]),
-        "counts": _base64(np.asarray(counts), "<u4"),
-        "parts": _base64(np.asarray(parts), "<u4"),
+        "counts": _uints(counts),
+        "parts": _uints(pieces),
         "thin": _base64(flags, "u1"),
-        "names": list(names) if names else [""] * len(parts),
+        "names": [str(name) for name in unique],
+        "name": _uints(named[1:] if len(names) else np.full(len(shapes), named[0])),
         "style": {"colour": style.colour, "weight": style.weight, "fill": style.fill,
                   "thin_weight": style.thin_weight},
         "attribution": escape(attribution),

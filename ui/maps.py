@@ -166,7 +166,7 @@ REFERENCE_COLOURS: Final = {
     ReferenceKind.OTHER: "#A65628",
 }
 STREET_STYLES: Final = {
-    ReferenceKind.STREETS: ContextStyle("#8C8C8C", weight=2.5, thin_weight=1.2),
+    ReferenceKind.STREETS: ContextStyle("#8C8C8C", weight=2.0, thin_weight=1.0),
     ReferenceKind.BUILDINGS: ContextStyle("#A6A6A6", weight=0.6, fill="#DDDDDD"),
 }
 """Streets grey, paths thinner and dashed, buildings light grey: under the observations."""

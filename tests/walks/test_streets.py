@@ -374,8 +374,11 @@ def test_the_district_map_shows_streets_and_buildings_from_the_start_credited_an
     )
     assert buildings["attribution"] == "Byggnader: © OpenStreetMap contributors, ODbL"
     assert streets["pane"] == "safewalkContext"  # under the observations' pane
-    assert sorted(streets["names"]) == sorted(["Syntetgatan (test)", "Provvägen (test)",
-                                               "Provvägen (test)", "Teststigen", ""])  # fmt: skip
+    # Each name once; a number per street, 0 for none.
+    assert streets["names"] == ["", "Provvägen (test)", "Syntetgatan (test)", "Teststigen"]
+    assert streets["name"]["size"] == 1
+    named = np.frombuffer(base64.b64decode(streets["name"]["data"]), "u1")
+    assert sorted(named) == [0, 1, 1, 2, 3]
     thin = np.frombuffer(base64.b64decode(streets["thin"]), "u1")
     assert thin.sum() == 1  # Teststigen, a Gångväg, is a path
     at = streets["at"]
@@ -405,3 +408,15 @@ def test_the_qgis_style_of_the_streets_draws_paths_by_their_type_and_names_the_s
     assert rules[1].get("filter") == "ELSE"
     assert document.find(".//text-style").get("fieldName") == "name"
     assert document.get("labelsEnabled") == "1"
+
+
+def test_streets_loaded_for_two_neighbouring_areas_are_drawn_once(
+    memory_workspace: Workspace, tmp_path: Path
+) -> None:
+    path = synthetic_streets(tmp_path / "gator.gpkg")
+    for area in ("hasselby-gard", "vinsta"):
+        add_reference_from_file(memory_workspace, area, "streets", path, layer="gator",
+                                source=SOURCE, licence="CC0", actor="tests")  # fmt: skip
+    assert len(street_layers(memory_workspace, ["vinsta"])[0]) == 5
+    (both,) = street_layers(memory_workspace, ["hasselby-gard", "vinsta"])
+    assert len(both) == 5

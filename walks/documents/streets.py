@@ -75,7 +75,7 @@ def street_layers(
     """Return the buildings and the streets of areas ``slugs`` (those with any), in that order.
 
     ``bbox`` (EPSG:3006): only the features whose extent meets it. A feature loaded for
-    two neighbouring areas is read from each.
+    two neighbouring areas is returned once.
     """
     found = []
     for kind in STREET_KINDS:
@@ -88,7 +88,12 @@ def street_layers(
         frames = [frame for frame in frames if len(frame)]
         if not frames:
             continue
-        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        frame = frames[0]
+        if len(frames) > 1:
+            # A feature near two areas was loaded for each: drawn once.
+            frame = pd.concat(frames, ignore_index=True)
+            _, first = np.unique(shapely.to_wkb(frame.geometry.to_numpy()), return_index=True)
+            frame = frame.iloc[np.sort(first)]
         found.append(_layer(kind, frame))
     return found
 
