@@ -1,7 +1,7 @@
 """Names along lines on a printed map (street names): each on its line's longest straight stretch.
 
-A name goes beside the longest straight stretch of its line (of all the lines of that
-name) where it fits whole, rotated to run along it and never upside down, inside the
+A name goes beside the longest straight stretch of its lines (joined where they meet
+end to end) where it fits whole, rotated to run along it and never upside down, inside the
 frame and over no other name or kept-free box, crossing no other street where it can;
 a name with no such place is left out.
 Deterministic: the longest stretches are served first, ties by name, so the same map
@@ -45,18 +45,26 @@ class LineLabel:
 
 
 def _stretches(lines: Iterable[BaseGeometry]) -> list[tuple[float, float, float, float, float]]:
-    """Return the straight stretches of page lines as (length, x0, y0, x1, y1), longest first."""
+    """Return the straight stretches of page lines as (length, x0, y0, x1, y1), longest first.
+
+    The lines are joined where they meet end to end first: a street comes as many short
+    pieces (OpenStreetMap's ways, a city's segments between crossings).
+    """
+    pieces = [part for line in lines for part in shapely.get_parts(line)
+              if part.geom_type == "LineString" and not part.is_empty]  # fmt: skip
+    if not pieces:
+        return []
+    merged = shapely.line_merge(shapely.multilinestrings(pieces))
+    simple = shapely.simplify(merged, STRAIGHT_PT, preserve_topology=False)
     found = []
-    for line in lines:
-        simple = shapely.simplify(line, STRAIGHT_PT, preserve_topology=False)
-        for part in shapely.get_parts(simple):
-            xy = shapely.get_coordinates(part)
-            if len(xy) < 2:
-                continue
-            d = np.diff(xy, axis=0)
-            lengths = np.hypot(d[:, 0], d[:, 1])
-            found += [(float(lengths[k]), float(xy[k, 0]), float(xy[k, 1]), float(xy[k + 1, 0]),
-                       float(xy[k + 1, 1])) for k in range(len(lengths))]  # fmt: skip
+    for part in shapely.get_parts(simple):
+        xy = shapely.get_coordinates(part)
+        if len(xy) < 2:
+            continue
+        d = np.diff(xy, axis=0)
+        lengths = np.hypot(d[:, 0], d[:, 1])
+        found += [(float(lengths[k]), float(xy[k, 0]), float(xy[k, 1]), float(xy[k + 1, 0]),
+                   float(xy[k + 1, 1])) for k in range(len(lengths))]  # fmt: skip
     found.sort(key=lambda s: (-s[0], s[1], s[2]))
     return found
 

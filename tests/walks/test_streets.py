@@ -324,10 +324,15 @@ def test_street_names_run_along_their_lines_never_upside_down_nor_over_each_othe
         "Norra vägen": [shapely.LineString([(100, 104), (300, 104)])],  # right beside it
         "Branta backen": [shapely.LineString([(400, 50), (420, 250)])],
         "Kort": [shapely.LineString([(10, 10), (20, 10)])],
+        # In four pieces (a street's ways), each too short for its name: joined, it fits.
+        "Styckevägen": [
+            shapely.LineString([(100 + 20 * k, 250), (120 + 20 * k, 250)]) for k in (2, 0, 3, 1)
+        ],
     }
     placed = place_line_labels(lines, (0, 0, 500, 300), font=regular, size=6)
     by_name = {label.text: label for label in placed}
-    assert set(by_name) == {"Västergatan", "Norra vägen", "Branta backen"}  # Kort: no room
+    assert set(by_name) == {"Västergatan", "Norra vägen", "Branta backen", "Styckevägen"}
+    assert "Kort" not in by_name  # no room
     assert by_name["Västergatan"].angle == 0  # not 180: read left to right
     assert 80 < by_name["Branta backen"].angle < 90
     outlines = [label.outline for label in placed]
