@@ -267,7 +267,6 @@ def test_streets_and_buildings_are_drawn_under_the_markers_named_and_credited(
                             synthetic_buildings(tmp_path / "hus.geojson"), source=OSM,
                             licence="ODbL", actor="tests")  # fmt: skip
     printed = print_area(memory_workspace, "hasselby-gard", PrintOptions(paper="A3"), now=NOW)
-    assert printed.scales == (10_000,)
     flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.pdf)).pages)
                     .split())  # fmt: skip
     # The east-west street's name lies flat: in the text layer as any text.
@@ -300,7 +299,8 @@ def test_a_street_name_with_no_room_is_left_out(
     short = geojson(tmp_path / "kort.geojson", ({"id": "K", "name": name}, line))
     add_reference_from_file(memory_workspace, "hasselby-gard", "streets", short, source=SOURCE,
                             licence="CC0", actor="tests")  # fmt: skip
-    printed = print_area(memory_workspace, "hasselby-gard", PrintOptions(), now=NOW)
+    printed = print_area(memory_workspace, "hasselby-gard", PrintOptions(extent="area"), now=NOW)
+    assert printed.scales == (20_000,)
     assert "Kortgränd" not in pdf_text(printed.pdf)  # 40 m is 2 mm at 1:20 000
     assert "Gator och vägar: Syntetiska testdata, CC0" in pdf_text(printed.pdf)
 
@@ -425,3 +425,33 @@ def test_streets_loaded_for_two_neighbouring_areas_are_drawn_once(
     assert len(street_layers(memory_workspace, ["vinsta"])[0]) == 5
     (both,) = street_layers(memory_workspace, ["hasselby-gard", "vinsta"])
     assert len(both) == 5
+
+
+def box_of(pdf: bytes, text: str) -> tuple[float, float, float, float] | None:
+    """The first page's box (left, bottom, right, top) around ``text``, or None."""
+    page = pypdfium2.PdfDocument(pdf)[0].get_textpage()
+    found = page.search(text).get_next()
+    if found is None:
+        return None
+    start, count = found
+    boxes = [page.get_charbox(k) for k in range(start, start + count)]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))  # fmt: skip
+
+
+def test_the_credits_beside_the_map_are_never_under_the_table(
+    memory_workspace: Workspace, tmp_path: Path
+) -> None:
+    load_streets(memory_workspace, tmp_path)
+    add_reference_from_file(memory_workspace, "hasselby-gard", "buildings",
+                            synthetic_buildings(tmp_path / "hus.geojson"), source=OSM,
+                            licence="ODbL", actor="tests")  # fmt: skip
+    printed = print_area(memory_workspace, "hasselby-gard", PrintOptions(), now=NOW)
+    credit = box_of(printed.pdf, "Gator och vägar: Syntetiska testdata, CC0")
+    printed_on = box_of(printed.pdf, "Utskriven")
+    assert credit is not None
+    assert printed_on is not None
+    table = box_of(printed.pdf, "Beskrivning")
+    # The column beside the map ends above the table; else the table goes to the next page.
+    assert table is None or printed_on[1] > table[3]
+    assert printed.pages == 2

@@ -621,10 +621,35 @@ def _layout(content: _AreaContent, size: tuple[float, float], options: PrintOpti
     table_h = below_tables[0].wrap(table_w, full_h)[1] + 4 * MM if below else 0.0
     frame = Frame(MARGIN, MARGIN + FOOTER + table_h, map_w, full_h - table_h)
     framing = frame_map(content, frame, options.extent)
+    noted = options.extent == "observations" and framing.extent == "area"
+    # The column beside the map may reach down to the table, no further.
+    if below and full_h - table_h + 4 * MM < _side_height(content, options, noted=noted):
+        below = False
+        framing = frame_map(content, Frame(MARGIN, MARGIN + FOOTER, map_w, full_h), options.extent)
     if below:
         return _Layout(framing, list(below_tables), True)
     parts = _tables(content.rows, table_w, options.language, [full_h])
     return _Layout(framing, list(parts), False)
+
+
+def _side_height(content: _AreaContent, options: PrintOptions, *, noted: bool) -> float:
+    """Return how tall the column beside an area's map grows (points), as ``_side`` draws it.
+
+    Counted with the overview's legend entry whether or not the map gets one; ``noted``:
+    with the note that the map shows the whole area.
+    """
+    lang = options.language
+    regular, _ = fonts()
+
+    def height(text: str, size: float) -> float:
+        style = ParagraphStyle("side", fontName=regular, fontSize=size, leading=size * 1.25)
+        return float(Paragraph(escape(text), style).wrap(SIDE - 4, 1000)[1]) + 4
+
+    texts = [T["north"].in_language(lang), T["attribution"].in_language(lang),
+             *content.credits, T["printed"].format(day="2026-01-01").in_language(lang)]  # fmt: skip
+    note = height(T["whole_area"].in_language(lang), 7.5) if noted else 0.0
+    return (22 + 12 * (len(content.legend) + 1) + 6 + 26 * MM + note
+            + sum(height(text, 6.5) for text in texts))  # fmt: skip
 
 
 def _draw_area(
