@@ -137,7 +137,8 @@ def marked(
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _changes(
     _workspace: Workspace, version: str, slugs: tuple[str, ...], filter_key: str,
-    _data: MapData, language: str, before: str, after: str, _walks: tuple[WalkChoice, ...],
+    _data: MapData, language: str, before: str, after: str,
+    _walks: tuple[WalkChoice, WalkChoice],
 ) -> list[MarkedLayer]:  # fmt: skip
     return change_layers(_workspace, _data, *_walks, language)
 

@@ -52,6 +52,9 @@ def _reference_upload(lang: str) -> None:
     if upload is None:
         st.error(t("data_no_file", lang))
         return
+    if slug is None or kind is None:
+        st.error(t("data_no_area_or_kind", lang))
+        return
     try:
         with tempfile.TemporaryDirectory() as folder:
             # GDAL reads files by name: the upload is kept under its own name for it.
@@ -216,10 +219,10 @@ def _import(lang: str) -> None:
             t("data_outcome", lang): t(outcome, lang),
             t("why", lang): text.in_language(lang),
         }
-        for k, text, outcome in outcomes
+        for k, text, outcome in sorted(outcomes, key=lambda item: item[0])
     ]
     if rows:
-        st.dataframe(sorted(rows, key=lambda r: r[t("data_row", lang)]), hide_index=True)
+        st.dataframe(rows, hide_index=True)
     used = [
         {t("category", lang): titles.get(category, category),
          t("data_column", lang): column, t("data_field", lang): name}

@@ -71,6 +71,9 @@ def _new_measure(slug: str, lang: str) -> None:
                                           key=state.MEASURE_SAVE_KEY)  # fmt: skip
     if not submitted:
         return
+    if who is None:
+        st.error(t("plan_no_responsible", lang))
+        return
     try:
         with session.writing() as workspace:
             measure = add_measure(
