@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import shapely
@@ -408,6 +409,12 @@ class MemoryStore:
                 for name in self._tables
             }  # fmt: skip
             return AreaCopy(data.area, tables, dict(data.sequences))
+
+    def export_area(self, slug: str, path: Path, *, categories: Sequence[str]) -> int:
+        """Write the area as a GeoPackage that stands alone; see ``Store.export_area``."""
+        from layers.gpkg.standalone import export_copy  # GDAL only where a file is made
+
+        return export_copy(self.copy_area(slug), self.catalog, path, categories)
 
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create the area of ``copy`` with all it holds; see ``Store.paste_area``."""

@@ -200,6 +200,16 @@ class Store(Protocol):
         sequences. Raises ``StoreError`` when the area exists already.
         """
 
+    def export_area(self, slug: str, path: Path, *, categories: Sequence[str]) -> int:
+        """Write area ``slug`` as a GeoPackage that stands alone at ``path`` (a new file).
+
+        Every layer, the QGIS styles, photos, notes and the change log, as one moment of
+        the area; of the observations only those of ``categories``, and no residents'
+        reports waiting in the inbox (``layers.rules.copies.exported_copy``). The file is
+        in rollback-journal mode: it opens read-only without files beside it. Returns how
+        many observations it holds.
+        """
+
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from layers.catalog import Catalog
-from layers.gpkg.sqlite import connect
+from layers.gpkg.export import hand_over
 from layers.gpkg.store import GeoPackageStore
 from layers.records import AreaCopy
+from layers.rules.copies import exported_copy
 
 
 def write_area_files(copies: Iterable[AreaCopy], catalog: Catalog, folder: Path) -> list[Path]:
@@ -36,13 +37,18 @@ def write_area_files(copies: Iterable[AreaCopy], catalog: Catalog, folder: Path)
         for copy in copies:
             store.paste_area(copy, actor="export")
             made = store.path(copy.area.slug)
-            _hand_over(made)
+            hand_over(made)
             files.append(Path(shutil.move(made, folder / made.name)))
         return files
 
 
-def _hand_over(path: Path) -> None:
-    """Fold the file's write-ahead log into it and leave WAL mode, so the file is whole."""
-    with connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode = DELETE")
+def export_copy(copy: AreaCopy, catalog: Catalog, path: Path, categories: Sequence[str]) -> int:
+    """Write ``copy`` as an export keeps it (``exported_copy``) at ``path``, a new file.
+
+    Returns how many observations (rows of ``categories``) the file holds.
+    """
+    kept = exported_copy(copy, catalog.names, categories)
+    with tempfile.TemporaryDirectory(prefix="safewalk-gpkg-") as folder:
+        (made,) = write_area_files([kept], catalog, Path(folder))
+        shutil.move(made, path)
+    return sum(len(kept.tables.get(name, ())) for name in categories)

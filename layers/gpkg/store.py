@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -35,8 +37,9 @@ from gis.i18n import Text
 from layers.accounts import FileAccounts
 from layers.catalog import Catalog
 from layers.errors import StoredValueError, StoreError, UnknownLayerError
-from layers.gpkg.build import build_area
+from layers.gpkg.build import TEMPLATES, build_area
 from layers.gpkg.check import check_area
+from layers.gpkg.export import export_file, hand_over
 from layers.gpkg.folder import WORKSPACE_CATALOG, Folder
 from layers.gpkg.frames import read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, transaction
@@ -53,7 +56,13 @@ from layers.gpkg.writes import (
 )
 from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import check_slug
-from layers.rules.copies import copied_created_at, pasted_layers
+from layers.rules.copies import (
+    copied_created_at,
+    exported_copy,
+    left_out_layers,
+    owner_layers,
+    pasted_layers,
+)
 from layers.rules.rows import child_table
 from layers.schema import (
     AREA_LAYER,
@@ -355,6 +364,33 @@ class GeoPackageStore:
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 leftover.unlink(missing_ok=True)
             raise
+
+    def export_area(self, slug: str, path: Path, *, categories: Sequence[str]) -> int:
+        """Write the area as a GeoPackage that stands alone; see ``Store.export_area``.
+
+        SQLite's copy of the area file, trimmed (``layers.gpkg.export``); a file whose
+        layout is not the catalog's template has its rows copied into a new file instead.
+        """
+        source = self.folder.existing_path(slug)
+        names = self.catalog.names
+        dropped, owners = left_out_layers(names, categories), owner_layers(categories)
+        count = export_file(
+            source,
+            path,
+            TEMPLATES.image(self.catalog, list(self._physical.values())),
+            dropped=[part for name in sorted(dropped) for part in self._table(name).physical],
+            owners=[part for name in owners for part in self._table(name).physical],
+            counted=[part for name in categories for part in self._table(name).physical],
+        )
+        if count is not None:
+            return count
+        copy = exported_copy(self.copy_area(slug), names, categories)
+        with tempfile.TemporaryDirectory(prefix="safewalk-gpkg-") as scratch:
+            store = GeoPackageStore(Path(scratch) / "export", self.catalog)
+            store.paste_area(copy, actor="export")
+            hand_over(store.path(slug))
+            shutil.move(store.path(slug), path)
+        return sum(len(copy.tables.get(name, ())) for name in categories)
 
     def update_many(self, slug: str, updates: Sequence[Update], *, actor: str) -> list[Record]:
         """Make several updates in one transaction, all or none; see ``Store.update_many``."""

@@ -556,6 +556,12 @@ class PostgisStore:
             sequences = read_sequences(connection, schema)
         return AreaCopy(area, tables, sequences)
 
+    def export_area(self, slug: str, path: Path, *, categories: Sequence[str]) -> int:
+        """Write the area as a GeoPackage that stands alone; see ``Store.export_area``."""
+        from layers.gpkg.standalone import export_copy  # GDAL only where a file is made
+
+        return export_copy(self.copy_area(slug), self.catalog, path, categories)
+
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create the area of ``copy`` with all it holds, in one transaction."""
         layers, numbers = pasted_layers(self._tables, copy)

@@ -12,6 +12,10 @@ from layers.records import AreaCopy
 from layers.rules.geometry import geometry_refusals
 from layers.schema import (
     AREA_LAYER,
+    CHILD_TABLES,
+    INBOX_LAYER,
+    MEASURES_LAYER,
+    NOTES_LAYER,
     SqlValue,
     TableSpec,
     coerce_records,
@@ -82,3 +86,36 @@ def copied_created_at(copy: AreaCopy) -> str | None:
     rows = copy.tables.get(AREA_LAYER) or []
     created = rows[0].get("created_at") if rows else None
     return datetime_to_text(created) if isinstance(created, datetime) else None
+
+
+def left_out_layers(categories: Sequence[str], kept: Sequence[str]) -> frozenset[str]:
+    """Return the layers whose rows an export of the categories ``kept`` leaves out.
+
+    The other categories, and residents' reports waiting in the inbox: they never leave,
+    as they may hold an e-mail.
+    """
+    return frozenset(categories) - frozenset(kept) | {INBOX_LAYER}
+
+
+def owner_layers(kept: Sequence[str]) -> tuple[str, ...]:
+    """Return the layers whose rows keep their photos and notes in an export of ``kept``.
+
+    The kept observations, the measures and their notes.
+    """
+    return (*kept, MEASURES_LAYER, NOTES_LAYER)
+
+
+def exported_copy(copy: AreaCopy, categories: Sequence[str], kept: Sequence[str]) -> AreaCopy:
+    """Return ``copy`` with only the observations of the categories ``kept``.
+
+    The rows of ``left_out_layers`` go, and the photos and notes of rows that are not
+    kept (``owner_layers``) with them; everything else stays as it is.
+    """
+    dropped = left_out_layers(categories, kept)
+    tables = {name: list(records) for name, records in copy.tables.items() if name not in dropped}
+    owned = {str(r["uuid"]) for name in owner_layers(kept) for r in tables.get(name, [])}
+    for child in CHILD_TABLES:
+        tables[child.name] = [r for r in tables.get(child.name, []) if r["feature_uuid"] in owned]
+    for name in dropped:
+        tables[name] = []
+    return AreaCopy(copy.area, tables, copy.sequences)

@@ -15,8 +15,13 @@ import shapely
 from defusedxml import ElementTree
 from openpyxl import load_workbook
 
+from gis.gpkg import register_gpkg_functions
 from gis.photos import process_photo
+from layers.gpkg.standalone import export_copy
+from layers.schema import INBOX_LAYER, PHOTOS_LAYER
 from tests.cli import run
+from tests.files import jpeg_with_gps
+from walks.actions.inbox import ReportDraft, receive_report
 from walks.core.model import ObservationDraft, Position
 from walks.core.workspace import Workspace
 from walks.exchange.exporting import ExportError, export
@@ -175,6 +180,139 @@ def test_an_exported_geopackage_reads_alone_read_only_with_all_its_rows(
             expected = area.store.feature_counts(slug)
             assert counts == {layer: expected[layer] for layer in area.catalog.names}
     assert sorted(p.name for p in folder.iterdir()) == [f"{slug}.gpkg" for slug in sorted(slugs)]
+
+
+UNCOPIED = ("fid", "id", "last_change", "update_time", "feature_count")
+"""Columns a copy row by row fills anew: row ids and times of writing."""
+OBJECTS = "SELECT type, name, sql FROM sqlite_master"
+
+
+def _contents(path: Path) -> dict[str, object]:
+    """Every table's rows and every schema object of a GeoPackage, as a copy must keep them.
+
+    Row ids, fids and times of writing are left out (a copy row by row numbers and dates
+    its rows anew), and so are the change-log entry that such a copy writes for making
+    the area and the sequence it writes for measures never numbered.
+    """
+    connection = sqlite3.connect(path)
+    try:
+        found: dict[str, object] = {
+            "objects": sorted(connection.execute(OBJECTS), key=repr),
+            "journal": connection.execute("PRAGMA journal_mode").fetchone()[0],
+            "application_id": connection.execute("PRAGMA application_id").fetchone()[0],
+            "integrity": connection.execute("PRAGMA integrity_check").fetchall(),
+        }  # fmt: skip
+        tables = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'rtree%' "
+            "AND name != 'sqlite_sequence'"
+        ).fetchall()
+        for (name,) in tables:
+            columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{name}")')]
+            kept = [k for k, c in enumerate(columns) if c not in UNCOPIED]
+            rows = [
+                tuple(row[k] for k in kept) for row in connection.execute(f'SELECT * FROM "{name}"')
+            ]
+            if name == "change_log":
+                rows = [row for row in rows if row[1] != "export"]
+            if name == "safewalk_meta":
+                rows = [row for row in rows if row != ("sequence:measure", "0")]
+            found[name] = sorted(rows, key=repr)
+        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE name LIKE 'rtree%'"
+                                          " AND sql LIKE 'CREATE VIRTUAL%'"):  # fmt: skip
+            found[f"{name} check"] = connection.execute(f"SELECT rtreecheck('{name}')").fetchone()
+            found[f"{name} count"] = connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+        return found
+    finally:
+        connection.close()
+
+
+def test_a_geopackage_export_holds_what_a_copy_row_by_row_holds(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The area file copied by SQLite and trimmed: the same tables, rows and styles, and
+    nothing of what is left out — not even in the file's free space."""
+    jpeg = jpeg_with_gps(17.8445, 59.3668, size=(320, 240))
+    photo = process_photo(jpeg, max_bytes=10_000_000)
+    for category, fields in (
+        ("lighting", {"problem": "broken"}),
+        ("graffiti", {"surface": "wall"}),
+    ):
+        record_observation(workspace, ObservationDraft(
+            category, Position(17.8445, 59.3668), created_by="tests", fields=fields,
+            photos=(photo,), description=f"Med foto ({category})",
+        ), area=AREA)  # fmt: skip
+    email = "granne.i.hasselby@example.se"
+    report = ReportDraft(
+        category="lighting", position=Position(17.8445, 59.3668), description="Mörkt",
+        email=email, photo=jpeg,
+    )  # fmt: skip
+    receive_report(workspace, report)
+    path = tmp_path / "ut.gpkg"
+    _, count = export(workspace, path, areas=[AREA], layers=["lighting"])
+    copied = tmp_path / "rad-for-rad.gpkg"
+    assert export_copy(workspace.store.copy_area(AREA), workspace.catalog, copied,
+                       ["lighting"]) == count  # fmt: skip
+    ours, theirs = _contents(path), _contents(copied)
+    assert ours == theirs
+    assert (ours["journal"], ours["application_id"], ours["integrity"]) == (
+        "delete",
+        0x47504B47,
+        [("ok",)],
+    )
+    assert count == len(ours["lighting"]) >= 2
+    assert ours["graffiti"] == ours[INBOX_LAYER] == []
+    photos = pyogrio.read_dataframe(path, layer=PHOTOS_LAYER, read_geometry=False)
+    assert list(photos["layer"]) == ["lighting"]
+    assert email.encode() not in path.read_bytes()  # deleted and overwritten, not just unlinked
+    assert email.encode() in workspace.store.path(AREA).read_bytes()  # type: ignore[attr-defined]
+
+
+def test_a_geopackage_export_is_one_moment_while_others_write(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    area_file = workspace.store.path(AREA)  # type: ignore[attr-defined]
+    before = workspace.store.feature_counts(AREA)
+    writer = sqlite3.connect(area_file, isolation_level=None)
+    try:
+        register_gpkg_functions(writer)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM lighting")  # not committed while the export runs
+        _, during = export(workspace, tmp_path / "under.gpkg", areas=[AREA], format="gpkg")
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    _, after = export(workspace, tmp_path / "efter.gpkg", areas=[AREA], format="gpkg")
+    counts = {
+        name: pyogrio.read_info(tmp_path / name, layer="lighting")["features"]
+        for name in ("under.gpkg", "efter.gpkg")
+    }  # fmt: skip
+    assert counts == {"under.gpkg": before["lighting"], "efter.gpkg": 0}
+    assert during - after == before["lighting"] > 0
+
+
+def test_an_area_file_of_another_layout_is_exported_as_the_catalog_lays_it_out(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A column the catalog no longer has, or a table QGIS added, is not exported."""
+    with sqlite3.connect(workspace.store.path(AREA)) as connection:  # type: ignore[attr-defined]
+        register_gpkg_functions(connection)
+        connection.execute("ALTER TABLE lighting ADD COLUMN telefon TEXT")
+        connection.execute("UPDATE lighting SET telefon = '070-1234567'")
+        connection.execute("CREATE TABLE qgis_projects (name TEXT, content BLOB)")
+    connection.close()
+    path = tmp_path / "ut.gpkg"
+    _, count = export(workspace, path, areas=[AREA])
+    with sqlite3.connect(path) as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(lighting)")}
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        (lighting,) = connection.execute("SELECT count(*) FROM lighting").fetchone()
+    connection.close()
+    assert "telefon" not in columns
+    assert "qgis_projects" not in tables
+    counts = workspace.store.feature_counts(AREA)
+    assert lighting == counts["lighting"] > 0
+    assert count == sum(counts[name] for name in workspace.catalog.names)
+    assert b"070-1234567" not in path.read_bytes()
 
 
 def test_bad_exports_name_the_problem_and_write_nothing(area: Workspace, tmp_path: Path) -> None:

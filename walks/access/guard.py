@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from shapely.geometry.base import BaseGeometry
@@ -268,6 +269,11 @@ class GuardedStore:
         """Return everything of an area, for admins."""
         self._need(Role.ADMIN, "kopiera områden", "copy areas")
         return self.inner.copy_area(slug)
+
+    def export_area(self, slug: str, path: Path, *, categories: Sequence[str]) -> int:
+        """Write an area as a GeoPackage of its own, for admins (everything of it, as a copy)."""
+        self._need(Role.ADMIN, "kopiera områden", "copy areas")
+        return self.inner.export_area(slug, path, categories=categories)
 
     def paste_area(self, copy: AreaCopy, *, actor: str) -> None:
         """Create a copied area, for admins."""

@@ -2,7 +2,7 @@
 
 Every format carries each observation's area, category, number, UUID, status, severity,
 description, times, light and the category's own fields. GeoPackage is the area itself
-(every layer, QGIS styles, photos, the change log: ``Store.copy_area``); the others hold
+(every layer, QGIS styles, photos, the change log: ``Store.export_area``); the others hold
 the observations of the chosen layers, in WGS 84 (Shapefile: SWEREF 99 TM, as the
 district's GIS uses it).
 """
@@ -27,9 +27,6 @@ from shapely.geometry.base import BaseGeometry
 from gis.crs import SWEREF99_TM, WGS84
 from gis.i18n import Text
 from gis.sheets import write_xlsx_sheets
-from layers.gpkg.standalone import write_area_files
-from layers.records import AreaCopy
-from layers.schema import CHILD_TABLES, INBOX_LAYER, MEASURES_LAYER, NOTES_LAYER
 from walks.core.clock import LOCAL_TIME
 from walks.core.errors import WalkError
 from walks.core.workspace import Workspace
@@ -298,41 +295,28 @@ def write_shapefile_zip(frame: gpd.GeoDataFrame, path: Path) -> None:
                 archive.write(part, part.name)
 
 
-def _filtered_copy(copy: AreaCopy, layers: Sequence[str], catalog_names: Sequence[str]) -> AreaCopy:
-    """Return the copy with only ``layers``' observations (and what belongs to them).
-
-    Residents' reports waiting in the inbox never leave: they may hold an e-mail.
-    """
-    dropped = set(catalog_names) - set(layers) | {INBOX_LAYER}
-    tables = {name: list(records) for name, records in copy.tables.items() if name not in dropped}
-    # Photos and notes stay with what they belong to: the kept observations and measures.
-    owners = [*layers, MEASURES_LAYER, NOTES_LAYER]
-    kept = {str(r["uuid"]) for name in owners for r in tables.get(name, [])}
-    for child in CHILD_TABLES:
-        tables[child.name] = [r for r in tables.get(child.name, []) if r["feature_uuid"] in kept]
-    for name in dropped:
-        tables[name] = []
-    return AreaCopy(copy.area, tables, copy.sequences)
-
-
 def write_geopackages(
     workspace: Workspace, areas: Sequence[str], layers: Sequence[str], path: Path
-) -> None:
+) -> int:
     """Write each area as its own GeoPackage (layers, styles, photos, change log).
 
     The file itself for one area, a zip of them for several; each file stands alone
-    (``layers.gpkg.standalone``), whatever store the workspace keeps its areas in.
+    (``Store.export_area``), whatever store the workspace keeps its areas in. Returns
+    how many observations the files hold.
     """
-    names = workspace.catalog.names
-    copies = (_filtered_copy(workspace.store.copy_area(slug), layers, names) for slug in areas)
     with tempfile.TemporaryDirectory(prefix="safewalk-gpkg-") as folder:
-        files = write_area_files(copies, workspace.catalog, Path(folder))
+        files = [Path(folder) / f"{slug}.gpkg" for slug in areas]
+        count = sum(
+            workspace.store.export_area(slug, file, categories=layers)
+            for slug, file in zip(areas, files, strict=True)
+        )
         if len(files) == 1 and path.suffix.lower() == ".gpkg":
             shutil.move(files[0], path)
-            return
+            return count
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for file in files:
                 archive.write(file, file.name)
+    return count
 
 
 def export(
@@ -360,7 +344,6 @@ def export(
         else [a.slug for a in workspace.areas()]
     )
     names = _layers(workspace, layers)
-    frame = observations_frame(workspace, chosen, names)
     if kind == "gpkg" and len(chosen) > 1 and path.suffix.lower() != ".zip":
         raise ExportError(
             Text(
@@ -379,9 +362,11 @@ def export(
         with tempfile.TemporaryDirectory(prefix=".safewalk-", dir=path.parent) as folder:
             draft = Path(folder) / path.name
             if kind == "gpkg":
-                write_geopackages(workspace, chosen, names, draft)
+                count = write_geopackages(workspace, chosen, names, draft)
             else:
+                frame = observations_frame(workspace, chosen, names)
                 writers[kind](frame, draft)
+                count = len(frame)
             draft.replace(path)
     except OSError as error:
         raise ExportError(
@@ -390,4 +375,4 @@ def export(
                 en=f"{path} cannot be written ({error.strerror or error}).",
             )
         ) from None
-    return kind, len(frame)
+    return kind, count
