@@ -336,6 +336,7 @@ class MemoryStore:
         features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
         *,
         actor: str,
+        records: bool = True,
     ) -> list[Record]:
         """Add features to several areas, all or none; see ``Store.append_across``."""
         with self._lock:
@@ -345,14 +346,15 @@ class MemoryStore:
                 prepared.append((data, table, prepare_row(table, values, geometry), geometry))
             for data in {id(d): d for d, _, _, _ in prepared}.values():
                 self._refuse_taken_uuids(data, [(t, r) for d, t, r, _ in prepared if d is data])
-            records = []
+            made = []
             for data, table, row, geometry in prepared:
                 if table.sequence is not None:
                     data.sequences[table.sequence] = data.sequences.get(table.sequence, 0) + 1
                     row["number"] = data.sequences[table.sequence]
                 stored = self._insert(data, table, row, geometry, actor=actor)
-                records.append(decode_record(table, {"fid": stored.fid, **row}, geometry))
-        return records
+                if records:
+                    made.append(decode_record(table, {"fid": stored.fid, **row}, geometry))
+        return made
 
     @staticmethod
     def _refuse_taken_uuids(

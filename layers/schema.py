@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, get_args
@@ -139,6 +140,13 @@ class TableSpec:
     """For one of a category's ``parts``: the category's name (empty: the table's own)."""
     first_fid: int = 1
     """The fid of the table's first row (``PART_FIDS``)."""
+    _names: tuple[str, ...] = dataclass_field(init=False, repr=False, compare=False)
+    _by_name: Mapping[str, FieldSpec] = dataclass_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Asked for per row by bulk writes: worked out once.
+        object.__setattr__(self, "_names", tuple(f.name for f in self.fields))
+        object.__setattr__(self, "_by_name", {f.name: f for f in reversed(self.fields)})
 
     @property
     def layer_name(self) -> str:
@@ -165,14 +173,11 @@ class TableSpec:
     @property
     def field_names(self) -> tuple[str, ...]:
         """The attribute names in table order."""
-        return tuple(f.name for f in self.fields)
+        return self._names
 
     def field(self, name: str) -> FieldSpec | None:
         """Return the field called ``name``, or None for a column the layout does not have."""
-        for spec in self.fields:
-            if spec.name == name:
-                return spec
-        return None
+        return self._by_name.get(name)
 
 
 AREA_TABLE: Final = TableSpec(
@@ -747,6 +752,32 @@ def coerce_records(
     once, a field by itself: an import of a hundred thousand rows repeats its
     categories, severities and times.
     """
+    columns, errors = coerce_columns(table, records)
+    fields = table.field_names
+    rows: list[dict[str, SqlValue] | None] = [
+        None if k in errors else dict(zip(fields, row, strict=True))
+        for k, row in enumerate(zip(*columns, strict=True))
+    ]
+    return rows, errors
+
+
+_NUMBERS: Final = frozenset({bool, int, float})
+"""Kinds of value equal to each other across kinds (1 == 1.0 == True)."""
+_PLAIN: Final = _NUMBERS | {str, bytes, type(None), date, datetime}
+"""Kinds of value whose values equal only values of the same kind, but for ``_NUMBERS``."""
+
+
+def coerce_columns(
+    table: TableSpec,
+    records: Sequence[Mapping[str, object]],
+    *,
+    fixed: Mapping[str, object] | None = None,
+) -> tuple[list[list[SqlValue]], dict[int, FeatureValidationError]]:
+    """Coerce many records as ``coerce_records`` does; return each field's values, in order.
+
+    Refused records have a value in every column all the same; ``errors`` holds why.
+    ``fixed``: fields whose value is the same for every record, whatever it gives.
+    """
     errors: dict[int, FeatureValidationError] = {}
     names = frozenset(table.field_names)
     given: set[str] = set()
@@ -759,6 +790,13 @@ def coerce_records(
         given.update(values)
     columns = []
     for spec in table.fields:
+        if fixed and spec.name in fixed:
+            result, refusal = _coerced(spec, fixed[spec.name])
+            columns.append([result] * len(records))
+            if refusal is not None:
+                for k in range(len(records)):
+                    errors.setdefault(k, FeatureValidationError(refusal))
+            continue
         if spec.name not in given:
             result, refusal = _coerced(spec, None)
             columns.append([result] * len(records))
@@ -766,30 +804,46 @@ def coerce_records(
                 for k in range(len(records)):
                     errors.setdefault(k, FeatureValidationError(refusal))
             continue
-        cache: dict[tuple[type, object], tuple[SqlValue, Text | None]] = {}
-        column: list[SqlValue] = []
-        plain = spec.type == "text" and not spec.values
-        for k, value in enumerate([values.get(spec.name) for values in records]):
-            if plain and isinstance(value, str) and (text := value.strip()):
-                column.append(text)
-                continue
-            key = (value.__class__, value)
-            try:
-                result, refusal = cache[key]
-            except KeyError:
-                result, refusal = cache[key] = _coerced(spec, value)
-            except TypeError:  # an unhashable value: not kept
-                result, refusal = _coerced(spec, value)
+        columns.append(_coerced_column(spec, [values.get(spec.name) for values in records], errors))
+    return columns, errors
+
+
+def _coerced_column(
+    spec: FieldSpec, values: list[object], errors: dict[int, FeatureValidationError]
+) -> list[SqlValue]:
+    """Return one field's values coerced, each distinct value once; add the refusals."""
+    column: list[SqlValue]
+    pending: Sequence[int]
+    if spec.type == "text" and not spec.values:
+        # Text as it is, trimmed: only what is no text, or nothing but spaces, is coerced.
+        column = [v.strip() if isinstance(v, str) else None for v in values]
+        pending = [k for k, text in enumerate(column) if not text]
+    else:
+        column = [None] * len(values)
+        pending = range(len(values))
+    kinds = {values[k].__class__ for k in pending}
+    if kinds <= _PLAIN and len(kinds & _NUMBERS) <= 1:
+        # No two values of different kinds compare equal (1 and 1.0, say): each value
+        # is its own key.
+        found = {value: _coerced(spec, value) for value in {values[k] for k in pending}}
+        for k in pending:
+            column[k], refusal = found[values[k]]
             if refusal is not None and k not in errors:
                 errors[k] = FeatureValidationError(refusal)
-            column.append(result)
-        columns.append(column)
-    fields = table.field_names
-    rows: list[dict[str, SqlValue] | None] = [
-        None if k in errors else dict(zip(fields, row, strict=True))
-        for k, row in enumerate(zip(*columns, strict=True))
-    ]
-    return rows, errors
+        return column
+    cache: dict[tuple[type, object], tuple[SqlValue, Text | None]] = {}
+    for k in pending:
+        value = values[k]
+        key = (value.__class__, value)
+        try:
+            column[k], refusal = cache[key]
+        except KeyError:
+            column[k], refusal = cache[key] = _coerced(spec, value)
+        except TypeError:  # an unhashable value: not kept
+            column[k], refusal = _coerced(spec, value)
+        if refusal is not None and k not in errors:
+            errors[k] = FeatureValidationError(refusal)
+    return column
 
 
 def _coerced(field: FieldSpec, value: object) -> tuple[SqlValue, Text | None]:

@@ -145,11 +145,14 @@ class Store(Protocol):
         features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
         *,
         actor: str,
+        records: bool = True,
     ) -> list[Record]:
         """Add features, each (area, layer, values, geometry), to several areas: all or none.
 
         Every area's writes are made, each in its own transaction, before any is committed;
-        a refused feature rolls every area back. For imports that span areas.
+        a refused feature rolls every area back. For imports that span areas. Returns the
+        features as stored; with ``records`` False, nothing (an import of many has no use
+        for them).
         """
 
     def replace(

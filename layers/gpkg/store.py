@@ -287,6 +287,7 @@ class GeoPackageStore:
         features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
         *,
         actor: str,
+        records: bool = True,
     ) -> list[Record]:
         """Add features to several areas, all or none; see ``Store.append_across``."""
         by_area: dict[str, list[int]] = {}
@@ -304,8 +305,10 @@ class GeoPackageStore:
                     by_layer.setdefault(features[k][1], []).append(k)
                 for indexes in by_layer.values():
                     batch = [(features[k][2], features[k][3]) for k in indexes]
-                    records = insert_rows(connection, tables[indexes[0]], batch, actor=actor)
-                    for k, record in zip(indexes, records, strict=True):
+                    made = insert_rows(
+                        connection, tables[indexes[0]], batch, actor=actor, records=records
+                    )
+                    for k, record in zip(indexes, made, strict=False):
                         stored[k] = record
         return [record for record in stored if record is not None]
 

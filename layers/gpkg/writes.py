@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -18,6 +19,7 @@ from gis.crs import STORAGE_EPSG
 from gis.gpkg import geometries_to_gpkg, geometry_to_gpkg, gpkg_to_geometry
 from layers.errors import duplicate_uuid_error, no_such_feature_error
 from layers.frames import values_to_objects
+from layers.gpkg.rtree import pack, packs
 from layers.gpkg.sqlite import quote
 from layers.records import Record
 from layers.rules.changelog import deleted_entry, inserted_entries, inserted_entry, updated_entry
@@ -127,6 +129,8 @@ def _refuse_uuids_elsewhere(
 ) -> None:
     """Refuse a UUID another table of the category holds (``uuid_lookups`` says where to look)."""
     for other, uuids in lookups:
+        if connection.execute(f"SELECT 1 FROM {quote(other.name)} LIMIT 1").fetchone() is None:
+            continue  # an empty table holds none of them
         held = connection.execute(
             f"SELECT uuid FROM {quote(other.name)} WHERE uuid IN "
             "(SELECT value FROM json_each(?)) LIMIT 1",
@@ -146,25 +150,29 @@ def insert_rows(
     features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
     *,
     actor: str,
+    records: bool = True,
 ) -> list[Record]:
     """Validate and insert many rows, each with its change-log entry, as ``insert_row`` does.
+
+    Returns them as stored; with ``records`` False, nothing (the rows are not decoded).
 
     The rows are checked together (``layers.rules.rows.prepare_rows``) and written with one
     statement per table (``insert_copied_rows``).
     """
     if not features:
         return []
-    rows = prepare_rows(table, features)
+    rows: Sequence[Mapping[str, SqlValue]] = prepare_rows(table, features)
     geometries = [geometry for _, geometry in features]
     if table.sequence is not None:
-        for row, number in zip(rows, draw_numbers(connection, table.sequence, len(rows)),
-                               strict=True):  # fmt: skip
-            row["number"] = number
+        numbers = draw_numbers(connection, table.sequence, len(rows))
+        rows = [{**row, "number": number} for row, number in zip(rows, numbers, strict=True)]
     fids = insert_copied_rows(connection, table, rows, geometries, check=given_uuids(features))
-    stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
     if table.name != CHANGE_LOG_LAYER:
-        entries = inserted_entries(actor, table, stored, geometries)
+        entries = inserted_entries(actor, table, rows, geometries, fids=fids)
         log_changes(connection, entries, bulk=len(entries) >= BULK_ROWS)
+    if not records:
+        return []
+    stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
     return decode_records(table, stored, geometries)
 
 
@@ -214,27 +222,26 @@ def insert_copied_rows(
     bulk = len(rows) >= BULK_ROWS
     before = connection.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(table.name)}")
     last_before = int(before.fetchone()[0])
-    with _own_bookkeeping(connection, table) if bulk else nullcontext():
-        try:
+    try:
+        with _own_bookkeeping(connection, table, len(rows)) if bulk else nullcontext():
             connection.executemany(
                 f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
                 f"VALUES ({', '.join('?' * len(columns))})",
                 params,
             )
-        except sqlite3.IntegrityError as error:
-            if f"{table.name}.uuid" in str(error):
-                raise duplicate_uuid_error(
-                    table.layer_name, _taken_uuid(connection, table, rows, last_before)
-                ) from None
-            raise
-        last = int(connection.execute("SELECT last_insert_rowid()").fetchone()[0])
-        # One transaction alone writes: the rows got the fids after the largest one.
-        fids = range(last - len(rows) + 1, last + 1)
-        if bulk and table.geometry is not None:
-            _index(connection, table.name, fids, geometries)
-    shapes = [g for g in geometries if g is not None and not g.is_empty]
-    if shapes:
-        min_x, min_y, max_x, max_y = shapely.total_bounds(np.array(shapes, dtype=object))
+            last = int(connection.execute("SELECT last_insert_rowid()").fetchone()[0])
+            # One transaction alone writes: the rows got the fids after the largest one.
+            fids = range(last - len(rows) + 1, last + 1)
+            if bulk and table.geometry is not None:
+                _index(connection, table.name, fids, geometries)
+    except sqlite3.IntegrityError as error:  # from a row, or from its index made anew
+        if f"{table.name}.uuid" in str(error):
+            raise duplicate_uuid_error(
+                table.layer_name, _taken_uuid(connection, table, rows, last_before)
+            ) from None
+        raise
+    min_x, min_y, max_x, max_y = shapely.total_bounds(values_to_objects(geometries)).tolist()
+    if not math.isnan(min_x):  # not only missing or empty geometries
         extend_contents(connection, table.name, (min_x, min_y, max_x, max_y))
     guard_feature_count(connection, table.name)
     return fids
@@ -258,21 +265,40 @@ def _taken_uuid(
     return next(uuid for uuid, count in Counter(uuids).items() if count > 1)
 
 
+REBUILT_INDEXES: Final = 1000
+"""From this many rows, and as many as the table holds, a write makes its indexes anew."""
+
+
 @contextmanager
-def _own_bookkeeping(connection: sqlite3.Connection, table: TableSpec) -> Iterator[None]:
+def _own_bookkeeping(
+    connection: sqlite3.Connection, table: TableSpec, adding: int
+) -> Iterator[None]:
     """Drop the R-tree insert and feature-count triggers of ``table``; count and make them again.
 
-    Inside the caller's transaction: a failure rolls the triggers back with the rows.
+    A write of ``adding`` rows, at least ``REBUILT_INDEXES`` and as many as the table
+    holds, also drops the table's indexes and makes them anew afterwards: sorting them
+    once costs less than keeping them row by row (a unique index refuses a repeated
+    value then). Inside the caller's transaction: a failure rolls all of it back with
+    the rows, and other connections never see a trigger or an index missing.
     """
     names = [f"trigger_insert_feature_count_{table.name}", f"rtree_{table.name}_geom_insert"]
     saved = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", names
     ).fetchall()
     rows_before = _count(connection, table.name)
+    indexes = []
+    if adding >= max(rows_before, REBUILT_INDEXES):
+        indexes = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (table.name,),
+        ).fetchall()
     for name, _ in saved:
         connection.execute(f"DROP TRIGGER {quote(name)}")
+    for name, _ in indexes:
+        connection.execute(f"DROP INDEX {quote(name)}")
     yield
-    for _, sql in saved:
+    for _, sql in [*indexes, *saved]:
         connection.execute(sql)
     if names[0] in {name for name, _ in saved}:
         connection.execute(
@@ -300,11 +326,21 @@ def _index(
     array = values_to_objects(geometries)
     bounds = shapely.bounds(array)
     indexed = np.flatnonzero(~np.isnan(bounds).any(axis=1))
+    rtree = f"rtree_{table}_geom"
+    if packs(connection, rtree, len(indexed)):
+        connection.execute("SAVEPOINT packing")
+        try:
+            pack(connection, rtree, np.asarray(fids)[indexed], bounds[indexed])
+        except sqlite3.DatabaseError:  # an SQLite that keeps the R-tree's tables to itself
+            connection.execute("ROLLBACK TO packing")
+        else:
+            connection.execute("RELEASE packing")
+            return
     # Entries near each other inserted one after the other: the R-tree grows faster so.
     centres = (bounds[indexed, :2] + bounds[indexed, 2:]) / 2
     indexed = indexed[np.lexsort((centres[:, 0], np.floor(centres[:, 1] / RTREE_BAND_M)))]
     connection.executemany(
-        f"INSERT OR REPLACE INTO {quote(f'rtree_{table}_geom')} VALUES (?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO {quote(rtree)} VALUES (?, ?, ?, ?, ?)",
         zip(
             np.asarray(fids)[indexed].tolist(),
             bounds[indexed, 0].tolist(),
@@ -404,7 +440,7 @@ def log_changes(
     if not entries:
         return
     columns = list(entries[0])
-    with _own_bookkeeping(connection, CHANGE_LOG_TABLE) if bulk else nullcontext():
+    with _own_bookkeeping(connection, CHANGE_LOG_TABLE, len(entries)) if bulk else nullcontext():
         connection.executemany(
             f"INSERT INTO {quote(CHANGE_LOG_LAYER)} ({', '.join(map(quote, columns))}) "
             f"VALUES ({', '.join('?' * len(columns))})",

@@ -484,6 +484,7 @@ class PostgisStore:
         features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
         *,
         actor: str,
+        records: bool = True,
     ) -> list[Record]:
         """Add features to several areas in one transaction; see ``Store.append_across``."""
         groups: dict[tuple[str, str], list[int]] = {}
@@ -494,8 +495,10 @@ class PostgisStore:
         with self._transaction() as connection:
             for (schema, layer), indexes in sorted(groups.items()):
                 batch = [(features[k][2], features[k][3]) for k in indexes]
-                records = insert_rows(connection, schema, tables[layer], batch, actor=actor)
-                for k, record in zip(indexes, records, strict=True):
+                made = insert_rows(
+                    connection, schema, tables[layer], batch, actor=actor, records=records
+                )
+                for k, record in zip(indexes, made, strict=False):
                     stored[k] = record
         return [record for record in stored if record is not None]
 

@@ -76,23 +76,26 @@ def insert_rows(
     features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
     *,
     actor: str,
+    records: bool = True,
 ) -> list[Record]:
-    """Validate and insert many features, each numbered and logged; return them as stored."""
+    """Validate and insert many features, each numbered and logged; return them as stored.
+
+    With ``records`` False, return nothing (the rows are not decoded).
+    """
     if not features:
         return []
-    rows = prepare_rows(table, features)
+    rows: Sequence[Mapping[str, SqlValue]] = prepare_rows(table, features)
     geometries = [geometry for _, geometry in features]
     if table.sequence is not None:
         numbers = draw_numbers(connection, schema, table.sequence, len(rows))
-        for row, number in zip(rows, numbers, strict=True):
-            row["number"] = number
+        rows = [{**row, "number": number} for row, number in zip(rows, numbers, strict=True)]
     fids = insert_copied_rows(
         connection, schema, table, rows, geometries, check=given_uuids(features)
     )
     stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
     if table.name != CHANGE_LOG_LAYER:
         log_changes(connection, schema, inserted_entries(actor, table, stored, geometries))
-    return decode_records(table, stored, geometries)
+    return decode_records(table, stored, geometries) if records else []
 
 
 def insert_copied_rows(

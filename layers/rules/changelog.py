@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import operator
+import json.encoder
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -41,6 +41,8 @@ def change_entry(
 
 _to_json: Final = json.JSONEncoder(ensure_ascii=False, default=str).encode
 """Values as the change log keeps them: JSON, anything else as text."""
+_encode_text: Final = json.encoder.encode_basestring
+"""A string as ``_to_json`` encodes it (without escaping beyond ASCII), in C."""
 UNLOGGED: Final = frozenset({"email"})
 """Fields whose values the change log never keeps, only whether there was one: a resident's
 e-mail is kept until the report is handled (``layers.schema.INBOX_TABLE``), and a log is
@@ -70,26 +72,65 @@ def inserted_entries(
     table: TableSpec,
     rows: Sequence[Mapping[str, Any]],
     geometries: Sequence[BaseGeometry | None],
+    *,
+    fids: Sequence[int] | None = None,
 ) -> list[dict[str, SqlValue]]:
-    """Return the change-log rows for inserting many rows, as ``inserted_entry`` does."""
-    array = values_to_objects(geometries)
-    texts = shapely.to_wkt(array, rounding_precision=2).tolist()
+    """Return the change-log rows for inserting many rows, as ``inserted_entry`` does.
+
+    ``fids``: the rows' fids, when the rows do not hold them (they come first, as in a
+    stored row). Rows with the same keys; when they hold nothing the log leaves out or
+    masks, each row is written as it is, its fid and geometry added to the text.
+    """
+    if not rows:
+        return []
+    texts = shapely.to_wkt(values_to_objects(geometries), rounding_precision=2).tolist()
+    numbers = [None] * len(rows) if fids is None else list(fids)
     at = datetime_to_text(datetime.now(UTC))
-    entries: list[dict[str, SqlValue]] = []
     binary = {f.name for f in table.fields if f.type == "binary"}
-    kept = [name for name in (rows[0] if rows else ()) if name not in binary | {"geom", "geometry"}]
-    values = operator.itemgetter(*kept)  # at least the fid and the uuid: a tuple
-    for row, text in zip(rows, texts, strict=True):
-        after = dict(zip(kept, values(row), strict=True))
-        if text is not None:
-            after["geometry"] = text
+    names = list(rows[0])
+    kept = [name for name in names if name not in binary | {"geom", "geometry"}]
+    if kept == names and UNLOGGED.isdisjoint(names) and all(len(r) == len(names) for r in rows):
+        afters = [
+            _with_geometry(_with_fid(fid, _row_to_json(row)), text)
+            for row, fid, text in zip(rows, numbers, texts, strict=True)
+        ]
+    else:
+        afters = []
+        for row, fid, text in zip(rows, numbers, texts, strict=True):
+            logged = {name: row[name] for name in kept}
+            if fid is not None:
+                logged = {"fid": fid, **logged}
+            if text is not None:
+                logged["geometry"] = text
+            afters.append(_to_json(_masked(logged)))
+    entries: list[dict[str, SqlValue]] = []
+    for row, after in zip(rows, afters, strict=True):
         uuid = row.get("uuid")
         entries.append({
             "at": at, "actor": actor, "action": "insert", "layer": table.layer_name,
-            "feature_uuid": None if uuid is None else str(uuid), "before": None,
-            "after": _to_json(_masked(after)),
+            "feature_uuid": None if uuid is None else str(uuid), "before": None, "after": after,
         })  # fmt: skip
     return entries
+
+
+_row_to_json: Final = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
+"""``_to_json`` for rows, which hold plain values: the same text, without looking for cycles."""
+_GEOMETRY_KEY: Final = '"geometry": '
+
+
+def _with_fid(fid: int | None, text: str) -> str:
+    """Return the JSON object ``text`` with ``"fid": fid`` first (nothing for no fid)."""
+    if fid is None:
+        return text
+    return '{"fid": ' + int.__repr__(fid) + (", " + text[1:] if text != "{}" else "}")
+
+
+def _with_geometry(text: str, geometry: str | None) -> str:
+    """Return the JSON object ``text`` with ``"geometry": geometry`` added last, as JSON would."""
+    if geometry is None:
+        return text
+    start = text[:-1] + ", " if text != "{}" else "{"
+    return start + _GEOMETRY_KEY + _encode_text(geometry) + "}"
 
 
 def deleted_entry(actor: str, table: TableSpec, row: Mapping[str, Any]) -> dict[str, SqlValue]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, NoReturn
 
 from shapely.geometry.base import BaseGeometry
 
@@ -23,8 +23,8 @@ from layers.schema import (
     SqlValue,
     TableSpec,
     check_field_names,
+    coerce_columns,
     coerce_record,
-    coerce_records,
     datetime_to_text,
 )
 
@@ -106,33 +106,94 @@ def prepare_row(
 
 def prepare_rows(
     table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
-) -> list[dict[str, SqlValue]]:
+) -> list[CheckedRow]:
     """Return the rows to store for many features, as ``prepare_row`` would one by one.
+
+    Features given as the ``CheckedRow`` that ``checked_rows`` made of them for this
+    layer and geometry are not checked again. The rows cannot be changed: the number a
+    row gets goes in a copy.
 
     Raises
     ------
     FeatureValidationError
         The first feature, in order, whose values or geometry do not fit the layer.
     """
+    checked = _checked_already(table, features)
+    if checked is not None:
+        return checked
     rows, errors = checked_rows(table, features)
     if errors:
         raise errors[min(errors)]
     return [row for row in rows if row is not None]
 
 
+class CheckedRow(dict[str, SqlValue]):
+    """A row to store as ``checked_rows`` made it: every field coerced and checked.
+
+    It knows the layer and the geometry it was checked with, so a write of it with that
+    geometry to that layer need not check it again (``prepare_rows``); it cannot be
+    changed, since a changed row would be one nobody checked.
+    """
+
+    __slots__ = ("geometry", "table")
+
+    def __init__(
+        self, values: Iterable[tuple[str, SqlValue]], table: TableSpec, geometry: object
+    ) -> None:
+        super().__init__(values)
+        self.table = table
+        self.geometry = geometry
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (CheckedRow, (list(self.items()), self.table, self.geometry))
+
+    def _unchangeable(self, *_: object, **__: object) -> NoReturn:
+        msg = "a checked row cannot be changed: copy it with dict(row)"
+        raise TypeError(msg)
+
+    __setitem__ = __delitem__ = _unchangeable
+    clear = pop = popitem = setdefault = update = __ior__ = _unchangeable
+
+
+def _checked_already(
+    table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
+) -> list[CheckedRow] | None:
+    """Return the features' rows if each is a ``CheckedRow`` of ``table`` and its geometry."""
+    rows: list[CheckedRow] = []
+    tables: dict[int, TableSpec] = {}
+    for values, geometry in features:
+        if type(values) is not CheckedRow or values.geometry is not geometry:
+            return None
+        rows.append(values)
+        tables[id(values.table)] = values.table
+    return rows if all(t is table or t == table for t in tables.values()) else None
+
+
 def checked_rows(
     table: TableSpec, features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]]
-) -> tuple[list[dict[str, SqlValue] | None], dict[int, FeatureValidationError]]:
+) -> tuple[list[CheckedRow | None], dict[int, FeatureValidationError]]:
     """Return the row to store for each feature (None if refused), and why each is refused.
 
     As ``prepare_row`` one by one, but values are coerced once per distinct value of a
     field and the geometries tested together: a bulk write spends little time per row.
     """
-    rows, errors = coerce_records(table, [row_values(table, values) for values, _ in features])
+    records: Sequence[Mapping[str, object]] = [values for values, _ in features]
+    fixed: dict[str, object] = {}
+    if "uuid" in table.field_names and any(v.get("uuid") is None for v in records):
+        records = [row_values(table, values) for values in records]
+    elif table.sequence is not None:
+        fixed["number"] = 1  # what ``row_values`` gives: the backend draws the number
+    columns, errors = coerce_columns(table, records, fixed=fixed)
     refused = geometry_refusals(table, [geometry for _, geometry in features])
     for k, error in refused.items():
         errors.setdefault(k, error)
-        rows[k] = None
+    fields = table.field_names
+    rows = [
+        None if k in errors else CheckedRow(zip(fields, values, strict=True), table, geometry)
+        for k, (values, (_, geometry)) in enumerate(
+            zip(zip(*columns, strict=True), features, strict=True)
+        )
+    ]
     return rows, errors
 
 

@@ -213,10 +213,11 @@ class GuardedStore:
         features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
         *,
         actor: str,
+        records: bool = True,
     ) -> list[Record]:
         """Add features to several areas (imports), for coordinators."""
         self._need(Role.COORDINATOR, "importera", "import")
-        return self.inner.append_across(features, actor=self.account.name)
+        return self.inner.append_across(features, actor=self.account.name, records=records)
 
     def replace(
         self,

@@ -288,9 +288,13 @@ def _value(value: object) -> object:
     """Return a cell as plain Python; text trimmed, a spreadsheet's formula guard taken off."""
     plain = plain_value(value)
     if isinstance(plain, str):
-        text = plain.strip()
-        return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text or None
+        return _unguarded(plain.strip())
     return plain
+
+
+def _unguarded(text: str) -> str | None:
+    """Return trimmed text without a spreadsheet's formula guard, None for no text."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text or None
 
 
 def _moment(given: str | datetime) -> object:
@@ -475,7 +479,8 @@ def unfilled_required_fields(
 class _Row:
     area: str
     category: str
-    values: dict[str, object]
+    values: Mapping[str, object]
+    """The row as checked (``layers.rules.rows.CheckedRow``)."""
     geometry: BaseGeometry
 
 
@@ -595,6 +600,9 @@ NO_CATEGORY: Final = Text(
 EMPTY_GEOMETRY: Final = Text(sv="tom geometri", en="empty geometry")
 CHUNK: Final = 5000
 """How many features are checked together (and between two reports of progress)."""
+POINT_TYPE_ID: Final = 0
+MULTI_TYPE_IDS: Final = (4, 5, 6, 7)
+"""shapely's type ids of a point, and of the kinds of several parts (collections too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,12 +661,15 @@ def _checked(
         values, used[name] = _field_values(spec, cells, indexes, identities,
                                            mapping=options.mapping, now=options.now)  # fmt: skip
         shapes = [geometries[i] for i in indexes]
-        _, errors = checked_rows(table_for_category(spec), list(zip(values, shapes, strict=True)))
+        # Rows as checked here are stored as they are: the store does not check them again.
+        checked, errors = checked_rows(table_for_category(spec),
+                                       list(zip(values, shapes, strict=True)))  # fmt: skip
         for j, i in enumerate(indexes):
-            if j in errors:
+            row = checked[j]
+            if row is None:
                 refused[i] = errors[j].text
             else:
-                rows[i] = _Row(areas[i], name, values[j], geometries[i])
+                rows[i] = _Row(areas[i], name, row, geometries[i])
     return _Checked(
         rows=[rows[i] for i in sorted(rows)],
         repaired=[(first + i, text) for i, text in repairs.items() if i in rows],
@@ -670,7 +681,22 @@ def _checked(
 def _cells(frame: gpd.GeoDataFrame) -> dict[str, list[object]]:
     """Return the values of every column but the geometry, as plain Python, by column."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    return {c: [_value(v) for v in frame[c].tolist()] for c in columns}
+    return {c: _column_values(frame[c]) for c in columns}
+
+
+def _column_values(column: pd.Series) -> list[object]:
+    """Return a column's values as ``_value`` makes each, a column of numbers at once."""
+    values: list[object] = column.tolist()
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+    if kind in ("i", "u", "b"):  # numpy's integers and truth values: never missing
+        return values
+    if kind == "f":
+        return [None if v != v else v for v in values]  # NaN is missing
+    cells = [v.strip() if v.__class__ is str else _value(v) for v in values]
+    for k, v in enumerate(values):
+        if v.__class__ is str and str(cells[k])[:1] in ("", "'"):
+            cells[k] = _unguarded(str(cells[k]))
+    return cells
 
 
 def _given_categories(
@@ -706,7 +732,8 @@ def _usable_geometries(
     repairs: dict[int, Text] = {}
     for i in np.flatnonzero(~missing & ~shapely.is_valid(geometries)).tolist():
         geometries[i], repairs[i] = _repaired(geometries[i])
-    single = ~missing & (shapely.get_num_geometries(geometries) == 1)
+    collections = np.isin(shapely.get_type_id(geometries), MULTI_TYPE_IDS)
+    single = collections & (shapely.get_num_geometries(geometries) == 1)
     geometries[single] = shapely.get_geometry(geometries[single], 0)
     return list(geometries), repairs, refused
 
@@ -758,7 +785,9 @@ def _feature_areas(
     coordinates), but not those ``refused`` already. Also returns the refusals, by feature
     index, of the features that lie in no area (their area is "").
     """
-    points = np.asarray(shapely.point_on_surface(np.asarray(geometries, dtype=object)))
+    points = np.asarray(geometries, dtype=object).copy()
+    shaped = shapely.get_type_id(points) != POINT_TYPE_ID
+    points[shaped] = shapely.point_on_surface(points[shaped])
     found = np.full(len(points), "", dtype=object)
     candidates = [a for a in known if a.slug == area] if area else sorted(
         known, key=lambda a: a.boundary.area)  # fmt: skip
@@ -796,13 +825,15 @@ def _identities(
         shapely.set_precision(array[present], 0.01))]  # fmt: skip
     # The content as repr(sorted((column, str(value)) ...)) of each feature, by column.
     parts = [
-        [f"({column!r}, {str(value)!r})" for value in cells[column]] for column in sorted(cells)
+        [f"({column!r}, {(v if v.__class__ is str else str(v))!r})" for v in cells[column]]
+        for column in sorted(cells)
     ]
     contents = ["[" + ", ".join(row) + "]" for row in zip(*parts, strict=True)] if parts \
         else ["[]"] * count  # fmt: skip
     own = cells.get("uuid", [None] * count)
+    start = NAMESPACE.bytes + f"{file_name}|".encode()
     return [
-        _own_uuid(given) or _uuid5(f"{file_name}|{wkb}|{content}")
+        _own_uuid(given) or _uuid5_after(start, f"{wkb}|{content}")
         for given, wkb, content in zip(own, wkbs, contents, strict=True)
     ]
 
@@ -902,7 +933,12 @@ def _repaired(geometry: BaseGeometry) -> tuple[BaseGeometry, Text]:
 
 def _uuid5(name: str) -> str:
     """Return ``str(uuid.uuid5(NAMESPACE, name))``, in a third of the time (a UUID per row)."""
-    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + name.encode(), usedforsecurity=False)
+    return _uuid5_after(NAMESPACE.bytes, name)
+
+
+def _uuid5_after(start: bytes, rest: str) -> str:
+    """Return ``_uuid5`` of the name whose UTF-8 is ``start`` (with the namespace) and ``rest``."""
+    digest = bytearray(hashlib.sha1(start + rest.encode(), usedforsecurity=False)
                        .digest()[:16])  # fmt: skip
     digest[6] = digest[6] & 0x0F | 0x50  # version 5
     digest[8] = digest[8] & 0x3F | 0x80  # RFC 4122 variant
@@ -954,5 +990,7 @@ def _new_only(workspace: Workspace, rows: list[_Row]) -> tuple[list[_Row], int]:
 def _write(workspace: Workspace, rows: list[_Row], *, actor: str) -> None:
     """Write the rows of every area together: all of them, or none (``Store.append_across``)."""
     workspace.store.append_across(
-        [(row.area, row.category, row.values, row.geometry) for row in rows], actor=actor
+        [(row.area, row.category, row.values, row.geometry) for row in rows],
+        actor=actor,
+        records=False,
     )
