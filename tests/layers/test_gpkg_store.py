@@ -189,6 +189,45 @@ def test_a_large_write_leaves_gdals_triggers_index_and_counts_as_gdal_keeps_them
     assert (info["features"], info["total_bounds"][0]) == (300, 661_100)
 
 
+def test_a_large_write_packs_the_r_tree_and_makes_indexes_anew_as_sqlite_keeps_them(
+    store: GeoPackageStore,
+) -> None:
+    """From 1,000 rows, and as many as the layer holds, the R-tree is packed in one pass."""
+    objects = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    before = sql(store, objects)
+    spread = [Point(661_000 + (k * 37) % 2000, 6_580_000 + (k * 53) % 2000) for k in range(1300)]
+    for p in spread[:60]:  # held already: packed together with the new ones
+        store.append("test", "lighting", lighting(), p, actor="tests")
+    store.append_many("test", "lighting", [(lighting(), p) for p in spread[60:]], actor="tests")
+    assert sql(store, objects) == before  # triggers and indexes as they were
+    assert sql(store, "SELECT rtreecheck('rtree_lighting_geom')") == [("ok",)]
+    with sqlite3.connect(store.path("test")) as connection:
+        register_gpkg_functions(connection)
+        connection.execute("CREATE VIRTUAL TABLE temp.own USING rtree(id, minx, maxx, miny, maxy)")
+        connection.execute("INSERT INTO temp.own SELECT fid, ST_MinX(geom), ST_MaxX(geom), "
+                           "ST_MinY(geom), ST_MaxY(geom) FROM lighting")  # fmt: skip
+        own = connection.execute("SELECT * FROM temp.own ORDER BY id").fetchall()
+        packed = connection.execute("SELECT * FROM rtree_lighting_geom ORDER BY id").fetchall()
+    connection.close()
+    assert packed == own  # the same entries, to the bit, as SQLite would have made them
+    window = (661_500.0, 6_580_500.0, 662_200.0, 6_581_000.0)
+    inside = sum(shapely.box(*window).covers(p) for p in spread)
+    assert len(pyogrio.read_dataframe(store.path("test"), layer="lighting", bbox=window)) == inside
+    # SQLite goes on keeping the packed tree: one row at a time, added and deleted.
+    uuids = [r["uuid"] for r in store.read_records("test", "lighting")][:400]
+    store.delete("test", "lighting", uuids, actor="tests")
+    store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    assert sql(store, "SELECT rtreecheck('rtree_lighting_geom')") == [("ok",)]
+    assert sql(store, "SELECT count(*) FROM rtree_lighting_geom") == [(901,)]
+    # A unique index made anew refuses a repeated UUID: nothing of the write is kept.
+    held = store.read_records("test", "lighting")[0]["uuid"]
+    repeated = [(lighting(uuid=held if k == 700 else None), p) for k, p in enumerate(spread)]
+    with pytest.raises(FeatureValidationError, match=f"already has a feature with uuid '{held}'"):
+        store.append_many("test", "lighting", repeated, actor="tests")
+    assert sql(store, "SELECT count(*) FROM lighting") == [(901,)]
+    assert sql(store, objects) == before
+
+
 def test_check_reports_and_repairs_stale_counts_and_spatial_index(store: GeoPackageStore) -> None:
     for _ in range(3):
         store.append("test", "lighting", lighting(), INSIDE, actor="tests")

@@ -6,10 +6,12 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from shapely.geometry import LineString, Point
 
 from gis.i18n import Text
 from layers.catalog import AllowedValue, Catalog, FieldSpec
 from layers.errors import CatalogError, FeatureValidationError
+from layers.rules.changelog import inserted_entries, inserted_entry
 from layers.schema import (
     OBSERVATION_FIELDS,
     SYSTEM_LAYERS,
@@ -332,3 +334,20 @@ def test_the_system_layers_have_the_geometry_they_need(catalog: Catalog) -> None
     assert geometry["walks"] == "LineString"
     assert geometry["measures"] is None
     assert geometry["change_log"] is None
+
+
+def test_the_change_log_of_many_rows_is_each_rows_own_entry(catalog: Catalog) -> None:
+    """Written a row at a time or many together, an insert's entry is the same text."""
+    table = table_for_category(catalog.category("lighting"))
+    rows: list[dict[str, object]] = [
+        {"uuid": "a", "description": 'Åäö "citat" \n\\ 😀', "severity": 2, "problem": "dim"},
+        {"uuid": None, "description": None, "severity": None, "problem": None},
+        {"uuid": "c", "description": "", "severity": 1, "problem": "broken"},
+    ]
+    shapes = [Point(662_000.123, 6_581_000.456), None, LineString([(0, 0), (1.005, 1)])]
+    for many in (rows, [{**row, "email": "boende@example.se"} for row in rows]):
+        one = [inserted_entry("anna", table, {"fid": 7 + k, **row}, shape)
+               for k, (row, shape) in enumerate(zip(many, shapes, strict=True))]  # fmt: skip
+        together = inserted_entries("anna", table, many, shapes, fids=[7, 8, 9])
+        assert [{**e, "at": None} for e in together] == [{**e, "at": None} for e in one]
+    assert '"email": "***"' in together[0]["after"]  # type: ignore[operator]

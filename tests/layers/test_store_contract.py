@@ -23,6 +23,8 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
+from layers.rules.rows import checked_rows
+from layers.schema import table_for_category
 from layers.store import Area, PhotoInfo, Query, Store, open_store
 from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
 from tests.backends import STORE_BACKEND_PARAMS, STORE_BACKENDS
@@ -1008,6 +1010,31 @@ def test_a_copy_that_cannot_be_pasted_leaves_no_area_behind(
     with pytest.raises(FeatureValidationError, match="already has a feature with uuid"):
         target.paste_area(replace(copy, tables=twice), actor="migration")
     assert target.areas() == []
+
+
+def test_rows_checked_for_an_import_are_written_as_checked_with_their_own_geometry(
+    any_store: Store,
+) -> None:
+    table = table_for_category(any_store.catalog.category("lighting"))
+    rows, errors = checked_rows(
+        table, [(lighting(description=" Mörk "), INSIDE), (lighting(problem="nonsense"), INSIDE)]
+    )
+    assert rows[1] is None
+    assert "'nonsense'" in errors[1].text.en
+    checked = rows[0]
+    assert checked is not None
+    assert checked["description"] == "Mörk"  # coerced: stored as it is
+    with pytest.raises(TypeError, match="cannot be changed"):
+        checked["problem"] = "nonsense"
+    # With another geometry than it was checked with, the row is checked again.
+    square = Polygon([(661_500, 6_580_500), (661_600, 6_580_500), (661_600, 6_580_600)])
+    with pytest.raises(FeatureValidationError):
+        any_store.append_across([("test", "lighting", checked, square)], actor="import")
+    assert any_store.append_across(
+        [("test", "lighting", checked, INSIDE)], actor="import", records=False
+    ) == []  # fmt: skip
+    (stored,) = any_store.read_records("test", "lighting")
+    assert (stored["uuid"], stored["description"], stored["number"]) == (checked["uuid"], "Mörk", 1)
 
 
 def test_append_across_areas_writes_all_or_none(any_store: Store) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 from uuid import uuid4
@@ -19,6 +20,7 @@ from tests.cli import run
 from tests.files import two_layer_geopackage
 from walks.core.config import settings_from_env
 from walks.core.workspace import Workspace
+from walks.exchange import forked
 from walks.exchange.exporting import export
 from walks.exchange.importing import FileImportError, import_observations
 from walks.fieldwork.recording import list_observations
@@ -96,7 +98,7 @@ def point(lon: float, lat: float) -> dict[str, object]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-@pytest.mark.parametrize("chunk", [5000, 3])
+@pytest.mark.parametrize("chunk", [5000, 3, 2])  # 2: four chunks, checked on two cores
 def test_each_feature_is_accepted_repaired_or_rejected_with_its_reason(
     empty: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
@@ -511,3 +513,68 @@ def test_every_feature_into_the_area_named_or_rejected(empty: Workspace, tmp_pat
     assert (report.accepted, report.areas) == (1, {"hasselby-gard": 1})
     (why,) = [w.en for _, w in report.rejected]
     assert "outside Hässelby gård. It lies in Grimsta." in why
+
+
+def test_two_cores_check_as_one_does(
+    empty: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks checked by a forked copy of the process give the same report and rows."""
+    monkeypatch.setattr("walks.exchange.importing.CHUNK", 3)
+    features = [
+        ({"category": "lighting", "problem": ["dim", "broken"][k % 2], "beskrivning": f"Lampa {k}",
+          "severity": k % 3 + 1}, point(17.8445 + k * 1e-5, 59.3668))
+        for k in range(20)
+    ]  # fmt: skip
+    features[4] = ({"category": "lighting", "problem": "very"}, point(17.8445, 59.3668))
+    features[9] = ({"category": "lighting", "problem": "dim"}, None)
+    features[13] = features[12]  # the same feature twice: stored once
+    path = geojson(tmp_path / "lampor.geojson", *features)
+    reports = {}
+    for way, chunks in (("forked", forked.MIN_CHUNKS), ("alone", 10**6)):
+        monkeypatch.setattr(forked, "MIN_CHUNKS", chunks)
+        name = f"two-cores-{way}-{uuid4().hex}"
+        workspace = open_workspace(settings_from_env({"SAFEWALK_SEED": "0"},
+                                                     workspace=f"memory://{name}"))  # fmt: skip
+        add_shipped_areas(workspace)
+        steps: list[tuple[int, int]] = []
+        report = import_observations(workspace, path, actor="tests", progress=_append_to(steps))
+        stored = sorted((o.number, o.uuid, o.description, dict(o.fields), o.severity)
+                        for o in list_observations(workspace, "hasselby-gard"))  # fmt: skip
+        reports[way] = (report.accepted, report.already, [(k, t.en) for k, t in report.rejected],
+                        report.mapping, stored, steps[-1])  # fmt: skip
+        assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+        MemoryStore.discard(name)
+    assert forked.can_fork()
+    assert reports["forked"] == reports["alone"]
+    assert reports["alone"][:2] == (17, 1)
+    assert [k for k, _ in reports["alone"][2]] == [5, 10]
+
+
+def _append_to(steps: list[tuple[int, int]]) -> Callable[[int, int], None]:
+    return lambda done, total: steps.append((done, total))
+
+
+def test_a_chunk_the_forked_copy_cannot_do_is_done_here() -> None:
+    parent = os.getpid()
+
+    def work(chunk: int) -> tuple[int, int]:
+        if chunk == 3 and os.getpid() != parent:
+            msg = "only here"
+            raise RuntimeError(msg)
+        return chunk, os.getpid()
+
+    done: list[int] = []
+    results = forked.in_two_processes(work, range(6), pack=list, unpack=tuple, done=done.append)
+    assert [chunk for chunk, _ in results] == list(range(6))
+    assert results[1][1] == results[5][1] != parent  # the forked copy did 1 and 5
+    assert {results[k][1] for k in (0, 2, 3, 4)} == {parent}  # 3 done again here
+    assert sorted(done) == list(range(6))
+
+    def broken(chunk: int) -> int:
+        if chunk == 4:
+            msg = "chunk 4 is wrong"
+            raise ValueError(msg)
+        return chunk
+
+    with pytest.raises(ValueError, match="chunk 4 is wrong"):
+        forked.in_two_processes(broken, range(6), pack=int, unpack=int)

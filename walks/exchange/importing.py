@@ -35,14 +35,15 @@ from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
 from layers.catalog import Catalog, FieldSpec, LayerSpec
-from layers.rules.rows import checked_rows
-from layers.schema import coerce_value, table_for_category
+from layers.rules.rows import CheckedRow, checked_rows
+from layers.schema import SqlValue, TableSpec, coerce_value, table_for_category
 from layers.store import Area, Query
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import Position
 from walks.core.workspace import Workspace
 from walks.exchange.errors import MAX_UNPACKED_BYTES, check_archive, refuse
 from walks.exchange.errors import FileImportError as FileImportError
+from walks.exchange.forked import in_two_processes
 from walks.exchange.tables import read_csv_table, read_xlsx_table, table_points
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import locate, swapped_area
@@ -479,8 +480,8 @@ def unfilled_required_fields(
 class _Row:
     area: str
     category: str
-    values: Mapping[str, object]
-    """The row as checked (``layers.rules.rows.CheckedRow``)."""
+    values: CheckedRow
+    """The row as checked: the store writes it as it is."""
     geometry: BaseGeometry
 
 
@@ -534,13 +535,7 @@ def import_observations(
         known=workspace.areas(),
         now=pd.Timestamp.now(tz="UTC").to_pydatetime(),
     )
-    parts: list[_Checked] = []
-    total = len(frame)
-    for start in range(0, total, CHUNK):
-        part = frame.iloc[start : start + CHUNK]
-        parts.append(_checked(workspace, part, first=start + 1, options=options))
-        if progress is not None:
-            progress(min(start + CHUNK, total), total)
+    parts = _checked_chunks(workspace, frame, options=options, progress=progress)
     rows, twice = _first_of_each_uuid(row for part in parts for row in part.rows)
     fresh, before = _new_only(workspace, rows)
     written = not dry_run and bool(fresh)
@@ -622,6 +617,47 @@ class _Options:
 
 
 @dataclass(frozen=True, slots=True)
+class _Packed:
+    """A chunk's ``_Checked`` as plain values, sent between processes."""
+
+    areas: list[str]
+    categories: list[str]
+    values: list[tuple[SqlValue, ...]]
+    """Each row's values, in the order of its category's fields."""
+    geometries: list[bytes]
+    """Each row's geometry as WKB."""
+    repaired: list[tuple[int, Text]]
+    rejected: list[tuple[int, Text]]
+    mapping: dict[str, dict[str, str]]
+
+
+def _packed(part: _Checked) -> _Packed:
+    """Return ``part`` as plain values to send to another process."""
+    shapes = np.array([row.geometry for row in part.rows], dtype=object)
+    return _Packed(
+        areas=[row.area for row in part.rows],
+        categories=[row.category for row in part.rows],
+        values=[tuple(row.values.values()) for row in part.rows],
+        geometries=shapely.to_wkb(shapes).tolist(),
+        repaired=part.repaired,
+        rejected=part.rejected,
+        mapping=part.mapping,
+    )
+
+
+def _unpacked(packed: _Packed, tables: Mapping[str, TableSpec]) -> _Checked:
+    """Return the ``_Checked`` of ``packed``, its rows checked for ``tables`` (by category)."""
+    shapes = shapely.from_wkb(np.array(packed.geometries, dtype=object)).tolist()
+    rows = [
+        _Row(area, name, CheckedRow(zip(tables[name].field_names, values, strict=True),
+                                    tables[name], shape), shape)
+        for area, name, values, shape in zip(packed.areas, packed.categories, packed.values,
+                                             shapes, strict=True)
+    ]  # fmt: skip
+    return _Checked(rows, packed.repaired, packed.rejected, packed.mapping)
+
+
+@dataclass(frozen=True, slots=True)
 class _Checked:
     """What checking some features found; features are numbered in the file, from 1."""
 
@@ -676,6 +712,38 @@ def _checked(
         rejected=[(first + i, text) for i, text in refused.items()],
         mapping=used,
     )
+
+
+def _checked_chunks(
+    workspace: Workspace, frame: gpd.GeoDataFrame, *, options: _Options,
+    progress: Callable[[int, int], None] | None,
+) -> list[_Checked]:  # fmt: skip
+    """Return what checking the features of ``frame`` found, ``CHUNK`` features at a time.
+
+    A large file's chunks are checked on two cores (``walks.exchange.forked``).
+    """
+    total = len(frame)
+    checked = 0
+
+    def check(start: int) -> _Checked:
+        part = frame.iloc[start : start + CHUNK]
+        return _checked(workspace, part, first=start + 1, options=options)
+
+    def done(start: int) -> None:
+        nonlocal checked
+        checked += min(CHUNK, total - start)
+        if progress is not None:
+            progress(checked, total)
+
+    tables: dict[str, TableSpec] = {}
+
+    def unpack(packed: _Packed) -> _Checked:
+        for name in set(packed.categories) - set(tables):
+            tables[name] = table_for_category(workspace.catalog.category(name))
+        return _unpacked(packed, tables)
+
+    starts = range(0, total, CHUNK)
+    return in_two_processes(check, starts, pack=_packed, unpack=unpack, done=done)
 
 
 def _cells(frame: gpd.GeoDataFrame) -> dict[str, list[object]]:
