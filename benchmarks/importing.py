@@ -15,9 +15,11 @@ Figures, each beside a baseline measured in the same run, turn about:
   (``ogr2ogr -f GPKG out.gpkg points.gpkg``, and ``-t_srs EPSG:3006`` from the GeoJSON);
   for the exports, ``ogr2ogr`` of the area's lighting layer to a GeoPackage and to GeoJSON.
 
-Measured elsewhere with ogr2ogr 3.6: 1.6 s (GeoPackage → GeoPackage) and 3.4 s (GeoJSON
-→ GeoPackage) for 100,000 points. The target: an import no slower than 2× ogr2ogr in the
-same run, with the validation and the change log included.
+Targets, against ogr2ogr in the same run: an import at most 3× ogr2ogr's conversion of
+the same file, with every check and the change log included; the export of the area to
+a GeoPackage at most 1.2× ogr2ogr's copy of its lighting layer. Each figure also has its
+CPU time (``cpu_ms``: this process and the forked copy that checks beside it, or
+ogr2ogr's), which a machine busy with other work disturbs less than the wall clock.
 
 Run with the rest: ``.venv/bin/python -m benchmarks.run --only import`` (``--quick``:
 10,000 points, fewer rounds).
@@ -25,7 +27,9 @@ Run with the rest: ``.venv/bin/python -m benchmarks.run --only import`` (``--qui
 
 from __future__ import annotations
 
+import resource
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -49,8 +53,10 @@ from walks.fieldwork.startup import add_shipped_areas, open_workspace
 DEFAULT_OUT: Final = BENCHMARKS_DIR / "results" / "import.json"
 AREA: Final = "hasselby-gard"
 CATEGORY: Final = "lighting"
-IMPORT_VS_OGR2OGR_MAX: Final = 2.0
+IMPORT_VS_OGR2OGR_MAX: Final = 3.0
 """An import may take at most this many times ogr2ogr's conversion of the same file."""
+EXPORT_VS_OGR2OGR_MAX: Final = 1.2
+"""The GeoPackage export may take at most this many times ogr2ogr's copy of the layer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +107,20 @@ def _ogr2ogr(*args: str | Path) -> None:
     subprocess.run(["ogr2ogr", *map(str, args)], check=True, capture_output=True)
 
 
-def _time(way: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    """Return the CPU seconds of this process and of its finished children (ogr2ogr, forks)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _time(way: Callable[[], Any]) -> tuple[float, float]:
+    """Return the wall-clock and the CPU seconds of ``way``."""
+    start, cpu = time.perf_counter(), _cpu()
     way()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
 def measure(plan: Plan, folder: Path) -> dict[str, Any]:
@@ -158,6 +174,7 @@ def measure(plan: Plan, folder: Path) -> dict[str, Any]:
     samples: dict[str, list[float]] = {
         name: [] for name in ("import_gpkg", "import_geojson", *ways)
     }
+    cpu: dict[str, list[float]] = {name: [] for name in samples}
     for round_number in range(1 + plan.rounds):
         # Each round imports into fresh copies of the empty workspace (not timed).
         steps = {"import_gpkg": importing(gpkg), "import_geojson": importing(geojson)}
@@ -169,16 +186,25 @@ def measure(plan: Plan, folder: Path) -> dict[str, Any]:
         ]
         for pair in order:
             for name in pair if round_number % 2 else pair[::-1]:
-                seconds = _time(steps.get(name) or ways[name])
+                seconds, used = _time(steps.get(name) or ways[name])
                 if round_number:
                     samples[name].append(seconds)
-    figures: dict[str, Any] = {name: summary(values) for name, values in samples.items()}
-    for ours, baseline in (
-        ("import_gpkg", "ogr2ogr_gpkg"), ("import_geojson", "ogr2ogr_geojson"),
-        ("export_gpkg", "ogr2ogr_export_gpkg"), ("export_geojson", "ogr2ogr_export_geojson"),
-    ):  # fmt: skip
+                    cpu[name].append(used)
+    figures: dict[str, Any] = {
+        name: {**summary(values), "cpu_ms": 1000 * statistics.median(cpu[name])}
+        for name, values in samples.items()
+    }
+    for ours, baseline in PAIRS:
         figures[f"{ours}_vs_ogr2ogr"] = figures[ours]["median_ms"] / figures[baseline]["median_ms"]
+        figures[f"{ours}_vs_ogr2ogr_cpu"] = figures[ours]["cpu_ms"] / figures[baseline]["cpu_ms"]
     return figures
+
+
+PAIRS: Final = (
+    ("import_gpkg", "ogr2ogr_gpkg"), ("import_geojson", "ogr2ogr_geojson"),
+    ("export_gpkg", "ogr2ogr_export_gpkg"), ("export_geojson", "ogr2ogr_export_geojson"),
+)  # fmt: skip
+"""Each figure and its baseline."""
 
 
 def run(plan: Plan, out: Path, *, quick: bool, about: dict[str, Any]) -> dict[str, Any]:
@@ -198,16 +224,18 @@ def run(plan: Plan, out: Path, *, quick: bool, about: dict[str, Any]) -> dict[st
          "value": figures[f"import_{kind}_vs_ogr2ogr"],
          "met": figures[f"import_{kind}_vs_ogr2ogr"] <= IMPORT_VS_OGR2OGR_MAX}
         for kind in ("gpkg", "geojson")
+    ] + [
+        {"name": f"export to GeoPackage ≤ {EXPORT_VS_OGR2OGR_MAX:g}× ogr2ogr of the layer",
+         "value": figures["export_gpkg_vs_ogr2ogr"],
+         "met": figures["export_gpkg_vs_ogr2ogr"] <= EXPORT_VS_OGR2OGR_MAX}
     ]  # fmt: skip
-    print(f"\nmedian (p90) in ms of {plan.points:,} points")
-    for ours, baseline in (
-        ("import_gpkg", "ogr2ogr_gpkg"), ("import_geojson", "ogr2ogr_geojson"),
-        ("export_gpkg", "ogr2ogr_export_gpkg"), ("export_geojson", "ogr2ogr_export_geojson"),
-    ):  # fmt: skip
+    print(f"\nmedian (p90) in ms of {plan.points:,} points; CPU ms in [ ]")
+    for ours, baseline in PAIRS:
         a, b = figures[ours], figures[baseline]
-        print(f"  {ours:15} {a['median_ms']:8.0f} ({a['p90_ms']:.0f})   {baseline:23} "
-              f"{b['median_ms']:7.0f} ({b['p90_ms']:.0f})   ÷ ogr2ogr "
-              f"{figures[f'{ours}_vs_ogr2ogr']:.2f}")  # fmt: skip
+        print(f"  {ours:15} {a['median_ms']:8.0f} ({a['p90_ms']:.0f}) [{a['cpu_ms']:.0f}]   "
+              f"{baseline:23} {b['median_ms']:7.0f} ({b['p90_ms']:.0f}) [{b['cpu_ms']:.0f}]   "
+              f"÷ ogr2ogr {figures[f'{ours}_vs_ogr2ogr']:.2f} "
+              f"[{figures[f'{ours}_vs_ogr2ogr_cpu']:.2f}]")  # fmt: skip
     print("Targets:")
     for target in targets:
         print(f"  [{'met   ' if target['met'] else 'MISSED'}] {target['name']}: "

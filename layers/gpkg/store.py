@@ -290,23 +290,23 @@ class GeoPackageStore:
         records: bool = True,
     ) -> list[Record]:
         """Add features to several areas, all or none; see ``Store.append_across``."""
-        by_area: dict[str, list[int]] = {}
-        for k, (slug, _, _, _) in enumerate(features):
-            by_area.setdefault(slug, []).append(k)
-        paths = {slug: self.folder.existing_path(slug) for slug in by_area}
-        tables = [self._table(layer) for _, layer, _, _ in features]
-        stored: list[Record | None] = [None] * len(features)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for k, (slug, layer, _, _) in enumerate(features):
+            groups.setdefault((slug, layer), []).append(k)
+        slugs = sorted({slug for slug, _ in groups})
+        paths = {slug: self.folder.existing_path(slug) for slug in slugs}
+        tables = {layer: self._table(layer) for _, layer in groups}
+        stored: list[Record | None] = [None] * len(features) if records else []
         # Areas in a fixed order, each file's transaction held until all are written.
         with ExitStack() as stack:
-            for slug in sorted(by_area):
+            for slug in slugs:
                 connection = stack.enter_context(transaction(paths[slug]))
-                by_layer: dict[str, list[int]] = {}
-                for k in by_area[slug]:
-                    by_layer.setdefault(features[k][1], []).append(k)
-                for indexes in by_layer.values():
+                for (area, layer), indexes in groups.items():
+                    if area != slug:
+                        continue
                     batch = [(features[k][2], features[k][3]) for k in indexes]
                     made = insert_rows(
-                        connection, tables[indexes[0]], batch, actor=actor, records=records
+                        connection, tables[layer], batch, actor=actor, records=records
                     )
                     for k, record in zip(indexes, made, strict=False):
                         stored[k] = record

@@ -129,7 +129,7 @@ def _refuse_uuids_elsewhere(
 ) -> None:
     """Refuse a UUID another table of the category holds (``uuid_lookups`` says where to look)."""
     for other, uuids in lookups:
-        if connection.execute(f"SELECT 1 FROM {quote(other.name)} LIMIT 1").fetchone() is None:
+        if not _holds_rows(connection, other):
             continue  # an empty table holds none of them
         held = connection.execute(
             f"SELECT uuid FROM {quote(other.name)} WHERE uuid IN "
@@ -138,6 +138,11 @@ def _refuse_uuids_elsewhere(
         ).fetchone()
         if held is not None:
             raise duplicate_uuid_error(table.layer_name, held[0])
+
+
+def _holds_rows(connection: sqlite3.Connection, table: TableSpec) -> bool:
+    """Return whether ``table`` holds any row."""
+    return connection.execute(f"SELECT 1 FROM {quote(table.name)} LIMIT 1").fetchone() is not None
 
 
 BULK_ROWS: Final = 100
@@ -198,8 +203,12 @@ def insert_copied_rows(
         return range(0)
     if table.parts:
         groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
-        bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
-        _refuse_uuids_elsewhere(connection, table, uuid_lookups(table, bound, check=check))
+        bound_for = {part.name for part, _ in groups}
+        others = [part for part in table.parts if part.name not in bound_for]
+        if len(groups) > 1 or any(_holds_rows(connection, part) for part in others):
+            # A UUID bound for one table may be held by another, or bound for two.
+            bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
+            _refuse_uuids_elsewhere(connection, table, uuid_lookups(table, bound, check=check))
         joined = [0] * len(rows)
         for part, indexes in groups:
             part_rows = [rows[i] for i in indexes]
