@@ -25,7 +25,13 @@ from layers.records import Record
 from layers.rules.changelog import deleted_entry, inserted_entries, inserted_entry, updated_entry
 from layers.rules.decoding import decode_record, decode_records
 from layers.rules.geometry import rows_by_table
-from layers.rules.rows import given_uuids, prepare_row, prepare_rows, updated_row, uuid_lookups
+from layers.rules.rows import (
+    GivenUuids,
+    prepare_row,
+    prepare_rows,
+    updated_row,
+    uuid_lookups,
+)
 from layers.schema import (
     CHANGE_LOG_LAYER,
     CHANGE_LOG_TABLE,
@@ -171,7 +177,7 @@ def insert_rows(
     if table.sequence is not None:
         numbers = draw_numbers(connection, table.sequence, len(rows))
         rows = [{**row, "number": number} for row, number in zip(rows, numbers, strict=True)]
-    fids = insert_copied_rows(connection, table, rows, geometries, check=given_uuids(features))
+    fids = insert_copied_rows(connection, table, rows, geometries, check=GivenUuids(features))
     if table.name != CHANGE_LOG_LAYER:
         entries = inserted_entries(actor, table, rows, geometries, fids=fids)
         log_changes(connection, entries, bulk=len(entries) >= BULK_ROWS)

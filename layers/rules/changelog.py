@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -89,7 +89,16 @@ def inserted_entries(
     binary = {f.name for f in table.fields if f.type == "binary"}
     names = list(rows[0])
     kept = [name for name in names if name not in binary | {"geom", "geometry"}]
-    if kept == names and UNLOGGED.isdisjoint(names) and all(len(r) == len(names) for r in rows):
+    plain = kept == names and UNLOGGED.isdisjoint(names)
+    plain = plain and all(len(row) == len(names) for row in rows)
+    if plain and names and fids is not None and None not in texts:
+        # The usual import: every row with its fid and geometry, in one pass.
+        key = _GEOMETRY_KEY
+        afters = [
+            f'{{"fid": {int.__repr__(fid)}, {_row_to_json(row)[1:-1]}, {key}{_encode_text(text)}}}'
+            for row, fid, text in zip(rows, numbers, texts, strict=True)
+        ]
+    elif plain:
         afters = [
             _with_geometry(_with_fid(fid, _row_to_json(row)), text)
             for row, fid, text in zip(rows, numbers, texts, strict=True)
@@ -113,8 +122,25 @@ def inserted_entries(
     return entries
 
 
-_row_to_json: Final = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
-"""``_to_json`` for rows, which hold plain values: the same text, without looking for cycles."""
+def _row_encoder() -> Callable[[Mapping[str, Any]], str]:
+    """Return ``_to_json`` for rows, which hold plain values: the same text, made faster.
+
+    Without looking for cycles, and with CPython's C encoder made once rather than for
+    each row, where it is there.
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    try:
+        chunks = make(None, str, _encode_text, None, ": ", ", ", False, False, True)
+    except TypeError:  # another signature: the public way
+        return encoder.encode
+    return lambda row: "".join(chunks(row, 0))
+
+
+_row_to_json: Final = _row_encoder()
+"""``_to_json`` for rows (``_row_encoder``)."""
 _GEOMETRY_KEY: Final = '"geometry": '
 
 

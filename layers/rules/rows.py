@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Final, NoReturn
 
@@ -51,6 +51,28 @@ def given_uuids(features: Sequence[tuple[Mapping[str, object], object]]) -> froz
     everywhere, so a write checks the other tables for given ones alone.
     """
     return frozenset(str(v["uuid"]) for v, _ in features if v.get("uuid") is not None)
+
+
+class GivenUuids(Collection[str]):
+    """``given_uuids`` of some features, worked out when first asked (often never)."""
+
+    def __init__(self, features: Sequence[tuple[Mapping[str, object], object]]) -> None:
+        self._features = features
+        self._uuids: frozenset[str] | None = None
+
+    def _given(self) -> frozenset[str]:
+        if self._uuids is None:
+            self._uuids = given_uuids(self._features)
+        return self._uuids
+
+    def __contains__(self, uuid: object) -> bool:
+        return uuid in self._given()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given())
+
+    def __len__(self) -> int:
+        return len(self._given())
 
 
 def uuid_lookups(

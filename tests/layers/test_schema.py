@@ -344,8 +344,10 @@ def test_the_change_log_of_many_rows_is_each_rows_own_entry(catalog: Catalog) ->
         {"uuid": None, "description": None, "severity": None, "problem": None},
         {"uuid": "c", "description": "", "severity": 1, "problem": "broken"},
     ]
-    shapes = [Point(662_000.123, 6_581_000.456), None, LineString([(0, 0), (1.005, 1)])]
-    for many in (rows, [{**row, "email": "boende@example.se"} for row in rows]):
+    some = [Point(662_000.123, 6_581_000.456), None, LineString([(0, 0), (1.005, 1)])]
+    every = [shape or Point(1, 2) for shape in some]  # the usual import's way
+    masked = [{**row, "email": "boende@example.se"} for row in rows]
+    for many, shapes in ((rows, some), (rows, every), (masked, some), (masked, every)):
         one = [inserted_entry("anna", table, {"fid": 7 + k, **row}, shape)
                for k, (row, shape) in enumerate(zip(many, shapes, strict=True))]  # fmt: skip
         together = inserted_entries("anna", table, many, shapes, fids=[7, 8, 9])

@@ -565,6 +565,9 @@ def _number(item: tuple[int, Text]) -> int:
 
 def _first_of_each_uuid(rows: Iterable[_Row]) -> tuple[list[_Row], int]:
     """Return the rows whose UUID no earlier row has, and how many were left out."""
+    rows = list(rows)
+    if len({str(row.values["uuid"]) for row in rows}) == len(rows):
+        return rows, 0  # the usual file: no feature twice
     first: list[_Row] = []
     seen: set[str] = set()
     left_out = 0
@@ -1060,14 +1063,15 @@ def _new_only(workspace: Workspace, rows: list[_Row]) -> tuple[list[_Row], int]:
 
     Also returns how many were left out.
     """
-    fresh = []
     held: dict[tuple[str, str], set[str]] = {}
+    for key in {(row.area, row.category) for row in rows}:
+        records = workspace.store.read_records(*key, Query(columns=("uuid",)))
+        held[key] = {str(r["uuid"]) for r in records}
+    if not any(held.values()):
+        return rows, 0  # layers that held none: every row is new
+    fresh = []
     for row in rows:
-        key = (row.area, row.category)
-        if key not in held:
-            records = workspace.store.read_records(row.area, row.category, Query(columns=("uuid",)))
-            held[key] = {str(r["uuid"]) for r in records}
-        if row.values["uuid"] not in held[key]:
+        if row.values["uuid"] not in held[(row.area, row.category)]:
             fresh.append(row)
     return fresh, len(rows) - len(fresh)
 
