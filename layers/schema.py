@@ -788,24 +788,60 @@ def coerce_columns(
             except FeatureValidationError as error:
                 errors[k] = error
         given.update(values)
+    given_columns = {
+        spec.name: [values.get(spec.name) for values in records]
+        for spec in table.fields
+        if spec.name in given and not (fixed and spec.name in fixed)
+    }
+    return _coerced_columns(table, given_columns, len(records), errors, fixed=fixed), errors
+
+
+def coerce_given_columns(
+    table: TableSpec,
+    given: Mapping[str, Sequence[object]],
+    count: int,
+    *,
+    fixed: Mapping[str, object] | None = None,
+) -> tuple[list[list[SqlValue]], dict[int, FeatureValidationError]]:
+    """Coerce ``count`` records given as columns, as ``coerce_columns`` does the records.
+
+    ``given``: field → each record's value, None where a record has none (as if it did
+    not name the field); a field of none is named by no record.
+    """
+    errors: dict[int, FeatureValidationError] = {}
+    unknown = [name for name in given if table.field(name) is None]
+    for k in range(count) if unknown else ():
+        named = [name for name in unknown if given[name][k] is not None]
+        if named:
+            try:
+                check_field_names(table, named)
+            except FeatureValidationError as error:
+                errors[k] = error
+    known = {name: list(values) for name, values in given.items() if name not in unknown}
+    return _coerced_columns(table, known, count, errors, fixed=fixed), errors
+
+
+def _coerced_columns(
+    table: TableSpec,
+    given: Mapping[str, list[object]],
+    count: int,
+    errors: dict[int, FeatureValidationError],
+    *,
+    fixed: Mapping[str, object] | None,
+) -> list[list[SqlValue]]:
+    """Return every field's values of ``count`` records, coerced; add the refusals."""
     columns = []
     for spec in table.fields:
-        if fixed and spec.name in fixed:
-            result, refusal = _coerced(spec, fixed[spec.name])
-            columns.append([result] * len(records))
+        if (fixed and spec.name in fixed) or spec.name not in given:
+            result, refusal = _coerced(spec, fixed[spec.name] if fixed and spec.name in fixed
+                                       else None)  # fmt: skip
+            columns.append([result] * count)
             if refusal is not None:
-                for k in range(len(records)):
+                for k in range(count):
                     errors.setdefault(k, FeatureValidationError(refusal))
             continue
-        if spec.name not in given:
-            result, refusal = _coerced(spec, None)
-            columns.append([result] * len(records))
-            if refusal is not None:
-                for k in range(len(records)):
-                    errors.setdefault(k, FeatureValidationError(refusal))
-            continue
-        columns.append(_coerced_column(spec, [values.get(spec.name) for values in records], errors))
-    return columns, errors
+        columns.append(_coerced_column(spec, given[spec.name], errors))
+    return columns
 
 
 def _coerced_column(

@@ -24,6 +24,7 @@ from layers.schema import (
     TableSpec,
     check_field_names,
     coerce_columns,
+    coerce_given_columns,
     coerce_record,
     datetime_to_text,
 )
@@ -206,17 +207,42 @@ def checked_rows(
     elif table.sequence is not None:
         fixed["number"] = 1  # what ``row_values`` gives: the backend draws the number
     columns, errors = coerce_columns(table, records, fixed=fixed)
-    refused = geometry_refusals(table, [geometry for _, geometry in features])
-    for k, error in refused.items():
+    return _checked(table, columns, errors, [geometry for _, geometry in features]), errors
+
+
+def checked_columns(
+    table: TableSpec,
+    columns: Mapping[str, Sequence[object]],
+    geometries: Sequence[BaseGeometry | None],
+) -> tuple[list[CheckedRow | None], dict[int, FeatureValidationError]]:
+    """Return ``checked_rows`` of features given as columns: field → each one's value.
+
+    A value None is a feature not naming the field; every feature gives its UUID.
+    """
+    fixed: dict[str, object] = {"number": 1} if table.sequence is not None else {}
+    values, errors = coerce_given_columns(table, columns, len(geometries), fixed=fixed)
+    return _checked(table, values, errors, geometries), errors
+
+
+def _checked(
+    table: TableSpec,
+    columns: list[list[SqlValue]],
+    errors: dict[int, FeatureValidationError],
+    geometries: Sequence[BaseGeometry | None],
+) -> list[CheckedRow | None]:
+    """Return each feature's ``CheckedRow`` of its coerced values, None for the refused.
+
+    The geometries are checked here, their refusals added to ``errors``.
+    """
+    for k, error in geometry_refusals(table, geometries).items():
         errors.setdefault(k, error)
     fields = table.field_names
-    rows = [
+    return [
         None if k in errors else CheckedRow(zip(fields, values, strict=True), table, geometry)
-        for k, (values, (_, geometry)) in enumerate(
-            zip(zip(*columns, strict=True), features, strict=True)
+        for k, (values, geometry) in enumerate(
+            zip(zip(*columns, strict=True), geometries, strict=True)
         )
     ]
-    return rows, errors
 
 
 def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
 from layers.catalog import Catalog, FieldSpec, LayerSpec
-from layers.rules.rows import CheckedRow, checked_rows
+from layers.rules.rows import CheckedRow, checked_columns
 from layers.schema import SqlValue, TableSpec, coerce_value, table_for_category
 from layers.store import Area, Query
 from walks.core.clock import LOCAL_TIME
@@ -702,8 +702,7 @@ def _checked(
                                            mapping=options.mapping, now=options.now)  # fmt: skip
         shapes = [geometries[i] for i in indexes]
         # Rows as checked here are stored as they are: the store does not check them again.
-        checked, errors = checked_rows(table_for_category(spec),
-                                       list(zip(values, shapes, strict=True)))  # fmt: skip
+        checked, errors = checked_columns(table_for_category(spec), values, shapes)
         for j, i in enumerate(indexes):
             row = checked[j]
             if row is None:
@@ -940,53 +939,70 @@ def _indexes_by_category(
 def _field_values(
     spec: LayerSpec, cells: Mapping[str, list[object]], indexes: Sequence[int],
     identities: Sequence[str], *, mapping: ColumnMapping, now: datetime,
-) -> tuple[list[dict[str, object]], dict[str, str]]:  # fmt: skip
-    """Return the values of the features ``indexes`` of category ``spec``.
+) -> tuple[dict[str, list[object]], dict[str, str]]:  # fmt: skip
+    """Return the values of the features ``indexes`` of category ``spec``, by field.
 
     A feature's fields come from its columns that hold a value (an empty Description
-    must not hide a Name, in KML), as named or as the mapping says. Also returns the
-    columns used and the fields they filled, in the order first used.
+    must not hide a Name, in KML), as named or as the mapping says; the mapping's
+    ``[set]`` fills what none gives. A feature without a value of a field has None there
+    (it does not name the field). Also returns the columns used and the fields they
+    filled, in the order first used. Worked out a column at a time, features with the
+    same columns filled together.
     """
     types = {f.name: f.type for f in spec.fields} | {"severity": "integer"}
+    count = len(indexes)
     used: dict[str, str] = {}
     columns = list(cells)
-    patterns: dict[tuple[bool, ...], dict[str, str]] = {}
+    filled = [[cells[c][i] is not None for i in indexes] for c in columns]
+    groups: dict[tuple[bool, ...], list[int]] = {}
+    for j, pattern in enumerate(zip(*filled, strict=True) if columns else [()] * count):
+        groups.setdefault(pattern, []).append(j)
+    fields: dict[str, list[object]] = {
+        "status": ["new"] * count, "created_by": ["import"] * count, "is_demo": [False] * count,
+    }  # fmt: skip
+    for pattern, positions in groups.items():  # in the order first met
+        named = [c for c, has in zip(columns, pattern, strict=True) if has]
+        sources = _match(named, spec) | {
+            column: name for column, name in mapping.fields.items() if column in cells
+        }
+        for column, field_name in sources.items():
+            used.setdefault(str(column), field_name)
+            kind, translated = types.get(field_name), mapping.values.get(field_name)
+            given = [cells[column][indexes[j]] for j in positions]
+            if translated or kind in ("boolean", "integer"):
+                given = [_field_value(value, kind, translated) for value in given]
+            _fill(fields.setdefault(field_name, [None] * count), positions, given)
+    for field_name, value in mapping.set_values.items():
+        target = fields.setdefault(field_name, [None] * count)
+        _fill(target, range(count), [value] * count, only_missing=True)
+    for kept in ("created_at", "created_by", "is_demo"):
+        for column in (kept, kept[:10]):
+            if column in cells:
+                kept_values = [cells[column][i] for i in indexes]
+                _fill(fields.setdefault(kept, [None] * count), range(count), kept_values)
     times: dict[object, object] = {}
-    result = []
-    for i in indexes:
-        pattern = tuple(cells[c][i] is not None for c in columns)
-        if pattern not in patterns:
-            filled = [c for c, has in zip(columns, pattern, strict=True) if has]
-            patterns[pattern] = _match(filled, spec) | {
-                column: name for column, name in mapping.fields.items() if column in cells
-            }
-            for column, field_name in patterns[pattern].items():
-                used.setdefault(str(column), field_name)
-        values: dict[str, object] = {"status": "new", "created_by": "import", "is_demo": False}
-        for column, field_name in patterns[pattern].items():
-            value = _field_value(
-                cells[column][i], types.get(field_name), mapping.values.get(field_name)
-            )
-            if value is not None:
-                values[field_name] = value
-        for field_name, value in mapping.set_values.items():
-            values.setdefault(field_name, value)
-        for kept in ("created_at", "created_by", "is_demo"):
-            for column in (kept, kept[:10]):
-                if column in cells and cells[column][i] is not None:
-                    values[kept] = cells[column][i]
-        for name in ("observed_at", "created_at"):
-            given = values.get(name)
-            if isinstance(given, str | datetime):
-                if given not in times:
-                    times[given] = _moment(given)
-                values[name] = times[given]
-        values["uuid"] = identities[i]
-        values.setdefault("observed_at", now)
-        values.setdefault("created_at", now)
-        values["updated_at"] = now
-        result.append(values)
-    return result, used
+    for name in ("observed_at", "created_at"):
+        moments = fields.setdefault(name, [None] * count)
+        for j, given_time in enumerate(moments):
+            if isinstance(given_time, str | datetime):
+                if given_time not in times:
+                    times[given_time] = _moment(given_time)
+                moments[j] = times[given_time]
+            elif given_time is None:
+                moments[j] = now
+    fields["uuid"] = [identities[i] for i in indexes]
+    fields["updated_at"] = [now] * count
+    return fields, used
+
+
+def _fill(
+    target: list[object], positions: Sequence[int], values: Sequence[object], *,
+    only_missing: bool = False,
+) -> None:  # fmt: skip
+    """Put each value that is not None at its position of ``target`` (only where it has none)."""
+    for j, value in zip(positions, values, strict=True):
+        if value is not None and not (only_missing and target[j] is not None):
+            target[j] = value
 
 
 def _field_value(
