@@ -225,15 +225,17 @@ def insert_copied_rows(
                 joined[i] = fid
         return joined
     columns = list(rows[0])
-    params: list[list[SqlValue]] = [list(row.values()) for row in rows]
+    params: list[tuple[SqlValue, ...]]
     if table.geometry is not None:
         columns.insert(0, "geom")
         present = [k for k, geometry in enumerate(geometries) if geometry is not None]
-        blobs = geometries_to_gpkg([geometries[k] for k in present], STORAGE_EPSG)
-        for values in params:
-            values.insert(0, None)
-        for k, blob in zip(present, blobs, strict=True):
-            params[k][0] = blob
+        blobs: list[bytes | None] = [None] * len(rows)
+        for k, blob in zip(present, geometries_to_gpkg([geometries[k] for k in present],
+                                                        STORAGE_EPSG), strict=True):  # fmt: skip
+            blobs[k] = blob
+        params = [(blob, *row.values()) for blob, row in zip(blobs, rows, strict=True)]
+    else:
+        params = [tuple(row.values()) for row in rows]
     bulk = len(rows) >= BULK_ROWS
     before = connection.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(table.name)}")
     last_before = int(before.fetchone()[0])
