@@ -90,7 +90,8 @@ def inserted_entries(
     names = list(rows[0])
     kept = [name for name in names if name not in binary | {"geom", "geometry"}]
     plain = kept == names and UNLOGGED.isdisjoint(names)
-    plain = plain and all(len(row) == len(names) for row in rows)
+    lengths = [len(row) for row in rows]
+    plain = plain and min(lengths) == max(lengths) == len(names)
     if plain and names and fids is not None and None not in texts:
         # The usual import: every row with its fid and geometry, in one pass.
         key = _GEOMETRY_KEY
@@ -112,14 +113,19 @@ def inserted_entries(
             if text is not None:
                 logged["geometry"] = text
             afters.append(_to_json(_masked(logged)))
-    entries: list[dict[str, SqlValue]] = []
-    for row, after in zip(rows, afters, strict=True):
-        uuid = row.get("uuid")
-        entries.append({
-            "at": at, "actor": actor, "action": "insert", "layer": table.layer_name,
-            "feature_uuid": None if uuid is None else str(uuid), "before": None, "after": after,
-        })  # fmt: skip
-    return entries
+    layer = table.layer_name
+    return [
+        {
+            "at": at,
+            "actor": actor,
+            "action": "insert",
+            "layer": layer,
+            "feature_uuid": None if uuid is None else str(uuid),
+            "before": None,
+            "after": after,
+        }
+        for uuid, after in zip([row.get("uuid") for row in rows], afters, strict=True)
+    ]
 
 
 def _row_encoder() -> Callable[[Mapping[str, Any]], str]:

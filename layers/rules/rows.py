@@ -183,13 +183,16 @@ def _checked_already(
 ) -> list[CheckedRow] | None:
     """Return the features' rows if each is a ``CheckedRow`` of ``table`` and its geometry."""
     rows: list[CheckedRow] = []
-    tables: dict[int, TableSpec] = {}
+    last: TableSpec | None = None
     for values, geometry in features:
         if type(values) is not CheckedRow or values.geometry is not geometry:
             return None
+        if values.table is not last:  # rows checked together share their table
+            last = values.table
+            if last is not table and last != table:
+                return None
         rows.append(values)
-        tables[id(values.table)] = values.table
-    return rows if all(t is table or t == table for t in tables.values()) else None
+    return rows
 
 
 def checked_rows(
