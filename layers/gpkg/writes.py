@@ -27,6 +27,7 @@ from layers.rules.decoding import decode_record, decode_records
 from layers.rules.geometry import rows_by_table
 from layers.rules.rows import (
     GivenUuids,
+    NumberedRow,
     prepare_row,
     prepare_rows,
     updated_row,
@@ -176,7 +177,7 @@ def insert_rows(
     geometries = [geometry for _, geometry in features]
     if table.sequence is not None:
         numbers = draw_numbers(connection, table.sequence, len(rows))
-        rows = [{**row, "number": number} for row, number in zip(rows, numbers, strict=True)]
+        rows = [NumberedRow(row, number) for row, number in zip(rows, numbers, strict=True)]
     fids = insert_copied_rows(connection, table, rows, geometries, check=GivenUuids(features))
     if table.name != CHANGE_LOG_LAYER:
         entries = inserted_entries(actor, table, rows, geometries, fids=fids)

@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.frames import values_to_objects
+from layers.rules.rows import CheckedRow, NumberedRow
 from layers.schema import (
     SqlValue,
     TableSpec,
@@ -79,12 +80,12 @@ def inserted_entries(
 
     ``fids``: the rows' fids, when the rows do not hold them (they come first, as in a
     stored row). Rows with the same keys; when they hold nothing the log leaves out or
-    masks, each row is written as it is, its fid and geometry added to the text.
+    masks, each row is written as it is (``logged_text``), its fid and geometry added.
     """
     if not rows:
         return []
     texts = shapely.to_wkt(values_to_objects(geometries), rounding_precision=2).tolist()
-    numbers = [None] * len(rows) if fids is None else list(fids)
+    ids = [None] * len(rows) if fids is None else list(fids)
     at = datetime_to_text(datetime.now(UTC))
     binary = {f.name for f in table.fields if f.type == "binary"}
     names = list(rows[0])
@@ -96,17 +97,17 @@ def inserted_entries(
         # The usual import: every row with its fid and geometry, in one pass.
         key = _GEOMETRY_KEY
         afters = [
-            f'{{"fid": {int.__repr__(fid)}, {_row_to_json(row)[1:-1]}, {key}{_encode_text(text)}}}'
-            for row, fid, text in zip(rows, numbers, texts, strict=True)
+            f'{{"fid": {int.__repr__(fid)}, {logged_text(row)[1:-1]}, {key}{_encode_text(text)}}}'
+            for row, fid, text in zip(rows, ids, texts, strict=True)
         ]
     elif plain:
         afters = [
-            _with_geometry(_with_fid(fid, _row_to_json(row)), text)
-            for row, fid, text in zip(rows, numbers, texts, strict=True)
+            _with_geometry(_with_fid(fid, logged_text(row)), text)
+            for row, fid, text in zip(rows, ids, texts, strict=True)
         ]
     else:
         afters = []
-        for row, fid, text in zip(rows, numbers, texts, strict=True):
+        for row, fid, text in zip(rows, ids, texts, strict=True):
             logged = {name: row[name] for name in kept}
             if fid is not None:
                 logged = {"fid": fid, **logged}
@@ -126,6 +127,42 @@ def inserted_entries(
         }
         for uuid, after in zip([row.get("uuid") for row in rows], afters, strict=True)
     ]
+
+
+_NUMBER_KEY: Final = '"number": '
+
+
+def logged_text(row: Mapping[str, Any]) -> str:
+    """Return the row as the change log writes it: JSON, kept on a checked row once made.
+
+    A checked row's text can so be made where it was checked (another process, say); a
+    numbered one's is its checked row's with the number put in (``_renumbered``).
+    """
+    if type(row) is NumberedRow:
+        return _renumbered(row)
+    if type(row) is not CheckedRow:
+        return _row_to_json(row)
+    if row.logged is None:
+        row.logged = _row_to_json(row)
+    return row.logged
+
+
+def _renumbered(row: NumberedRow) -> str:
+    r"""Return the text of ``row``'s checked row with the number drawn in place of its own.
+
+    The first ``"number": 1`` of the text is the key's: JSON writes a quote inside a value
+    as ``\"``. Anything else is written anew.
+    """
+    own = row.checked.get("number")
+    if type(own) is not int:
+        return _row_to_json(row)
+    text = logged_text(row.checked)
+    placeholder = _NUMBER_KEY + int.__repr__(own)
+    start = text.find(placeholder)
+    end = start + len(placeholder)
+    if start < 0 or text[end : end + 1] not in (",", "}"):
+        return _row_to_json(row)
+    return text[:start] + _NUMBER_KEY + int.__repr__(row["number"]) + text[end:]
 
 
 def _row_encoder() -> Callable[[Mapping[str, Any]], str]:

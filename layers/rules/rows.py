@@ -158,7 +158,7 @@ class CheckedRow(dict[str, SqlValue]):
     changed, since a changed row would be one nobody checked.
     """
 
-    __slots__ = ("geometry", "table")
+    __slots__ = ("geometry", "logged", "table")
 
     def __init__(
         self, values: Iterable[tuple[str, SqlValue]], table: TableSpec, geometry: object
@@ -166,6 +166,8 @@ class CheckedRow(dict[str, SqlValue]):
         super().__init__(values)
         self.table = table
         self.geometry = geometry
+        self.logged: str | None = None
+        """The row as the change log writes it, once made (``changelog.logged_text``)."""
 
     def __reduce__(self) -> tuple[object, ...]:
         return (CheckedRow, (list(self.items()), self.table, self.geometry))
@@ -176,6 +178,17 @@ class CheckedRow(dict[str, SqlValue]):
 
     __setitem__ = __delitem__ = _unchangeable
     clear = pop = popitem = setdefault = update = __ior__ = _unchangeable
+
+
+class NumberedRow(dict[str, SqlValue]):
+    """A ``CheckedRow`` with the number its backend drew for it (``checked``: the row)."""
+
+    __slots__ = ("checked",)
+
+    def __init__(self, checked: Mapping[str, SqlValue], number: int) -> None:
+        super().__init__(checked)
+        self["number"] = number
+        self.checked = checked
 
 
 def _checked_already(

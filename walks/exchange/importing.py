@@ -36,6 +36,7 @@ from gis.crs import SWEREF99_TM, WGS84, to_wgs84
 from gis.i18n import LocalizedError, Text
 from gis.io import INFERRED_CRS, MAX_VECTOR_FILE_BYTES, read_vector_file
 from layers.catalog import Catalog, FieldSpec, LayerSpec
+from layers.rules.changelog import logged_text
 from layers.rules.rows import CheckedRow, checked_columns
 from layers.schema import SqlValue, TableSpec, coerce_value, table_for_category
 from layers.store import Area, Query
@@ -630,6 +631,8 @@ class _Packed:
     """Each row's values, in the order of its category's fields."""
     geometries: list[bytes]
     """Each row's geometry as WKB."""
+    logged: list[str]
+    """Each row as the change log writes it, made where the row was checked."""
     repaired: list[tuple[int, Text]]
     rejected: list[tuple[int, Text]]
     mapping: dict[str, dict[str, str]]
@@ -643,6 +646,7 @@ def _packed(part: _Checked) -> _Packed:
         categories=[row.category for row in part.rows],
         values=[tuple(row.values.values()) for row in part.rows],
         geometries=shapely.to_wkb(shapes).tolist(),
+        logged=[logged_text(row.values) for row in part.rows],
         repaired=part.repaired,
         rejected=part.rejected,
         mapping=part.mapping,
@@ -658,6 +662,8 @@ def _unpacked(packed: _Packed, tables: Mapping[str, TableSpec]) -> _Checked:
         for area, name, values, shape in zip(packed.areas, packed.categories, packed.values,
                                              shapes, strict=True)
     ]  # fmt: skip
+    for row, text in zip(rows, packed.logged, strict=True):
+        row.values.logged = text
     return _Checked(rows, packed.repaired, packed.rejected, packed.mapping)
 
 
