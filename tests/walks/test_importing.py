@@ -515,6 +515,10 @@ def test_every_feature_into_the_area_named_or_rejected(empty: Workspace, tmp_pat
     assert "outside Hässelby gård. It lies in Grimsta." in why
 
 
+TWO_CORES = pytest.mark.skipif(not forked.can_fork(), reason="one core, or no fork here")
+
+
+@TWO_CORES
 def test_two_cores_check_as_one_does(
     empty: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -544,7 +548,6 @@ def test_two_cores_check_as_one_does(
                         report.mapping, stored, steps[-1])  # fmt: skip
         assert [done for done, _ in steps] == sorted(done for done, _ in steps)
         MemoryStore.discard(name)
-    assert forked.can_fork()
     assert reports["forked"] == reports["alone"]
     assert reports["alone"][:2] == (17, 1)
     assert [k for k, _ in reports["alone"][2]] == [5, 10]
@@ -554,6 +557,7 @@ def _append_to(steps: list[tuple[int, int]]) -> Callable[[int, int], None]:
     return lambda done, total: steps.append((done, total))
 
 
+@TWO_CORES
 def test_a_chunk_the_forked_copy_cannot_do_is_done_here() -> None:
     parent = os.getpid()
 
