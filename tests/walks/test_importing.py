@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -562,7 +563,9 @@ def test_a_chunk_the_forked_copy_cannot_do_is_done_here() -> None:
     parent = os.getpid()
 
     def work(chunk: int) -> tuple[int, int]:
-        if chunk == 3 and os.getpid() != parent:
+        if os.getpid() == parent and chunk == 0:
+            time.sleep(0.5)  # meanwhile the copy does the others, from the last one back
+        elif chunk == 5 and os.getpid() != parent:
             msg = "only here"
             raise RuntimeError(msg)
         return chunk, os.getpid()
@@ -570,9 +573,10 @@ def test_a_chunk_the_forked_copy_cannot_do_is_done_here() -> None:
     done: list[int] = []
     results = forked.in_two_processes(work, range(6), pack=list, unpack=tuple, done=done.append)
     assert [chunk for chunk, _ in results] == list(range(6))
-    assert results[1][1] == results[5][1] != parent  # the forked copy did 1 and 5
-    assert {results[k][1] for k in (0, 2, 3, 4)} == {parent}  # 3 done again here
-    assert sorted(done) == list(range(6))
+    assert results[0][1] == parent
+    assert {pid for _, pid in results[1:5]} == {results[1][1]} != {parent}  # the copy's
+    assert results[5][1] == parent  # failed there: done again here
+    assert done == list(range(6))
 
     def broken(chunk: int) -> int:
         if chunk == 4:

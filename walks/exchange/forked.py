@@ -2,9 +2,10 @@
 
 Checking the features of a large file is Python's own work, which one process does on
 one core at a time. A forked copy of the process holds everything the work needs, as it
-was when forked, without anything being sent to it: it takes every other chunk and sends
-back what it found, as plain values (``pack``), while this process takes the others.
-The results come back in the chunks' order, as if one process had done them all. A
+was when forked, without anything being sent to it: it takes chunks from the last one
+back and sends back what it found, as plain values (``pack``), while this process takes
+them from the first one on, until the two meet. The results come back in the chunks'
+order, as if one process had done them all. A
 chunk the copy could not do (it failed, or was stopped) is done again here, so any error
 is raised here as it would have been.
 
@@ -20,7 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -48,15 +49,14 @@ def in_two_processes(
     unpack: Callable[[P], T],
     done: Callable[[int], None] | None = None,
 ) -> list[T]:
-    """Return ``work(chunk)`` of every chunk, in order, the forked copy doing every other one.
+    """Return ``work(chunk)`` of every chunk, in order, the forked copy doing the last ones.
 
     ``pack`` turns a result into plain values to send, ``unpack`` turns them back;
     ``done(chunk)`` is called as each chunk's result is at hand here.
     """
     if len(chunks) < MIN_CHUNKS or not can_fork():
         return [_done(work(chunk), chunk, done) for chunk in chunks]
-    mine, theirs = chunks[0::2], chunks[1::2]
-    results: dict[int, T] = {}
+    results: list[T] = []
     pool = ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("fork"),
@@ -64,18 +64,34 @@ def in_two_processes(
         initargs=(work, pack),
     )
     try:
-        futures: dict[int, Future[P]] = {chunk: pool.submit(_work, chunk) for chunk in theirs}
-        for chunk in mine:
-            results[chunk] = _done(work(chunk), chunk, done)
-        for chunk in theirs:
-            try:
-                result = unpack(futures[chunk].result())
-            except Exception:  # done again here, where its error is raised
+        # The copy works from the last chunk back, this process from the first on: they
+        # meet where the work is shared evenly, whichever is the faster.
+        futures: dict[int, Future[P]] = {
+            chunk: pool.submit(_work, chunk) for chunk in reversed(chunks)
+        }
+        for chunk in chunks:
+            future = futures[chunk]
+            result = _unpacked(future, unpack) if future.done() else _MISSING
+            if result is _MISSING:  # the copy has not done it (or could not): done here
+                future.cancel()
                 result = work(chunk)
-            results[chunk] = _done(result, chunk, done)
+            results.append(_done(cast(T, result), chunk, done))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return [results[chunk] for chunk in chunks]
+        # Not waiting for a chunk the copy may still be doing, which this process did.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return results
+
+
+_MISSING: Final = object()
+"""A chunk's result the copy did not give."""
+
+
+def _unpacked(future: Future[P], unpack: Callable[[P], T]) -> T | object:
+    """Return the result of a chunk the copy did, ``_MISSING`` if it failed."""
+    try:
+        return unpack(future.result())
+    except Exception:  # done again here, where its error is raised
+        return _MISSING
 
 
 def _done(result: T, chunk: int, done: Callable[[int], None] | None) -> T:
