@@ -4,6 +4,12 @@ Debian's Chromium, driven by Playwright, and the app started with ``streamlit ru
 free localhost port against a copy of the seeded workspace. With ``CI=true`` these tests
 must run: a missing browser fails them instead of skipping. Every test here is marked
 ``browser`` (``-m "not browser"`` leaves them out).
+
+One app serves a module's tests (``module_app`` on ``module_workspace``): starting one and
+drawing its first page take seconds of a processor. Its tests therefore share a workspace:
+each checks what it made itself (what is new since it began, found by number or uuid), never
+a count that another test's writes would change. A test that needs a workspace of another
+kind (accounts, a tile server) starts an app of its own with ``running_app``.
 """
 
 from __future__ import annotations
@@ -29,9 +35,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture
-def app_url(workspace_path: Path) -> Iterator[str]:
-    with running_app(workspace_path) as url:
+@pytest.fixture(scope="module")
+def module_workspace(tmp_path_factory: pytest.TempPathFactory, _seeded_template: Path) -> Path:
+    """A copy of the seeded workspace that the module's tests share, with ``module_app``."""
+    path = tmp_path_factory.mktemp("module") / "workspace"
+    shutil.copytree(_seeded_template, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def module_app(module_workspace: Path) -> Iterator[str]:
+    """The URL of the app on ``module_workspace``, one for the module's tests."""
+    with running_app(module_workspace) as url:
         yield url
 
 
