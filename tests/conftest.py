@@ -179,5 +179,9 @@ def store_backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def any_store(store_backend: str, new_store: Callable[..., Store]) -> Store:
-    """A store with one empty area, ``test``, covering ``TEST_BOX``, on each backend in turn."""
+    """A store with one empty area, ``test``, covering ``TEST_BOX``, on each backend in turn.
+
+    On PostGIS the area comes with the database, copied from a template made once per run:
+    its entry in the change log is as old as the template.
+    """
     return new_store(store_backend, test_area=True)
