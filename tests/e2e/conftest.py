@@ -28,11 +28,47 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HERE = Path(__file__).parent
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark ``browser`` every test in this folder (the hook sees every collected test)."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test in this folder (the hook sees every collected test); on
+    several xdist workers, give each worker's share browser modules first."""
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers > 1:
+        items[:] = browser_modules_first(items, workers)
+
+
+def browser_modules_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """Return ``items`` ordered so that each of the ``workers`` shares starts with whole browser
+    modules, about as many tests each, the other tests after them.
+
+    xdist's worksteal (``tools/dev.sh``) gives each worker an equal, contiguous share of the
+    collection, and an idle worker takes the second half of what another has left. Collected
+    in folder order, every browser test was in the first share; taken from its end, modules
+    were split between workers, each part starting its own app and browser. Here what is
+    taken from the end is short tests, and each module keeps its app. The order only
+    schedules: every test still sets up and checks what it did.
+    """
+    modules: dict[Path, list[pytest.Item]] = {}
+    others = []
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            modules.setdefault(item.path, []).append(item)
+        else:
+            others.append(item)
+    groups: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for tests in sorted(modules.values(), key=len, reverse=True):
+        min(groups, key=len).extend(tests)
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for k, group in enumerate(groups):
+        share = left // (workers - k)  # as worksteal divides the collection
+        left -= share
+        fill = max(0, share - len(group))
+        ordered += group + others[:fill]
+        del others[:fill]
+    return ordered + others
 
 
 @pytest.fixture(scope="module")
