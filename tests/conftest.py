@@ -22,7 +22,7 @@ from layers.schema import load_layer_catalog
 from layers.store import Area, Store, open_store
 from tests.backends import STORE_BACKEND_PARAMS
 from tests.builders import TEST_BOX
-from tests.postgres import PostgresServer, running_server
+from tests.postgres import TEMPLATE, PostgresServer, running_server
 from walks.core.config import Settings, settings_from_env
 from walks.core.workspace import Workspace
 from walks.fieldwork.startup import open_workspace
@@ -118,15 +118,28 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     server.drop_databases()
 
 
+def add_test_area(store: Store) -> None:
+    """Add the area ``test``, covering ``TEST_BOX``."""
+    store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
+
+
 @pytest.fixture
 def new_store(
     tmp_path: Path, catalog: Catalog, request: pytest.FixtureRequest
-) -> Iterator[Callable[[str], Store]]:
-    """Return a function that opens a new, empty store of a backend (``tests/backends.py``)."""
+) -> Iterator[Callable[..., Store]]:
+    """Return a function that opens a new, empty store of a backend (``tests/backends.py``);
+    with ``test_area=True`` the store has the area ``test`` (``add_test_area``)."""
     memory_names: list[str] = []
     databases: list[Store] = []
 
-    def open_new(backend: str) -> Store:
+    def with_test_area(url: str) -> None:
+        store = open_store(url, catalog=catalog)
+        try:
+            add_test_area(store)
+        finally:
+            store.close()
+
+    def open_new(backend: str, *, test_area: bool = False) -> Store:
         if backend == "gpkg":
             url = str(tmp_path / f"store-{uuid4().hex[:8]}")
         elif backend == "memory":
@@ -134,11 +147,21 @@ def new_store(
             url = f"memory://{memory_names[-1]}"
         elif backend == "postgis":
             server: PostgresServer = request.getfixturevalue("postgres")
-            databases.append(open_store(server.new_database(), catalog=catalog))
+            # The area copied with the database: its tables take the server most of a
+            # second to make, the copy a fraction of it.
+            template = server.template_with("safewalk_test_area", with_test_area)
+            databases.append(
+                open_store(
+                    server.new_database(template if test_area else TEMPLATE), catalog=catalog
+                )
+            )
             return databases[-1]
         else:
             pytest.fail(f"no store address for the backend {backend!r}")
-        return open_store(url, catalog=catalog)
+        store = open_store(url, catalog=catalog)
+        if test_area:
+            add_test_area(store)
+        return store
 
     yield open_new
     for name in memory_names:
@@ -155,8 +178,10 @@ def store_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def any_store(store_backend: str, new_store: Callable[[str], Store]) -> Store:
-    """A store with one empty area, ``test``, covering ``TEST_BOX``, on each backend in turn."""
-    store = new_store(store_backend)
-    store.add_area(Area("test", "Test", TEST_BOX), actor="tests")
-    return store
+def any_store(store_backend: str, new_store: Callable[..., Store]) -> Store:
+    """A store with one empty area, ``test``, covering ``TEST_BOX``, on each backend in turn.
+
+    On PostGIS the area comes with the database, copied from a template made once per run:
+    its entry in the change log is as old as the template.
+    """
+    return new_store(store_backend, test_area=True)

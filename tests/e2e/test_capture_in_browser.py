@@ -1,17 +1,19 @@
 """The phone capture page in Chromium: it opens offline after one visit, and its queue sends
 each observation once, however the connection comes and goes.
 
-The app runs with ``streamlit run`` on a copy of the seeded workspace; the page reaches
-nothing but the app. What was stored is checked in the workspace itself.
+The app runs with ``streamlit run`` on a copy of the seeded workspace, one for the module
+(and one with an account for the logins); the page reaches nothing but the app. What was
+stored is checked in the workspace itself: what is new since the test began.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+import shutil
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
@@ -57,9 +59,19 @@ def wait_until_offline_ready(page: Page) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
-def new_observations(workspace_path: Path) -> list[Observation]:
+def hasselby_gard(workspace_path: Path) -> list[Observation]:
     workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
-    return [o for o in list_observations(workspace, "hasselby-gard") if not o.is_demo]
+    return list_observations(workspace, "hasselby-gard")
+
+
+def uuids(workspace_path: Path) -> set[str]:
+    """The uuids of Hässelby gård's observations: the demo's, and other tests' in the module."""
+    return {o.uuid for o in hasselby_gard(workspace_path)}
+
+
+def new_observations(workspace_path: Path, earlier: set[str]) -> list[Observation]:
+    """Hässelby gård's observations that are not among ``earlier``: the test's own."""
+    return [o for o in hasselby_gard(workspace_path) if o.uuid not in earlier]
 
 
 def save(page: Page) -> datetime:
@@ -73,17 +85,28 @@ def save(page: Page) -> datetime:
 
 
 def log_in(page: Page) -> None:
-    """Log in as lina, the registrant ``with_lina`` makes, on the page's login form."""
+    """Log in as lina, the registrant of ``lina_workspace``, on the page's login form."""
     page.get_by_label("Användarnamn").fill("lina")
     page.get_by_label("Lösenord").fill("lösenord-12345")
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
 
 
-def with_lina(workspace_path: Path) -> None:
-    """Give the workspace an account: registrant lina."""
-    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+@pytest.fixture(scope="module")
+def lina_workspace(tmp_path_factory: pytest.TempPathFactory, _seeded_template: Path) -> Path:
+    """A copy of the seeded workspace with an account: registrant lina."""
+    path = tmp_path_factory.mktemp("accounts") / "workspace"
+    shutil.copytree(_seeded_template, path)
+    workspace = open_workspace(settings_from_env({}, workspace=str(path)))
     add_account(workspace, "lina", "registrant", "lösenord-12345")
+    return path
+
+
+@pytest.fixture(scope="module")
+def lina_app(lina_workspace: Path) -> Iterator[str]:
+    """The app on ``lina_workspace``: it asks for a login."""
+    with running_app(lina_workspace) as url:
+        yield url
 
 
 def dim_lamp_sent(page: Page, save_it: Callable[[], object]) -> None:
@@ -99,12 +122,13 @@ def queue_statuses(page: Page) -> list[str]:
 
 
 def test_three_observations_made_offline_are_stored_once_with_their_times_when_online(
-    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+    browser: Browser, module_app: str, module_workspace: Path, tmp_path: Path
 ) -> None:
+    earlier = uuids(module_workspace)
     outside: list[str] = []
-    page = phone_at(browser, app_url, HASSELBY_GARD, outside)
+    page = phone_at(browser, module_app, HASSELBY_GARD, outside)
     context = page.context
-    open_capture(page, app_url)
+    open_capture(page, module_app)
     wait_until_offline_ready(page)
 
     context.set_offline(True)
@@ -143,11 +167,11 @@ def test_three_observations_made_offline_are_stored_once_with_their_times_when_o
 
     page.close()
     page = context.new_page()  # the browser closed and opened again, still offline
-    page.goto(f"{app_url}/capture/")
+    page.goto(f"{module_app}/capture/")
     page.get_by_text("Sparade iakttagelser").wait_for(timeout=10_000)
     page.locator("#queue .status").nth(2).wait_for(timeout=10_000)
     assert queue_statuses(page) == ["Väntar"] * 3
-    assert new_observations(workspace_path) == []
+    assert new_observations(module_workspace, earlier) == []
 
     went_online = datetime.now(UTC)
     context.set_offline(False)
@@ -155,7 +179,7 @@ def test_three_observations_made_offline_are_stored_once_with_their_times_when_o
         page.locator("#queue .status").nth(index).filter(has_text=SENT).wait_for(timeout=30_000)
     page.get_by_text("Allt är skickat.").wait_for(timeout=30_000)
 
-    stored = new_observations(workspace_path)
+    stored = new_observations(module_workspace, earlier)
     assert len(stored) == 3
     assert sorted(o.category for o in stored) == ["graffiti", "lighting", "lighting"]
     shown = sorted(int(SENT.search(text)[1]) for text in queue_statuses(page))  # type: ignore[index]
@@ -165,15 +189,16 @@ def test_three_observations_made_offline_are_stored_once_with_their_times_when_o
         assert before <= observation.observed_at < went_online
     assert [o.geometry_type for o in by_time] == ["Point", "Point", "LineString"]
     assert by_time[0].fields["problem"] == "broken"
-    workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
+    workspace = open_workspace(settings_from_env({}, workspace=str(module_workspace)))
     assert len(observation_photos(workspace, "hasselby-gard", by_time[1].uuid)) == 1
     assert outside == []
 
 
 def test_an_answer_lost_on_the_way_stores_the_observation_once(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
-    page = phone_at(browser, app_url, HASSELBY_GARD, [])
+    earlier = uuids(module_workspace)
+    page = phone_at(browser, module_app, HASSELBY_GARD, [])
     tries: list[int] = []
 
     def lose_the_first_answer(route: Route) -> None:
@@ -187,19 +212,19 @@ def test_an_answer_lost_on_the_way_stores_the_observation_once(
             tries.append(route.fetch().status)  # the server stored it and answered ...
             route.abort()  # ... but the answer never reached the phone
 
-    page.route(f"{app_url}/api/v1/observations", lose_the_first_answer)
-    open_capture(page, app_url)
+    page.route(f"{module_app}/api/v1/observations", lose_the_first_answer)
+    open_capture(page, module_app)
     page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
     page.get_by_text("Belysning", exact=True).click()
     page.get_by_text("Svagt ljus").click()
     save(page)
     page.get_by_text("Servern svarar inte").wait_for(timeout=10_000)
     assert queue_statuses(page) == ["Väntar"]
-    assert len(new_observations(workspace_path)) == 1
+    assert len(new_observations(module_workspace, earlier)) == 1
 
     page.get_by_role("button", name="Skicka nu").click()
     page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
-    stored = new_observations(workspace_path)
+    stored = new_observations(module_workspace, earlier)
     assert len(stored) == 1
     assert queue_statuses(page) == [f"Skickad (nr {stored[0].number})"]
     assert tries[0] == 201
@@ -208,10 +233,11 @@ def test_an_answer_lost_on_the_way_stores_the_observation_once(
 
 
 def test_a_position_outside_every_area_is_said_at_once_offline(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
-    page = phone_at(browser, app_url, CITY_HALL, [])
-    open_capture(page, app_url)
+    earlier = uuids(module_workspace)
+    page = phone_at(browser, module_app, CITY_HALL, [])
+    open_capture(page, module_app)
     wait_until_offline_ready(page)
     page.context.set_offline(True)
     page.reload()
@@ -227,30 +253,32 @@ def test_a_position_outside_every_area_is_said_at_once_offline(
     page.get_by_role("button", name="English").click()
     page.get_by_text("The position lies outside every area").wait_for(timeout=5_000)
     assert page.evaluate("document.documentElement.lang") == "en"
-    assert new_observations(workspace_path) == []
+    assert new_observations(module_workspace, earlier) == []
 
 
-def test_the_first_visit_transfers_less_than_300_kilobytes(browser: Browser, app_url: str) -> None:
+def test_the_first_visit_transfers_less_than_300_kilobytes(
+    browser: Browser, module_app: str
+) -> None:
     # No routes here: Playwright turns the HTTP cache off while it routes, and the service
     # worker's revalidations of what the page just fetched would count twice.
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
     page = context.new_page()
     finished: list[Request] = []
     page.context.on("requestfinished", lambda request: finished.append(request))
-    page.goto(f"{app_url}/capture/", wait_until="networkidle")
+    page.goto(f"{module_app}/capture/", wait_until="networkidle")
     wait_until_offline_ready(page)
     page.get_by_text("Belysning", exact=True).wait_for(timeout=10_000)
     page.wait_for_load_state("networkidle")
     sizes = [request.sizes() for request in finished]
     transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
     assert transferred < 300_000, [request.url for request in finished]
-    served = {request.url.removeprefix(app_url) for request in finished}
+    served = {request.url.removeprefix(module_app) for request in finished}
     assert {"/capture/", "/capture/leaflet.js", "/api/v1/areas", "/api/v1/catalog"} <= served
 
 
-def test_the_page_files_are_compressed_typed_and_revalidated(app_url: str) -> None:
+def test_the_page_files_are_compressed_typed_and_revalidated(module_app: str) -> None:
     def get(path: str, **headers: str) -> tuple[int, Message, bytes]:
-        request = urllib.request.Request(f"{app_url}{path}", headers=headers)  # noqa: S310
+        request = urllib.request.Request(f"{module_app}{path}", headers=headers)  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 return response.status, response.headers, response.read()
@@ -281,7 +309,7 @@ def test_the_page_files_are_compressed_typed_and_revalidated(app_url: str) -> No
     assert get("/capture/..%2Fapp.py")[0] != 200
     no_follow = urllib.request.build_opener(NoRedirect)
     with pytest.raises(urllib.error.HTTPError) as redirect:
-        no_follow.open(f"{app_url}/capture?area=grimsta&walk=1", timeout=10)
+        no_follow.open(f"{module_app}/capture?area=grimsta&walk=1", timeout=10)
     redirect.value.close()
     assert redirect.value.code == 308
     assert redirect.value.headers["Location"] == "/capture/?area=grimsta&walk=1"
@@ -294,11 +322,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
 def test_the_page_has_no_grave_accessibility_problem_in_either_language(
-    browser: Browser, app_url: str, width: int, height: int
+    browser: Browser, module_app: str, width: int, height: int
 ) -> None:
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=width, height=height)
-    open_capture(page, app_url)
+    page = page_with_only_the_app(browser, module_app, outside, width=width, height=height)
+    open_capture(page, module_app)
     assert page.evaluate("() => document.documentElement.lang") == "sv"
     assert grave_violations(page) == []
     page.get_by_role("button", name="English").click()
@@ -311,82 +339,83 @@ def test_the_page_has_no_grave_accessibility_problem_in_either_language(
 
 
 def test_an_uncertain_gps_fix_is_flagged_before_saving_and_by_the_server_after(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
+    earlier = uuids(module_workspace)
     outside: list[str] = []
-    page = phone_at(browser, app_url, {**HASSELBY_GARD, "accuracy": 120}, outside)
-    open_capture(page, app_url)
+    page = phone_at(browser, module_app, {**HASSELBY_GARD, "accuracy": 120}, outside)
+    open_capture(page, module_app)
     page.get_by_text("GPS ±120 m: osäker position (mer än 30 m)").wait_for(timeout=10_000)
     page.get_by_text("Belysning", exact=True).click()
     page.get_by_text("Svagt ljus").click()
     save(page)
     page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
     page.get_by_text("GPS-positionen var osäker (±120 m, gränsen är 30 m).").wait_for()
-    assert len(new_observations(workspace_path)) == 1
+    assert len(new_observations(module_workspace, earlier)) == 1
     assert outside == []
 
 
 def test_with_accounts_the_page_asks_for_a_login_and_records_under_it(
-    browser: Browser, workspace_path: Path
+    browser: Browser, lina_app: str, lina_workspace: Path
 ) -> None:
-    with_lina(workspace_path)
+    earlier = uuids(lina_workspace)
     outside: list[str] = []
-    with running_app(workspace_path) as url:
-        page = phone_at(browser, url, HASSELBY_GARD, outside)
-        page.goto(f"{url}/capture/")
-        page.get_by_role("heading", name="Logga in").wait_for(timeout=30_000)
-        page.get_by_label("Användarnamn").fill("lina")
-        page.get_by_label("Lösenord").fill("fel")
-        page.get_by_role("button", name="Logga in").click()
-        page.get_by_text("Fel användarnamn eller lösenord.").wait_for(timeout=10_000)
-        log_in(page)
-        dim_lamp_sent(page, lambda: save(page))
-        page.get_by_role("button", name="Logga ut").click()
-        page.get_by_role("heading", name="Logga in").wait_for(timeout=10_000)
-        cookies = [c["name"] for c in page.context.cookies()]
+    page = phone_at(browser, lina_app, HASSELBY_GARD, outside)
+    page.goto(f"{lina_app}/capture/")
+    page.get_by_role("heading", name="Logga in").wait_for(timeout=30_000)
+    page.get_by_label("Användarnamn").fill("lina")
+    page.get_by_label("Lösenord").fill("fel")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Fel användarnamn eller lösenord.").wait_for(timeout=10_000)
+    log_in(page)
+    dim_lamp_sent(page, lambda: save(page))
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_role("heading", name="Logga in").wait_for(timeout=10_000)
+    cookies = [c["name"] for c in page.context.cookies()]
     assert "safewalk_session" not in cookies
-    assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
+    assert [o.created_by for o in new_observations(lina_workspace, earlier)] == ["lina"]
     assert outside == []
 
 
 def test_a_double_tap_on_save_keeps_one_observation(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
+    earlier = uuids(module_workspace)
     outside: list[str] = []
-    page = phone_at(browser, app_url, HASSELBY_GARD, outside)
-    open_capture(page, app_url)
+    page = phone_at(browser, module_app, HASSELBY_GARD, outside)
+    open_capture(page, module_app)
     page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
     dim_lamp_sent(page, page.get_by_role("button", name="Spara").dblclick)
     page.wait_for_timeout(1_000)  # a second one would have been sent by now
     assert page.locator("#queue .item").count() == 1
-    assert len(new_observations(workspace_path)) == 1
+    assert len(new_observations(module_workspace, earlier)) == 1
 
 
 def test_a_login_renewed_in_another_tab_does_not_refuse_what_waits(
-    browser: Browser, workspace_path: Path
+    browser: Browser, lina_app: str, lina_workspace: Path
 ) -> None:
-    with_lina(workspace_path)
+    earlier = uuids(lina_workspace)
     outside: list[str] = []
-    with running_app(workspace_path) as url:
-        first = phone_at(browser, url, HASSELBY_GARD, outside)
-        first.goto(f"{url}/capture/")
-        log_in(first)
-        second = first.context.new_page()  # the same phone: the same cookies
-        second.goto(f"{url}/capture/")
-        second.get_by_role("button", name="Logga ut").click()
-        log_in(second)  # a new login: the first tab's CSRF value is stale now
-        # sent at once: refused for the stale value, then sent with the new one
-        dim_lamp_sent(first, lambda: save(first))
-    assert [o.created_by for o in new_observations(workspace_path)] == ["lina"]
+    first = phone_at(browser, lina_app, HASSELBY_GARD, outside)
+    first.goto(f"{lina_app}/capture/")
+    log_in(first)
+    second = first.context.new_page()  # the same phone: the same cookies
+    second.goto(f"{lina_app}/capture/")
+    second.get_by_role("button", name="Logga ut").click()
+    log_in(second)  # a new login: the first tab's CSRF value is stale now
+    # sent at once: refused for the stale value, then sent with the new one
+    dim_lamp_sent(first, lambda: save(first))
+    assert [o.created_by for o in new_observations(lina_workspace, earlier)] == ["lina"]
     assert outside == []
 
 
 def test_a_line_can_be_drawn_with_the_keyboard_alone(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
+    earlier = uuids(module_workspace)
     outside: list[str] = []
-    page = phone_at(browser, app_url, HASSELBY_GARD, outside)
-    open_capture(page, app_url)
+    page = phone_at(browser, module_app, HASSELBY_GARD, outside)
+    open_capture(page, module_app)
     page.get_by_text("Område: Hässelby gård").wait_for(timeout=10_000)
     page.get_by_text("Belysning", exact=True).click()
     page.get_by_text("Linje", exact=True).click()
@@ -402,6 +431,6 @@ def test_a_line_can_be_drawn_with_the_keyboard_alone(
     page.get_by_text("Svagt ljus").click()
     save(page)
     page.locator("#queue .status").filter(has_text=SENT).wait_for(timeout=10_000)
-    (line,) = new_observations(workspace_path)
+    (line,) = new_observations(module_workspace, earlier)
     assert line.geometry_type == "LineString"
     assert outside == []

@@ -16,12 +16,12 @@ from walks.core.workspace import connect_workspace
 PASSWORD = "långt-och-hemligt"  # noqa: S105 - a test account's
 
 
-@pytest.fixture
-def accounts_url(workspace_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def accounts_url(module_workspace: Path) -> Iterator[str]:
     """The app on a workspace with a registrant account."""
-    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    workspace = connect_workspace(Settings(workspace=str(module_workspace)))
     add_account(workspace, "ali", "registrant", PASSWORD)
-    with running_app(workspace_path) as url:
+    with running_app(module_workspace) as url:
         yield url
 
 

@@ -1,11 +1,14 @@
 """The Karta page and drawing on maps, end to end in Chromium with the network closed.
 
-Desktop and phone viewports; every request that does not go to the app is aborted.
+Desktop and phone viewports; every request that does not go to the app is aborted. One app
+serves the module on a copy of the seeded workspace, and one on a copy with two hostile
+observations; what the map shows is checked against what the workspace holds at the time.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -21,10 +24,10 @@ from gis.photos import process_photo
 from tests.accessibility import grave_violations
 from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
 from walks.core.config import Settings
-from walks.core.model import DrawnShape, ObservationDraft, Position
+from walks.core.model import DrawnShape, Observation, ObservationDraft, Position
 from walks.core.workspace import connect_workspace
 from walks.fieldwork.planning import list_walks
-from walks.fieldwork.recording import record_observation
+from walks.fieldwork.recording import list_observations, record_observation
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 MARKERS_SHOWN = """() => {
@@ -33,6 +36,17 @@ MARKERS_SHOWN = """() => {
   return n;
 }"""
 """How many observations the map shows: single markers plus the counts of the clusters."""
+
+
+def observations(workspace_path: Path) -> list[Observation]:
+    """Every area's observations: the demo's, and those the module's other tests stored."""
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    return [o for area in workspace.areas() for o in list_observations(workspace, area.slug)]
+
+
+def markers(found: list[Observation]) -> int:
+    """How many of ``found`` the map marks: the points (lines and areas are drawn)."""
+    return sum(o.geometry_type == "Point" for o in found)
 
 
 def open_map(page: Page, url: str) -> FrameLocator:
@@ -122,12 +136,13 @@ def wait_until_shown(frame: FrameLocator, expected: int, *, timeout_s: float = 1
 
 
 def test_the_map_shows_a_layer_per_category_clustered_and_nothing_leaves(
-    browser: Browser, app_url: str
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
+    stored = observations(module_workspace)
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
-    frame = open_map(page, app_url)
-    wait_until_shown(frame, 15)  # the demo's observations, clustered or one by one
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=900)
+    frame = open_map(page, module_app)
+    wait_until_shown(frame, markers(stored))  # 15 of the demo's, clustered or one by one
     wait_until_idle(page)  # checked at rest: the check holds the page's thread a moment
     assert grave_violations(page) == []  # WCAG 2.1 AA, serious and critical (axe-core)
     frame.locator(".leaflet-control-layers").hover()  # the control opens on hover
@@ -136,9 +151,9 @@ def test_the_map_shows_a_layer_per_category_clustered_and_nothing_leaves(
     for name in ("Belysning", "Trygg och trivsam plats", "Värmekarta", "Vandringsrutter",
                  "Referens: Belysningsstolpar"):  # fmt: skip
         assert name in overlays.inner_text()
-    # Switching a category's layer off hides its observations (4 lighting ones).
+    # Switching a category's layer off hides its observations (the demo's 4 lighting ones).
     switch_layer(frame, "Belysning")
-    wait_until_shown(frame, 11)
+    wait_until_shown(frame, markers([o for o in stored if o.category != "lighting"]))
     # The heat map and a reference layer switch on.
     switch_layer(frame, "Värmekarta")
     frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=10_000)
@@ -150,12 +165,15 @@ def test_the_map_shows_a_layer_per_category_clustered_and_nothing_leaves(
     page.context.close()
 
 
-def test_a_filter_changes_what_the_map_shows(browser: Browser, app_url: str) -> None:
+def test_a_filter_changes_what_the_map_shows(
+    browser: Browser, module_app: str, module_workspace: Path
+) -> None:
+    total = len(observations(module_workspace))  # 15: the demo's
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
-    frame = open_map(page, app_url)
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=900)
+    frame = open_map(page, module_app)
     page.get_by_text("Urval").click()
-    caption = page.get_by_text("2 av 15 iakttagelser i valda områden visas.")
+    caption = page.get_by_text(f"2 av {total} iakttagelser i valda områden visas.")
     for _ in range(4):  # a choice made while the starting map's rerun redraws it is lost
         wait_until_idle(page)
         page.get_by_text("Trygga platser").click()
@@ -178,11 +196,13 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def hostile_url(workspace_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory, _seeded_template: Path) -> Iterator[str]:
     """The app on a workspace with two observations of category Övrigt (the only ones of
     their category): no. 9, a point whose description and subject are HTML, with a photo;
-    no. 10, a line."""
+    no. 10, a line. Its tests only look."""
+    workspace_path = tmp_path_factory.mktemp("hostile") / "workspace"
+    shutil.copytree(_seeded_template, workspace_path)
     workspace = connect_workspace(Settings(workspace=str(workspace_path)))
     draft = ObservationDraft(
         category="other", position=Position(17.8445, 59.3668), created_by="test",
@@ -245,11 +265,12 @@ def test_clicking_a_marker_shows_its_details_escaped_with_its_photo(
 
 
 def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
+    number = 1 + max(o.number for o in observations(module_workspace) if o.area == "grimsta")
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, touch=True)  # a phone
-    page.goto(f"{app_url}/register")
+    page = page_with_only_the_app(browser, module_app, outside, touch=True)  # a phone
+    page.goto(f"{module_app}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")
@@ -263,14 +284,14 @@ def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
     # The next observation starts on a fresh map: the line is used once.
     expect(page.get_by_text("Ritad linje sparas som iakttagelsens läge.")).to_have_count(0)
-    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
+    with sqlite3.connect(module_workspace / "grimsta.gpkg") as connection:
         rows = connection.execute(
-            "SELECT number, problem FROM lighting_line WHERE is_demo = 0"  # its own table
-        ).fetchall()
-    assert rows == [(5, "broken")]
-    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+            "SELECT number, problem FROM lighting_line WHERE number = ?", (number,)
+        ).fetchall()  # its own table
+    assert rows == [(number, "broken")]  # 5, after the demo's four
+    workspace = connect_workspace(Settings(workspace=str(module_workspace)))
     frame_ = workspace.store.read_layer("grimsta", "lighting")
-    drawn = frame_[~frame_["is_demo"]].geometry.iloc[0]
+    drawn = frame_[frame_["number"] == number].geometry.iloc[0]
     assert drawn.geom_type == "LineString"
     assert len(drawn.coords) == 3
     assert outside == []
@@ -278,11 +299,11 @@ def test_a_line_drawn_with_taps_on_a_phone_is_stored_as_a_line(
 
 
 def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=900)
-    page.goto(f"{app_url}/walks")
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=900)
+    page.goto(f"{module_app}/walks")
     page.get_by_text("Rita rutten på kartan").wait_for(timeout=60_000)
     page.get_by_text("Rita rutten på kartan").click()
     frame = page.frame_locator("iframe").first
@@ -296,7 +317,7 @@ def test_a_route_drawn_on_the_walks_page_is_stored_with_the_walk(
     page.get_by_role("button", name="Spara vandringen").click()
     page.get_by_text("Vandring nr").wait_for(timeout=30_000)
     assert grave_violations(page) == []  # checked once the page is at rest
-    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    workspace = connect_workspace(Settings(workspace=str(module_workspace)))
     (walk,) = [w for w in list_walks(workspace, "grimsta") if w.title == "Ritad rutt"]
     assert walk.route is not None
     assert walk.route.geom_type == "LineString"

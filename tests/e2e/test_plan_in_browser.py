@@ -1,4 +1,5 @@
-"""The action plan page in Chromium (desktop): a measure from two observations, moved on."""
+"""The action plan page in Chromium (desktop): a measure from two observations, moved on, and
+the tertial reports. One app serves the module on a copy of the seeded workspace."""
 
 from __future__ import annotations
 
@@ -21,11 +22,14 @@ from walks.fieldwork.recording import list_observations
 
 
 def test_a_measure_from_two_observations_is_moved_on_with_its_history(
-    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+    browser: Browser, module_app: str, module_workspace: Path, tmp_path: Path
 ) -> None:
+    workspace = connect_workspace(Settings(workspace=str(module_workspace)))
+    # The next measure's number: 1 (the demo has none) unless another test made one.
+    made = 1 + max((m.number for m in area_measures(workspace, "grimsta")), default=0)
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
-    page.goto(f"{app_url}/plan")
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
+    page.goto(f"{module_app}/plan")
     page.get_by_text("Ny åtgärd").wait_for(timeout=60_000)
     chooser = page.locator('[data-testid="stMultiSelect"]', has_text="Iakttagelser")
     for number in ("1.", "2."):
@@ -36,7 +40,7 @@ def test_a_measure_from_two_observations_is_moved_on_with_its_history(
     filled = page.locator('input[aria-label="Åtgärd"][value="Ljusare och öppnare passage"]')
     filled.wait_for(timeout=30_000)
     page.get_by_role("button", name="Spara åtgärden").click()
-    page.get_by_text("Åtgärd nr 1 sparad som föreslagen.").wait_for(timeout=30_000)
+    page.get_by_text(f"Åtgärd nr {made} sparad som föreslagen.").wait_for(timeout=30_000)
     page.get_by_text("Ändra status").wait_for(timeout=30_000)
     new_status = page.locator('[data-testid="stSelectbox"]', has_text="Ny status")
     expect(new_status.locator("input")).to_have_value("Beslutad")  # the next step, first
@@ -49,27 +53,26 @@ def test_a_measure_from_two_observations_is_moved_on_with_its_history(
     # Submit once the upload has reached the server: its progress bar gone.
     expect(form.locator('[role="progressbar"]')).to_have_count(0, timeout=30_000)
     page.get_by_role("button", name="Ändra", exact=True).click()
-    page.get_by_text("Åtgärd nr 1 är nu beslutad.").wait_for(timeout=60_000)
+    page.get_by_text(f"Åtgärd nr {made} är nu beslutad.").wait_for(timeout=60_000)
     page.get_by_text("Historik").wait_for(timeout=10_000)
     # The note's photo is shown under the history, captioned with the note.
     page.locator('[data-testid="stImage"]', has_text="Beslutat på mötet").wait_for(timeout=30_000)
-    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
-    (measure,) = area_measures(workspace, "grimsta")
+    (measure,) = [m for m in area_measures(workspace, "grimsta") if m.number == made]
     assert (measure.status, measure.observations) == (MeasureStatus.DECIDED, (1, 2))
     found = {o.number: o.status for o in list_observations(workspace, "grimsta")}
     assert (found[1], found[2]) == (ObservationStatus.PLANNED, ObservationStatus.PLANNED)
-    (note,) = [e for e in measure_history(workspace, "grimsta", 1) if e.action == "note"]
+    (note,) = [e for e in measure_history(workspace, "grimsta", made) if e.action == "note"]
     assert (note.note, note.photos) == ("Beslutat på mötet", 1)
     assert outside == []
     page.context.close()
 
 
 def test_the_tertial_reports_download_from_the_plan_page(
-    browser: Browser, app_url: str, tmp_path: Path
+    browser: Browser, module_app: str, tmp_path: Path
 ) -> None:
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
-    page.goto(f"{app_url}/plan")
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
+    page.goto(f"{module_app}/plan")
     page.get_by_text("Tertialuppföljning").wait_for(timeout=60_000)
     # The page's area (the first, Grimsta): the district's report is the same code
     # (tests/walks/test_tertial.py) at ten times the making.

@@ -11,11 +11,11 @@ from tests.appserver import page_with_only_the_app
 
 
 def test_a_printed_map_is_previewed_and_downloaded(
-    browser: Browser, app_url: str, tmp_path: Path
+    browser: Browser, module_app: str, tmp_path: Path
 ) -> None:
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
-    page.goto(f"{app_url}/print")
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
+    page.goto(f"{module_app}/print")
     page.get_by_role("button", name="Ta fram PDF").wait_for(timeout=60_000)
     page.get_by_text("A3", exact=True).click()
     page.get_by_role("button", name="Ta fram PDF").click()

@@ -16,17 +16,17 @@ from walks.core.model import MeasureStatus
 from walks.core.workspace import connect_workspace
 
 
-@pytest.fixture
-def decided_url(workspace_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def decided_url(module_workspace: Path) -> Iterator[str]:
     """The app on a workspace with two decided measures in Grimsta: one public, one not."""
-    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    workspace = connect_workspace(Settings(workspace=str(module_workspace)))
     add_measure(workspace, "grimsta", observations=[1], title="Ljusare gångtunnel",
                 responsible="trafikkontoret", public=True, actor="Kim Svensson")  # fmt: skip
     add_measure(workspace, "grimsta", observations=[2], title="Internt underlag",
                 responsible="trafikkontoret", actor="Kim Svensson")  # fmt: skip
     for number in (1, 2):
         change_status(workspace, "grimsta", number, MeasureStatus.DECIDED, actor="Eva")
-    with running_app(workspace_path) as url:
+    with running_app(module_workspace) as url:
         yield url
 
 

@@ -1,8 +1,9 @@
 """End to end in a real browser: Debian's Chromium, phone viewport, network closed but localhost.
 
 The app is started with ``streamlit run`` on a free port against a copy of the seeded
-workspace. Every request that does not go to the app is aborted, which proves the map needs
-no CDN. With ``CI=true`` these tests must run: a missing browser fails them.
+workspace, one for the module; each test checks the observations it stored (those new since it
+began). Every request that does not go to the app is aborted, which proves the map needs no
+CDN. With ``CI=true`` these tests must run: a missing browser fails them.
 """
 
 from __future__ import annotations
@@ -15,18 +16,37 @@ from playwright.sync_api import Browser, Page
 
 from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
 from tests.files import jpeg_with_gps
+from walks.core.config import Settings
+from walks.core.workspace import connect_workspace
+from walks.fieldwork.recording import list_observations
 
 
 def phone(browser: Browser, url: str, outside: list[str]) -> Page:
     return page_with_only_the_app(browser, url, outside)
 
 
+def lighting(workspace_path: Path, area: str) -> list[tuple[str, int, str, str]]:
+    """The area's lighting observations but the demo's: uuid, number, problem, made by."""
+    with sqlite3.connect(workspace_path / f"{area}.gpkg") as connection:
+        return connection.execute(
+            "SELECT uuid, number, problem, created_by FROM lighting WHERE is_demo = 0"
+        ).fetchall()
+
+
+def next_number(workspace_path: Path, area: str) -> int:
+    """The number the area's next observation gets: one after the highest there is."""
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    return 1 + max(o.number for o in list_observations(workspace, area))
+
+
 def test_registering_by_tapping_the_map_stores_the_point(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path
 ) -> None:
+    earlier = lighting(module_workspace, "grimsta")
+    number = next_number(module_workspace, "grimsta")  # 5 on the demo's four
     outside: list[str] = []
-    page = phone(browser, app_url, outside)
-    page.goto(f"{app_url}/register")
+    page = phone(browser, module_app, outside)
+    page.goto(f"{module_app}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     frame = page.frame_locator("iframe").first
     leaflet = frame.locator(".leaflet-container")
@@ -42,29 +62,27 @@ def test_registering_by_tapping_the_map_stores_the_point(
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
-    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
-        rows = connection.execute(
-            "SELECT number, problem, created_by FROM lighting WHERE is_demo = 0"
-        ).fetchall()
-    assert rows == [(5, "broken", "app")]
+    rows = [row[1:] for row in lighting(module_workspace, "grimsta") if row not in earlier]
+    assert rows == [(number, "broken", "app")]
     assert outside == []  # nothing left the machine: no CDN, no tiles
 
 
 def test_a_photo_gives_the_position_and_loses_its_exif(
-    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+    browser: Browser, module_app: str, module_workspace: Path, tmp_path: Path
 ) -> None:
+    earlier = lighting(module_workspace, "grimsta")
     photo = tmp_path / "IMG_0042.jpg"
     photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # in Grimsta, the first area
-    page = phone(browser, app_url, [])
-    page.goto(f"{app_url}/register")
+    page = phone(browser, module_app, [])
+    page.goto(f"{module_app}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     page.get_by_text("Trasig lampa").click()
     with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
-    with sqlite3.connect(workspace_path / "grimsta.gpkg") as connection:
-        (uuid,) = connection.execute("SELECT uuid FROM lighting WHERE is_demo = 0").fetchone()
+    [uuid] = [row[0] for row in lighting(module_workspace, "grimsta") if row not in earlier]
+    with sqlite3.connect(module_workspace / "grimsta.gpkg") as connection:
         images = connection.execute(
             "SELECT image FROM photos WHERE feature_uuid = ?", (uuid,)
         ).fetchall()
@@ -74,8 +92,9 @@ def test_a_photo_gives_the_position_and_loses_its_exif(
 
 
 def test_the_phones_gps_position_and_a_photo_are_stored_without_exif(
-    browser: Browser, app_url: str, workspace_path: Path
+    browser: Browser, module_app: str, module_workspace: Path, tmp_path: Path
 ) -> None:
+    number = next_number(module_workspace, "hasselby-gard")  # 9 on the demo's eight
     lon, lat = 17.8445, 59.3668  # Hässelby gård centrum
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
@@ -85,15 +104,15 @@ def test_the_phones_gps_position_and_a_photo_are_stored_without_exif(
     context.route(
         "**/*",
         lambda route, request: route.continue_()
-        if request.url.startswith(app_url) else route.abort(),
+        if request.url.startswith(module_app) else route.abort(),
     )  # fmt: skip
     page = context.new_page()
-    page.goto(f"{app_url}/register")
+    page.goto(f"{module_app}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     # The area list is left on its first choice ("Från positionen"): the area follows the GPS.
     page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
     wait_until_idle(page)  # the map reports back once: that rerun done
-    photo = workspace_path.parent / "IMG_0100.jpg"
+    photo = tmp_path / "IMG_0100.jpg"
     photo.write_bytes(jpeg_with_gps(17.8611, 59.3540))  # its EXIF says Grimsta: GPS must win
     with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
@@ -105,16 +124,16 @@ def test_the_phones_gps_position_and_a_photo_are_stored_without_exif(
     wait_until_idle(page)
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
-    page.get_by_text("Sparad som nr 9 i Hässelby gård").wait_for(timeout=30_000)
+    page.get_by_text(f"Sparad som nr {number} i Hässelby gård").wait_for(timeout=30_000)
     from shapely.geometry import Point
 
     from gis.crs import to_storage_crs
 
     expected = to_storage_crs(Point(lon, lat), "EPSG:4326")
-    stored = read_layer(workspace_path / "hasselby-gard.gpkg", "lighting")
-    mine = stored[stored["number"] == 9]
+    stored = read_layer(module_workspace / "hasselby-gard.gpkg", "lighting")
+    mine = stored[stored["number"] == number]
     assert mine.geometry.iloc[0].distance(expected) < 1.0
-    with sqlite3.connect(workspace_path / "hasselby-gard.gpkg") as connection:
+    with sqlite3.connect(module_workspace / "hasselby-gard.gpkg") as connection:
         images = connection.execute(
             "SELECT image FROM photos WHERE feature_uuid = ?", (mine["uuid"].iloc[0],)
         ).fetchall()
@@ -147,10 +166,10 @@ def test_the_map_works_when_the_tile_server_cannot_be_reached(
         assert all("tile.openstreetmap.org" in u for u in outside)
 
 
-def test_a_refused_gps_permission_says_what_to_do(browser: Browser, app_url: str) -> None:
-    page = phone(browser, app_url, [])  # no geolocation permission granted
+def test_a_refused_gps_permission_says_what_to_do(browser: Browser, module_app: str) -> None:
+    page = phone(browser, module_app, [])  # no geolocation permission granted
     page.context.clear_permissions()
-    page.goto(f"{app_url}/register")
+    page.goto(f"{module_app}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
     page.get_by_role("button", name="Använd min position (GPS)").click()
     page.get_by_text("Telefonen gav inte ut positionen").wait_for(timeout=30_000)
