@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.appserver import page_with_only_the_app, wait_until_idle
 from tests.files import two_layer_geopackage
@@ -18,6 +19,24 @@ from walks.actions.routing import route_observations
 from walks.core.config import Settings
 from walks.core.workspace import connect_workspace
 from walks.fieldwork.recording import list_observations
+
+
+def choose_import_file(page: Page, path: Path, shown: str) -> None:
+    """Choose ``path`` in the import's uploader and wait until ``shown`` is on the page.
+
+    A file chosen while a run still draws the page can be lost (the uploader shows it, the
+    script never gets it): it is chosen again, up to three times in all.
+    """
+    for attempt in range(3):
+        wait_until_idle(page)
+        page.locator('input[type="file"]').first.set_input_files(path)
+        try:
+            page.get_by_text(shown).first.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.locator('input[type="file"]').first.set_input_files([])
 
 
 def test_an_owners_file_uploaded_on_the_data_page_routes_the_observations_in_it(
@@ -97,10 +116,8 @@ def test_a_file_is_previewed_then_imported_on_the_data_page(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{module_app}/data")
     page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
-    wait_until_idle(page)  # a file chosen while the first run still draws the page is lost
-    page.locator('input[type="file"]').first.set_input_files(path)
-    page.get_by_text("Förhandsvisning, inget sparat: 1 skulle importeras (Grimsta 1); 0 lagade, "
-                     "1 avvisade").wait_for(timeout=60_000)  # fmt: skip
+    choose_import_file(page, path, "Förhandsvisning, inget sparat: 1 skulle importeras "
+                       "(Grimsta 1); 0 lagade, 1 avvisade")  # fmt: skip
     workspace = connect_workspace(Settings(workspace=str(module_workspace)))
     before = len(list_observations(workspace, "grimsta"))
     page.get_by_role("button", name="Importera", exact=True).click()
@@ -125,10 +142,8 @@ def test_a_geopackage_with_several_layers_offers_them_on_the_data_page(
     page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
     page.goto(f"{module_app}/data")
     page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
-    wait_until_idle(page)  # a file chosen while the first run still draws the page is lost
-    page.locator('input[type="file"]').first.set_input_files(path)
+    choose_import_file(page, path, "Lager i filen")
     layer = page.locator('[data-testid="stSelectbox"]', has_text="Lager i filen")
-    layer.wait_for(timeout=60_000)
     expect(layer.locator("input")).to_have_value("punkter")
     page.get_by_text(
         "Förhandsvisning, inget sparat: 1 skulle importeras (Hässelby gård 1)"
@@ -138,7 +153,7 @@ def test_a_geopackage_with_several_layers_offers_them_on_the_data_page(
 
 
 def test_the_data_page_asks_for_a_required_field_the_file_lacks_before_its_preview(
-    browser: Browser, app_url: str, workspace_path: Path, tmp_path: Path
+    browser: Browser, module_app: str, module_workspace: Path, tmp_path: Path
 ) -> None:
     # A housing company's list of broken lamps: positions and a description, no problem.
     path = tmp_path / "lampor.csv"
@@ -146,12 +161,10 @@ def test_the_data_page_asks_for_a_required_field_the_file_lacks_before_its_previ
                     "661650;6584350;Lampa vid trappan\n661700;6584420;Lampa i gången\n",
                     encoding="utf-8")  # fmt: skip
     outside: list[str] = []
-    page = page_with_only_the_app(browser, app_url, outside, width=1280, height=1000)
-    page.goto(f"{app_url}/data")
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
+    page.goto(f"{module_app}/data")
     page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
-    wait_until_idle(page)  # a file chosen while the first run still draws the page is lost
-    page.locator('input[type="file"]').first.set_input_files(path)
-    page.get_by_text("Förhandsvisning, inget sparat: 0 skulle importeras").wait_for(timeout=60_000)
+    choose_import_file(page, path, "Förhandsvisning, inget sparat: 0 skulle importeras")
     wait_until_idle(page)
     page.locator('[data-testid="stSelectbox"]', has_text="Kategori").first.click()
     page.get_by_role("option", name="Belysning").click()
@@ -167,7 +180,7 @@ def test_the_data_page_asks_for_a_required_field_the_file_lacks_before_its_previ
     page.get_by_text("Satt där filen inte har något värde: problem = broken.").wait_for()
     page.get_by_role("button", name="Importera", exact=True).click()
     page.get_by_text("2 iakttagelser importerade (Hässelby gård 2)").wait_for(timeout=60_000)
-    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    workspace = connect_workspace(Settings(workspace=str(module_workspace)))
     found = list_observations(workspace, "hasselby-gard", category="lighting")
     lamps = {o.description: o.fields["problem"] for o in found}
     assert lamps["Lampa vid trappan"] == lamps["Lampa i gången"] == "broken"
