@@ -1,11 +1,11 @@
 """A real PostgreSQL server with PostGIS for the tests: a throw-away cluster on a free port.
 
 Debian's ``postgresql-15-postgis-3`` (the test command installs it when missing): ``initdb``
-into a temporary folder (no syncing: the cluster is thrown away), ``pg_ctl`` on a free
-localhost port. Run as root, the server runs as the ``postgres`` user, as PostgreSQL
-wants. Each test gets a database of its own, copied from a template that has PostGIS, and
-dropped after the test (a hundred copies would fill gigabytes). A test that starts from more
-than PostGIS copies a template made once with it (``template_with``).
+into a temporary folder, in memory where there is room (no syncing: the cluster is thrown
+away), ``pg_ctl`` on a free localhost port. Run as root, the server runs as the ``postgres``
+user, as PostgreSQL wants. Each test gets a database of its own, copied from a template that
+has PostGIS, and dropped after the test (a hundred copies would fill gigabytes). A test that
+starts from more than PostGIS copies a template made once with it (``template_with``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from uuid import uuid4
 import psycopg
 
 TEMPLATE: Final = "safewalk_template"
+MEMORY: Final = Path("/dev/shm")  # noqa: S108 - mkdtemp makes a private folder in it
+"""Linux's file system in memory; clusters go there when it has ``MEMORY_ROOM`` free."""
+MEMORY_ROOM: Final = 2 * 1024**3
 
 
 def postgres_bin() -> Path | None:
@@ -35,6 +38,21 @@ def postgres_bin() -> Path | None:
         if (folder / "initdb").exists() and has_postgis:
             return folder
     return None
+
+
+def cluster_parent() -> Path | None:
+    """Return the folder to make clusters in: ``MEMORY`` if it has room, else None (the
+    temporary folder).
+
+    The tests make and drop databases by the hundred, each a few hundred files: on a disk,
+    the file system's share of that took more processor time than the server's own (the
+    PostGIS store tests: 56 s of a processor on ext4, 20 s in memory).
+    """
+    try:
+        room = shutil.disk_usage(MEMORY).free
+    except OSError:
+        return None
+    return MEMORY if room >= MEMORY_ROOM else None
 
 
 def _free_port() -> int:
@@ -49,7 +67,7 @@ class PostgresServer:
 
     def __init__(self, binaries: Path) -> None:
         self.binaries = binaries
-        self.folder = Path(tempfile.mkdtemp(prefix="safewalk-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="safewalk-pg-", dir=cluster_parent()))
         self.data = self.folder / "data"
         self.port = _free_port()
         self.user = None if os.geteuid() else pwd.getpwnam("postgres")
