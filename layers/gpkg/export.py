@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from layers.gpkg.sqlite import connect, quote
-from layers.schema import CHILD_TABLES, TableSpec, datetime_to_text
+from layers.schema import CHANGE_LOG_TABLE, CHILD_TABLES, TableSpec, datetime_to_text
 
 TEMPLATE: Final = "template"
 """The schema the catalog's template is attached as while a copy is trimmed."""
@@ -95,8 +95,9 @@ def _same_layout(connection: sqlite3.Connection) -> bool:
 def _leave_out(
     connection: sqlite3.Connection, dropped: Sequence[TableSpec], owners: Sequence[TableSpec]
 ) -> None:
-    """Delete the rows of ``dropped``, and the photos and notes of rows not in ``owners``.
+    """Delete the rows of ``dropped``, their change-log entries, and stray photos and notes.
 
+    Photos and notes stay only with the rows of ``owners``.
     The emptied tables' extents and fid sequences are the template's again, as in a
     file that never held those rows.
     """
@@ -104,6 +105,12 @@ def _leave_out(
     connection.execute(f"CREATE TEMP TABLE owned AS SELECT uuid FROM ({kept}) WHERE uuid NOT NULL")
     for table in dropped:
         connection.execute(f"DELETE FROM {quote(table.name)}")
+    layers = sorted({table.layer_name for table in dropped})
+    connection.execute(
+        f"DELETE FROM {quote(CHANGE_LOG_TABLE.name)} "
+        f"WHERE layer IN ({', '.join('?' * len(layers))})",
+        layers,
+    )
     for child in CHILD_TABLES:
         connection.execute(
             f"DELETE FROM {quote(child.name)} WHERE feature_uuid IS NULL "

@@ -12,6 +12,7 @@ from layers.records import AreaCopy
 from layers.rules.geometry import geometry_refusals
 from layers.schema import (
     AREA_LAYER,
+    CHANGE_LOG_LAYER,
     CHILD_TABLES,
     INBOX_LAYER,
     MEASURES_LAYER,
@@ -108,8 +109,9 @@ def owner_layers(kept: Sequence[str]) -> tuple[str, ...]:
 def exported_copy(copy: AreaCopy, categories: Sequence[str], kept: Sequence[str]) -> AreaCopy:
     """Return ``copy`` with only the observations of the categories ``kept``.
 
-    The rows of ``left_out_layers`` go, and the photos and notes of rows that are not
-    kept (``owner_layers``) with them; everything else stays as it is.
+    The rows of ``left_out_layers`` go, with their change-log entries (a report's text
+    and place, a category not chosen) and the photos and notes of rows that are not kept
+    (``owner_layers``); everything else stays as it is.
     """
     dropped = left_out_layers(categories, kept)
     tables = {name: list(records) for name, records in copy.tables.items() if name not in dropped}
@@ -118,4 +120,6 @@ def exported_copy(copy: AreaCopy, categories: Sequence[str], kept: Sequence[str]
         tables[child.name] = [r for r in tables.get(child.name, []) if r["feature_uuid"] in owned]
     for name in dropped:
         tables[name] = []
+    log = tables.get(CHANGE_LOG_LAYER, [])
+    tables[CHANGE_LOG_LAYER] = [r for r in log if r["layer"] not in dropped]
     return AreaCopy(copy.area, tables, copy.sequences)

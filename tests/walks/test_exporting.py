@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from gis.gpkg import register_gpkg_functions
 from gis.photos import process_photo
 from layers.gpkg.standalone import export_copy
-from layers.schema import INBOX_LAYER, PHOTOS_LAYER
+from layers.schema import CHANGE_LOG_LAYER, INBOX_LAYER, PHOTOS_LAYER
 from tests.cli import run
 from tests.files import jpeg_with_gps
 from walks.actions.inbox import ReportDraft, receive_report
@@ -243,7 +243,8 @@ def test_a_geopackage_export_holds_what_a_copy_row_by_row_holds(
         ), area=AREA)  # fmt: skip
     email = "granne.i.hasselby@example.se"
     report = ReportDraft(
-        category="lighting", position=Position(17.8445, 59.3668), description="Mörkt",
+        category="lighting", position=Position(17.8445, 59.3668),
+        description="Mörkt vid porten där jag bor",
         email=email, photo=jpeg,
     )  # fmt: skip
     receive_report(workspace, report)
@@ -265,6 +266,14 @@ def test_a_geopackage_export_holds_what_a_copy_row_by_row_holds(
     assert list(photos["layer"]) == ["lighting"]
     assert email.encode() not in path.read_bytes()  # deleted and overwritten, not just unlinked
     assert email.encode() in workspace.store.path(AREA).read_bytes()  # type: ignore[attr-defined]
+    # Nor does the change log carry what was left out: the report, the other category.
+    for exported in (path, copied):
+        log = pyogrio.read_dataframe(exported, layer=CHANGE_LOG_LAYER, read_geometry=False)
+        assert set(log["layer"]) & {INBOX_LAYER, "graffiti"} == set()
+        assert "lighting" in set(log["layer"])
+        text = exported.read_bytes()
+        assert "vid porten där jag bor".encode() not in text
+        assert b"Med foto (graffiti)" not in text
 
 
 def test_a_geopackage_export_is_one_moment_while_others_write(
