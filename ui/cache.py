@@ -269,18 +269,19 @@ def import_preview(
 @st.cache_data(show_spinner=False, max_entries=8)
 def _unfilled_fields(
     _workspace: Workspace, version: str, name: str, data: bytes, mapping: bytes | None,
-    category: str, layer: str | None,
+    category: str, layer: str | None, crs: str | None,
 ) -> list[str]:  # fmt: skip
     found = upload_unfilled_fields(_workspace, name, data, category=category, mapping=mapping,
-                                   layer=layer)  # fmt: skip
+                                   layer=layer, crs=crs)  # fmt: skip
     return [f.name for f in found]
 
 
 def unfilled_fields(
-    name: str, data: bytes, mapping: bytes | None, *, category: str, layer: str | None
-) -> list[str]:
+    name: str, data: bytes, mapping: bytes | None, *, category: str, layer: str | None,
+    crs: str | None = None,
+) -> list[str]:  # fmt: skip
     """Return the required fields of ``category`` an uploaded file fills in no row."""
-    return _unfilled_fields(*current(), name, data, mapping, category, layer)
+    return _unfilled_fields(*current(), name, data, mapping, category, layer, crs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

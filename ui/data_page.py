@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from gis.crs import SYSTEM_NAMES, system_title
 from gis.i18n import LocalizedError
 from ui import cache, session, state, widgets
 from ui.i18n import t
@@ -124,7 +125,7 @@ IMPORT_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "gpx", "csv", "x
 
 def _asked_values(
     lang: str, name: str, data: bytes, mapping: bytes | None, *, category: str,
-    layer: str | None,
+    layer: str | None, crs: str | None,
 ) -> dict[str, object] | None:  # fmt: skip
     """Ask a value for each required field of ``category`` the file fills in no row.
 
@@ -132,7 +133,8 @@ def _asked_values(
     it would reject every row).
     """
     try:
-        missing = cache.unfilled_fields(name, data, mapping, category=category, layer=layer)
+        missing = cache.unfilled_fields(name, data, mapping, category=category, layer=layer,
+                                        crs=crs)  # fmt: skip
     except LocalizedError:
         return {}  # the preview says what is wrong with the file
     if not missing:
@@ -168,6 +170,11 @@ def _import(lang: str) -> None:
                            format_func=lambda a: areas.get(a, t("data_where_it_lies", lang)),
                            key=state.IMPORT_AREA_KEY, placeholder=t("choose", lang))  # fmt: skip
     rules = st.file_uploader(t("data_mapping", lang), type=["toml"], key=state.IMPORT_MAPPING_KEY)
+    from_file = t("data_crs_from_file", lang)
+    crs = st.selectbox(t("data_crs", lang), ["", *SYSTEM_NAMES.values()],
+                       format_func=lambda c: system_title(c) if c else from_file,
+                       accept_new_options=True, help=t("data_crs_help", lang),
+                       key=state.IMPORT_CRS_KEY)  # fmt: skip
     if upload is None:
         return
     data = upload.getvalue()
@@ -178,10 +185,11 @@ def _import(lang: str) -> None:
         layer = st.selectbox(
             t("data_layer", lang), layers, key=state.IMPORT_LAYER_KEY, placeholder=t("choose", lang)
         )
-    options = {"area": area or None, "category": category or None, "layer": layer}
+    options = {"area": area or None, "category": category or None, "layer": layer,
+               "crs": (crs or "").strip() or None}  # fmt: skip
     mapping = rules.getvalue() if rules is not None else None
     fields = _asked_values(lang, upload.name, data, mapping, category=category,
-                           layer=layer) if category else {}  # fmt: skip
+                           layer=layer, crs=options["crs"]) if category else {}  # fmt: skip
     if fields is None:
         return
     confirm = st.button(t("data_import_confirm", lang), type="primary",

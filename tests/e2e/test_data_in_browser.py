@@ -12,6 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from pyproj import Transformer
 
 from tests.appserver import page_with_only_the_app, wait_until_idle
 from tests.files import two_layer_geopackage
@@ -184,5 +185,33 @@ def test_the_data_page_asks_for_a_required_field_the_file_lacks_before_its_previ
     found = list_observations(workspace, "hasselby-gard", category="lighting")
     lamps = {o.description: o.fields["problem"] for o in found}
     assert lamps["Lampa vid trappan"] == lamps["Lampa i gången"] == "broken"
+    assert outside == []
+    page.context.close()
+
+
+def test_a_file_in_a_system_the_values_do_not_tell_is_imported_with_one_chosen(
+    browser: Browser, module_app: str, tmp_path: Path
+) -> None:
+    # Web Mercator metres, which match none of the Swedish systems the values are tried in.
+    x, y = Transformer.from_crs(4326, 3857, always_xy=True).transform(17.8445, 59.3668)
+    path = tmp_path / "webbkarta.csv"
+    path.write_text(f"X;Y;Kategori;Typ av skräp\n{x:.1f};{y:.1f};litter;general\n",
+                    encoding="utf-8")  # fmt: skip
+    outside: list[str] = []
+    page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
+    page.goto(f"{module_app}/data")
+    page.get_by_text("Importera iakttagelser").wait_for(timeout=60_000)
+    refusal = "varken koordinatsystemet eller vilken av X och Y som är nordlig går att avgöra"
+    choose_import_file(page, path, refusal)
+    wait_until_idle(page)
+    system = page.locator('[data-testid="stSelectbox"]', has_text="Koordinatsystem")
+    system.click()
+    system.locator("input").fill("EPSG:3857")
+    system.locator("input").press("Enter")
+    page.get_by_text("Förhandsvisning, inget sparat: 1 skulle importeras (Hässelby gård 1)"
+                     ).wait_for(timeout=60_000)  # fmt: skip
+    page.get_by_text("bara så hamnar värdena (X 1 986 441, Y 8 260 092) vid områdena i WGS 84 "
+                     "/ Pseudo-Mercator (EPSG:3857)").wait_for()  # fmt: skip
+    expect(page.get_by_text(refusal)).to_have_count(0)
     assert outside == []
     page.context.close()

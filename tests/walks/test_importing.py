@@ -146,6 +146,17 @@ def test_swedish_excel_csv_and_field_apps_column_names(empty: Workspace, tmp_pat
     assert lamp.description == "Trasig lampa vid förskolan"
 
 
+def test_a_category_column_headed_as_spreadsheets_write_it_is_read(
+    empty: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "lista.csv"
+    path.write_text("Latitud;Longitud; Kategori ;Problem\n59,3668;17,8445;lighting;broken\n",
+                    encoding="utf-8")  # fmt: skip
+    report = import_observations(empty, path, actor="tests")
+    assert report.accepted == 1, [(k, w.en) for k, w in report.rejected]
+    assert [o.category for o in list_observations(empty, "hasselby-gard")] == ["lighting"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

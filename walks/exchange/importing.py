@@ -183,12 +183,12 @@ def import_upload(
 
 def upload_unfilled_fields(
     workspace: Workspace, name: str, data: bytes, *, category: str,
-    mapping: bytes | None = None, layer: str | None = None,
+    mapping: bytes | None = None, layer: str | None = None, crs: str | None = None,
 ) -> list[FieldSpec]:  # fmt: skip
     """Return the required fields an uploaded file leaves empty (``unfilled_required_fields``)."""
     with _uploaded(name, data, mapping) as (path, rules):
         return unfilled_required_fields(workspace, path, category=category, mapping=rules,
-                                        layer=layer)  # fmt: skip
+                                        layer=layer, crs=crs)  # fmt: skip
 
 
 @contextmanager
@@ -453,7 +453,7 @@ def checked_set_values(
 
 def unfilled_required_fields(
     workspace: Workspace, path: Path, *, category: str, mapping: ColumnMapping | None = None,
-    layer: str | None = None,
+    layer: str | None = None, crs: str | None = None,
 ) -> list[FieldSpec]:  # fmt: skip
     """Return the required fields of ``category`` that nothing in ``path`` fills.
 
@@ -467,7 +467,7 @@ def unfilled_required_fields(
     """
     rules = mapping or ColumnMapping()
     spec = workspace.catalog.category(category)
-    frame = read_source(workspace, path, crs=None, layer=layer, notes=[],
+    frame = read_source(workspace, path, crs=crs, layer=layer, notes=[],
                         coordinates=rules.coordinates)  # fmt: skip
     columns = [
         str(c) for c in frame.columns
@@ -805,10 +805,20 @@ def _given_categories(
         given = cells.get(mapping.category_column, [None] * count)
         names = [None if v is None else mapping.categories.get(str(v), v) for v in given]
     else:
-        own = [cells.get(c, [None] * count) for c in ("category", "kategori")]
+        own = [cells.get(c, [None] * count) for c in _category_columns(cells)]
         names = [a if a is not None else b for a, b in zip(*own, strict=True)]
     result = [None if not name else str(name) for name in names]
     return result, {i: NO_CATEGORY for i, name in enumerate(result) if name is None}
+
+
+def _category_columns(cells: Mapping[str, list[object]]) -> list[str]:
+    """Return the file's columns that give a feature's category, ``category`` first.
+
+    Named ``category`` or ``kategori``, in any case (spreadsheets write ``Kategori``); two
+    are read in this order, the second where the first has no value.
+    """
+    found = {str(c).strip().casefold(): c for c in reversed(list(cells))}
+    return [found.get("category", "category"), found.get("kategori", "kategori")]
 
 
 def _usable_geometries(
