@@ -9,7 +9,7 @@ test (``tests/layers/test_store_contract.py``) holds every backend to the same b
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,11 +29,12 @@ from layers.errors import (
     no_such_feature_error,
 )
 from layers.frames import joined_frames, layer_frame
-from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import area_boundary, area_values, check_slug
 from layers.rules.changelog import deleted_entry, inserted_entry, updated_entry
 from layers.rules.copies import copied_created_at, pasted_layers
 from layers.rules.decoding import decode_record
+from layers.rules.erasure import actor_columns, erased_entry, masked_text, renamed_text
 from layers.rules.rows import child_table, prepare_row, query_columns, updated_row
 from layers.schema import (
     AREA_LAYER,
@@ -489,23 +490,73 @@ class MemoryStore:
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID and the rows that belong to them (logged)."""
         with self._lock:
-            data = self._area(slug)
-            table = self._table(layer)
-            rows = []
-            for part in table.physical:
-                found = self._rows(data, part, Query(uuids=tuple(uuids)))
-                data.tables[part.name].remove(found)
-                rows += found
-            wanted = set(uuids)
-            for child in CHILD_TABLES:
-                owned = data.tables[child.name]
-                owned.remove([
-                    r for r in owned.rows.values()
-                    if r.values["layer"] == table.layer_name and r.values["feature_uuid"] in wanted
-                ])  # fmt: skip
-            for row in rows:
-                self._log(data, deleted_entry(actor, table, {"fid": row.fid, **row.values}))
+            return self._delete(self._area(slug), self._table(layer), uuids, actor=actor)
+
+    def _delete(
+        self, data: _AreaData, table: TableSpec, uuids: Sequence[str], *, actor: str
+    ) -> int:
+        """Delete features and the rows that belong to them, logged (call with the lock held)."""
+        rows = []
+        for part in table.physical:
+            found = self._rows(data, part, Query(uuids=tuple(uuids)))
+            data.tables[part.name].remove(found)
+            rows += found
+        wanted = set(uuids)
+        for child in CHILD_TABLES:
+            owned = data.tables[child.name]
+            owned.remove([
+                r for r in owned.rows.values()
+                if r.values["layer"] == table.layer_name and r.values["feature_uuid"] in wanted
+            ])  # fmt: skip
+        for row in rows:
+            self._log(data, deleted_entry(actor, table, {"fid": row.fid, **row.values}))
         return len(rows)
+
+    def erase(self, slug: str, erasures: Sequence[Erasure], *, actor: str) -> None:
+        """Remove personal data, all or none; see ``Store.erase``.
+
+        Every layer and update is checked before anything changes; the rest cannot fail.
+        """
+        with self._lock:
+            data = self._area(slug)
+            wanted = [erasure for erasure in erasures if not erasure.is_empty]
+            for erasure in wanted:
+                for layer, _ in erasure.features:
+                    self._table(layer)
+            checked = [self._checked_updates(data, erasure.updates) for erasure in wanted]
+            for erasure, updates in zip(wanted, checked, strict=True):
+                self._apply_updates(data, updates, actor=actor)
+                for layer, uuid in erasure.features:
+                    self._delete(data, self._table(layer), [uuid], actor=actor)
+                self._delete(data, self._table(PHOTOS_LAYER), erasure.photos, actor=actor)
+                log = data.tables[CHANGE_LOG_LAYER].rows.values()
+                keys = dict(erasure.masked)
+                for row in log:
+                    if row.values["feature_uuid"] in keys:
+                        self._rewrite_entry(row, masked_text, keys[str(row.values["feature_uuid"])])
+                self._log(data, erased_entry(actor, erasure))
+                if erasure.renamed is not None:
+                    self._rename(data, *erasure.renamed)
+
+    @staticmethod
+    def _rewrite_entry(row: _Row, change: Callable[..., str | None], *args: object) -> None:
+        for key in ("before", "after"):
+            text = row.values[key]
+            new = change(text if isinstance(text, str) else None, *args)
+            if new is not None:
+                row.values[key] = new
+
+    def _rename(self, data: _AreaData, name: str, new: str) -> None:
+        for row in data.tables[CHANGE_LOG_LAYER].rows.values():
+            if row.values["actor"] == name:
+                row.values["actor"] = new
+            self._rewrite_entry(row, renamed_text, name, new)
+        for table in self._physical.values():
+            for column in actor_columns(table):
+                for row in data.tables[table.name].rows.values():
+                    if row.values.get(column) == name:
+                        row.values[column] = new
+        self._changes += 1
 
     @staticmethod
     def _rows(data: _AreaData, table: TableSpec, query: Query) -> list[_Row]:

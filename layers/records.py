@@ -79,3 +79,36 @@ class AreaCopy:
     area: Area
     tables: Mapping[str, Sequence[Record]]
     sequences: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What one retention rule removes from one area (``Store.erase``): personal data, for good.
+
+    Everything given is done in the area's one transaction, in this order: ``updates``,
+    ``features``, ``photos``, ``masked``, ``renamed``; then one change-log entry records
+    the rule and how much it removed.
+    """
+
+    rule: str
+    """The rule's name, recorded in the change log with what it removed."""
+    updates: tuple[Update, ...] = ()
+    """Values to change, validated and logged as ``Store.update_many`` does (an e-mail is
+    logged only as ``***``)."""
+    features: tuple[tuple[str, str], ...] = ()
+    """(layer, uuid): features deleted whole, with their photos and notes (each logged)."""
+    photos: tuple[str, ...] = ()
+    """Photos (UUIDs) deleted; each logged, never with its image."""
+    masked: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(feature uuid, keys): in every change-log entry of the feature, the values of these
+    keys (``"geometry"`` too) are replaced by ``***``."""
+    renamed: tuple[str, str] | None = None
+    """(name, new name): an account's name replaced wherever the area keeps who did what:
+    the change log's ``actor`` and the ``created_by``/``handled_by`` in its values, and
+    the ``created_by``/``handled_by`` of every layer. Not logged value by value (the log
+    would keep the name): the rule's entry says it was done."""
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the erasure removes nothing."""
+        return not (self.updates or self.features or self.photos or self.masked or self.renamed)

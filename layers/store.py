@@ -21,14 +21,14 @@ from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
-from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
-    "Area", "AreaCopy", "PhotoInfo", "Problem", "Query", "Record", "Store", "Update",
+    "Area", "AreaCopy", "Erasure", "PhotoInfo", "Problem", "Query", "Record", "Store", "Update",
     "open_store",
 ]  # fmt: skip
 
@@ -189,6 +189,20 @@ class Store(Protocol):
 
     def delete(self, slug: str, layer: str, uuids: Sequence[str], *, actor: str) -> int:
         """Delete features by UUID in one transaction (logged); return how many went."""
+
+    def erase(self, slug: str, erasures: Sequence[Erasure], *, actor: str) -> None:
+        """Remove personal data from area ``slug`` for good, in one transaction: all or none.
+
+        Each ``Erasure`` (one retention rule's work) in turn, as its docstring says, and a
+        change-log entry per rule under ``actor`` (``layers.rules.erasure.erased_entry``).
+        What is removed is gone from the store's own storage where the backend can see to
+        it: a GeoPackage is written anew, so no byte of a deleted photo stays in the file;
+        a database frees the rows, and its own maintenance (VACUUM) and backups decide
+        when their bytes are overwritten.
+
+        Raises ``StoreError`` when the write fails (nothing is changed then), and
+        ``FeatureValidationError`` for an update that does not fit.
+        """
 
     def copy_area(self, slug: str) -> AreaCopy:
         """Return everything of area ``slug``, for another store's ``paste_area``.

@@ -74,15 +74,18 @@ _WRITERS: Final = _Writers()
 
 
 @contextmanager
-def transaction(path: Path) -> Iterator[sqlite3.Connection]:
+def transaction(path: Path, *, secure_delete: bool = False) -> Iterator[sqlite3.Connection]:
     """One write transaction; taken with BEGIN IMMEDIATE so writers queue, never deadlock.
 
     Writers in this process queue on the file's lock first (``_Writers``); several files
-    are always taken in the same order by their callers.
+    are always taken in the same order by their callers. With ``secure_delete`` SQLite
+    overwrites what the transaction deletes with zeros (erasing personal data).
     """
     with _WRITERS.of(path), connect(path) as connection:
         # Room for a large write's pages in memory until it commits (taken only as used).
         connection.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        if secure_delete:
+            connection.execute("PRAGMA secure_delete = ON")
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection
@@ -90,3 +93,18 @@ def transaction(path: Path) -> Iterator[sqlite3.Connection]:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+
+def rewrite(path: Path) -> bool:
+    """Write the file anew and fold its write-ahead log into it: nothing deleted stays in either.
+
+    ``VACUUM`` copies every live row into new pages, so free pages (rows deleted before,
+    perhaps without ``secure_delete``) are gone; the checkpoint then writes the new pages
+    over the old ones and empties the log. Returns False when readers still held an older
+    moment of the file, so that part of the log stays until they let go (the next write's
+    checkpoint takes it).
+    """
+    with _WRITERS.of(path), connect(path) as connection:
+        connection.execute("VACUUM")
+        busy, log, copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy and log == copied

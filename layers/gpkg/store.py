@@ -39,10 +39,11 @@ from layers.catalog import Catalog
 from layers.errors import StoredValueError, StoreError, UnknownLayerError
 from layers.gpkg.build import TEMPLATES, build_area
 from layers.gpkg.check import check_area
+from layers.gpkg.erasure import erase_rows
 from layers.gpkg.export import export_file, hand_over
 from layers.gpkg.folder import WORKSPACE_CATALOG, Folder
 from layers.gpkg.frames import read_frame, read_records
-from layers.gpkg.sqlite import connect, quote, transaction
+from layers.gpkg.sqlite import connect, quote, rewrite, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
 from layers.gpkg.writes import (
     check_feature,
@@ -54,7 +55,7 @@ from layers.gpkg.writes import (
     set_sequences,
     update_row,
 )
-from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import check_slug
 from layers.rules.copies import (
     copied_created_at,
@@ -415,6 +416,25 @@ class GeoPackageStore:
             return 0
         with transaction(path) as connection:
             return delete_rows(connection, table, uuids, actor=actor)
+
+    def erase(self, slug: str, erasures: Sequence[Erasure], *, actor: str) -> None:
+        """Remove personal data for good, in one transaction; see ``Store.erase``.
+
+        The transaction runs with ``secure_delete`` (what it deletes is overwritten with
+        zeros); afterwards the file is written anew and its log folded in
+        (``layers.gpkg.sqlite.rewrite``), so that neither this transaction's deletions nor
+        free pages left by earlier ones keep a byte of what was removed.
+        """
+        path = self.folder.existing_path(slug)
+        wanted = [erasure for erasure in erasures if not erasure.is_empty]
+        if not wanted:
+            return
+        with transaction(path, secure_delete=True) as connection:
+            for erasure in wanted:
+                erase_rows(connection, erasure, table_of=self._table,
+                           physical=self._physical.values(), actor=actor)  # fmt: skip
+        if not rewrite(path):
+            log.warning("%s: readers held an older moment; its log is folded in later", path)
 
     @contextmanager
     def _reading(self, slug: str, layer: str) -> Iterator[sqlite3.Connection]:

@@ -87,7 +87,16 @@ def create_workspace_tables(connection: psycopg.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS {s}.accounts (name text PRIMARY KEY, role text NOT NULL, "
         "password_hash text NOT NULL, organisation text, disabled boolean NOT NULL, "
         "created_at timestamptz NOT NULL, failed_logins int NOT NULL DEFAULT 0, "
-        "locked_until timestamptz)",
+        "locked_until timestamptz, disabled_at timestamptz, removed_as int)",
+        # Added later: an account disabled before its day was kept counts from now.
+        """DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema =
+              'safewalk' AND table_name = 'accounts' AND column_name = 'disabled_at') THEN
+            ALTER TABLE safewalk.accounts ADD COLUMN disabled_at timestamptz;
+            UPDATE safewalk.accounts SET disabled_at = now() WHERE disabled;
+          END IF;
+        END $$""",
+        "ALTER TABLE {s}.accounts ADD COLUMN IF NOT EXISTS removed_as int",
         # Once per transaction that changes a layer, at its commit: the stamp of
         # Store.revision, whoever writes (the app, a command, QGIS).
         """CREATE OR REPLACE FUNCTION {s}.bump_revision() RETURNS trigger LANGUAGE plpgsql

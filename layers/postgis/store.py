@@ -39,6 +39,7 @@ from layers.accounts import AccountRow
 from layers.catalog import Catalog
 from layers.errors import StoreError, UnknownAreaError, UnknownLayerError, area_exists_error
 from layers.frames import joined_frames
+from layers.postgis.erasure import erase_rows
 from layers.postgis.reads import frame_selected, rows_to_frame, selected, wkb_geometries
 from layers.postgis.schema import (
     RESERVED_SCHEMAS,
@@ -60,7 +61,7 @@ from layers.postgis.writes import (
     set_sequences,
     update_row,
 )
-from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import area_boundary, area_values, check_slug
 from layers.rules.copies import copied_created_at, pasted_layers
 from layers.rules.decoding import decode_records
@@ -546,6 +547,32 @@ class PostgisStore:
         with self._transaction() as connection:
             return delete_rows(connection, schema, table, uuids, actor=actor)
 
+    def erase(self, slug: str, erasures: Sequence[Erasure], *, actor: str) -> None:
+        """Remove personal data in one transaction; see ``Store.erase``.
+
+        The rows are deleted or changed; PostgreSQL overwrites their old versions once
+        VACUUM (autovacuum) has freed them and new rows take the space, and a backup or
+        archived WAL keeps them until it expires.
+        """
+        schema = self._schema(slug)
+        wanted = [erasure for erasure in erasures if not erasure.is_empty]
+        if not wanted:
+            return
+        try:
+            with self._transaction() as connection:
+                for erasure in wanted:
+                    erase_rows(connection, schema, erasure, table_of=self._table,
+                               physical=self._physical.values(), actor=actor)  # fmt: skip
+        except psycopg.Error as error:  # what _connection names already is a StoreError
+            raise StoreError(
+                Text(
+                    sv=f"Gallringen i området {slug} misslyckades ({' '.join(str(error).split())});"
+                    " inget i området ändrades.",
+                    en=f"The erasure in the area {slug} failed ({' '.join(str(error).split())}); "
+                    "nothing in the area was changed.",
+                )
+            ) from error
+
     def copy_area(self, slug: str) -> AreaCopy:
         """Return everything of the area; see ``Store.copy_area``."""
         schema = self._schema(slug)
@@ -794,8 +821,10 @@ class PostgresAccounts:
     """The accounts of a PostGIS workspace, in ``safewalk.accounts``."""
 
     _COLUMNS: Final = sql.SQL(
-        "name, role, password_hash, organisation, disabled, created_at, failed_logins, locked_until"
+        "name, role, password_hash, organisation, disabled, created_at, failed_logins, "
+        "locked_until, disabled_at, removed_as"
     )
+    _PLACES: Final = sql.SQL(", ".join(["%s"] * 10))
 
     def __init__(
         self, connection: Callable[[], AbstractContextManager[psycopg.Connection]]
@@ -824,8 +853,8 @@ class PostgresAccounts:
         """Add an account unless the name is taken."""
         with self._connection() as connection:
             added = connection.execute(
-                sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                        "ON CONFLICT (name) DO NOTHING").format(self._table, self._COLUMNS),
+                sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (name) DO NOTHING")
+                .format(self._table, self._COLUMNS, self._PLACES),
                 _account_params(row),
             )  # fmt: skip
             return added.rowcount == 1
@@ -835,16 +864,26 @@ class PostgresAccounts:
         with self._connection() as connection:
             connection.execute(
                 sql.SQL(
-                    "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "INSERT INTO {} ({}) VALUES ({}) "
                     "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
                     "password_hash = excluded.password_hash, "
                     "organisation = excluded.organisation, disabled = excluded.disabled, "
-                    "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until"
-                ).format(self._table, self._COLUMNS),
+                    "failed_logins = excluded.failed_logins, locked_until = excluded.locked_until, "
+                    "disabled_at = excluded.disabled_at, removed_as = excluded.removed_as"
+                ).format(self._table, self._COLUMNS, self._PLACES),
                 _account_params(row),
             )
+
+    def remove(self, name: str) -> bool:
+        """Delete the account called ``name``."""
+        with self._connection() as connection:
+            gone = connection.execute(
+                sql.SQL("DELETE FROM {} WHERE name = %s").format(self._table), (name,)
+            )
+            return gone.rowcount == 1
 
 
 def _account_params(row: AccountRow) -> tuple[object, ...]:
     return (row.name, row.role, row.password_hash, row.organisation, row.disabled,
-            row.created_at, row.failed_logins, row.locked_until)  # fmt: skip
+            row.created_at, row.failed_logins, row.locked_until, row.disabled_at,
+            row.removed_as)  # fmt: skip

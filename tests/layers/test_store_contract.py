@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.rules.rows import checked_rows
 from layers.schema import table_for_category
-from layers.store import Area, PhotoInfo, Query, Store, open_store
+from layers.store import Area, Erasure, PhotoInfo, Query, Store, open_store
 from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
 from tests.backends import STORE_BACKEND_PARAMS, STORE_BACKENDS
 from tests.builders import NOW, TEST_BOX, lighting, litter, measure, photo, walk
@@ -1282,3 +1282,85 @@ def test_a_photo_uuid_stored_already_is_refused_and_nothing_is_written(any_store
                 "test", "lighting", stored["uuid"], {"photos": repeated}, actor="tests"
             )
     assert any_store.feature_counts("test") == before
+
+
+# ------------------------------------------------------------- erasure (retention)
+
+
+def report(**changes: object) -> dict[str, object]:
+    """A resident's report in the inbox, with an e-mail address."""
+    values = {**{k: v for k, v in lighting().items() if k in ("created_at", "updated_at",
+                                                              "is_demo")},
+              "category": "litter", "description": "Glas vid min port", "status": "rejected",
+              "email": "boende@example.se", "created_by": "resident"}  # fmt: skip
+    values.update(changes)
+    return values
+
+
+def test_an_erasure_removes_photos_and_features_masks_the_log_and_records_the_rule(
+    any_store: Store,
+) -> None:
+    kept = add_lighting(any_store, description="Min granne Anna")
+    any_store.add_children("test", "lighting", kept, {"photos": [photo(), photo()]}, actor="bo")
+    first, second = (p.uuid for p in any_store.read_photos("test", [kept]))
+    gone = str(any_store.append("test", "inbox", report(), INSIDE, actor="resident")["uuid"])
+    erasure = Erasure(
+        "tests", features=(("inbox", gone),), photos=(first,),
+        masked=((gone, ("description", "email", "geometry")), (kept, ("description",))),
+    )  # fmt: skip
+    any_store.erase("test", [erasure], actor="cleaner")
+    assert [p.uuid for p in any_store.read_photos("test", [kept])] == [second]
+    assert any_store.read_photo_image("test", first) is None
+    assert any_store.read_records("test", "inbox") == []
+    assert any_store.read_records("test", "lighting")[0]["description"] == "Min granne Anna"
+    entries = log_entries(any_store)
+    text = json.dumps([(e["before"], e["after"]) for e in entries], ensure_ascii=False)
+    assert [word for word in ("Anna", "Glas", "boende@example.se") if word in text] == []
+    *_, photo_gone, rule = entries
+    assert (photo_gone["action"], photo_gone["layer"], photo_gone["actor"]) == (
+        "delete", "photos", "cleaner")  # fmt: skip
+    assert json.loads(photo_gone["before"])["uuid"] == first
+    assert (rule["action"], rule["layer"], rule["actor"]) == ("erase", "retention", "cleaner")
+    assert json.loads(rule["after"]) == {"rule": "tests", "features": 1, "photos": 1, "masked": 2}
+    masked = [json.loads(e["after"]) for e in entries if e["feature_uuid"] == gone and e["after"]]
+    assert masked[0]["description"] == masked[0]["email"] == masked[0]["geometry"] == "***"
+
+
+def test_an_erasure_puts_a_new_name_wherever_an_account_is_named(any_store: Store) -> None:
+    made = any_store.append("test", "lighting", lighting(created_by="anna"), INSIDE, actor="anna")
+    handled = report(status="accepted", email=None, handled_by="anna")
+    any_store.append("test", "inbox", handled, INSIDE, actor="anna")
+    add_lighting(any_store, created_by="annabel")
+    any_store.erase("test", [Erasure("accounts", renamed=("anna", "removed account 4"))],
+                    actor="admin")  # fmt: skip
+    assert [r["created_by"] for r in any_store.read_records("test", "lighting")] == [
+        "removed account 4", "annabel"]  # fmt: skip
+    assert any_store.read_records("test", "inbox")[0]["handled_by"] == "removed account 4"
+    entries = log_entries(any_store)
+    assert "anna" not in {e["actor"] for e in entries}
+    assert all('"anna"' not in (e["before"] or "") + (e["after"] or "") for e in entries)
+    assert json.loads(entries[1]["after"])["created_by"] == "removed account 4"
+    assert json.loads(entries[-1]["after"]) == {"rule": "accounts", "renamed_to":
+                                                "removed account 4"}  # fmt: skip
+    assert any_store.read_records("test", "lighting", Query(uuids=(made["uuid"],)))
+
+
+def test_an_erasure_that_fails_part_way_changes_nothing(any_store: Store) -> None:
+    kept = add_lighting(any_store)
+    any_store.add_children("test", "lighting", kept, {"photos": [photo()]}, actor="bo")
+    waiting = any_store.append("test", "inbox", report(status="new"), INSIDE, actor="resident")
+    before = (log_entries(any_store), any_store.feature_counts("test"))
+    photos = tuple(p.uuid for p in any_store.read_photos("test", [kept]))
+    failing = [
+        Erasure("first", updates=(("inbox", waiting["uuid"], {"email": None}),), photos=photos),
+        Erasure("second", updates=(("inbox", "no-such-report", {"email": None}),)),
+    ]
+    with pytest.raises(StoreError, match="no-such-report"):
+        any_store.erase("test", failing, actor="cleaner")
+    assert (log_entries(any_store), any_store.feature_counts("test")) == before
+    assert any_store.read_records("test", "inbox")[0]["email"] == "boende@example.se"
+    any_store.erase("test", failing[:1], actor="cleaner")
+    assert any_store.read_records("test", "inbox")[0]["email"] is None
+    cleared = log_entries(any_store)[-3]
+    assert (json.loads(cleared["before"])["email"], json.loads(cleared["after"])["email"]) == (
+        "***", None)  # fmt: skip

@@ -11,7 +11,8 @@ says. Hiding buttons in the app is only a courtesy on top of this.
 - registrant: sees everything; adds observations, and photos to them (with them or later).
 - partner: also changes the measures its organisation is responsible for (status,
   notes, and the status of their observations), never their responsible party.
-- coordinator: every change in the district. admin: accounts and configuration too.
+- coordinator: every change in the district, retention (``erase``) included. admin: accounts
+  and configuration too, an account's name replaced (anonymised) among them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from gis.i18n import Text
 from layers.accounts import Accounts
 from layers.catalog import Catalog
-from layers.records import Area, AreaCopy, PhotoInfo, Problem, Query, Record, Update
+from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.schema import (
     CHANGE_LOG_LAYER,
     INBOX_LAYER,
@@ -265,6 +266,13 @@ class GuardedStore:
         """Delete features, for coordinators."""
         self._need(Role.COORDINATOR, "ta bort", "delete")
         return self.inner.delete(slug, layer, uuids, actor=self.account.name)
+
+    def erase(self, slug: str, erasures: Sequence[Erasure], *, actor: str) -> None:
+        """Remove personal data (retention), for coordinators; an account's name, for admins."""
+        self._need(Role.COORDINATOR, "gallra", "erase data")
+        if any(erasure.renamed is not None for erasure in erasures):
+            self._need(Role.ADMIN, "anonymisera konton", "anonymise accounts")
+        self.inner.erase(slug, erasures, actor=self.account.name)
 
     def copy_area(self, slug: str) -> AreaCopy:
         """Return everything of an area, for admins."""
