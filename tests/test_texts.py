@@ -31,6 +31,7 @@ import pytest
 
 from gis.i18n import Text, TextsFileError, texts_from_file
 from walks.actions.measures import PRIORITIES
+from walks.actions.retention_rules import Rule
 from walks.core.model import PARTICIPANT_TITLES
 from walks.core.roles import Role
 from walks.core.words import WORDS, UnknownWordError, word
@@ -51,6 +52,8 @@ DECLARED: dict[tuple[str, str], Iterable[str]] = {
     ("walks/documents/printing.py", "options.status"): ("open", "all"),
     ("walks/documents/areasmap.py", "kind"): ("resolved", "persisting", "new"),
     ("walks/actions/public.py", "verdict"): ("better", "same", "worse"),
+    ("walks/actions/retention.py", "self.rule"): tuple(Rule),
+    ("walks/actions/retention_rules.py", "self.rule"): tuple(Rule),
 }
 """Keys the test cannot work out: (file, the key's source) → the keys, or an f-string's values."""
 

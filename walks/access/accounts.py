@@ -20,7 +20,7 @@ from gis.i18n import Text
 from layers.accounts import AccountRow, with_changes
 from walks.core.errors import WalkError
 from walks.core.organisations import find_organisation
-from walks.core.roles import Account, Role
+from walks.core.roles import Account, Role, removed_account_name
 from walks.core.workspace import Workspace
 
 MAX_FAILED: Final = 5
@@ -120,6 +120,30 @@ def _stored(workspace: Workspace, name: str) -> AccountRow:
     if row is None:
         raise AccountError(Text(sv=f"Det finns ingen användare {name!r}.",
                                 en=f"There is no user {name!r}."))  # fmt: skip
+    if row.removed_as is not None:
+        raise AccountError(
+            Text(
+                sv=f"Kontot {name!r} är anonymiserat (eller håller på att bli det) och kan inte "
+                "ändras; lägg till ett nytt konto.",
+                en=f"The account {name!r} is anonymised (or being anonymised) and cannot be "
+                "changed; add a new account.",
+            )
+        )
+    return row
+
+
+def find_account(workspace: Workspace, name: str) -> AccountRow:
+    """Return the stored account ``name`` (an anonymised one's too).
+
+    Raises
+    ------
+    AccountError
+        There is no such account.
+    """
+    row = workspace.store.accounts().get(name)
+    if row is None:
+        raise AccountError(Text(sv=f"Det finns ingen användare {name!r}.",
+                                en=f"There is no user {name!r}."))  # fmt: skip
     return row
 
 
@@ -135,9 +159,63 @@ def set_role(
     return _account(changed)
 
 
-def set_disabled(workspace: Workspace, name: str, *, disabled: bool = True) -> None:
-    """Disable an account (it can no longer log in; what it did stays theirs), or enable it."""
-    workspace.store.accounts().put(with_changes(_stored(workspace, name), disabled=disabled))
+def set_disabled(
+    workspace: Workspace, name: str, *, disabled: bool = True, now: datetime | None = None
+) -> None:
+    """Disable an account (it can no longer log in; what it did stays theirs), or enable it.
+
+    The day it was disabled is kept: the retention rule ``accounts`` counts from it.
+    """
+    row = _stored(workspace, name)
+    since = (row.disabled_at or now or datetime.now(UTC)) if disabled else None
+    workspace.store.accounts().put(with_changes(row, disabled=disabled, disabled_at=since))
+
+
+def next_removal_numbers(rows: list[AccountRow], count: int) -> list[int]:
+    """Return the next ``count`` numbers for anonymised accounts, never one given before."""
+    last = max((row.removed_as or 0 for row in rows), default=0)
+    return list(range(last + 1, last + 1 + count))
+
+
+def begin_removal(workspace: Workspace, name: str, *, now: datetime | None = None) -> AccountRow:
+    """Give account ``name`` its number as an anonymised account, and disable it; return it.
+
+    Kept on the account until its removal is finished (``finish_removal``), so that a
+    removal that failed in some area is taken up again under the same number. An account
+    that has its number already keeps it. Held under the store's lock: two removals at
+    once never share a number.
+    """
+    accounts = workspace.store.accounts()
+    with workspace.store.exclusive():
+        row = find_account(workspace, name)
+        if row.removed_as is not None:
+            return row
+        [number] = next_removal_numbers(accounts.all(), 1)
+        moment = now or datetime.now(UTC)
+        marked = with_changes(row, removed_as=number, disabled=True,
+                              disabled_at=row.disabled_at or moment)  # fmt: skip
+        accounts.put(marked)
+    return marked
+
+
+def finish_removal(workspace: Workspace, row: AccountRow) -> AccountRow:
+    """Replace account ``row`` (its removal begun) by what is left of it; return that.
+
+    Left: ``removed account N``, the role, the dates; no password, no organisation. Safe to
+    repeat after a failure between its two steps.
+    """
+    if row.removed_as is None:
+        msg = f"the removal of {row.name!r} was not begun"
+        raise ValueError(msg)
+    left = AccountRow(
+        removed_account_name(row.removed_as), row.role, "", None, True, row.created_at,
+        disabled_at=row.disabled_at, removed_as=row.removed_as,
+    )  # fmt: skip
+    accounts = workspace.store.accounts()
+    accounts.add(left)  # there already when a first try stopped after it
+    if left.name != row.name:
+        accounts.remove(row.name)
+    return left
 
 
 def set_password(workspace: Workspace, name: str, password: str) -> None:

@@ -25,6 +25,7 @@ from walks.cli import (
     observations,
     planning,
     report,
+    retention,
     routing,
     users,
 )
@@ -34,7 +35,7 @@ from walks.fieldwork.startup import open_workspace
 
 GROUPS: Final[tuple[ModuleType, ...]] = (
     observations, planning, measures, inbox, context, routing, report, documents, exchange, users,
-    analyse, maintenance,
+    retention, analyse, maintenance,
 )  # fmt: skip
 """The command groups: each module has ``COMMANDS``, ``add_parser`` and ``run``."""
 DESCRIPTION: Final = (

@@ -1,8 +1,8 @@
-"""The district's clock: Swedish local time, and what "today" is there."""
+"""The district's clock: Swedish local time, what "today" is there, and the present moment."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -13,3 +13,8 @@ LOCAL_TIME: Final = ZoneInfo("Europe/Stockholm")
 def stockholm_today() -> date:
     """Return today's date in Stockholm: what "overdue" is measured against."""
     return datetime.now(LOCAL_TIME).date()
+
+
+def utc_now() -> datetime:
+    """Return the present moment in UTC: what retention counts from (tests set it here)."""
+    return datetime.now(UTC)

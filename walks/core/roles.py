@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -55,3 +56,29 @@ class Account:
     def at_least(self, role: Role) -> bool:
         """Return whether the account may do what ``role`` may."""
         return self.role.rank >= role.rank
+
+
+REMOVED_ACCOUNT: Final = "removed account {number}"
+"""What an anonymised account's changes are attributed to, as stored (a name with spaces,
+which no account can have)."""
+_REMOVED_SV: Final = "borttaget konto {number}"
+_REMOVED_PATTERN: Final = re.compile(r"removed account (\d+)")
+
+
+def removed_account_name(number: int) -> str:
+    """Return the name an anonymised account's changes are kept under: ``removed account N``."""
+    return REMOVED_ACCOUNT.format(number=number)
+
+
+def removed_account_number(name: str) -> int | None:
+    """Return N when ``name`` is an anonymised account's (``removed account N``), else None."""
+    found = _REMOVED_PATTERN.fullmatch(name)
+    return int(found.group(1)) if found else None
+
+
+def actor_text(actor: str) -> Text:
+    """Return who did something as people read it: ``borttaget konto 3`` in Swedish."""
+    number = removed_account_number(actor)
+    if number is None:
+        return Text(sv=actor, en=actor)
+    return Text(sv=_REMOVED_SV.format(number=number), en=removed_account_name(number))
