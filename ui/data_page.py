@@ -9,7 +9,7 @@ import streamlit as st
 
 from gis.crs import SYSTEM_NAMES, system_title
 from gis.i18n import LocalizedError
-from ui import cache, session, state, widgets
+from ui import cache, retention_panel, session, state, widgets
 from ui.i18n import t
 from walks.core.model import ReferenceKind
 from walks.exchange.importing import import_upload
@@ -248,3 +248,4 @@ def render() -> None:
     _import(lang)
     _export(lang)
     _reference_upload(lang)
+    retention_panel.render(lang)

@@ -12,6 +12,7 @@ from ui.widgets import PHOTO_TYPES, photo_upload_mb
 from walks.actions.measures import HistoryEntry, Measure, change_status, next_status
 from walks.core.clock import LOCAL_TIME
 from walks.core.model import MeasureStatus
+from walks.core.roles import actor_text
 
 
 def render(slug: str, measures: list[Measure], lang: str) -> None:
@@ -67,7 +68,7 @@ def _history_table(history: list[HistoryEntry], lang: str) -> None:
         [
             {
                 t("details_time", lang): e.at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M"),
-                t("who", lang): e.actor,
+                t("who", lang): actor_text(e.actor).in_language(lang),
                 t("what", lang): e.note
                 or "; ".join(f"{k}: {old} → {new}" for k, (old, new) in e.changes.items()),
                 t("photos", lang): e.photos or None,

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from gis.photos import Photo, process_photo
-from layers.accounts import AccountRow
+from layers.accounts import AccountRow, FileAccounts
 from layers.gpkg import GeoPackageStore
 from layers.schema import CHANGE_LOG_LAYER, INBOX_LAYER
 from layers.values import MeasureStatus, ReportStatus
@@ -439,3 +439,25 @@ def test_retention_on_a_database_is_all_or_nothing_per_area_as_on_files(
     assert [w for w in ("Glas vid min port", "Anna Andersson", '"anna"') if w in text] == []
     assert "removed account 1" in text
     assert [r.name for r in list_accounts(workspace)] == ["admin", "removed account 1"]
+
+
+def test_an_accounts_file_of_an_earlier_version_counts_its_disabled_accounts_from_now(
+    tmp_path: Path,
+) -> None:
+    with sqlite3.connect(tmp_path / "accounts.sqlite") as connection:
+        connection.execute(
+            "CREATE TABLE accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, "
+            "password_hash TEXT NOT NULL, organisation TEXT, disabled INTEGER NOT NULL, "
+            "created_at TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, "
+            "locked_until TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO accounts (name, role, password_hash, disabled, created_at) "
+            "VALUES (?, 'viewer', '-', ?, '2020-01-01T00:00:00+00:00')",
+            [("gone", 1), ("here", 0)],
+        )
+    connection.close()
+    rows = {row.name: row for row in FileAccounts(tmp_path).all()}
+    assert rows["gone"].disabled_at is not None
+    assert abs(rows["gone"].disabled_at - clock.utc_now()) < timedelta(minutes=1)
+    assert (rows["here"].disabled_at, rows["here"].removed_as) == (None, None)

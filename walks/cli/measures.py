@@ -26,6 +26,7 @@ from walks.cli import TEXTS_FILE
 from walks.cli.arguments import observation_numbers
 from walks.cli.output import local_time, print_json, table
 from walks.core.clock import stockholm_today
+from walks.core.roles import actor_text
 from walks.core.words import WORDS
 from walks.core.workspace import Workspace
 from walks.fieldwork.areas import find_area
@@ -206,5 +207,6 @@ def _history(workspace: Workspace, args: argparse.Namespace, lang: str) -> None:
     rows = [[T[key].in_language(lang) for key in ("when", "who", "what")]]
     for entry in entries:
         changed = "; ".join(f"{k}: {old} → {new}" for k, (old, new) in entry.changes.items())
-        rows.append([local_time(entry.at), entry.actor, entry.note or changed or entry.action])
+        who = actor_text(entry.actor).in_language(lang)
+        rows.append([local_time(entry.at), who, entry.note or changed or entry.action])
     print(table(rows))
