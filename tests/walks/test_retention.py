@@ -275,6 +275,13 @@ def test_a_removed_photo_leaves_no_byte_in_the_geopackage(
         scene.photo.thumbnail[600:664],
         scene.note_photo.jpeg[1000:1064],
     ]
+    # Another program (an SQLite built without secure_delete) made and dropped a copy of the
+    # photos: the bytes stay in the file's free pages, which no DELETE of safewalk's reaches.
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA secure_delete = OFF")
+        connection.execute("CREATE TABLE copied AS SELECT image, thumbnail FROM photos")
+        connection.execute("DROP TABLE copied")
+    connection.close()
     assert all(piece in path.read_bytes() for piece in pieces[:3])
     apply_retention(workspace, actor="tester")
     left = b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}*"))
