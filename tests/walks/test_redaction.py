@@ -18,18 +18,23 @@ import sqlite3
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import uuid4
 
 import numpy as np
 import pytest
 from PIL import Image
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
+from gis.crs import to_wgs84
 from gis.photos import process_photo
 from gis.redaction import Box
 from tests.cli import run
 from tests.files import FACE_BOX, PLATE_BOX, street_photo
 from walks.access.guard import AccessError, workspace_as
 from walks.cli.main import main
-from walks.core.config import settings_from_env
+from walks.core.config import Settings, settings_from_env
+from walks.core.errors import ConfigError
 from walks.core.model import ObservationDraft, Position
 from walks.core.roles import Account, Role
 from walks.core.workspace import Workspace
@@ -41,6 +46,7 @@ from walks.fieldwork.recording import (
 )
 from walks.fieldwork.redaction import redact_observation_photo
 from walks.fieldwork.startup import open_workspace
+from walks.web import routes
 
 LON, LAT = 17.8445, 59.3668
 AREA = "hasselby-gard"
@@ -262,3 +268,43 @@ def test_only_a_role_that_changes_observations_may_black_out(memory_workspace) -
     assert stored_photo(memory_workspace, number)[1] != photo.jpeg
     (entry,) = memory_workspace.store.read_records(AREA, "change_log")[-1:]
     assert (entry["action"], entry["actor"]) == ("redact", "samordnare")  # not the caller's word
+
+
+@pytest.fixture
+def redacting(memory_settings: Settings) -> Workspace:
+    """A new workspace in memory that blacks out faces and plates as photos arrive."""
+    environment = {"SAFEWALK_REDACT_ON_UPLOAD": "1"}
+    settings = settings_from_env(environment, workspace=memory_settings.workspace, language="en")
+    assert settings.redact_on_upload
+    return open_workspace(settings)
+
+
+def test_a_photo_from_a_phone_is_blacked_out_before_it_is_stored(redacting) -> None:
+    area = next(a for a in redacting.areas() if a.slug == AREA)
+    point = to_wgs84(area.boundary.representative_point())
+    sent = {"uuid": str(uuid4()), "category": "graffiti", "lon": point.x, "lat": point.y,
+            "accuracy_m": 5, "taken_at": "2026-12-01T21:30:00+01:00",
+            "fields": {"surface": "wall"}}  # fmt: skip
+    upload = street_photo(gps=(point.x, point.y))
+    with TestClient(Starlette(routes=routes(lambda: redacting))) as client:
+        assert client.post("/api/v1/observations", json=sent).status_code == 201
+        path = f"/api/v1/observations/{sent['uuid']}/photos"
+        files = {"photo": ("IMG_0003.jpg", upload, "image/jpeg")}
+        first, again = client.post(path, files=files), client.post(path, files=files)
+    assert (first.status_code, again.status_code) == (201, 200)  # the same photo, stored once
+    (info,) = observation_photos(redacting, AREA, str(sent["uuid"]))
+    as_sent = pixels(process_photo(upload, max_bytes=10_000_000).jpeg)
+    stored = pixels(photo_image(redacting, AREA, info.uuid) or b"")
+    for found in (Box(*FACE_BOX), Box(*PLATE_BOX)):
+        assert stored[inside(found, 8)].max() <= 8, "the face and the plate arrive black"
+        assert as_sent[inside(found, 8)].mean() > 40
+    sky = (slice(0, 40), slice(500, 1200))  # far from both
+    assert np.abs(stored[sky] - as_sent[sky]).mean() < 1.5
+    face = Box(*(round(v * 320 / 1200) for v in FACE_BOX))
+    assert pixels(info.thumbnail)[inside(face, 6)].max() <= 10
+
+
+def test_the_switch_takes_0_or_1_and_says_so() -> None:
+    assert not settings_from_env({}).redact_on_upload
+    with pytest.raises(ConfigError, match=r"SAFEWALK_REDACT_ON_UPLOAD='yes' must be 0 or 1"):
+        settings_from_env({"SAFEWALK_REDACT_ON_UPLOAD": "yes"})
