@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from PIL import Image, ImageDraw, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from gis.i18n import Text
 from gis.photos import PHOTO_QUALITY, THUMBNAIL_PX, THUMBNAIL_QUALITY, PhotoError, jpeg_bytes
@@ -187,3 +187,40 @@ def redact_jpeg(jpeg: bytes, boxes: Sequence[Box]) -> RedactedPhoto:
         width=image.width,
         height=image.height,
     )
+
+
+PREVIEW_LONG_SIDE_PX: Final = 960
+"""A preview's long side at most: enough to see what a box covers, light to send."""
+
+
+def preview_jpeg(
+    jpeg: bytes, boxes: Sequence[tuple[str, Box]], *, long_side_px: int = PREVIEW_LONG_SIDE_PX
+) -> tuple[bytes, float]:
+    """Return a smaller copy of the photo with each box outlined and labelled, and its scale.
+
+    ``boxes``: (label, box) in the photo's pixels. Outlines are drawn twice, black inside
+    yellow, so they show on light and dark parts alike. The scale is the copy's pixels per
+    photo pixel. For people to see what they black out; never stored.
+
+    Raises
+    ------
+    PhotoError
+        ``jpeg`` is not an image.
+    """
+    image = decoded_photo(jpeg)
+    scale = min(1.0, long_side_px / max(image.width, image.height))
+    if scale < 1.0:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=18)
+    for label, box in boxes:
+        left, top = round(box.x * scale), round(box.y * scale)
+        right = max(left + 1, round(box.right * scale) - 1)
+        bottom = max(top + 1, round(box.bottom * scale) - 1)
+        draw.rectangle((left, top, right, bottom), outline=(255, 214, 0), width=4)
+        draw.rectangle((left + 2, top + 2, right - 2, bottom - 2), outline=(0, 0, 0), width=1)
+        corner = (left + 4, top + 4)
+        draw.rectangle(draw.textbbox(corner, label, font=font), fill=(255, 214, 0))
+        draw.text(corner, label, fill=(0, 0, 0), font=font)
+    return jpeg_bytes(image, quality=PHOTO_QUALITY), scale

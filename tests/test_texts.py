@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from gis.detection import FindingKind
 from gis.i18n import Text, TextsFileError, texts_from_file
 from walks.actions.measures import PRIORITIES
 from walks.core.model import PARTICIPANT_TITLES
@@ -51,6 +52,9 @@ DECLARED: dict[tuple[str, str], Iterable[str]] = {
     ("walks/documents/printing.py", "options.status"): ("open", "all"),
     ("walks/documents/areasmap.py", "kind"): ("resolved", "persisting", "new"),
     ("walks/actions/public.py", "verdict"): ("better", "same", "worse"),
+    ("ui/redaction_panel.py", "f'redact_{finding.kind.value}'"): tuple(FindingKind),
+    ("walks/cli/photos.py", "item.kind.value"): tuple(FindingKind),
+    ("ui/redaction_panel.py", "name"): ("redact_x", "redact_y", "redact_w", "redact_h"),
 }
 """Keys the test cannot work out: (file, the key's source) → the keys, or an f-string's values."""
 

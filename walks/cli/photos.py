@@ -74,8 +74,8 @@ def _suggest(workspace: Workspace, args: argparse.Namespace, lang: str) -> int:
         if not photo.findings:
             print(f"  {T['nothing'].in_language(lang)}")
             continue
-        for finding in photo.findings:
-            print(f"  {T[finding.kind.value].in_language(lang)}  {finding.box}")
+        for item in photo.findings:  # (a key's source starting "f" is read as an f-string)
+            print(f"  {T[item.kind.value].in_language(lang)}  {item.box}")
         command = ["safewalk", "photo", "redact", "--area", area.slug, "--observation",
                    str(args.observation), "--photo", str(photo.photo)]  # fmt: skip
         for finding in photo.findings:
