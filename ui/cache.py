@@ -359,11 +359,13 @@ def forget_photos() -> None:
     """Drop every cached thumbnail and finding: after a photo is blacked out, no old copy stays.
 
     The next read misses the cache anyway (the version changed); this lets the old
-    thumbnails go from memory now rather than when they fall out.
+    thumbnails, and exported files holding the old photo, go from memory now rather than
+    when they fall out.
     """
     _observation.clear()
     _thumbnails.clear()
     _findings.clear()
+    _exported.clear()  # a GeoPackage made for download holds the photos
 
 
 def full_photo(slug: str, photo_uuid: str) -> bytes | None:

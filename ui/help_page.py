@@ -15,3 +15,4 @@ def render() -> None:
     st.markdown(t("help_body", lang))
     st.markdown(t("help_capture", lang))
     st.markdown(t("help_residents", lang))
+    st.markdown(t("help_photos", lang))
