@@ -117,7 +117,7 @@ def photos_panel(slug: str, lang: str) -> None:
     held = cache.thumbnails(slug, [o.uuid for o in every])
     observations = {o.number: o for o in every if held.get(o.uuid)}
     if not observations:
-        st.info(t("plan_no_photos", lang))
+        st.caption(t("plan_no_photos", lang))
         return
     number = st.selectbox(t("plan_photos_pick", lang), list(observations), index=None,
                           format_func=lambda n: _observation_label(observations[n], lang),
