@@ -23,6 +23,11 @@ from gis.io import read_file_bytes
 ACCEPTED_FORMATS: Final = frozenset({"JPEG", "PNG", "WEBP", "HEIF", "MPO"})
 MAX_PIXELS: Final = 60_000_000
 """Larger images are refused before decoding: a decompression bomb unpacks to gigabytes."""
+PHOTO_QUALITY: Final = 85
+"""The JPEG quality of a stored photo."""
+THUMBNAIL_PX: Final = 320
+"""A thumbnail's long side at most."""
+THUMBNAIL_QUALITY: Final = 75
 _GPS_IFD: Final = 0x8825
 _EXIF_IFD: Final = 0x8769
 _DATETIME_ORIGINAL: Final = 0x9003
@@ -79,7 +84,7 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
 
 
 def process_photo(
-    data: bytes, *, max_bytes: int, long_side_px: int = 2048, thumbnail_px: int = 320
+    data: bytes, *, max_bytes: int, long_side_px: int = 2048, thumbnail_px: int = THUMBNAIL_PX
 ) -> Photo:
     """Check an uploaded photo and return it re-encoded, with its EXIF position.
 
@@ -151,8 +156,8 @@ def process_photo(
     thumb = upright.copy()
     thumb.thumbnail((thumbnail_px, thumbnail_px), Image.Resampling.LANCZOS)
     return Photo(
-        jpeg=_jpeg(upright, quality=85),
-        thumbnail=_jpeg(thumb, quality=75),
+        jpeg=jpeg_bytes(upright, quality=PHOTO_QUALITY),
+        thumbnail=jpeg_bytes(thumb, quality=THUMBNAIL_QUALITY),
         width=upright.width,
         height=upright.height,
         lon=lon,
@@ -161,7 +166,8 @@ def process_photo(
     )
 
 
-def _jpeg(image: Image.Image, *, quality: int) -> bytes:
+def jpeg_bytes(image: Image.Image, *, quality: int) -> bytes:
+    """Return ``image`` encoded as JPEG in memory, without EXIF or other metadata."""
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=True)  # no exif= → none written
     return buffer.getvalue()

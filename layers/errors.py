@@ -76,3 +76,13 @@ def no_such_feature_error(layer: str, uuid: str) -> StoreError:
             en=f"Layer {layer!r} has no feature {uuid}: it may have been removed.",
         )
     )
+
+
+def no_such_photo_error(uuid: str) -> StoreError:
+    """Return the error for a photo that is not (or no longer) stored."""
+    return StoreError(
+        Text(
+            sv=f"Fotot {uuid} finns inte: det kan ha tagits bort.",
+            en=f"The photo {uuid} is not stored: it may have been removed.",
+        )
+    )

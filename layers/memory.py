@@ -27,11 +27,12 @@ from layers.errors import (
     area_exists_error,
     duplicate_uuid_error,
     no_such_feature_error,
+    no_such_photo_error,
 )
 from layers.frames import joined_frames, layer_frame
 from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import area_boundary, area_values, check_slug
-from layers.rules.changelog import deleted_entry, inserted_entry, updated_entry
+from layers.rules.changelog import deleted_entry, inserted_entry, redacted_entry, updated_entry
 from layers.rules.copies import copied_created_at, pasted_layers
 from layers.rules.decoding import decode_record
 from layers.rules.erasure import actor_columns, erased_entry, masked_text, renamed_text
@@ -630,6 +631,28 @@ class MemoryStore:
             fid = photos.by_uuid.get(photo_uuid)
             image = None if fid is None else photos.rows[fid].values["image"]
         return image if isinstance(image, bytes) else None
+
+    def redact_photo(
+        self,
+        slug: str,
+        photo_uuid: str,
+        *,
+        image: bytes,
+        thumbnail: bytes,
+        boxes: Sequence[Sequence[int]],
+        actor: str,
+    ) -> PhotoInfo:
+        """Replace a photo by its blacked-out copy (the old bytes are let go); see the protocol."""
+        with self._lock:
+            data = self._area(slug)
+            photos = data.tables[PHOTOS_LAYER]
+            fid = photos.by_uuid.get(photo_uuid)
+            if fid is None:
+                raise no_such_photo_error(photo_uuid)
+            values = photos.rows[fid].values
+            values["image"], values["thumbnail"] = image, thumbnail
+            self._log(data, redacted_entry(actor, {**values, "uuid": photo_uuid}, boxes))
+            return _photo_info(values)
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of features per layer of an area."""

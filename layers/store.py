@@ -239,6 +239,28 @@ class Store(Protocol):
     def read_photo_image(self, slug: str, photo_uuid: str) -> bytes | None:
         """Return one photo's full-size image, or None if there is no such photo."""
 
+    def redact_photo(
+        self,
+        slug: str,
+        photo_uuid: str,
+        *,
+        image: bytes,
+        thumbnail: bytes,
+        boxes: Sequence[Sequence[int]],
+        actor: str,
+    ) -> PhotoInfo:
+        """Replace one photo's image and thumbnail by a blacked-out copy; keep none of the old.
+
+        ``image`` and ``thumbnail``: the photo with ``boxes`` (``[x, y, width, height]`` in
+        its pixels) blacked out, the same size as before. One transaction; the change log
+        gets a ``redact`` entry naming the photo, its feature and the boxes, never pixels.
+        The old bytes are then removed from where the backend keeps freed data: a
+        GeoPackage overwrites them with zeros and empties its write-ahead log, a database
+        rewrites the area's photo table. Returns the photo as stored.
+
+        Raises ``StoreError`` when there is no such photo; nothing changes then.
+        """
+
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of features per layer of an area."""
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from gis.detection import FindingKind
 from gis.i18n import Text, TextsFileError, texts_from_file
 from walks.actions.measures import PRIORITIES
 from walks.actions.retention_rules import Rule
@@ -54,6 +55,9 @@ DECLARED: dict[tuple[str, str], Iterable[str]] = {
     ("walks/actions/public.py", "verdict"): ("better", "same", "worse"),
     ("walks/actions/retention.py", "self.rule"): tuple(Rule),
     ("walks/actions/retention_rules.py", "self.rule"): tuple(Rule),
+    ("ui/redaction_panel.py", "f'redact_{finding.kind.value}'"): tuple(FindingKind),
+    ("walks/cli/photos.py", "item.kind.value"): tuple(FindingKind),
+    ("ui/redaction_panel.py", "name"): ("redact_x", "redact_y", "redact_w", "redact_h"),
 }
 """Keys the test cannot work out: (file, the key's source) → the keys, or an f-string's values."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from gis.detection import Finding
 from gis.qrcodes import qr_png
 from ui.session import current, workspace
 from walks.actions.measures import HistoryEntry, Measure, area_measures, measure_history
@@ -56,6 +57,7 @@ from walks.fieldwork.recording import (
     photo_thumbnails,
 )
 from walks.fieldwork.recording import walk_observations as read_walk_observations
+from walks.fieldwork.redaction import photo_findings
 
 _ENTRIES = 64
 """Cached results kept per loader: old versions fall out instead of piling up."""
@@ -341,6 +343,29 @@ def _observation(
 def observation(slug: str, uuid: str) -> tuple[Observation | None, list[PhotoInfo]]:
     """Return observation ``uuid`` of area ``slug`` (None if gone) and its photos."""
     return _observation(*current(), slug, uuid)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _findings(_workspace: Workspace, version: str, slug: str, number: int, k: int) -> list[Finding]:
+    return photo_findings(_workspace, slug, number, photo=k)[0].findings
+
+
+def findings(slug: str, number: int, k: int) -> list[Finding]:
+    """Return the faces and licence plates found in photo ``k`` of observation ``number``."""
+    return _findings(*current(), slug, number, k)
+
+
+def forget_photos() -> None:
+    """Drop every cached thumbnail and finding: after a photo is blacked out, no old copy stays.
+
+    The next read misses the cache anyway (the version changed); this lets the old
+    thumbnails, and exported files holding the old photo, go from memory now rather than
+    when they fall out.
+    """
+    _observation.clear()
+    _thumbnails.clear()
+    _findings.clear()
+    _exported.clear()  # a GeoPackage made for download holds the photos
 
 
 def full_photo(slug: str, photo_uuid: str) -> bytes | None:

@@ -118,6 +118,7 @@ def _export(lang: str) -> None:
     st.download_button(t("data_download", lang).format(count=count, name=name), data=data,
                        file_name=name, on_click="ignore", type="primary",
                        key=state.EXPORT_DOWNLOAD_KEY)  # fmt: skip
+    st.caption(t("data_with_photos" if kind == "gpkg" else "data_without_photos", lang))
 
 
 IMPORT_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "gpx", "csv", "xlsx"]

@@ -16,3 +16,4 @@ def render() -> None:
     st.markdown(t("help_capture", lang))
     st.markdown(t("help_residents", lang))
     st.markdown(t("help_retention", lang))
+    st.markdown(t("help_photos", lang))

@@ -50,7 +50,8 @@ def _details(report: Report, lang: str) -> None:
             st.text(t("inbox_wants_answer", lang).format(email=report.email))
         if report.photos:
             photos = session.workspace().store.read_photos(report.area, [report.uuid])
-            st.image([p.thumbnail for p in photos], width=160)
+            alt = t("inbox_photo_alt", lang).format(id=report.id)
+            st.image([p.thumbnail for p in photos], width=160, alt=[alt] * len(photos))
 
 
 def _accept(report: Report, titles: dict[str, str], lang: str) -> None:

@@ -9,7 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from gis.i18n import LocalizedError
-from ui import cache, map_filters, observation_list, plan_page, session, state
+from ui import cache, map_filters, observation_list, plan_page, redaction_panel, session, state
 from ui.i18n import t
 from ui.maps import Choropleth, district_web_map
 from walks.core.clock import LOCAL_TIME
@@ -95,11 +95,13 @@ def _details(data: MapData, tooltip: str | None, catalog: Catalog, lang: str) ->
         ):
             plan_page.open_with(slug, observation.number)
         for k, photo in enumerate(photos, start=1):
-            st.image(photo.thumbnail, width=200)
+            alt = t("photo_alt", lang).format(k=k, number=observation.number)
+            st.image(photo.thumbnail, width=200, alt=alt)
             if st.button(t("details_photo_full", lang).format(k=k), key=f"photo_{photo.uuid}"):
                 image = cache.full_photo(slug, photo.uuid)
                 if image is not None:
-                    st.image(image, use_container_width=True)
+                    st.image(image, use_container_width=True, alt=alt)
+        redaction_panel.render(slug, observation, photos, lang)
 
 
 _ANALYSES = ("", "hotspots", "near", "change", "priority")

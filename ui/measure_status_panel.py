@@ -59,8 +59,10 @@ def render(slug: str, measures: list[Measure], lang: str) -> None:
         st.caption(t("photos", lang))
         for entry in (e for e in history if e.photos):
             local = entry.at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+            alt = t("note_photo_alt", lang).format(when=local)
             st.image(thumbnails.get(entry.note_uuid, []), width=160,
-                     caption=[f"{local}: {entry.note}"] * entry.photos)  # fmt: skip
+                     caption=[f"{local}: {entry.note}"] * entry.photos,
+                     alt=[alt] * entry.photos)  # fmt: skip
 
 
 def _history_table(history: list[HistoryEntry], lang: str) -> None:

@@ -11,6 +11,7 @@ from ui import (
     cache,
     inbox_panel,
     measure_status_panel,
+    redaction_panel,
     report_panel,
     routing_panel,
     session,
@@ -107,6 +108,30 @@ def _measure_table(measures: list[Measure], lang: str) -> None:
     )
 
 
+def photos_panel(slug: str, lang: str) -> None:
+    """Draw an observation's photos, chosen by number, to black out people and plates in."""
+    if not redaction_panel.may_redact():
+        return
+    st.header(t("plan_photos", lang))
+    every = cache.observations(slug)
+    held = cache.thumbnails(slug, [o.uuid for o in every])
+    observations = {o.number: o for o in every if held.get(o.uuid)}
+    if not observations:
+        st.caption(t("plan_no_photos", lang))
+        return
+    number = st.selectbox(t("plan_photos_pick", lang), list(observations), index=None,
+                          format_func=lambda n: _observation_label(observations[n], lang),
+                          placeholder=t("choose", lang), key=state.PLAN_PHOTOS_KEY)  # fmt: skip
+    if number is None:
+        return
+    observation, photos = cache.observation(slug, observations[number].uuid)
+    if observation is None:
+        st.info(t("details_gone", lang))
+        return
+    # No thumbnails here: the panel's preview shows the photo, with a text alternative.
+    redaction_panel.render(slug, observation, photos, lang)
+
+
 def open_with(slug: str, number: int) -> None:
     """Go to this page with observation ``number`` of area ``slug`` chosen for a new measure."""
     st.session_state[state.MEASURE_AREA_KEY] = slug
@@ -143,6 +168,7 @@ def render() -> None:
             _measure_table(shown, lang)
         if measures:
             measure_status_panel.render(slug, measures, lang)
+        photos_panel(slug, lang)
         report_panel.render(slug, lang)
     except LocalizedError as error:
         st.error(error.message(lang))

@@ -188,5 +188,6 @@ def _walk_detail(slug: str, walks: list[Walk], lang: str) -> None:
         st.markdown(f"**{observation.number}. {title}** · {when}")
         if observation.description:
             st.text(observation.description)
-        for thumbnail in thumbnails.get(observation.uuid, []):
-            st.image(thumbnail, width=160)
+        for k, thumbnail in enumerate(thumbnails.get(observation.uuid, []), start=1):
+            alt = t("photo_alt", lang).format(k=k, number=observation.number)
+            st.image(thumbnail, width=160, alt=alt)

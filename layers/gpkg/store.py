@@ -36,7 +36,12 @@ from gis.gpkg import gpkg_to_geometry
 from gis.i18n import Text
 from layers.accounts import FileAccounts
 from layers.catalog import Catalog
-from layers.errors import StoredValueError, StoreError, UnknownLayerError
+from layers.errors import (
+    StoredValueError,
+    StoreError,
+    UnknownLayerError,
+    no_such_photo_error,
+)
 from layers.gpkg.build import TEMPLATES, build_area
 from layers.gpkg.check import check_area
 from layers.gpkg.erasure import erase_rows
@@ -51,12 +56,14 @@ from layers.gpkg.writes import (
     insert_copied_rows,
     insert_row,
     insert_rows,
+    log_change,
     read_sequences,
     set_sequences,
     update_row,
 )
 from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import check_slug
+from layers.rules.changelog import redacted_entry
 from layers.rules.copies import (
     copied_created_at,
     exported_copy,
@@ -483,6 +490,47 @@ class GeoPackageStore:
                 f"SELECT image FROM {quote(PHOTOS_LAYER)} WHERE uuid = ?", (photo_uuid,)
             ).fetchone()
         return None if row is None else bytes(row[0])
+
+    def redact_photo(
+        self,
+        slug: str,
+        photo_uuid: str,
+        *,
+        image: bytes,
+        thumbnail: bytes,
+        boxes: Sequence[Sequence[int]],
+        actor: str,
+    ) -> PhotoInfo:
+        """Replace a photo by its blacked-out copy, the old bytes overwritten; see the protocol.
+
+        With ``secure_delete`` on, SQLite overwrites what the old image and thumbnail took
+        with zeros as it frees it; the pages written go to the write-ahead log, which is
+        then folded into the file and cut to nothing, so that neither file keeps the old
+        bytes (nor older frames of them, from when the photo was stored).
+        """
+        path = self.folder.existing_path(slug)
+        with transaction(path) as connection:
+            connection.execute("PRAGMA secure_delete = ON")
+            row = connection.execute(
+                f"SELECT uuid, feature_uuid, layer, width, height FROM {quote(PHOTOS_LAYER)} "
+                "WHERE uuid = ?",
+                (photo_uuid,),
+            ).fetchone()
+            if row is None:
+                raise no_such_photo_error(photo_uuid)
+            stored = dict(zip(("uuid", "feature_uuid", "layer", "width", "height"), row,
+                              strict=True))  # fmt: skip
+            connection.execute(
+                f"UPDATE {quote(PHOTOS_LAYER)} SET image = ?, thumbnail = ? WHERE uuid = ?",
+                (image, thumbnail, photo_uuid),
+            )
+            log_change(connection, redacted_entry(actor, stored, boxes))
+        with connect(path) as connection:
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("%s: the write-ahead log was not emptied (a reader held it)", path)
+        return PhotoInfo(photo_uuid, str(stored["feature_uuid"]), str(stored["layer"]),
+                         int(stored["width"]), int(stored["height"]), thumbnail)  # fmt: skip
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of rows per layer, a category's tables together (counted)."""

@@ -37,7 +37,13 @@ from shapely.geometry.base import BaseGeometry
 from gis.i18n import Text
 from layers.accounts import AccountRow
 from layers.catalog import Catalog
-from layers.errors import StoreError, UnknownAreaError, UnknownLayerError, area_exists_error
+from layers.errors import (
+    StoreError,
+    UnknownAreaError,
+    UnknownLayerError,
+    area_exists_error,
+    no_such_photo_error,
+)
 from layers.frames import joined_frames
 from layers.postgis.erasure import erase_rows
 from layers.postgis.reads import frame_selected, rows_to_frame, selected, wkb_geometries
@@ -57,12 +63,14 @@ from layers.postgis.writes import (
     delete_rows,
     insert_copied_rows,
     insert_rows,
+    log_changes,
     read_sequences,
     set_sequences,
     update_row,
 )
 from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
 from layers.rules.areas import area_boundary, area_values, check_slug
+from layers.rules.changelog import redacted_entry
 from layers.rules.copies import copied_created_at, pasted_layers
 from layers.rules.decoding import decode_records
 from layers.rules.rows import child_table, query_columns
@@ -728,6 +736,46 @@ class PostgisStore:
                 (photo_uuid,),
             ).fetchone()
         return None if row is None else bytes(row[0])
+
+    def redact_photo(
+        self,
+        slug: str,
+        photo_uuid: str,
+        *,
+        image: bytes,
+        thumbnail: bytes,
+        boxes: Sequence[Sequence[int]],
+        actor: str,
+    ) -> PhotoInfo:
+        """Replace a photo by its blacked-out copy, then rewrite the photo table; see the protocol.
+
+        An update leaves the old row version in the table's files until a vacuum, and a
+        plain vacuum only marks its space free: ``VACUUM FULL`` writes the area's photo
+        table (and its TOAST table, where the images are) into new files and removes the
+        old ones. It holds the table for that moment (a few seconds for thousands of
+        photos); the change itself is committed before.
+        """
+        schema = self._schema(slug)
+        table = qualified(schema, PHOTOS_LAYER)
+        with self._transaction() as connection:
+            row = connection.execute(
+                sql.SQL("SELECT uuid, feature_uuid, layer, width, height FROM {} "
+                        "WHERE uuid = %s FOR UPDATE").format(table),
+                (photo_uuid,),
+            ).fetchone()  # fmt: skip
+            if row is None:
+                raise no_such_photo_error(photo_uuid)
+            stored = dict(zip(("uuid", "feature_uuid", "layer", "width", "height"), row,
+                              strict=True))  # fmt: skip
+            connection.execute(
+                sql.SQL("UPDATE {} SET image = %s, thumbnail = %s WHERE uuid = %s").format(table),
+                (image, thumbnail, photo_uuid),
+            )
+            log_changes(connection, schema, [redacted_entry(actor, stored, boxes)])
+        with self._connection() as connection:  # autocommit: VACUUM runs outside a transaction
+            connection.execute(sql.SQL("VACUUM FULL {}").format(table))
+        return PhotoInfo(photo_uuid, str(stored["feature_uuid"]), str(stored["layer"]),
+                         int(stored["width"]), int(stored["height"]), thumbnail)  # fmt: skip
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the number of features per layer of an area, a category's tables together."""

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.frames import values_to_objects
 from layers.rules.rows import CheckedRow, NumberedRow
 from layers.schema import (
+    PHOTOS_LAYER,
     SqlValue,
     TableSpec,
     datetime_to_text,
@@ -218,6 +219,22 @@ def updated_entry(
 ) -> dict[str, SqlValue]:
     """Return the change-log row for changing some values of feature ``uuid`` (old → new)."""
     return change_entry(actor, "update", table.layer_name, uuid, dict(before), dict(after))
+
+
+def redacted_entry(
+    actor: str, photo: Mapping[str, Any], boxes: Sequence[Sequence[int]]
+) -> dict[str, SqlValue]:
+    """Return the change-log row for blacking out ``boxes`` of the stored ``photo``.
+
+    ``photo``: the photo's row (its ``uuid``, ``feature_uuid`` and ``layer``); the boxes
+    are ``[x, y, width, height]`` in its pixels. Which photo, whose, and where: never pixels.
+    """
+    after = {
+        "feature_uuid": photo["feature_uuid"],
+        "layer": photo["layer"],
+        "boxes": [[int(value) for value in box] for box in boxes],
+    }
+    return change_entry(actor, "redact", PHOTOS_LAYER, photo["uuid"], None, after)
 
 
 def record_for_log(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -349,6 +349,35 @@ def test_photos_go_when_their_feature_is_deleted(any_store: Store) -> None:
     assert any_store.feature_counts("test")["photos"] == 1
 
 
+def test_a_redacted_photo_replaces_the_old_and_the_log_names_only_its_boxes(
+    any_store: Store,
+) -> None:
+    stored = any_store.append(
+        "test", "lighting", lighting(), INSIDE, actor="tests", children={"photos": [photo()]}
+    )
+    (info,) = any_store.read_photos("test", [stored["uuid"]])
+    done = any_store.redact_photo(
+        "test", info.uuid, image=b"\xff\xd8 black", thumbnail=b"\xff\xd8 small",
+        boxes=[[1, 1, 2, 2]], actor="anna",
+    )  # fmt: skip
+    assert done == replace(info, thumbnail=b"\xff\xd8 small")
+    assert any_store.read_photos("test", [stored["uuid"]]) == [done]
+    assert any_store.read_photo_image("test", info.uuid) == b"\xff\xd8 black"
+    entry = log_entries(any_store)[-1]
+    assert (entry["action"], entry["layer"], entry["actor"], entry["feature_uuid"]) == (
+        "redact", "photos", "anna", info.uuid,
+    )  # fmt: skip
+    assert entry["before"] is None
+    assert json.loads(entry["after"]) == {
+        "feature_uuid": stored["uuid"], "layer": "lighting", "boxes": [[1, 1, 2, 2]],
+    }  # fmt: skip
+    count = len(log_entries(any_store))
+    gone = str(uuid.uuid4())
+    with pytest.raises(StoreError, match=rf"The photo {gone} is not stored"):
+        any_store.redact_photo("test", gone, image=b"x", thumbnail=b"x", boxes=[], actor="anna")
+    assert len(log_entries(any_store)) == count
+
+
 def test_a_bad_photo_row_stores_neither_photo_nor_feature(any_store: Store) -> None:
     before = any_store.feature_counts("test")
     with pytest.raises(FeatureValidationError, match=r"Field 'image' \(Image\).* binary data"):

@@ -341,7 +341,8 @@ def test_export_on_the_command_line(capsys, workspace_path: Path, tmp_path: Path
     path = tmp_path / "alla.zip"
     code, out, err = run(capsys, "export", "--all", "--format", "gpkg", "-o", str(path), *ws)
     assert code == 0, err
-    assert out.strip() == f"15 observations written to {path} (gpkg)."
+    assert out.splitlines() == [f"15 observations written to {path} (gpkg).",
+                                "With photos: the GeoPackage holds the area's photos."]  # fmt: skip
     assert len(zipfile.ZipFile(path).namelist()) == 10  # a GeoPackage per area
     code, _, err = run(capsys, "export", "-o", str(tmp_path / "x.csv"), *ws)
     assert (code, err.strip()) == (1, "safewalk: Give --area A or --all.")

@@ -11,8 +11,9 @@ says. Hiding buttons in the app is only a courtesy on top of this.
 - registrant: sees everything; adds observations, and photos to them (with them or later).
 - partner: also changes the measures its organisation is responsible for (status,
   notes, and the status of their observations), never their responsible party.
-- coordinator: every change in the district, retention (``erase``) included. admin: accounts
-  and configuration too, an account's name replaced (anonymised) among them.
+- coordinator: every change in the district, retention (``erase``) and blacking out parts of
+  photos included. admin: accounts and configuration too, an account's name replaced
+  (anonymised) among them.
 """
 
 from __future__ import annotations
@@ -324,6 +325,21 @@ class GuardedStore:
         if not found or self._hidden(str(found[0]["layer"])):
             return None
         return self.inner.read_photo_image(slug, photo_uuid)
+
+    def redact_photo(
+        self,
+        slug: str,
+        photo_uuid: str,
+        *,
+        image: bytes,
+        thumbnail: bytes,
+        boxes: Sequence[Sequence[int]],
+        actor: str,
+    ) -> PhotoInfo:
+        """Black out parts of a photo, for coordinators (who change observations)."""
+        self._need(Role.COORDINATOR, "maskera foton", "black out parts of photos")
+        return self.inner.redact_photo(slug, photo_uuid, image=image, thumbnail=thumbnail,
+                                       boxes=boxes, actor=self.account.name)  # fmt: skip
 
     def feature_counts(self, slug: str) -> dict[str, int]:
         """Return the features per layer; a viewer's hidden layers count none."""

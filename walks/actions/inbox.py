@@ -206,7 +206,8 @@ def receive_report(
         "email": email, "status": ReportStatus.NEW, "language": draft.language,
         "created_at": moment, "updated_at": moment, "created_by": RESIDENT, "is_demo": False,
     }  # fmt: skip
-    children = {PHOTOS_LAYER: photo_rows(photos, moment)} if photos else None
+    redact = workspace.settings.redact_on_upload
+    children = {PHOTOS_LAYER: photo_rows(photos, moment, redact=redact)} if photos else None
     record = workspace.store.append(
         area.slug, INBOX_LAYER, values, point, actor=RESIDENT, children=children
     )

@@ -408,7 +408,8 @@ def _note(
     values = {"feature_uuid": measure.uuid, "layer": MEASURES_LAYER, "text": text.strip(),
               "status": measure.status.value, "created_at": moment,
               "created_by": actor}  # fmt: skip
-    children = {PHOTOS_LAYER: photo_rows(photos, moment)} if photos else None
+    redact = workspace.settings.redact_on_upload
+    children = {PHOTOS_LAYER: photo_rows(photos, moment, redact=redact)} if photos else None
     workspace.store.append(slug, NOTES_LAYER, values, None, actor=actor, children=children)
 
 

@@ -18,7 +18,7 @@ from walks.cli.arguments import fields_from_pairs, observation_numbers
 from walks.cli.output import print_json
 from walks.core.model import WalkPlan
 from walks.core.workspace import Workspace
-from walks.exchange.exporting import FORMATS, ExportError, export
+from walks.exchange.exporting import FORMATS, ExportError, export_observations
 from walks.exchange.importing import (
     FileImportError,
     ImportReport,
@@ -81,6 +81,11 @@ def add_parser(commands: argparse._SubParsersAction[Any], common: argparse.Argum
                         help="default: from the file's suffix (.gpkg .geojson .csv .xlsx .kml "
                         ".zip)")  # fmt: skip
     export.add_argument("-o", "--output", required=True, type=Path, help="the file")
+    export.add_argument("--photos", action="store_true",
+                        help="include the observations' photos (CSV, Excel, GeoJSON, KML: as "
+                        "files in FILE_photos/ beside the file; Shapefile: in the zip); a "
+                        "GeoPackage always holds them")  # fmt: skip
+    export.add_argument("--json", action="store_true", help="print what was written as JSON")
 
 
 def _json(report: ImportReport, lang: str) -> dict[str, Any]:
@@ -209,10 +214,26 @@ def _run_export(workspace: Workspace, args: argparse.Namespace, lang: str) -> in
         if not args.area and not args.all:
             raise ExportError(Text(sv="Ange --area A eller --all.", en="Give --area A or --all."))
         layers = [x.strip() for x in args.layers.split(",") if x.strip()] if args.layers else None
-        kind, count = export(workspace, args.output, areas=[args.area] if args.area else None,
-                             layers=layers, format=args.format)  # fmt: skip
-        print(T["exported_file"].format(count=count, path=args.output, kind=kind)
+        done = export_observations(
+            workspace, args.output, areas=[args.area] if args.area else None, layers=layers,
+            format=args.format, photos=args.photos,
+        )  # fmt: skip
+        if args.json:
+            print_json({
+                "format": done.format, "count": done.count, "path": str(args.output),
+                "photos": done.photos, "photo_files": done.photo_files,
+                "photo_folder": str(done.photo_folder) if done.photo_folder else None,
+            })  # fmt: skip
+            return 0
+        print(T["exported_file"].format(count=done.count, path=args.output, kind=done.format)
               .in_language(lang))  # fmt: skip
+        if done.format == "gpkg":
+            print(T["photos_inside"].in_language(lang))
+        elif done.photos:
+            where = done.photo_folder or f"{args.output}: {args.output.stem}_photos/"
+            print(T["photos_files"].format(count=done.photo_files, where=where).in_language(lang))
+        else:
+            print(T["photos_none"].in_language(lang))
         return 0
     if not args.area:
         raise MeasureError(Text(sv="open311: ange --area.", en="open311: give --area."))

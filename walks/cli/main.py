@@ -23,6 +23,7 @@ from walks.cli import (
     maintenance,
     measures,
     observations,
+    photos,
     planning,
     report,
     retention,
@@ -35,7 +36,7 @@ from walks.fieldwork.startup import open_workspace
 
 GROUPS: Final[tuple[ModuleType, ...]] = (
     observations, planning, measures, inbox, context, routing, report, documents, exchange, users,
-    retention, analyse, maintenance,
+    retention, analyse, maintenance, photos,
 )  # fmt: skip
 """The command groups: each module has ``COMMANDS``, ``add_parser`` and ``run``."""
 DESCRIPTION: Final = (

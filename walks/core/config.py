@@ -54,6 +54,9 @@ class Settings:
     """An open observation of the same category this close to a new one may be the same."""
     max_photo_bytes: int = 20_000_000
     """The largest photo upload accepted."""
+    redact_on_upload: bool = False
+    """Black out the faces and licence plates found in every photo as it arrives, before
+    it is stored (``SAFEWALK_REDACT_ON_UPLOAD=1``)."""
     max_import_bytes: int = 200_000_000
     """The largest file ``safewalk import`` and the Data page take."""
     seed_new_workspace: bool = True
@@ -189,7 +192,9 @@ def settings_from_env(
 
     Variables: ``SAFEWALK_WORKSPACE``, ``SAFEWALK_DATABASE_URL``, ``SAFEWALK_CATALOG``,
     ``SAFEWALK_LANG`` (sv/en), ``SAFEWALK_DATA_DIR``, ``SAFEWALK_AREA_TOLERANCE_M``,
-    ``SAFEWALK_MAX_PHOTO_MB``, ``SAFEWALK_TILES`` (a tile URL template, or ``none``),
+    ``SAFEWALK_MAX_PHOTO_MB``, ``SAFEWALK_REDACT_ON_UPLOAD`` (1: black out the faces and
+    licence plates found in every photo as it arrives), ``SAFEWALK_TILES`` (a tile URL
+    template, or ``none``),
     ``SAFEWALK_GPS_ACCURACY_M``, ``SAFEWALK_DUPLICATE_M``, ``SAFEWALK_SEED`` (0 to start
     empty), ``SAFEWALK_DISTRICT`` (the district's name in reports),
     ``SAFEWALK_PRINT_TILES`` (a tile URL template for printed maps),
@@ -223,6 +228,7 @@ def settings_from_env(
         duplicate_m=_number(env, "SAFEWALK_DUPLICATE_M", 15.0, zero=True),
         max_photo_bytes=int(_number(env, "SAFEWALK_MAX_PHOTO_MB", 20.0) * 1_000_000),
         max_import_bytes=int(_number(env, "SAFEWALK_MAX_IMPORT_MB", 200.0) * 1_000_000),
+        redact_on_upload=_switch(env, "SAFEWALK_REDACT_ON_UPLOAD", default=False),
         seed_new_workspace=_switch(env, "SAFEWALK_SEED", default=True),
         district=env.get("SAFEWALK_DISTRICT", "").strip() or "Hässelby-Vällingby",
         print_tiles=env.get("SAFEWALK_PRINT_TILES", "").strip() or None,

@@ -4,7 +4,10 @@ Every format carries each observation's area, category, number, UUID, status, se
 description, times, light and the category's own fields. GeoPackage is the area itself
 (every layer, QGIS styles, photos, the change log: ``Store.export_area``); the others hold
 the observations of the chosen layers, in WGS 84 (Shapefile: SWEREF 99 TM, as the
-district's GIS uses it).
+district's GIS uses it), and no photos unless asked (``photos``): photos show people and
+cars, and a spreadsheet travels far. Asked, each photo is written as a JPEG file, in a
+folder beside the file (inside the zip for Shapefiles), and each observation's ``photos``
+column names its files.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -49,8 +53,27 @@ FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet takes a cell to be a formula by (OWASP's CSV injection list)."""
 
 
+PHOTO_FOLDER_SUFFIX: Final = "_photos"
+"""The folder beside an exported file that holds its photos: ``<file's stem>_photos``."""
+PHOTOS_COLUMN: Final = "photos"
+
+
 class ExportError(WalkError):
     """An export that cannot be made as asked; nothing is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What an export wrote: the format, the observations, and whether photos came along."""
+
+    format: str
+    count: int
+    photos: bool
+    """Whether the export holds the observations' photos (a GeoPackage always does)."""
+    photo_files: int = 0
+    """Photos written as files (not for a GeoPackage, which holds them inside)."""
+    photo_folder: Path | None = None
+    """The folder of those files, beside the exported file; None: none, or inside the zip."""
 
 
 def export_format(path: Path, given: str | None) -> str:
@@ -273,10 +296,13 @@ def _short_names(columns: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def write_shapefile_zip(frame: gpd.GeoDataFrame, path: Path) -> None:
+def write_shapefile_zip(
+    frame: gpd.GeoDataFrame, path: Path, photo_folder: Path | None = None
+) -> None:
     """Write a zip of Shapefiles (SWEREF 99 TM, UTF-8 with ``.cpg``).
 
-    One per category and kind of geometry, as a Shapefile holds one kind.
+    One per category and kind of geometry, as a Shapefile holds one kind. ``photo_folder``:
+    photo files to put in the zip, in a folder of that name.
     """
     import pyogrio
 
@@ -293,6 +319,9 @@ def write_shapefile_zip(frame: gpd.GeoDataFrame, path: Path) -> None:
             pyogrio.write_dataframe(renamed, Path(folder) / f"{name}.shp", encoding="UTF-8")
             for part in sorted(Path(folder).glob(f"{name}.*")):
                 archive.write(part, part.name)
+        if photo_folder is not None:
+            for photo in sorted(photo_folder.iterdir()):
+                archive.write(photo, f"{photo_folder.name}/{photo.name}")
 
 
 def write_geopackages(
@@ -319,6 +348,35 @@ def write_geopackages(
     return count
 
 
+def write_photo_files(
+    workspace: Workspace, frame: gpd.GeoDataFrame, folder: Path
+) -> gpd.GeoDataFrame:
+    """Write the photos of the observations in ``frame`` into ``folder``, one JPEG each.
+
+    Files are named ``<area id>-<number>-<k>.jpg``; returns ``frame`` with a ``photos``
+    column naming each observation's files (``<folder>/<file>``, comma-separated), as
+    seen from the exported file beside the folder.
+    """
+    folder.mkdir()
+    held: dict[str, list[str]] = {}
+    for slug, rows in frame.groupby("area_id", sort=False):
+        for info in workspace.store.read_photos(str(slug), [str(u) for u in rows["uuid"]]):
+            held.setdefault(info.feature_uuid, []).append(info.uuid)
+    names = []
+    for slug, uuid, number in zip(frame["area_id"], frame["uuid"], frame["number"], strict=True):
+        files = []
+        for k, photo_uuid in enumerate(held.get(str(uuid), []), start=1):
+            image = workspace.store.read_photo_image(str(slug), photo_uuid)
+            if image is None:  # removed meanwhile
+                continue
+            name = f"{slug}-{int(number)}-{k}.jpg"
+            (folder / name).write_bytes(image)
+            files.append(f"{folder.name}/{name}")
+        names.append(", ".join(files))
+    columns = [c for c in frame.columns if c != "geometry"]
+    return frame.assign(**{PHOTOS_COLUMN: names})[[*columns, PHOTOS_COLUMN, "geometry"]]
+
+
 def export(
     workspace: Workspace,
     path: Path,
@@ -327,15 +385,34 @@ def export(
     layers: Sequence[str] | None = None,
     format: str | None = None,
 ) -> tuple[str, int]:
+    """Write the observations of ``areas`` (every area when None) to ``path``, no photos.
+
+    Returns the format and how many observations were written; see ``export_observations``.
+    """
+    done = export_observations(workspace, path, areas=areas, layers=layers, format=format)
+    return done.format, done.count
+
+
+def export_observations(
+    workspace: Workspace,
+    path: Path,
+    *,
+    areas: Sequence[str] | None = None,
+    layers: Sequence[str] | None = None,
+    format: str | None = None,
+    photos: bool = False,
+) -> Exported:
     """Write the observations of ``areas`` (every area when None) to ``path``.
 
-    Returns the format and how many observations were written. The file is written
-    whole or not at all.
+    A GeoPackage holds the photos (it is the area itself); the other formats only with
+    ``photos``: then as files in ``<stem>_photos`` beside ``path`` (a Shapefile zip: in
+    the zip). The file, and the folder, are written whole or not at all.
 
     Raises
     ------
     ExportError
-        An unknown format or layer, or a GeoPackage of several areas not in a ``.zip``.
+        An unknown format or layer, a GeoPackage of several areas not in a ``.zip``, or
+        a photo folder that is there already.
     """
     kind = export_format(path, format)
     chosen = (
@@ -355,8 +432,18 @@ def export(
         )
     writers: dict[str, Any] = {
         "geojson": write_geojson, "csv": write_csv, "xlsx": write_xlsx, "kml": write_kml,
-        "shp": write_shapefile_zip,
     }  # fmt: skip
+    beside = path.parent / f"{path.stem}{PHOTO_FOLDER_SUFFIX}"
+    with_files = photos and kind != "gpkg"
+    if with_files and kind != "shp" and beside.exists():
+        raise ExportError(
+            Text(
+                sv=f"Mappen {beside} finns redan; välj ett annat filnamn eller flytta mappen.",
+                en=f"The folder {beside} exists already; choose another file name or move the "
+                "folder.",
+            )
+        )
+    files, folder_made = 0, None
     try:
         # Built beside the target, then renamed: no half-written file.
         with tempfile.TemporaryDirectory(prefix=".safewalk-", dir=path.parent) as folder:
@@ -365,14 +452,27 @@ def export(
                 count = write_geopackages(workspace, chosen, names, draft)
             else:
                 frame = observations_frame(workspace, chosen, names)
-                writers[kind](frame, draft)
+                album = Path(folder) / beside.name
+                if with_files:
+                    frame = write_photo_files(workspace, frame, album)
+                    files = sum(1 for _ in album.iterdir())
+                if kind == "shp":
+                    write_shapefile_zip(frame, draft, album if with_files else None)
+                else:
+                    writers[kind](frame, draft)
+                if with_files and kind != "shp":
+                    album.replace(beside)
+                    folder_made = beside
                 count = len(frame)
             draft.replace(path)
     except OSError as error:
+        if folder_made is not None:  # the file is not there: neither are its photos
+            shutil.rmtree(folder_made, ignore_errors=True)
         raise ExportError(
             Text(
                 sv=f"{path} kan inte skrivas ({error.strerror or error}).",
                 en=f"{path} cannot be written ({error.strerror or error}).",
             )
         ) from None
-    return kind, count
+    return Exported(kind, count, photos=kind == "gpkg" or photos, photo_files=files,
+                    photo_folder=folder_made)  # fmt: skip

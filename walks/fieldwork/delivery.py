@@ -188,11 +188,14 @@ def add_photo_once(
 
     It has it when a photo of the phone's ``uuid`` for it is stored, or, without a
     ``uuid``, when it holds a photo of the same bytes (the check re-encodes the same upload
-    to the same bytes).
+    to the same bytes, and blacks out the same boxes of it when photos are redacted on
+    arrival).
     """
-    if _holds(workspace, observation, photo, uuid):
+    moment = now or datetime.now(UTC)
+    row = {**photo_rows([photo], moment, redact=workspace.settings.redact_on_upload)[0],
+           "uuid": uuid}  # fmt: skip
+    if _holds(workspace, observation, row["image"], uuid):
         return Delivered(observation, created=False)
-    row = {**photo_rows([photo], now or datetime.now(UTC))[0], "uuid": uuid}
     try:
         workspace.store.add_children(
             observation.area,
@@ -202,15 +205,15 @@ def add_photo_once(
             actor=actor,
         )
     except FeatureValidationError:
-        if not _holds(workspace, observation, photo, uuid):  # else: the other arrival won
+        if not _holds(workspace, observation, row["image"], uuid):  # else: the other arrival won
             raise
         return Delivered(observation, created=False)
     return Delivered(observation, created=True)
 
 
-def _holds(workspace: Workspace, observation: Observation, photo: Photo, uuid: str | None) -> bool:
+def _holds(workspace: Workspace, observation: Observation, image: object, uuid: str | None) -> bool:
     store = workspace.store
     held = store.read_photos(observation.area, [observation.uuid])
     if uuid is not None:
         return any(info.uuid == uuid for info in held)
-    return any(store.read_photo_image(observation.area, i.uuid) == photo.jpeg for i in held)
+    return any(store.read_photo_image(observation.area, i.uuid) == image for i in held)

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.analysis import containing_keys, label_points, nearest_key
 from gis.crs import SWEREF99_TM, crs_from_user_input, to_storage_crs, to_wgs84
+from gis.detection import with_findings_blacked_out
 from gis.i18n import Text
 from gis.photos import Photo
 from layers.errors import FeatureValidationError
@@ -313,8 +314,19 @@ def _raise_if_walk_elsewhere(workspace: Workspace, target: Area, uuid: str) -> N
             )
 
 
-def photo_rows(photos: Sequence[Photo], moment: datetime) -> list[dict[str, object]]:
-    """Return checked photos as rows of the photos table, for a feature's ``children``."""
+def photo_rows(
+    photos: Sequence[Photo], moment: datetime, *, redact: bool
+) -> list[dict[str, object]]:
+    """Return checked photos as rows of the photos table, for a feature's ``children``.
+
+    Every photo that is stored becomes a row here, whichever way it came (the phone's
+    capture page, the app's pages, a resident, the command line). ``redact``
+    (``Settings.redact_on_upload``): the faces and licence plates found in each are blacked
+    out first (``gis.detection.with_findings_blacked_out``), so that no copy of what was
+    under them is stored.
+    """
+    if redact:
+        photos = [with_findings_blacked_out(photo) for photo in photos]
     return [
         {
             "mime_type": "image/jpeg",
@@ -401,7 +413,8 @@ def prepare_observation(
         **draft.fields,
     }
     return Prepared(target.slug, spec.name, values, point if geometry is None else geometry,
-                    photo_rows(draft.photos, moment))  # fmt: skip
+                    photo_rows(draft.photos, moment,
+                               redact=workspace.settings.redact_on_upload))  # fmt: skip
 
 
 def record_observation(
