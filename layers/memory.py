@@ -30,13 +30,30 @@ from layers.errors import (
     no_such_photo_error,
 )
 from layers.frames import joined_frames, layer_frame
-from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
+from layers.records import (
+    Area,
+    AreaCopy,
+    Erasure,
+    PhotoInfo,
+    Problem,
+    Query,
+    Record,
+    TimeWindow,
+    Update,
+)
 from layers.rules.areas import area_boundary, area_values, check_slug
 from layers.rules.changelog import deleted_entry, inserted_entry, redacted_entry, updated_entry
 from layers.rules.copies import copied_created_at, pasted_layers
 from layers.rules.decoding import decode_record
 from layers.rules.erasure import actor_columns, erased_entry, masked_text, renamed_text
-from layers.rules.rows import child_table, prepare_row, query_columns, updated_row
+from layers.rules.rows import (
+    child_table,
+    prepare_row,
+    query_columns,
+    read_parts,
+    updated_row,
+    window_texts,
+)
 from layers.schema import (
     AREA_LAYER,
     AREA_TABLE,
@@ -45,6 +62,7 @@ from layers.schema import (
     PHOTOS_LAYER,
     SqlValue,
     TableSpec,
+    datetime_to_text,
     load_layer_catalog,
     physical_tables,
     tables_for_catalog,
@@ -112,6 +130,18 @@ def _meets(geometry: BaseGeometry | None, box: tuple[float, float, float, float]
     bounds: tuple[float, float, float, float] = geometry.bounds
     min_x, min_y, max_x, max_y = bounds
     return min_x <= box[2] and max_x >= box[0] and min_y <= box[3] and max_y >= box[1]
+
+
+def _within(stored: SqlValue, window: TimeWindow) -> bool:
+    """Return whether a stored time lies in ``window`` (ends included, to the millisecond)."""
+    if not isinstance(stored, str):
+        return False
+    start, end = window_texts(window)
+    try:
+        moment = datetime_to_text(datetime.fromisoformat(stored))
+    except ValueError:  # no time: in no window
+        return False
+    return (start is None or moment >= start) and (end is None or moment <= end)
 
 
 class MemoryStore:
@@ -566,7 +596,11 @@ class MemoryStore:
         A category's tables are read one after the other: their fids do not overlap.
         """
         if table.parts:
-            return [row for part in table.parts for row in MemoryStore._rows(data, part, query)]
+            found = read_parts(table.parts, query,
+                               lambda part, q: MemoryStore._rows(data, part, q), len)  # fmt: skip
+            return [row for rows in found for row in rows]
+        if query.kind is not None and table.geometry != query.kind:
+            return []
         stored = data.tables[table.name]
         if query.uuids is not None:
             fids = sorted({stored.by_uuid[u] for u in query.uuids if u in stored.by_uuid})
@@ -579,7 +613,11 @@ class MemoryStore:
             rows = [r for r in rows if r.values.get("is_demo") == int(query.is_demo)]
         if query.bbox is not None:
             rows = [r for r in rows if _meets(r.geometry, query.bbox)]
-        return rows
+        if query.after_fid is not None:
+            rows = [r for r in rows if r.fid > query.after_fid]
+        if query.during is not None:
+            rows = [r for r in rows if _within(r.values.get(query.during.column), query.during)]
+        return rows if query.limit is None else rows[: query.limit]
 
     def _select(
         self, slug: str, layer: str, query: Query | None
@@ -599,7 +637,9 @@ class MemoryStore:
             query = query or Query()
             with self._lock:
                 data = self._area(slug)
-                parts = [(part, self._rows(data, part, query)) for part in table.parts]
+                parts = read_parts(table.parts, query,
+                                   lambda part, q: (part, self._rows(data, part, q)),
+                                   lambda read: len(read[1]))  # fmt: skip
             return joined_frames([self._frame(part, names, found) for part, found in parts])
         return self._frame(table, names, rows)
 
@@ -616,6 +656,10 @@ class MemoryStore:
             decode_record(table, {"fid": r.fid, **{n: r.values.get(n) for n in names}}, r.geometry)
             for r in rows
         ]
+
+    def count_features(self, slug: str, layer: str, query: Query | None = None) -> int:
+        """Return how many features of a layer ``query`` selects."""
+        return len(self._select(slug, layer, query)[2])
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of some features with their thumbnails, oldest first."""

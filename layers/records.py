@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any
 from gis.i18n import Text
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from shapely.geometry.base import BaseGeometry
+
+    from layers.catalog import GeometryType
 
 Record = dict[str, Any]
 """One stored feature as typed Python values (``datetime``, ``bool``, enums, …) and, for
@@ -41,10 +45,24 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """Features whose time ``column`` (a datetime field) lies from ``start`` to ``end``.
+
+    Both ends are included; None leaves that end open. Times are aware (any zone).
+    """
+
+    column: str
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
     """Which features of a layer to read: every condition given must hold.
 
     A backend turns each condition into an indexed lookup (uuid, walk, spatial index).
+    Features come in fid order; ``after_fid`` and ``limit`` read them a page at a time
+    (keyset paging: a page costs the same however far on it is).
     """
 
     uuids: tuple[str, ...] | None = None
@@ -54,6 +72,14 @@ class Query:
     is_demo: bool | None = None
     columns: tuple[str, ...] | None = None
     """Attribute columns to return (None: all); the id and the geometry always come."""
+    kind: GeometryType | None = None
+    """Only the layer's table of this kind of geometry (a category's ``passage_line``:
+    ``LineString``); a layer of one table is read only if its own kind is this."""
+    during: TimeWindow | None = None
+    after_fid: int | None = None
+    """Only features whose fid is greater (the last fid of the page before)."""
+    limit: int | None = None
+    """At most this many features, the first in fid order."""
 
 
 @dataclass(frozen=True, slots=True)

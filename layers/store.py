@@ -21,15 +21,25 @@ from layers.catalog import Catalog
 from layers.errors import StoreError
 from layers.gpkg import GeoPackageStore
 from layers.memory import MemoryStore
-from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
+from layers.records import (
+    Area,
+    AreaCopy,
+    Erasure,
+    PhotoInfo,
+    Problem,
+    Query,
+    Record,
+    TimeWindow,
+    Update,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
-    "Area", "AreaCopy", "Erasure", "PhotoInfo", "Problem", "Query", "Record", "Store", "Update",
-    "open_store",
+    "Area", "AreaCopy", "Erasure", "PhotoInfo", "Problem", "Query", "Record", "Store",
+    "TimeWindow", "Update", "open_store",
 ]  # fmt: skip
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
@@ -232,6 +242,13 @@ class Store(Protocol):
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
         """Return a layer's features (those ``query`` selects) as typed records."""
+
+    def count_features(self, slug: str, layer: str, query: Query | None = None) -> int:
+        """Return how many features of a layer ``query`` selects, without reading them.
+
+        With a box, through the spatial index. A page's ``after_fid`` and ``limit`` count
+        too: leave them out to count every feature the other conditions select.
+        """
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of some features with their thumbnails, without full images."""

@@ -27,9 +27,9 @@ from layers.frames import (
     values_to_column,
 )
 from layers.gpkg.sqlite import quote
-from layers.records import Query, Record
+from layers.records import Query, Record, TimeWindow
 from layers.rules.decoding import decode_record
-from layers.rules.rows import query_columns
+from layers.rules.rows import query_columns, read_parts, window_texts
 from layers.schema import TableSpec
 
 if TYPE_CHECKING:
@@ -60,7 +60,32 @@ def select_sql(table: TableSpec, query: Query) -> tuple[str, list[Any]]:
     where, params = _where(table, query)
     columns = ["fid", *(["geom"] if table.geometry else []), *names]
     sql = f"SELECT {', '.join(map(quote, columns))} FROM {quote(table.name)}{where} ORDER BY fid"
+    if query.limit is not None:
+        sql += " LIMIT ?"
+        params.append(query.limit)
     return sql, params
+
+
+def _source(table: TableSpec, query: Query) -> tuple[str, list[Any]]:
+    """Return the FROM clause of ``query``'s rows (in any order) and its parameters."""
+    where, params = _where(table, query)
+    if query.limit is None:
+        return f" FROM {quote(table.name)}{where}", params
+    limited = f"SELECT * FROM {quote(table.name)}{where} ORDER BY fid LIMIT ?"
+    return f" FROM ({limited})", [*params, query.limit]
+
+
+def count_rows(connection: sqlite3.Connection, table: TableSpec, query: Query) -> int:
+    """Return how many features ``query`` selects (a category's tables together)."""
+    if table.parts:
+        with _read_transaction(connection):
+            counts = read_parts(
+                table.parts, query, lambda part, q: count_rows(connection, part, q), int
+            )
+        return sum(counts)
+    query_columns(table, query)
+    source, params = _source(table, query)
+    return int(connection.execute(f"SELECT count(*){source}", params).fetchone()[0])
 
 
 def _where(table: TableSpec, query: Query) -> tuple[str, list[Any]]:
@@ -82,21 +107,63 @@ def _where(table: TableSpec, query: Query) -> tuple[str, list[Any]]:
             continue
         conditions.append(f"{quote(column)} = ?")
         params.append(int(value) if isinstance(value, bool) else value)
+    if query.kind is not None and table.geometry != query.kind:
+        conditions.append("0")
+    if query.after_fid is not None:
+        conditions.append("fid > ?")
+        params.append(query.after_fid)
+    if query.during is not None:
+        conditions += _during(query.during, params)
     if query.bbox is not None:
         if table.geometry is None:
             conditions.append("0")
         else:
-            # The R-tree's bounds are float32, rounded outwards (half a metre at Swedish
-            # northings): it finds the candidates, each one's own envelope decides.
-            min_x, min_y, max_x, max_y = query.bbox
-            conditions.append(
-                f"fid IN (SELECT id FROM {quote(f'rtree_{table.name}_geom')} "
-                "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) "
-                "AND ST_EnvIntersects(geom, ?, ?, ?, ?)"
-            )
-            params += [max_x, min_x, max_y, min_y, min_x, min_y, max_x, max_y]
+            conditions.append(_in_box(table, query.bbox, params))
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return where, params
+
+
+def _during(window: TimeWindow, params: list[Any]) -> list[str]:
+    """Return the conditions of a time window on a DATETIME column, adding their parameters.
+
+    safewalk writes times as 'YYYY-MM-DDTHH:MM:SS.sssZ', which compare as text; a time
+    another program wrote in another form is brought to that form first (SQLite's
+    ``strftime``; NULL for what is no time, which no window holds).
+    """
+    column = quote(window.column)
+    stored = (
+        f"(CASE WHEN length({column}) = 24 AND substr({column}, 11, 1) = 'T' "
+        f"AND substr({column}, 24) = 'Z' THEN {column} "
+        f"ELSE strftime('%Y-%m-%dT%H:%M:%fZ', {column}) END)"
+    )
+    start, end = window_texts(window)
+    conditions = []
+    if start is not None:
+        conditions.append(f"{stored} >= ?")
+        params.append(start)
+    if end is not None:
+        conditions.append(f"{stored} <= ?")
+        params.append(end)
+    return conditions or [f"{stored} IS NOT NULL"]
+
+
+def _in_box(table: TableSpec, box: tuple[float, float, float, float], params: list[Any]) -> str:
+    """Return the condition that a feature's extent meets ``box``, adding its parameters.
+
+    The R-tree's bounds are float32, rounded outwards (half a metre at Swedish northings):
+    an entry whose rounded box lies inside ``box`` meets it for sure; for the few others
+    near the box's edges (or larger than it) the feature's own envelope decides.
+    """
+    min_x, min_y, max_x, max_y = box
+    rtree, name = quote(f"rtree_{table.name}_geom"), quote(table.name)
+    params += [max_x, min_x, max_y, min_y, min_x, max_x, min_y, max_y,
+               min_x, min_y, max_x, max_y]  # fmt: skip
+    return (
+        f"fid IN (SELECT r.id FROM {rtree} r "
+        "WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND ("
+        "r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ? "
+        f"OR ST_EnvIntersects((SELECT geom FROM {name} WHERE fid = r.id), ?, ?, ?, ?)))"
+    )
 
 
 def read_frame(connection: sqlite3.Connection, table: TableSpec, query: Query) -> gpd.GeoDataFrame:
@@ -110,7 +177,9 @@ def read_frame(connection: sqlite3.Connection, table: TableSpec, query: Query) -
     """
     if table.parts:
         with _read_transaction(connection):
-            return joined_frames([read_frame(connection, part, query) for part in table.parts])
+            return joined_frames(
+                read_parts(table.parts, query, lambda part, q: read_frame(connection, part, q), len)
+            )
     if connection.execute("PRAGMA encoding").fetchone()[0] == "UTF-8":
         try:
             return _read_columns(connection, table, query)
@@ -135,8 +204,7 @@ def _read_columns(
     them) and blobs come from a row query in the same read transaction.
     """
     names = query_columns(table, query)
-    where, params = _where(table, query)
-    source = f" FROM {quote(table.name)}{where}"
+    source, params = _source(table, query)
     as_json = [name for name in names if field_type(table, name) in _AS_JSON]
     by_row = [name for name in names if name not in as_json]
     # Blobs, so that Python copies the texts instead of decoding them.
@@ -280,7 +348,10 @@ def read_records(connection: sqlite3.Connection, table: TableSpec, query: Query)
     """Return the features of ``query`` as typed records, in fid order."""
     if table.parts:
         with _read_transaction(connection):
-            return [r for part in table.parts for r in read_records(connection, part, query)]
+            found = read_parts(
+                table.parts, query, lambda part, q: read_records(connection, part, q), len
+            )
+        return [record for part in found for record in part]
     sql, params = select_sql(table, query)
     cursor = connection.execute(sql, params)
     columns = [d[0] for d in cursor.description]

@@ -47,7 +47,7 @@ from layers.gpkg.check import check_area
 from layers.gpkg.erasure import erase_rows
 from layers.gpkg.export import export_file, hand_over
 from layers.gpkg.folder import WORKSPACE_CATALOG, Folder
-from layers.gpkg.frames import read_frame, read_records
+from layers.gpkg.frames import count_rows, read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, rewrite, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
 from layers.gpkg.writes import (
@@ -469,6 +469,11 @@ class GeoPackageStore:
         """Return the features of a layer (those of ``query``) as typed records, by fid."""
         with self._reading(slug, layer) as connection:
             return read_records(connection, self._table(layer), query or Query())
+
+    def count_features(self, slug: str, layer: str, query: Query | None = None) -> int:
+        """Return how many features of a layer ``query`` selects (by the R-tree for a box)."""
+        with self._reading(slug, layer) as connection:
+            return count_rows(connection, self._table(layer), query or Query())
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of features ``feature_uuids`` with thumbnails, oldest first."""

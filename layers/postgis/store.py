@@ -73,7 +73,7 @@ from layers.rules.areas import area_boundary, area_values, check_slug
 from layers.rules.changelog import redacted_entry
 from layers.rules.copies import copied_created_at, pasted_layers
 from layers.rules.decoding import decode_records
-from layers.rules.rows import child_table, query_columns
+from layers.rules.rows import child_table, query_columns, read_parts
 from layers.schema import (
     AREA_LAYER,
     AREA_TABLE,
@@ -628,6 +628,23 @@ class PostgisStore:
         one table of the area (a category's of one kind).
         """
         names = list(query_columns(table, query))
+        where, params = self._where(table, query)
+        limit = sql.SQL("") if query.limit is None else sql.SQL(" LIMIT {}").format(
+            sql.Literal(query.limit))  # fmt: skip
+        rows = connection.execute(
+            sql.SQL("SELECT {} FROM {}{} ORDER BY fid{}").format(
+                (frame_selected if for_frame else selected)(table, names),
+                qualified(schema, table.name),
+                where,
+                limit,
+            ),
+            params,
+        ).fetchall()
+        return names, rows
+
+    @staticmethod
+    def _where(table: TableSpec, query: Query) -> tuple[sql.Composable, list[Any]]:
+        """Return the WHERE clause of ``query`` on one table (empty without conditions)."""
         conditions: list[sql.Composable] = []
         params: list[Any] = []
         if query.uuids is not None:
@@ -644,6 +661,18 @@ class PostgisStore:
                 continue
             conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
             params.append(value)
+        if query.kind is not None and table.geometry != query.kind:
+            conditions.append(sql.SQL("false"))
+        if query.after_fid is not None:
+            conditions.append(sql.SQL("fid > %s"))
+            params.append(query.after_fid)
+        if query.during is not None:
+            timed = sql.Identifier(query.during.column)
+            conditions.append(sql.SQL("{} IS NOT NULL").format(timed))
+            for end, compare in ((query.during.start, ">="), (query.during.end, "<=")):
+                if end is not None:
+                    conditions.append(sql.SQL("{} {} %s").format(timed, sql.SQL(compare)))
+                    params.append(end)
         if query.bbox is not None:
             if table.geometry is None:
                 conditions.append(sql.SQL("false"))
@@ -659,25 +688,16 @@ class PostgisStore:
         where = (
             sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
         )
-        rows = connection.execute(
-            sql.SQL("SELECT {} FROM {}{} ORDER BY fid").format(
-                (frame_selected if for_frame else selected)(table, names),
-                qualified(schema, table.name),
-                where,
-            ),
-            params,
-        ).fetchall()
-        return names, rows
+        return where, params
 
     def _records(
         self, connection: psycopg.Connection, schema: str, table: TableSpec, query: Query
     ) -> list[Record]:
         if table.parts:
-            return [
-                record
-                for part in table.parts
-                for record in self._records(connection, schema, part, query)
-            ]
+            found = read_parts(
+                table.parts, query, lambda part, q: self._records(connection, schema, part, q), len
+            )
+            return [record for records in found for record in records]
         names, rows = self._select(connection, schema, table, query)
         columns = ["fid", *names]
         shapes = (
@@ -697,10 +717,10 @@ class PostgisStore:
         with self._connection() as connection, connection.transaction():
             if table.parts:
                 connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for part in table.physical:
-                names, rows = self._select(
-                    connection, schema, part, query or Query(), for_frame=True
-                )
+            for part, (names, rows) in zip(table.physical, read_parts(
+                    table.physical, query or Query(),
+                    lambda part, q: self._select(connection, schema, part, q, for_frame=True),
+                    lambda read: len(read[1])), strict=True):  # fmt: skip
                 frames.append(rows_to_frame(part, names, rows))
         return joined_frames(frames)
 
@@ -712,6 +732,29 @@ class PostgisStore:
             if table.parts:
                 connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return self._records(connection, schema, table, query or Query())
+
+    def count_features(self, slug: str, layer: str, query: Query | None = None) -> int:
+        """Return how many features of a layer ``query`` selects (by the GiST index for a box)."""
+        schema = self._schema(slug)
+        table = self._table(layer)
+        query = query or Query()
+        query_columns(table, query)
+
+        def count(part: TableSpec, limited: Query) -> int:
+            where, params = self._where(part, limited)
+            limit = sql.SQL("") if limited.limit is None else sql.SQL(" LIMIT {}").format(
+                sql.Literal(limited.limit))  # fmt: skip
+            row = connection.execute(
+                sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {}{}{}) AS selected").format(
+                    qualified(schema, part.name), where, limit),
+                params,
+            ).fetchone()  # fmt: skip
+            return int(row[0]) if row else 0
+
+        with self._connection() as connection, connection.transaction():
+            if table.parts:
+                connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return sum(read_parts(table.physical, query, count, int))
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of some features with their thumbnails, oldest first."""

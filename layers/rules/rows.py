@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Final, NoReturn
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Final, NoReturn, TypeVar
 
 from shapely.geometry.base import BaseGeometry
 
@@ -16,7 +17,7 @@ from layers.errors import (
     UnknownLayerError,
     duplicate_uuid_error,
 )
-from layers.records import Query
+from layers.records import Query, TimeWindow
 from layers.rules.geometry import check_geometry, geometry_refusals
 from layers.schema import (
     CHILD_TABLES,
@@ -28,6 +29,8 @@ from layers.schema import (
     coerce_record,
     datetime_to_text,
 )
+
+_Read = TypeVar("_Read")
 
 
 def row_values(table: TableSpec, values: Mapping[str, object]) -> dict[str, object]:
@@ -262,10 +265,63 @@ def _checked(
 
 
 def query_columns(table: TableSpec, query: Query) -> tuple[str, ...]:
-    """Return the attribute columns ``query`` asks for; refuse names the layer does not have."""
+    """Return the attribute columns ``query`` asks for; refuse names the layer does not have.
+
+    A time window on a field that holds no times, and a negative limit, are refused too.
+    """
     names = table.field_names if query.columns is None else query.columns
     check_field_names(table, names)
+    if query.during is not None:
+        check_field_names(table, [query.during.column])
+        spec = table.field(query.during.column)
+        if spec is None or spec.type != "datetime":
+            raise FeatureValidationError(
+                Text(
+                    sv=f"Fältet {query.during.column!r} i {table.name!r} håller inga tider.",
+                    en=f"The field {query.during.column!r} of {table.name!r} holds no times.",
+                )
+            )
+    if query.limit is not None and query.limit < 0:
+        raise FeatureValidationError(
+            Text(sv=f"Ogiltig gräns {query.limit}.", en=f"Invalid limit {query.limit}.")
+        )
     return names
+
+
+def window_texts(window: TimeWindow) -> tuple[str | None, str | None]:
+    """Return a time window's ends as stored DATETIME texts, inside the window.
+
+    Times are stored to the millisecond: the start is rounded up to one, the end down.
+    """
+    start = end = None
+    if window.start is not None:
+        ceiling = window.start + timedelta(microseconds=(-window.start.microsecond) % 1000)
+        start = datetime_to_text(ceiling)
+    if window.end is not None:
+        end = datetime_to_text(window.end)
+    return start, end
+
+
+def read_parts(
+    parts: Sequence[TableSpec],
+    query: Query,
+    read: Callable[[TableSpec, Query], _Read],
+    size: Callable[[_Read], int],
+) -> list[_Read]:
+    """Return ``read(part, query)`` of each table of a layer, in order, sharing the limit.
+
+    ``size`` says how many features a result holds (``len``; ``int`` for counts): each
+    next part may read what is left of ``query.limit`` (the parts' fids lie in ascending
+    ranges, so these are the first in fid order).
+    """
+    results = []
+    left = query.limit
+    for part in parts:
+        result = read(part, query if left is None else replace(query, limit=left))
+        results.append(result)
+        if left is not None:
+            left = max(0, left - size(result))
+    return results
 
 
 def child_table(name: str) -> TableSpec:

@@ -10,7 +10,7 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.rules.rows import checked_rows
 from layers.schema import table_for_category
-from layers.store import Area, Erasure, PhotoInfo, Query, Store, open_store
+from layers.store import Area, Erasure, PhotoInfo, Query, Store, TimeWindow, open_store
 from layers.values import LightCondition, MeasureStatus, ObservationStatus, WalkKind
 from tests.backends import STORE_BACKEND_PARAMS, STORE_BACKENDS
 from tests.builders import NOW, TEST_BOX, lighting, litter, measure, photo, walk
@@ -545,6 +545,60 @@ def test_a_uuid_query_on_a_layer_without_uuids_reads_nothing(
     any_store: Store,
 ) -> None:
     assert any_store.read_records("test", "change_log", Query(uuids=("x",))) == []
+
+
+def test_pages_read_the_features_after_a_fid_up_to_a_limit(
+    any_store: Store, features: dict[str, str]
+) -> None:
+    first = any_store.read_records("test", "lighting", Query(limit=3))
+    assert selected(any_store, Query(limit=3), features) == ["walked", "demo", "north"]
+    after = Query(after_fid=first[-1]["fid"], limit=3)
+    assert selected(any_store, after, features) == ["far"]
+    assert selected(any_store, Query(after_fid=first[0]["fid"], limit=1), features) == ["demo"]
+    assert selected(any_store, Query(limit=0), features) == []
+    assert selected(any_store, Query(is_demo=False, limit=2), features) == ["walked", "north"]
+    counts = [
+        any_store.count_features("test", "lighting", q)
+        for q in (Query(), Query(is_demo=False), after, Query(limit=2), Query(bbox=TEST_BOX.bounds))
+    ]
+    assert counts == [4, 3, 1, 2, 2]  # fmt: skip
+    assert any_store.count_features("test", "measures") == 0
+
+
+def test_a_limit_below_zero_is_refused(any_store: Store) -> None:
+    with pytest.raises(FeatureValidationError, match="Invalid limit -1"):
+        any_store.read_records("test", "lighting", Query(limit=-1))
+
+
+def test_a_time_window_reads_what_was_observed_in_it_ends_included(any_store: Store) -> None:
+    times = [datetime(2026, 11, day, 17, 30, 0, 250_000, tzinfo=UTC) for day in (1, 2, 3)]
+    made = [add_lighting(any_store, at=moment) for moment in times]
+    names = dict(zip(made, ("first", "second", "third"), strict=True))
+
+    def observed(start: datetime | None, end: datetime | None) -> list[str]:
+        query = Query(during=TimeWindow("observed_at", start, end))
+        frame = any_store.read_layer("test", "lighting", query)
+        assert any_store.count_features("test", "lighting", query) == len(frame)
+        return [names[u] for u in frame["uuid"]]
+
+    assert observed(times[1], times[1]) == ["second"]  # an instant
+    assert observed(times[1], None) == ["second", "third"]
+    assert observed(None, times[1]) == ["first", "second"]
+    assert observed(None, None) == ["first", "second", "third"]
+    just_after = times[1] + timedelta(microseconds=400)  # within the stored millisecond
+    assert observed(just_after, None) == ["third"]
+    assert observed(times[0].astimezone(LOCAL), times[0].astimezone(LOCAL)) == ["first"]
+    late = Query(during=TimeWindow("observed_at", times[1], None), limit=1)
+    assert [names[r["uuid"]] for r in any_store.read_records("test", "lighting", late)] == [
+        "second"
+    ]
+
+
+def test_a_time_window_on_a_field_without_times_is_refused(any_store: Store) -> None:
+    with pytest.raises(FeatureValidationError, match="'description' of 'lighting' holds no"):
+        any_store.read_layer("test", "lighting", Query(during=TimeWindow("description")))
+    with pytest.raises(FeatureValidationError, match="no field seen_at"):
+        any_store.count_features("test", "lighting", Query(during=TimeWindow("seen_at")))
 
 
 def test_a_column_query_reads_only_those_columns(
@@ -1150,6 +1204,26 @@ def test_queries_read_a_categorys_features_whatever_their_kind(
     assert described(Query(bbox=(661_450, 6_580_550, 661_720, 6_580_720))) == ["line", "area"]
     assert described(Query(is_demo=True)) == []
     assert list(any_store.read_layer("test", "other", Query(columns=()))) == ["geometry"]
+
+
+def test_a_page_of_a_category_goes_through_its_tables_in_fid_order(
+    any_store: Store, kinds: dict[str, str]
+) -> None:
+    def described(query: Query) -> list[str]:
+        records = any_store.read_records("test", "other", query)
+        frame = any_store.read_layer("test", "other", query)
+        assert list(frame["description"]) == [r["description"] for r in records]
+        assert any_store.count_features("test", "other", query) == len(records)
+        return [r["description"] for r in records]
+
+    assert described(Query(limit=2)) == ["point", "line"]
+    line = any_store.read_records("test", "other", Query(uuids=(kinds["line"],)))[0]
+    assert described(Query(after_fid=line["fid"], limit=2)) == ["area"]
+    assert described(Query(kind="LineString")) == ["line"]
+    assert described(Query(kind="Polygon", limit=5)) == ["area"]
+    assert described(Query(kind="MultiPolygon")) == []
+    assert any_store.count_features("test", "area", Query(kind="MultiPolygon")) == 1
+    assert any_store.count_features("test", "lighting", Query(kind="Point")) == 1
 
 
 def test_updates_and_deletes_find_a_feature_of_any_kind(

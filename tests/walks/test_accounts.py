@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from layers.records import Query
 from layers.schema import CHANGE_LOG_LAYER
 from layers.values import MeasureStatus
 from tests.builders import photo
@@ -24,7 +25,7 @@ from walks.access.accounts import (
     log_in,
     set_disabled,
 )
-from walks.access.guard import AccessError, workspace_as
+from walks.access.guard import AccessError, may_read, sees_who_registered, workspace_as
 from walks.actions.measures import add_measure, add_note, change_status
 from walks.core.config import settings_from_env
 from walks.core.model import ObservationDraft, Position
@@ -120,6 +121,24 @@ def test_a_viewer_is_refused_in_the_services_and_sees_no_internal_feature(
         ["crime_place", "social_unsafe"]).sum()  # fmt: skip
     assert viewer.store.read_records(AREA, CHANGE_LOG_LAYER) == []
     assert viewer.store.read_records(AREA, "crime_place") == []
+
+
+def test_a_viewer_counts_and_pages_only_what_it_may_see(memory_workspace: Workspace) -> None:
+    viewer = workspace_as(memory_workspace, Account("sam", Role.VIEWER))
+    assert memory_workspace.store.count_features(AREA, "crime_place") > 0  # the demo has some
+    assert viewer.store.count_features(AREA, "crime_place") == 0
+    assert (may_read(viewer, "crime_place"), may_read(viewer, "lighting")) == (False, True)
+    assert may_read(memory_workspace, "crime_place")
+    assert (sees_who_registered(viewer), sees_who_registered(memory_workspace)) == (False, True)
+    numbers = [o.number for o in list_observations(memory_workspace, AREA)][:3]
+    made = [add_measure(memory_workspace, AREA, observations=[number], title=f"Åtgärd {k}",
+                        responsible="sl", public=k > 0, actor="kim").number
+            for k, number in enumerate(numbers)]  # fmt: skip
+    page = viewer.store.read_records(AREA, "measures", Query(limit=1))
+    assert [m["number"] for m in page] == [made[1]]  # the first public one, not none
+    frame = viewer.store.read_layer(AREA, "measures", Query(limit=2))
+    assert list(frame["number"]) == made[1:]
+    assert viewer.store.count_features(AREA, "measures") == 2
 
 
 def test_a_registrant_registers_as_itself_whatever_the_caller_says(workspace: Workspace) -> None:

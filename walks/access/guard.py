@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -111,6 +112,10 @@ class GuardedStore:
         """Keep a catalog, for admins."""
         self._need(Role.ADMIN, "ändra katalogen", "change the catalog")
         self.inner.save_own_catalog(text)
+
+    def may_read(self, layer: str) -> bool:
+        """Return whether the account may see ``layer`` (or, of a hidden one, nothing)."""
+        return not self._hidden(layer)
 
     def _hidden(self, layer: str) -> bool:
         """Return whether the account may not see ``layer`` at all."""
@@ -293,25 +298,41 @@ class GuardedStore:
     # --------------------------------------------------------------------- reads
     def read_layer(self, slug: str, layer: str, query: Query | None = None) -> gpd.GeoDataFrame:
         """Return the layer's features the account may see."""
+        if self._public_measures_only(layer):  # the limit counts only the public ones
+            limit = None if query is None else query.limit
+            unlimited = None if query is None else replace(query, limit=None)
+            frame = self.inner.read_layer(slug, layer, unlimited)
+            if "public" not in frame:
+                return frame.iloc[0:0]
+            return frame[frame["public"].fillna(False).astype(bool)].iloc[:limit]
         frame = self.inner.read_layer(slug, layer, query)
         if self._hidden(layer):
             return frame.iloc[0:0]
-        if layer == MEASURES_LAYER and not self.account.at_least(Role.REGISTRANT):
-            if "public" in frame:
-                return frame[frame["public"].fillna(False).astype(bool)]
-            return frame.iloc[0:0]
         return frame
+
+    def _public_measures_only(self, layer: str) -> bool:
+        return layer == MEASURES_LAYER and not self.account.at_least(Role.REGISTRANT)
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:
         """Return the layer's features the account may see."""
         if self._hidden(layer):
             return []
+        if self._public_measures_only(layer):
+            unlimited = None if query is None else replace(query, limit=None)
+            public = [r for r in self.inner.read_records(slug, layer, unlimited) if r.get("public")]
+            return public if query is None or query.limit is None else public[: query.limit]
         records = self.inner.read_records(slug, layer, query)
-        if layer == MEASURES_LAYER and not self.account.at_least(Role.REGISTRANT):
-            return [r for r in records if r.get("public")]
         if layer == PHOTOS_LAYER:
             return [r for r in records if not self._hidden(str(r["layer"]))]
         return records
+
+    def count_features(self, slug: str, layer: str, query: Query | None = None) -> int:
+        """Return how many of the layer's features the account may see ``query`` selects."""
+        if self._hidden(layer):
+            return 0
+        if self._public_measures_only(layer):
+            return len(self.read_records(slug, layer, query))
+        return self.inner.count_features(slug, layer, query)
 
     def read_photos(self, slug: str, feature_uuids: Sequence[str]) -> list[PhotoInfo]:
         """Return the photos of features the account may see."""
@@ -351,6 +372,17 @@ class GuardedStore:
         self._need(Role.ADMIN if repair else Role.COORDINATOR, "kontrollera arbetsytan",
                    "check the workspace")  # fmt: skip
         return self.inner.check(repair=repair)
+
+
+def may_read(workspace: Workspace, layer: str) -> bool:
+    """Return whether the workspace's account may see ``layer`` (all may, without accounts)."""
+    store = workspace.store
+    return store.may_read(layer) if isinstance(store, GuardedStore) else True
+
+
+def sees_who_registered(workspace: Workspace) -> bool:
+    """Return whether the account sees who registered what (``created_by``): not viewers."""
+    return workspace.account is None or workspace.account.at_least(Role.REGISTRANT)
 
 
 def workspace_as(workspace: Workspace, account: Account) -> Workspace:

@@ -33,7 +33,7 @@ from walks.access.accounts import (
     log_in,
     password_stamp,
 )
-from walks.access.guard import AccessError, workspace_as
+from walks.access.guard import AccessError, sees_who_registered, workspace_as
 from walks.actions.inbox import (
     ReportHandledError,
     ReportNotFoundError,
@@ -343,7 +343,7 @@ class Api:
         def answer() -> dict[str, object]:
             caller = self.caller(request)
             workspace = caller.workspace
-            named = caller.account is None or caller.account.at_least(Role.REGISTRANT)
+            named = sees_who_registered(workspace)
             slug = find_area(workspace, wanted).slug
             frames = []
             for name in workspace.catalog.names:
