@@ -192,6 +192,28 @@ def transform_xy(
     return np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
 
 
+def bounds_to_crs(
+    bounds: tuple[float, float, float, float], source: str, target: str
+) -> tuple[float, float, float, float]:
+    """Return the box (min x, min y, max x, max y) around ``bounds`` transformed (x/lon first).
+
+    Each edge is followed at 21 points, so the box holds the whole transformed rectangle,
+    not only its corners.
+    """
+    min_x, min_y, max_x, max_y = _transformer(source, target).transform_bounds(
+        *bounds, densify_pts=21
+    )
+    return float(min_x), float(min_y), float(max_x), float(max_y)
+
+
+def area_of_use(crs: str) -> tuple[float, float, float, float]:
+    """Return where ``crs`` may be used: (west, south, east, north) in degrees."""
+    used = crs_from_user_input(crs).area_of_use
+    if used is None:
+        return -180.0, -90.0, 180.0, 90.0
+    return used.west, used.south, used.east, used.north
+
+
 def xy_to_wgs84(
     x: npt.ArrayLike, y: npt.ArrayLike
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:

@@ -10,6 +10,8 @@
   account, and the accessibility statement (``/tillganglighet``, ``/accessibility``);
   ``addresses`` says where they are, ``pages`` holds what they share, ``areamap`` draws
   an area, ``limits`` counts what each address sends.
+- ``ogc``: the layers as OGC API – Features, ``/ogc/``, for QGIS and ArcGIS; ``callers``
+  says whose account a request comes with (a login's token, or HTTP Basic).
 - ``routes()``: everything ``app.py`` mounts beside Streamlit (``st.App``).
 
 May import every room of walks/ but ``cli``; only this room imports Starlette.
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from walks.core.workspace import Workspace
 
 API_PREFIX: Final = "/api/v1"
+OGC_PREFIX: Final = "/ogc"
 
 
 def _from_environment() -> Workspace:
@@ -72,6 +75,13 @@ def api_router(open_workspace: Callable[[], Workspace] = _from_environment) -> R
     return Router(routes=Api(open_workspace).routes())
 
 
+def ogc_router(open_workspace: Callable[[], Workspace] = _from_environment) -> Router:
+    """Return the feature service's router (its routes relative to ``OGC_PREFIX``)."""
+    from walks.web.ogc.service import FeatureService
+
+    return Router(routes=FeatureService(open_workspace).routes())
+
+
 def public_router(open_workspace: Callable[[], Workspace] = _from_environment) -> Router:
     """Return the router of the pages anyone may open (``addresses.DOORS``) and their files."""
     from walks.web.residents import PublicPages
@@ -96,6 +106,7 @@ def routes(open_workspace: Callable[[], Workspace] = _from_environment) -> list[
     public = BuiltWhenCalled(lambda: public_router(open_workspace))
     return [
         Mount(API_PREFIX, app=BuiltWhenCalled(lambda: api_router(open_workspace))),
+        Mount(OGC_PREFIX, app=BuiltWhenCalled(lambda: ogc_router(open_workspace))),
         *capture.routes(),
         Route("/v/{area}/{number:int}", _join, methods=["GET"]),
         *(

@@ -26,13 +26,7 @@ from gis.i18n import LocalizedError, Text
 from gis.photos import PhotoError, process_photo
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.values import ReportStatus
-from walks.access.accounts import (
-    AccountError,
-    current_account,
-    has_accounts,
-    log_in,
-    password_stamp,
-)
+from walks.access.accounts import AccountError, has_accounts, log_in, password_stamp
 from walks.access.guard import AccessError, sees_who_registered, workspace_as
 from walks.actions.inbox import (
     ReportHandledError,
@@ -59,6 +53,7 @@ from walks.web.bodies import (
     read_body,
     replayable,
 )
+from walks.web.callers import request_token, token_account
 from walks.web.committer import Committer
 from walks.web.openapi import openapi_document
 from walks.web.payloads import (
@@ -194,25 +189,14 @@ class Api:
         ]  # fmt: skip
 
     # ------------------------------------------------------------------ callers
-    def _token(self, request: Request) -> tuple[str | None, bool]:
-        """Return the caller's token and whether it came in the cookie."""
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip(), False
-        cookie = request.cookies.get(COOKIE)
-        return (cookie, True) if cookie else (None, False)
-
     def caller(self, request: Request, *, writes: bool = False) -> Caller:
         """Return who calls; refuse a call that needs a login without one (blocking)."""
         workspace = self.workspace()
         if not has_accounts(workspace):
             return Caller(workspace, OPEN_ACTOR, None)
-        token, in_cookie = self._token(request)
-        claims = self.signer.claims_in(token) if token else None
-        account = current_account(workspace, claims[0]) if claims else None
-        if account is None or token is None or claims is None:
-            raise ApiError(401, LOGIN_NEEDED)
-        if password_stamp(workspace, account.name) != claims[1]:  # the password changed since
+        token, in_cookie = request_token(request)
+        account = token_account(workspace, self.signer, token) if token else None
+        if account is None or token is None:
             raise ApiError(401, LOGIN_NEEDED)
         if writes and in_cookie:
             sent = request.headers.get(CSRF_HEADER, "")
@@ -234,7 +218,7 @@ class Api:
                 required = account is not None
             except ApiError:  # accounts, and no valid login
                 account, required = None, True
-            token, in_cookie = self._token(request)
+            token, in_cookie = request_token(request)
             return {
                 "accounts_required": required,
                 "account": None if account is None
