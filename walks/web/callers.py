@@ -57,16 +57,21 @@ def token_account(workspace: Workspace, signer: Signer, token: str) -> Account |
 def basic_credentials(request: Request) -> tuple[str, str] | None:
     """Return the name and password of an ``Authorization: Basic`` header; else None.
 
-    The pair is read as UTF-8 (RFC 7617's ``charset="UTF-8"``), which QGIS and ArcGIS
-    send; a header that is not Basic or cannot be read gives None.
+    The pair is read as UTF-8 (RFC 7617's ``charset="UTF-8"``, which the 401 asks for);
+    bytes that are no UTF-8 as Latin-1, which some clients send (Python's requests: a
+    password with å, ä or ö). A header that is not Basic, or not Base64, gives None.
     """
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return None
     try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        raw = base64.b64decode(value.strip(), validate=True)
+    except binascii.Error:
         return None
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = raw.decode("latin-1")
     name, colon, password = decoded.partition(":")
     return (name, password) if colon else None
 

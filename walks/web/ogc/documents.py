@@ -36,16 +36,15 @@ DESCRIPTION: Final = Text(
     "category, with walks and area boundaries. Coordinates in WGS 84 (CRS84) or SWEREF 99 TM "
     "(EPSG:3006).",
 )
-_LINK_TITLES: Final = {
-    "landing": Text(sv="Den här sidan", en="This document"),
-    "api": Text(sv="Tjänstens beskrivning (OpenAPI 3.0)", en="The service's definition "
-                "(OpenAPI 3.0)"),
-    "conformance": Text(sv="Standarder tjänsten följer", en="Standards the service conforms to"),
-    "data": Text(sv="Lagren (samlingarna)", en="The layers (collections)"),
-    "items": Text(sv="Objekten", en="The features"),
-    "collection": Text(sv="Samlingen", en="The collection"),
-    "next": Text(sv="Nästa sida", en="The next page"),
-}  # fmt: skip
+THIS_PAGE: Final = Text(sv="Den här sidan", en="This document")
+API_TITLE: Final = Text(sv="Tjänstens beskrivning (OpenAPI 3.0)",
+                        en="The service's definition (OpenAPI 3.0)")  # fmt: skip
+CONFORMANCE_TITLE: Final = Text(sv="Standarder tjänsten följer",
+                                en="Standards the service conforms to")  # fmt: skip
+DATA_TITLE: Final = Text(sv="Lagren (samlingarna)", en="The layers (collections)")
+ITEMS_TITLE: Final = Text(sv="Objekten", en="The features")
+COLLECTION_TITLE: Final = Text(sv="Samlingen", en="The collection")
+NEXT_TITLE: Final = Text(sv="Nästa sida", en="The next page")
 
 
 def link(href: str, rel: str, kind: str, title: str | None = None) -> dict[str, str]:
@@ -56,21 +55,18 @@ def link(href: str, rel: str, kind: str, title: str | None = None) -> dict[str, 
     return made
 
 
-def link_title(name: str, language: str) -> str:
-    """Return the title of a link of kind ``name`` in ``language``."""
-    return _LINK_TITLES[name].in_language(language)
-
-
 def landing_page(base: str, language: str) -> dict[str, Any]:
     """Return the landing page (``/ogc/``); ``base`` is the service's address, ending in /."""
     return {
         "title": TITLE.in_language(language),
         "description": DESCRIPTION.in_language(language),
         "links": [
-            link(base, "self", JSON, link_title("landing", language)),
-            link(f"{base}openapi", "service-desc", OPENAPI, link_title("api", language)),
-            link(f"{base}conformance", "conformance", JSON, link_title("conformance", language)),
-            link(f"{base}collections", "data", JSON, link_title("data", language)),
+            link(base, "self", JSON, THIS_PAGE.in_language(language)),
+            link(f"{base}openapi", "service-desc", OPENAPI, API_TITLE.in_language(language)),
+            link(
+                f"{base}conformance", "conformance", JSON, CONFORMANCE_TITLE.in_language(language)
+            ),
+            link(f"{base}collections", "data", JSON, DATA_TITLE.in_language(language)),
         ],
     }
 
@@ -105,7 +101,7 @@ def collection_document(
         "storageCrs": EPSG_3006,
         "links": [
             link(here, "self", JSON, collection.title.in_language(language)),
-            link(f"{here}/items", "items", GEOJSON, link_title("items", language)),
+            link(f"{here}/items", "items", GEOJSON, ITEMS_TITLE.in_language(language)),
         ],
     }
 
@@ -115,7 +111,7 @@ def collections_document(
 ) -> dict[str, Any]:
     """Return the list of collections (``/ogc/collections``)."""
     return {
-        "links": [link(f"{base}collections", "self", JSON, link_title("data", language))],
+        "links": [link(f"{base}collections", "self", JSON, DATA_TITLE.in_language(language))],
         "collections": [
             collection_document(c, base, language, margin_m=margin_m) for c in collections
         ],

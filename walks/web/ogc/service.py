@@ -44,15 +44,16 @@ from walks.web.bodies import ApiError
 from walks.web.callers import BasicLogins, basic_credentials, request_token, token_account
 from walks.web.ogc import params
 from walks.web.ogc.documents import (
+    COLLECTION_TITLE,
     GEOJSON,
     JSON,
+    NEXT_TITLE,
     OPENAPI,
     collection_document,
     collections_document,
     conformance,
     landing_page,
     link,
-    link_title,
     openapi_document,
 )
 from walks.web.sessions import Signer
@@ -248,11 +249,11 @@ class FeatureService:
         links = [
             link(str(request.url), "self", GEOJSON),
             link(f"{self._base(request)}collections/{collection.id}", "collection", JSON,
-                 link_title("collection", language)),
+                 COLLECTION_TITLE.in_language(language)),
         ]  # fmt: skip
         if page.next_after is not None:
             following = request.url.include_query_params(after=page.next_after)
-            links.append(link(str(following), "next", GEOJSON, link_title("next", language)))
+            links.append(link(str(following), "next", GEOJSON, NEXT_TITLE.in_language(language)))
         members = to_json({
             "type": "FeatureCollection", "numberMatched": page.matched,
             "numberReturned": len(page.frame),
@@ -282,7 +283,7 @@ class FeatureService:
             here = f"{self._base(request)}collections/{found.id}"
             links = to_json([
                 link(str(request.url), "self", GEOJSON),
-                link(here, "collection", JSON, link_title("collection", language)),
+                link(here, "collection", JSON, COLLECTION_TITLE.in_language(language)),
             ])  # fmt: skip
             (text,) = _features(FeaturePage(frame, 1, None), crs)
             return f'{text[:-1]},"links":{links}}}', crs
