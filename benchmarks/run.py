@@ -6,7 +6,7 @@ Usage, from the repository root::
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
     .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis,
                                                            # map, print, import, postgis,
-                                                           # capture, residents
+                                                           # capture, residents, ogc
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -31,6 +31,7 @@ from benchmarks import (
     dark,
     first_run,
     importing,
+    ogc,
     postgis,
     printing,
     residents,
@@ -282,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             "postgis",
             "capture",
             "residents",
+            "ogc",
         ),
         help="run one of the benchmarks",
     )
@@ -298,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = (
         ("first-run", first_run), ("analysis", analysis), ("dark", dark), ("map", webmap),
         ("print", printing), ("import", importing), ("postgis", postgis), ("capture", capture),
-        ("residents", residents),
+        ("residents", residents), ("ogc", ogc),
     )  # fmt: skip
     for name, module in modules:
         if args.only in (None, name):

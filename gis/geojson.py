@@ -51,7 +51,10 @@ def column_values(frame: gpd.GeoDataFrame, name: str) -> list[object]:
             column.to_numpy(dtype="datetime64[ms]", na_value=np.datetime64("NaT")), unit="ms"
         )
         return [None if text == "NaT" else f"{text}Z" for text in stamps.tolist()]
-    values: list[object] = column.astype(object).where(column.notna(), None).tolist()
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biu":  # no gaps in these
+        plain: list[object] = column.to_numpy().tolist()
+        return plain
+    values: list[object] = column.to_numpy(dtype=object, na_value=None).tolist()
     return values
 
 

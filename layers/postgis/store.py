@@ -712,16 +712,16 @@ class PostgisStore:
         """Return a layer's features (those ``query`` selects) as a frame, EPSG:3006."""
         schema = self._schema(slug)
         table = self._table(layer)
-        frames = []
         # A category's tables in one snapshot: a write in between is seen whole or not at all.
         with self._connection() as connection, connection.transaction():
             if table.parts:
                 connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for part, (names, rows) in zip(table.physical, read_parts(
-                    table.physical, query or Query(),
-                    lambda part, q: self._select(connection, schema, part, q, for_frame=True),
-                    lambda read: len(read[1])), strict=True):  # fmt: skip
-                frames.append(rows_to_frame(part, names, rows))
+            frames = read_parts(
+                table.physical, query or Query(),
+                lambda part, q: rows_to_frame(
+                    part, *self._select(connection, schema, part, q, for_frame=True)),
+                len,
+            )  # fmt: skip
         return joined_frames(frames)
 
     def read_records(self, slug: str, layer: str, query: Query | None = None) -> list[Record]:

@@ -312,8 +312,11 @@ def read_parts(
 
     ``size`` says how many features a result holds (``len``; ``int`` for counts): each
     next part may read what is left of ``query.limit`` (the parts' fids lie in ascending
-    ranges, so these are the first in fid order).
+    ranges, so these are the first in fid order). With ``query.kind`` only the part of
+    that kind is read (the first, to read nothing, when none is).
     """
+    if query.kind is not None:  # the tables of other kinds hold none: not read at all
+        parts = [part for part in parts if part.geometry == query.kind] or list(parts[:1])
     results = []
     left = query.limit
     for part in parts:

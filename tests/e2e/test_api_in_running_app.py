@@ -1,8 +1,9 @@
 """The HTTP API as ``streamlit run app.py`` serves it, beside the pages, on one port.
 
 Includes the bounded load test: 20 phones posting 10 observations each at once, on
-localhost. Its timings are the capture benchmark's (``benchmarks/capture.py``); here only
-what must hold whatever the machine: every observation stored once, numbers unique.
+localhost, what they stored read back through the feature service (``/ogc/``). Its timings
+are the capture benchmark's (``benchmarks/capture.py``); here only what must hold whatever
+the machine: every observation stored once, numbers unique.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 
 from gis.crs import to_wgs84
+from layers.records import Query
 from tests.appserver import running_app
 from tests.postgres import PostgresServer
 from walks.access.accounts import add_account
@@ -48,7 +50,9 @@ def send_once(url: str, method: str, path: str, body: dict[str, object] | None =
         return send(to, method, path, body, headers)
 
 
-def test_twenty_phones_at_once_store_every_observation_once(workspace_path: Path) -> None:
+def test_twenty_phones_at_once_store_every_observation_once_and_gis_clients_read_them(
+    workspace_path: Path,
+) -> None:
     workspace = open_workspace(settings_from_env({}, workspace=str(workspace_path)))
     area = next(a for a in workspace.areas() if a.slug == "hasselby-gard")
     inside = to_wgs84(area.boundary.representative_point())
@@ -78,13 +82,21 @@ def test_twenty_phones_at_once_store_every_observation_once(workspace_path: Path
         for thread in threads:
             thread.join()
         status, catalog = send_once(url, "GET", "/api/v1/catalog")
+        # The feature service (OGC API – Features) of the same process serves them at once.
+        points = "/ogc/collections/hasselby-gard__lighting/items?limit=10000"
+        served, layer = send_once(url, "GET", points)
     assert status == 200
+    assert served == 200
     assert "lighting" in [c["name"] for c in catalog["categories"]]
     assert sorted({status for status, _ in answers}) == [201]
     numbers = [answer["number"] for _, answer in answers]
     assert len(numbers) == PHONES * EACH == len(set(numbers))
     stored = list_observations(workspace, "hasselby-gard", category="lighting")
     assert len(stored) == before + PHONES * EACH
+    read = [f["properties"]["uuid"] for f in layer["features"]]
+    assert {answer["uuid"] for _, answer in answers} <= set(read)
+    assert len(read) == layer["numberMatched"] == workspace.store.count_features(
+        "hasselby-gard", "lighting", Query(kind="Point"))  # fmt: skip
 
 
 def test_two_instances_on_one_database_share_logins_and_store_once(

@@ -73,8 +73,7 @@ class Collection:
     @property
     def kind(self) -> GeometryType:
         """The kind of geometry of every feature (``Point``, ``LineString``, …)."""
-        assert self.table.geometry is not None  # noqa: S101 - only tables with geometry are served
-        return self.table.geometry
+        return self.table.geometry or "Geometry"  # every table served has a kind of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +82,9 @@ class FeaturePage:
 
     frame: gpd.GeoDataFrame
     """The features, index = fid (the feature's id), geometries in EPSG:3006."""
-    matched: int
-    """How many features the request's conditions select, on every page together."""
+    matched: int | None
+    """How many features the request's conditions select, on every page together; None
+    when not counted."""
     next_after: int | None
     """The fid the next page begins after; None on the last page."""
 
@@ -177,6 +177,7 @@ def read_page(
     start: datetime | None = None,
     end: datetime | None = None,
     timed: bool = False,
+    counted: bool = True,
 ) -> FeaturePage:
     """Return the first ``limit`` features after fid ``after`` that meet the conditions.
 
@@ -188,6 +189,9 @@ def read_page(
         With ``timed``: features whose time (``Collection.time_field``) lies from
         ``start`` to ``end``, both included, None for an open end. A collection without
         a time of its own (the boundary) is not filtered by time.
+    counted
+        Whether to count every feature that meets the conditions (``FeaturePage.matched``):
+        through the spatial index for a box, else a pass over the table.
     """
     query = _query(workspace, collection, bbox=bbox, start=start, end=end, timed=timed)
     store = workspace.store
@@ -199,7 +203,8 @@ def read_page(
     if len(page) > limit:  # one more than asked for: there is a next page
         page = page.iloc[:limit]
         next_after = int(page.index[-1])
-    matched = store.count_features(collection.area.slug, collection.layer, query)
+    matched = store.count_features(collection.area.slug, collection.layer, query) if counted \
+        else None  # fmt: skip
     return FeaturePage(page, matched, next_after)
 
 

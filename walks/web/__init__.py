@@ -89,6 +89,11 @@ def public_router(open_workspace: Callable[[], Workspace] = _from_environment) -
     return Router(routes=PublicPages(open_workspace).routes())
 
 
+async def _to_ogc_landing(request: Request) -> Response:
+    """``/ogc``: on to the feature service's landing page, ``/ogc/`` (else the pages answer)."""
+    return RedirectResponse(f"{OGC_PREFIX}/", status_code=308)
+
+
 async def _join(request: Request) -> Response:
     """``/v/<area>/<number>``: the short link of a walk's QR code, to the capture page."""
     area, number = request.path_params["area"], request.path_params["number"]
@@ -106,6 +111,7 @@ def routes(open_workspace: Callable[[], Workspace] = _from_environment) -> list[
     public = BuiltWhenCalled(lambda: public_router(open_workspace))
     return [
         Mount(API_PREFIX, app=BuiltWhenCalled(lambda: api_router(open_workspace))),
+        Route(OGC_PREFIX, _to_ogc_landing, methods=["GET"]),
         Mount(OGC_PREFIX, app=BuiltWhenCalled(lambda: ogc_router(open_workspace))),
         *capture.routes(),
         Route("/v/{area}/{number:int}", _join, methods=["GET"]),

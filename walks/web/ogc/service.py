@@ -238,6 +238,7 @@ class FeatureService:
                 bbox=None if box is None else box.bounds,
                 start=None if period is None else period.start,
                 end=None if period is None else period.end, timed=period is not None,
+                counted=after is None,  # the first page says how many; a count costs a pass
             )  # fmt: skip
             return self._page_text(request, found, page, crs, language), crs
 
@@ -254,9 +255,9 @@ class FeatureService:
         if page.next_after is not None:
             following = request.url.include_query_params(after=page.next_after)
             links.append(link(str(following), "next", GEOJSON, NEXT_TITLE.in_language(language)))
+        counts = {"numberMatched": page.matched} if page.matched is not None else {}
         members = to_json({
-            "type": "FeatureCollection", "numberMatched": page.matched,
-            "numberReturned": len(page.frame),
+            "type": "FeatureCollection", **counts, "numberReturned": len(page.frame),
             "timeStamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "links": links,
         })  # fmt: skip
