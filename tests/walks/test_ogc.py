@@ -114,6 +114,8 @@ def test_the_landing_page_links_the_description_conformance_and_collections(
     quick_client: TestClient,
 ) -> None:
     client = quick_client
+    moved = client.get(OGC_PREFIX, follow_redirects=False)  # /ogc, as people type it
+    assert (moved.status_code, moved.headers["location"]) == (308, f"{OGC_PREFIX}/")
     answer = client.get(f"{OGC_PREFIX}/")
     assert answer.headers["content-type"] == "application/json"
     links = {link["rel"]: link for link in answer.json()["links"]}
