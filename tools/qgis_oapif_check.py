@@ -63,6 +63,7 @@ def _listed(url: str, authcfg: str) -> dict[str, str]:
     for item in connection.createChildren():
         typename = item.uri().split("typename='", 1)[-1].split("'", 1)[0]
         listed[typename] = item.name()
+    del connection, root  # the Browser's items, before QGIS goes
     return listed
 
 
@@ -97,10 +98,11 @@ def main() -> int:
           f"{drawn} read with a geometry in {took:.1f} s")  # fmt: skip
     if layer.isValid():
         print(f"fields: {', '.join(f.name() for f in layer.fields())}")
-    app.exitQgis()
     ok = found and layer.isValid() and drawn == count
     if args.expect is not None:
         ok = ok and count == args.expect
+    del layer  # before QGIS goes: a layer left behind makes its exit crash
+    app.exitQgis()
     return 0 if ok else 1
 
 

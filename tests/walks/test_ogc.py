@@ -86,6 +86,7 @@ def items(client: TestClient, collection: str = LIGHTING, **given: object) -> An
     answer = client.get(f"{OGC_PREFIX}/collections/{collection}/items", params=given)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/geo+json"
+    assert answer.headers["cache-control"] == "no-store"  # live, and the account's
     return answer.json()
 
 
@@ -330,6 +331,7 @@ def test_with_accounts_the_layers_need_a_login_by_basic_or_a_token(
         answer = client.get(f"{OGC_PREFIX}/collections?lang=en", headers=headers)
         assert answer.status_code == 401, headers
         assert answer.headers["www-authenticate"] == 'Basic realm="safewalk", charset="UTF-8"'
+        assert answer.headers["cache-control"] == "no-store"  # never shown again from a cache
         assert answer.json()["code"] == "Unauthorized"
     assert client.get(f"{OGC_PREFIX}/collections", headers=basic("ali")).status_code == 200
     login = client.post("/api/v1/login", json={"name": "ali", "password": PASSWORD}).json()

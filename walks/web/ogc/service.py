@@ -69,6 +69,9 @@ LOGIN_NEEDED: Final = Text(
 OGC_CODES: Final = {400: "InvalidParameterValue", 401: "Unauthorized", 404: "NotFound",
                     503: "ServiceUnavailable"}  # fmt: skip
 """The exception codes of OGC API – Common for the statuses the service answers."""
+NOT_KEPT: Final = {"Cache-Control": "no-store"}
+"""Every answer: the layers are live and an answer is the account's. Unsaid, QGIS's network
+cache keeps answers and shows them again, stale, even to a wrong password."""
 COORDINATES: Final = {params.CRS84: (WGS84, False), params.EPSG_3006: (SWEREF99_TM, True)}
 """Each served system's pyproj name (x first) and whether it is written northing first."""
 
@@ -95,7 +98,7 @@ def refusal(error: LocalizedError, language: str) -> JSONResponse:
                             "description": error.message(language)}  # fmt: skip
     if isinstance(error, ApiError) and error.field is not None:
         body["parameter"] = error.field
-    headers = {"WWW-Authenticate": CHALLENGE} if status == 401 else None
+    headers = {**NOT_KEPT, "WWW-Authenticate": CHALLENGE} if status == 401 else NOT_KEPT
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -305,9 +308,9 @@ def _features(page: FeaturePage, crs: str) -> list[str]:
 
 
 def _json(document: object, kind: str = JSON) -> Response:
-    return Response(to_json(document).encode("utf-8"), media_type=kind)
+    return Response(to_json(document).encode("utf-8"), media_type=kind, headers=NOT_KEPT)
 
 
 def _geojson(text: str, crs: str) -> Response:
     return Response(text.encode("utf-8"), media_type=GEOJSON,
-                    headers={"Content-Crs": f"<{crs}>"})  # fmt: skip
+                    headers={**NOT_KEPT, "Content-Crs": f"<{crs}>"})  # fmt: skip
