@@ -61,7 +61,7 @@ from walks.web.sessions import Signer
 CHALLENGE: Final = 'Basic realm="safewalk", charset="UTF-8"'
 """What a 401 asks for: a name and password, in UTF-8."""
 LOGIN_NEEDED: Final = Text(
-    sv="Logga in: ange användarnamn och lösenord (HTTP Basic), eller en inloggnings token "
+    sv="Logga in: ange användarnamn och lösenord (HTTP Basic), eller en inloggningstoken "
     "(Authorization: Bearer).",
     en="Log in: give a user name and password (HTTP Basic), or a login's token "
     "(Authorization: Bearer).",
