@@ -131,7 +131,7 @@ def test_observations_are_sent_with_their_uuid_and_a_second_send_posts_nothing(
         "area": AREA, "number": lamp, "uuid": "-", "category": "lighting",
         "service_code": "LIGHT", "state": "sent", "attempts": 1, "next_attempt": None,
         "problem": None, "error": None, "message": None, "service_request_id": kept.id,
-        "token": None, "sent_at": NOW.isoformat(), "status": None, "status_notes": None,
+        "token": None, "sent_at": NOW.isoformat(), "status": "open", "status_notes": None,
         "status_at": None,
     }  # fmt: skip
     # Sending again, the whole area or the one by number, posts nothing.

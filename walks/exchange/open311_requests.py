@@ -54,6 +54,8 @@ LONGEST_WAIT: Final = timedelta(hours=12)
 MAX_DESCRIPTION_CHARS: Final = 4000
 CLOSED_HERE: Final = frozenset({ObservationStatus.RESOLVED, ObservationStatus.DISMISSED})
 """Observations with nothing left for the city to do: never sent."""
+OPEN_THERE: Final = "open"
+"""GeoReport v2's status of a request the city works on: each new one's."""
 CLOSED_THERE: Final = "closed"
 """GeoReport v2's status of a request the city is done with."""
 
@@ -374,8 +376,8 @@ class _Sender:
         else:
             values = {
                 "state": RequestState.SENT, "service_request_id": posted.service_request_id,
-                "token": posted.token, "sent_at": self.now, "error_kind": None,
-                "last_error": None, "next_attempt": None,
+                "token": posted.token, "sent_at": self.now, "status": OPEN_THERE,
+                "error_kind": None, "last_error": None, "next_attempt": None,
             }  # fmt: skip
         values |= {"service_code": code, "attempts": attempts, "updated_at": self.now}
         record = self._save(observation, values)
