@@ -15,12 +15,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from layers.schema import CHANGE_LOG_LAYER, OPEN311_LAYER
 from layers.store import Store
 from layers.values import DeliveryProblem, ObservationStatus, RequestState
 from tests.cli import run
 from tests.georeport import API_KEY, GeoReportServer, georeport_server
+from walks.access.accounts import add_account
 from walks.access.guard import AccessError, workspace_as
 from walks.core.config import Settings, settings_from_env
 from walks.core.errors import ConfigError
@@ -39,6 +42,7 @@ from walks.exchange.open311_requests import (
 )
 from walks.fieldwork.recording import find_observation, record_observation
 from walks.fieldwork.startup import open_workspace
+from walks.web import routes
 
 AREA = "hasselby-gard"
 PLACE = Position(17.8445, 59.3668)
@@ -398,3 +402,24 @@ def test_a_request_is_sent_and_closed_in_a_postgis_workspace(
     assert observation is not None
     assert observation.status is ObservationStatus.RESOLVED
     assert [r.state for r in city_requests(workspace)] == [RequestState.SENT]
+
+
+def test_the_api_lists_the_requests_to_coordinators_only(
+    sending: Workspace, city: GeoReportServer
+) -> None:
+    lamp = observe(sending, "lighting")
+    send_observations(sending, AREA, actor="anna", now=NOW)
+    with TestClient(Starlette(routes=routes(lambda: sending))) as client:
+        answer = client.get("/api/v1/open311", params={"area": AREA})
+        assert answer.status_code == 200
+        [listed] = answer.json()["requests"]
+        assert (listed["number"], listed["state"], listed["service_request_id"]) == (
+            lamp, "sent", city.kept[listed["uuid"]].id)  # fmt: skip
+        assert client.get("/api/v1/open311", params={"area": "Atlantis"}).status_code == 422
+        add_account(sending, "lina", "registrant", "lösenord-12345")
+        token = client.post("/api/v1/login", json={"name": "lina", "password": "lösenord-12345"})
+        client.cookies.clear()
+        bearer = {"Authorization": f"Bearer {token.json()['token']}"}
+        refused = client.get("/api/v1/open311", headers=bearer)
+        assert refused.status_code == 403
+        assert refused.json()["error"].endswith("det gör samordnare.")  # Swedish by default
