@@ -93,3 +93,18 @@ def test_the_coordinator_sends_sees_why_and_fetches_the_citys_closing(
     statuses = {o.number: o.status for o in list_observations(the_apps_workspace(), AREA)}
     assert statuses[lamp] is ObservationStatus.RESOLVED
     assert city.posts == 3
+
+
+def _help_script() -> None:
+    from ui import help_page
+
+    help_page.render()
+
+
+def test_the_help_page_explains_sending_to_the_city_in_both_languages() -> None:
+    app = AppTest.from_function(_help_script, default_timeout=60).run()
+    assert "safewalk open311 send" in app.markdown[-1].value
+    assert "prövas igen efter 5 minuter" in app.markdown[-1].value
+    app.session_state[state.LANGUAGE_KEY] = "en"
+    app.run()
+    assert "tried again after 5 minutes" in app.markdown[-1].value

@@ -1,4 +1,4 @@
-"""Files in and out: importing other tools' files, exporting, moving a workspace.
+"""Data in and out: other tools' files, exports, moving a workspace, the city's Open311 system.
 
 Imports ``fieldwork``, ``core`` and ``access``.
 """
