@@ -8,6 +8,10 @@ requests by the observation's UUID (``attribute[safewalk_uuid]``): the same obse
 posted again gets the request it has. A test switches how it answers (``mode``): ``ok``,
 ``token`` (a token now, the id once ``give_ids`` is called), ``error`` (500) and ``slow``
 (keeps the request, then answers after ``slow_s``: later than a short client time-out).
+
+Beside it, what the tests that send to it share: a data folder whose ``open311.toml`` gives
+the server's service codes (``data_dir``), and ``observe``, which records an observation that
+is not demo data (demo data is never sent).
 """
 
 from __future__ import annotations
@@ -18,13 +22,54 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from walks.core.model import ObservationDraft, Position
+from walks.core.workspace import Workspace
+from walks.fieldwork.recording import record_observation
 
 API_KEY = "test-key"
 SERVICES = ("LIGHT", "GRAFFITI")
 UUID_ATTRIBUTE = "attribute[safewalk_uuid]"
+
+AREA = "hasselby-gard"
+PLACE = Position(17.8445, 59.3668)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+CODES = """
+uuid_attribute = "safewalk_uuid"
+
+[service_codes]
+lighting = "LIGHT"
+graffiti = "GRAFFITI"
+"""
+FIELDS = {"lighting": {"problem": "broken"}, "graffiti": {"surface": "wall"},
+          "litter": {"litter_type": "general"}, "crime_place": {"crime_type": "drugs"}}  # fmt: skip
+
+
+def data_dir(tmp_path: Path, codes: str = CODES) -> Path:
+    """A data folder with the shipped files and an ``open311.toml`` of ``codes``."""
+    folder = tmp_path / "data"
+    folder.mkdir(exist_ok=True)
+    shipped = Path(__file__).resolve().parents[1] / "data"
+    for path in shipped.iterdir():
+        if not (folder / path.name).exists() and path.name != "open311.toml":
+            (folder / path.name).symlink_to(path)
+    (folder / "open311.toml").write_text(codes, encoding="utf-8")
+    return folder
+
+
+def observe(
+    workspace: Workspace, category: str, description: str = "", *, area: str = AREA,
+    place: Position = PLACE,
+) -> int:  # fmt: skip
+    draft = ObservationDraft(category, place, created_by="tests", severity=2,
+                             description=description, fields=FIELDS[category],
+                             observed_at=NOW - timedelta(days=1))  # fmt: skip
+    return record_observation(workspace, draft, area=area, now=NOW).number
 
 
 @dataclass

@@ -13,8 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from layers.memory import MemoryStore
-from tests.georeport import API_KEY, GeoReportServer, georeport_server
-from tests.walks.test_open311 import AREA, data_dir, observe
+from tests.georeport import API_KEY, AREA, GeoReportServer, data_dir, georeport_server, observe
 from ui import state
 from walks.core.config import settings_from_env
 from walks.core.model import ObservationStatus

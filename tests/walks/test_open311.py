@@ -11,7 +11,7 @@ import json
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,21 @@ from layers.schema import CHANGE_LOG_LAYER, OPEN311_LAYER
 from layers.store import Store
 from layers.values import DeliveryProblem, ObservationStatus, RequestState
 from tests.cli import run
-from tests.georeport import API_KEY, GeoReportServer, georeport_server
+from tests.georeport import (
+    API_KEY,
+    AREA,
+    CODES,
+    NOW,
+    GeoReportServer,
+    data_dir,
+    georeport_server,
+    observe,
+)
 from walks.access.accounts import add_account
 from walks.access.guard import AccessError, workspace_as
 from walks.core.config import Settings, settings_from_env
 from walks.core.errors import ConfigError
-from walks.core.model import ObservationDraft, Position
+from walks.core.model import Position
 from walks.core.roles import Account, Role
 from walks.core.workspace import Workspace
 from walks.exchange.open311_codes import Open311Error, service_codes
@@ -40,40 +49,15 @@ from walks.exchange.open311_requests import (
     sendable_observations,
     sync_requests,
 )
-from walks.fieldwork.recording import find_observation, record_observation
+from walks.fieldwork.recording import find_observation
 from walks.fieldwork.startup import open_workspace
 from walks.web import routes
-
-AREA = "hasselby-gard"
-PLACE = Position(17.8445, 59.3668)
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-CODES = """
-uuid_attribute = "safewalk_uuid"
-
-[service_codes]
-lighting = "LIGHT"
-graffiti = "GRAFFITI"
-"""
-FIELDS = {"lighting": {"problem": "broken"}, "graffiti": {"surface": "wall"},
-          "litter": {"litter_type": "general"}, "crime_place": {"crime_type": "drugs"}}  # fmt: skip
 
 
 @pytest.fixture
 def city() -> Iterator[GeoReportServer]:
     with georeport_server() as server:
         yield server
-
-
-def data_dir(tmp_path: Path, codes: str = CODES) -> Path:
-    """A data folder with the shipped files and an ``open311.toml`` of ``codes``."""
-    folder = tmp_path / "data"
-    folder.mkdir(exist_ok=True)
-    shipped = Path(__file__).resolve().parents[2] / "data"
-    for path in shipped.iterdir():
-        if not (folder / path.name).exists() and path.name != "open311.toml":
-            (folder / path.name).symlink_to(path)
-    (folder / "open311.toml").write_text(codes, encoding="utf-8")
-    return folder
 
 
 def connected(
@@ -91,16 +75,6 @@ def connected(
 def sending(memory_workspace: Workspace, city: GeoReportServer, tmp_path: Path) -> Workspace:
     """The seeded workspace in memory (demo data), sending to ``city``."""
     return connected(memory_workspace, city, tmp_path)
-
-
-def observe(
-    workspace: Workspace, category: str, description: str = "", *, area: str = AREA,
-    place: Position = PLACE,
-) -> int:  # fmt: skip
-    draft = ObservationDraft(category, place, created_by="tests", severity=2,
-                             description=description, fields=FIELDS[category],
-                             observed_at=NOW - timedelta(days=1))  # fmt: skip
-    return record_observation(workspace, draft, area=area, now=NOW).number
 
 
 def row(workspace: Workspace, number: int) -> dict[str, object]:
@@ -231,6 +205,20 @@ def test_a_server_nobody_answers_at_is_waited_for(
     [waiting] = send_observations(workspace, AREA, actor="anna", now=NOW).waiting
     assert waiting.problem is DeliveryProblem.UNREACHABLE
     assert "refused" in (waiting.error or "").lower()
+
+
+def test_a_request_waiting_for_an_observation_resolved_meanwhile_is_withdrawn(
+    sending: Workspace, city: GeoReportServer
+) -> None:
+    lamp = observe(sending, "lighting")
+    city.mode = "error"
+    [waiting] = send_observations(sending, AREA, actor="anna", now=NOW).waiting
+    sending.store.update(AREA, "lighting", waiting.uuid, {"status": "resolved"}, actor="anna")
+    city.mode = "ok"
+    later = send_observations(sending, AREA, actor="anna", now=NOW + timedelta(hours=1))
+    assert [(s.number, s.reason) for s in later.skipped if s.number == lamp] == [
+        (lamp, Skip.CLOSED)]  # fmt: skip
+    assert (city_requests(sending), city.posts) == ([], 1)
 
 
 def test_a_token_becomes_an_id_and_the_city_closing_it_resolves_the_observation(
