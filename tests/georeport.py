@@ -129,7 +129,8 @@ class GeoReportServer:
             if self.mode == "error":
                 return 500, [{"code": 500, "description": "Databasen svarar inte"}]
             if form.get("api_key") != API_KEY:
-                return 403, [{"code": 403, "description": "Invalid api_key"}]
+                said = f"Invalid api_key {form.get('api_key')}"  # as careless servers say it
+                return 403, [{"code": 403, "description": said}]
             if self.jurisdiction is not None and form.get("jurisdiction_id") != self.jurisdiction:
                 return 400, [{"code": 400, "description": "jurisdiction_id not found"}]
             problems = []

@@ -129,10 +129,10 @@ def test_a_refusal_keeps_the_servers_own_words_and_is_never_marked_sent(
     [failed] = sent.failed
     assert (failed.state, failed.problem, failed.attempts) == (
         RequestState.FAILED, DeliveryProblem.REFUSED, 1)  # fmt: skip
-    assert failed.error == "HTTP 403: 403: Invalid api_key"
+    assert failed.error == "HTTP 403: 403: Invalid api_key ***"  # the key never kept
     assert failed.reason() is not None
     assert failed.to_json("sv")["message"] == (
-        "Stadens system avvisade begäran: HTTP 403: 403: Invalid api_key")  # fmt: skip
+        "Stadens system avvisade begäran: HTTP 403: 403: Invalid api_key ***")  # fmt: skip
     assert failed.next_attempt == NOW + timedelta(minutes=5)
     assert failed.service_request_id is None
     assert failed.sent_at is None

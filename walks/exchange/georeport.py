@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from gis.i18n import Text
 from layers.values import DeliveryProblem
@@ -135,6 +135,9 @@ class GeoReportClient:
         self._api_key = api_key
         self.jurisdiction = jurisdiction
         self.timeout_s = timeout_s
+        parts = urlsplit(self.base_url)
+        self._shown_base = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        """The address as messages show it: without a user or password in it."""
 
     def _call(self, path: str, *, form: Sequence[tuple[str, str]] | None = None) -> object:
         """Return the JSON the endpoint answers ``path`` with (a POST of ``form`` if given).
@@ -143,8 +146,18 @@ class GeoReportClient:
         ------
         DeliveryError
             No answer in time, no connection, an HTTP error status (the server's error
-            text with it), or an answer that is not JSON.
+            text with it), or an answer that is not JSON. The API key is never in its
+            text, even when the server repeats it.
         """
+        try:
+            return self._exchange(path, form)
+        except DeliveryError as error:
+            if not self._api_key or self._api_key not in error.detail:
+                raise
+            detail = error.detail.replace(self._api_key, "***")
+            raise DeliveryError(error.kind, detail, http_status=error.http_status) from None
+
+    def _exchange(self, path: str, form: Sequence[tuple[str, str]] | None) -> object:
         url = f"{self.base_url}/{path}"
         data = None if form is None else urlencode(form).encode("utf-8")
         request = urllib.request.Request(  # noqa: S310 (the address is checked: https or localhost)
@@ -153,19 +166,19 @@ class GeoReportClient:
             method="GET" if form is None else "POST",
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
-        where = url.split("?", 1)[0]
+        where = f"{self._shown_base}/{path.split('?', 1)[0]}"
         try:
             with _OPENER.open(request, timeout=self.timeout_s) as response:
                 body = response.read(MAX_ANSWER_BYTES)
         except urllib.error.HTTPError as error:
             detail = server_errors(error.read(MAX_ANSWER_BYTES))
             error.close()
-            if 300 <= error.code < 400:
-                moved = error.headers.get("Location", "?")
-                detail = f"{where} → {moved}"
             kind = DeliveryProblem.SERVER_ERROR if error.code >= 500 else DeliveryProblem.REFUSED
-            if 300 <= error.code < 400:
-                kind = DeliveryProblem.BAD_ANSWER
+            if 300 <= error.code < 400:  # not followed: a POST would go again as a GET
+                kind, detail = (
+                    DeliveryProblem.BAD_ANSWER,
+                    f"{where} → {error.headers.get('Location')}",
+                )
             raise DeliveryError(
                 kind, f"HTTP {error.code}: {detail or error.reason}", http_status=error.code
             ) from None
