@@ -41,12 +41,14 @@ from layers.catalog import (
 from layers.errors import CatalogError, FeatureValidationError
 from layers.values import (
     CostClass,
+    DeliveryProblem,
     LightCondition,
     MeasureStatus,
     ObservationOrigin,
     ObservationStatus,
     ReferenceKind,
     ReportStatus,
+    RequestState,
     TitledEnum,
     WalkKind,
 )
@@ -62,6 +64,7 @@ PHOTOS_LAYER: Final = "photos"
 NOTES_LAYER: Final = "measure_notes"
 INDICATORS_LAYER: Final = "indicators"
 INBOX_LAYER: Final = "inbox"
+OPEN311_LAYER: Final = "open311_requests"
 REFERENCE_PREFIX: Final = "reference_"
 
 
@@ -77,7 +80,7 @@ ANALYSIS_LAYERS: Final = frozenset({HOTSPOTS_LAYER, DARK_LAYER})
 SYSTEM_LAYERS: Final = frozenset(
     {AREA_LAYER, WALKS_LAYER, MEASURES_LAYER, CHANGE_LOG_LAYER, PHOTOS_LAYER, NOTES_LAYER}
     | REFERENCE_LAYERS
-    | {INDICATORS_LAYER, INBOX_LAYER}
+    | {INDICATORS_LAYER, INBOX_LAYER, OPEN311_LAYER}
     | ANALYSIS_LAYERS
 )
 INTERNAL_TABLES: Final = frozenset({"safewalk_meta", "layer_styles"})
@@ -276,7 +279,39 @@ NOTES_TABLE: Final = TableSpec(
     ),
 )
 """Dated notes on a measure's follow-up (each tertial), kept with the measure."""
-CHILD_TABLES: Final = (PHOTOS_TABLE, NOTES_TABLE)
+OPEN311_TABLE: Final = TableSpec(
+    OPEN311_LAYER,
+    _t("Stadens felanmälan (Open311)", "The city's fault reports (Open311)"),
+    None,
+    (
+        FieldSpec("uuid", _t("UUID (iakttagelsens)", "UUID (the observation's)"), "text",
+                  required=True),
+        FieldSpec("feature_uuid", _t("Iakttagelse", "Observation"), "text", required=True),
+        FieldSpec("layer", _t("Lager", "Layer"), "text", required=True),
+        FieldSpec("service_code", _t("Stadens tjänst", "The city's service"), "text",
+                  required=True),
+        _choice("state", _t("Läge", "State"), RequestState, required=True),
+        FieldSpec("attempts", _t("Försök", "Attempts"), "integer", required=True, minimum=0),
+        FieldSpec("next_attempt", _t("Nästa försök", "Next attempt"), "datetime"),
+        _choice("error_kind", _t("Fel", "Problem"), DeliveryProblem, required=False),
+        FieldSpec("last_error", _t("Senaste felet", "Last error"), "text"),
+        FieldSpec("service_request_id", _t("Stadens id", "The city's id"), "text"),
+        FieldSpec("token", _t("Stadens kvitto (token)", "The city's token"), "text"),
+        FieldSpec("sent_at", _t("Skickad", "Sent"), "datetime"),
+        FieldSpec("status", _t("Status hos staden", "Status at the city"), "text"),
+        FieldSpec("status_notes", _t("Stadens anteckning", "The city's note"), "text"),
+        FieldSpec("status_at", _t("Ändrad hos staden", "Changed at the city"), "datetime"),
+        FieldSpec("created_at", _t("Skapad", "Created"), "datetime", required=True),
+        FieldSpec("updated_at", _t("Ändrad", "Updated"), "datetime", required=True),
+        FieldSpec("created_by", _t("Skapad av", "Created by"), "text", required=True),
+    ),
+)  # fmt: skip
+"""Observations sent to the city's fault-report system, one row per observation (its UUID).
+
+Kept with the observation (a child row): it goes when the observation goes, and an export
+carries it only with its observation. A request not delivered is never marked sent.
+"""
+CHILD_TABLES: Final = (PHOTOS_TABLE, NOTES_TABLE, OPEN311_TABLE)
 """Tables whose rows belong to a feature (``feature_uuid``) and go when it goes."""
 PART_SUFFIXES: Final[dict[str, str]] = {"Point": "_point", "LineString": "_line",
                                         "Polygon": "_area"}  # fmt: skip
@@ -470,7 +505,7 @@ The e-mail for an answer is kept only until the report is handled (accepted or r
 SYSTEM_TABLES: Final = (
     AREA_TABLE, WALKS_TABLE, MEASURES_TABLE, CHANGE_LOG_TABLE, PHOTOS_TABLE, NOTES_TABLE,
     *REFERENCE_TABLES,
-    INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE, INBOX_TABLE,
+    INDICATORS_TABLE, HOTSPOTS_TABLE, DARK_TABLE, INBOX_TABLE, OPEN311_TABLE,
 )  # fmt: skip
 SYSTEM_TABLE_NAMES: Final = frozenset(part.name for t in SYSTEM_TABLES for part in t.physical)
 """The tables of the system layers (``reference_schools_line``, …), no category's to take."""

@@ -55,6 +55,44 @@ class ReportStatus(TitledEnum):
     REJECTED = "rejected", "Avvisad", "Rejected"
 
 
+class RequestState(TitledEnum):
+    """Where an observation's service request to the city's fault-report system is (Open311)."""
+
+    WAITING = "waiting", "Väntar", "Waiting"
+    """Not delivered (no answer, or the server's own error): tried again after a wait."""
+    FAILED = "failed", "Misslyckades", "Failed"
+    """The city's system refused it, saying why: tried again after a wait, in case the
+    cause (its list of services, say) has been put right."""
+    SENT = "sent", "Skickad", "Sent"
+    """Delivered: the city's system gave it an id (or a token for one); never sent again."""
+
+
+class DeliveryProblem(TitledEnum):
+    """Why a service request was not delivered."""
+
+    REFUSED = "refused", "Stadens system avvisade begäran", "The city's system refused the request"
+    SERVER_ERROR = (
+        "server_error",
+        "Stadens system svarade med ett fel",
+        "The city's system answered with an error",
+    )
+    TIMEOUT = (
+        "timeout",
+        "Stadens system svarade inte i tid",
+        "The city's system did not answer in time",
+    )
+    UNREACHABLE = (
+        "unreachable",
+        "Stadens system gick inte att nå",
+        "The city's system could not be reached",
+    )
+    BAD_ANSWER = (
+        "bad_answer",
+        "Stadens svar gick inte att läsa",
+        "The city's answer could not be read",
+    )
+
+
 class LightCondition(TitledEnum):
     """The light when an observation was made."""
 

@@ -46,6 +46,7 @@ from walks.documents.report_files import report_bytes
 from walks.exchange.exporting import export
 from walks.exchange.importing import ImportReport, import_upload, upload_unfilled_fields
 from walks.exchange.importing import upload_layers as read_upload_layers
+from walks.exchange.open311_requests import CityRequest, city_requests, sendable_observations
 from walks.fieldwork.areas import area_summaries
 from walks.fieldwork.indicators import indicator_names, indicator_values
 from walks.fieldwork.planning import list_walks
@@ -182,6 +183,29 @@ def _routes(_workspace: Workspace, version: str, slug: str) -> list[Route]:
 def routes(slug: str) -> list[Route]:
     """Return who is responsible for each observation of area ``slug``, and why."""
     return _routes(*current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _open311_requests(_workspace: Workspace, version: str, slug: str) -> list[CityRequest]:
+    return city_requests(_workspace, area=slug)
+
+
+def open311_requests(slug: str) -> list[CityRequest]:
+    """Return the area's requests to the city's fault-report system: failed, waiting, sent."""
+    return _open311_requests(*current(), slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _open311_sendable(_workspace: Workspace, version: str, slug: str, minute: str) -> list[int]:
+    return sendable_observations(_workspace, slug)
+
+
+def open311_sendable(slug: str) -> list[int]:
+    """Return the numbers of the area's observations a send would try now.
+
+    Kept for a minute at most: a request's wait ends without any write.
+    """
+    return _open311_sendable(*current(), slug, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -18,3 +18,4 @@ def render() -> None:
     st.markdown(t("help_retention", lang))
     st.markdown(t("help_photos", lang))
     st.markdown(t("help_gis", lang))
+    st.markdown(t("help_open311", lang))

@@ -11,6 +11,7 @@ from ui import (
     cache,
     inbox_panel,
     measure_status_panel,
+    open311_panel,
     redaction_panel,
     report_panel,
     routing_panel,
@@ -170,5 +171,6 @@ def render() -> None:
             measure_status_panel.render(slug, measures, lang)
         photos_panel(slug, lang)
         report_panel.render(slug, lang)
+        open311_panel.render(slug, lang)
     except LocalizedError as error:
         st.error(error.message(lang))

@@ -323,7 +323,7 @@ def test_every_area_holds_the_system_layers_and_one_per_category(catalog: Catalo
         *references,
         "indicators",
     ]
-    system += [*analyses, "inbox"]
+    system += [*analyses, "inbox", "open311_requests"]
     assert names[: len(system)] == system
     assert set(names[: len(system)]) == SYSTEM_LAYERS
     assert names[len(system) :] == list(catalog.names)

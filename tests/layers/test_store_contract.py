@@ -392,7 +392,8 @@ def test_a_bad_photo_row_stores_neither_photo_nor_feature(any_store: Store) -> N
 def test_an_unknown_kind_of_child_row_is_refused(any_store: Store) -> None:
     before = any_store.feature_counts("test")
     with pytest.raises(
-        UnknownLayerError, match=r"Unknown category 'videos'\. .*: photos, measure_notes\."
+        UnknownLayerError,
+        match=r"Unknown category 'videos'\. .*: photos, measure_notes, open311_requests\.",
     ):
         any_store.append(
             "test", "lighting", lighting(), INSIDE, actor="tests", children={"videos": [{}]}
@@ -656,7 +657,7 @@ def test_feature_counts_cover_every_layer(any_store: Store) -> None:
         for kind in ("lamps", "stops", "entrances", "schools", "other", "owners", "streets",
                      "buildings")
     }  # fmt: skip
-    layers |= {"indicators", "analysis_hotspots", "analysis_dark", "inbox"}
+    layers |= {"indicators", "analysis_hotspots", "analysis_dark", "inbox", "open311_requests"}
     assert set(counts) == layers
     assert {name: n for name, n in counts.items() if n} == {
         "area": 1, "lighting": 1, "walks": 1, "change_log": 3,

@@ -88,6 +88,9 @@ def test_every_feature_keeps_its_uuid_number_times_photos_and_log(
     }  # fmt: skip
     assert rows(path, "SELECT count(*) FROM pragma_table_info('lighting') "
                       "WHERE name = 'origin'") == [(1,)]  # fmt: skip
+    # Tables the file never had are added, empty: the requests sent to the city's system.
+    assert rows(path, "SELECT count(*) FROM open311_requests") == [(0,)]
+    assert store.feature_counts("old")["open311_requests"] == 0
     assert after["lighting"] + after["lighting_line"] == [before["lighting"][k] for k in (0, 2, 1)]
     assert after["other"] + after["other_line"] + after["other_area"] == before["other"]
     assert (after["vegetation"], after["vegetation_area"]) == ([], before["vegetation"])

@@ -5,8 +5,9 @@ leaves out what the account may not see, each write it may not make is refused b
 anything is written, and every change is recorded under the account's name, whatever the caller
 says. Hiding buttons in the app is only a courtesy on top of this.
 
-- viewer: the map without internal categories (the catalog's ``internal``), their photos
-  and the change log; of the measures, those shown to residents.
+- viewer: the map without internal categories (the catalog's ``internal``), their photos,
+  the change log and the requests sent to the city's fault-report system; of the measures,
+  those shown to residents.
 - residents' reports waiting in the inbox (with an e-mail perhaps): coordinators only.
 - registrant: sees everything; adds observations, and photos to them (with them or later).
 - partner: also changes the measures its organisation is responsible for (status,
@@ -35,6 +36,7 @@ from layers.schema import (
     INBOX_LAYER,
     MEASURES_LAYER,
     NOTES_LAYER,
+    OPEN311_LAYER,
     PHOTOS_LAYER,
 )
 from layers.store import Store
@@ -123,7 +125,7 @@ class GuardedStore:
             return not self.account.at_least(Role.COORDINATOR)
         if self.account.at_least(Role.REGISTRANT):
             return False
-        return layer in self._internal or layer in (CHANGE_LOG_LAYER, NOTES_LAYER)
+        return layer in self._internal or layer in (CHANGE_LOG_LAYER, NOTES_LAYER, OPEN311_LAYER)
 
     # --------------------------------------------------------------------- areas
     def areas(self) -> list[Area]:

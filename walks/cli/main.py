@@ -23,6 +23,7 @@ from walks.cli import (
     maintenance,
     measures,
     observations,
+    open311,
     photos,
     planning,
     report,
@@ -36,7 +37,7 @@ from walks.fieldwork.startup import open_workspace
 
 GROUPS: Final[tuple[ModuleType, ...]] = (
     observations, planning, measures, inbox, context, routing, report, documents, exchange, users,
-    retention, analyse, maintenance, photos,
+    retention, analyse, maintenance, photos, open311,
 )  # fmt: skip
 """The command groups: each module has ``COMMANDS``, ``add_parser`` and ``run``."""
 DESCRIPTION: Final = (

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 from gis.i18n import DEFAULT_LANGUAGE, LANGUAGES, Text
 from walks.core.errors import ConfigError
@@ -88,6 +89,15 @@ class Settings:
     accessibility_reviewed: date = STATEMENT_REVIEWED
     """When the service was last assessed against the law's requirements (the statement
     says so)."""
+    open311_url: str | None = None
+    """The city's Open311 GeoReport v2 endpoint (``…/requests.json`` is under it); None:
+    nothing is sent to the city's fault-report system."""
+    open311_api_key: str | None = field(default=None, repr=False)
+    """The key the city gave for sending service requests: never shown, logged or stored."""
+    open311_jurisdiction: str | None = None
+    """``jurisdiction_id`` of the requests, for a server that serves several cities."""
+    open311_timeout_s: float = 10.0
+    """How long to wait for the city's system to answer one call."""
 
     @property
     def store_url(self) -> str:
@@ -181,6 +191,34 @@ def _day(env: Mapping[str, str], name: str, default: date) -> date:
         ) from None
 
 
+LOOPBACK_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1"})
+"""Hosts an Open311 endpoint may be reached at over plain HTTP: this machine only."""
+
+
+def _open311_url(env: Mapping[str, str], name: str) -> str | None:
+    """Return the https address in variable ``name`` without a trailing slash, or None.
+
+    Plain http only to this machine: the requests carry the city's API key.
+    """
+    text = env.get(name, "").strip().rstrip("/")
+    if not text:
+        return None
+    parts = urlsplit(text)
+    secure = parts.scheme == "https" or (
+        parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    )
+    if not (secure and parts.hostname) or parts.query or parts.fragment or " " in text:
+        raise ConfigError(
+            Text(
+                sv=f"Miljövariabeln {name}={text!r} ska vara en https-adress utan frågedel, "
+                "t.ex. https://felanmalan.example.se/open311/v2 (http bara till localhost).",
+                en=f"The environment variable {name}={text!r} must be an https address without "
+                "a query, e.g. https://open311.example.se/v2 (http only to localhost).",
+            )
+        )
+    return text
+
+
 def settings_from_env(
     environ: Mapping[str, str] | None = None,
     *,
@@ -205,7 +243,9 @@ def settings_from_env(
     on every instance of the app), ``SAFEWALK_ORGANISATION`` (who runs the service),
     ``SAFEWALK_ACCESSIBILITY_CONTACT`` (an e-mail or https address for accessibility
     problems), ``SAFEWALK_ACCESSIBILITY_REVIEWED`` (the day of the last accessibility
-    assessment, YYYY-MM-DD).
+    assessment, YYYY-MM-DD), ``SAFEWALK_OPEN311_URL``, ``SAFEWALK_OPEN311_API_KEY``,
+    ``SAFEWALK_OPEN311_JURISDICTION`` and ``SAFEWALK_OPEN311_TIMEOUT_S`` (the city's
+    fault-report system: its address, key, ``jurisdiction_id`` and how long to wait).
 
     Raises
     ------
@@ -243,6 +283,10 @@ def settings_from_env(
         organisation=env.get("SAFEWALK_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,
         accessibility_contact=_contact(env, "SAFEWALK_ACCESSIBILITY_CONTACT"),
         accessibility_reviewed=_day(env, "SAFEWALK_ACCESSIBILITY_REVIEWED", STATEMENT_REVIEWED),
+        open311_url=_open311_url(env, "SAFEWALK_OPEN311_URL"),
+        open311_api_key=env.get("SAFEWALK_OPEN311_API_KEY", "").strip() or None,
+        open311_jurisdiction=env.get("SAFEWALK_OPEN311_JURISDICTION", "").strip() or None,
+        open311_timeout_s=_number(env, "SAFEWALK_OPEN311_TIMEOUT_S", 10.0),
     )
     if workspace is not None:
         settings = replace(settings, workspace=workspace, database_url=database_url)

@@ -19,6 +19,7 @@ from layers.values import (
     ObservationStatus,
     ReferenceKind,
     ReportStatus,
+    RequestState,
     WalkKind,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "Position",
     "ReferenceKind",
     "ReportStatus",
+    "RequestState",
     "Walk",
     "WalkKind",
     "WalkPlan",

@@ -38,6 +38,7 @@ from walks.actions.inbox import (
 from walks.core.errors import PositionError
 from walks.core.roles import Account, Role
 from walks.core.workspace import Workspace
+from walks.exchange.open311_requests import city_requests, may_send
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.delivery import Arrival, NotStoredError, add_photo_once, stored_observation
 from walks.fieldwork.planning import list_walks
@@ -181,6 +182,7 @@ class Api:
             ("/inbox", self.inbox, ["GET"]),
             ("/inbox/{id}/accept", self.accept, ["POST"]),
             ("/inbox/{id}/reject", self.reject, ["POST"]),
+            ("/open311", self.open311, ["GET"]),
         ]
         return [
             Route(path, _refusing(handler, json_body=path in JSON_BODIES),
@@ -443,6 +445,30 @@ class Api:
             return report.to_json()
 
         return JSONResponse(await run_in_threadpool(reject))
+
+    # ------------------------------------------- the city's fault-report system
+    async def open311(self, request: Request) -> Response:
+        """``GET /open311[?area=]``: the requests sent to the city's system (coordinators).
+
+        Read only: sending and fetching the city's status are the command line's and the
+        action plan page's (``safewalk open311 send|sync``).
+        """
+        wanted = request.query_params.get("area")
+        language = language_of(request)
+
+        def answer() -> dict[str, object]:
+            caller = self.caller(request)
+            if not may_send(caller.workspace) and caller.account is not None:
+                raise AccessError(Text(
+                    sv=f"{caller.account.name} ({caller.account.role.label.sv}) får inte se vad "
+                    "som skickats till stadens felanmälan; det gör samordnare.",
+                    en=f"{caller.account.name} ({caller.account.role.label.en}) may not see what "
+                    "was sent to the city's fault-report system; coordinators do.",
+                ))  # fmt: skip
+            requests = city_requests(caller.workspace, area=wanted)
+            return {"requests": [r.to_json(language) for r in requests]}
+
+        return JSONResponse(await run_in_threadpool(answer))
 
 
 def _json(data: bytes) -> dict[str, object]:

@@ -48,6 +48,29 @@ _SCHEMAS: Final[dict[str, Any]] = {
             "lon": {"type": "number"}, "lat": {"type": "number"}, "photos": {"type": "integer"},
         },
     },
+    "CityRequest": {
+        "type": "object",
+        "description": "An observation's service request to the city's fault-report system "
+        "(Open311 GeoReport v2): sent (with the city's id or token), waiting, or failed (why, "
+        "in the server's words), and the city's status once fetched.",
+        "properties": {
+            "area": {"type": "string"}, "number": {"type": ["integer", "null"]},
+            "uuid": {"type": "string", "format": "uuid"}, "category": {"type": "string"},
+            "service_code": {"type": "string"},
+            "state": {"enum": ["waiting", "failed", "sent"]},
+            "attempts": {"type": "integer"},
+            "next_attempt": {"type": ["string", "null"], "format": "date-time"},
+            "problem": {"type": ["string", "null"], "enum": [
+                "refused", "server_error", "timeout", "unreachable", "bad_answer", None]},
+            "error": {"type": ["string", "null"]}, "message": {"type": ["string", "null"]},
+            "service_request_id": {"type": ["string", "null"]},
+            "token": {"type": ["string", "null"]},
+            "sent_at": {"type": ["string", "null"], "format": "date-time"},
+            "status": {"type": ["string", "null"]},
+            "status_notes": {"type": ["string", "null"]},
+            "status_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
     "Refusal": {
         "type": "object", "required": ["error", "field"],
         "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]}},
@@ -235,6 +258,17 @@ def openapi_document() -> dict[str, Any]:
                     "200": _json(_ref("Report"), "The report, rejected"),
                     "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "409": _REFUSAL,
                     "413": _TOO_LARGE, "422": _REFUSAL, "503": _AWAY,
+                },
+            }},
+            "/api/v1/open311": {"get": {
+                "summary": "What was sent to the city's fault-report system (coordinators): "
+                "failed, waiting, then sent; read only",
+                "parameters": [area],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {
+                        "requests": {"type": "array", "items": _ref("CityRequest")}}},
+                        "The requests"),
+                    "401": _LOGIN, "403": _FORBIDDEN, "422": _REFUSAL, "503": _AWAY,
                 },
             }},
             "/api/v1/openapi.json": {"get": {
