@@ -308,3 +308,29 @@ def test_the_switch_takes_0_or_1_and_says_so() -> None:
     assert not settings_from_env({}).redact_on_upload
     with pytest.raises(ConfigError, match=r"SAFEWALK_REDACT_ON_UPLOAD='yes' must be 0 or 1"):
         settings_from_env({"SAFEWALK_REDACT_ON_UPLOAD": "yes"})
+
+
+def test_the_api_suggests_and_blacks_out_as_the_command_does(redacted: Redacted) -> None:
+    number = redacted.others[1]
+    (observation,) = [o for o in list_observations(redacted.workspace, AREA) if o.number == number]
+    base = f"/api/v1/observations/{observation.uuid}/photos"
+    with TestClient(Starlette(routes=routes(lambda: redacted.workspace))) as client:
+        found = client.get(f"{base}/suggestions")
+        assert found.status_code == 200
+        (photo,) = found.json()["photos"]
+        assert sorted(b["kind"] for b in photo["boxes"]) == ["face", "plate"]
+        face = next(b["box"] for b in photo["boxes"] if b["kind"] == "face")
+        for body in ({"boxes": []}, {"boxes": [[1, 2, 3]]}, {"boxes": [["1", 2, 3, 4]]}, {}):
+            refused = client.post(f"{base}/1/redact", json=body)
+            assert (refused.status_code, refused.json()["field"]) == (422, "boxes")
+        outside = client.post(f"{base}/1/redact", json={"boxes": [[1100, 700, 200, 200]]})
+        assert outside.status_code == 422
+        assert client.post(f"{base}/2/redact", json={"boxes": [face]}).status_code == 404
+        unchanged = stored_photo(redacted.workspace, number)[1]
+        done = client.post(f"{base}/1/redact", json={"boxes": [face]})
+    assert done.status_code == 200
+    assert done.json()["boxes"] == [face]
+    assert done.json()["photo"] == 1
+    after = pixels(stored_photo(redacted.workspace, number)[1])
+    assert after[inside(Box(*face), 8)].max() <= 8
+    assert pixels(unchanged)[inside(Box(*face), 8)].mean() > 40

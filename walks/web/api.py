@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from gis.i18n import LocalizedError, Text
 from gis.photos import PhotoError, process_photo
+from gis.redaction import Box
 from layers.errors import FeatureValidationError, StoreError, UnknownAreaError, UnknownLayerError
 from layers.values import ReportStatus
 from walks.access.accounts import AccountError, has_accounts, log_in, password_stamp
@@ -43,6 +44,7 @@ from walks.fieldwork.areas import find_area
 from walks.fieldwork.delivery import Arrival, NotStoredError, add_photo_once, stored_observation
 from walks.fieldwork.planning import list_walks
 from walks.fieldwork.recording import possible_duplicates
+from walks.fieldwork.redaction import RedactionError, photo_findings, redact_observation_photo
 from walks.web.bodies import (
     MAX_JSON_BYTES,
     ApiError,
@@ -67,8 +69,9 @@ from walks.web.payloads import (
 from walks.web.sessions import COOKIE, CSRF_HEADER, Signer, new_login, same_text
 
 JSON_BODIES: Final = frozenset(
-    {"/login", "/observations", "/inbox/{id}/accept", "/inbox/{id}/reject"}
-)
+    {"/login", "/observations", "/inbox/{id}/accept", "/inbox/{id}/reject",
+     "/observations/{uuid}/photos/{photo}/redact"}
+)  # fmt: skip
 """The routes whose posts carry JSON (photos come as a form; a logout carries nothing)."""
 OPEN_ACTOR: Final = "app"
 """Who a change is recorded under in a workspace without accounts (as on the pages)."""
@@ -106,7 +109,7 @@ def _status_and_field(error: LocalizedError) -> tuple[int, str | None]:
             return 403, None
         case AccountError():
             return 401, None
-        case NotStoredError():
+        case NotStoredError() | RedactionError():
             return 404, None
         case UnknownLayerError():
             return 422, "category"
@@ -179,6 +182,8 @@ class Api:
             ("/walks", self.walks, ["GET"]),
             ("/observations", self.observations, ["GET", "POST"]),
             ("/observations/{uuid}/photos", self.photos, ["POST"]),
+            ("/observations/{uuid}/photos/suggestions", self.suggestions, ["GET"]),
+            ("/observations/{uuid}/photos/{photo}/redact", self.redact, ["POST"]),
             ("/inbox", self.inbox, ["GET"]),
             ("/inbox/{id}/accept", self.accept, ["POST"]),
             ("/inbox/{id}/reject", self.reject, ["POST"]),
@@ -369,6 +374,53 @@ class Api:
         answer, created = await run_in_threadpool(store)
         return JSONResponse(answer, status_code=201 if created else 200)
 
+    async def suggestions(self, request: Request) -> Response:
+        """``GET /observations/{uuid}/photos/suggestions``: faces and plates in its photos."""
+        uuid = observation_uuid(request.path_params["uuid"])
+
+        def find() -> dict[str, object]:
+            caller = self.caller(request)
+            found = stored_observation(caller.workspace, uuid)
+            return {"observation": uuid, "area": found.area, "photos": [
+                {"photo": item.photo, "uuid": item.uuid, "width": item.width,
+                 "height": item.height,
+                 "boxes": [{"kind": str(f.kind), "box": f.box.as_list()} for f in item.findings]}
+                for item in photo_findings(caller.workspace, found.area, found.number)
+            ]}  # fmt: skip
+
+        return JSONResponse(await run_in_threadpool(find))
+
+    async def redact(self, request: Request) -> Response:
+        """``POST /observations/{uuid}/photos/{photo}/redact``: black out boxes, for good."""
+        uuid = observation_uuid(request.path_params["uuid"])
+        body = _json(await read_body(request, MAX_JSON_BYTES))
+        given, photo = body.get("boxes"), request.path_params["photo"]
+        boxes = [_box(item) for item in given] if isinstance(given, list) else None
+        if not boxes or None in boxes or not photo.isdigit():
+            raise ApiError(422, Text(
+                sv="Skicka boxes som en lista av rutor, var och en [x, y, bredd, höjd] i "
+                "fotots bildpunkter (heltal), och fotots nummer (1, 2, …) i adressen.",
+                en="Send boxes as a list of boxes, each [x, y, width, height] in the photo's "
+                "pixels (integers), and the photo's number (1, 2, …) in the address.",
+            ), "boxes")  # fmt: skip
+
+        def black_out() -> dict[str, object]:
+            caller = self.caller(request, writes=True)
+            found = stored_observation(caller.workspace, uuid)
+            done = redact_observation_photo(
+                caller.workspace, found.area, found.number, int(photo),
+                [box for box in boxes if box is not None], actor=caller.actor,
+            )  # fmt: skip
+            return {
+                "observation": uuid,
+                "area": done.area,
+                "photo": done.photo,
+                "uuid": done.uuid,
+                "boxes": [box.as_list() for box in done.boxes],
+            }
+
+        return JSONResponse(await run_in_threadpool(black_out))
+
     # -------------------------------------------------------------- the inbox
     def coordinator(self, request: Request, *, writes: bool = False) -> Caller:
         """Return the caller, refusing one whose role may not handle residents' reports."""
@@ -492,6 +544,13 @@ NOT_JSON: Final = Text(
     sv="Skicka innehållet som JSON (Content-Type: application/json).",
     en="Send the body as JSON (Content-Type: application/json).",
 )
+
+
+def _box(item: object) -> Box | None:
+    """Return the box ``[x, y, width, height]`` (as ``safewalk photo`` writes it), else None."""
+    if not isinstance(item, list) or len(item) != 4 or any(type(v) is not int for v in item):
+        return None
+    return Box(*item)
 
 
 def _refusing(handler: Handler, *, json_body: bool) -> Handler:

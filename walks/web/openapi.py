@@ -32,6 +32,10 @@ def _ref(name: str) -> dict[str, str]:
 
 _REPORT_ID: Final = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
                       "description": "The report's short id (or its uuid)"}  # fmt: skip
+_OBSERVATION: Final = {"name": "uuid", "in": "path", "required": True,
+                       "schema": {"type": "string", "format": "uuid"}}  # fmt: skip
+_BOX: Final = {"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4,
+               "description": "[x, y, width, height] in the photo's pixels"}  # fmt: skip
 _SCHEMAS: Final[dict[str, Any]] = {
     "Report": {
         "type": "object",
@@ -215,6 +219,36 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {
                     "201": _json({"type": "object"}, "Stored, without its EXIF metadata"),
                     "200": _json({"type": "object"}, "Stored before"),
+                    "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "413": _TOO_LARGE,
+                    "422": _REFUSAL, "503": _AWAY,
+                },
+            }},
+            "/api/v1/observations/{uuid}/photos/suggestions": {"get": {
+                "summary": "Faces and licence plates found in an observation's photos, as boxes "
+                "in each photo's pixels to black out (found by OpenCV's cascades: look too)",
+                "parameters": [_OBSERVATION],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {
+                        "observation": {"type": "string"}, "area": {"type": "string"},
+                        "photos": {"type": "array", "items": {"type": "object", "properties": {
+                            "photo": {"type": "integer"}, "uuid": {"type": "string"},
+                            "width": {"type": "integer"}, "height": {"type": "integer"},
+                            "boxes": {"type": "array", "items": {"type": "object", "properties": {
+                                "kind": {"enum": ["face", "plate"]}, "box": _BOX}}}}}}}},
+                        "The boxes found, per photo"),
+                    "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "503": _AWAY,
+                },
+            }},
+            "/api/v1/observations/{uuid}/photos/{photo}/redact": {"post": {
+                "summary": "Black out boxes of photo 1, 2, … of an observation, for good "
+                "(coordinators): the photo and its thumbnail are replaced, no original kept",
+                "parameters": [_OBSERVATION, {"name": "photo", "in": "path", "required": True,
+                                              "schema": {"type": "integer", "minimum": 1}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["boxes"], "properties": {
+                        "boxes": {"type": "array", "minItems": 1, "items": _BOX}}}}}},
+                "responses": {
+                    "200": _json({"type": "object"}, "Blacked out: the photo and the boxes"),
                     "401": _LOGIN, "403": _FORBIDDEN, "404": _REFUSAL, "413": _TOO_LARGE,
                     "422": _REFUSAL, "503": _AWAY,
                 },
