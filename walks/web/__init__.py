@@ -31,6 +31,7 @@ from gis.i18n import LANGUAGES
 from walks.fieldwork.joining import capture_url
 from walks.web import capture
 from walks.web.addresses import DOORS, FILES_PREFIX
+from walks.web.opening import OpenedOnce
 
 if TYPE_CHECKING:
     from walks.core.workspace import Workspace
@@ -104,15 +105,17 @@ def routes(open_workspace: Callable[[], Workspace] = _from_environment) -> list[
     """Return the routes served beside the Streamlit pages.
 
     ``open_workspace`` opens the workspace they serve (by default the one the environment
-    names, as the pages do), on the first call that needs it. The API and the public pages
+    names, as the pages do), once, on the first call that needs it: the API, the feature
+    service and the public pages share it. The API and the public pages
     are each built at their first request (``BuiltWhenCalled``); the public pages' routes
     are matched here and again by their router.
     """
-    public = BuiltWhenCalled(lambda: public_router(open_workspace))
+    shared = OpenedOnce(open_workspace)  # one workspace (one store) for all three
+    public = BuiltWhenCalled(lambda: public_router(shared))
     return [
-        Mount(API_PREFIX, app=BuiltWhenCalled(lambda: api_router(open_workspace))),
+        Mount(API_PREFIX, app=BuiltWhenCalled(lambda: api_router(shared))),
         Route(OGC_PREFIX, _to_ogc_landing, methods=["GET"]),
-        Mount(OGC_PREFIX, app=BuiltWhenCalled(lambda: ogc_router(open_workspace))),
+        Mount(OGC_PREFIX, app=BuiltWhenCalled(lambda: ogc_router(shared))),
         *capture.routes(),
         Route("/v/{area}/{number:int}", _join, methods=["GET"]),
         *(

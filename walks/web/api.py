@@ -10,7 +10,6 @@ language (``Accept-Language``: Swedish unless English is preferred).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,6 +58,7 @@ from walks.web.bodies import (
 from walks.web.callers import request_token, token_account
 from walks.web.committer import Committer
 from walks.web.openapi import openapi_document
+from walks.web.opening import OpenedOnce
 from walks.web.payloads import (
     areas_payload,
     catalog_payload,
@@ -153,17 +153,9 @@ class Api:
     """The API's routes over one workspace, opened on the first call and then shared."""
 
     def __init__(self, open_workspace: Callable[[], Workspace]) -> None:
-        self._open = open_workspace
-        self._workspace: Workspace | None = None
-        self._lock = threading.Lock()
+        self.workspace = OpenedOnce(open_workspace)
+        """The workspace (opened once, by the first call that needs it)."""
         self._committer = Committer()
-
-    def workspace(self) -> Workspace:
-        """Return the workspace (opened once, by the first call that needs it)."""
-        with self._lock:
-            if self._workspace is None:
-                self._workspace = self._open()
-            return self._workspace
 
     @property
     def signer(self) -> Signer:

@@ -18,7 +18,6 @@ public and inbox use cases only.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from walks.web.addresses import RESIDENTS, STATEMENT
 from walks.web.areamap import AreaMap, area_map
 from walks.web.bodies import MAX_JSON_BYTES, ApiError, is_same_site, read_body, replayable
 from walks.web.limits import Allowance, RateLimit
+from walks.web.opening import OpenedOnce
 from walks.web.pages import (
     RESIDENTS_TEXTS,
     STATEMENT_TEXTS,
@@ -131,18 +131,10 @@ class PublicPages:
         allowance: Allowance = REPORTS_ALLOWED,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._open = open_workspace
-        self._workspace: Workspace | None = None
-        self._lock = threading.Lock()
+        self.workspace = OpenedOnce(open_workspace)
+        """The workspace (opened once, by the first call that needs it)."""
         self._limit = RateLimit(allowance, clock=clock)
         self._version = files_version()
-
-    def workspace(self) -> Workspace:
-        """Return the workspace (opened once, by the first request that needs it)."""
-        with self._lock:
-            if self._workspace is None:
-                self._workspace = self._open()
-            return self._workspace
 
     def routes(self) -> list[BaseRoute]:
         """Return the pages' routes: both languages of each page, and their files."""

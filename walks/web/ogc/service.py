@@ -12,7 +12,6 @@ the conformance declaration and the OpenAPI description are open. Refusals are J
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -56,6 +55,7 @@ from walks.web.ogc.documents import (
     link,
     openapi_document,
 )
+from walks.web.opening import OpenedOnce
 from walks.web.sessions import Signer
 
 CHALLENGE: Final = 'Basic realm="safewalk", charset="UTF-8"'
@@ -118,17 +118,9 @@ class FeatureService:
     """The service's routes over one workspace, opened on the first request and then shared."""
 
     def __init__(self, open_workspace: Callable[[], Workspace]) -> None:
-        self._open = open_workspace
-        self._workspace: Workspace | None = None
-        self._lock = threading.Lock()
+        self.workspace = OpenedOnce(open_workspace)
+        """The workspace (opened once, by the first call that needs it)."""
         self._basic = BasicLogins()
-
-    def workspace(self) -> Workspace:
-        """Return the workspace (opened once, by the first request that needs it)."""
-        with self._lock:
-            if self._workspace is None:
-                self._workspace = self._open()
-            return self._workspace
 
     def routes(self) -> list[BaseRoute]:
         """Return the routes, relative to where they are mounted (``/ogc``)."""
