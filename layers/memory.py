@@ -9,7 +9,7 @@ test (``tests/layers/test_store_contract.py``) holds every backend to the same b
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +33,7 @@ from layers.frames import joined_frames, layer_frame
 from layers.records import (
     Area,
     AreaCopy,
+    Batch,
     Erasure,
     PhotoInfo,
     Problem,
@@ -402,6 +403,23 @@ class MemoryStore:
             if held or (table.name, uuid) in seen:
                 raise duplicate_uuid_error(table.name, uuid)
             seen.add((table.name, uuid))
+
+    def append_batches(
+        self,
+        batches: Iterable[Batch],
+        *,
+        actor: str,
+        areas: Collection[str],
+        expected: int,
+    ) -> int:
+        """Add features as they come, all or none; see ``Store.append_batches``."""
+        features = [(slug, layer, values, geometry)
+                    for slug, layer, batch in batches for values, geometry in batch]  # fmt: skip
+        if not {slug for slug, _, _, _ in features} <= set(areas):
+            message = f"a feature is bound for an area not among {areas}"
+            raise ValueError(message)
+        self.append_across(features, actor=actor, records=False)
+        return len(features)
 
     def replace(
         self,

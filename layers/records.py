@@ -20,6 +20,8 @@ Record = dict[str, Any]
 layers with geometry, ``"geometry"`` in EPSG:3006."""
 Update = tuple[str, str, Mapping[str, object]]
 """A change to one feature: (layer, uuid, the values that change)."""
+Batch = tuple[str, str, Sequence[tuple[Mapping[str, object], "BaseGeometry | None"]]]
+"""Features for one layer of one area: (area, layer, [(values, geometry), …])."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ for tests and trying things out).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -24,6 +24,7 @@ from layers.memory import MemoryStore
 from layers.records import (
     Area,
     AreaCopy,
+    Batch,
     Erasure,
     PhotoInfo,
     Problem,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
-    "Area", "AreaCopy", "Erasure", "PhotoInfo", "Problem", "Query", "Record", "Store",
+    "Area", "AreaCopy", "Batch", "Erasure", "PhotoInfo", "Problem", "Query", "Record", "Store",
     "TimeWindow", "Update", "open_store",
 ]  # fmt: skip
 
@@ -163,6 +164,24 @@ class Store(Protocol):
         a refused feature rolls every area back. For imports that span areas. Returns the
         features as stored; with ``records`` False, nothing (an import of many has no use
         for them).
+        """
+
+    def append_batches(
+        self,
+        batches: Iterable[Batch],
+        *,
+        actor: str,
+        areas: Collection[str],
+        expected: int,
+    ) -> int:
+        """Add features as ``append_across`` does, taking them in batches as they come.
+
+        A batch is (area, layer, features), each feature (values, geometry). Each batch
+        is written before the next is taken, so a caller may still be working out the
+        next one meanwhile (an import checking a large file); all the batches are one
+        write, all or none: an error from a batch or from taking the next one rolls every
+        area back. ``areas``: every area a batch may be bound for; ``expected``: about how
+        many features there are at most. Returns how many were added.
         """
 
     def replace(

@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +51,7 @@ from layers.gpkg.frames import count_rows, read_frame, read_records
 from layers.gpkg.sqlite import connect, quote, rewrite, transaction
 from layers.gpkg.upgrade import missing_schema, upgrade_area
 from layers.gpkg.writes import (
+    AreaWrite,
     check_feature,
     delete_rows,
     insert_copied_rows,
@@ -61,7 +62,17 @@ from layers.gpkg.writes import (
     set_sequences,
     update_row,
 )
-from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
+from layers.records import (
+    Area,
+    AreaCopy,
+    Batch,
+    Erasure,
+    PhotoInfo,
+    Problem,
+    Query,
+    Record,
+    Update,
+)
 from layers.rules.areas import check_slug
 from layers.rules.changelog import redacted_entry
 from layers.rules.copies import (
@@ -71,6 +82,7 @@ from layers.rules.copies import (
     owner_layers,
     pasted_layers,
 )
+from layers.rules.decoding import decode_records
 from layers.rules.rows import child_table
 from layers.schema import (
     AREA_LAYER,
@@ -301,24 +313,64 @@ class GeoPackageStore:
         groups: dict[tuple[str, str], list[int]] = {}
         for k, (slug, layer, _, _) in enumerate(features):
             groups.setdefault((slug, layer), []).append(k)
-        slugs = sorted({slug for slug, _ in groups})
-        paths = {slug: self.folder.existing_path(slug) for slug in slugs}
-        tables = {layer: self._table(layer) for _, layer in groups}
-        stored: list[Record | None] = [None] * len(features) if records else []
+        batches = [(slug, layer, [(features[k][2], features[k][3]) for k in indexes])
+                   for (slug, layer), indexes in groups.items()]  # fmt: skip
+        made = self._append(batches, actor=actor, areas={slug for slug, _ in groups},
+                            expected=len(features), records=records)  # fmt: skip
+        stored: list[Record | None] = [None] * len(features)
+        for k, record in zip((k for indexes in groups.values() for k in indexes), made,
+                             strict=True):  # fmt: skip
+            stored[k] = record
+        return [record for record in stored if record is not None]
+
+    def append_batches(
+        self,
+        batches: Iterable[Batch],
+        *,
+        actor: str,
+        areas: Collection[str],
+        expected: int,
+    ) -> int:
+        """Add features as they come, to several areas, all or none; see ``Store.append_batches``.
+
+        Each batch is written as it comes, on the areas' transactions, which are begun in
+        a fixed order before the first batch is taken and committed after the last.
+        """
+        return len(self._append(batches, actor=actor, areas=areas, expected=expected))
+
+    def _append(
+        self,
+        batches: Iterable[Batch],
+        *,
+        actor: str,
+        areas: Collection[str],
+        expected: int,
+        records: bool = False,
+    ) -> list[Record | None]:
+        """Write ``batches`` to ``areas``; return each feature's record (None: not asked)."""
+        paths = {slug: self.folder.existing_path(slug) for slug in sorted(areas)}
+        made: list[Record | None] = []
         # Areas in a fixed order, each file's transaction held until all are written.
         with ExitStack() as stack:
-            for slug in slugs:
-                connection = stack.enter_context(transaction(paths[slug]))
-                for (area, layer), indexes in groups.items():
-                    if area != slug:
-                        continue
-                    batch = [(features[k][2], features[k][3]) for k in indexes]
-                    made = insert_rows(
-                        connection, tables[layer], batch, actor=actor, records=records
-                    )
-                    for k, record in zip(indexes, made, strict=False):
-                        stored[k] = record
-        return [record for record in stored if record is not None]
+            writes = {
+                slug: AreaWrite(stack.enter_context(transaction(path)), actor=actor,
+                                expected=expected)
+                for slug, path in paths.items()
+            }  # fmt: skip
+            for slug, layer, features in batches:
+                if slug not in writes:
+                    message = f"a feature is bound for an area not among {areas}"
+                    raise ValueError(message)
+                table = self._table(layer)
+                rows, fids = writes[slug].add(table, features)
+                if records:
+                    done = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
+                    made += decode_records(table, done, [g for _, g in features])
+                else:
+                    made += [None] * len(features)
+            for write in writes.values():
+                write.finish()
+        return made
 
     def replace(
         self,

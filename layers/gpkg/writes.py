@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from gis.crs import STORAGE_EPSG
@@ -154,6 +154,8 @@ def _holds_rows(connection: sqlite3.Connection, table: TableSpec) -> bool:
 
 BULK_ROWS: Final = 100
 """From this many rows a write keeps the spatial index and feature counts itself (as GDAL)."""
+REBUILT_INDEXES: Final = 1000
+"""From this many rows, and as many as the table holds, a write makes its indexes anew."""
 
 
 def insert_rows(
@@ -167,23 +169,16 @@ def insert_rows(
     """Validate and insert many rows, each with its change-log entry, as ``insert_row`` does.
 
     Returns them as stored; with ``records`` False, nothing (the rows are not decoded).
-
-    The rows are checked together (``layers.rules.rows.prepare_rows``) and written with one
-    statement per table (``insert_copied_rows``).
+    One batch of an ``AreaWrite``.
     """
     if not features:
         return []
-    rows: Sequence[Mapping[str, SqlValue]] = prepare_rows(table, features)
-    geometries = [geometry for _, geometry in features]
-    if table.sequence is not None:
-        numbers = draw_numbers(connection, table.sequence, len(rows))
-        rows = [NumberedRow(row, number) for row, number in zip(rows, numbers, strict=True)]
-    fids = insert_copied_rows(connection, table, rows, geometries, check=GivenUuids(features))
-    if table.name != CHANGE_LOG_LAYER:
-        entries = inserted_entries(actor, table, rows, geometries, fids=fids)
-        log_changes(connection, entries, bulk=len(entries) >= BULK_ROWS)
+    write = AreaWrite(connection, actor=actor, expected=len(features))
+    rows, fids = write.add(table, features)
+    write.finish()
     if not records:
         return []
+    geometries = [geometry for _, geometry in features]
     stored = [{"fid": fid, **row} for fid, row in zip(fids, rows, strict=True)]
     return decode_records(table, stored, geometries)
 
@@ -196,73 +191,207 @@ def insert_copied_rows(
     *,
     check: Collection[object] | None = None,
 ) -> Sequence[int]:
-    """Insert rows as they are (checked, numbered) with one statement; return their fids.
+    """Insert rows as they are (checked, numbered) with one statement per table; return fids.
 
     Nothing is logged: rows copied from another store keep their numbers and their own
-    change log. A category's rows go to its tables by kind of geometry, one statement
-    each. From ``BULK_ROWS`` rows the R-tree and the cached feature counts are
-    kept by this function instead of GDAL's per-row triggers, as GDAL does when it writes
-    many rows: the triggers are dropped and made again inside the same transaction, so
-    other connections never see them missing. ``check``: the UUIDs to look for in a
-    category's other tables (``given_uuids``; None: all, as for a pasted copy).
+    change log. ``check``: the UUIDs to look for in a category's other tables
+    (``given_uuids``; None: all, as for a pasted copy).
     """
-    if not rows:
-        return range(0)
+    write = _table_write(connection, table, expected=len(rows))
+    fids = write.add(rows, geometries, check=check)
+    write.finish()
+    return fids
+
+
+class AreaWrite:
+    """Rows added to an area's layers in batches, each with its change-log entry: one write.
+
+    Each batch is checked, numbered and logged as ``insert_rows`` does; what one large
+    write does once (``_TableWrite``) is done once for all the batches of a table, when
+    ``finish`` is called, on the caller's transaction. An import hands over its batches
+    as it checks them (``GeoPackageStore.append_batches``); ``expected``: about how many
+    rows the write adds to a table at most.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, *, actor: str, expected: int) -> None:
+        self._connection = connection
+        self._actor = actor
+        self._expected = expected
+        self._tables: dict[str, _TableWrite | _CategoryWrite] = {}
+        self._log = _TableWrite(connection, CHANGE_LOG_TABLE, expected=expected)
+
+    def add(
+        self,
+        table: TableSpec,
+        features: Sequence[tuple[Mapping[str, object], BaseGeometry | None]],
+    ) -> tuple[Sequence[Mapping[str, SqlValue]], Sequence[int]]:
+        """Add ``features`` to ``table``; return their rows as written, and their fids."""
+        if not features:
+            return [], []
+        rows: Sequence[Mapping[str, SqlValue]] = prepare_rows(table, features)
+        geometries = [geometry for _, geometry in features]
+        if table.sequence is not None:
+            numbers = draw_numbers(self._connection, table.sequence, len(rows))
+            rows = [NumberedRow(row, number) for row, number in zip(rows, numbers, strict=True)]
+        write = self._tables.get(table.name)
+        if write is None:
+            write = self._tables[table.name] = _table_write(
+                self._connection, table, expected=self._expected
+            )
+        fids = write.add(rows, geometries, check=GivenUuids(features))
+        if table.name != CHANGE_LOG_LAYER:
+            entries = inserted_entries(self._actor, table, rows, geometries, fids=fids)
+            self._log.add(entries, [None] * len(entries))
+        return rows, fids
+
+    def finish(self) -> None:
+        """Make what the batches set aside again: indexes, triggers, counts, extents."""
+        for write in self._tables.values():
+            write.finish()
+        self._log.finish()
+
+
+def _table_write(
+    connection: sqlite3.Connection, table: TableSpec, *, expected: int
+) -> _TableWrite | _CategoryWrite:
+    """Return the write of ``table``: of its parts when it has some."""
     if table.parts:
+        return _CategoryWrite(connection, table, expected=expected)
+    return _TableWrite(connection, table, expected=expected)
+
+
+class _CategoryWrite:
+    """Rows added to a category whose kinds of geometry have their own tables (its parts)."""
+
+    def __init__(self, connection: sqlite3.Connection, table: TableSpec, *, expected: int):
+        self._connection = connection
+        self._table = table
+        self._parts = {part.name: _TableWrite(connection, part, expected=expected)
+                       for part in table.parts}  # fmt: skip
+
+    def add(
+        self,
+        rows: Sequence[Mapping[str, SqlValue]],
+        geometries: Sequence[BaseGeometry | None],
+        *,
+        check: Collection[object] | None = None,
+    ) -> Sequence[int]:
+        """Add rows, each to the table of its kind of geometry; return their fids."""
+        table = self._table
         groups = [(part, k) for part, k in rows_by_table(table, geometries) if k]
         bound_for = {part.name for part, _ in groups}
         others = [part for part in table.parts if part.name not in bound_for]
-        if len(groups) > 1 or any(_holds_rows(connection, part) for part in others):
+        if len(groups) > 1 or any(_holds_rows(self._connection, part) for part in others):
             # A UUID bound for one table may be held by another, or bound for two.
             bound = [(part, [rows[i]["uuid"] for i in k]) for part, k in groups]
-            _refuse_uuids_elsewhere(connection, table, uuid_lookups(table, bound, check=check))
+            lookups = uuid_lookups(table, bound, check=check)
+            _refuse_uuids_elsewhere(self._connection, table, lookups)
         joined = [0] * len(rows)
         for part, indexes in groups:
-            part_rows = [rows[i] for i in indexes]
-            part_fids = insert_copied_rows(
-                connection, part, part_rows, [geometries[i] for i in indexes]
+            part_fids = self._parts[part.name].add(
+                [rows[i] for i in indexes], [geometries[i] for i in indexes]
             )
             for i, fid in zip(indexes, part_fids, strict=True):
                 joined[i] = fid
         return joined
-    columns = list(rows[0])
-    params: list[tuple[SqlValue, ...]]
-    if table.geometry is not None:
-        columns.insert(0, "geom")
-        present = [k for k, geometry in enumerate(geometries) if geometry is not None]
-        blobs: list[bytes | None] = [None] * len(rows)
-        for k, blob in zip(present, geometries_to_gpkg([geometries[k] for k in present],
-                                                        STORAGE_EPSG), strict=True):  # fmt: skip
-            blobs[k] = blob
-        params = [(blob, *row.values()) for blob, row in zip(blobs, rows, strict=True)]
-    else:
-        params = [tuple(row.values()) for row in rows]
-    bulk = len(rows) >= BULK_ROWS
-    before = connection.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(table.name)}")
-    last_before = int(before.fetchone()[0])
-    try:
-        with _own_bookkeeping(connection, table, len(rows)) if bulk else nullcontext():
+
+    def finish(self) -> None:
+        for part in self._parts.values():
+            part.finish()
+
+
+class _TableWrite:
+    """Rows added to one table in batches, with one statement each, on an open transaction.
+
+    From ``BULK_ROWS`` expected rows the R-tree and the cached feature count are kept
+    here instead of by GDAL's per-row triggers, as GDAL does when it writes many rows:
+    the first batch drops the triggers (with ``REBUILT_INDEXES`` and as many as the
+    table holds, its indexes too: sorting them once costs less than keeping them row by
+    row, and a unique index refuses a repeated value when made anew), and ``finish``
+    makes them again, fills the R-tree with every batch's entries, counts the rows and
+    widens the layer's extent. All inside the caller's transaction: a failure rolls it
+    back with the rows, and other connections never see a trigger or an index missing.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, table: TableSpec, *, expected: int):
+        self._connection = connection
+        self._table = table
+        self._expected = expected
+        self._set_aside: _SetAside | None = None
+        self._fids: list[NDArray[np.int64]] = []
+        self._bounds: list[NDArray[np.float64]] = []
+
+    def add(
+        self,
+        rows: Sequence[Mapping[str, SqlValue]],
+        geometries: Sequence[BaseGeometry | None],
+        *,
+        check: Collection[object] | None = None,
+    ) -> Sequence[int]:
+        """Insert rows as they are (checked, numbered); return their fids."""
+        if not rows:
+            return range(0)
+        connection, table = self._connection, self._table
+        if self._expected >= BULK_ROWS and self._set_aside is None:
+            self._set_aside = _set_aside(connection, table, self._expected)
+        columns = list(rows[0])
+        params: list[tuple[SqlValue, ...]]
+        if table.geometry is not None:
+            columns.insert(0, "geom")
+            present = [k for k, geometry in enumerate(geometries) if geometry is not None]
+            made = geometries_to_gpkg([geometries[k] for k in present], STORAGE_EPSG)
+            blobs: list[bytes | None] = [None] * len(rows)
+            for k, blob in zip(present, made, strict=True):
+                blobs[k] = blob
+            params = [(blob, *row.values()) for blob, row in zip(blobs, rows, strict=True)]
+        else:
+            params = [tuple(row.values()) for row in rows]
+        before = connection.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(table.name)}")
+        last_before = int(before.fetchone()[0])
+        try:
             connection.executemany(
                 f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
                 f"VALUES ({', '.join('?' * len(columns))})",
                 params,
             )
-            last = int(connection.execute("SELECT last_insert_rowid()").fetchone()[0])
-            # One transaction alone writes: the rows got the fids after the largest one.
-            fids = range(last - len(rows) + 1, last + 1)
-            if bulk and table.geometry is not None:
-                _index(connection, table.name, fids, geometries)
-    except sqlite3.IntegrityError as error:  # from a row, or from its index made anew
-        if f"{table.name}.uuid" in str(error):
-            raise duplicate_uuid_error(
-                table.layer_name, _taken_uuid(connection, table, rows, last_before)
-            ) from None
-        raise
-    min_x, min_y, max_x, max_y = shapely.total_bounds(values_to_objects(geometries)).tolist()
-    if not math.isnan(min_x):  # not only missing or empty geometries
-        extend_contents(connection, table.name, (min_x, min_y, max_x, max_y))
-    guard_feature_count(connection, table.name)
-    return fids
+        except sqlite3.IntegrityError as error:
+            if f"{table.name}.uuid" in str(error):
+                raise duplicate_uuid_error(
+                    table.layer_name, _taken_uuid(connection, table, rows, last_before)
+                ) from None
+            raise
+        last = int(connection.execute("SELECT last_insert_rowid()").fetchone()[0])
+        # One transaction alone writes: the rows got the fids after the largest one.
+        fids = range(last - len(rows) + 1, last + 1)
+        if table.geometry is not None:
+            self._fids.append(np.asarray(fids, dtype=np.int64))
+            self._bounds.append(shapely.bounds(values_to_objects(geometries)))
+        return fids
+
+    def finish(self) -> None:
+        """Make the indexes and triggers again; fill the R-tree; count; widen the extent."""
+        connection, table = self._connection, self._table
+        if self._set_aside is not None:
+            try:
+                _put_back(connection, table, self._set_aside)
+            except sqlite3.IntegrityError as error:  # a unique index made anew
+                if f"{table.name}.uuid" in str(error):
+                    raise duplicate_uuid_error(
+                        table.layer_name, _repeated_uuid(connection, table)
+                    ) from None
+                raise
+        if self._bounds:
+            fids, bounds = np.concatenate(self._fids), np.concatenate(self._bounds)
+            if self._set_aside is not None:
+                _index(connection, table.name, fids, bounds)
+            if not np.isnan(bounds).all():  # not only missing or empty geometries
+                low = np.nanmin(bounds[:, :2], axis=0).tolist()
+                high = np.nanmax(bounds[:, 2:], axis=0).tolist()
+                extend_contents(connection, table.name, (*low, *high))
+        if self._set_aside is not None or self._bounds:
+            guard_feature_count(connection, table.name)
+        self._set_aside = None
+        self._fids, self._bounds = [], []
 
 
 def _taken_uuid(
@@ -283,24 +412,31 @@ def _taken_uuid(
     return next(uuid for uuid, count in Counter(uuids).items() if count > 1)
 
 
-REBUILT_INDEXES: Final = 1000
-"""From this many rows, and as many as the table holds, a write makes its indexes anew."""
+def _repeated_uuid(connection: sqlite3.Connection, table: TableSpec) -> SqlValue:
+    """Return a UUID that two rows of ``table`` hold."""
+    (uuid,) = connection.execute(
+        f"SELECT uuid FROM {quote(table.name)} GROUP BY uuid HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    return str(uuid)
 
 
-@contextmanager
-def _own_bookkeeping(
-    connection: sqlite3.Connection, table: TableSpec, adding: int
-) -> Iterator[None]:
-    """Drop the R-tree insert and feature-count triggers of ``table``; count and make them again.
+@dataclass(frozen=True, slots=True)
+class _SetAside:
+    """The triggers and indexes a write dropped (name, SQL), and how many rows were there."""
 
-    A write of ``adding`` rows, at least ``REBUILT_INDEXES`` and as many as the table
-    holds, also drops the table's indexes and makes them anew afterwards: sorting them
-    once costs less than keeping them row by row (a unique index refuses a repeated
-    value then). Inside the caller's transaction: a failure rolls all of it back with
-    the rows, and other connections never see a trigger or an index missing.
+    triggers: list[tuple[str, str]]
+    indexes: list[tuple[str, str]]
+    rows_before: int
+
+
+def _set_aside(connection: sqlite3.Connection, table: TableSpec, adding: int) -> _SetAside:
+    """Drop the R-tree insert and feature-count triggers of ``table`` (and its indexes).
+
+    The indexes too when ``adding`` rows are at least ``REBUILT_INDEXES`` and as many as
+    the table holds.
     """
     names = [f"trigger_insert_feature_count_{table.name}", f"rtree_{table.name}_geom_insert"]
-    saved = connection.execute(
+    triggers = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", names
     ).fetchall()
     rows_before = _count(connection, table.name)
@@ -311,18 +447,22 @@ def _own_bookkeeping(
             "AND sql IS NOT NULL",
             (table.name,),
         ).fetchall()
-    for name, _ in saved:
+    for name, _ in triggers:
         connection.execute(f"DROP TRIGGER {quote(name)}")
     for name, _ in indexes:
         connection.execute(f"DROP INDEX {quote(name)}")
-    yield
-    for _, sql in [*indexes, *saved]:
+    return _SetAside(triggers, indexes, rows_before)
+
+
+def _put_back(connection: sqlite3.Connection, table: TableSpec, set_aside: _SetAside) -> None:
+    """Make the indexes and triggers ``_set_aside`` dropped again, and count the rows added."""
+    for _, sql in [*set_aside.indexes, *set_aside.triggers]:
         connection.execute(sql)
-    if names[0] in {name for name, _ in saved}:
+    if f"trigger_insert_feature_count_{table.name}" in {name for name, _ in set_aside.triggers}:
         connection.execute(
             "UPDATE gpkg_ogr_contents SET feature_count = feature_count + ? "
             "WHERE lower(table_name) = lower(?)",
-            (_count(connection, table.name) - rows_before, table.name),
+            (_count(connection, table.name) - set_aside.rows_before, table.name),
         )
 
 
@@ -337,12 +477,13 @@ RTREE_BAND_M: Final = 250.0
 def _index(
     connection: sqlite3.Connection,
     table: str,
-    fids: Sequence[int],
-    geometries: Sequence[BaseGeometry | None],
+    fids: NDArray[np.int64],
+    bounds: NDArray[np.float64],
 ) -> None:
-    """Add rows to the layer's R-tree as GDAL's insert trigger would (none for empty ones)."""
-    array = values_to_objects(geometries)
-    bounds = shapely.bounds(array)
+    """Add rows to the layer's R-tree as GDAL's insert trigger would (none for empty ones).
+
+    ``bounds``: each row's (min x, min y, max x, max y), NaN for a missing or empty geometry.
+    """
     indexed = np.flatnonzero(~np.isnan(bounds).any(axis=1))
     rtree = f"rtree_{table}_geom"
     if packs(connection, rtree, len(indexed)):
@@ -449,21 +590,6 @@ def log_change(connection: sqlite3.Connection, entry: Mapping[str, SqlValue]) ->
         f"VALUES ({', '.join('?' * len(entry))})",
         list(entry.values()),
     )
-
-
-def log_changes(
-    connection: sqlite3.Connection, entries: Sequence[Mapping[str, SqlValue]], *, bulk: bool
-) -> None:
-    """Add many entries to the change log in one statement (``bulk``: counted here)."""
-    if not entries:
-        return
-    columns = list(entries[0])
-    with _own_bookkeeping(connection, CHANGE_LOG_TABLE, len(entries)) if bulk else nullcontext():
-        connection.executemany(
-            f"INSERT INTO {quote(CHANGE_LOG_LAYER)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join('?' * len(columns))})",
-            [list(entry.values()) for entry in entries],
-        )
 
 
 def extend_contents(

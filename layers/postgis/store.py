@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,7 +68,17 @@ from layers.postgis.writes import (
     set_sequences,
     update_row,
 )
-from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
+from layers.records import (
+    Area,
+    AreaCopy,
+    Batch,
+    Erasure,
+    PhotoInfo,
+    Problem,
+    Query,
+    Record,
+    Update,
+)
 from layers.rules.areas import area_boundary, area_values, check_slug
 from layers.rules.changelog import redacted_entry
 from layers.rules.copies import copied_created_at, pasted_layers
@@ -496,19 +506,52 @@ class PostgisStore:
         records: bool = True,
     ) -> list[Record]:
         """Add features to several areas in one transaction; see ``Store.append_across``."""
+        with self._transaction() as connection:
+            return self._append(connection, features, actor=actor, records=records)
+
+    def append_batches(
+        self,
+        batches: Iterable[Batch],
+        *,
+        actor: str,
+        areas: Collection[str],
+        expected: int,
+    ) -> int:
+        """Add features as they come, in one transaction; see ``Store.append_batches``."""
+        allowed = {self._schema(slug) for slug in areas}
+        added = 0
+        with self._transaction() as connection:
+            for slug, layer, features in batches:
+                schema = self._schema(slug)
+                if schema not in allowed:
+                    message = f"a feature is bound for an area not among {areas}"
+                    raise ValueError(message)
+                insert_rows(connection, schema, self._table(layer), features, actor=actor,
+                            records=False)  # fmt: skip
+                added += len(features)
+        return added
+
+    def _append(
+        self,
+        connection: psycopg.Connection,
+        features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
+        *,
+        actor: str,
+        records: bool,
+    ) -> list[Record]:
+        """Add features to their areas' layers on ``connection``; return them when asked."""
         groups: dict[tuple[str, str], list[int]] = {}
         for k, (slug, layer, _, _) in enumerate(features):
             groups.setdefault((self._schema(slug), layer), []).append(k)
         tables = {layer: self._table(layer) for _, layer in groups}
         stored: list[Record | None] = [None] * len(features)
-        with self._transaction() as connection:
-            for (schema, layer), indexes in sorted(groups.items()):
-                batch = [(features[k][2], features[k][3]) for k in indexes]
-                made = insert_rows(
-                    connection, schema, tables[layer], batch, actor=actor, records=records
-                )
-                for k, record in zip(indexes, made, strict=False):
-                    stored[k] = record
+        for (schema, layer), indexes in sorted(groups.items()):
+            batch = [(features[k][2], features[k][3]) for k in indexes]
+            made = insert_rows(
+                connection, schema, tables[layer], batch, actor=actor, records=records
+            )
+            for k, record in zip(indexes, made, strict=False):
+                stored[k] = record
         return [record for record in stored if record is not None]
 
     def replace(

@@ -1150,6 +1150,70 @@ def test_append_across_areas_writes_all_or_none(any_store: Store) -> None:
     assert len(any_store.read_records("other", "lighting")) == 1
 
 
+def test_batches_are_written_as_they_come_and_all_or_none(any_store: Store) -> None:
+    second = Area("other", "Other", shapely.box(663_000, 6_580_000, 665_000, 6_582_000))
+    any_store.add_area(second, actor="tests")
+    inside_other = Point(664_000, 6_581_000)
+    lines = [OTHER_LINE, OTHER_AREA, INSIDE]  # the category "other" has a table of each kind
+
+    def batches(count: int, *, failing_after: int | None = None) -> Any:
+        for k in range(count):
+            if k == failing_after:
+                msg = "the file could not be read on"
+                raise OSError(msg)
+            yield "test", "lighting", [(lighting(description=f"{k}.{j}"),
+                                        Point(661_100 + 5 * j, 6_580_100 + 5 * k))
+                                       for j in range(150)]  # fmt: skip
+            yield "other", "litter", [(litter(), inside_other)]
+            yield "test", "other", [(other(description=f"{k}"), lines[k % 3])]
+
+    areas = ["test", "other"]
+    before = any_store.revision()
+    with pytest.raises(OSError, match="could not be read on"):
+        any_store.append_batches(batches(3, failing_after=2), actor="import", areas=areas,
+                                 expected=456)  # fmt: skip
+    assert any_store.revision() == before
+    assert any_store.read_records("test", "lighting") == []
+    assert any_store.read_records("other", "litter") == []
+    assert {entry["layer"] for entry in log_entries(any_store)} <= {"area"}
+
+    added = any_store.append_batches(batches(3), actor="import", areas=areas, expected=456)
+    assert added == 456
+    # Numbered in order, batch after batch (an area's observations share one sequence).
+    assert numbers(any_store) == [151 * k + j for k in range(3) for j in range(1, 151)]
+    assert sorted(numbers(any_store, "other")) == [151, 302, 453]
+    assert [r["number"] for r in any_store.read_records("other", "litter")] == [1, 2, 3]
+    assert any_store.feature_counts("test")["lighting"] == 450
+    # Every batch's points are in the spatial index.
+    north = Query(bbox=(661_000, 6_580_108, 662_000, 6_580_112))
+    assert len(any_store.read_records("test", "lighting", north)) == 150
+    inserted = [e for e in log_entries(any_store) if e["action"] == "insert"]
+    assert sum(e["layer"] == "lighting" for e in inserted) == 450
+    # Later writes go on as ever: numbers never given twice, each one logged.
+    add_lighting(any_store)
+    assert numbers(any_store)[-1] == 454
+    assert any_store.feature_counts("test")["lighting"] == 451
+
+    # A UUID two batches give is refused, and nothing of either is written.
+    twice = lighting(uuid=str(uuid.uuid4()))
+
+    def repeating() -> Any:
+        yield "test", "lighting", [(twice, INSIDE)] + [(lighting(), INSIDE) for _ in range(200)]
+        yield "test", "lighting", [(dict(twice), NEAR_CORNER)]
+
+    before = any_store.revision()
+    for expected in (202, 5000):  # found by the index kept, or by the one made anew
+        with pytest.raises(FeatureValidationError, match=str(twice["uuid"])):
+            any_store.append_batches(repeating(), actor="import", areas=["test"],
+                                     expected=expected)  # fmt: skip
+        assert any_store.revision() == before
+        assert len(any_store.read_records("test", "lighting")) == 451
+    # A feature bound for an area the write was not begun on is refused.
+    with pytest.raises(ValueError, match="not among"):
+        any_store.append_batches(batches(1), actor="import", areas=["test"], expected=152)
+    assert any_store.revision() == before
+
+
 # ------------------------------------------- a category's points, lines and areas
 
 OTHER_LINE = LineString([(661_500, 6_580_600), (661_600, 6_580_650)])

@@ -574,20 +574,21 @@ def test_a_chunk_the_forked_copy_cannot_do_is_done_here() -> None:
     parent = os.getpid()
 
     def work(chunk: int) -> tuple[int, int]:
-        if os.getpid() == parent and chunk == 0:
-            time.sleep(0.5)  # meanwhile the copy does the others, from the last one back
-        elif chunk == 5 and os.getpid() != parent:
+        if chunk == 3 and os.getpid() != parent:
             msg = "only here"
             raise RuntimeError(msg)
         return chunk, os.getpid()
 
     done: list[int] = []
-    results = forked.in_two_processes(work, range(6), pack=list, unpack=tuple, done=done.append)
+    results = []
+    for result in forked.in_two_processes(work, range(6), pack=list, unpack=tuple,
+                                          done=done.append):  # fmt: skip
+        results.append(result)
+        time.sleep(0.2)  # the writing here: meanwhile the copy does the next ones
     assert [chunk for chunk, _ in results] == list(range(6))
-    assert results[0][1] == parent
-    assert {pid for _, pid in results[1:5]} == {results[1][1]} != {parent}  # the copy's
-    assert results[5][1] == parent  # failed there: done again here
     assert done == list(range(6))
+    assert len({pid for _, pid in results} - {parent}) == 1  # the copy did some
+    assert results[3][1] == parent  # failed there: done again here
 
     def broken(chunk: int) -> int:
         if chunk == 4:
@@ -596,4 +597,19 @@ def test_a_chunk_the_forked_copy_cannot_do_is_done_here() -> None:
         return chunk
 
     with pytest.raises(ValueError, match="chunk 4 is wrong"):
-        forked.in_two_processes(broken, range(6), pack=int, unpack=int)
+        list(forked.in_two_processes(broken, range(6), pack=int, unpack=int))
+
+
+@TWO_CORES
+def test_chunks_the_forked_copy_has_not_begun_are_done_here_when_it_falls_behind() -> None:
+    parent = os.getpid()
+
+    def work(chunk: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            time.sleep(0.3)  # a slow copy
+        return chunk, os.getpid()
+
+    results = list(forked.in_two_processes(work, range(12), pack=list, unpack=tuple))
+    assert [chunk for chunk, _ in results] == list(range(12))
+    here = [chunk for chunk, pid in results if pid == parent]
+    assert 0 < len(here) < 12

@@ -19,7 +19,7 @@ says. Hiding buttons in the app is only a courtesy on top of this.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -30,7 +30,17 @@ from shapely.geometry.base import BaseGeometry
 from gis.i18n import Text
 from layers.accounts import Accounts
 from layers.catalog import Catalog
-from layers.records import Area, AreaCopy, Erasure, PhotoInfo, Problem, Query, Record, Update
+from layers.records import (
+    Area,
+    AreaCopy,
+    Batch,
+    Erasure,
+    PhotoInfo,
+    Problem,
+    Query,
+    Record,
+    Update,
+)
 from layers.schema import (
     CHANGE_LOG_LAYER,
     INBOX_LAYER,
@@ -227,6 +237,20 @@ class GuardedStore:
         """Add features to several areas (imports), for coordinators."""
         self._need(Role.COORDINATOR, "importera", "import")
         return self.inner.append_across(features, actor=self.account.name, records=records)
+
+    def append_batches(
+        self,
+        batches: Iterable[Batch],
+        *,
+        actor: str,
+        areas: Collection[str],
+        expected: int,
+    ) -> int:
+        """Add features as they come (imports), for coordinators."""
+        self._need(Role.COORDINATOR, "importera", "import")
+        return self.inner.append_batches(
+            batches, actor=self.account.name, areas=areas, expected=expected
+        )
 
     def replace(
         self,

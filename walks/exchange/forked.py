@@ -1,13 +1,14 @@
-"""Working through chunks on two cores: this process and a forked copy of it, turn about.
+"""Working through chunks on two cores: this process and a forked copy of it, in order.
 
 Checking the features of a large file is Python's own work, which one process does on
 one core at a time. A forked copy of the process holds everything the work needs, as it
-was when forked, without anything being sent to it: it takes chunks from the last one
-back and sends back what it found, as plain values (``pack``), while this process takes
-them from the first one on, until the two meet. The results come back in the chunks'
-order, as if one process had done them all. A
-chunk the copy could not do (it failed, or was stopped) is done again here, so any error
-is raised here as it would have been.
+was when forked, without anything being sent to it: it does the chunks one after the
+other and sends back what it found, as plain values (``pack``), while this process takes
+each result in the chunks' order, as if one process had done them all, and works with
+it (an import writes it) while the copy goes on with the next ones. When this process
+waits for the copy, it does the last chunks the copy has not begun, until they meet. A chunk
+the copy could not do (it failed, or was stopped) is done again here, so any error is
+raised here as it would have been.
 
 Forking copies only the thread that forks: it is done from a process's main thread
 alone (the command line); elsewhere (a page's thread, whose process serves others) and
@@ -19,7 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Final, TypeVar, cast
 
@@ -48,15 +49,17 @@ def in_two_processes(
     pack: Callable[[T], P],
     unpack: Callable[[P], T],
     done: Callable[[int], None] | None = None,
-) -> list[T]:
-    """Return ``work(chunk)`` of every chunk, in order, the forked copy doing the last ones.
+) -> Iterator[T]:
+    """Yield ``work(chunk)`` of every chunk, in order, most of them done by the forked copy.
 
     ``pack`` turns a result into plain values to send, ``unpack`` turns them back;
-    ``done(chunk)`` is called as each chunk's result is at hand here.
+    ``done(chunk)`` is called as each chunk's result is at hand here. Closing the
+    iterator early stops the copy.
     """
     if len(chunks) < MIN_CHUNKS or not can_fork():
-        return [_done(work(chunk), chunk, done) for chunk in chunks]
-    results: list[T] = []
+        for chunk in chunks:
+            yield _done(work(chunk), chunk, done)
+        return
     pool = ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("fork"),
@@ -64,22 +67,26 @@ def in_two_processes(
         initargs=(work, pack),
     )
     try:
-        # The copy works from the last chunk back, this process from the first on: they
-        # meet where the work is shared evenly, whichever is the faster.
-        futures: dict[int, Future[P]] = {
-            chunk: pool.submit(_work, chunk) for chunk in reversed(chunks)
-        }
-        for chunk in chunks:
-            future = futures[chunk]
-            result = _unpacked(future, unpack) if future.done() else _MISSING
-            if result is _MISSING:  # the copy has not done it (or could not): done here
-                future.cancel()
-                result = work(chunk)
-            results.append(_done(cast(T, result), chunk, done))
+        futures = [pool.submit(_work, chunk) for chunk in chunks]
+        done_here: dict[int, T] = {}
+        last = len(chunks) - 1
+        for k, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
+            if k in done_here:
+                yield _done(done_here.pop(k), chunk, done)
+                continue
+            # While the copy is still at this chunk, this process does the last ones.
+            while not future.done() and last > k and futures[last].cancel():
+                done_here[last] = work(chunks[last])
+                last -= 1
+            if future.cancel():  # the copy has not begun it: done here
+                result: T | object = work(chunk)
+            else:
+                result = _unpacked(future, unpack)
+                if result is _MISSING:  # the copy could not do it
+                    result = work(chunk)
+            yield _done(cast(T, result), chunk, done)
     finally:
-        # Not waiting for a chunk the copy may still be doing, which this process did.
         pool.shutdown(wait=False, cancel_futures=True)
-    return results
 
 
 _MISSING: Final = object()
@@ -87,7 +94,7 @@ _MISSING: Final = object()
 
 
 def _unpacked(future: Future[P], unpack: Callable[[P], T]) -> T | object:
-    """Return the result of a chunk the copy did, ``_MISSING`` if it failed."""
+    """Return the result of a chunk the copy does, once done; ``_MISSING`` if it failed."""
     try:
         return unpack(future.result())
     except Exception:  # done again here, where its error is raised

@@ -5,9 +5,10 @@ member —, KML, GPX waypoints), zipped Shapefiles and KMZ (unpacked safely), an
 coordinate columns (Swedish Excel's semicolons and decimal commas too). Each feature is
 accepted, repaired (an invalid polygon made valid, saying so) or rejected with the
 reason; ``dry_run`` writes nothing, and an import writes all its accepted features or none
-(``Store.append_across``). Importing the same file again adds nothing: each
-feature's UUID is kept from the file (safewalk's own exports) or derived from its source
-identity.
+(``Store.append_batches``: each chunk is written as soon as it is checked, while the next
+is checked on the other core, in one write). Importing the same file again adds nothing:
+each feature's UUID is kept from the file (safewalk's own exports) or derived from its
+source identity.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import tempfile
 import uuid as uuid_module
 import zipfile
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -537,49 +538,93 @@ def import_observations(
         known=workspace.areas(),
         now=pd.Timestamp.now(tz="UTC").to_pydatetime(),
     )
-    parts = _checked_chunks(workspace, frame, options=options, progress=progress)
-    rows, twice = _first_of_each_uuid(row for part in parts for row in part.rows)
-    fresh, before = _new_only(workspace, rows)
-    written = not dry_run and bool(fresh)
-    if written:
-        _write(workspace, fresh, actor=actor)
-    areas: dict[str, int] = {}
-    for row in fresh:
-        areas[row.area] = areas.get(row.area, 0) + 1
+    parts = _Gathered(_checked_chunks(workspace, frame, options=options, progress=progress))
+    with closing(parts), _uncollected():
+        batches = _fresh_batches(workspace, parts)
+        if dry_run:
+            for _ in batches:
+                pass
+        else:
+            workspace.store.append_batches(
+                batches,
+                actor=actor,
+                areas=[options.area] if options.area else [a.slug for a in options.known],
+                expected=len(frame),
+            )  # fmt: skip
     return ImportReport(
-        accepted=len(fresh),
-        repaired=sorted((item for part in parts for item in part.repaired), key=_number),
-        rejected=sorted((item for part in parts for item in part.rejected), key=_number),
-        already=twice + before,
-        areas=areas,
+        accepted=parts.accepted,
+        repaired=sorted(parts.repaired, key=_number),
+        rejected=sorted(parts.rejected, key=_number),
+        already=parts.already,
+        areas=parts.areas,
         notes=notes,
-        written=written,
-        mapping=_columns_used(part.mapping for part in parts),
+        written=not dry_run and parts.accepted > 0,
+        mapping=_columns_used(parts.mappings),
         set_values=set_values,
     )
+
+
+class _Gathered(Iterator["_Checked"]):
+    """The checked chunks of an import as they come, with what the report needs of them."""
+
+    def __init__(self, parts: Iterator[_Checked]) -> None:
+        self._parts = parts
+        self.repaired: list[tuple[int, Text]] = []
+        self.rejected: list[tuple[int, Text]] = []
+        self.mappings: list[dict[str, dict[str, str]]] = []
+        self.accepted = 0
+        """How many rows are new (``_fresh_batches`` counts them)."""
+        self.already = 0
+        """How many rows were left out: in the file twice, or imported before."""
+        self.areas: dict[str, int] = {}
+        """How many new rows go to each area."""
+
+    def __next__(self) -> _Checked:
+        part = next(self._parts)
+        self.repaired += part.repaired
+        self.rejected += part.rejected
+        self.mappings.append(part.mapping)
+        return part
+
+    def close(self) -> None:
+        """Stop the checking (and the forked copy doing it) if it has not ended."""
+        close = getattr(self._parts, "close", None)
+        if close is not None:
+            close()
+
+
+def _fresh_batches(
+    workspace: Workspace, parts: _Gathered
+) -> Iterator[tuple[str, str, list[tuple[CheckedRow, BaseGeometry]]]]:
+    """Yield the rows of each chunk that are new, by area and category (``append_batches``).
+
+    A row whose UUID an earlier row of the file has, or its layer holds (imported
+    before), is left out and counted (``_Gathered.already``), as are the new ones.
+    """
+    seen: set[str] = set()
+    held: dict[tuple[str, str], set[str]] = {}
+    for part in parts:
+        fresh: dict[tuple[str, str], list[tuple[CheckedRow, BaseGeometry]]] = {}
+        for row in part.rows:
+            uuid = str(row.values["uuid"])
+            key = (row.area, row.category)
+            if key not in held:
+                records = workspace.store.read_records(*key, Query(columns=("uuid",)))
+                held[key] = {str(r["uuid"]) for r in records}
+            if uuid in seen or uuid in held[key]:
+                parts.already += 1
+                continue
+            seen.add(uuid)
+            fresh.setdefault(key, []).append((row.values, row.geometry))
+        for (area, category), rows in fresh.items():
+            parts.accepted += len(rows)
+            parts.areas[area] = parts.areas.get(area, 0) + len(rows)
+            yield area, category, rows
 
 
 def _number(item: tuple[int, Text]) -> int:
     """Return the feature number of a report's line."""
     return item[0]
-
-
-def _first_of_each_uuid(rows: Iterable[_Row]) -> tuple[list[_Row], int]:
-    """Return the rows whose UUID no earlier row has, and how many were left out."""
-    rows = list(rows)
-    if len({str(row.values["uuid"]) for row in rows}) == len(rows):
-        return rows, 0  # the usual file: no feature twice
-    first: list[_Row] = []
-    seen: set[str] = set()
-    left_out = 0
-    for row in rows:
-        uuid = str(row.values["uuid"])
-        if uuid in seen:
-            left_out += 1
-        else:
-            seen.add(uuid)
-            first.append(row)
-    return first, left_out
 
 
 def _columns_used(parts: Iterable[Mapping[str, Mapping[str, str]]]) -> dict[str, dict[str, str]]:
@@ -725,7 +770,7 @@ def _checked(
 
 @contextmanager
 def _uncollected() -> Iterator[None]:
-    """Hold Python's cycle collector off while many rows are made (none of them in a cycle).
+    """Hold Python's cycle collector off while many rows are made and written (no cycles).
 
     Otherwise it walks every object made so far again and again, a fifth of an import.
     """
@@ -738,14 +783,14 @@ def _uncollected() -> Iterator[None]:
             gc.enable()
 
 
-@_uncollected()
 def _checked_chunks(
     workspace: Workspace, frame: gpd.GeoDataFrame, *, options: _Options,
     progress: Callable[[int, int], None] | None,
-) -> list[_Checked]:  # fmt: skip
-    """Return what checking the features of ``frame`` found, ``CHUNK`` features at a time.
+) -> Iterator[_Checked]:  # fmt: skip
+    """Yield what checking the features of ``frame`` finds, ``CHUNK`` features at a time.
 
-    A large file's chunks are checked on two cores (``walks.exchange.forked``).
+    A large file's chunks are checked on two cores (``walks.exchange.forked``), and
+    written as they come.
     """
     total = len(frame)
     checked = 0
@@ -768,7 +813,7 @@ def _checked_chunks(
         return _unpacked(packed, tables)
 
     starts = range(0, total, CHUNK)
-    return in_two_processes(check, starts, pack=_packed, unpack=unpack, done=done)
+    yield from in_two_processes(check, starts, pack=_packed, unpack=unpack, done=done)
 
 
 def _cells(frame: gpd.GeoDataFrame) -> dict[str, list[object]]:
@@ -1087,32 +1132,4 @@ def _swapped(known: Sequence[Area], point: shapely.Point) -> Text | None:
         sv=f"latitud och longitud verkar förväxlade: omvända hamnar punkten i {area.name}",
         en=f"latitude and longitude look swapped: the other way round the point falls in "
         f"{area.name}",
-    )
-
-
-def _new_only(workspace: Workspace, rows: list[_Row]) -> tuple[list[_Row], int]:
-    """Return the rows whose UUID their layer does not hold (not imported before).
-
-    Also returns how many were left out.
-    """
-    held: dict[tuple[str, str], set[str]] = {}
-    for key in {(row.area, row.category) for row in rows}:
-        records = workspace.store.read_records(*key, Query(columns=("uuid",)))
-        held[key] = {str(r["uuid"]) for r in records}
-    if not any(held.values()):
-        return rows, 0  # layers that held none: every row is new
-    fresh = []
-    for row in rows:
-        if row.values["uuid"] not in held[(row.area, row.category)]:
-            fresh.append(row)
-    return fresh, len(rows) - len(fresh)
-
-
-@_uncollected()
-def _write(workspace: Workspace, rows: list[_Row], *, actor: str) -> None:
-    """Write the rows of every area together: all of them, or none (``Store.append_across``)."""
-    workspace.store.append_across(
-        [(row.area, row.category, row.values, row.geometry) for row in rows],
-        actor=actor,
-        records=False,
     )
