@@ -65,6 +65,19 @@ def test_an_export_imports_into_an_empty_workspace_as_it_was(
     assert empty.store.revision() == before  # the same file twice adds nothing
 
 
+def test_a_file_partly_imported_before_adds_only_what_is_new(
+    memory_workspace: Workspace, empty: Workspace, tmp_path: Path
+) -> None:
+    part, whole = tmp_path / "grimsta.geojson", tmp_path / "alla.geojson"
+    export(memory_workspace, part, areas=["grimsta"])
+    export(memory_workspace, whole, areas=AREAS)
+    first = import_observations(empty, part, actor="tests")
+    assert (first.accepted, first.areas) == (4, {"grimsta": 4})
+    report = import_observations(empty, whole, actor="tests")
+    assert (report.accepted, report.already, report.areas) == (8, 4, {"hasselby-gard": 8})
+    assert observed(empty) == observed(memory_workspace)
+
+
 def test_a_geopackage_of_an_area_imports_its_category_layers(
     memory_workspace: Workspace, empty: Workspace, tmp_path: Path
 ) -> None:
@@ -544,6 +557,7 @@ def test_two_cores_check_as_one_does(
     features[4] = ({"category": "lighting", "problem": "very"}, point(17.8445, 59.3668))
     features[9] = ({"category": "lighting", "problem": "dim"}, None)
     features[13] = features[12]  # the same feature twice: stored once
+    features[16] = features[2]  # and again, in a later chunk
     path = geojson(tmp_path / "lampor.geojson", *features)
     reports = {}
     for way, chunks in (("forked", forked.MIN_CHUNKS), ("alone", 10**6)):
@@ -561,7 +575,7 @@ def test_two_cores_check_as_one_does(
         assert [done for done, _ in steps] == sorted(done for done, _ in steps)
         MemoryStore.discard(name)
     assert reports["forked"] == reports["alone"]
-    assert reports["alone"][:2] == (17, 1)
+    assert reports["alone"][:2] == (16, 2)
     assert [k for k, _ in reports["alone"][2]] == [5, 10]
 
 

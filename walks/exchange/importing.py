@@ -604,22 +604,40 @@ def _fresh_batches(
     seen: set[str] = set()
     held: dict[tuple[str, str], set[str]] = {}
     for part in parts:
+        keys = {(row.area, row.category) for row in part.rows}
+        uuids = [str(row.values["uuid"]) for row in part.rows]
+        for key in keys - held.keys():
+            records = workspace.store.read_records(*key, Query(columns=("uuid",)))
+            held[key] = {str(r["uuid"]) for r in records}
         fresh: dict[tuple[str, str], list[tuple[CheckedRow, BaseGeometry]]] = {}
-        for row in part.rows:
-            uuid = str(row.values["uuid"])
-            key = (row.area, row.category)
-            if key not in held:
-                records = workspace.store.read_records(*key, Query(columns=("uuid",)))
-                held[key] = {str(r["uuid"]) for r in records}
-            if uuid in seen or uuid in held[key]:
-                parts.already += 1
-                continue
-            seen.add(uuid)
-            fresh.setdefault(key, []).append((row.values, row.geometry))
+        if _all_new(uuids, keys, seen, held):  # the usual chunk
+            fresh[next(iter(keys))] = [(row.values, row.geometry) for row in part.rows]
+            seen.update(uuids)
+        else:
+            for row, uuid in zip(part.rows, uuids, strict=True):
+                key = (row.area, row.category)
+                if uuid in seen or uuid in held[key]:
+                    parts.already += 1
+                    continue
+                seen.add(uuid)
+                fresh.setdefault(key, []).append((row.values, row.geometry))
         for (area, category), rows in fresh.items():
             parts.accepted += len(rows)
             parts.areas[area] = parts.areas.get(area, 0) + len(rows)
             yield area, category, rows
+
+
+def _all_new(
+    uuids: Sequence[str],
+    keys: set[tuple[str, str]],
+    seen: set[str],
+    held: Mapping[tuple[str, str], set[str]],
+) -> bool:
+    """Return whether a chunk's rows are of one layer and all new: to the file and to it."""
+    if len(keys) != 1:
+        return False
+    (key,) = keys
+    return len(set(uuids)) == len(uuids) and seen.isdisjoint(uuids) and held[key].isdisjoint(uuids)
 
 
 def _number(item: tuple[int, Text]) -> int:
