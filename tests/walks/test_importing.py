@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Final
 from uuid import uuid4
@@ -577,6 +579,44 @@ def test_two_cores_check_as_one_does(
     assert reports["forked"] == reports["alone"]
     assert reports["alone"][:2] == (16, 2)
     assert [k for k, _ in reports["alone"][2]] == [5, 10]
+
+
+@TWO_CORES
+def test_a_chunk_that_cannot_be_written_rolls_back_the_chunks_written_before_it(
+    capsys: pytest.CaptureFixture[str], workspace_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Chunks are written while later ones are checked, on two cores: all or none still."""
+    monkeypatch.setattr("walks.exchange.importing.CHUNK", 5)
+    features = [({"category": "lighting", "problem": "dim", "beskrivning": f"Lampa {k}"},
+                 point(17.8445 + k * 1e-5, 59.3668)) for k in range(30)]  # fmt: skip
+    path = geojson(tmp_path / "lampor.geojson", *features)
+    area_file = workspace_path / "hasselby-gard.gpkg"
+    with closing(sqlite3.connect(area_file)) as connection:
+        connection.execute("CREATE TRIGGER refused BEFORE INSERT ON lighting "
+                           "WHEN NEW.description = 'Lampa 27' "
+                           "BEGIN SELECT RAISE(ABORT, 'lamp 27 is refused here'); END")  # fmt: skip
+
+    def held() -> list[tuple[object, ...]]:
+        with closing(sqlite3.connect(area_file)) as connection:
+            return [connection.execute(sql).fetchone() for sql in (
+                "SELECT count(*), max(number) FROM lighting",
+                "SELECT count(*), max(fid) FROM change_log",
+                "SELECT value FROM safewalk_meta WHERE key = 'sequence:observation'",
+            )]  # fmt: skip
+
+    before = held()
+    ws = ["--workspace", str(workspace_path), "--lang", "en", "--user", "tester"]
+    code, _, err = run(capsys, "import", str(path), "--area", "hasselby-gard", *ws)
+    assert code == 1
+    assert "lamp 27 is refused here" in err
+    assert held() == before  # five chunks were written before the sixth failed
+    with closing(sqlite3.connect(area_file)) as connection:
+        connection.execute("DROP TRIGGER refused")
+    code, out, err = run(capsys, "import", str(path), "--area", "hasselby-gard", "--json", *ws)
+    assert (code, json.loads(out)["accepted"]) == (0, 30), err
+    sequence = int(str(before[2][0]))  # an area's observations share one sequence
+    assert held()[0] == (before[0][0] + 30, sequence + 30)
 
 
 def _append_to(steps: list[tuple[int, int]]) -> Callable[[int, int], None]:
