@@ -21,6 +21,7 @@ from gis.i18n import LocalizedError
 from layers.memory import MemoryStore
 from tests.cli import run
 from tests.files import two_layer_geopackage
+from tests.postgres import PostgresServer
 from walks.core.config import settings_from_env
 from walks.core.workspace import Workspace
 from walks.exchange import forked
@@ -617,6 +618,24 @@ def test_a_chunk_that_cannot_be_written_rolls_back_the_chunks_written_before_it(
     assert (code, json.loads(out)["accepted"]) == (0, 30), err
     sequence = int(str(before[2][0]))  # an area's observations share one sequence
     assert held()[0] == (before[0][0] + 30, sequence + 30)
+
+
+@TWO_CORES
+def test_an_import_into_a_postgis_workspace_writes_chunks_checked_on_two_cores(
+    postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("walks.exchange.importing.CHUNK", 5)
+    workspace = open_workspace(settings_from_env({}, database_url=postgres.new_database()))
+    features = [({"category": "lighting", "problem": "dim", "beskrivning": f"Lampa {k}"},
+                 point(17.8445 + k * 1e-5, 59.3668)) for k in range(30)]  # fmt: skip
+    path = geojson(tmp_path / "lampor.geojson", *features, features[3])
+    before = {o.uuid for o in list_observations(workspace, "hasselby-gard")}
+    report = import_observations(workspace, path, actor="tests", area="hasselby-gard")
+    assert (report.accepted, report.already, report.rejected) == (30, 1, [])
+    added = [o for o in list_observations(workspace, "hasselby-gard") if o.uuid not in before]
+    assert sorted(o.description for o in added) == sorted(f"Lampa {k}" for k in range(30))
+    again = import_observations(workspace, path, actor="tests", area="hasselby-gard")
+    assert (again.accepted, again.already, again.written) == (0, 31, False)
 
 
 def _append_to(steps: list[tuple[int, int]]) -> Callable[[int, int], None]:
