@@ -39,7 +39,7 @@ from ui.i18n import t
 from walks.core.model import LightCondition, ObservationStatus, ReferenceKind
 from walks.documents.areasmap import AnalysisShapes, MapData, MarkedLayer
 from walks.documents.mapdata import LocalMapData, ObservationMark
-from walks.documents.streets import credit_texts
+from walks.documents.streets import StreetLayer, credit_texts
 
 __all__ = ["Choropleth", "add_draw_tools", "area_web_map", "district_web_map", "walk_web_map"]
 
@@ -128,12 +128,15 @@ def add_draw_tools(fmap: OfflineMap, kinds: Sequence[str], *, language: str) -> 
 def _local_map(
     data: LocalMapData, *, language: str, tiles_url: str | None, zoom: int
 ) -> OfflineMap:
-    """Return the map's frame: water, the area's boundary with the credits, a route if any.
+    """Return the map's frame: streets, water, the area's boundary with the credits, a route.
 
     Works without internet: Leaflet comes from the app, and water and the boundary are
-    drawn from the shipped data even when background tiles do not load.
+    drawn from the shipped data even when background tiles do not load. The area's
+    buildings and streets, when loaded, lie under everything else, as on the district map,
+    with a layer control to switch them off.
     """
     fmap = _frame(data, language=language, tiles_url=tiles_url, zoom=zoom)
+    _street_layers(fmap, data.streets, language)
     if data.water:
         add_polygons(fmap, [("", water) for water in data.water],
                      colour=WATER_LINE, fill=WATER_FILL)  # fmt: skip
@@ -141,6 +144,8 @@ def _local_map(
                  attribution=t("web_map_credit", language))  # fmt: skip
     if data.route is not None:
         add_line(fmap, data.route.geometry, label=data.route.label)
+    if data.streets:  # the only layers to switch: no control without them
+        add_layer_control(fmap, collapsed=True, title=t("map_layers", language))
     return fmap
 
 
@@ -232,9 +237,9 @@ def _reference_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
                           colour=REFERENCE_COLOURS[points.kind], names=points.names)  # fmt: skip
 
 
-def _street_layers(fmap: OfflineMap, data: MapData, language: str) -> None:
+def _street_layers(fmap: OfflineMap, layers: Sequence[StreetLayer], language: str) -> None:
     """Add the buildings and streets, shown from the start (people find their way by them)."""
-    for layer in data.streets:
+    for layer in layers:
         title = layer.kind.label.in_language(language)
         group = add_layer_group(fmap, f"{t('map_reference', language)}: {title}")
         add_context_shapes(fmap, group, layer.geometries, style=STREET_STYLES[layer.kind],
@@ -298,7 +303,7 @@ def district_web_map(
         add_shapes(routes, [(r.geometry, r.label) for r in data.routes],
                    colour=ROUTE_COLOUR, fill=False, dashed=True)  # fmt: skip
     _observation_layers(fmap, data, language)
-    _street_layers(fmap, data, language)
+    _street_layers(fmap, data.streets, language)
     _reference_layers(fmap, data, language)
     if analyses is not None:
         _analysis_layers(fmap, analyses, language)

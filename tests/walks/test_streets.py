@@ -30,13 +30,14 @@ from layers.qml import streets_qml
 from layers.schema import PATH_TYPES
 from tests.cli import run
 from tests.files import geojson
-from ui.maps import district_web_map
+from ui.maps import area_web_map, district_web_map, walk_web_map
 from walks.core.workspace import Workspace
 from walks.documents.areasmap import map_data
+from walks.documents.mapdata import area_map_data, walk_map_data
 from walks.documents.printing import PrintOptions, print_area, walk_protocol
 from walks.documents.streets import credit_texts, is_path, street_layers
 from walks.fieldwork.planning import list_walks
-from walks.fieldwork.recording import list_observations
+from walks.fieldwork.recording import list_observations, walk_observations
 from walks.fieldwork.reference import ReferenceInputError, add_reference_from_file
 
 # Hässelby gård centrum in SWEREF 99 TM; the synthetic streets are laid out around it.
@@ -389,6 +390,65 @@ def test_the_district_map_shows_streets_and_buildings_from_the_start_credited_an
     at = streets["at"]
     lat = at["lat0"] + np.frombuffer(base64.b64decode(at["lat"]), "<u2") * at["step"]
     assert 59.35 < lat.min() < lat.max() < 59.38
+
+
+def layer_control(html: str) -> list[tuple[str, bool]]:
+    """The overlays of the map's layer control, in order: each name and whether it is shown
+    from the start (added to the map)."""
+    found = re.search(r"overlays :\s*\{(.*?)\},", html, flags=re.DOTALL)
+    assert found is not None, "the map has no layer control"
+    overlays = re.findall(r'^\s*(".*?") : (\w+),', found.group(1), re.M)
+    return [(json.loads(name), f"{layer}.addTo(" in html) for name, layer in overlays]
+
+
+def local_maps(workspace: Workspace, language: str) -> dict[str, str]:
+    """The HTML of Hässelby gård's area map (registering, drawing a route) and walk map."""
+    (walk,) = list_walks(workspace, "hasselby-gard")
+    area = area_web_map(area_map_data(workspace, "hasselby-gard"), language=language,
+                        tiles_url=None)  # fmt: skip
+    walk_data = walk_map_data(workspace, walk, walk_observations(workspace, "hasselby-gard",
+                                                                 walk.uuid))  # fmt: skip
+    walked = walk_web_map(walk_data, language=language, tiles_url=None)
+    return {"area": area.get_root().render(), "walk": walked.get_root().render()}
+
+
+def test_the_area_and_walk_maps_show_the_areas_streets_and_buildings_named_and_credited(
+    memory_workspace: Workspace, tmp_path: Path
+) -> None:
+    before = local_maps(memory_workspace, "sv")
+    hostile = "<b>Gatukontoret</b> & Co"
+    load_streets(memory_workspace, tmp_path, source=hostile)
+    add_reference_from_file(memory_workspace, "hasselby-gard", "buildings",
+                            synthetic_buildings(tmp_path / "hus.geojson"), source=OSM,
+                            licence="ODbL", actor="tests")  # fmt: skip
+    html_tag = geojson(tmp_path / "gata.geojson", (
+        {"id": "H", "name": "<script>alert(1)</script>gatan"},
+        {"type": "LineString", "coordinates": [lon_lat(CX, CY + 100), lon_lat(CX + 90, CY + 100)]},
+    ))  # fmt: skip
+    add_reference_from_file(memory_workspace, "hasselby-gard", "streets", html_tag,
+                            source=OSM, licence="ODbL", actor="tests")  # fmt: skip
+    for language, streets, buildings in [("sv", "Referens: Gator och vägar", "Referens: Byggnader"),
+                                         ("en", "Reference: Streets and paths",
+                                          "Reference: Buildings")]:  # fmt: skip
+        for which, html in local_maps(memory_workspace, language).items():
+            assert layer_control(html) == [(buildings, True), (streets, True)], which
+            buildings_data, streets_data = context_data(html)
+            assert "Provvägen (test)" in streets_data["names"], which
+            assert "Testhuset" in buildings_data["names"], which
+            assert buildings_data["attribution"] == f"{buildings.split(': ')[1]}: {OSM}, ODbL"
+            # Each load credited, the hostile source escaped; its street's name escaped by
+            # the browser's tooltip (escapeHtml), and not in the page as HTML.
+            assert "&lt;b&gt;Gatukontoret&lt;/b&gt; &amp; Co, CC0" in streets_data["attribution"]
+            assert "<b>Gatukontoret" not in html, which
+            assert "<script>alert(1)</script>gatan" in streets_data["names"], which
+            assert "<script>alert(1)" not in html, which
+            assert streets_data["pane"] == "safewalkContext"  # under everything else
+    # Without streets and buildings none of it is on the maps, nor a layer control.
+    for which, html in before.items():
+        assert context_data(html) == [], which
+        assert "L.control.layers" not in html, which
+        assert "Referens" not in html, which
+        assert "Byggnader" not in html, which
 
 
 def test_the_credits_of_kinds_loaded_alike_share_a_line(

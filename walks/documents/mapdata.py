@@ -24,6 +24,7 @@ from gis.i18n import Text
 from layers.catalog import Catalog
 from walks.core.model import LightCondition, Observation, ObservationStatus, Walk
 from walks.core.workspace import Workspace
+from walks.documents.streets import StreetLayer, street_layers_wgs84
 from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import list_observations
 
@@ -81,6 +82,9 @@ class LocalMapData:
     """The shipped water within ``WATER_NEAR_AREA_M`` of the area."""
     route: Shape | None = None
     """A walk's route, labelled with the walk's title."""
+    streets: tuple[StreetLayer, ...] = ()
+    """The area's buildings and streets (those it has), in WGS 84: people find their way by
+    them when they tap a position or draw a route."""
 
 
 WEB_DETAIL_M: Final = 1.0
@@ -143,7 +147,9 @@ def observation_marks(
 
 
 def area_map_data(workspace: Workspace, area: str) -> LocalMapData:
-    """Return one area (id or name), the water near it and its observations, in WGS 84.
+    """Return one area (id or name) as its map shows it, in WGS 84.
+
+    Its boundary, its buildings and streets, the water near it and its observations.
 
     Raises
     ------
@@ -159,13 +165,17 @@ def area_map_data(workspace: Workspace, area: str) -> LocalMapData:
         marks=observation_marks(workspace.catalog, list_observations(workspace, target.slug)),
         focus=boundary,
         water=tuple(web_shape(w) for w in water if not w.is_empty),
+        streets=tuple(street_layers_wgs84(workspace, [target.slug])),
     )
 
 
 def walk_map_data(
     workspace: Workspace, walk: Walk, observations: Sequence[Observation]
 ) -> LocalMapData:
-    """Return a walk's area, its route (if planned) and ``observations``, in WGS 84."""
+    """Return a walk as its map shows it, in WGS 84.
+
+    Its area's boundary, buildings and streets, its route (if planned) and ``observations``.
+    """
     area = find_area(workspace, walk.area)
     boundary = web_shape(area.boundary)
     route = to_wgs84(walk.route) if walk.route is not None else None
@@ -174,4 +184,5 @@ def walk_map_data(
         marks=observation_marks(workspace.catalog, observations),
         focus=route if route is not None else boundary,
         route=Shape(walk.title, route) if route is not None else None,
+        streets=tuple(street_layers_wgs84(workspace, [area.slug])),
     )
