@@ -397,7 +397,9 @@ def full_photo(slug: str, photo_uuid: str) -> bytes | None:
     return photo_image(workspace(), slug, photo_uuid)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+# An area's map holds its streets and buildings (thousands of shapes): kept as it is
+# (cache_resource), not copied on every rerun as cache_data would; nobody changes it.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _area_map(_workspace: Workspace, version: str, slug: str) -> LocalMapData:
     return area_map_data(_workspace, slug)
 
@@ -429,8 +431,9 @@ def walk_observations(walk: Walk) -> list[Observation]:
     return _walk_observations(*current(), walk.area, walk.uuid)
 
 
-# A walk is keyed by its UUID: what else it holds can only change with the version.
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES, hash_funcs={Walk: attrgetter("uuid")})
+# A walk is keyed by its UUID: what else it holds can only change with the version. Kept as
+# it is, as an area's map.
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Walk: attrgetter("uuid")})
 def _walk_map(_workspace: Workspace, version: str, walk: Walk) -> LocalMapData:
     observations = _walk_observations(_workspace, version, walk.area, walk.uuid)
     return walk_map_data(_workspace, walk, observations)

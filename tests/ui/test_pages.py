@@ -28,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 from gis.i18n import Text
 from layers.errors import StoreError
 from layers.memory import MemoryStore
+from tests.files import geojson
 from ui import state
 from walks.actions.inbox import ReportDraft, accept_report, receive_report
 from walks.cli.main import main
@@ -594,6 +595,27 @@ def test_a_registration_from_the_command_line_shows_on_the_next_rerun(
     capsys.readouterr()
     overview.run()
     assert "9. Belysning (Hässelby gård)" in map_points(overview)
+
+
+def test_streets_loaded_from_the_command_line_show_on_the_register_map_on_the_next_rerun(
+    gpkg_workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    registering = page(_register_script)
+    registering.selectbox(key=state.REGISTER_AREA_KEY).select("hasselby-gard").run()
+    assert "Provgatan (test)" not in leaflet_script(registering)
+    line = {"type": "LineString", "coordinates": [[17.8440, 59.3665], [17.8460, 59.3670]]}
+    street = geojson(tmp_path / "gata.geojson", ({"id": "1", "name": "Provgatan (test)"}, line))
+    args = ["reference", "add", "--area", "hasselby-gard", "--kind", "streets", "--from",
+            str(street), "--source", "Syntetiska testdata", "--licence", "CC0"]  # fmt: skip
+    assert main([*args, "--workspace", str(gpkg_workspace)]) == 0
+    capsys.readouterr()
+    registering.run()
+    script = leaflet_script(registering)
+    assert "Provgatan (test)" in script
+    assert "Gator och v\\u00e4gar: Syntetiska testdata, CC0" in script  # the credit
+    # The cached streets give the same map on every rerun: the browser keeps it.
+    first = [c.proto.id for c in registering.get("component_instance")]
+    assert first == [c.proto.id for c in registering.run().get("component_instance")]
 
 
 @pytest.mark.usefixtures("app_in_memory")
