@@ -12,13 +12,17 @@ import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 from playwright.sync_api import Browser, Page
 
+from gis.crs import to_wgs84
 from tests.appserver import page_with_only_the_app, running_app, wait_until_idle
-from tests.files import jpeg_with_gps
+from tests.files import geojson, jpeg_with_gps
 from walks.core.config import Settings
 from walks.core.workspace import connect_workspace
+from walks.fieldwork.areas import find_area
 from walks.fieldwork.recording import list_observations
+from walks.fieldwork.reference import add_reference_from_file
 
 
 def phone(browser: Browser, url: str, outside: list[str]) -> Page:
@@ -39,10 +43,28 @@ def next_number(workspace_path: Path, area: str) -> int:
     return 1 + max(o.number for o in list_observations(workspace, area))
 
 
+def building_in_grimsta(workspace_path: Path, folder: Path) -> tuple[float, float]:
+    """Load a made-up named building, 100 m across, in Grimsta away from its observations;
+    return its centre (longitude, latitude)."""
+    workspace = connect_workspace(Settings(workspace=str(workspace_path)))
+    west, south, east, north = to_wgs84(find_area(workspace, "grimsta").boundary).bounds
+    # 400 m west and 280 m north of the map's centre, where no observation is.
+    lon, lat = (west + east) / 2 - 0.0070, (south + north) / 2 + 0.0025
+    dx, dy = 0.0009, 0.00045  # 50 m
+    ring = [[lon - dx, lat - dy], [lon + dx, lat - dy], [lon + dx, lat + dy],
+            [lon - dx, lat + dy], [lon - dx, lat - dy]]  # fmt: skip
+    house = {"type": "Polygon", "coordinates": [ring]}
+    path = geojson(folder / "hus.geojson", ({"id": "1", "name": "Testhuset"}, house))
+    add_reference_from_file(workspace, "grimsta", "buildings", path,
+                            source="Syntetiska testdata", licence="CC0", actor="tests")  # fmt: skip
+    return lon, lat
+
+
 def test_registering_by_tapping_the_map_stores_the_point(
-    browser: Browser, module_app: str, module_workspace: Path
+    browser: Browser, module_app: str, module_workspace: Path, tmp_path: Path
 ) -> None:
     earlier = lighting(module_workspace, "grimsta")
+    building = building_in_grimsta(module_workspace, tmp_path)
     number = next_number(module_workspace, "grimsta")  # 5 on the demo's four
     outside: list[str] = []
     page = phone(browser, module_app, outside)
@@ -54,10 +76,17 @@ def test_registering_by_tapping_the_map_stores_the_point(
     attribution = frame.locator(".leaflet-control-attribution")
     assert "Stockholms stad (CC0)" in attribution.inner_text()
     assert "OpenStreetMap" in attribution.inner_text()
-    box = leaflet.bounding_box()
-    assert box is not None
-    leaflet.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
-    page.get_by_text("Vald position:").wait_for(timeout=30_000)
+    assert "Byggnader: Syntetiska testdata, CC0" in attribution.inner_text()
+    # Tapped on the building (drawn under everything): the map's position comes through.
+    x, y = leaflet.evaluate(
+        "(_, at) => { const p = window.map.latLngToContainerPoint(at); return [p.x, p.y]; }",
+        building[::-1],
+    )
+    leaflet.click(position={"x": x, "y": y})
+    tapped = page.get_by_text("Vald position:")
+    tapped.wait_for(timeout=30_000)
+    lon, lat = (float(v) for v in tapped.inner_text().split(":")[1].split(","))
+    assert (lon, lat) == pytest.approx(building, abs=0.00045)  # on the building
     page.get_by_text("Område: Grimsta (från positionen)").wait_for(timeout=10_000)
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
