@@ -172,9 +172,11 @@ REFERENCE_COLOURS: Final = {
 }
 STREET_STYLES: Final = {
     ReferenceKind.STREETS: ContextStyle("#8C8C8C", weight=2.0, thin_weight=1.0),
-    ReferenceKind.BUILDINGS: ContextStyle("#A6A6A6", weight=0.6, fill="#DDDDDD"),
+    ReferenceKind.BUILDINGS: ContextStyle("#8F8F8F", weight=0.6, fill="#C8C8C8"),
 }
-"""Streets grey, paths thinner and dashed, buildings light grey: under the observations."""
+"""Streets grey, paths thinner and dashed, buildings light grey: under the observations.
+
+Buildings a shade darker than the map's own grey (#DDDDDD), which shows where no tiles load."""
 OWNER_COLOUR: Final = "#666666"
 ROUTE_COLOUR: Final = "#0072B2"
 HOTSPOT_COLOUR: Final = "#D7191C"
