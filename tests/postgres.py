@@ -25,6 +25,8 @@ from uuid import uuid4
 import psycopg
 
 TEMPLATE: Final = "safewalk_template"
+COPY: Final = "STRATEGY FILE_COPY"
+"""How databases are copied from templates (``new_database``)."""
 MEMORY: Final = Path("/dev/shm")  # noqa: S108 - mkdtemp makes a private folder in it
 """Linux's file system in memory; clusters go there when it has ``MEMORY_ROOM`` free."""
 MEMORY_ROOM: Final = 2 * 1024**3
@@ -122,10 +124,16 @@ class PostgresServer:
             connection.execute("CREATE EXTENSION postgis")
 
     def new_database(self, template: str = TEMPLATE) -> str:
-        """Return the URL of a new database copied from ``template`` (empty, with PostGIS)."""
+        """Return the URL of a new database copied from ``template`` (empty, with PostGIS).
+
+        Copied as files (``STRATEGY FILE_COPY``), not block by block through the write-ahead
+        log, PostgreSQL 15's default: on this cluster, which never syncs, the checkpoints a
+        file copy needs cost nothing, and a copy takes a third of the time (0.07 s against
+        0.2 s), its drop half.
+        """
         name = f"test_{uuid4().hex[:12]}"
         with psycopg.connect(self.url(), autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+            connection.execute(f"CREATE DATABASE {name} TEMPLATE {template} {COPY}")
         self.made.append(name)
         return self.url(name)
 
@@ -135,7 +143,7 @@ class PostgresServer:
         while it is copied). It stays for the run: ``drop_databases`` keeps it."""
         if name not in self.templates:
             with psycopg.connect(self.url(), autocommit=True) as connection:
-                connection.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+                connection.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} {COPY}")
             make(self.url(name))
             self.templates.add(name)
         return name
