@@ -91,8 +91,9 @@ def test_unknown_area_and_layer_name_the_valid_ones(store: GeoPackageStore) -> N
 
 
 def test_appending_one_feature_does_not_rewrite_the_layer(store: GeoPackageStore) -> None:
-    for _ in range(400):
-        store.append("test", "lighting", lighting(), INSIDE, actor="tests")
+    # A layer of 400 features (and as many change log entries), written in one transaction:
+    # what is measured is the one appended after it.
+    store.append_many("test", "lighting", [(lighting(), INSIDE)] * 400, actor="tests")
     path = store.path("test")
     reader = sqlite3.connect(path)  # keeps the WAL file from being removed
     try:
