@@ -23,32 +23,42 @@ def two_apps(postgres: PostgresServer) -> Iterator[tuple[str, str]]:
         yield first, second
 
 
-def phone(browser: Browser, app: str, lon: float, lat: float) -> Page:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="sv-SE",
-        geolocation={"longitude": lon, "latitude": lat, "accuracy": 5},
-        permissions=["geolocation"],
-    )  # fmt: skip
-    context.route("**/*", lambda route, request: route.continue_()
-                  if request.url.startswith(app) else route.abort())  # fmt: skip
-    page = context.new_page()
-    page.goto(f"{app}/register")
-    page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
-    page.locator('[data-testid="stSelectbox"]', has_text="Område").click()
-    page.get_by_role("option", name="Hässelby gård").click()
-    page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
-    wait_until_idle(page)  # the new map reports back once: that rerun done
-    page.get_by_role("button", name="Använd min position (GPS)").click()
-    page.get_by_text("GPS-position:").wait_for(timeout=30_000)
-    page.get_by_text("Trasig lampa").click()
-    return page
+def phones(browser: Browser, at: list[tuple[str, float, float]]) -> list[Page]:
+    """A phone on the register page of each (app, longitude, latitude), at its GPS position,
+    a broken lamp chosen. Each step is taken on every phone before the next is waited for:
+    the apps draw their pages at the same time."""
+    pages = []
+    for app, lon, lat in at:
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="sv-SE",
+            geolocation={"longitude": lon, "latitude": lat, "accuracy": 5},
+            permissions=["geolocation"],
+        )  # fmt: skip
+        context.route("**/*", lambda route, request, app=app: route.continue_()
+                      if request.url.startswith(app) else route.abort())  # fmt: skip
+        pages.append(context.new_page())
+        pages[-1].goto(f"{app}/register", wait_until="commit")
+    for page in pages:
+        page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+        page.locator('[data-testid="stSelectbox"]', has_text="Område").click()
+        page.get_by_role("option", name="Hässelby gård").click()
+    for page in pages:
+        page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
+        wait_until_idle(page)  # the new map reports back once: that rerun done
+        page.get_by_role("button", name="Använd min position (GPS)").click()
+    for page in pages:
+        page.get_by_text("GPS-position:").wait_for(timeout=30_000)
+        page.get_by_text("Trasig lampa").click()
+    return pages
 
 
 def test_two_instances_register_at_once_see_each_other_and_survive_a_database_restart(
     browser: Browser, postgres: PostgresServer, two_apps: tuple[str, str]
 ) -> None:
-    pages = [phone(browser, two_apps[0], 17.8445, 59.3668),
-             phone(browser, two_apps[1], 17.8450, 59.3670)]  # fmt: skip
+    # Two phones, one on each app, and a third whose form waits for the database's restart.
+    *pages, waiting = phones(browser, [(two_apps[0], 17.8445, 59.3668),
+                                    (two_apps[1], 17.8450, 59.3670),
+                                    (two_apps[0], 17.8445, 59.3668)])  # fmt: skip
     for page in pages:  # both saves sent before either is confirmed
         page.get_by_role("button", name="Spara").click()
     numbers = []
@@ -59,18 +69,18 @@ def test_two_instances_register_at_once_see_each_other_and_survive_a_database_re
     assert sorted(numbers) == [9, 10]  # the demo's 8, then one number each, never the same
 
     # The database goes away while a form is filled in: said, nothing saved; then saved.
-    page = phone(browser, two_apps[0], 17.8445, 59.3668)
     postgres.stop()
     try:
-        page.get_by_role("button", name="Spara").click()
-        page.get_by_text(re.compile("svarar inte.*inget sparades")).wait_for(timeout=60_000)
+        waiting.get_by_role("button", name="Spara").click()
+        waiting.get_by_text(re.compile("svarar inte.*inget sparades")).wait_for(timeout=60_000)
     finally:
         postgres.start()
-    page.get_by_role("button", name="Spara").click()  # the same form, once more
-    page.get_by_text("Sparad som nr 11 i Hässelby gård").wait_for(timeout=60_000)
-    page.context.close()
+    waiting.get_by_role("button", name="Spara").click()  # the same form, once more
+    waiting.get_by_text("Sparad som nr 11 i Hässelby gård").wait_for(timeout=60_000)
+    waiting.context.close()
 
     for page, app in zip(pages, two_apps, strict=True):  # each sees what both saved
-        page.goto(app)
+        page.goto(app, wait_until="commit")
+    for page in pages:
         page.get_by_text(re.compile(r"\d+ av 18 iakttagelser")).wait_for(timeout=60_000)
         page.context.close()
