@@ -301,6 +301,7 @@ def test_the_login_page_is_accessible_in_both_languages(
     add_account(workspace, "ali", "registrant", "långt-och-hemligt")
     page = opened(context, app, "", viewport=DESKTOP)
     page.get_by_role("heading", name="Logga in").wait_for(timeout=30_000)
+    wait_until_idle(page)  # the page's language is set once its run has ended
     found = {"sv desktop": problems(page, "sv")}
     page.set_viewport_size(PHONE)
     found["sv phone"] = problems(page, "sv")
