@@ -105,9 +105,12 @@ def test_a_photo_gives_the_position_and_loses_its_exif(
     page = phone(browser, module_app, [])
     page.goto(f"{module_app}/register")
     page.get_by_text("Registrera en iakttagelse").wait_for(timeout=60_000)
+    page.frame_locator("iframe").first.locator(".leaflet-container").wait_for(timeout=30_000)
+    wait_until_idle(page)  # the map reports back once: a click during that rerun is lost
     page.get_by_text("Trasig lampa").click()
     with page.expect_response(lambda r: "upload_file" in r.url and r.ok, timeout=30_000):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
+    wait_until_idle(page)
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
     [uuid] = [row[0] for row in lighting(module_workspace, "grimsta") if row not in earlier]
