@@ -129,10 +129,21 @@ def test_a_coordinator_blacks_out_a_face_keeps_the_plate_and_adds_boxes_by_hand(
     page.goto(f"{module_app}/plan")
     page.get_by_text("Foton: maskera personer och registreringsskyltar").wait_for(timeout=60_000)
     chooser = page.get_by_role("combobox", name="Iakttagelse med foton")
-    chooser.scroll_into_view_if_needed()
-    chooser.click()
-    chooser.fill(f"{observation.number}. Klotter")
-    page.get_by_role("option", name=re.compile(rf"^{observation.number}\. Klotter")).click()
+    option = page.get_by_role("option", name=re.compile(rf"^{observation.number}\. Klotter"))
+    for attempt in range(3):
+        # A list opened while a run redraws the page is replaced under the click: opened
+        # again once the page is idle.
+        wait_until_idle(page)
+        chooser.scroll_into_view_if_needed()
+        chooser.click()
+        chooser.fill(f"{observation.number}. Klotter")
+        try:
+            option.click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     page.get_by_text("Maskera personer och registreringsskyltar", exact=True).click()
     face = page.get_by_role("checkbox", name=re.compile(r"^1\. ansikte: X \d+"))
     plate = page.get_by_role("checkbox", name=re.compile(r"^2\. registreringsskylt: X \d+"))
@@ -156,6 +167,7 @@ def test_a_coordinator_blacks_out_a_face_keeps_the_plate_and_adds_boxes_by_hand(
         wait_until_idle(page)
         if page.get_by_text(drawn).count():
             break
+        picture.scroll_into_view_if_needed()  # the mouse acts where the window shows
         box = picture.bounding_box()
         assert box is not None
         scale = box["width"] / 1200
