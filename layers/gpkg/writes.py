@@ -328,7 +328,11 @@ class _TableWrite:
         *,
         check: Collection[object] | None = None,
     ) -> Sequence[int]:
-        """Insert rows as they are (checked, numbered); return their fids."""
+        """Insert rows as they are (checked, numbered); return their fids.
+
+        ``check`` is for a category's tables (``_CategoryWrite``): a table of its own has
+        no other table that could hold the UUIDs, and its unique index refuses a repeat.
+        """
         if not rows:
             return range(0)
         connection, table = self._connection, self._table
@@ -390,8 +394,6 @@ class _TableWrite:
                 extend_contents(connection, table.name, (*low, *high))
         if self._set_aside is not None or self._bounds:
             guard_feature_count(connection, table.name)
-        self._set_aside = None
-        self._fids, self._bounds = [], []
 
 
 def _taken_uuid(

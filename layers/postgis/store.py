@@ -506,8 +506,20 @@ class PostgisStore:
         records: bool = True,
     ) -> list[Record]:
         """Add features to several areas in one transaction; see ``Store.append_across``."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for k, (slug, layer, _, _) in enumerate(features):
+            groups.setdefault((self._schema(slug), layer), []).append(k)
+        tables = {layer: self._table(layer) for _, layer in groups}
+        stored: list[Record | None] = [None] * len(features)
         with self._transaction() as connection:
-            return self._append(connection, features, actor=actor, records=records)
+            for (schema, layer), indexes in sorted(groups.items()):
+                batch = [(features[k][2], features[k][3]) for k in indexes]
+                made = insert_rows(
+                    connection, schema, tables[layer], batch, actor=actor, records=records
+                )
+                for k, record in zip(indexes, made, strict=False):
+                    stored[k] = record
+        return [record for record in stored if record is not None]
 
     def append_batches(
         self,
@@ -530,29 +542,6 @@ class PostgisStore:
                             records=False)  # fmt: skip
                 added += len(features)
         return added
-
-    def _append(
-        self,
-        connection: psycopg.Connection,
-        features: Sequence[tuple[str, str, Mapping[str, object], BaseGeometry | None]],
-        *,
-        actor: str,
-        records: bool,
-    ) -> list[Record]:
-        """Add features to their areas' layers on ``connection``; return them when asked."""
-        groups: dict[tuple[str, str], list[int]] = {}
-        for k, (slug, layer, _, _) in enumerate(features):
-            groups.setdefault((self._schema(slug), layer), []).append(k)
-        tables = {layer: self._table(layer) for _, layer in groups}
-        stored: list[Record | None] = [None] * len(features)
-        for (schema, layer), indexes in sorted(groups.items()):
-            batch = [(features[k][2], features[k][3]) for k in indexes]
-            made = insert_rows(
-                connection, schema, tables[layer], batch, actor=actor, records=records
-            )
-            for k, record in zip(indexes, made, strict=False):
-                stored[k] = record
-        return [record for record in stored if record is not None]
 
     def replace(
         self,

@@ -18,7 +18,15 @@ import hashlib
 import tempfile
 import uuid as uuid_module
 import zipfile
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Container,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -567,7 +575,7 @@ def import_observations(
 class _Gathered(Iterator["_Checked"]):
     """The checked chunks of an import as they come, with what the report needs of them."""
 
-    def __init__(self, parts: Iterator[_Checked]) -> None:
+    def __init__(self, parts: Generator[_Checked, None, None]) -> None:
         self._parts = parts
         self.repaired: list[tuple[int, Text]] = []
         self.rejected: list[tuple[int, Text]] = []
@@ -588,9 +596,7 @@ class _Gathered(Iterator["_Checked"]):
 
     def close(self) -> None:
         """Stop the checking (and the forked copy doing it) if it has not ended."""
-        close = getattr(self._parts, "close", None)
-        if close is not None:
-            close()
+        self._parts.close()
 
 
 def _fresh_batches(
@@ -804,7 +810,7 @@ def _uncollected() -> Iterator[None]:
 def _checked_chunks(
     workspace: Workspace, frame: gpd.GeoDataFrame, *, options: _Options,
     progress: Callable[[int, int], None] | None,
-) -> Iterator[_Checked]:  # fmt: skip
+) -> Generator[_Checked, None, None]:  # fmt: skip
     """Yield what checking the features of ``frame`` finds, ``CHUNK`` features at a time.
 
     A large file's chunks are checked on two cores (``walks.exchange.forked``), and
