@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from tests.appserver import running_app
+from tests.appserver import running_app, wait_until_idle
 from walks.core.config import settings_from_env
 from walks.fieldwork.startup import open_workspace
 
@@ -39,6 +39,7 @@ def save_once(page: Page, number: int) -> float:
     assert box is not None
     leaflet.click(position={"x": box["width"] / 2 + number, "y": box["height"] / 2})
     page.get_by_text("Vald position:").wait_for(timeout=30_000)
+    wait_until_idle(page)  # that run done: the form no longer moves under the click
     page.get_by_text("Trasig lampa").click()
     start = time.perf_counter()
     page.get_by_role("button", name="Spara").click()

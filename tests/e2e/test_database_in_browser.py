@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.appserver import running_app, wait_until_idle
 from tests.postgres import PostgresServer
@@ -48,7 +48,10 @@ def phones(browser: Browser, at: list[tuple[str, float, float]]) -> list[Page]:
         page.get_by_role("button", name="Använd min position (GPS)").click()
     for page in pages:
         page.get_by_text("GPS-position:").wait_for(timeout=30_000)
+        # Shown while that run still draws the page: a click now may land on the map.
+        wait_until_idle(page)
         page.get_by_text("Trasig lampa").click()
+        expect(page.get_by_role("radio", name="Trasig lampa")).to_be_checked()
     return pages
 
 

@@ -88,6 +88,7 @@ def test_registering_by_tapping_the_map_stores_the_point(
     lon, lat = (float(v) for v in tapped.inner_text().split(":")[1].split(","))
     assert (lon, lat) == pytest.approx(building, abs=0.00045)  # on the building
     page.get_by_text("Område: Grimsta (från positionen)").wait_for(timeout=10_000)
+    wait_until_idle(page)  # that run done: the form no longer moves under the click
     page.get_by_text("Trasig lampa").click()
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Sparad som nr").wait_for(timeout=30_000)
