@@ -97,7 +97,8 @@ def _leave_out(
 ) -> None:
     """Delete the rows of ``dropped``, their change-log entries, and stray photos and notes.
 
-    Photos and notes stay only with the rows of ``owners``.
+    Photos and notes stay only with the rows of ``owners``; the change-log entries of
+    ``dropped``'s photos and notes go too.
     The emptied tables' extents and fid sequences are the template's again, as in a
     file that never held those rows.
     """
@@ -106,10 +107,19 @@ def _leave_out(
     for table in dropped:
         connection.execute(f"DELETE FROM {quote(table.name)}")
     layers = sorted({table.layer_name for table in dropped})
+    children = [child.layer_name for child in CHILD_TABLES]
+    layer_marks, child_marks = (", ".join("?" * len(names)) for names in (layers, children))
+    log = quote(CHANGE_LOG_TABLE.name)
+    # A photo's or note's entries go with its row, whose layer its values name.
+    parent = "coalesce({})".format(", ".join(
+        f"CASE WHEN json_valid({column}) THEN json_extract({column}, '$.layer') END"
+        for column in ('"after"', '"before"')
+    ))  # fmt: skip
     connection.execute(
-        f"DELETE FROM {quote(CHANGE_LOG_TABLE.name)} "
-        f"WHERE layer IN ({', '.join('?' * len(layers))})",
-        layers,
+        f"DELETE FROM {log} WHERE layer IN ({layer_marks}) OR layer IN ({child_marks}) "
+        f"AND feature_uuid IN (SELECT feature_uuid FROM {log} WHERE layer IN ({child_marks}) "
+        f"AND {parent} IN ({layer_marks}))",
+        [*layers, *children, *children, *layers],
     )
     for child in CHILD_TABLES:
         connection.execute(

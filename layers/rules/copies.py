@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -111,7 +112,8 @@ def exported_copy(copy: AreaCopy, categories: Sequence[str], kept: Sequence[str]
 
     The rows of ``left_out_layers`` go, with their change-log entries (a report's text
     and place, a category not chosen) and the photos and notes of rows that are not kept
-    (``owner_layers``); everything else stays as it is.
+    (``owner_layers``); so do the change-log entries of the photos and notes of the rows
+    left out. Everything else stays as it is.
     """
     dropped = left_out_layers(categories, kept)
     tables = {name: list(records) for name, records in copy.tables.items() if name not in dropped}
@@ -121,5 +123,22 @@ def exported_copy(copy: AreaCopy, categories: Sequence[str], kept: Sequence[str]
     for name in dropped:
         tables[name] = []
     log = tables.get(CHANGE_LOG_LAYER, [])
-    tables[CHANGE_LOG_LAYER] = [r for r in log if r["layer"] not in dropped]
+    children = {child.layer_name for child in CHILD_TABLES}
+    theirs = {e["feature_uuid"] for e in log if e["layer"] in children and _parent(e) in dropped}
+    tables[CHANGE_LOG_LAYER] = [
+        e for e in log if e["layer"] not in dropped
+        and not (e["layer"] in children and e["feature_uuid"] in theirs)
+    ]  # fmt: skip
     return AreaCopy(copy.area, tables, copy.sequences)
+
+
+def _parent(entry: Mapping[str, Any]) -> object:
+    """Return the layer of the row a photo's or note's change-log entry names in its values."""
+    for column in ("after", "before"):
+        try:
+            values = json.loads(str(entry[column]))
+        except (TypeError, ValueError):
+            continue
+        if isinstance(values, dict) and "layer" in values:
+            return values["layer"]
+    return None

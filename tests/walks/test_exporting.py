@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 import zipfile
 from datetime import datetime
@@ -271,6 +272,9 @@ def test_a_geopackage_export_holds_what_a_copy_row_by_row_holds(
         log = pyogrio.read_dataframe(exported, layer=CHANGE_LOG_LAYER, read_geometry=False)
         assert set(log["layer"]) & {INBOX_LAYER, "graffiti"} == set()
         assert "lighting" in set(log["layer"])
+        # nor the entries of the photos of what was left out, which name its layer
+        photos_logged = log[log["layer"] == PHOTOS_LAYER]
+        assert {json.loads(v)["layer"] for v in photos_logged["after"].dropna()} == {"lighting"}
         text = exported.read_bytes()
         assert "vid porten där jag bor".encode() not in text
         assert b"Med foto (graffiti)" not in text
