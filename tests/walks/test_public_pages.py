@@ -7,13 +7,17 @@ files); ``tests/e2e/test_residents_in_browser.py`` opens them in Chromium.
 from __future__ import annotations
 
 import gzip
+import io
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 
 import httpx2
 import pytest
+from PIL import Image
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -266,6 +270,29 @@ def test_a_report_with_a_photo_keeps_the_photo(client: TestClient, workspace: Wo
     sent = send(client, report(), photo=jpeg_with_gps(17.8445, 59.3668, size=(800, 600)))
     assert sent.status_code == 303
     assert list_reports(workspace)[0].photos == 1
+
+
+def test_a_photo_over_a_megabyte_never_reaches_a_temporary_file(
+    client: TestClient, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It may show where the resident lives: only its copy without EXIF is ever written."""
+    rolled_over: list[int] = []
+    rollover = tempfile.SpooledTemporaryFile.rollover
+
+    def noted(self: tempfile.SpooledTemporaryFile[bytes]) -> None:
+        rolled_over.append(self.tell())
+        rollover(self)
+
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "rollover", noted)
+    noise = Image.frombytes("RGB", (1400, 1100), os.urandom(1400 * 1100 * 3))
+    photo = io.BytesIO()
+    noise.save(photo, format="JPEG", quality=95, exif=Image.open(io.BytesIO(
+        jpeg_with_gps(17.8445, 59.3668, size=(8, 8)))).getexif())  # fmt: skip
+    assert len(photo.getvalue()) > 1_500_000  # over Starlette's 1 MB in memory
+    sent = send(client, report(), photo=photo.getvalue())
+    assert sent.status_code == 303
+    assert list_reports(workspace)[0].photos == 1
+    assert rolled_over == []
 
 
 def test_a_hostile_description_is_stored_as_written_and_shown_again_as_text(

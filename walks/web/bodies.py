@@ -13,7 +13,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import shapely.geometry
+from python_multipart.multipart import parse_options_header
 from shapely.errors import ShapelyError
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from gis.i18n import LocalizedError, Text
@@ -72,6 +76,29 @@ def replayable(request: Request, body: bytes) -> Request:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return Request(request.scope, receive)
+
+
+class _FilesInMemory(MultiPartParser):
+    spool_max_size = 0  # a SpooledTemporaryFile of no maximum size never goes to disk
+
+
+async def read_form(request: Request, body: bytes, *, max_files: int, max_fields: int) -> FormData:
+    """Return the form of ``body`` (read within its limit by ``read_body``), files in memory.
+
+    Starlette's own parsing writes a file over 1 MB to a temporary file: a resident's photo,
+    which may show where they live, would reach the disk before its EXIF is stripped. A
+    form that cannot be read is refused as Starlette refuses it (``HTTPException``, 400).
+    The caller closes the form.
+    """
+    content_type, _ = parse_options_header(request.headers.get("content-type"))
+    if content_type != b"multipart/form-data":
+        return await replayable(request, body).form(max_files=max_files, max_fields=max_fields)
+    parser = _FilesInMemory(request.headers, replayable(request, body).stream(),
+                            max_files=max_files, max_fields=max_fields)  # fmt: skip
+    try:
+        return await parser.parse()
+    except MultiPartException as error:
+        raise HTTPException(status_code=400, detail=error.message) from None
 
 
 def is_same_site(request: Request) -> bool:

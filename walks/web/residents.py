@@ -50,7 +50,7 @@ from walks.core.workspace import Workspace
 from walks.documents.mapdata import shipped_water
 from walks.web.addresses import RESIDENTS, STATEMENT
 from walks.web.areamap import AreaMap, area_map
-from walks.web.bodies import MAX_JSON_BYTES, ApiError, is_same_site, read_body, replayable
+from walks.web.bodies import MAX_JSON_BYTES, ApiError, is_same_site, read_body, read_form
 from walks.web.limits import Allowance, RateLimit
 from walks.web.opening import OpenedOnce
 from walks.web.pages import (
@@ -255,9 +255,12 @@ class PublicPages:
         mb = _megabytes(workspace.settings.max_photo_bytes, language)
         try:
             body = await read_body(request, limit)
-            async with replayable(request, body).form(max_files=1, max_fields=12) as sent:
+            sent = await read_form(request, body, max_files=1, max_fields=12)
+            try:
                 typed, photo = await _typed(sent)
                 filled_in_by_a_script = bool(_text(sent, HONEYPOT))
+            finally:
+                await sent.close()
         except ApiError:  # over the limit, refused before it was read
             return await run_in_threadpool(again, T["too_large"].format(mb=mb).in_language(
                 language), 413)  # fmt: skip
