@@ -17,12 +17,16 @@ GRAVE: Final = ("serious", "critical")
 
 
 def grave_violations(page: Page) -> list[dict[str, Any]]:
-    """Return axe-core's serious and critical WCAG 2.1 A/AA violations on ``page`` as it is.
+    """Return axe-core's serious and critical WCAG 2.1 A/AA violations on ``page`` as drawn.
 
     Its frames (a map, a component) are checked too. Each violation as
     ``{"id", "impact", "help", "targets"}``, so a failing test says what and where; a target
     in a frame is the frame's selector and then the element's.
     """
+    # A Streamlit page redrawing fades what it has not redrawn yet (its stale elements): read
+    # by axe then, their text fails the contrast rule though the page the user reads passes.
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')",
+                           timeout=30_000)  # fmt: skip
     for frame in page.frames:
         if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
             # evaluated by the browser's debugger, as a page's own scripts are not: the

@@ -400,9 +400,9 @@ def test_a_login_renewed_in_another_tab_does_not_refuse_what_waits(
     first.goto(f"{lina_app}/capture/")
     log_in(first)
     second = first.context.new_page()  # the same phone: the same cookies
-    second.goto(f"{lina_app}/capture/")
-    # Logged out once the page knows who is logged in: a logout while the page still asks
-    # can be taken back by the late answer (the login form hidden again).
+    open_capture(second, lina_app)
+    # Logged out once the page is drawn: the button sits under the form, which the
+    # catalog fills after the login is known, so a click before then can miss it.
     second.get_by_text("Inloggad som lina.").wait_for(timeout=10_000)
     second.get_by_role("button", name="Logga ut").click()
     log_in(second)  # a new login: the first tab's CSRF value is stale now

@@ -52,6 +52,7 @@ def test_a_measure_from_two_observations_is_moved_on_with_its_history(
     # No. 1 is a passage: its category's template fills the form.
     filled = page.locator('input[aria-label="Åtgärd"][value="Ljusare och öppnare passage"]')
     filled.wait_for(timeout=30_000)
+    wait_until_idle(page)  # the run that filled it done: nothing moves under the click
     page.get_by_role("button", name="Spara åtgärden").click()
     page.get_by_text(f"Åtgärd nr {made} sparad som föreslagen.").wait_for(timeout=30_000)
     page.get_by_text("Ändra status").wait_for(timeout=30_000)

@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from tests.appserver import page_with_only_the_app
+from tests.appserver import page_with_only_the_app, wait_until_idle
 
 
 def test_a_printed_map_is_previewed_and_downloaded(
@@ -17,7 +17,9 @@ def test_a_printed_map_is_previewed_and_downloaded(
     page = page_with_only_the_app(browser, module_app, outside, width=1280, height=1000)
     page.goto(f"{module_app}/print")
     page.get_by_role("button", name="Ta fram PDF").wait_for(timeout=60_000)
+    wait_until_idle(page)  # the page drawn: nothing moves under the clicks
     page.get_by_text("A3", exact=True).click()
+    wait_until_idle(page)  # the paper's rerun done
     page.get_by_role("button", name="Ta fram PDF").click()
     preview = page.locator('[data-testid="stImage"] img')
     preview.wait_for(timeout=60_000)
