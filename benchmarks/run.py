@@ -6,7 +6,8 @@ Usage, from the repository root::
     .venv/bin/python -m benchmarks.run --quick             # smoke run (~1 min)
     .venv/bin/python -m benchmarks.run --only store        # or first-run, dark, analysis,
                                                            # map, print, import, postgis,
-                                                           # capture, residents, ogc
+                                                           # capture, residents, ogc,
+                                                           # streets
     .venv/bin/python -m benchmarks.run --out-dir PATH      # JSON elsewhere
 
 Targets are reported, never enforced: a miss is printed and recorded, the exit status
@@ -35,6 +36,7 @@ from benchmarks import (
     postgis,
     printing,
     residents,
+    streets,
     webmap,
 )
 from benchmarks.machine import git_revision, machine_info
@@ -284,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             "capture",
             "residents",
             "ogc",
+            "streets",
         ),
         help="run one of the benchmarks",
     )
@@ -300,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = (
         ("first-run", first_run), ("analysis", analysis), ("dark", dark), ("map", webmap),
         ("print", printing), ("import", importing), ("postgis", postgis), ("capture", capture),
-        ("residents", residents), ("ogc", ogc),
+        ("residents", residents), ("ogc", ogc), ("streets", streets),
     )  # fmt: skip
     for name, module in modules:
         if args.only in (None, name):
