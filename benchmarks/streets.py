@@ -28,9 +28,10 @@ its median over its baseline's (``ratios``); ``cpu_ms`` is the median CPU time o
 process, which a machine busy with other work disturbs less than the wall clock. No
 targets: the figures say what loading a district's streets and buildings costs.
 
-Every street and building is made up here (names say "syntetisk"): straight-ish
-segments of 2–6 points and rotated rectangles, at random inside the shipped boundaries,
-EPSG:3006, seed 3006.
+Every street and building is made up here (names say "syntetisk"): a street grid turned
+to a random angle over each shipped boundary, its blocks as small as the area's count of
+segments needs, a segment per block side, and rectangles in the blocks; EPSG:3006, seed
+3006 (``synthetic_district``).
 
 Run with the rest: ``.venv/bin/python -m benchmarks.run --only streets`` (``--quick``: a
 quarter of the features, fewer rounds).
@@ -51,9 +52,10 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from benchmarks.machine import BENCHMARKS_DIR, run_alone, write_results
-from benchmarks.store import open_bench_workspace, random_points_inside, summary
+from benchmarks.store import open_bench_workspace, summary
 from ui.maps import area_web_map, district_web_map
 from walks.core.workspace import Workspace
 from walks.documents.areasmap import map_data
@@ -110,74 +112,127 @@ def shares(workspace: Workspace, plan: Plan) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def synthetic_streets(
-    workspace: Workspace, slug: str, count: int, *, seed: int
-) -> gpd.GeoDataFrame:
-    """Return ``count`` made-up street segments starting inside area ``slug``, EPSG:3006.
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A made-up street grid over an area: square blocks of ``spacing`` metres, turned by
+    ``angle`` about (``x``, ``y``), grid positions (``u``, ``v``) in blocks."""
 
-    2–6 points 15–40 m apart, turning a little at each; eight segments share a name, paths
-    (footways, cycle ways) have none; an OpenStreetMap-like ``osm_id`` and ``highway``.
+    spacing: float
+    angle: float
+    x: float
+    y: float
+    size: int
+    """Blocks from the centre to the edge of the grid, each way."""
+
+    def to_xy(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return EPSG:3006 coordinates of grid positions."""
+        cos, sin = np.cos(self.angle), np.sin(self.angle)
+        return (self.x + self.spacing * (u * cos - v * sin),
+                self.y + self.spacing * (u * sin + v * cos))  # fmt: skip
+
+
+def _streets_of(boundary: BaseGeometry, grid: Grid, rng: np.random.Generator) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]:  # fmt: skip
+    """Return every grid edge whose middle lies in ``boundary``: its ends' grid positions
+    (u0, v0, u1, v1), the nodes moved a little off the grid."""
+    n = grid.size
+    ticks = np.arange(-n, n + 1, dtype=float)
+    u, v = np.meshgrid(ticks, ticks, indexing="ij")
+    ju, jv = rng.normal(0, 0.08, u.shape), rng.normal(0, 0.08, u.shape)
+    nodes_u, nodes_v = u + ju, v + jv
+    across = (nodes_u[:-1, :], nodes_v[:-1, :], nodes_u[1:, :], nodes_v[1:, :])
+    along = (nodes_u[:, :-1], nodes_v[:, :-1], nodes_u[:, 1:], nodes_v[:, 1:])
+    edges = [np.concatenate([a.ravel(), b.ravel()]) for a, b in zip(across, along, strict=True)]
+    mid_x, mid_y = grid.to_xy((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2)
+    inside = shapely.contains_xy(boundary, mid_x, mid_y)
+    return tuple(e[inside] for e in edges)
+
+
+def synthetic_district(
+    workspace: Workspace, slug: str, streets: int, buildings: int, *, seed: int
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Return ``streets`` made-up street segments and ``buildings`` buildings in area
+    ``slug``, EPSG:3006, as an OpenStreetMap extract has them (``osm_id``, ``name``,
+    ``highway`` or ``building``).
+
+    The streets are a grid turned to a random angle, its blocks as small as the count
+    needs, each segment one block long (2 or 3 points, the nodes off the grid by a few
+    metres), some blocks' segments left out; a row is one named street ("Syntetgatan 7"),
+    a column another ("Syntetvägen 3"), paths (footways, cycle ways) unnamed. Buildings
+    are rectangles in the blocks, a fifth to three fifths of a block long, every
+    twentieth named.
     """
     area = next(a for a in workspace.areas() if a.slug == slug)
+    boundary = area.boundary
+    shapely.prepare(boundary)
     rng = np.random.default_rng(seed)
-    xs, ys = random_points_inside(area.boundary, count, seed=seed + 1)
+    centre = boundary.centroid
+    reach = max(boundary.bounds[2] - boundary.bounds[0], boundary.bounds[3] - boundary.bounds[1])
+    spacing = np.sqrt(2 * boundary.area / max(streets, 1))
+    angle = rng.uniform(0, np.pi / 2)
+    while True:
+        grid = Grid(spacing, angle, centre.x, centre.y, int(reach / spacing) + 2)
+        u0, v0, u1, v1 = _streets_of(boundary, grid, rng)
+        if len(u0) >= streets:
+            break
+        spacing *= 0.95
+    kept = np.sort(rng.choice(len(u0), streets, replace=False))
+    u0, v0, u1, v1 = u0[kept], v0[kept], u1[kept], v1[kept]
+    bent = rng.random(streets) < 0.5
+    mid_u = (u0 + u1) / 2 + np.where(bent, rng.normal(0, 0.05, streets), 0)
+    mid_v = (v0 + v1) / 2 + np.where(bent, rng.normal(0, 0.05, streets), 0)
     lines = []
-    for x, y in zip(xs, ys, strict=True):
-        points = int(rng.integers(2, 7))
-        heading = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.25, points - 1))
-        step = rng.uniform(15, 40, points - 1)
-        line_x = np.concatenate([[x], x + np.cumsum(step * np.cos(heading))])
-        line_y = np.concatenate([[y], y + np.cumsum(step * np.sin(heading))])
-        lines.append(shapely.linestrings(line_x, line_y))
-    types = rng.choice(STREET_TYPES, count)
-    is_path = np.isin(types, ("footway", "cycleway"))
-    names = [None if path else f"Syntetgatan {k // 8 + 1} ({slug}, syntetisk)"
-             for k, path in enumerate(is_path)]  # fmt: skip
-    return gpd.GeoDataFrame(
-        {"osm_id": [f"synthetic/{slug}/street/{k}" for k in range(count)],
+    for k in range(streets):
+        us = [u0[k], mid_u[k], u1[k]] if bent[k] else [u0[k], u1[k]]
+        vs = [v0[k], mid_v[k], v1[k]] if bent[k] else [v0[k], v1[k]]
+        lines.append(shapely.linestrings(*grid.to_xy(np.array(us), np.array(vs))))
+    # A row (u changes) or a column (v changes) of the grid is one street: one name and type.
+    is_row = np.abs(u1 - u0) > np.abs(v1 - v0)
+    line = np.where(is_row, np.round((v0 + v1) / 2), np.round((u0 + u1) / 2)).astype(int)
+    kinds = {(r, n): rng.choice(STREET_TYPES) for r in (True, False) for n in set(line.tolist())}
+    types = [str(kinds[(bool(r), int(n))]) for r, n in zip(is_row, line, strict=True)]
+    names = [
+        None if t in ("footway", "cycleway")
+        else f"{'Syntetgatan' if r else 'Syntetvägen'} {n + grid.size + 1} (syntetisk)"
+        for t, r, n in zip(types, is_row, line, strict=True)
+    ]  # fmt: skip
+    street_frame = gpd.GeoDataFrame(
+        {"osm_id": [f"synthetic/{slug}/street/{k}" for k in range(streets)],
          "name": names, "highway": types},
         geometry=lines, crs="EPSG:3006",
     )  # fmt: skip
-
-
-def synthetic_buildings(
-    workspace: Workspace, slug: str, count: int, *, seed: int
-) -> gpd.GeoDataFrame:
-    """Return ``count`` made-up buildings inside area ``slug``: rotated rectangles of 8–35 by
-    8–20 m, every twentieth named, EPSG:3006."""
-    area = next(a for a in workspace.areas() if a.slug == slug)
-    rng = np.random.default_rng(seed)
-    xs, ys = random_points_inside(area.boundary, count, seed=seed + 1)
-    half_w, half_h = rng.uniform(4, 17.5, count), rng.uniform(4, 10, count)
-    angle = rng.uniform(0, np.pi / 2, count)
+    n = grid.size
+    ticks = np.arange(-n, n, dtype=float) + 0.5
+    cu, cv = (c.ravel() for c in np.meshgrid(ticks, ticks, indexing="ij"))
+    blocks = np.flatnonzero(shapely.contains_xy(boundary, *grid.to_xy(cu, cv)))
+    chosen = rng.choice(blocks, buildings, replace=buildings > len(blocks))
+    bu = cu[chosen] + rng.uniform(-0.25, 0.25, buildings)
+    bv = cv[chosen] + rng.uniform(-0.25, 0.25, buildings)
+    half_u, half_v = rng.uniform(0.1, 0.3, buildings), rng.uniform(0.08, 0.2, buildings)
     corners = np.array([(-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1)], dtype=float)
-    dx = corners[None, :, 0] * half_w[:, None]
-    dy = corners[None, :, 1] * half_h[:, None]
-    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    ring = np.stack([xs[:, None] + dx * cos - dy * sin, ys[:, None] + dx * sin + dy * cos], axis=2)
-    names = [f"Synthuset {k} ({slug}, syntetiskt)" if k % 20 == 0 else None
-             for k in range(count)]  # fmt: skip
-    return gpd.GeoDataFrame(
-        {"osm_id": [f"synthetic/{slug}/building/{k}" for k in range(count)],
-         "name": names, "building": rng.choice(BUILDING_TYPES, count)},
-        geometry=shapely.polygons(ring), crs="EPSG:3006",
+    ring_u = bu[:, None] + corners[None, :, 0] * half_u[:, None]
+    ring_v = bv[:, None] + corners[None, :, 1] * half_v[:, None]
+    ring_x, ring_y = grid.to_xy(ring_u, ring_v)
+    names = [f"Synthuset {k} (syntetiskt)" if k % 20 == 0 else None for k in range(buildings)]
+    building_frame = gpd.GeoDataFrame(
+        {"osm_id": [f"synthetic/{slug}/building/{k}" for k in range(buildings)],
+         "name": names, "building": rng.choice(BUILDING_TYPES, buildings)},
+        geometry=shapely.polygons(np.stack([ring_x, ring_y], axis=2)), crs="EPSG:3006",
     )  # fmt: skip
+    return street_frame, building_frame
 
 
 def load(workspace: Workspace, folder: Path, plan: Plan) -> dict[str, dict[str, int]]:
     """Write each area's synthetic streets and buildings to GeoPackages and load them as
     ``safewalk reference add`` does; return how many were stored per area and kind."""
     loaded: dict[str, dict[str, int]] = {}
-    for number, (slug, (streets, buildings)) in enumerate(sorted(shares(workspace, plan).items())):
+    for number, (slug, counts) in enumerate(sorted(shares(workspace, plan).items())):
+        frames = synthetic_district(workspace, slug, *counts, seed=SEED + number)
         loaded[slug] = {}
-        for kind, count, make in (("streets", streets, synthetic_streets),
-                                  ("buildings", buildings, synthetic_buildings)):  # fmt: skip
-            if not count:
-                continue
+        for kind, count, frame in zip(("streets", "buildings"), counts, frames, strict=True):
             path = folder / f"{slug}-{kind}.gpkg"
-            make(workspace, slug, count, seed=SEED + 10 * number + (kind == "buildings")).to_file(
-                path, driver="GPKG", layer=kind
-            )
+            frame.to_file(path, driver="GPKG", layer=kind)
             done = add_reference_from_file(workspace, slug, kind, path, source=SOURCE,
                                            licence=LICENCE, actor="bench")  # fmt: skip
             if done.added != count or done.refused:
