@@ -74,9 +74,8 @@ def draw_streets(
         paths = layer.paths[seen]
         stroke_lines(canvas, view, list(shown[~paths]), STREET_LINE, STREET_WIDTH_PT)
         stroke_lines(canvas, view, list(shown[paths]), STREET_LINE, PATH_WIDTH_PT, dash=PATH_DASH)
-        for name, geometry in zip(np.asarray(layer.names, dtype=object)[seen], shown,
-                                  strict=True):  # fmt: skip
-            on_page = _on_page(view, geometry)
+        for name, on_page in zip(np.asarray(layer.names, dtype=object)[seen],
+                                 _on_page(view, shown), strict=True):  # fmt: skip
             if name:
                 names.setdefault(str(name), []).append(on_page)
             else:
@@ -85,15 +84,15 @@ def draw_streets(
     return _draw_names(canvas, view, names, unnamed, markers, boxes)
 
 
-def _on_page(view: MapView, geometry: BaseGeometry) -> BaseGeometry:
-    """Return ``geometry`` in page points, cut to the frame."""
+def _on_page(view: MapView, geometries: np.ndarray) -> np.ndarray:
+    """Return ``geometries`` in page points, cut to the frame."""
     frame = view.frame
     k = view.metres_per_point
-    x0 = frame.x + frame.width / 2 - view.centre_x / k
-    y0 = frame.y + frame.height / 2 - view.centre_y / k
-    page = shapely.transform(geometry, lambda xy: xy / k + np.array([x0, y0]))
-    return page.intersection(shapely.box(frame.x, frame.y, frame.x + frame.width,
-                                         frame.y + frame.height))  # fmt: skip
+    x0, y0 = view.to_page(0.0, 0.0)
+    page = shapely.transform(geometries, lambda xy: xy / k + np.array([x0, y0]))
+    cut: np.ndarray = shapely.intersection(page, shapely.box(
+        frame.x, frame.y, frame.x + frame.width, frame.y + frame.height))  # fmt: skip
+    return cut
 
 
 def _draw_names(
