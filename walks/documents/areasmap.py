@@ -9,7 +9,7 @@ what the analyses found. Drawing all this belongs to the user interface.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
@@ -228,11 +228,16 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(lambda value: None if value is None or value != value else str(value))
 
 
-def observations_frame(workspace: Workspace, slugs: Sequence[str]) -> pd.DataFrame:
-    """Return the observations of areas ``slugs`` as ``MapData.observations`` holds them."""
+def observations_frame(
+    workspace: Workspace, slugs: Sequence[str], counts: Mapping[str, Mapping[str, int]]
+) -> pd.DataFrame:
+    """Return the observations of areas ``slugs`` as ``MapData.observations`` holds them.
+
+    ``counts``: each area's ``Store.feature_counts``.
+    """
     frames = []
     for slug in slugs:
-        frame = observation_frame(workspace, slug, columns=MAP_COLUMNS)
+        frame = observation_frame(workspace, slug, columns=MAP_COLUMNS, counts=counts[slug])
         if len(frame):
             frames.append(frame.assign(area=slug))
     if not frames:
@@ -266,15 +271,18 @@ def observations_frame(workspace: Workspace, slugs: Sequence[str]) -> pd.DataFra
     return result
 
 
-def _reference(workspace: Workspace, slugs: Sequence[str]) -> tuple[ReferencePoints, ...]:
+def _reference(
+    workspace: Workspace, slugs: Sequence[str], counts: Mapping[str, Mapping[str, int]]
+) -> tuple[ReferencePoints, ...]:
     found = []
     for kind in ReferenceKind:
         if kind is ReferenceKind.OWNERS or kind in STREET_KINDS:
             continue
+        layer = reference_layer(kind)
         frames = [
-            workspace.store.read_layer(slug, reference_layer(kind), Query(columns=("name",)))
-            for slug in slugs
-        ]
+            workspace.store.read_layer(slug, layer, Query(columns=("name",)))
+            for slug in slugs if counts[slug].get(layer, 0)
+        ]  # fmt: skip
         frames = [frame for frame in frames if len(frame)]
         if not frames:
             continue
@@ -339,17 +347,18 @@ def map_data(workspace: Workspace, areas: Sequence[str]) -> MapData:
         for a in chosen
     )
     walks, routes = _walks(workspace, slugs)
+    counts = {slug: workspace.store.feature_counts(slug) for slug in slugs}  # read what is there
     return MapData(
         areas=shapes,
-        observations=observations_frame(workspace, slugs),
+        observations=observations_frame(workspace, slugs, counts),
         categories=categories,
         focus=unary_union([a.geometry for a in shapes]),
         water=tuple(web_shape(w) for w in water if not w.is_empty),
         routes=tuple(routes),
         walks=tuple(walks),
-        reference=_reference(workspace, slugs),
+        reference=_reference(workspace, slugs, counts),
         owners=_owners(workspace, slugs),
-        streets=tuple(street_layers_wgs84(workspace, slugs)),
+        streets=tuple(street_layers_wgs84(workspace, slugs, counts=counts)),
     )
 
 

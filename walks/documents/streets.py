@@ -8,7 +8,7 @@ attributions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -71,20 +71,21 @@ def street_layers(
     slugs: Sequence[str],
     *,
     bbox: tuple[float, float, float, float] | None = None,
+    counts: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[StreetLayer]:
     """Return the buildings and the streets of areas ``slugs`` (those with any), in that order.
 
     ``bbox`` (EPSG:3006): only the features whose extent meets it. A feature loaded for
-    two neighbouring areas is returned once.
+    two neighbouring areas is returned once. ``counts``: each area's
+    ``Store.feature_counts``, if the caller has them: an area without any is not read.
     """
     found = []
     for kind in STREET_KINDS:
+        layer = reference_layer(kind)
         frames = [
-            workspace.store.read_layer(
-                slug, reference_layer(kind), Query(columns=_COLUMNS, bbox=bbox)
-            )
-            for slug in slugs
-        ]
+            workspace.store.read_layer(slug, layer, Query(columns=_COLUMNS, bbox=bbox))
+            for slug in slugs if counts is None or counts[slug].get(layer, 0)
+        ]  # fmt: skip
         frames = [frame for frame in frames if len(frame)]
         if not frames:
             continue
@@ -98,13 +99,16 @@ def street_layers(
     return found
 
 
-def street_layers_wgs84(workspace: Workspace, slugs: Sequence[str]) -> list[StreetLayer]:
+def street_layers_wgs84(
+    workspace: Workspace, slugs: Sequence[str], *,
+    counts: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[StreetLayer]:  # fmt: skip
     """Return ``street_layers`` of ``slugs`` in WGS 84, as light as a web map needs.
 
     Simplified by ``WEB_DETAIL_M`` first; a building left too small to show is dropped.
     """
     found = []
-    for layer in street_layers(workspace, slugs):
+    for layer in street_layers(workspace, slugs, counts=counts):
         light = shapely.simplify(layer.geometries, WEB_DETAIL_M, preserve_topology=True)
         kept = ~shapely.is_empty(light)
         lon_lat = shapely.transform(light[kept], _to_wgs84)
