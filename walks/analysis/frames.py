@@ -69,8 +69,8 @@ def observation_frame(
     query = Query(columns=tuple(columns))
     if counts is None:
         counts = workspace.store.feature_counts(slug)
-    names = workspace.catalog.names
-    held = [name for name in names if counts.get(name, 0)] or names[:1]  # none: its columns
+    categories = workspace.catalog.names
+    held = [c for c in categories if counts.get(c, 0)] or categories[:1]  # none: its columns
     frames = []
     for category in held:
         frame = workspace.store.read_layer(slug, category, query)
