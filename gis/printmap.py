@@ -131,6 +131,13 @@ class MapView:
         return (self.frame.x + self.frame.width / 2 + (x - self.centre_x) / k,
                 self.frame.y + self.frame.height / 2 + (y - self.centre_y) / k)  # fmt: skip
 
+    def on_page(self, geometries: np.ndarray) -> np.ndarray:
+        """Return ``geometries`` (EPSG:3006 metres) in page points, all at once."""
+        k = self.metres_per_point
+        origin = np.array(self.to_page(0.0, 0.0))
+        moved: np.ndarray = shapely.transform(geometries, lambda xy: xy / k + origin)
+        return moved
+
     def ground(self) -> BaseGeometry:
         """Return the ground the frame shows, as a box in metres."""
         k = self.metres_per_point
@@ -237,9 +244,7 @@ def _on_paper(view: MapView, geometries: Iterable[BaseGeometry]) -> np.ndarray:
     margin = k * 4
     cut = shapely.clip_by_rect(shapes, minx - margin, miny - margin, maxx + margin, maxy + margin)
     simple = shapely.simplify(cut, k * 0.25, preserve_topology=True)
-    x0, y0 = view.to_page(0.0, 0.0)
-    on_page = shapely.transform(simple, lambda xy: xy / k + np.array([x0, y0]))
-    parts: np.ndarray = shapely.get_parts(on_page)
+    parts: np.ndarray = shapely.get_parts(view.on_page(simple))
     shown: np.ndarray = parts[~shapely.is_empty(parts)]
     return shown
 
@@ -259,16 +264,24 @@ def _add_paths(path: Any, lines: np.ndarray, *, close: bool) -> None:
 
 def fill_areas(
     canvas: Canvas, view: MapView, geometries: Iterable[BaseGeometry], colour: str, *,
-    alpha: float = 1.0,
+    alpha: float = 1.0, outline: tuple[str, float] | None = None,
 ) -> None:  # fmt: skip
-    """Fill polygons (holes left open), cut to the frame."""
+    """Fill polygons (holes left open), cut to the frame.
+
+    ``outline``: their outlines too, in that colour and width (points), from the same cut.
+    """
     path = canvas.beginPath()
     parts = _on_paper(view, geometries)
     polygons = parts[shapely.get_type_id(parts) == _POLYGON]
     _add_paths(path, shapely.get_rings(polygons), close=True)
     fill = _hex(colour)
     canvas.setFillColor(colors.Color(fill.red, fill.green, fill.blue, alpha=alpha))
-    canvas.drawPath(path, stroke=0, fill=1, fillMode=0)  # even-odd: holes stay open
+    if outline is not None:
+        canvas.setStrokeColor(_hex(outline[0]))
+        canvas.setLineWidth(outline[1])
+        canvas.setLineJoin(1)
+    # even-odd: holes stay open
+    canvas.drawPath(path, stroke=int(outline is not None), fill=1, fillMode=0)
 
 
 def stroke_lines(

@@ -294,12 +294,14 @@ def _reference(
     return tuple(found)
 
 
-def _owners(workspace: Workspace, slugs: Sequence[str]) -> tuple[OwnerArea, ...]:
+def _owners(
+    workspace: Workspace, slugs: Sequence[str], counts: Mapping[str, Mapping[str, int]]
+) -> tuple[OwnerArea, ...]:
     """Return the owner areas of ``slugs``, each with its organisation's name."""
     known = {o.id: o.name for o in organisations(workspace.settings.data_dir)}
     found = []
     layer = reference_layer(ReferenceKind.OWNERS)
-    for slug in slugs:
+    for slug in (s for s in slugs if counts[s].get(layer, 0)):
         for record in workspace.store.read_records(
             slug, layer, Query(columns=("name", "organisation"))
         ):
@@ -357,7 +359,7 @@ def map_data(workspace: Workspace, areas: Sequence[str]) -> MapData:
         routes=tuple(routes),
         walks=tuple(walks),
         reference=_reference(workspace, slugs, counts),
-        owners=_owners(workspace, slugs),
+        owners=_owners(workspace, slugs, counts),
         streets=tuple(street_layers_wgs84(workspace, slugs, counts=counts)),
     )
 

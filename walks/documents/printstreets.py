@@ -68,8 +68,7 @@ def draw_streets(
         seen = _in_view(view, layer.geometries)
         shown = layer.geometries[seen]
         if layer.kind is ReferenceKind.BUILDINGS:
-            fill_areas(canvas, view, list(shown), BUILDING_FILL)
-            stroke_lines(canvas, view, list(shown), BUILDING_LINE, 0.3)
+            fill_areas(canvas, view, list(shown), BUILDING_FILL, outline=(BUILDING_LINE, 0.3))
             continue
         paths = layer.paths[seen]
         stroke_lines(canvas, view, list(shown[~paths]), STREET_LINE, STREET_WIDTH_PT)
@@ -87,10 +86,7 @@ def draw_streets(
 def _on_page(view: MapView, geometries: np.ndarray) -> np.ndarray:
     """Return ``geometries`` in page points, cut to the frame."""
     frame = view.frame
-    k = view.metres_per_point
-    x0, y0 = view.to_page(0.0, 0.0)
-    page = shapely.transform(geometries, lambda xy: xy / k + np.array([x0, y0]))
-    cut: np.ndarray = shapely.intersection(page, shapely.box(
+    cut: np.ndarray = shapely.intersection(view.on_page(geometries), shapely.box(
         frame.x, frame.y, frame.x + frame.width, frame.y + frame.height))  # fmt: skip
     return cut
 
